@@ -1,0 +1,23 @@
+//! The evaluator: decides one request under a set of compiled policies, as AWS does.
+//!
+//! Stage four of the pipeline (load → model → graph → **evaluate** / lint → report).
+//! [`authorize`] takes a [`Request`] and a [`PolicySet`] and returns a [`Response`]: one of
+//! AWS's three [`Decision`]s and a [`Trace`] that says which statements applied, which
+//! required allow was missing, and what could not be decided. The trace is data; the
+//! renderers in [`crate::report`] decide how it looks.
+//!
+//! Fail closed: a statement that cannot be decided (a defective statement, a request value
+//! its operator cannot read) never allows and always denies, and the response says it is
+//! indeterminate.
+
+mod authorizer;
+mod condition;
+mod request;
+mod statement;
+mod trace;
+
+pub use authorizer::{authorize, PolicySet};
+pub use condition::holds;
+pub use request::{Context, ContextValue, Principal, Request};
+pub use statement::{applies, principal_match, Applies, PrincipalMatch};
+pub use trace::{Decision, Matched, PolicyRef, Requirement, Response, Trace};

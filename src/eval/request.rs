@@ -1,0 +1,478 @@
+//! The request being authorized: who, what, on which resource, with which context.
+
+use serde::Serialize;
+
+use crate::arn::{is_account_id, Arn, RequestResource};
+
+/// A context value: single-valued keys hold one string, multi-valued keys a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ContextValue {
+    /// A single-valued key.
+    Single(String),
+    /// A multi-valued key (possibly empty).
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    /// The values as a slice (one element for a single-valued key).
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            ContextValue::Single(s) => std::slice::from_ref(s),
+            ContextValue::Multi(v) => v,
+        }
+    }
+}
+
+/// The request context. Key names are case-insensitive (stored lowercased, first spelling
+/// kept for display).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<(String, String, ContextValue)>,
+}
+
+impl Context {
+    /// Sets `key` (any case) to `value`, replacing a previous value.
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        let lc = key.to_lowercase();
+        match self.entries.iter_mut().find(|(k, _, _)| *k == lc) {
+            Some(e) => e.2 = value,
+            None => self.entries.push((lc, key.to_owned(), value)),
+        }
+    }
+
+    /// Sets `key` only when it is absent (derived keys never override given ones).
+    pub fn insert_default(&mut self, key: &str, value: ContextValue) {
+        if self.get(&key.to_lowercase()).is_none() {
+            self.insert(key, value);
+        }
+    }
+
+    /// Looks up a lowercased key.
+    pub fn get(&self, key_lc: &str) -> Option<&ContextValue> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key_lc)
+            .map(|(_, _, v)| v)
+    }
+
+    /// The value of a single-valued key (a lowercased name); `None` when absent or
+    /// multi-valued (multi-valued keys cannot be policy variables).
+    pub fn single(&self, key_lc: &str) -> Option<&str> {
+        match self.get(key_lc)? {
+            ContextValue::Single(s) => Some(s),
+            ContextValue::Multi(_) => None,
+        }
+    }
+
+    /// The entries as given: (key as first written, value).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(_, k, v)| (k.as_str(), v))
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// No keys at all.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Who makes the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The root user of an account (`arn:aws:iam::A:root`).
+    Root {
+        /// Account id.
+        account: String,
+        /// Partition.
+        partition: String,
+    },
+    /// An IAM user.
+    User {
+        /// The user ARN.
+        arn: String,
+        /// Account id.
+        account: String,
+        /// The user name.
+        name: String,
+    },
+    /// A session of an IAM role.
+    RoleSession {
+        /// The session ARN, `arn:aws:sts::A:assumed-role/NAME/SESSION`; for a request given as
+        /// a role ARN, the role ARN itself (the session name is unknown).
+        arn: String,
+        /// Account id.
+        account: String,
+        /// The role name.
+        role_name: String,
+        /// The role ARN (with its path when known).
+        role_arn: String,
+        /// Whether `role_arn` carries the real path (from `aws:PrincipalArn` or the request)
+        /// or was built from the name alone.
+        role_path_known: bool,
+    },
+    /// A federated-user session (`GetFederationToken`).
+    FederatedUser {
+        /// The session ARN.
+        arn: String,
+        /// Account id.
+        account: String,
+    },
+    /// An AWS service principal such as `sagemaker.amazonaws.com`.
+    Service(String),
+    /// An unsigned request.
+    Anonymous,
+}
+
+impl Principal {
+    /// Reads a principal as the conformance cases and `--principal` write it: a user, role,
+    /// root, assumed-role or federated-user ARN, a service principal, or `anonymous`.
+    pub fn parse(text: &str) -> Result<Principal, String> {
+        if text == "anonymous" || text == "*" {
+            return Ok(Principal::Anonymous);
+        }
+        if let Some(arn) = Arn::parse(text) {
+            if !is_account_id(arn.account) {
+                return Err(format!("`{text}` has no 12-digit account id"));
+            }
+            let account = arn.account.to_owned();
+            let name_after =
+                |prefix: &str| arn.resource.strip_prefix(prefix).filter(|n| !n.is_empty());
+            return match arn.service {
+                "iam" if arn.resource == "root" => Ok(Principal::Root {
+                    account,
+                    partition: arn.partition.to_owned(),
+                }),
+                "iam" => {
+                    if let Some(rest) = name_after("user/") {
+                        Ok(Principal::User {
+                            arn: text.to_owned(),
+                            account,
+                            name: rest.rsplit('/').next().unwrap_or(rest).to_owned(),
+                        })
+                    } else if let Some(rest) = name_after("role/") {
+                        Ok(Principal::RoleSession {
+                            arn: text.to_owned(),
+                            account,
+                            role_name: rest.rsplit('/').next().unwrap_or(rest).to_owned(),
+                            role_arn: text.to_owned(),
+                            role_path_known: true,
+                        })
+                    } else {
+                        Err(format!("`{text}` is not a user, role or root ARN"))
+                    }
+                }
+                "sts" => {
+                    if let Some(rest) = name_after("assumed-role/") {
+                        let (role, _session) = rest
+                            .split_once('/')
+                            .filter(|(r, s)| !r.is_empty() && !s.is_empty())
+                            .ok_or_else(|| format!("`{text}` has no session name"))?;
+                        Ok(Principal::RoleSession {
+                            arn: text.to_owned(),
+                            role_arn: format!(
+                                "arn:{}:iam::{}:role/{}",
+                                arn.partition, account, role
+                            ),
+                            account,
+                            role_name: role.to_owned(),
+                            role_path_known: false,
+                        })
+                    } else if name_after("federated-user/").is_some() {
+                        Ok(Principal::FederatedUser {
+                            arn: text.to_owned(),
+                            account,
+                        })
+                    } else {
+                        Err(format!(
+                            "`{text}` is not an assumed-role or federated-user ARN"
+                        ))
+                    }
+                }
+                _ => Err(format!("`{text}` is not an IAM or STS principal ARN")),
+            };
+        }
+        if !text.is_empty()
+            && text.contains('.')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        {
+            return Ok(Principal::Service(text.to_owned()));
+        }
+        Err(format!(
+            "`{text}` is not a principal (expected an IAM/STS ARN, a service principal or `anonymous`)"
+        ))
+    }
+
+    /// The principal's account, for IAM principals.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Principal::Root { account, .. }
+            | Principal::User { account, .. }
+            | Principal::RoleSession { account, .. }
+            | Principal::FederatedUser { account, .. } => Some(account),
+            Principal::Service(_) | Principal::Anonymous => None,
+        }
+    }
+
+    /// True for principals of an AWS account (identity policies and SCPs can apply).
+    pub fn is_iam(&self) -> bool {
+        self.account().is_some()
+    }
+
+    /// A service-linked role session: SCPs never apply (path `/aws-service-role/` or name
+    /// `AWSServiceRoleFor…`).
+    pub fn is_service_linked_role(&self) -> bool {
+        match self {
+            Principal::RoleSession {
+                role_name,
+                role_arn,
+                ..
+            } => {
+                role_name.starts_with("AWSServiceRoleFor")
+                    || role_arn.contains(":role/aws-service-role/")
+            }
+            _ => false,
+        }
+    }
+
+    /// The ARN the principal is known by (`aws:PrincipalArn` semantics: a role session is
+    /// known by its role).
+    pub fn principal_arn(&self) -> Option<String> {
+        match self {
+            Principal::Root { account, partition } => {
+                Some(format!("arn:{partition}:iam::{account}:root"))
+            }
+            Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => Some(arn.clone()),
+            Principal::RoleSession { role_arn, .. } => Some(role_arn.clone()),
+            Principal::Service(_) | Principal::Anonymous => None,
+        }
+    }
+
+    /// The request's principal as written.
+    pub fn display(&self) -> String {
+        match self {
+            Principal::Root { account, partition } => {
+                format!("arn:{partition}:iam::{account}:root")
+            }
+            Principal::User { arn, .. }
+            | Principal::RoleSession { arn, .. }
+            | Principal::FederatedUser { arn, .. } => arn.clone(),
+            Principal::Service(s) => s.clone(),
+            Principal::Anonymous => "anonymous".to_owned(),
+        }
+    }
+
+    /// `aws:PrincipalType`.
+    pub fn principal_type(&self) -> Option<&'static str> {
+        match self {
+            Principal::Root { .. } => Some("Account"),
+            Principal::User { .. } => Some("User"),
+            Principal::RoleSession { .. } => Some("AssumedRole"),
+            Principal::FederatedUser { .. } => Some("FederatedUser"),
+            Principal::Service(_) => None,
+            Principal::Anonymous => Some("Anonymous"),
+        }
+    }
+}
+
+/// One authorization request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Who.
+    pub principal: Principal,
+    /// The action, as given (`s3:GetObject`).
+    pub action: String,
+    /// The action lowercased, for matching.
+    pub(crate) action_lc: String,
+    /// The resource.
+    pub resource: RequestResource,
+    /// The account that owns the resource (S3 ARNs carry none).
+    pub resource_account: Option<String>,
+    /// The context.
+    pub context: Context,
+}
+
+impl Request {
+    /// Builds a request; the context is used as given (see [`Request::derive_context`]).
+    /// For a role session, the role's path is taken from `aws:PrincipalArn` when the context
+    /// carries it.
+    pub fn new(
+        principal: Principal,
+        action: &str,
+        resource: &str,
+        resource_account: Option<String>,
+        context: Context,
+    ) -> Request {
+        let mut principal = principal;
+        if let Principal::RoleSession {
+            role_arn,
+            role_path_known,
+            account,
+            role_name,
+            ..
+        } = &mut principal
+        {
+            if !*role_path_known {
+                if let Some(given) = context.single("aws:principalarn") {
+                    if let Some(a) = Arn::parse(given) {
+                        let named = a.resource.rsplit('/').next() == Some(role_name.as_str());
+                        if a.account == account && a.resource.starts_with("role/") && named {
+                            *role_arn = given.to_owned();
+                            *role_path_known = true;
+                        }
+                    }
+                }
+            }
+        }
+        let resource_account = resource_account.or_else(|| {
+            Arn::parse(resource)
+                .map(|a| a.account)
+                .filter(|a| is_account_id(a))
+                .map(str::to_owned)
+        });
+        Request {
+            principal,
+            action: action.to_owned(),
+            action_lc: action.to_lowercase(),
+            resource: RequestResource::new(resource),
+            resource_account,
+            context,
+        }
+    }
+
+    /// Adds the context keys AWS sets for every request that the caller left out:
+    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username` (users),
+    /// `aws:ResourceAccount`, `kms:CallerAccount` (KMS actions), `aws:PrincipalIsAWSService`.
+    /// A key given explicitly always wins.
+    pub fn derive_context(&mut self) {
+        let s = ContextValue::Single;
+        let p = &self.principal;
+        if let Some(arn) = p.principal_arn() {
+            self.context.insert_default("aws:PrincipalArn", s(arn));
+        }
+        if let Some(acct) = p.account() {
+            self.context
+                .insert_default("aws:PrincipalAccount", s(acct.to_owned()));
+            if self.action_lc.starts_with("kms:") {
+                self.context
+                    .insert_default("kms:CallerAccount", s(acct.to_owned()));
+            }
+        } else if *p == Principal::Anonymous {
+            self.context
+                .insert_default("aws:PrincipalAccount", s("anonymous".to_owned()));
+        }
+        if let Some(t) = p.principal_type() {
+            self.context
+                .insert_default("aws:PrincipalType", s(t.to_owned()));
+        }
+        if let Principal::User { name, .. } = p {
+            self.context.insert_default("aws:username", s(name.clone()));
+        }
+        let is_service = matches!(p, Principal::Service(_));
+        if *p != Principal::Anonymous {
+            self.context
+                .insert_default("aws:PrincipalIsAWSService", s(is_service.to_string()));
+        }
+        if let Some(acct) = &self.resource_account {
+            self.context
+                .insert_default("aws:ResourceAccount", s(acct.clone()));
+        }
+    }
+
+    /// Same account: the principal's account owns the resource. `None` when the owner is
+    /// unknown.
+    pub fn same_account(&self) -> Option<bool> {
+        let owner = self.resource_account.as_deref()?;
+        Some(self.principal.account() == Some(owner))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_principal_form() {
+        assert!(matches!(
+            Principal::parse("arn:aws:iam::111111111111:root").unwrap(),
+            Principal::Root { .. }
+        ));
+        assert!(matches!(
+            Principal::parse("arn:aws:iam::111111111111:user/p/alice").unwrap(),
+            Principal::User { name, .. } if name == "alice"
+        ));
+        assert!(matches!(
+            Principal::parse("arn:aws:sts::111111111111:assumed-role/app/s1").unwrap(),
+            Principal::RoleSession { role_arn, role_path_known: false, .. }
+                if role_arn == "arn:aws:iam::111111111111:role/app"
+        ));
+        assert!(matches!(
+            Principal::parse("arn:aws:iam::111111111111:role/team/app").unwrap(),
+            Principal::RoleSession { role_name, role_path_known: true, .. } if role_name == "app"
+        ));
+        assert_eq!(
+            Principal::parse("lambda.amazonaws.com").unwrap(),
+            Principal::Service("lambda.amazonaws.com".into())
+        );
+        assert_eq!(Principal::parse("anonymous").unwrap(), Principal::Anonymous);
+        assert!(Principal::parse("arn:aws:iam::1:user/a").is_err());
+        assert!(Principal::parse("bob").is_err());
+    }
+
+    #[test]
+    fn role_path_comes_from_principal_arn() {
+        let mut ctx = Context::default();
+        ctx.insert(
+            "aws:PrincipalArn",
+            ContextValue::Single("arn:aws:iam::111111111111:role/team/app".into()),
+        );
+        let r = Request::new(
+            Principal::parse("arn:aws:sts::111111111111:assumed-role/app/s").unwrap(),
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            None,
+            ctx,
+        );
+        assert!(
+            matches!(&r.principal, Principal::RoleSession { role_arn, .. }
+            if role_arn == "arn:aws:iam::111111111111:role/team/app")
+        );
+    }
+
+    #[test]
+    fn derived_context_never_overrides_given_keys() {
+        let mut ctx = Context::default();
+        ctx.insert(
+            "AWS:PrincipalAccount",
+            ContextValue::Single("999999999999".into()),
+        );
+        let mut r = Request::new(
+            Principal::parse("arn:aws:iam::111111111111:user/alice").unwrap(),
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:222222222222:key/k",
+            None,
+            ctx,
+        );
+        r.derive_context();
+        assert_eq!(
+            r.context.single("aws:principalaccount"),
+            Some("999999999999")
+        );
+        assert_eq!(r.context.single("aws:username"), Some("alice"));
+        assert_eq!(r.context.single("kms:calleraccount"), Some("111111111111"));
+        assert_eq!(
+            r.context.single("aws:resourceaccount"),
+            Some("222222222222")
+        );
+        assert_eq!(
+            r.context.single("aws:principalarn"),
+            Some("arn:aws:iam::111111111111:user/alice")
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! The trace of a decision, as data: which statements applied, which required allow was
+//! missing, what could not be decided. Rendering lives in [`crate::report`].
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::statement::PrincipalMatch;
+use crate::policy::{Effect, Policy, PolicyKind, Statement};
+
+/// The three answers AWS gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Decision {
+    /// Allowed.
+    Allow,
+    /// Denied because nothing (or not everything required) allowed it.
+    ImplicitDeny,
+    /// Denied by a `Deny` statement.
+    ExplicitDeny,
+}
+
+impl Decision {
+    /// The name used in JSON and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ImplicitDeny => "ImplicitDeny",
+            Decision::ExplicitDeny => "ExplicitDeny",
+        }
+    }
+}
+
+/// Which policy, within the set that was evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicyRef {
+    /// Its kind.
+    pub kind: PolicyKind,
+    /// For SCPs and RCPs, the level in the organization path (0 = root).
+    pub level: Option<usize>,
+    /// Its position among the policies of its kind (and level).
+    pub index: usize,
+}
+
+/// A statement that applied (or might have: see `indeterminate`).
+#[derive(Debug, Clone)]
+pub struct Matched<'p> {
+    /// Which policy.
+    pub at: PolicyRef,
+    /// The policy.
+    pub policy: &'p Policy,
+    /// The statement.
+    pub statement: &'p Statement,
+    /// For resource policies, how the statement names the caller.
+    pub principal: Option<PrincipalMatch>,
+    /// Why the statement could not be decided, when it could not; it then counts as a deny
+    /// if it is a `Deny` and not at all if it is an `Allow`.
+    pub indeterminate: Option<String>,
+}
+
+impl Matched<'_> {
+    /// The statement's effect.
+    pub fn effect(&self) -> Effect {
+        self.statement.effect
+    }
+}
+
+/// A required allow that was not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(tag = "requirement", rename_all = "kebab-case")]
+pub enum Requirement {
+    /// An identity policy must allow (cross-account, or the resource policy only delegates).
+    IdentityPolicy,
+    /// Either an identity policy or the resource policy must allow (same account).
+    IdentityOrResourcePolicy,
+    /// The resource policy must name the caller (cross-account).
+    ResourcePolicy,
+    /// The KMS key policy (or a grant) must allow, even in the same account.
+    KeyPolicy,
+    /// The role's trust policy must allow, even in the same account.
+    TrustPolicy,
+    /// The permissions boundary must allow.
+    PermissionsBoundary,
+    /// The session policy must allow.
+    SessionPolicy,
+    /// An SCP at this level of the caller's organization path must allow.
+    Scp {
+        /// 0 = organization root.
+        level: usize,
+    },
+    /// A VPC endpoint policy must allow.
+    VpcEndpointPolicy {
+        /// Which one.
+        index: usize,
+    },
+}
+
+impl Requirement {
+    /// Human description.
+    pub fn describe(&self) -> String {
+        match self {
+            Requirement::IdentityPolicy => "no identity policy allows it".into(),
+            Requirement::IdentityOrResourcePolicy => "neither an identity policy nor the resource policy allows it".into(),
+            Requirement::ResourcePolicy => "the resource policy does not allow the caller".into(),
+            Requirement::KeyPolicy => "the key policy does not allow it (and IAM policies count only when it delegates to the account)".into(),
+            Requirement::TrustPolicy => "the role's trust policy does not allow the caller".into(),
+            Requirement::PermissionsBoundary => "the permissions boundary does not allow it".into(),
+            Requirement::SessionPolicy => "the session policy does not allow it".into(),
+            Requirement::Scp { level } => format!("no SCP at organization level {level} allows it"),
+            Requirement::VpcEndpointPolicy { index } => format!("VPC endpoint policy {index} does not allow it"),
+        }
+    }
+}
+
+/// Everything that explains a decision.
+#[derive(Debug, Clone, Default)]
+pub struct Trace<'p> {
+    /// Whether caller and resource are in one account (`None`: the owner is unknown, and the
+    /// request was evaluated as cross-account).
+    pub same_account: Option<bool>,
+    /// Statements that applied, in evaluation order.
+    pub matched: Vec<Matched<'p>>,
+    /// For an implicit deny: the required allows that were missing.
+    pub missing: Vec<Requirement>,
+    /// Notes on policy types that did not apply (SCPs for a service principal…).
+    pub notes: Vec<&'static str>,
+}
+
+/// A decision and its trace.
+#[derive(Debug, Clone)]
+pub struct Response<'p> {
+    /// The answer.
+    pub decision: Decision,
+    /// Why.
+    pub trace: Trace<'p>,
+}
+
+impl Response<'_> {
+    /// True when some statement could not be decided: the decision is then a conservative
+    /// deny, never an allow.
+    pub fn is_indeterminate(&self) -> bool {
+        self.trace.matched.iter().any(|m| m.indeterminate.is_some())
+    }
+
+    /// The statements that denied.
+    pub fn denied_by(&self) -> impl Iterator<Item = &Matched<'_>> {
+        self.trace
+            .matched
+            .iter()
+            .filter(|m| m.effect() == Effect::Deny)
+    }
+}
+
+impl Serialize for Matched<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Matched", 10)?;
+        st.serialize_field("policy_type", &self.at.kind)?;
+        st.serialize_field("level", &self.at.level)?;
+        st.serialize_field("policy_index", &self.at.index)?;
+        st.serialize_field("origin", &self.policy.origin)?;
+        st.serialize_field("statement", &self.statement.index)?;
+        st.serialize_field("sid", &self.statement.sid)?;
+        st.serialize_field("pointer", &self.statement.pointer)?;
+        st.serialize_field("effect", &self.statement.effect)?;
+        st.serialize_field("principal_match", &self.principal)?;
+        st.serialize_field("indeterminate", &self.indeterminate)?;
+        st.end()
+    }
+}
+
+impl Serialize for Response<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Response", 6)?;
+        st.serialize_field("decision", &self.decision)?;
+        st.serialize_field("indeterminate", &self.is_indeterminate())?;
+        st.serialize_field("same_account", &self.trace.same_account)?;
+        st.serialize_field("matched", &self.trace.matched)?;
+        st.serialize_field("missing", &self.trace.missing)?;
+        st.serialize_field("notes", &self.trace.notes)?;
+        st.end()
+    }
+}

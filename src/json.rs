@@ -1,0 +1,293 @@
+//! A borrowed JSON tree and JSON pointers: the first stage of loading.
+//!
+//! `serde_json::Value` keeps the last of two duplicate keys and copies every string. Policy
+//! files need both facts: AWS rejects a statement with two `Effect` keys, and the case files
+//! that `simulate --cases` reads are large. [`Json`] keeps object members in document order,
+//! duplicates included, and borrows every string that has no escape sequence.
+//!
+//! [`Pointer`] is an RFC 6901 JSON pointer that parse errors carry; the renderers turn it
+//! into a line and column with [`crate::source`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// One JSON value, borrowing from the text it was parsed from where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// Any number, kept as the number it was parsed to.
+    Number(serde_json::Number),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Json<'a>>),
+    /// An object: members in document order, duplicate keys kept.
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// Parses `text` into a tree that borrows from it.
+    pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = Json::deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
+    }
+
+    /// The JSON type name, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(_) => "a number",
+            Json::String(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
+        match self {
+            Json::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The first member named `key` (exact case), if this is an object.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Converts to an owned `serde_json::Value` (the last duplicate key wins, as serde does).
+    pub fn to_value(&self) -> serde_json::Value {
+        match self {
+            Json::Null => serde_json::Value::Null,
+            Json::Bool(b) => serde_json::Value::Bool(*b),
+            Json::Number(n) => serde_json::Value::Number(n.clone()),
+            Json::String(s) => serde_json::Value::String(s.to_string()),
+            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_value).collect()),
+            Json::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Converts an owned tree to one with a `'static` lifetime.
+    pub fn into_owned(self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(n) => Json::Number(n),
+            Json::String(s) => Json::String(Cow::Owned(s.into_owned())),
+            Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
+            Json::Object(m) => Json::Object(
+                m.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+/// A string that borrows when serde can hand out a borrowed slice.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Json::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Json::String(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(CowStr(k)) = map.next_key()? {
+            let v = map.next_value()?;
+            out.push((k, v));
+        }
+        Ok(Json::Object(out))
+    }
+}
+
+/// An RFC 6901 JSON pointer such as `/Statement/2/Condition/StringLike`.
+///
+/// The empty pointer names the whole document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The pointer to the whole document.
+    pub fn root() -> Pointer {
+        Pointer(String::new())
+    }
+
+    /// This pointer followed by an object key (escaped as RFC 6901 requires).
+    pub fn key(&self, key: &str) -> Pointer {
+        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => s.push_str("~0"),
+                '/' => s.push_str("~1"),
+                c => s.push(c),
+            }
+        }
+        Pointer(s)
+    }
+
+    /// This pointer followed by an array index.
+    pub fn index(&self, index: usize) -> Pointer {
+        Pointer(format!("{}/{index}", self.0))
+    }
+
+    /// The pointer text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses pointer text; `None` unless it is empty or starts with `/`.
+    pub fn parse(text: &str) -> Option<Pointer> {
+        (text.is_empty() || text.starts_with('/')).then(|| Pointer(text.to_owned()))
+    }
+
+    /// The unescaped reference tokens.
+    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("/")
+        } else {
+            f.write_str(&self.0)
+        }
+    }
+}
+
+impl serde::Serialize for Pointer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_duplicate_keys_in_order() {
+        let j = Json::parse(r#"{"Effect":"Allow","Effect":"Deny"}"#).unwrap();
+        let m = j.as_object().unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1].1.as_str(), Some("Deny"));
+    }
+
+    #[test]
+    fn borrows_plain_strings_and_owns_escaped_ones() {
+        let j = Json::parse(r#"["plain", "esc\"aped"]"#).unwrap();
+        let Json::Array(a) = j else { panic!() };
+        assert!(matches!(&a[0], Json::String(Cow::Borrowed("plain"))));
+        assert!(matches!(&a[1], Json::String(Cow::Owned(s)) if s == "esc\"aped"));
+    }
+
+    #[test]
+    fn rejects_trailing_garbage() {
+        assert!(Json::parse(r#"{"a":1} x"#).is_err());
+    }
+
+    #[test]
+    fn pointer_escapes_and_round_trips() {
+        let p = Pointer::root().key("Statement").index(2).key("a/b~c");
+        assert_eq!(p.as_str(), "/Statement/2/a~1b~0c");
+        let toks: Vec<_> = p.tokens().collect();
+        assert_eq!(toks, vec!["Statement", "2", "a/b~c"]);
+        assert_eq!(Pointer::root().to_string(), "/");
+    }
+}

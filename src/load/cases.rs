@@ -1,0 +1,364 @@
+//! Decision cases: one request per JSON line, with the policies that apply and, optionally,
+//! the expected decision (the format of the conformance suite; see the README).
+//!
+//! A case whose policies have errors is still decided, on what could be read, and fails
+//! closed: its errors are reported and it can never come out `Allow`.
+
+use std::sync::Arc;
+
+use crate::eval::{
+    authorize, Context, ContextValue, Decision, PolicySet, Principal, Request, Response,
+};
+use crate::json::{Json, Pointer};
+use crate::policy::{Origin, ParseError, ParseErrorKind, Policy, PolicyKind};
+
+/// One case, compiled.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// `id`.
+    pub id: String,
+    /// The request.
+    pub request: Request,
+    /// The policies, compiled once.
+    pub policies: CasePolicies,
+    /// `expected`, when given.
+    pub expected: Option<Decision>,
+    /// Problems found in the case's policies (the decision then fails closed).
+    pub errors: Vec<ParseError>,
+}
+
+/// The policies of a case, owned.
+#[derive(Debug, Clone, Default)]
+pub struct CasePolicies {
+    /// `identityPolicies`.
+    pub identity: Vec<Policy>,
+    /// `permissionBoundaries`.
+    pub boundary: Vec<Policy>,
+    /// `sessionPolicy`.
+    pub session: Option<Policy>,
+    /// `resourcePolicy`.
+    pub resource: Option<Policy>,
+    /// `scps`, root level first.
+    pub scps: Vec<Vec<Policy>>,
+    /// `rcps`, root level first.
+    pub rcps: Vec<Vec<Policy>>,
+    /// `vpcEndpointPolicies`.
+    pub vpc_endpoint: Vec<Policy>,
+}
+
+impl CasePolicies {
+    /// Borrows the policies as a [`PolicySet`].
+    pub fn set(&self) -> PolicySet<'_> {
+        PolicySet {
+            identity: self.identity.iter().collect(),
+            boundary: self.boundary.iter().collect(),
+            session: self.session.as_ref(),
+            resource: self.resource.as_ref(),
+            scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
+            rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
+            vpc_endpoint: self.vpc_endpoint.iter().collect(),
+        }
+    }
+}
+
+impl Case {
+    /// Decides the case. With policy errors the answer can only be a deny.
+    pub fn decide(&self) -> Response<'_> {
+        let mut r = authorize(&self.request, &self.policies.set());
+        if !self.errors.is_empty() && r.decision == Decision::Allow {
+            r.decision = Decision::ImplicitDeny;
+            r.trace
+                .notes
+                .push("policy errors: the decision fails closed");
+        }
+        r
+    }
+}
+
+/// A case line that could not be read at all (bad JSON, no request).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {pointer}: {message}")]
+pub struct CaseError {
+    /// The file.
+    pub file: Arc<str>,
+    /// 1-based line number.
+    pub line: usize,
+    /// Where in the line's JSON.
+    pub pointer: Pointer,
+    /// What is wrong.
+    pub message: String,
+}
+
+struct Reader<'f> {
+    file: &'f Arc<str>,
+    line: usize,
+    errors: Vec<ParseError>,
+}
+
+impl Reader<'_> {
+    fn fatal(&self, pointer: Pointer, message: impl Into<String>) -> CaseError {
+        CaseError {
+            file: self.file.clone(),
+            line: self.line,
+            pointer,
+            message: message.into(),
+        }
+    }
+
+    fn policy(&mut self, json: &Json<'_>, kind: PolicyKind, at: Pointer) -> Option<Policy> {
+        // `{"name": ..., "policy": {...}}` or the policy itself.
+        let (doc, name, at) = match (json.get("policy"), json.get("Statement")) {
+            (Some(doc), None) => (
+                doc,
+                json.get("name").and_then(Json::as_str).map(Arc::from),
+                at.key("policy"),
+            ),
+            _ => (json, None, at),
+        };
+        let origin = Origin {
+            file: Some(Arc::from(format!("{}:{}", self.file, self.line))),
+            name,
+            pointer: at,
+        };
+        let (policy, errors) = Policy::from_json_lenient(doc, kind, origin);
+        self.errors.extend(errors);
+        policy
+    }
+
+    fn policies(&mut self, json: Option<&Json<'_>>, kind: PolicyKind, at: Pointer) -> Vec<Policy> {
+        match json {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, j)| self.policy(j, kind, at.index(i)))
+                .collect(),
+            Some(other) => {
+                self.errors.push(ParseError {
+                    file: Some(self.file.clone()),
+                    pointer: at,
+                    kind: ParseErrorKind::WrongType {
+                        expected: "an array of policies",
+                        found: other.type_name(),
+                    },
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn levels(
+        &mut self,
+        json: Option<&Json<'_>>,
+        kind: PolicyKind,
+        at: Pointer,
+    ) -> Vec<Vec<Policy>> {
+        match json {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(levels)) => levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| self.policies(Some(l), kind, at.index(i)))
+                .collect(),
+            Some(other) => {
+                self.errors.push(ParseError {
+                    file: Some(self.file.clone()),
+                    pointer: at,
+                    kind: ParseErrorKind::WrongType {
+                        expected: "an array of levels",
+                        found: other.type_name(),
+                    },
+                });
+                // A level that cannot be read must not be skipped: one empty level denies.
+                vec![Vec::new()]
+            }
+        }
+    }
+}
+
+/// Reads one case from one line of text.
+pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, CaseError> {
+    let mut r = Reader {
+        file,
+        line,
+        errors: Vec::new(),
+    };
+    let root = Pointer::root();
+    let json =
+        Json::parse(text).map_err(|e| r.fatal(root.clone(), format!("invalid JSON: {e}")))?;
+    if json.as_object().is_none() {
+        return Err(r.fatal(
+            root,
+            format!("expected an object, found {}", json.type_name()),
+        ));
+    }
+    let id = match json.get("id") {
+        Some(Json::String(s)) => s.to_string(),
+        Some(Json::Number(n)) => n.to_string(),
+        _ => format!("line-{line}"),
+    };
+    let req_at = root.key("request");
+    let req = json
+        .get("request")
+        .ok_or_else(|| r.fatal(root.clone(), "missing `request`"))?;
+    let string = |r: &Reader<'_>, key: &'static str| -> Result<String, CaseError> {
+        match req.get(key) {
+            Some(Json::String(s)) => Ok(s.to_string()),
+            Some(other) => Err(r.fatal(
+                req_at.key(key),
+                format!("expected a string, found {}", other.type_name()),
+            )),
+            None => Err(r.fatal(req_at.clone(), format!("missing `{key}`"))),
+        }
+    };
+    let principal_text = string(&r, "principal")?;
+    let principal =
+        Principal::parse(&principal_text).map_err(|e| r.fatal(req_at.key("principal"), e))?;
+    let action = string(&r, "action")?;
+    let resource = string(&r, "resource")?;
+    let resource_account = match req.get("resourceAccount") {
+        Some(Json::String(s)) => Some(s.to_string()),
+        None | Some(Json::Null) => None,
+        Some(other) => {
+            return Err(r.fatal(
+                req_at.key("resourceAccount"),
+                format!("expected a string, found {}", other.type_name()),
+            ))
+        }
+    };
+    let context =
+        read_context(req.get("context"), &req_at.key("context")).map_err(|(p, m)| r.fatal(p, m))?;
+    let expected =
+        match json.get("expected") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(s)) => Some(match s.as_ref() {
+                "Allow" => Decision::Allow,
+                "ImplicitDeny" => Decision::ImplicitDeny,
+                "ExplicitDeny" => Decision::ExplicitDeny,
+                other => return Err(r.fatal(
+                    root.key("expected"),
+                    format!(
+                        "`expected` must be Allow, ImplicitDeny or ExplicitDeny, found `{other}`"
+                    ),
+                )),
+            }),
+            Some(other) => {
+                return Err(r.fatal(
+                    root.key("expected"),
+                    format!("expected a string, found {}", other.type_name()),
+                ))
+            }
+        };
+
+    let identity = r.policies(
+        json.get("identityPolicies"),
+        PolicyKind::Identity,
+        root.key("identityPolicies"),
+    );
+    let boundary = r.policies(
+        json.get("permissionBoundaries"),
+        PolicyKind::Boundary,
+        root.key("permissionBoundaries"),
+    );
+    let session = match json.get("sessionPolicy") {
+        None | Some(Json::Null) => None,
+        Some(p) => Some(
+            r.policy(p, PolicyKind::Session, root.key("sessionPolicy"))
+                // An unreadable session policy must still limit: an empty one allows nothing.
+                .unwrap_or_else(|| empty_policy(PolicyKind::Session)),
+        ),
+    };
+    let resource_policy = match json.get("resourcePolicy") {
+        None | Some(Json::Null) => None,
+        Some(p) => r.policy(p, PolicyKind::Resource, root.key("resourcePolicy")),
+    };
+    let scps = r.levels(json.get("scps"), PolicyKind::Scp, root.key("scps"));
+    let rcps = r.levels(json.get("rcps"), PolicyKind::Rcp, root.key("rcps"));
+    let vpc_endpoint = r.policies(
+        json.get("vpcEndpointPolicies"),
+        PolicyKind::VpcEndpoint,
+        root.key("vpcEndpointPolicies"),
+    );
+    let mut boundary = boundary;
+    if boundary.is_empty()
+        && json
+            .get("permissionBoundaries")
+            .is_some_and(|b| matches!(b, Json::Array(a) if !a.is_empty()))
+    {
+        boundary.push(empty_policy(PolicyKind::Boundary));
+    }
+    let request = Request::new(principal, &action, &resource, resource_account, context);
+    Ok(Case {
+        id,
+        request,
+        policies: CasePolicies {
+            identity,
+            boundary,
+            session,
+            resource: resource_policy,
+            scps,
+            rcps,
+            vpc_endpoint,
+        },
+        expected,
+        errors: r.errors,
+    })
+}
+
+fn empty_policy(kind: PolicyKind) -> Policy {
+    Policy {
+        kind,
+        origin: Origin::default(),
+        version: crate::policy::Version::V2012_10_17,
+        id: None,
+        statements: Vec::new(),
+    }
+}
+
+/// Reads a request context: a string is a single-valued key, an array a multi-valued one.
+pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (Pointer, String)> {
+    let mut ctx = Context::default();
+    let Some(json) = json else { return Ok(ctx) };
+    let members = match json {
+        Json::Null => return Ok(ctx),
+        Json::Object(m) => m,
+        other => {
+            return Err((
+                at.clone(),
+                format!("expected an object, found {}", other.type_name()),
+            ))
+        }
+    };
+    let scalar = |j: &Json<'_>| -> Option<String> {
+        match j {
+            Json::String(s) => Some(s.to_string()),
+            Json::Number(n) => Some(n.to_string()),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    };
+    for (k, v) in members {
+        let value = match v {
+            Json::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.push(scalar(item).ok_or_else(|| {
+                        (
+                            at.key(k).index(i),
+                            format!("expected a string, found {}", item.type_name()),
+                        )
+                    })?);
+                }
+                ContextValue::Multi(out)
+            }
+            other => ContextValue::Single(scalar(other).ok_or_else(|| {
+                (
+                    at.key(k),
+                    format!("expected a string or an array, found {}", other.type_name()),
+                )
+            })?),
+        };
+        ctx.insert(k, value);
+    }
+    Ok(ctx)
+}

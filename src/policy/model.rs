@@ -1,0 +1,424 @@
+//! The checked policy model: only valid, normalized, compiled types. The evaluator never
+//! re-checks shape; everything here was validated by [`super::parse`].
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+
+use super::template::Template;
+use crate::arn::{ArnGlob, ResourcePattern};
+use crate::json::Pointer;
+use crate::pattern::Glob;
+
+/// Which kind of policy a document is. It decides how short resource ARNs are read and which
+/// elements the grammar allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// An identity policy (user, group or role; inline or managed).
+    Identity,
+    /// A permissions boundary.
+    Boundary,
+    /// A session policy.
+    Session,
+    /// A resource policy (bucket, repository, key, trust, model package group…).
+    Resource,
+    /// A service control policy.
+    Scp,
+    /// A resource control policy.
+    Rcp,
+    /// A VPC endpoint policy.
+    VpcEndpoint,
+}
+
+impl PolicyKind {
+    /// Human name, as used in traces.
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity policy",
+            PolicyKind::Boundary => "permissions boundary",
+            PolicyKind::Session => "session policy",
+            PolicyKind::Resource => "resource policy",
+            PolicyKind::Scp => "SCP",
+            PolicyKind::Rcp => "RCP",
+            PolicyKind::VpcEndpoint => "VPC endpoint policy",
+        }
+    }
+
+    /// Policy kinds whose statements name principals.
+    pub fn has_principals(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint
+        )
+    }
+}
+
+/// The policy language version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Version {
+    /// `2012-10-17`: policy variables are resolved.
+    V2012_10_17,
+    /// `2008-10-17`: `${…}` is literal text.
+    V2008_10_17,
+    /// No `Version`: as `2008-10-17`.
+    Absent,
+}
+
+impl Version {
+    /// Whether `${…}` is a policy variable.
+    pub fn has_variables(self) -> bool {
+        self == Version::V2012_10_17
+    }
+}
+
+/// A checked, compiled policy document.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// What kind of policy it is.
+    pub kind: PolicyKind,
+    /// Where it came from, for traces: a file, or a name given by the caller.
+    pub origin: Origin,
+    /// `Version`.
+    pub version: Version,
+    /// `Id`.
+    pub id: Option<String>,
+    /// The statements, in document order.
+    pub statements: Vec<Statement>,
+}
+
+/// Where a policy came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Origin {
+    /// The file, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Arc<str>>,
+    /// A name (policy name, bucket name…), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Arc<str>>,
+    /// Pointer of the policy document inside its file (empty for a whole file).
+    #[serde(skip_serializing_if = "is_root")]
+    pub pointer: Pointer,
+}
+
+fn is_root(p: &Pointer) -> bool {
+    p.as_str().is_empty()
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Effect {
+    /// Grants (or, in a boundary, session policy, SCP or RCP, permits).
+    Allow,
+    /// Denies, overriding every allow.
+    Deny,
+}
+
+/// One statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Position in the policy's `Statement` array (0 for a lone object).
+    pub index: usize,
+    /// Pointer to the statement in its file.
+    pub pointer: Pointer,
+    /// `Sid`.
+    pub sid: Option<String>,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal` or `NotPrincipal`; `None` when the statement has neither.
+    pub principal: Option<PrincipalSet>,
+    /// `Action` or `NotAction`; `None` only in a defective statement.
+    pub action: Option<ActionSet>,
+    /// `Resource` or `NotResource`; `None` when the statement has neither (ECR repository and
+    /// trust policies write it so).
+    pub resource: Option<ResourceSet>,
+    /// `Condition`: every entry must hold.
+    pub conditions: Vec<Condition>,
+    /// Errors found in this statement (empty for a valid one). A defective statement is kept
+    /// only by lenient parsing; evaluation never lets it allow and always lets it deny.
+    pub defects: Vec<String>,
+}
+
+/// `Principal` (or, when `negated`, `NotPrincipal`).
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalSet {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    /// `"*"` or `{"AWS": "*"}`: everyone, anonymous callers included.
+    pub everyone: bool,
+    /// `AWS` values other than `*`.
+    pub aws: Vec<AwsPrincipal>,
+    /// `Service` values.
+    pub service: Vec<String>,
+    /// `Federated` values.
+    pub federated: Vec<String>,
+    /// `CanonicalUser` values.
+    pub canonical_user: Vec<String>,
+}
+
+/// One value of `Principal.AWS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AwsPrincipal {
+    /// `123456789012` or `arn:aws:iam::123456789012:root`: the account, delegating to its IAM.
+    Account(String),
+    /// `arn:aws:iam::A:user/path/name`.
+    User {
+        /// The ARN.
+        arn: String,
+    },
+    /// `arn:aws:iam::A:role/path/name`: every session of the role.
+    Role {
+        /// The ARN.
+        arn: String,
+        /// Account id.
+        account: String,
+        /// Role name (without path).
+        name: String,
+    },
+    /// `arn:aws:sts::A:assumed-role/ROLE/SESSION`: one session.
+    AssumedRole {
+        /// The ARN.
+        arn: String,
+    },
+    /// `arn:aws:sts::A:federated-user/NAME`.
+    FederatedUser {
+        /// The ARN.
+        arn: String,
+    },
+    /// A unique id (`AROA…`, `AIDA…`) left by a deleted user or role: matches nothing.
+    UniqueId(String),
+    /// Another IAM ARN (a group, an instance profile…): names no caller, matches nothing.
+    Other(String),
+}
+
+/// `Action` (or, when `negated`, `NotAction`).
+#[derive(Debug, Clone)]
+pub struct ActionSet {
+    /// `NotAction`.
+    pub negated: bool,
+    /// The patterns (lowercase, case-insensitive).
+    pub patterns: Vec<Glob>,
+}
+
+/// `Resource` (or, when `negated`, `NotResource`).
+#[derive(Debug, Clone)]
+pub struct ResourceSet {
+    /// `NotResource`.
+    pub negated: bool,
+    /// The patterns.
+    pub patterns: Vec<ResourceEntry>,
+}
+
+/// One `Resource` value.
+#[derive(Debug, Clone)]
+pub enum ResourceEntry {
+    /// No policy variables: compiled once.
+    Static(ResourcePattern),
+    /// Policy variables in the resource part: resolved for each request.
+    Template {
+        /// `partition, service, region, account` as written.
+        head: [String; 4],
+        /// The resource part.
+        resource: Template,
+    },
+    /// Policy variables outside the resource part (not allowed by AWS): matches nothing.
+    Invalid(String),
+}
+
+/// The operator family and its comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum BaseOp {
+    /// `StringEquals`
+    StringEquals,
+    /// `StringNotEquals`
+    StringNotEquals,
+    /// `StringEqualsIgnoreCase`
+    StringEqualsIgnoreCase,
+    /// `StringNotEqualsIgnoreCase`
+    StringNotEqualsIgnoreCase,
+    /// `StringLike`
+    StringLike,
+    /// `StringNotLike`
+    StringNotLike,
+    /// `NumericEquals`
+    NumericEquals,
+    /// `NumericNotEquals`
+    NumericNotEquals,
+    /// `NumericLessThan`
+    NumericLessThan,
+    /// `NumericLessThanEquals`
+    NumericLessThanEquals,
+    /// `NumericGreaterThan`
+    NumericGreaterThan,
+    /// `NumericGreaterThanEquals`
+    NumericGreaterThanEquals,
+    /// `DateEquals`
+    DateEquals,
+    /// `DateNotEquals`
+    DateNotEquals,
+    /// `DateLessThan`
+    DateLessThan,
+    /// `DateLessThanEquals`
+    DateLessThanEquals,
+    /// `DateGreaterThan`
+    DateGreaterThan,
+    /// `DateGreaterThanEquals`
+    DateGreaterThanEquals,
+    /// `Bool`
+    Bool,
+    /// `BinaryEquals`
+    BinaryEquals,
+    /// `IpAddress`
+    IpAddress,
+    /// `NotIpAddress`
+    NotIpAddress,
+    /// `ArnEquals`
+    ArnEquals,
+    /// `ArnLike`
+    ArnLike,
+    /// `ArnNotEquals`
+    ArnNotEquals,
+    /// `ArnNotLike`
+    ArnNotLike,
+    /// `Null`
+    Null,
+}
+
+impl BaseOp {
+    /// Every operator and its name.
+    pub const ALL: [(&'static str, BaseOp); 27] = [
+        ("StringEquals", BaseOp::StringEquals),
+        ("StringNotEquals", BaseOp::StringNotEquals),
+        ("StringEqualsIgnoreCase", BaseOp::StringEqualsIgnoreCase),
+        (
+            "StringNotEqualsIgnoreCase",
+            BaseOp::StringNotEqualsIgnoreCase,
+        ),
+        ("StringLike", BaseOp::StringLike),
+        ("StringNotLike", BaseOp::StringNotLike),
+        ("NumericEquals", BaseOp::NumericEquals),
+        ("NumericNotEquals", BaseOp::NumericNotEquals),
+        ("NumericLessThan", BaseOp::NumericLessThan),
+        ("NumericLessThanEquals", BaseOp::NumericLessThanEquals),
+        ("NumericGreaterThan", BaseOp::NumericGreaterThan),
+        ("NumericGreaterThanEquals", BaseOp::NumericGreaterThanEquals),
+        ("DateEquals", BaseOp::DateEquals),
+        ("DateNotEquals", BaseOp::DateNotEquals),
+        ("DateLessThan", BaseOp::DateLessThan),
+        ("DateLessThanEquals", BaseOp::DateLessThanEquals),
+        ("DateGreaterThan", BaseOp::DateGreaterThan),
+        ("DateGreaterThanEquals", BaseOp::DateGreaterThanEquals),
+        ("Bool", BaseOp::Bool),
+        ("BinaryEquals", BaseOp::BinaryEquals),
+        ("IpAddress", BaseOp::IpAddress),
+        ("NotIpAddress", BaseOp::NotIpAddress),
+        ("ArnEquals", BaseOp::ArnEquals),
+        ("ArnLike", BaseOp::ArnLike),
+        ("ArnNotEquals", BaseOp::ArnNotEquals),
+        ("ArnNotLike", BaseOp::ArnNotLike),
+        ("Null", BaseOp::Null),
+    ];
+
+    /// Negated operators hold when the request value matches *none* of the policy values, and
+    /// hold when the key is absent.
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            BaseOp::StringNotEquals
+                | BaseOp::StringNotEqualsIgnoreCase
+                | BaseOp::StringNotLike
+                | BaseOp::NumericNotEquals
+                | BaseOp::DateNotEquals
+                | BaseOp::NotIpAddress
+                | BaseOp::ArnNotEquals
+                | BaseOp::ArnNotLike
+        )
+    }
+}
+
+/// `ForAnyValue:` or `ForAllValues:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SetQualifier {
+    /// At least one request value must satisfy the operator.
+    ForAnyValue,
+    /// Every request value must satisfy the operator (vacuously true for none).
+    ForAllValues,
+}
+
+/// A full condition operator: qualifier, base operator, `IfExists`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    /// The operator as written.
+    pub text: String,
+    /// Set qualifier.
+    pub set: Option<SetQualifier>,
+    /// The comparison.
+    pub base: BaseOp,
+    /// `…IfExists`.
+    pub if_exists: bool,
+}
+
+/// One policy value of a string-family operator.
+#[derive(Debug, Clone)]
+pub enum StrValue {
+    /// Plain text.
+    Plain(String),
+    /// Text with policy variables.
+    Template(Template),
+}
+
+/// One policy value of `StringLike`/`StringNotLike`.
+#[derive(Debug, Clone)]
+pub enum LikeValue {
+    /// Compiled once.
+    Plain(Glob),
+    /// Compiled per request after resolving variables.
+    Template(Template),
+}
+
+/// One policy value of an `Arn…` operator.
+#[derive(Debug, Clone)]
+pub enum ArnValue {
+    /// Compiled once.
+    Plain(ArnGlob),
+    /// Compiled per request after resolving variables.
+    Template(Template),
+}
+
+/// The policy values of one condition, typed by operator family.
+#[derive(Debug, Clone)]
+pub enum Values {
+    /// `String(Not)Equals`, `…IgnoreCase` (already lowercased for IgnoreCase).
+    Strings(Vec<StrValue>),
+    /// `String(Not)Like`.
+    Likes(Vec<LikeValue>),
+    /// `Numeric…`.
+    Numbers(Vec<f64>),
+    /// `Date…`, as nanoseconds since the Unix epoch.
+    Dates(Vec<i128>),
+    /// `Bool`: `None` for a value that is neither `true` nor `false` (it never matches).
+    Bools(Vec<Option<bool>>),
+    /// `BinaryEquals`: decoded bytes.
+    Binary(Vec<Vec<u8>>),
+    /// `IpAddress`/`NotIpAddress`.
+    Ips(Vec<IpNet>),
+    /// `Arn…`: compiled patterns or templates.
+    Arns(Vec<ArnValue>),
+    /// `Null`: `true` means "the key must be absent".
+    Null(Vec<bool>),
+}
+
+/// One condition: an operator applied to one key with its values.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Pointer to the key in its file.
+    pub pointer: Pointer,
+    /// The operator.
+    pub op: Operator,
+    /// The key as written.
+    pub key: String,
+    /// The key, lowercased for lookups.
+    pub key_lc: String,
+    /// The values.
+    pub values: Values,
+}

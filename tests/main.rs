@@ -1,0 +1,4 @@
+//! The single integration-test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod conformance;
