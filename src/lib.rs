@@ -12,8 +12,12 @@
 
 pub mod arn;
 pub mod awsdata;
+pub mod cli;
+pub mod error;
 pub mod eval;
 pub mod json;
 pub mod load;
 pub mod pattern;
 pub mod policy;
+pub mod report;
+pub mod source;

@@ -228,27 +228,28 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
     };
     let context =
         read_context(req.get("context"), &req_at.key("context")).map_err(|(p, m)| r.fatal(p, m))?;
-    let expected =
-        match json.get("expected") {
-            None | Some(Json::Null) => None,
-            Some(Json::String(s)) => Some(match s.as_ref() {
-                "Allow" => Decision::Allow,
-                "ImplicitDeny" => Decision::ImplicitDeny,
-                "ExplicitDeny" => Decision::ExplicitDeny,
-                other => return Err(r.fatal(
+    let expected = match json.get("expected") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(s)) => Some(match s.as_ref() {
+            "Allow" => Decision::Allow,
+            "ImplicitDeny" => Decision::ImplicitDeny,
+            "ExplicitDeny" => Decision::ExplicitDeny,
+            other => {
+                return Err(r.fatal(
                     root.key("expected"),
                     format!(
                         "`expected` must be Allow, ImplicitDeny or ExplicitDeny, found `{other}`"
                     ),
-                )),
-            }),
-            Some(other) => {
-                return Err(r.fatal(
-                    root.key("expected"),
-                    format!("expected a string, found {}", other.type_name()),
                 ))
             }
-        };
+        }),
+        Some(other) => {
+            return Err(r.fatal(
+                root.key("expected"),
+                format!("expected a string, found {}", other.type_name()),
+            ))
+        }
+    };
 
     let identity = r.policies(
         json.get("identityPolicies"),

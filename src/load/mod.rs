@@ -5,3 +5,4 @@
 //! file and JSON pointer, what it could not read.
 
 pub mod cases;
+pub mod policy_file;

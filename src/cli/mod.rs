@@ -1,0 +1,57 @@
+//! The command line: clap definitions, and one function per subcommand that returns an
+//! [`ExitStatus`]. Arguments are resolved into library calls here; nothing below knows
+//! about flags.
+
+mod exit;
+mod simulate;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+pub use exit::{ExitStatus, EXIT_CODES};
+pub use simulate::SimulateArgs;
+
+use crate::error::Error;
+
+/// xacct: offline AWS cross-account policy simulator and auditor.
+#[derive(Debug, Parser)]
+#[command(name = "xacct", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide one request (from flags) or many (from a JSON Lines case file), with a trace.
+    #[command(after_help = EXIT_CODES)]
+    Simulate(SimulateArgs),
+}
+
+/// Runs a parsed command line, writing results to `out` and problems to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
+    let result = match cli.command {
+        Command::Simulate(args) => simulate::run(&args, out, err),
+    };
+    match result {
+        Ok(status) => status,
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
+        Err(e) => {
+            report_error(&e, err);
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Prints an error and its causes, one line each.
+pub fn report_error(e: &Error, err: &mut dyn Write) {
+    let _ = writeln!(err, "error: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let _ = writeln!(err, "  caused by: {s}");
+        source = s.source();
+    }
+}

@@ -1,0 +1,316 @@
+//! `xacct simulate`: one request from flags, or many from a JSON Lines case file.
+
+use std::io::{BufRead, BufReader, Write};
+use std::sync::Arc;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::ExitStatus;
+use crate::error::Error;
+use crate::eval::{authorize, Context, ContextValue, Decision, PolicySet, Principal, Request};
+use crate::load::cases::parse_case;
+use crate::load::policy_file::read_policy;
+use crate::policy::{Policy, PolicyKind};
+use crate::report::{decision_json, decision_table, Format};
+
+/// Arguments of `xacct simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Decide every case of a JSON Lines file (`-` for standard input) and print one JSON
+    /// line per case; with `expected` decisions, end with `N passed, N failed`.
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["principal", "action", "resource"])]
+    pub cases: Option<String>,
+
+    /// Who makes the request: a user, role, root, assumed-role or federated-user ARN, a
+    /// service principal (`sagemaker.amazonaws.com`) or `anonymous`.
+    #[arg(long, required_unless_present = "cases")]
+    pub principal: Option<String>,
+    /// The action, `service:Name`.
+    #[arg(long, required_unless_present = "cases")]
+    pub action: Option<String>,
+    /// The resource ARN (`*` for actions without a resource type).
+    #[arg(long, required_unless_present = "cases")]
+    pub resource: Option<String>,
+    /// The account that owns the resource (needed for S3, whose ARNs carry none).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub resource_account: Option<String>,
+    /// A context key, `KEY=VALUE`; repeat a key for a multi-valued key. Keys AWS sets
+    /// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:username,
+    /// aws:ResourceAccount, kms:CallerAccount) are derived when left out.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// An identity policy of the principal (repeatable). A bare document or an AWS CLI export.
+    #[arg(long = "identity-policy", value_name = "FILE")]
+    pub identity: Vec<String>,
+    /// The resource's policy (bucket, repository, key, trust, model package group…).
+    #[arg(long = "resource-policy", value_name = "FILE")]
+    pub resource_policy: Option<String>,
+    /// The principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<String>,
+    /// The session policy.
+    #[arg(long = "session-policy", value_name = "FILE")]
+    pub session_policy: Option<String>,
+    /// SCPs of one level of the principal's organization path, root first; one flag per
+    /// level, several policies of one level separated by commas.
+    #[arg(long = "scp", value_name = "FILE[,FILE]")]
+    pub scp: Vec<String>,
+    /// RCPs of one level of the resource's organization path, root first, as `--scp`.
+    #[arg(long = "rcp", value_name = "FILE[,FILE]")]
+    pub rcp: Vec<String>,
+    /// A VPC endpoint policy the request passes through (repeatable).
+    #[arg(long = "vpc-endpoint-policy", value_name = "FILE")]
+    pub vpc_endpoint: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Runs `simulate`.
+pub fn run(
+    args: &SimulateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    match &args.cases {
+        Some(path) => run_cases(path, out, err),
+        None => run_one(args, out, err),
+    }
+}
+
+fn usage(msg: String) -> Error {
+    Error::Usage(msg)
+}
+
+fn run_one(
+    args: &SimulateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let (Some(principal), Some(action), Some(resource)) =
+        (&args.principal, &args.action, &args.resource)
+    else {
+        return Err(usage(
+            "`--principal`, `--action` and `--resource` are required".into(),
+        ));
+    };
+    let principal = Principal::parse(principal).map_err(|e| usage(format!("--principal: {e}")))?;
+    if action != "*"
+        && action
+            .split_once(':')
+            .is_none_or(|(s, n)| s.is_empty() || n.is_empty())
+    {
+        return Err(usage(format!("--action: `{action}` is not `service:Name`")));
+    }
+    let context = parse_context(&args.context)?;
+
+    // Load every file first, so that every bad file is reported, not just the first.
+    let mut errors = Vec::new();
+    let mut load = |path: &str, kind| match read_policy(path, kind) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let identity: Vec<Policy> = args
+        .identity
+        .iter()
+        .filter_map(|p| load(p, PolicyKind::Identity))
+        .collect();
+    let boundary: Option<Policy> = args
+        .boundary
+        .as_deref()
+        .and_then(|p| load(p, PolicyKind::Boundary));
+    let session: Option<Policy> = args
+        .session_policy
+        .as_deref()
+        .and_then(|p| load(p, PolicyKind::Session));
+    let resource_policy: Option<Policy> = args
+        .resource_policy
+        .as_deref()
+        .and_then(|p| load(p, PolicyKind::Resource));
+    let mut levels = |flags: &[String], kind| -> Vec<Vec<Policy>> {
+        flags
+            .iter()
+            .map(|level| {
+                level
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .filter_map(|p| load(p, kind))
+                    .collect()
+            })
+            .collect()
+    };
+    let scps = levels(&args.scp, PolicyKind::Scp);
+    let rcps = levels(&args.rcp, PolicyKind::Rcp);
+    let vpce: Vec<Policy> = args
+        .vpc_endpoint
+        .iter()
+        .filter_map(|p| load(p, PolicyKind::VpcEndpoint))
+        .collect();
+    if !errors.is_empty() {
+        let last = errors.pop();
+        for e in errors {
+            super::report_error(&e, err);
+        }
+        return Err(last.unwrap_or_else(|| usage("cannot load policies".into())));
+    }
+
+    let mut request = Request::new(
+        principal,
+        action,
+        resource,
+        args.resource_account.clone(),
+        context,
+    );
+    request.derive_context();
+    let set = PolicySet {
+        identity: identity.iter().collect(),
+        boundary: boundary.iter().collect(),
+        session: session.as_ref(),
+        resource: resource_policy.as_ref(),
+        scps: scps.iter().map(|l| l.iter().collect()).collect(),
+        rcps: rcps.iter().map(|l| l.iter().collect()).collect(),
+        vpc_endpoint: vpce.iter().collect(),
+    };
+    let response = authorize(&request, &set);
+    match args.format {
+        Format::Table => out.write_all(decision_table(&request, &response).as_bytes()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &decision_json(&request, &response))
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+        }
+    }
+    .map_err(Error::Output)?;
+    Ok(if response.decision == Decision::Allow {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// `KEY=VALUE` flags into a context; a repeated key becomes multi-valued.
+fn parse_context(flags: &[String]) -> Result<Context, Error> {
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for f in flags {
+        let (k, v) = f
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| usage(format!("--context: `{f}` is not KEY=VALUE")))?;
+        match pairs.iter_mut().find(|(pk, _)| pk.eq_ignore_ascii_case(k)) {
+            Some((_, vs)) => vs.push(v.to_owned()),
+            None => pairs.push((k.to_owned(), vec![v.to_owned()])),
+        }
+    }
+    let mut ctx = Context::default();
+    for (k, mut vs) in pairs {
+        let value = if vs.len() == 1 {
+            ContextValue::Single(vs.remove(0))
+        } else {
+            ContextValue::Multi(vs)
+        };
+        ctx.insert(&k, value);
+    }
+    Ok(ctx)
+}
+
+#[derive(Serialize)]
+struct CaseLine<'a> {
+    id: &'a str,
+    decision: Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<Decision>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    indeterminate: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<String>,
+}
+
+fn run_cases(path: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let reader: Box<dyn BufRead> = if path == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            std::fs::File::open(path).map_err(io)?,
+        ))
+    };
+    run_case_lines(reader, path, out, err)
+}
+
+/// Decides every case read from `reader`; the heart of `simulate --cases`.
+pub fn run_case_lines(
+    mut reader: impl BufRead,
+    path: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let file: Arc<str> = Arc::from(path);
+    let (mut passed, mut failed, mut with_expected, mut unreadable) =
+        (0usize, 0usize, 0usize, 0usize);
+    let mut line = String::new();
+    let mut lineno = 0;
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        lineno += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case = match parse_case(&line, &file, lineno) {
+            Ok(c) => c,
+            Err(e) => {
+                unreadable += 1;
+                let _ = writeln!(err, "error: {e}");
+                continue;
+            }
+        };
+        for e in &case.errors {
+            let _ = writeln!(err, "error: {e}");
+        }
+        if !case.errors.is_empty() {
+            unreadable += 1;
+        }
+        let response = case.decide();
+        if let Some(want) = case.expected {
+            with_expected += 1;
+            if want == response.decision {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        let record = CaseLine {
+            id: &case.id,
+            decision: response.decision,
+            expected: case.expected.filter(|e| *e != response.decision),
+            indeterminate: response.is_indeterminate() || !case.errors.is_empty(),
+            errors: case.errors.iter().map(ToString::to_string).collect(),
+        };
+        serde_json::to_writer(&mut *out, &record).map_err(|e| Error::Output(e.into()))?;
+        out.write_all(b"\n").map_err(Error::Output)?;
+    }
+    if with_expected > 0 {
+        writeln!(out, "{passed} passed, {failed} failed").map_err(Error::Output)?;
+    }
+    Ok(if unreadable > 0 {
+        ExitStatus::Error
+    } else if failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

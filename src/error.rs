@@ -1,0 +1,39 @@
+//! The crate's "could not run" errors. Findings (denials, lint results) are never errors;
+//! an [`Error`] always means exit code 2.
+
+use thiserror::Error;
+
+use crate::load::cases::CaseError;
+use crate::policy::ParseErrors;
+
+/// Something xacct could not read or do.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A policy document has errors (each with file and pointer).
+    #[error("{0}")]
+    Policy(ParseErrors),
+    /// A case line could not be read.
+    #[error("{0}")]
+    Case(CaseError),
+    /// Arguments that cannot work together, or a value that is not what the flag takes.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+impl From<ParseErrors> for Error {
+    fn from(e: ParseErrors) -> Self {
+        Error::Policy(e)
+    }
+}

@@ -1,0 +1,197 @@
+//! Policy files as users have them: a bare policy document, or the output of the AWS CLI
+//! command that exported it, read as it is.
+//!
+//! Recognized wrappers (semantics reference §9.1): `{"Policy": "<json>"}`
+//! (`s3api get-bucket-policy`, `kms get-key-policy`), `{"policyText": "<json>"}`
+//! (`ecr get-repository-policy`, `get-registry-policy`), `{"ResourcePolicy": "<json>"}`
+//! (`sagemaker get-model-package-group-policy`), `{"Policy": {"Content": "<json>"}}`
+//! (`organizations describe-policy`), `{"PolicyDocument": ...}` (`iam get-role-policy`,
+//! `get-user-policy`), `{"PolicyVersion": {"Document": ...}}` (`iam get-policy-version`) and
+//! `{"Role": {"AssumeRolePolicyDocument": ...}}` (`iam get-role`). An embedded document may
+//! be a JSON object, a JSON string, or a URL-encoded JSON string (the raw IAM API form).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::json::{Json, Pointer};
+use crate::policy::{
+    Origin, ParseError, ParseErrorKind, ParseErrors, Policy, PolicyKind, MAX_POLICY_BYTES,
+};
+
+/// Reads and checks the policy in the file at `path`.
+pub fn read_policy(path: &str, kind: PolicyKind) -> Result<Policy, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_policy_text(&text, Arc::from(path), kind).map_err(Error::Policy)
+}
+
+/// Checks a policy given as file text (bare or wrapped).
+pub fn parse_policy_text(
+    text: &str,
+    file: Arc<str>,
+    kind: PolicyKind,
+) -> Result<Policy, ParseErrors> {
+    let fail = |pointer: Pointer, kind: ParseErrorKind| {
+        ParseErrors(vec![ParseError {
+            file: Some(file.clone()),
+            pointer,
+            kind,
+        }])
+    };
+    if text.len() > MAX_POLICY_BYTES * 2 {
+        return Err(fail(Pointer::root(), ParseErrorKind::TooLarge(text.len())));
+    }
+    let json = Json::parse(text)
+        .map_err(|e| fail(Pointer::root(), ParseErrorKind::Json(e.to_string())))?;
+    match embedded_document(&json) {
+        None => Policy::from_json(
+            &json,
+            kind,
+            Origin {
+                file: Some(file.clone()),
+                ..Origin::default()
+            },
+        ),
+        Some((at, Embedded::Object(doc))) => Policy::from_json(
+            doc,
+            kind,
+            Origin {
+                file: Some(file.clone()),
+                pointer: at,
+                ..Origin::default()
+            },
+        ),
+        Some((at, Embedded::Text(inner))) => {
+            // Pointers inside a policy carried as a string are relative to that string.
+            let inner_file: Arc<str> = Arc::from(format!("{file} (policy text at {at})"));
+            if inner.len() > MAX_POLICY_BYTES {
+                return Err(ParseErrors(vec![ParseError {
+                    file: Some(inner_file),
+                    pointer: Pointer::root(),
+                    kind: ParseErrorKind::TooLarge(inner.len()),
+                }]));
+            }
+            Policy::parse_text(
+                &inner,
+                kind,
+                Origin {
+                    file: Some(inner_file),
+                    ..Origin::default()
+                },
+            )
+        }
+    }
+}
+
+/// A policy document inside an export: an object, or text to parse.
+pub enum Embedded<'j, 'a> {
+    /// The document as a JSON object.
+    Object(&'j Json<'a>),
+    /// The document as (decoded) text.
+    Text(String),
+}
+
+/// Finds the policy document inside a CLI export; `None` when `json` is itself a policy
+/// (it has `Statement`) or no known wrapper.
+pub fn embedded_document<'j, 'a>(json: &'j Json<'a>) -> Option<(Pointer, Embedded<'j, 'a>)> {
+    if json.get("Statement").is_some() {
+        return None;
+    }
+    let root = Pointer::root();
+    let candidates: [(&[&str], bool); 7] = [
+        (&["Policy", "Content"], true),
+        (&["Policy"], true),
+        (&["policyText"], true),
+        (&["ResourcePolicy"], true),
+        (&["PolicyDocument"], true),
+        (&["PolicyVersion", "Document"], true),
+        (&["Role", "AssumeRolePolicyDocument"], true),
+    ];
+    for (path, _) in candidates {
+        let mut at = root.clone();
+        let mut cur = json;
+        let mut found = true;
+        for key in path {
+            match cur.get(key) {
+                Some(next) => {
+                    at = at.key(key);
+                    cur = next;
+                }
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if !found {
+            continue;
+        }
+        match cur {
+            Json::Object(_) => return Some((at, Embedded::Object(cur))),
+            Json::String(s) => return Some((at, Embedded::Text(decode_document(s).into_owned()))),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
+pub fn decode_document(s: &str) -> Cow<'_, str> {
+    let t = s.trim_start();
+    if t.starts_with('{') {
+        return Cow::Borrowed(s);
+    }
+    match percent_encoding::percent_decode_str(s).decode_utf8() {
+        Ok(d) if d.trim_start().starts_with('{') => Cow::Owned(d.into_owned()),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Policy, ParseErrors> {
+        parse_policy_text(text, Arc::from("f.json"), PolicyKind::Resource)
+    }
+
+    const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+
+    #[test]
+    fn reads_bare_and_wrapped_documents() {
+        assert!(parse(DOC).is_ok());
+        let s = serde_json::to_string(DOC).unwrap();
+        assert!(parse(&format!(r#"{{"Policy": {s}}}"#)).is_ok());
+        assert!(parse(&format!(r#"{{"Policy": {s}, "PolicyName": "default"}}"#)).is_ok());
+        assert!(parse(&format!(
+            r#"{{"registryId":"1","repositoryName":"r","policyText": {s}}}"#
+        ))
+        .is_ok());
+        assert!(parse(&format!(r#"{{"ResourcePolicy": {s}}}"#)).is_ok());
+        assert!(parse(&format!(
+            r#"{{"Policy": {{"PolicySummary": {{}}, "Content": {s}}}}}"#
+        ))
+        .is_ok());
+        assert!(parse(&format!(r#"{{"PolicyVersion": {{"Document": {DOC}}}}}"#)).is_ok());
+    }
+
+    #[test]
+    fn decodes_url_encoded_documents() {
+        let enc = percent_encoding::utf8_percent_encode(DOC, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+        assert!(parse(&format!(r#"{{"PolicyDocument": "{enc}"}}"#)).is_ok());
+    }
+
+    #[test]
+    fn errors_in_embedded_text_name_where_the_text_is() {
+        let bad = serde_json::to_string(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#).unwrap();
+        let e = parse(&format!(r#"{{"Policy": {bad}}}"#)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.json (policy text at /Policy): /Statement/0/Condition/StringEqualz: unknown condition operator `StringEqualz`"
+        );
+    }
+}

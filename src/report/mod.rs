@@ -1,0 +1,53 @@
+//! Rendering: decisions and traces as a readable table or as JSON.
+//!
+//! Last stage of the pipeline (load → model → graph → evaluate / lint → **report**). Every
+//! renderer takes the same data and writes to a `Write`; nothing here decides anything.
+
+mod json;
+mod table;
+
+pub use json::{decision_json, SCHEMA_VERSION};
+pub use table::decision_table;
+
+use crate::eval::{Matched, Principal};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// JSON with a schema version.
+    Json,
+}
+
+/// Where a matched statement lives, for humans: `file: /pointer` or the policy name.
+pub fn statement_location(m: &Matched<'_>) -> String {
+    let origin = &m.policy.origin;
+    let place = origin
+        .file
+        .as_deref()
+        .or(origin.name.as_deref())
+        .unwrap_or("-");
+    format!("{place}: {}", m.statement.pointer)
+}
+
+/// The policy's label with its level or index: `SCP level 1`, `identity policy 2`.
+pub fn policy_label(m: &Matched<'_>) -> String {
+    let kind = m.at.kind.label();
+    let name = m
+        .policy
+        .origin
+        .name
+        .as_deref()
+        .map(|n| format!(" `{n}`"))
+        .unwrap_or_default();
+    match m.at.level {
+        Some(level) => format!("{kind} level {level}{name}"),
+        None => format!("{kind}{name}"),
+    }
+}
+
+/// The principal as written for display.
+pub fn principal_text(p: &Principal) -> String {
+    p.display()
+}
