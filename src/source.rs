@@ -175,7 +175,7 @@ mod tests {
         assert_eq!(at(""), Some((1, 1)));
         assert_eq!(at("/Version"), Some((2, 3)));
         assert_eq!(at("/Statement/0"), Some((4, 5)));
-        assert_eq!(at("/Statement/0/Action/1"), Some((4, 40)));
+        assert_eq!(at("/Statement/0/Action/1"), Some((4, 41)));
         assert_eq!(at("/Statement/1/Effect"), Some((6, 7)));
         assert_eq!(at("/Statement/1/Condition/String~1Like"), Some((7, 21)));
     }
