@@ -35,9 +35,15 @@ const DISAGREEMENTS: &[(&str, Decision, &str)] = &[
 ];
 
 fn run(name: &str) {
-    let path = format!("{}/tests/conformance/{name}", env!("CARGO_MANIFEST_DIR"));
+    run_path(
+        &format!("{}/tests/conformance/{name}", env!("CARGO_MANIFEST_DIR")),
+        name,
+    );
+}
+
+fn run_path(path: &str, name: &str) {
     let text = std::fs::read_to_string(&path).unwrap();
-    let file: Arc<str> = Arc::from(path.as_str());
+    let file: Arc<str> = Arc::from(path);
     let mut failures = Vec::new();
     let mut n = 0;
     for (i, line) in text.lines().enumerate() {
@@ -88,4 +94,21 @@ fn hand_written_cases() {
 #[test]
 fn generated_cases() {
     run("generated.jsonl");
+}
+
+/// The project's own cases (KMS grants, S3 ownership and Block Public Access), in the shared
+/// format plus the `grants` and `bucket` extensions.
+#[test]
+fn project_cases() {
+    let dir = format!("{}/tests/cases", env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) == Some("jsonl") {
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            run_path(&path.to_string_lossy(), &name);
+            n += 1;
+        }
+    }
+    assert!(n > 0);
 }

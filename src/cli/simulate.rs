@@ -174,6 +174,8 @@ fn run_one(
         scps: scps.iter().map(|l| l.iter().collect()).collect(),
         rcps: rcps.iter().map(|l| l.iter().collect()).collect(),
         vpc_endpoint: vpce.iter().collect(),
+        grants: Vec::new(),
+        bucket: None,
     };
     let response = authorize(&request, &set);
     match args.format {

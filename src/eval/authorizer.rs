@@ -5,10 +5,13 @@
 //! implements. Statements that cannot be decided fail closed: an undecidable `Deny` denies,
 //! an undecidable `Allow` allows nothing.
 
-use super::request::{Principal, Request};
-use super::statement::{applies, is_kms_key, is_role_trust, Applies, PrincipalMatch};
-use super::trace::{Decision, Matched, PolicyRef, Requirement, Response, Trace};
-use crate::policy::{Effect, Policy, PolicyKind};
+use super::request::{ContextValue, Principal, Request};
+use super::s3::{is_public_policy, BucketFacts, ObjectOwner, ObjectOwnership};
+use super::statement::{
+    applies, is_kms_key, is_role_trust, principal_match, Applies, PrincipalMatch,
+};
+use super::trace::{Decision, GrantMatch, Matched, PolicyRef, Requirement, Response, Trace};
+use crate::policy::{Effect, Grant, Grantee, Policy, PolicyKind};
 
 /// The policies that apply to one request.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +32,11 @@ pub struct PolicySet<'p> {
     pub rcps: Vec<Vec<&'p Policy>>,
     /// VPC endpoint policies the request passes through: each must allow.
     pub vpc_endpoint: Vec<&'p Policy>,
+    /// KMS grants on the requested key (only consulted for KMS key requests).
+    pub grants: Vec<&'p Grant>,
+    /// What is known of the bucket of an S3 request (ownership, Block Public Access). `None`:
+    /// not given, and not taken into account (the trace says so).
+    pub bucket: Option<&'p BucketFacts>,
 }
 
 /// Services whose resources RCPs govern: AWS's list at launch (November 2024: S3, STS, KMS,
@@ -189,9 +197,20 @@ pub fn authorize<'p>(req: &Request, policies: &PolicySet<'p>) -> Response<'p> {
         };
         b.eval(p, at, req, &mut grants);
     }
+    if s3_restrictions(req, policies, &mut b.trace) {
+        grants.clear();
+    }
     let direct = grants.contains(&PrincipalMatch::Direct);
     let role = grants.contains(&PrincipalMatch::Role);
     let any_grant = !grants.is_empty();
+    // KMS grants: a grant to the caller (or its role, within its limits) suffices on its own,
+    // even across accounts; a grant to an account only delegates to its IAM policies
+    // (semantics reference §5; the account case is modelled conservatively, §11.1).
+    let kms_grants = if is_kms_key(req) {
+        matching_grants(req, &policies.grants, b.has_boundary, &mut b.trace)
+    } else {
+        Vec::new()
+    };
     let mandatory = if is_kms_key(req) {
         Some(Requirement::KeyPolicy)
     } else if is_role_trust(req) {
@@ -267,6 +286,11 @@ pub fn authorize<'p>(req: &Request, policies: &PolicySet<'p>) -> Response<'p> {
         }
     };
 
+    let grant_ok = kms_grants.contains(&PrincipalMatch::Direct)
+        || (kms_grants.contains(&PrincipalMatch::Role) && limits_ok)
+        || (kms_grants.contains(&PrincipalMatch::Account) && identity_allow && limits_ok);
+    // Missing facts (S3 object ownership…) never let a request through.
+    let core = (core || grant_ok) && b.trace.unverified.is_empty();
     let decision = match (
         b.explicit_deny,
         scp_missing.is_empty() && vpce_missing.is_empty(),
@@ -293,4 +317,142 @@ pub fn authorize<'p>(req: &Request, policies: &PolicySet<'p>) -> Response<'p> {
         decision,
         trace: b.trace,
     }
+}
+
+/// Applies S3 object ownership and `RestrictPublicBuckets`; true when the bucket policy can
+/// grant nothing to this caller. Facts that are missing are recorded as unverified.
+fn s3_restrictions(req: &Request, policies: &PolicySet<'_>, trace: &mut Trace<'_>) -> bool {
+    let Some(arn) = req.resource.arn() else {
+        return false;
+    };
+    if arn.service != "s3" {
+        return false;
+    }
+    let Some(facts) = policies.bucket else {
+        trace.notes.push(
+            "S3 object ownership and Block Public Access were not given and are not taken into account",
+        );
+        return false;
+    };
+    check_bucket(
+        req,
+        facts,
+        policies.resource,
+        arn.resource.contains('/'),
+        trace,
+    )
+}
+
+fn check_bucket(
+    req: &Request,
+    facts: &BucketFacts,
+    bucket_policy: Option<&Policy>,
+    is_object: bool,
+    trace: &mut Trace<'_>,
+) -> bool {
+    let owner = req.resource_account.as_deref();
+    let mut blocked = false;
+    if is_object {
+        let acls_enabled = facts
+            .ownership
+            .map(|o| o != ObjectOwnership::BucketOwnerEnforced);
+        match (&facts.object_owner, acls_enabled) {
+            (_, Some(false)) | (ObjectOwner::BucketOwner, _) => {}
+            (ObjectOwner::Account(a), _) if Some(a.as_str()) == owner => {}
+            (ObjectOwner::Account(a), _) => {
+                trace.unverified.push(format!(
+                    "the object is owned by account {a} (ACLs are enabled on the bucket): the bucket policy cannot grant it, only the object's ACL can, and ACLs are not modelled"
+                ));
+                blocked = true;
+            }
+            (ObjectOwner::Unknown, None) => trace.unverified.push(
+                "the bucket's object ownership is unknown, so whether the bucket owner owns the object cannot be verified".into(),
+            ),
+            (ObjectOwner::Unknown, Some(true)) => trace
+                .unverified
+                .push("ACLs are enabled on the bucket and the object's owner is unknown".into()),
+        }
+    }
+    let restrict = facts
+        .public_access_block
+        .is_some_and(|p| p.restrict_public_buckets);
+    let outsider =
+        !matches!(req.principal, Principal::Service(_)) && req.principal.account() != owner;
+    if restrict && outsider && bucket_policy.is_some_and(is_public_policy) {
+        trace.notes.push(
+            "RestrictPublicBuckets is on and the bucket policy is public: only the bucket owner's account and AWS services can use it",
+        );
+        blocked = true;
+    }
+    blocked
+}
+
+/// The grants on the requested key that apply to the caller and the action, with how each
+/// names the caller.
+fn matching_grants<'p>(
+    req: &Request,
+    grants: &[&'p Grant],
+    has_boundary: bool,
+    trace: &mut Trace<'p>,
+) -> Vec<PrincipalMatch> {
+    let mut out = Vec::new();
+    let op = req.action.rsplit(':').next().unwrap_or("");
+    // Constraints are ignored for DescribeKey and RetireGrant (CreateGrant API reference).
+    let constrained =
+        !(op.eq_ignore_ascii_case("DescribeKey") || op.eq_ignore_ascii_case("RetireGrant"));
+    for g in grants {
+        if !g.is_for_key(&req.resource.text) || !g.allows_operation(&req.action) {
+            continue;
+        }
+        let principal = match &g.grantee {
+            Grantee::Principal(set) => principal_match(set, &req.principal, has_boundary),
+            Grantee::Service(s) => matches!(&req.principal, Principal::Service(p) if p == s)
+                .then_some(PrincipalMatch::Direct),
+            Grantee::Invalid(_) => None,
+        };
+        let Some(principal) = principal else {
+            continue;
+        };
+        if constrained && !constraints_hold(g, req) {
+            continue;
+        }
+        out.push(principal);
+        trace.grants.push(GrantMatch {
+            grant: g,
+            principal,
+        });
+    }
+    out
+}
+
+/// `EncryptionContextEquals` / `EncryptionContextSubset` against the request's
+/// `kms:EncryptionContext:KEY` context entries (the KEY part compared exactly).
+fn constraints_hold(g: &Grant, req: &Request) -> bool {
+    const PREFIX: &str = "kms:encryptioncontext:";
+    let ctx: Vec<(&str, &str)> = req
+        .context
+        .iter()
+        .filter_map(|(k, v)| {
+            let key = k
+                .get(..PREFIX.len())?
+                .eq_ignore_ascii_case(PREFIX)
+                .then(|| &k[PREFIX.len()..])?;
+            match v {
+                ContextValue::Single(v) => Some((key, v.as_str())),
+                ContextValue::Multi(_) => None,
+            }
+        })
+        .collect();
+    let has = |k: &str, v: &str| ctx.iter().any(|(ck, cv)| *ck == k && *cv == v);
+    if let Some(eq) = &g.constraints.equals {
+        if ctx.len() != eq.len() || !eq.iter().all(|(k, v)| has(k, v)) {
+            return false;
+        }
+    }
+    if let Some(sub) = &g.constraints.subset {
+        if !sub.iter().all(|(k, v)| has(k, v)) {
+            return false;
+        }
+    }
+    true
 }

@@ -13,11 +13,13 @@
 mod authorizer;
 mod condition;
 mod request;
+mod s3;
 mod statement;
 mod trace;
 
 pub use authorizer::{authorize, PolicySet};
 pub use condition::holds;
 pub use request::{Context, ContextValue, Principal, Request};
+pub use s3::{is_public_policy, BucketFacts, ObjectOwner, ObjectOwnership, PublicAccessBlock};
 pub use statement::{applies, principal_match, Applies, PrincipalMatch};
-pub use trace::{Decision, Matched, PolicyRef, Requirement, Response, Trace};
+pub use trace::{Decision, GrantMatch, Matched, PolicyRef, Requirement, Response, Trace};

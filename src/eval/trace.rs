@@ -4,7 +4,7 @@
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::statement::PrincipalMatch;
-use crate::policy::{Effect, Policy, PolicyKind, Statement};
+use crate::policy::{Effect, Grant, Policy, PolicyKind, Statement};
 
 /// The three answers AWS gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -119,8 +119,33 @@ pub struct Trace<'p> {
     pub matched: Vec<Matched<'p>>,
     /// For an implicit deny: the required allows that were missing.
     pub missing: Vec<Requirement>,
+    /// KMS grants that applied.
+    pub grants: Vec<GrantMatch<'p>>,
+    /// Facts that were needed but missing (the decision is then never `Allow`).
+    pub unverified: Vec<String>,
     /// Notes on policy types that did not apply (SCPs for a service principal…).
     pub notes: Vec<&'static str>,
+}
+
+/// A KMS grant that applied to the request.
+#[derive(Debug, Clone)]
+pub struct GrantMatch<'p> {
+    /// The grant.
+    pub grant: &'p Grant,
+    /// How it names the caller.
+    pub principal: PrincipalMatch,
+}
+
+impl Serialize for GrantMatch<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("GrantMatch", 5)?;
+        st.serialize_field("grant_id", &self.grant.id)?;
+        st.serialize_field("grantee", &self.grant.grantee_text)?;
+        st.serialize_field("operations", &self.grant.operations)?;
+        st.serialize_field("origin", &self.grant.origin)?;
+        st.serialize_field("principal_match", &self.principal)?;
+        st.end()
+    }
 }
 
 /// A decision and its trace.
@@ -167,12 +192,14 @@ impl Serialize for Matched<'_> {
 
 impl Serialize for Response<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Response", 6)?;
+        let mut st = s.serialize_struct("Response", 8)?;
         st.serialize_field("decision", &self.decision)?;
         st.serialize_field("indeterminate", &self.is_indeterminate())?;
         st.serialize_field("same_account", &self.trace.same_account)?;
         st.serialize_field("matched", &self.trace.matched)?;
+        st.serialize_field("grants", &self.trace.grants)?;
         st.serialize_field("missing", &self.trace.missing)?;
+        st.serialize_field("unverified", &self.trace.unverified)?;
         st.serialize_field("notes", &self.trace.notes)?;
         st.end()
     }

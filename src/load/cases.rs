@@ -7,10 +7,11 @@
 use std::sync::Arc;
 
 use crate::eval::{
-    authorize, Context, ContextValue, Decision, PolicySet, Principal, Request, Response,
+    authorize, BucketFacts, Context, ContextValue, Decision, ObjectOwner, ObjectOwnership,
+    PolicySet, Principal, PublicAccessBlock, Request, Response,
 };
 use crate::json::{Json, Pointer};
-use crate::policy::{Origin, ParseError, ParseErrorKind, Policy, PolicyKind};
+use crate::policy::{Grant, Origin, ParseError, ParseErrorKind, Policy, PolicyKind};
 
 /// One case, compiled.
 #[derive(Debug, Clone)]
@@ -44,6 +45,13 @@ pub struct CasePolicies {
     pub rcps: Vec<Vec<Policy>>,
     /// `vpcEndpointPolicies`.
     pub vpc_endpoint: Vec<Policy>,
+    /// `grants`: entries of `aws kms list-grants` for the requested key (an extension of the
+    /// shared format).
+    pub grants: Vec<Grant>,
+    /// `bucket`: S3 facts (an extension of the shared format): `{"objectOwnership":
+    /// "BucketOwnerEnforced"|…, "publicAccessBlock": {PublicAccessBlockConfiguration},
+    /// "objectOwner": "bucket-owner"|ACCOUNT|"unknown"}`.
+    pub bucket: Option<BucketFacts>,
 }
 
 impl CasePolicies {
@@ -57,6 +65,8 @@ impl CasePolicies {
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
             rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
             vpc_endpoint: self.vpc_endpoint.iter().collect(),
+            grants: self.grants.iter().collect(),
+            bucket: self.bucket.as_ref(),
         }
     }
 }
@@ -280,6 +290,11 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         PolicyKind::VpcEndpoint,
         root.key("vpcEndpointPolicies"),
     );
+    let grants = r.grants(json.get("grants"), root.key("grants"));
+    let bucket = match json.get("bucket") {
+        None | Some(Json::Null) => None,
+        Some(b) => Some(read_bucket(b, &root.key("bucket")).map_err(|(p, m)| r.fatal(p, m))?),
+    };
     let mut boundary = boundary;
     if boundary.is_empty()
         && json
@@ -300,9 +315,67 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
             scps,
             rcps,
             vpc_endpoint,
+            grants,
+            bucket,
         },
         expected,
         errors: r.errors,
+    })
+}
+
+impl Reader<'_> {
+    fn grants(&mut self, json: Option<&Json<'_>>, at: Pointer) -> Vec<Grant> {
+        let Some(Json::Array(items)) = json else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, g) in items.iter().enumerate() {
+            let origin = Origin {
+                file: Some(Arc::from(format!("{}:{}", self.file, self.line))),
+                name: None,
+                pointer: at.index(i),
+            };
+            match Grant::from_json(g, origin) {
+                Ok(g) => out.push(g),
+                Err(e) => self.errors.extend(e.0),
+            }
+        }
+        out
+    }
+}
+
+/// Reads the `bucket` facts of a case.
+fn read_bucket(json: &Json<'_>, at: &Pointer) -> Result<BucketFacts, (Pointer, String)> {
+    let ownership = match json.get("objectOwnership").and_then(Json::as_str) {
+        None => None,
+        Some("BucketOwnerEnforced") => Some(ObjectOwnership::BucketOwnerEnforced),
+        Some("BucketOwnerPreferred") => Some(ObjectOwnership::BucketOwnerPreferred),
+        Some("ObjectWriter") => Some(ObjectOwnership::ObjectWriter),
+        Some(other) => {
+            return Err((
+                at.key("objectOwnership"),
+                format!("unknown object ownership `{other}`"),
+            ))
+        }
+    };
+    let public_access_block = json.get("publicAccessBlock").map(|p| {
+        let flag = |k: &str| matches!(p.get(k), Some(Json::Bool(true)));
+        PublicAccessBlock {
+            block_public_acls: flag("BlockPublicAcls"),
+            ignore_public_acls: flag("IgnorePublicAcls"),
+            block_public_policy: flag("BlockPublicPolicy"),
+            restrict_public_buckets: flag("RestrictPublicBuckets"),
+        }
+    });
+    let object_owner = match json.get("objectOwner").and_then(Json::as_str) {
+        None | Some("unknown") => ObjectOwner::Unknown,
+        Some("bucket-owner") => ObjectOwner::BucketOwner,
+        Some(a) => ObjectOwner::Account(a.to_owned()),
+    };
+    Ok(BucketFacts {
+        ownership,
+        public_access_block,
+        object_owner,
     })
 }
 

@@ -18,11 +18,13 @@
 //! not verified.
 
 mod err;
+mod grant;
 mod model;
 mod parse;
 pub mod scalar;
 pub mod template;
 
 pub use err::{ParseError, ParseErrorKind, ParseErrors};
+pub use grant::{Grant, GrantConstraints, Grantee, GRANT_OPERATIONS};
 pub use model::*;
 pub use parse::{aws_principal, is_unique_id, parse_operator, MAX_POLICY_BYTES};
