@@ -94,67 +94,113 @@ pub enum ResourcePattern {
     /// `*`: every resource.
     All,
     /// Segment-wise ARN pattern.
-    Arn {
-        /// partition, service, region, account: case-insensitive globs.
-        head: Box<[Glob; 4]>,
-        /// The resource part: a case-sensitive glob.
-        resource: Glob,
-    },
+    Arn(Box<ArnPattern>),
     /// A value that cannot match any resource (for example a short pattern in an RCP, or a
     /// string that is not an ARN). Kept for the trace and for lint.
     Never(String),
 }
 
+/// An ARN pattern: four head segments matched on their own, case-insensitively, and the
+/// resource part matched as one case-sensitive glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnPattern {
+    /// The head as written, `partition:service:region:account` (segments index into it).
+    head_text: Box<str>,
+    head: [Segment; 4],
+    resource: Glob,
+}
+
+/// One head segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// `*`.
+    Any,
+    /// Literal text: a byte range of `head_text`, compared without regard to ASCII case.
+    Lit(u32, u32),
+    /// A segment with wildcards.
+    Glob(Glob),
+}
+
+impl ArnPattern {
+    fn new(head: [&str; 4], resource: Glob) -> ArnPattern {
+        let head_text: Box<str> = head.join(":").into();
+        let mut start = 0usize;
+        let segs = head.map(|h| {
+            let seg = if h == "*" {
+                Segment::Any
+            } else if h.contains(['*', '?']) || !h.is_ascii() {
+                Segment::Glob(Glob::new(h, Case::Insensitive))
+            } else {
+                Segment::Lit(
+                    u32::try_from(start).unwrap_or(u32::MAX),
+                    u32::try_from(start + h.len()).unwrap_or(u32::MAX),
+                )
+            };
+            start += h.len() + 1;
+            seg
+        });
+        ArnPattern {
+            head_text,
+            head: segs,
+            resource,
+        }
+    }
+
+    fn seg_matches(&self, i: usize, value: &str) -> bool {
+        match &self.head[i] {
+            Segment::Any => true,
+            Segment::Lit(a, b) => self
+                .head_text
+                .get(*a as usize..*b as usize)
+                .is_some_and(|lit| lit.eq_ignore_ascii_case(value)),
+            Segment::Glob(g) => g.is_match(value),
+        }
+    }
+}
+
 impl ResourcePattern {
-    /// Compiles one resource pattern whose resource part is already resolved into `resource`
-    /// (see [`crate::policy`] for policy variables); `head_text` is the text before the
-    /// resource part, `arn:p:s:r:a`.
+    /// Compiles one resource pattern; `short` says how a pattern with fewer than six parts
+    /// is read.
     pub fn compile(text: &str, short: ShortArns) -> ResourcePattern {
         if text == "*" {
             return ResourcePattern::All;
         }
-        let parts: Vec<&str> = text.splitn(6, ':').collect();
-        if parts.first() != Some(&"arn") && !(parts.first().is_some_and(|p| p.contains('*'))) {
+        let mut parts = text.splitn(6, ':');
+        let first = parts.next().unwrap_or("");
+        if first != "arn"
+            && !(first.contains('*') && Glob::new(first, Case::Insensitive).is_match("arn"))
+        {
             return ResourcePattern::Never(text.to_owned());
         }
-        let wild = text.contains('*') || text.contains('?');
-        let padded: Vec<&str> = if parts.len() == 6 {
-            parts
-        } else {
+        let mut seg = [""; 5];
+        let mut n = 0;
+        for (slot, p) in seg.iter_mut().zip(parts) {
+            *slot = p;
+            n += 1;
+        }
+        if n < 5 {
             let pad = match short {
                 ShortArns::Pad => true,
-                ShortArns::PadIfWildcard => wild,
+                ShortArns::PadIfWildcard => text.contains(['*', '?']),
                 ShortArns::NoMatch => false,
             };
             if !pad {
                 return ResourcePattern::Never(text.to_owned());
             }
-            let mut p = parts;
-            p.resize(6, "*");
-            p
-        };
-        let g = |s: &str| Glob::new(s, Case::Insensitive);
-        match padded.as_slice() {
-            [first, p, s, r, a, res] => {
-                if !Glob::new(first, Case::Insensitive).is_match("arn") {
-                    return ResourcePattern::Never(text.to_owned());
-                }
-                ResourcePattern::Arn {
-                    head: Box::new([g(p), g(s), g(r), g(a)]),
-                    resource: Glob::new(res, Case::Sensitive),
-                }
+            for slot in seg.iter_mut().skip(n) {
+                *slot = "*";
             }
-            _ => ResourcePattern::Never(text.to_owned()),
         }
+        let [p, s, r, a, res] = seg;
+        ResourcePattern::Arn(Box::new(ArnPattern::new(
+            [p, s, r, a],
+            Glob::new(res, Case::Sensitive),
+        )))
     }
 
     /// Builds a pattern from an already split head and a compiled resource-part glob.
     pub fn from_parts(head: [&str; 4], resource: Glob) -> ResourcePattern {
-        let g = |s: &str| Glob::new(s, Case::Insensitive);
-        ResourcePattern::Arn {
-            head: Box::new([g(head[0]), g(head[1]), g(head[2]), g(head[3])]),
-            resource,
-        }
+        ResourcePattern::Arn(Box::new(ArnPattern::new(head, resource)))
     }
 
     /// Does the request resource match?
@@ -162,13 +208,13 @@ impl ResourcePattern {
         match self {
             ResourcePattern::All => true,
             ResourcePattern::Never(_) => false,
-            ResourcePattern::Arn { head, resource: r } => match &resource.parts {
-                Some(parts) => {
-                    head[0].is_match(&parts[0])
-                        && head[1].is_match(&parts[1])
-                        && head[2].is_match(&parts[2])
-                        && head[3].is_match(&parts[3])
-                        && r.is_match(&parts[4])
+            ResourcePattern::Arn(p) => match resource.arn() {
+                Some(arn) => {
+                    p.seg_matches(0, arn.partition)
+                        && p.seg_matches(1, arn.service)
+                        && p.seg_matches(2, arn.region)
+                        && p.seg_matches(3, arn.account)
+                        && p.resource.is_match(arn.resource)
                 }
                 None => false,
             },
@@ -176,38 +222,44 @@ impl ResourcePattern {
     }
 }
 
-/// The resource of a request, split once so that every pattern can match it cheaply.
+/// The resource of a request, with its ARN split once (every pattern matches against it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestResource {
     /// The resource as given.
     pub text: String,
-    /// partition, service, region, account (lowercased) and the resource part, when the text
-    /// is an ARN.
-    parts: Option<[String; 5]>,
+    /// Byte offsets of the five colons that split an ARN, when the text is one.
+    colons: Option<[usize; 5]>,
 }
 
 impl RequestResource {
-    /// Splits `text`; a text that is not an ARN (such as `*` for actions without a resource
+    /// Wraps `text`; a text that is not an ARN (such as `*` for actions without a resource
     /// type) is matched only by the pattern `*`.
     pub fn new(text: &str) -> RequestResource {
-        let parts = Arn::parse(text).map(|a| {
-            [
-                a.partition.to_lowercase(),
-                a.service.to_lowercase(),
-                a.region.to_lowercase(),
-                a.account.to_lowercase(),
-                a.resource.to_owned(),
-            ]
+        let colons = text.starts_with("arn:").then(|| {
+            let mut c = [0usize; 5];
+            let mut found = text.match_indices(':').map(|(i, _)| i);
+            for slot in &mut c {
+                *slot = found.next()?;
+            }
+            Some(c)
         });
         RequestResource {
             text: text.to_owned(),
-            parts,
+            colons: colons.flatten(),
         }
     }
 
     /// The parsed ARN, if the resource is one.
     pub fn arn(&self) -> Option<Arn<'_>> {
-        Arn::parse(&self.text)
+        let [a, b, c, d, e] = self.colons?;
+        let t = self.text.as_str();
+        Some(Arn {
+            partition: t.get(a + 1..b)?,
+            service: t.get(b + 1..c)?,
+            region: t.get(c + 1..d)?,
+            account: t.get(d + 1..e)?,
+            resource: t.get(e + 1..)?,
+        })
     }
 }
 
@@ -276,6 +328,19 @@ mod tests {
     fn head_is_case_insensitive_resource_part_is_not() {
         assert!(rm("arn:AWS:S3:::bucket/x", "arn:aws:s3:::bucket/x"));
         assert!(!rm("arn:aws:s3:::Bucket/x", "arn:aws:s3:::bucket/x"));
+    }
+
+    #[test]
+    fn request_arn_split_once_agrees_with_parse() {
+        for t in [
+            "arn:aws:s3:::b/k:x",
+            "arn:aws:ecr:us-east-1:1:repository/a",
+            "*",
+            "arn:aws:s3",
+            "Resource: arn:aws:s3:::b",
+        ] {
+            assert_eq!(RequestResource::new(t).arn(), Arn::parse(t), "{t}");
+        }
     }
 
     #[test]

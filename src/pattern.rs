@@ -42,30 +42,28 @@ pub enum Token<'a> {
     Any,
 }
 
-/// A run of the pattern between two stars.
+/// A run of the pattern between two stars; `None` stands for `?`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Piece {
-    /// `None` stands for `?`.
-    chars: Vec<Option<char>>,
+    units: Box<[Option<char>]>,
     /// The piece as bytes, when it is ASCII and has no `?` (searched with memmem).
-    bytes: Option<Vec<u8>>,
-    /// The piece as bytes with `?` as `None`, when it is ASCII.
-    ascii: Option<Vec<Option<u8>>>,
+    bytes: Option<Box<[u8]>>,
 }
 
 impl Piece {
-    fn new(chars: Vec<Option<char>>) -> Piece {
-        let is_ascii = chars.iter().all(|c| c.is_none_or(|c| c.is_ascii()));
-        let ascii: Option<Vec<Option<u8>>> =
-            is_ascii.then(|| chars.iter().map(|c| c.map(|c| c as u8)).collect());
-        let bytes = ascii
-            .as_ref()
-            .and_then(|a| a.iter().copied().collect::<Option<Vec<u8>>>());
+    fn new(units: Vec<Option<char>>) -> Piece {
+        let bytes = units
+            .iter()
+            .map(|u| u.filter(char::is_ascii).map(|c| c as u8))
+            .collect::<Option<Box<[u8]>>>();
         Piece {
-            chars,
+            units: units.into_boxed_slice(),
             bytes,
-            ascii,
         }
+    }
+
+    fn is_ascii(&self) -> bool {
+        self.units.iter().all(|u| u.is_none_or(|c| c.is_ascii()))
     }
 }
 
@@ -73,11 +71,12 @@ impl Piece {
 enum Shape {
     /// `*`
     All,
-    /// No wildcard: plain comparison.
-    Exact(String),
-    /// At least one wildcard.
-    /// The pieces between stars: one piece means the pattern has only `?` wildcards.
-    General(Vec<Piece>),
+    /// No wildcard: plain comparison (folded for case-insensitive patterns).
+    Exact(Box<str>),
+    /// Text then one trailing `*`: a prefix test.
+    Prefix(Box<str>),
+    /// Any other pattern: the pieces between stars (one piece: only `?` wildcards).
+    General(Box<[Piece]>),
 }
 
 /// A compiled IAM wildcard pattern.
@@ -85,27 +84,30 @@ enum Shape {
 pub struct Glob {
     shape: Shape,
     case: Case,
-    source: String,
 }
 
 impl Glob {
     /// Compiles `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str, case: Case) -> Glob {
-        let mut tokens = Vec::new();
-        let mut lit_start = 0;
-        for (i, c) in pattern.char_indices() {
-            if c == '*' || c == '?' {
-                if lit_start < i {
-                    tokens.push(Token::Lit(&pattern[lit_start..i]));
-                }
-                tokens.push(if c == '*' { Token::Any } else { Token::One });
-                lit_start = i + 1;
+        let fold = |s: &str| -> Box<str> {
+            match case {
+                Case::Insensitive if s.chars().any(char::is_uppercase) => s.to_lowercase().into(),
+                _ => s.into(),
             }
-        }
-        if lit_start < pattern.len() {
-            tokens.push(Token::Lit(&pattern[lit_start..]));
-        }
-        Glob::from_tokens(&tokens, case)
+        };
+        let shape = match pattern.find(['*', '?']) {
+            None => Shape::Exact(fold(pattern)),
+            Some(_) if pattern.bytes().all(|b| b == b'*') => Shape::All,
+            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {
+                Shape::Prefix(fold(&pattern[..i]))
+            }
+            Some(_) => {
+                let mut tokens = Vec::new();
+                crate::policy::template::push_wild_tokens(pattern, &mut tokens);
+                return Glob::from_tokens(&tokens, case);
+            }
+        };
+        Glob { shape, case }
     }
 
     /// A pattern that matches `text` exactly.
@@ -115,29 +117,31 @@ impl Glob {
 
     /// Compiles a pattern given as tokens.
     pub fn from_tokens(tokens: &[Token<'_>], case: Case) -> Glob {
-        let fold = |s: &str| match case {
-            Case::Sensitive => s.to_owned(),
-            Case::Insensitive => s.to_lowercase(),
-        };
-        let mut source = String::new();
-        for t in tokens {
-            match t {
-                Token::Lit(s) => source.push_str(s),
-                Token::One => source.push('?'),
-                Token::Any => source.push('*'),
+        let fold = |s: &str| -> String {
+            match case {
+                Case::Sensitive => s.to_owned(),
+                Case::Insensitive => s.to_lowercase(),
             }
-        }
-        let has_wild = tokens.iter().any(|t| !matches!(t, Token::Lit(_)));
-        let shape = if !has_wild {
+        };
+        let lits = |ts: &[Token<'_>]| -> String {
             let mut s = String::new();
-            for t in tokens {
+            for t in ts {
                 if let Token::Lit(l) = t {
                     s.push_str(l);
                 }
             }
-            Shape::Exact(fold(&s))
+            fold(&s)
+        };
+        let wild = tokens
+            .iter()
+            .filter(|t| !matches!(t, Token::Lit(_)))
+            .count();
+        let shape = if wild == 0 {
+            Shape::Exact(lits(tokens).into())
         } else if tokens.iter().all(|t| *t == Token::Any) {
             Shape::All
+        } else if wild == 1 && tokens.last() == Some(&Token::Any) {
+            Shape::Prefix(lits(tokens).into())
         } else {
             let mut pieces = Vec::new();
             let mut cur: Vec<Option<char>> = Vec::new();
@@ -149,18 +153,28 @@ impl Glob {
                 }
             }
             pieces.push(Piece::new(cur));
-            Shape::General(pieces)
+            Shape::General(pieces.into_boxed_slice())
         };
-        Glob {
-            shape,
-            case,
-            source,
-        }
+        Glob { shape, case }
     }
 
-    /// The pattern as written (with resolved literals).
-    pub fn as_str(&self) -> &str {
-        &self.source
+    /// The pattern as text (folded to lowercase when case-insensitive).
+    pub fn pattern(&self) -> String {
+        match &self.shape {
+            Shape::All => "*".to_owned(),
+            Shape::Exact(s) => s.to_string(),
+            Shape::Prefix(p) => format!("{p}*"),
+            Shape::General(pieces) => {
+                let mut out = String::new();
+                for (i, p) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        out.push('*');
+                    }
+                    out.extend(p.units.iter().map(|u| u.unwrap_or('?')));
+                }
+                out
+            }
+        }
     }
 
     /// True for the pattern `*` (or `**`…), which matches everything.
@@ -187,80 +201,77 @@ impl Glob {
     fn is_match_folded(&self, input: &str) -> bool {
         match &self.shape {
             Shape::All => true,
-            Shape::Exact(s) => s == input,
+            Shape::Exact(s) => **s == *input,
+            Shape::Prefix(p) => input.starts_with(&**p),
             Shape::General(pieces) => {
-                if input.is_ascii() && pieces.iter().all(|p| p.ascii.is_some()) {
-                    match_pieces(input.as_bytes(), pieces, &ByteUnits)
+                if input.is_ascii() && pieces.iter().all(Piece::is_ascii) {
+                    match_pieces(input.as_bytes(), pieces)
                 } else {
                     let chars: Vec<char> = input.chars().collect();
-                    match_pieces(&chars, pieces, &CharUnits)
+                    match_pieces(&chars, pieces)
                 }
             }
         }
     }
 }
 
-/// How pieces are seen over one kind of input unit (bytes for ASCII input, chars otherwise).
-trait Units<T: Copy + Eq> {
-    /// The piece as units, `None` standing for `?`.
-    fn piece<'p>(&self, p: &'p Piece) -> &'p [Option<T>];
-    /// Leftmost place of the piece in `hay`.
-    fn find(&self, hay: &[T], p: &Piece) -> Option<usize>;
+/// An input unit: a byte of ASCII input or a char of any input.
+trait Unit: Copy + Eq {
+    fn code(self) -> u32;
+    /// Leftmost place of `piece` in `hay`.
+    fn find(hay: &[Self], piece: &Piece) -> Option<usize>;
 }
 
-struct ByteUnits;
-struct CharUnits;
-
-impl Units<u8> for ByteUnits {
-    fn piece<'p>(&self, p: &'p Piece) -> &'p [Option<u8>] {
-        p.ascii.as_deref().unwrap_or(&[])
+impl Unit for u8 {
+    fn code(self) -> u32 {
+        u32::from(self)
     }
-    fn find(&self, hay: &[u8], p: &Piece) -> Option<usize> {
-        match &p.bytes {
+    fn find(hay: &[u8], piece: &Piece) -> Option<usize> {
+        match &piece.bytes {
             Some(b) => memmem::find(hay, b),
-            None => naive_find(hay, self.piece(p)),
+            None => naive_find(hay, &piece.units),
         }
     }
 }
 
-impl Units<char> for CharUnits {
-    fn piece<'p>(&self, p: &'p Piece) -> &'p [Option<char>] {
-        &p.chars
+impl Unit for char {
+    fn code(self) -> u32 {
+        u32::from(self)
     }
-    fn find(&self, hay: &[char], p: &Piece) -> Option<usize> {
-        naive_find(hay, &p.chars)
+    fn find(hay: &[char], piece: &Piece) -> Option<usize> {
+        naive_find(hay, &piece.units)
     }
 }
 
-fn piece_at<T: Copy + Eq>(hay: &[T], at: usize, piece: &[Option<T>]) -> bool {
+fn piece_at<T: Unit>(hay: &[T], at: usize, piece: &[Option<char>]) -> bool {
     match hay.get(at..at + piece.len()) {
         Some(window) => window
             .iter()
             .zip(piece)
-            .all(|(h, p)| p.is_none_or(|p| p == *h)),
+            .all(|(h, p)| p.is_none_or(|p| u32::from(p) == h.code())),
         None => false,
     }
 }
 
-fn naive_find<T: Copy + Eq>(hay: &[T], piece: &[Option<T>]) -> Option<usize> {
+fn naive_find<T: Unit>(hay: &[T], piece: &[Option<char>]) -> Option<usize> {
     if piece.len() > hay.len() {
         return None;
     }
     (0..=hay.len() - piece.len()).find(|&at| piece_at(hay, at, piece))
 }
 
-fn match_pieces<T: Copy + Eq, U: Units<T>>(input: &[T], pieces: &[Piece], units: &U) -> bool {
+fn match_pieces<T: Unit>(input: &[T], pieces: &[Piece]) -> bool {
     let Some((first, rest)) = pieces.split_first() else {
         return input.is_empty();
     };
-    let fv = units.piece(first);
+    let fv = &first.units;
     // Only `?` wildcards: one piece that must cover the whole input.
     let Some((last, middle)) = rest.split_last() else {
         return fv.len() == input.len() && piece_at(input, 0, fv);
     };
     // INVARIANT: with at least one star there are at least two pieces; the first is anchored
     // at the start and the last at the end (an empty piece anchors trivially).
-    let lv = units.piece(last);
+    let lv = &last.units;
     if fv.len() + lv.len() > input.len() {
         return false;
     }
@@ -273,8 +284,8 @@ fn match_pieces<T: Copy + Eq, U: Units<T>>(input: &[T], pieces: &[Piece], units:
         let Some(window) = input.get(pos..end) else {
             return false;
         };
-        match units.find(window, p) {
-            Some(at) => pos += at + units.piece(p).len(),
+        match T::find(window, p) {
+            Some(at) => pos += at + p.units.len(),
             None => return false,
         }
     }
@@ -336,6 +347,26 @@ mod tests {
     fn special_characters_are_literal() {
         assert!(m("a[b]{c}\\", "a[b]{c}\\"));
         assert!(!m("a[bc]", "ab"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_matcher() {
+        for (p, s) in [
+            ("abc*", "abcdef"),
+            ("abc*", "ab"),
+            ("ABC*", "abcd"),
+            ("*", ""),
+            ("x", "x"),
+            ("x", "X"),
+        ] {
+            let fast = Glob::new(p, Case::Insensitive);
+            let mut toks = Vec::new();
+            crate::policy::template::push_wild_tokens(p, &mut toks);
+            toks.push(Token::Lit(""));
+            let general = Glob::from_tokens(&toks, Case::Insensitive);
+            assert_eq!(fast.is_match(s), general.is_match(s), "{p} vs {s}");
+        }
+        assert_eq!(Glob::new("a*b?c", Case::Sensitive).pattern(), "a*b?c");
     }
 
     #[test]

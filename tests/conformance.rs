@@ -42,7 +42,7 @@ fn run(name: &str) {
 }
 
 fn run_path(path: &str, name: &str) {
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
     let file: Arc<str> = Arc::from(path);
     let mut failures = Vec::new();
     let mut n = 0;

@@ -24,21 +24,35 @@ impl ContextValue {
     }
 }
 
-/// The request context. Key names are case-insensitive (stored lowercased, first spelling
-/// kept for display).
+/// The request context. Key names are case-insensitive; they are kept as first written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    entries: Vec<(String, String, ContextValue)>,
+    entries: Vec<(String, ContextValue)>,
+}
+
+/// Compares a key as written with a lowercased key.
+fn key_is(written: &str, key_lc: &str) -> bool {
+    if written.is_ascii() {
+        written.eq_ignore_ascii_case(key_lc)
+    } else {
+        written.to_lowercase() == key_lc
+    }
 }
 
 impl Context {
     /// Sets `key` (any case) to `value`, replacing a previous value.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let lc = key.to_lowercase();
-        match self.entries.iter_mut().find(|(k, _, _)| *k == lc) {
-            Some(e) => e.2 = value,
-            None => self.entries.push((lc, key.to_owned(), value)),
+        match self.entries.iter_mut().find(|(k, _)| key_is(k, &lc)) {
+            Some(e) => e.1 = value,
+            None => self.entries.push((key.to_owned(), value)),
         }
+    }
+
+    /// Adds a key known not to be present yet (readers of JSON objects, whose duplicate keys
+    /// are rejected before). Cheaper than [`Context::insert`].
+    pub fn push_new(&mut self, key: String, value: ContextValue) {
+        self.entries.push((key, value));
     }
 
     /// Sets `key` only when it is absent (derived keys never override given ones).
@@ -52,8 +66,8 @@ impl Context {
     pub fn get(&self, key_lc: &str) -> Option<&ContextValue> {
         self.entries
             .iter()
-            .find(|(k, _, _)| k == key_lc)
-            .map(|(_, _, v)| v)
+            .find(|(k, _)| key_is(k, key_lc))
+            .map(|(_, v)| v)
     }
 
     /// The value of a single-valued key (a lowercased name); `None` when absent or
@@ -67,7 +81,7 @@ impl Context {
 
     /// The entries as given: (key as first written, value).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|(_, k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Number of keys.

@@ -102,6 +102,8 @@ pub struct CaseError {
 struct Reader<'f> {
     file: &'f Arc<str>,
     line: usize,
+    /// `file:line`, shared by every policy of the case.
+    origin_file: Arc<str>,
     errors: Vec<ParseError>,
 }
 
@@ -126,7 +128,7 @@ impl Reader<'_> {
             _ => (json, None, at),
         };
         let origin = Origin {
-            file: Some(Arc::from(format!("{}:{}", self.file, self.line))),
+            file: Some(self.origin_file.clone()),
             name,
             pointer: at,
         };
@@ -191,6 +193,7 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
     let mut r = Reader {
         file,
         line,
+        origin_file: Arc::from(format!("{file}:{line}")),
         errors: Vec::new(),
     };
     let root = Pointer::root();
@@ -331,7 +334,7 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for (i, g) in items.iter().enumerate() {
             let origin = Origin {
-                file: Some(Arc::from(format!("{}:{}", self.file, self.line))),
+                file: Some(self.origin_file.clone()),
                 name: None,
                 pointer: at.index(i),
             };
@@ -432,7 +435,10 @@ pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (P
                 )
             })?),
         };
-        ctx.insert(k, value);
+        // A key given twice (in any case) is ambiguous: keep the first, as AWS never sends two.
+        if !ctx.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
+            ctx.push_new(k.to_string(), value);
+        }
     }
     Ok(ctx)
 }

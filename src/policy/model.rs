@@ -348,8 +348,8 @@ pub enum SetQualifier {
 /// A full condition operator: qualifier, base operator, `IfExists`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operator {
-    /// The operator as written.
-    pub text: String,
+    /// The operator as written (shared by every key under it).
+    pub text: Arc<str>,
     /// Set qualifier.
     pub set: Option<SetQualifier>,
     /// The comparison.

@@ -40,12 +40,7 @@ impl Policy {
         kind: PolicyKind,
         origin: Origin,
     ) -> Result<Policy, ParseErrors> {
-        let mut p = Parser {
-            file: origin.file.clone(),
-            kind,
-            version: Version::Absent,
-            errors: Vec::new(),
-        };
+        let mut p = Parser::new(&origin, kind);
         let policy = p.policy(json, origin);
         match policy {
             Some(policy) if p.errors.is_empty() => Ok(policy),
@@ -62,12 +57,7 @@ impl Policy {
         kind: PolicyKind,
         origin: Origin,
     ) -> (Option<Policy>, Vec<ParseError>) {
-        let mut p = Parser {
-            file: origin.file.clone(),
-            kind,
-            version: Version::Absent,
-            errors: Vec::new(),
-        };
+        let mut p = Parser::new(&origin, kind);
         let policy = p.policy(json, origin);
         (policy, p.errors)
     }
@@ -78,144 +68,188 @@ struct Parser {
     kind: PolicyKind,
     version: Version,
     errors: Vec<ParseError>,
+    /// The JSON pointer of the element being read. Kept as one growing buffer so that the
+    /// happy path builds no pointer at all; errors and the model's stored pointers copy it.
+    path: String,
 }
 
-/// The members of an object, with duplicate keys reported.
+/// The members of an object.
 type Members<'j, 'a> = &'j [(std::borrow::Cow<'a, str>, Json<'a>)];
 
 impl Parser {
-    fn error(&mut self, pointer: Pointer, kind: K) {
+    fn new(origin: &Origin, kind: PolicyKind) -> Parser {
+        Parser {
+            file: origin.file.clone(),
+            kind,
+            version: Version::Absent,
+            errors: Vec::new(),
+            path: origin.pointer.as_str().to_owned(),
+        }
+    }
+
+    /// The pointer of the current element.
+    fn here(&self) -> Pointer {
+        Pointer::from_escaped(self.path.clone())
+    }
+
+    fn push_key(&mut self, key: &str) -> usize {
+        let len = self.path.len();
+        self.path.push('/');
+        Pointer::escape_into(key, &mut self.path);
+        len
+    }
+
+    fn push_index(&mut self, index: usize) -> usize {
+        let len = self.path.len();
+        self.path.push('/');
+        self.path.push_str(itoa::Buffer::new().format(index));
+        len
+    }
+
+    fn pop(&mut self, len: usize) {
+        self.path.truncate(len);
+    }
+
+    /// Records an error at the current element.
+    fn error(&mut self, kind: K) {
         self.errors.push(ParseError {
             file: self.file.clone(),
-            pointer,
+            pointer: self.here(),
             kind,
         });
     }
 
-    fn object<'j, 'a>(&mut self, json: &'j Json<'a>, at: &Pointer) -> Option<Members<'j, 'a>> {
+    /// Records an error at a member of the current element.
+    fn error_at_key(&mut self, key: &str, kind: K) {
+        let len = self.push_key(key);
+        self.error(kind);
+        self.pop(len);
+    }
+
+    /// Records an error at an element of the current array (or at the current element when
+    /// `index` is `None`, for a lone value).
+    fn error_at_index(&mut self, index: Option<usize>, kind: K) {
+        match index {
+            Some(i) => {
+                let len = self.push_index(i);
+                self.error(kind);
+                self.pop(len);
+            }
+            None => self.error(kind),
+        }
+    }
+
+    fn wrong_type(&mut self, expected: &'static str, found: &'static str) {
+        self.error(K::WrongType { expected, found });
+    }
+
+    fn object<'j, 'a>(&mut self, json: &'j Json<'a>) -> Option<Members<'j, 'a>> {
         match json {
             Json::Object(m) => {
                 for (i, (k, _)) in m.iter().enumerate() {
                     if m[..i].iter().any(|(k2, _)| k2 == k) {
-                        self.error(at.key(k), K::DuplicateKey(k.to_string()));
+                        self.error_at_key(k, K::DuplicateKey(k.to_string()));
                     }
                 }
                 Some(m)
             }
             other => {
-                self.error(
-                    at.clone(),
-                    K::WrongType {
-                        expected: "an object",
-                        found: other.type_name(),
-                    },
-                );
+                self.wrong_type("an object", other.type_name());
                 None
             }
         }
     }
 
-    fn string<'j>(&mut self, json: &'j Json<'_>, at: &Pointer) -> Option<&'j str> {
+    fn string<'j>(&mut self, json: &'j Json<'_>) -> Option<&'j str> {
         match json {
             Json::String(s) => Some(s),
             other => {
-                self.error(
-                    at.clone(),
-                    K::WrongType {
-                        expected: "a string",
-                        found: other.type_name(),
-                    },
-                );
+                self.wrong_type("a string", other.type_name());
                 None
             }
         }
     }
 
-    /// A string or an array of strings (IAM's "one or many").
-    fn strings<'j>(&mut self, json: &'j Json<'_>, at: &Pointer) -> Vec<(&'j str, Pointer)> {
+    /// A string or an array of strings (IAM's "one or many"), each with its array index.
+    fn strings<'j>(&mut self, json: &'j Json<'_>) -> Vec<(&'j str, Option<usize>)> {
         match json {
-            Json::String(s) => vec![(s.as_ref(), at.clone())],
+            Json::String(s) => vec![(s.as_ref(), None)],
             Json::Array(items) => {
                 if items.is_empty() {
-                    self.error(
-                        at.clone(),
-                        K::WrongType {
-                            expected: "at least one value",
-                            found: "an empty array",
-                        },
-                    );
+                    self.wrong_type("at least one value", "an empty array");
                 }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let p = at.index(i);
-                    if let Some(s) = self.string(item, &p) {
-                        out.push((s, p));
+                    match item {
+                        Json::String(s) => out.push((s.as_ref(), Some(i))),
+                        other => self.error_at_index(
+                            Some(i),
+                            K::WrongType {
+                                expected: "a string",
+                                found: other.type_name(),
+                            },
+                        ),
                     }
                 }
                 out
             }
             other => {
-                self.error(
-                    at.clone(),
-                    K::WrongType {
-                        expected: "a string or an array of strings",
-                        found: other.type_name(),
-                    },
-                );
+                self.wrong_type("a string or an array of strings", other.type_name());
                 Vec::new()
             }
         }
     }
 
     fn policy(&mut self, json: &Json<'_>, origin: Origin) -> Option<Policy> {
-        let root = origin.pointer.clone();
-        let members = self.object(json, &root)?;
+        let members = self.object(json)?;
         let mut id = None;
         let mut statement = None;
         for (k, v) in members {
             match k.as_ref() {
                 "Version" => {
-                    if let Some(s) = self.string(v, &root.key("Version")) {
-                        match s {
-                            "2012-10-17" => self.version = Version::V2012_10_17,
-                            "2008-10-17" => self.version = Version::V2008_10_17,
-                            other => self.error(root.key("Version"), K::Version(other.to_owned())),
-                        }
+                    let len = self.push_key("Version");
+                    match self.string(v) {
+                        Some("2012-10-17") => self.version = Version::V2012_10_17,
+                        Some("2008-10-17") => self.version = Version::V2008_10_17,
+                        Some(other) => self.error(K::Version(other.to_owned())),
+                        None => {}
                     }
+                    self.pop(len);
                 }
-                "Id" => id = self.string(v, &root.key("Id")).map(str::to_owned),
+                "Id" => {
+                    let len = self.push_key("Id");
+                    id = self.string(v).map(str::to_owned);
+                    self.pop(len);
+                }
                 "Statement" => statement = Some(v),
-                other => self.error(root.key(other), K::UnknownElement(other.to_owned())),
+                other => self.error_at_key(other, K::UnknownElement(other.to_owned())),
             }
         }
         let Some(statement) = statement else {
-            self.error(root, K::Missing("Statement"));
+            self.error(K::Missing("Statement"));
             return None;
         };
-        let at = root.key("Statement");
+        let len = self.push_key("Statement");
         let statements = match statement {
             Json::Array(items) => {
                 if items.is_empty() {
-                    self.error(at.clone(), K::NoStatement);
+                    self.error(K::NoStatement);
                 }
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| self.statement(s, i, at.index(i)))
-                    .collect()
+                let mut out = Vec::with_capacity(items.len());
+                for (i, s) in items.iter().enumerate() {
+                    let l = self.push_index(i);
+                    out.push(self.statement(s, i));
+                    self.pop(l);
+                }
+                out
             }
-            Json::Object(_) => self.statement(statement, 0, at).into_iter().collect(),
+            Json::Object(_) => vec![self.statement(statement, 0)],
             other => {
-                self.error(
-                    at,
-                    K::WrongType {
-                        expected: "an object or an array of objects",
-                        found: other.type_name(),
-                    },
-                );
+                self.wrong_type("an object or an array of objects", other.type_name());
                 Vec::new()
             }
         };
+        self.pop(len);
         Some(Policy {
             kind: self.kind,
             origin,
@@ -225,13 +259,14 @@ impl Parser {
         })
     }
 
-    fn statement(&mut self, json: &Json<'_>, index: usize, at: Pointer) -> Option<Statement> {
+    fn statement(&mut self, json: &Json<'_>, index: usize) -> Statement {
         let errors_before = self.errors.len();
-        let Some(members) = self.object(json, &at) else {
-            let defects = vec![format!("{at}: not an object")];
-            return Some(Statement {
+        let pointer = self.here();
+        let Some(members) = self.object(json) else {
+            let defects = vec![format!("{pointer}: not an object")];
+            return Statement {
                 index,
-                pointer: at,
+                pointer,
                 sid: None,
                 effect: Effect::Deny,
                 principal: None,
@@ -239,7 +274,7 @@ impl Parser {
                 resource: None,
                 conditions: Vec::new(),
                 defects,
-            });
+            };
         };
         let mut sid = None;
         let mut effect = None;
@@ -251,15 +286,15 @@ impl Parser {
         let mut seen_action = None;
         let mut seen_resource = None;
         for (k, v) in members {
-            let p = at.key(k);
+            let len = self.push_key(k);
             match k.as_ref() {
-                "Sid" => sid = self.string(v, &p).map(str::to_owned),
+                "Sid" => sid = self.string(v).map(str::to_owned),
                 "Effect" => {
-                    effect = match self.string(v, &p) {
+                    effect = match self.string(v) {
                         Some("Allow") => Some(Effect::Allow),
                         Some("Deny") => Some(Effect::Deny),
                         Some(other) => {
-                            self.error(p, K::Effect(other.to_owned()));
+                            self.error(K::Effect(other.to_owned()));
                             None
                         }
                         None => None,
@@ -271,27 +306,26 @@ impl Parser {
                     } else {
                         "NotPrincipal"
                     };
-                    if let Some(prev) = seen_principal.replace(name) {
-                        if prev != name {
-                            self.error(p.clone(), K::Conflict("Principal", "NotPrincipal"));
-                        }
+                    if seen_principal
+                        .replace(name)
+                        .is_some_and(|prev| prev != name)
+                    {
+                        self.error(K::Conflict("Principal", "NotPrincipal"));
                     }
                     if !self.kind.has_principals() {
-                        self.error(
-                            p.clone(),
-                            K::UnknownElement(format!("{name}` in a `{}", self.kind.label())),
-                        );
+                        self.error(K::UnknownElement(format!(
+                            "{name}` in a `{}",
+                            self.kind.label()
+                        )));
                     }
-                    principal = self.principal(v, &p, name == "NotPrincipal");
+                    principal = self.principal(v, name == "NotPrincipal");
                 }
                 "Action" | "NotAction" => {
                     let name = if k == "Action" { "Action" } else { "NotAction" };
-                    if let Some(prev) = seen_action.replace(name) {
-                        if prev != name {
-                            self.error(p.clone(), K::Conflict("Action", "NotAction"));
-                        }
+                    if seen_action.replace(name).is_some_and(|prev| prev != name) {
+                        self.error(K::Conflict("Action", "NotAction"));
                     }
-                    action = Some(self.actions(v, &p, name == "NotAction"));
+                    action = Some(self.actions(v, name == "NotAction"));
                 }
                 "Resource" | "NotResource" => {
                     let name = if k == "Resource" {
@@ -299,33 +333,41 @@ impl Parser {
                     } else {
                         "NotResource"
                     };
-                    if let Some(prev) = seen_resource.replace(name) {
-                        if prev != name {
-                            self.error(p.clone(), K::Conflict("Resource", "NotResource"));
-                        }
+                    if seen_resource.replace(name).is_some_and(|prev| prev != name) {
+                        self.error(K::Conflict("Resource", "NotResource"));
                     }
-                    resource = Some(self.resources(v, &p, name == "NotResource"));
+                    resource = Some(self.resources(v, name == "NotResource"));
                 }
-                "Condition" => conditions = self.conditions(v, &p),
-                other => self.error(p, K::UnknownElement(other.to_owned())),
+                "Condition" => conditions = self.conditions(v),
+                other => self.error(K::UnknownElement(other.to_owned())),
             }
+            self.pop(len);
         }
         if effect.is_none() && !members.iter().any(|(k, _)| k == "Effect") {
-            self.error(at.clone(), K::Missing("Effect"));
+            self.error(K::Missing("Effect"));
         }
         if action.is_none() {
-            self.error(at.clone(), K::Missing("Action"));
+            self.error(K::Missing("Action"));
         }
         if principal.is_none() && seen_principal.is_none() && self.kind == PolicyKind::Resource {
-            self.error(at.clone(), K::Missing("Principal"));
+            self.error(K::Missing("Principal"));
+        }
+        if resource.is_none()
+            && seen_resource.is_none()
+            && matches!(
+                self.kind,
+                PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+            )
+        {
+            self.error(K::Missing("Resource"));
         }
         let defects: Vec<String> = self.errors[errors_before..]
             .iter()
             .map(|e| format!("{}: {}", e.pointer, e.kind))
             .collect();
-        Some(Statement {
+        Statement {
             index,
-            pointer: at,
+            pointer,
             sid,
             // INVARIANT: a statement whose effect cannot be read carries a defect, and a
             // defective statement can only deny (fail closed).
@@ -335,10 +377,10 @@ impl Parser {
             resource,
             conditions,
             defects,
-        })
+        }
     }
 
-    fn principal(&mut self, json: &Json<'_>, at: &Pointer, negated: bool) -> Option<PrincipalSet> {
+    fn principal(&mut self, json: &Json<'_>, negated: bool) -> Option<PrincipalSet> {
         let mut set = PrincipalSet {
             negated,
             ..PrincipalSet::default()
@@ -346,23 +388,23 @@ impl Parser {
         match json {
             Json::String(s) if s == "*" => set.everyone = true,
             Json::String(s) => {
-                self.error(at.clone(), K::Principal(s.to_string()));
+                self.error(K::Principal(s.to_string()));
                 return None;
             }
             _ => {
-                let members = self.object(json, at)?;
+                let members = self.object(json)?;
                 for (k, v) in members {
-                    let p = at.key(k);
-                    let values = self.strings(v, &p);
+                    let len = self.push_key(k);
+                    let values = self.strings(v);
                     match k.as_ref() {
                         "AWS" => {
-                            for (s, vp) in values {
+                            for (s, i) in values {
                                 if s == "*" {
                                     set.everyone = true;
                                 } else if let Some(a) = aws_principal(s) {
                                     set.aws.push(a);
                                 } else {
-                                    self.error(vp, K::Principal(s.to_owned()));
+                                    self.error_at_index(i, K::Principal(s.to_owned()));
                                 }
                             }
                         }
@@ -375,30 +417,31 @@ impl Parser {
                         "CanonicalUser" => set
                             .canonical_user
                             .extend(values.into_iter().map(|(s, _)| s.to_owned())),
-                        other => self.error(p, K::PrincipalType(other.to_owned())),
+                        other => self.error(K::PrincipalType(other.to_owned())),
                     }
+                    self.pop(len);
                 }
             }
         }
         Some(set)
     }
 
-    fn actions(&mut self, json: &Json<'_>, at: &Pointer, negated: bool) -> ActionSet {
+    fn actions(&mut self, json: &Json<'_>, negated: bool) -> ActionSet {
         let mut patterns = Vec::new();
-        for (s, p) in self.strings(json, at) {
+        for (s, i) in self.strings(json) {
             if s == "*"
                 || s.split_once(':')
                     .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty())
             {
                 patterns.push(Glob::new(s, Case::Insensitive));
             } else {
-                self.error(p, K::Action(s.to_owned()));
+                self.error_at_index(i, K::Action(s.to_owned()));
             }
         }
         ActionSet { negated, patterns }
     }
 
-    fn resources(&mut self, json: &Json<'_>, at: &Pointer, negated: bool) -> ResourceSet {
+    fn resources(&mut self, json: &Json<'_>, negated: bool) -> ResourceSet {
         let short = match self.kind {
             PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session => ShortArns::Pad,
             PolicyKind::Resource | PolicyKind::Scp | PolicyKind::VpcEndpoint => {
@@ -407,152 +450,171 @@ impl Parser {
             PolicyKind::Rcp => ShortArns::NoMatch,
         };
         let mut patterns = Vec::new();
-        for (s, p) in self.strings(json, at) {
-            if self.version.has_variables() && s.contains("${") {
-                let parts: Vec<&str> = s.splitn(6, ':').collect();
-                match (parts.as_slice(), Template::parse(s)) {
-                    (_, Err(())) => self.error(p, K::Variable(s.to_owned())),
-                    ([arn, pa, sv, rg, ac, res], Ok(_))
-                        if !s[..s.len() - res.len()].contains("${") && *arn == "arn" =>
-                    {
-                        match Template::parse(res) {
-                            Ok(MaybeTemplate::Template(t)) => {
-                                patterns.push(ResourceEntry::Template {
-                                    head: [
-                                        pa.to_string(),
-                                        sv.to_string(),
-                                        rg.to_string(),
-                                        ac.to_string(),
-                                    ],
-                                    resource: t,
-                                })
-                            }
-                            Ok(MaybeTemplate::Plain) => patterns
-                                .push(ResourceEntry::Static(ResourcePattern::compile(s, short))),
-                            Err(()) => self.error(p, K::Variable(s.to_owned())),
-                        }
-                    }
-                    _ => patterns.push(ResourceEntry::Invalid(s.to_owned())),
-                }
-            } else {
+        for (s, i) in self.strings(json) {
+            if !(self.version.has_variables() && s.contains("${")) {
                 patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)));
+                continue;
+            }
+            let parts: Vec<&str> = s.splitn(6, ':').collect();
+            match (parts.as_slice(), Template::parse(s)) {
+                (_, Err(())) => self.error_at_index(i, K::Variable(s.to_owned())),
+                ([arn, pa, sv, rg, ac, res], Ok(_))
+                    if *arn == "arn" && !s[..s.len() - res.len()].contains("${") =>
+                {
+                    match Template::parse(res) {
+                        Ok(MaybeTemplate::Template(t)) => patterns.push(ResourceEntry::Template {
+                            head: [
+                                pa.to_string(),
+                                sv.to_string(),
+                                rg.to_string(),
+                                ac.to_string(),
+                            ],
+                            resource: t,
+                        }),
+                        Ok(MaybeTemplate::Plain) => {
+                            patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)))
+                        }
+                        Err(()) => self.error_at_index(i, K::Variable(s.to_owned())),
+                    }
+                }
+                _ => patterns.push(ResourceEntry::Invalid(s.to_owned())),
             }
         }
         ResourceSet { negated, patterns }
     }
 
-    fn conditions(&mut self, json: &Json<'_>, at: &Pointer) -> Vec<Condition> {
+    fn conditions(&mut self, json: &Json<'_>) -> Vec<Condition> {
         let mut out = Vec::new();
-        let Some(ops) = self.object(json, at) else {
+        let Some(ops) = self.object(json) else {
             return out;
         };
         for (op_text, keys) in ops {
-            let op_at = at.key(op_text);
-            let Some(op) = parse_operator(op_text) else {
-                self.error(op_at, K::UnknownOperator(op_text.to_string()));
-                continue;
-            };
-            let Some(keys) = self.object(keys, &op_at) else {
-                continue;
-            };
-            for (key, values) in keys {
-                let key_at = op_at.key(key);
-                if let Some(values) = self.condition_values(&op, values, &key_at) {
-                    out.push(Condition {
-                        pointer: key_at,
-                        op: op.clone(),
-                        key: key.to_string(),
-                        key_lc: key.to_lowercase(),
-                        values,
-                    });
+            let op_len = self.push_key(op_text);
+            match parse_operator(op_text) {
+                None => self.error(K::UnknownOperator(op_text.to_string())),
+                Some(op) => {
+                    if let Some(keys) = self.object(keys) {
+                        for (key, values) in keys {
+                            let key_len = self.push_key(key);
+                            if let Some(values) = self.condition_values(&op, values) {
+                                out.push(Condition {
+                                    pointer: self.here(),
+                                    op: op.clone(),
+                                    key: key.to_string(),
+                                    key_lc: key.to_lowercase(),
+                                    values,
+                                });
+                            }
+                            self.pop(key_len);
+                        }
+                    }
                 }
             }
+            self.pop(op_len);
         }
         out
     }
 
     /// The values of one key, as text (numbers and booleans are accepted where AWS accepts
-    /// them, and read as their JSON text).
-    fn scalar_texts(&mut self, json: &Json<'_>, at: &Pointer) -> Vec<(String, Pointer)> {
-        let one = |this: &mut Self, j: &Json<'_>, p: Pointer| -> Option<(String, Pointer)> {
+    /// them, and read as their JSON text), each with its array index.
+    fn scalar_texts(&mut self, json: &Json<'_>) -> Vec<(String, Option<usize>)> {
+        fn text(j: &Json<'_>) -> Result<String, &'static str> {
             match j {
-                Json::String(s) => Some((s.to_string(), p)),
-                Json::Number(n) => Some((n.to_string(), p)),
-                Json::Bool(b) => Some((b.to_string(), p)),
-                other => {
-                    this.error(
-                        p,
-                        K::WrongType {
-                            expected: "a string, number or boolean",
-                            found: other.type_name(),
-                        },
-                    );
-                    None
-                }
+                Json::String(s) => Ok(s.to_string()),
+                Json::Number(n) => Ok(n.to_string()),
+                Json::Bool(b) => Ok(b.to_string()),
+                other => Err(other.type_name()),
             }
-        };
+        }
+        let mut out = Vec::new();
         match json {
             Json::Array(items) => {
                 if items.is_empty() {
-                    self.error(
-                        at.clone(),
-                        K::WrongType {
-                            expected: "at least one value",
-                            found: "an empty array",
-                        },
-                    );
+                    self.wrong_type("at least one value", "an empty array");
                 }
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, j)| one(self, j, at.index(i)))
-                    .collect()
+                for (i, j) in items.iter().enumerate() {
+                    match text(j) {
+                        Ok(t) => out.push((t, Some(i))),
+                        Err(found) => self.error_at_index(
+                            Some(i),
+                            K::WrongType {
+                                expected: "a string, number or boolean",
+                                found,
+                            },
+                        ),
+                    }
+                }
             }
-            j => one(self, j, at.clone()).into_iter().collect(),
+            j => match text(j) {
+                Ok(t) => out.push((t, None)),
+                Err(found) => self.wrong_type("a string, number or boolean", found),
+            },
+        }
+        out
+    }
+
+    /// A string-family value, with its variables when the policy has them.
+    fn str_value(&mut self, v: String, i: Option<usize>) -> Option<StrValue> {
+        if !self.version.has_variables() {
+            return Some(StrValue::Plain(v));
+        }
+        match Template::parse(&v) {
+            Ok(MaybeTemplate::Plain) => Some(StrValue::Plain(v)),
+            Ok(MaybeTemplate::Template(t)) => Some(StrValue::Template(t)),
+            Err(()) => {
+                self.error_at_index(i, K::Variable(v));
+                None
+            }
         }
     }
 
-    fn condition_values(&mut self, op: &Operator, json: &Json<'_>, at: &Pointer) -> Option<Values> {
+    /// Reads each value with `read`; a value it rejects is an error naming `reason`.
+    fn typed<T>(
+        &mut self,
+        op: &Operator,
+        texts: Vec<(String, Option<usize>)>,
+        read: impl Fn(&str) -> Option<T>,
+        reason: &'static str,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(texts.len());
+        for (v, i) in texts {
+            match read(&v) {
+                Some(t) => out.push(t),
+                None => self.error_at_index(
+                    i,
+                    K::ConditionValue {
+                        operator: op.text.to_string(),
+                        value: v,
+                        reason,
+                    },
+                ),
+            }
+        }
+        out
+    }
+
+    fn condition_values(&mut self, op: &Operator, json: &Json<'_>) -> Option<Values> {
         let before = self.errors.len();
-        let texts = self.scalar_texts(json, at);
-        let vars = self.version.has_variables();
-        let bad = |op: &Operator, v: &str, reason| K::ConditionValue {
-            operator: op.text.clone(),
-            value: v.to_owned(),
-            reason,
-        };
-        let str_value = |this: &mut Self, v: String, p: &Pointer| -> Option<StrValue> {
-            if !vars {
-                return Some(StrValue::Plain(v));
-            }
-            match Template::parse(&v) {
-                Ok(MaybeTemplate::Plain) => Some(StrValue::Plain(v)),
-                Ok(MaybeTemplate::Template(t)) => Some(StrValue::Template(t)),
-                Err(()) => {
-                    this.error(p.clone(), K::Variable(v));
-                    None
-                }
-            }
-        };
+        let texts = self.scalar_texts(json);
         use BaseOp as B;
         let values = match op.base {
             B::StringEquals | B::StringNotEquals => Values::Strings(
                 texts
                     .into_iter()
-                    .filter_map(|(v, p)| str_value(self, v, &p))
+                    .filter_map(|(v, i)| self.str_value(v, i))
                     .collect(),
             ),
             B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => Values::Strings(
                 texts
                     .into_iter()
-                    .filter_map(|(v, p)| str_value(self, v.to_lowercase(), &p))
+                    .filter_map(|(v, i)| self.str_value(v.to_lowercase(), i))
                     .collect(),
             ),
             B::StringLike | B::StringNotLike => Values::Likes(
                 texts
                     .into_iter()
-                    .filter_map(|(v, p)| {
-                        str_value(self, v, &p).map(|s| match s {
+                    .filter_map(|(v, i)| {
+                        self.str_value(v, i).map(|s| match s {
                             StrValue::Plain(v) => LikeValue::Plain(Glob::new(&v, Case::Sensitive)),
                             StrValue::Template(t) => LikeValue::Template(t),
                         })
@@ -562,8 +624,8 @@ impl Parser {
             B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => Values::Arns(
                 texts
                     .into_iter()
-                    .filter_map(|(v, p)| {
-                        str_value(self, v, &p).map(|s| match s {
+                    .filter_map(|(v, i)| {
+                        self.str_value(v, i).map(|s| match s {
                             StrValue::Plain(v) => ArnValue::Plain(ArnGlob::new(&v)),
                             StrValue::Template(t) => ArnValue::Template(t),
                         })
@@ -576,60 +638,35 @@ impl Parser {
             | B::NumericLessThanEquals
             | B::NumericGreaterThan
             | B::NumericGreaterThanEquals => {
-                let mut out = Vec::new();
-                for (v, p) in texts {
-                    match parse_number(&v) {
-                        Some(n) => out.push(n),
-                        None => self.error(p, bad(op, &v, "not a number")),
-                    }
-                }
-                Values::Numbers(out)
+                Values::Numbers(self.typed(op, texts, parse_number, "not a number"))
             }
             B::DateEquals
             | B::DateNotEquals
             | B::DateLessThan
             | B::DateLessThanEquals
             | B::DateGreaterThan
-            | B::DateGreaterThanEquals => {
-                let mut out = Vec::new();
-                for (v, p) in texts {
-                    match parse_date(&v) {
-                        Some(n) => out.push(n),
-                        None => self.error(p, bad(op, &v, "not an ISO 8601 date or epoch seconds")),
-                    }
-                }
-                Values::Dates(out)
-            }
+            | B::DateGreaterThanEquals => Values::Dates(self.typed(
+                op,
+                texts,
+                parse_date,
+                "not an ISO 8601 date or epoch seconds",
+            )),
             B::Bool => Values::Bools(texts.iter().map(|(v, _)| parse_bool(v)).collect()),
-            B::BinaryEquals => {
-                let mut out = Vec::new();
-                for (v, p) in texts {
-                    match base64::engine::general_purpose::STANDARD.decode(v.trim()) {
-                        Ok(b) => out.push(b),
-                        Err(_) => self.error(p, bad(op, &v, "not base64")),
-                    }
-                }
-                Values::Binary(out)
-            }
+            B::BinaryEquals => Values::Binary(self.typed(
+                op,
+                texts,
+                |v| {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(v.trim())
+                        .ok()
+                },
+                "not base64",
+            )),
             B::IpAddress | B::NotIpAddress => {
-                let mut out = Vec::new();
-                for (v, p) in texts {
-                    match parse_ip_net(&v) {
-                        Some(n) => out.push(n),
-                        None => self.error(p, bad(op, &v, "not an IP address or CIDR block")),
-                    }
-                }
-                Values::Ips(out)
+                Values::Ips(self.typed(op, texts, parse_ip_net, "not an IP address or CIDR block"))
             }
             B::Null => {
-                let mut out = Vec::new();
-                for (v, p) in texts {
-                    match parse_bool(&v) {
-                        Some(b) => out.push(b),
-                        None => self.error(p, bad(op, &v, "`Null` takes `true` or `false`")),
-                    }
-                }
-                Values::Null(out)
+                Values::Null(self.typed(op, texts, parse_bool, "`Null` takes `true` or `false`"))
             }
         };
         (self.errors.len() == before).then_some(values)
@@ -657,7 +694,7 @@ pub fn parse_operator(text: &str) -> Option<Operator> {
         return None;
     }
     Some(Operator {
-        text: text.to_owned(),
+        text: Arc::from(text),
         set,
         base,
         if_exists,
