@@ -123,7 +123,7 @@ enum Segment {
 
 impl ArnPattern {
     fn new(head: [&str; 4], resource: Glob) -> ArnPattern {
-        let head_text: Box<str> = head.join(":").into();
+        let head_text: Box<str> = head.join(":").to_ascii_lowercase().into();
         let mut start = 0usize;
         let segs = head.map(|h| {
             let seg = if h == "*" {
@@ -146,14 +146,12 @@ impl ArnPattern {
         }
     }
 
-    fn seg_matches(&self, i: usize, value: &str) -> bool {
+    /// Matches segment `i` against the request's lowercased segment.
+    fn seg_matches(&self, i: usize, value_lc: &str) -> bool {
         match &self.head[i] {
             Segment::Any => true,
-            Segment::Lit(a, b) => self
-                .head_text
-                .get(*a as usize..*b as usize)
-                .is_some_and(|lit| lit.eq_ignore_ascii_case(value)),
-            Segment::Glob(g) => g.is_match(value),
+            Segment::Lit(a, b) => self.head_text.get(*a as usize..*b as usize) == Some(value_lc),
+            Segment::Glob(g) => g.is_match_lowercase(value_lc),
         }
     }
 }
@@ -208,13 +206,11 @@ impl ResourcePattern {
         match self {
             ResourcePattern::All => true,
             ResourcePattern::Never(_) => false,
-            ResourcePattern::Arn(p) => match resource.arn() {
-                Some(arn) => {
-                    p.seg_matches(0, arn.partition)
-                        && p.seg_matches(1, arn.service)
-                        && p.seg_matches(2, arn.region)
-                        && p.seg_matches(3, arn.account)
-                        && p.resource.is_match(arn.resource)
+            ResourcePattern::Arn(p) => match &resource.split {
+                Some(split) => {
+                    (0..4).all(|i| p.seg_matches(i, split.head(i)))
+                        && p.resource
+                            .is_match(resource.text.get(split.resource_start..).unwrap_or(""))
                 }
                 None => false,
             },
@@ -227,39 +223,69 @@ impl ResourcePattern {
 pub struct RequestResource {
     /// The resource as given.
     pub text: String,
-    /// Byte offsets of the five colons that split an ARN, when the text is one.
-    colons: Option<[usize; 5]>,
+    split: Option<Split>,
+}
+
+/// A request ARN, split: the head segments lowercased (they match without regard to case)
+/// and where the resource part starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Split {
+    /// `partition:service:region:account`, lowercased.
+    head_lc: String,
+    /// End offsets of the four segments in `head_lc`.
+    ends: [usize; 4],
+    /// Offset of the resource part in the text.
+    resource_start: usize,
+}
+
+impl Split {
+    fn head(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.head_lc.get(start..self.ends[i]).unwrap_or("")
+    }
 }
 
 impl RequestResource {
     /// Wraps `text`; a text that is not an ARN (such as `*` for actions without a resource
     /// type) is matched only by the pattern `*`.
     pub fn new(text: &str) -> RequestResource {
-        let colons = text.starts_with("arn:").then(|| {
-            let mut c = [0usize; 5];
-            let mut found = text.match_indices(':').map(|(i, _)| i);
-            for slot in &mut c {
-                *slot = found.next()?;
+        let split = Arn::parse(text).map(|a| {
+            // ASCII lowercasing keeps byte offsets, so they index the text too.
+            let head_lc = format!("{}:{}:{}:{}", a.partition, a.service, a.region, a.account)
+                .to_ascii_lowercase();
+            let e0 = a.partition.len();
+            let e1 = e0 + 1 + a.service.len();
+            let e2 = e1 + 1 + a.region.len();
+            let e3 = e2 + 1 + a.account.len();
+            Split {
+                ends: [e0, e1, e2, e3],
+                resource_start: text.len() - a.resource.len(),
+                head_lc,
             }
-            Some(c)
         });
         RequestResource {
             text: text.to_owned(),
-            colons: colons.flatten(),
+            split,
         }
     }
 
-    /// The parsed ARN, if the resource is one.
+    /// The parsed ARN, if the resource is one (from the offsets found once).
     pub fn arn(&self) -> Option<Arn<'_>> {
-        let [a, b, c, d, e] = self.colons?;
-        let t = self.text.as_str();
+        let split = self.split.as_ref()?;
+        let t = self.text.get(4..)?;
+        let [e0, e1, e2, e3] = split.ends;
         Some(Arn {
-            partition: t.get(a + 1..b)?,
-            service: t.get(b + 1..c)?,
-            region: t.get(c + 1..d)?,
-            account: t.get(d + 1..e)?,
-            resource: t.get(e + 1..)?,
+            partition: t.get(..e0)?,
+            service: t.get(e0 + 1..e1)?,
+            region: t.get(e1 + 1..e2)?,
+            account: t.get(e2 + 1..e3)?,
+            resource: self.text.get(split.resource_start..)?,
         })
+    }
+
+    /// The service segment, lowercased.
+    pub fn service_lc(&self) -> Option<&str> {
+        self.split.as_ref().map(|s| s.head(1))
     }
 }
 

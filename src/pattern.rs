@@ -198,6 +198,12 @@ impl Glob {
         self.is_match_folded(input)
     }
 
+    /// Like [`Glob::is_match`] for an input the caller has already lowercased (for a
+    /// case-insensitive pattern); skips the case scan on hot paths.
+    pub fn is_match_lowercase(&self, input: &str) -> bool {
+        self.is_match_folded(input)
+    }
+
     fn is_match_folded(&self, input: &str) -> bool {
         match &self.shape {
             Shape::All => true,

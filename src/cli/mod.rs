@@ -10,7 +10,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 pub use exit::{ExitStatus, EXIT_CODES};
-pub use simulate::SimulateArgs;
+pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
 
 use crate::error::Error;
 

@@ -146,7 +146,7 @@ pub fn authorize<'p>(req: &Request, policies: &PolicySet<'p>) -> Response<'p> {
 
     // RCPs: only their denies bite; they govern supported services only, and never
     // service-linked roles.
-    let service = req.action_lc.split(':').next().unwrap_or("");
+    let service = req.action_lc.split_once(':').map_or("", |(s, _)| s);
     let rcp_applies = !policies.rcps.is_empty()
         && RCP_SERVICES.contains(&service)
         && !principal.is_service_linked_role();
@@ -322,12 +322,12 @@ pub fn authorize<'p>(req: &Request, policies: &PolicySet<'p>) -> Response<'p> {
 /// Applies S3 object ownership and `RestrictPublicBuckets`; true when the bucket policy can
 /// grant nothing to this caller. Facts that are missing are recorded as unverified.
 fn s3_restrictions(req: &Request, policies: &PolicySet<'_>, trace: &mut Trace<'_>) -> bool {
+    if req.kind != super::request::ResourceKind::S3 {
+        return false;
+    }
     let Some(arn) = req.resource.arn() else {
         return false;
     };
-    if arn.service != "s3" {
-        return false;
-    }
     let Some(facts) = policies.bucket else {
         trace.notes.push(
             "S3 object ownership and Block Public Access were not given and are not taken into account",

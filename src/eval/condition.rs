@@ -22,7 +22,8 @@ use crate::policy::{ArnValue, BaseOp, Condition, LikeValue, SetQualifier, StrVal
 
 /// Does the condition hold? `Err` says why it cannot be decided.
 pub fn holds(c: &Condition, ctx: &Context) -> Result<bool, String> {
-    let present: Option<&[String]> = match ctx.get(&c.key_lc) {
+    let entry = ctx.get_hashed(&c.key_lc, c.key_hash);
+    let present: Option<&[String]> = match entry {
         None => None,
         Some(ContextValue::Multi(v)) if v.is_empty() => None,
         Some(v) => Some(v.as_slice()),
@@ -33,7 +34,7 @@ pub fn holds(c: &Condition, ctx: &Context) -> Result<bool, String> {
     }
     let negated = c.op.base.is_negated();
     match c.op.set {
-        None => match (present, ctx.get(&c.key_lc)) {
+        None => match (present, entry) {
             (None, _) => Ok(c.op.if_exists || negated),
             (Some(_), Some(ContextValue::Multi(_))) => Ok(false),
             (Some(values), _) => match values {

@@ -19,7 +19,7 @@ mod trace;
 
 pub use authorizer::{authorize, PolicySet};
 pub use condition::holds;
-pub use request::{Context, ContextValue, Principal, Request};
+pub use request::{key_hash, Context, ContextValue, Principal, Request};
 pub use s3::{is_public_policy, BucketFacts, ObjectOwner, ObjectOwnership, PublicAccessBlock};
 pub use statement::{applies, principal_match, Applies, PrincipalMatch};
 pub use trace::{Decision, GrantMatch, Matched, PolicyRef, Requirement, Response, Trace};

@@ -27,7 +27,21 @@ impl ContextValue {
 /// The request context. Key names are case-insensitive; they are kept as first written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    entries: Vec<(String, ContextValue)>,
+    /// (key as written, hash of its lowercased form, value).
+    entries: Vec<(String, u64, ContextValue)>,
+}
+
+/// FNV-1a over the lowercased key: lookups compare hashes before text.
+pub fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in key.chars().flat_map(char::to_lowercase) {
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// Compares a key as written with a lowercased key.
@@ -43,16 +57,22 @@ impl Context {
     /// Sets `key` (any case) to `value`, replacing a previous value.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let lc = key.to_lowercase();
-        match self.entries.iter_mut().find(|(k, _)| key_is(k, &lc)) {
-            Some(e) => e.1 = value,
-            None => self.entries.push((key.to_owned(), value)),
+        let hash = key_hash(&lc);
+        match self
+            .entries
+            .iter_mut()
+            .find(|(k, h, _)| *h == hash && key_is(k, &lc))
+        {
+            Some(e) => e.2 = value,
+            None => self.entries.push((key.to_owned(), hash, value)),
         }
     }
 
     /// Adds a key known not to be present yet (readers of JSON objects, whose duplicate keys
     /// are rejected before). Cheaper than [`Context::insert`].
     pub fn push_new(&mut self, key: String, value: ContextValue) {
-        self.entries.push((key, value));
+        let hash = key_hash(&key);
+        self.entries.push((key, hash, value));
     }
 
     /// Sets `key` only when it is absent (derived keys never override given ones).
@@ -64,10 +84,15 @@ impl Context {
 
     /// Looks up a lowercased key.
     pub fn get(&self, key_lc: &str) -> Option<&ContextValue> {
+        self.get_hashed(key_lc, key_hash(key_lc))
+    }
+
+    /// Looks up a lowercased key whose [`key_hash`] the caller computed once.
+    pub fn get_hashed(&self, key_lc: &str, hash: u64) -> Option<&ContextValue> {
         self.entries
             .iter()
-            .find(|(k, _)| key_is(k, key_lc))
-            .map(|(_, v)| v)
+            .find(|(k, h, _)| *h == hash && key_is(k, key_lc))
+            .map(|(_, _, v)| v)
     }
 
     /// The value of a single-valued key (a lowercased name); `None` when absent or
@@ -81,7 +106,7 @@ impl Context {
 
     /// The entries as given: (key as first written, value).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, _, v)| (k.as_str(), v))
     }
 
     /// Number of keys.
@@ -295,6 +320,38 @@ impl Principal {
     }
 }
 
+/// The resource kinds the authorizer treats specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResourceKind {
+    /// A KMS key: the key policy (or a grant) must allow.
+    KmsKey,
+    /// An IAM role assumed with `sts:`: the trust policy must allow.
+    RoleTrust,
+    /// An S3 bucket or object.
+    S3,
+    /// Anything else.
+    Other,
+}
+
+impl ResourceKind {
+    fn of(action_lc: &str, resource: &RequestResource) -> ResourceKind {
+        match resource.arn() {
+            Some(a) if a.service.eq_ignore_ascii_case("kms") && a.resource.starts_with("key/") => {
+                ResourceKind::KmsKey
+            }
+            Some(a)
+                if action_lc.starts_with("sts:")
+                    && a.service.eq_ignore_ascii_case("iam")
+                    && a.resource.starts_with("role/") =>
+            {
+                ResourceKind::RoleTrust
+            }
+            Some(a) if a.service.eq_ignore_ascii_case("s3") => ResourceKind::S3,
+            _ => ResourceKind::Other,
+        }
+    }
+}
+
 /// One authorization request.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -304,6 +361,8 @@ pub struct Request {
     pub action: String,
     /// The action lowercased, for matching.
     pub(crate) action_lc: String,
+    /// What kind of resource this is, found once (the authorizer's special cases).
+    pub(crate) kind: ResourceKind,
     /// The resource.
     pub resource: RequestResource,
     /// The account that owns the resource (S3 ARNs carry none).
@@ -350,11 +409,15 @@ impl Request {
                 .filter(|a| is_account_id(a))
                 .map(str::to_owned)
         });
+        let action_lc = action.to_lowercase();
+        let resource = RequestResource::new(resource);
+        let kind = ResourceKind::of(&action_lc, &resource);
         Request {
             principal,
             action: action.to_owned(),
-            action_lc: action.to_lowercase(),
-            resource: RequestResource::new(resource),
+            action_lc,
+            kind,
+            resource,
             resource_account,
             context,
         }

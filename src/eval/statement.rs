@@ -1,7 +1,7 @@
 //! Does one statement apply to a request? Action, resource, principal, then conditions.
 
 use super::condition;
-use super::request::{Principal, Request};
+use super::request::{Principal, Request, ResourceKind};
 use crate::arn::ResourcePattern;
 use crate::pattern::{Case, Glob};
 use crate::policy::{AwsPrincipal, PolicyKind, PrincipalSet, ResourceEntry, Statement};
@@ -39,7 +39,10 @@ pub enum Applies {
 pub fn applies(stmt: &Statement, kind: PolicyKind, req: &Request, has_boundary: bool) -> Applies {
     let mut unknown: Option<String> = (!stmt.defects.is_empty()).then(|| stmt.defects.join("; "));
     if let Some(action) = &stmt.action {
-        let any = action.patterns.iter().any(|p| p.is_match(&req.action_lc));
+        let any = action
+            .patterns
+            .iter()
+            .any(|p| p.is_match_lowercase(&req.action_lc));
         if any == action.negated {
             return Applies::No;
         }
@@ -100,18 +103,12 @@ fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> bool {
 
 /// Whether the request's resource is a KMS key (key policies have special rules).
 pub fn is_kms_key(req: &Request) -> bool {
-    req.resource
-        .arn()
-        .is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"))
+    req.kind == ResourceKind::KmsKey
 }
 
 /// Whether the request assumes a role (trust policies have special rules).
 pub fn is_role_trust(req: &Request) -> bool {
-    req.action_lc.starts_with("sts:")
-        && req
-            .resource
-            .arn()
-            .is_some_and(|a| a.service == "iam" && a.resource.starts_with("role/"))
+    req.kind == ResourceKind::RoleTrust
 }
 
 /// The identities a caller is evaluated as, broadest first: its account, then (for a

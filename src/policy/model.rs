@@ -419,6 +419,8 @@ pub struct Condition {
     pub key: String,
     /// The key, lowercased for lookups.
     pub key_lc: String,
+    /// [`crate::eval::key_hash`] of `key_lc`.
+    pub key_hash: u64,
     /// The values.
     pub values: Values,
 }

@@ -502,6 +502,7 @@ impl Parser {
                                     op: op.clone(),
                                     key: key.to_string(),
                                     key_lc: key.to_lowercase(),
+                                    key_hash: crate::eval::key_hash(key),
                                     values,
                                 });
                             }
