@@ -33,15 +33,16 @@ pub struct Context {
 
 /// FNV-1a over the lowercased key: lookups compare hashes before text.
 pub fn key_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in key.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    if key.is_ascii() {
+        return key.bytes().fold(OFFSET, |h, b| {
+            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME)
+        });
     }
-    h
+    key.to_lowercase()
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 /// Compares a key as written with a lowercased key.
@@ -520,6 +521,19 @@ mod tests {
             matches!(&r.principal, Principal::RoleSession { role_arn, .. }
             if role_arn == "arn:aws:iam::111111111111:role/team/app")
         );
+    }
+
+    #[test]
+    fn key_hash_ignores_case_ascii_or_not() {
+        assert_eq!(
+            key_hash("aws:PrincipalTag/Team"),
+            key_hash("aws:principaltag/team")
+        );
+        assert_eq!(
+            key_hash("aws:PrincipalTag/ÉQUIPE"),
+            key_hash("aws:principaltag/équipe")
+        );
+        assert_ne!(key_hash("aws:username"), key_hash("aws:userid"));
     }
 
     #[test]
