@@ -1,4 +1,6 @@
 //! The single integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod cli;
 mod conformance;
+mod semantics;
