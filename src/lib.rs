@@ -13,9 +13,11 @@
 pub mod arn;
 pub mod awsdata;
 pub mod cli;
+pub mod diagnostic;
 pub mod error;
 pub mod eval;
 pub mod json;
+pub mod lint;
 pub mod load;
 pub mod pattern;
 pub mod policy;

@@ -3,6 +3,7 @@
 //! about flags.
 
 mod exit;
+mod lint;
 mod simulate;
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 pub use exit::{ExitStatus, EXIT_CODES};
+pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
 
 use crate::error::Error;
@@ -29,12 +31,22 @@ pub enum Command {
     /// Decide one request (from flags) or many (from a JSON Lines case file), with a trace.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
+    /// Lint policy files: stable rule codes, AWS's action data, table/JSON/SARIF output.
+    #[command(after_help = LINT_EXIT_CODES)]
+    Lint(LintArgs),
+    /// List the lint rules.
+    Rules(RulesArgs),
+    /// Print one lint rule's documentation.
+    Rule(RuleArgs),
 }
 
 /// Runs a parsed command line, writing results to `out` and problems to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(&args, out, err),
+        Command::Lint(args) => lint::run(&args, out, err),
+        Command::Rules(args) => lint::run_rules(&args, out),
+        Command::Rule(args) => lint::run_rule(&args, out),
     };
     match result {
         Ok(status) => status,

@@ -73,6 +73,12 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
+    if args.format == Format::Sarif {
+        return Err(usage(
+            "`--format sarif` is for findings (`xacct lint`); `simulate` writes `table` or `json`"
+                .into(),
+        ));
+    }
     match &args.cases {
         Some(path) => run_cases(path, out, err),
         None => run_one(args, out, err),
@@ -179,7 +185,10 @@ fn run_one(
     };
     let response = authorize(&request, &set);
     match args.format {
-        Format::Table => out.write_all(decision_table(&request, &response).as_bytes()),
+        // `Sarif` is rejected in `run`.
+        Format::Table | Format::Sarif => {
+            out.write_all(decision_table(&request, &response).as_bytes())
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &decision_json(&request, &response))
                 .map_err(std::io::Error::from)

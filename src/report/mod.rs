@@ -4,10 +4,11 @@
 //! renderer takes the same data and writes to a `Write`; nothing here decides anything.
 
 mod json;
+pub mod sarif;
 mod table;
 
 pub use json::{decision_json, SCHEMA_VERSION};
-pub use table::decision_table;
+pub use table::{decision_table, diagnostics_table};
 
 use crate::eval::{Matched, Principal};
 
@@ -18,6 +19,8 @@ pub enum Format {
     Table,
     /// JSON with a schema version.
     Json,
+    /// SARIF 2.1.0 (for findings: `lint`).
+    Sarif,
 }
 
 /// Where a matched statement lives, for humans: `file: /pointer` or the policy name.

@@ -100,3 +100,52 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
     }
     out
 }
+
+#[derive(Tabled)]
+struct DiagnosticRow {
+    #[tabled(rename = "where")]
+    location: String,
+    #[tabled(rename = "pointer")]
+    pointer: String,
+    #[tabled(rename = "code")]
+    code: String,
+    #[tabled(rename = "level")]
+    level: &'static str,
+    #[tabled(rename = "finding")]
+    message: String,
+}
+
+/// Findings as a table: `where` (file:line:col), pointer, code and rule name, level, and the
+/// message with its help and related places below it. Empty string for no findings.
+pub fn diagnostics_table(diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<DiagnosticRow> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            for r in &d.related {
+                message.push_str(&format!(
+                    "\n{}: {} ({})",
+                    r.message,
+                    r.location.pointer_text(),
+                    r.location
+                ));
+            }
+            if let Some(h) = &d.help {
+                message.push_str(&format!("\nhelp: {h}"));
+            }
+            DiagnosticRow {
+                location: d.primary.to_string(),
+                pointer: d.primary.pointer_text(),
+                code: format!("{}\n{}", d.code, d.name),
+                level: d.severity.as_str(),
+                message,
+            }
+        })
+        .collect();
+    let mut out = Table::new(rows).with(Style::rounded()).to_string();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,267 @@
+//! Findings as data: [`Diagnostic`] with a code, a [`Severity`], a message, a primary
+//! [`Location`] (file and JSON pointer, with line and column once known), related locations
+//! and help.
+//!
+//! Shared by every command that reports findings (`lint` now, `check` later). A diagnostic is
+//! never an error: "could not run" problems are [`crate::error::Error`]s. Diagnostics are
+//! sorted with [`sort`] before any renderer sees them, so every output format is
+//! deterministic.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::json::Pointer;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; nothing breaks.
+    Info,
+    /// Probably not what was meant, or risky.
+    Warning,
+    /// AWS rejects the policy, or it cannot do what it is written to do.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Reads `error`, `warning` or `info` (case-insensitive).
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding is: a file, a JSON pointer into it and, once resolved, a line and column.
+///
+/// A policy that an export carries as a JSON *string* (`{"Policy": "{\"Version\": …}"}`) has
+/// two pointers: [`Location::pointer`] names the string in the file and
+/// [`Location::embedded`] the element inside the policy text. Written together they read
+/// `/Policy#/Statement/0/Resource`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file as the user named it (or as found under a directory they named).
+    pub file: Arc<str>,
+    /// JSON pointer into the file.
+    pub pointer: Pointer,
+    /// JSON pointer into the policy text carried by the string at [`Location::pointer`].
+    #[serde(rename = "embedded_pointer", skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<Pointer>,
+    /// 1-based line, when the pointer could be found in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in characters, when the pointer could be found in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A location in `file` at `pointer`, line and column not yet known.
+    pub fn new(file: Arc<str>, pointer: Pointer) -> Location {
+        Location {
+            file,
+            pointer,
+            embedded: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The pointer as users read it: `/Statement/0` or, for an embedded policy text,
+    /// `/Policy#/Statement/0`.
+    pub fn pointer_text(&self) -> String {
+        match &self.embedded {
+            Some(inner) => format!("{}#{}", self.pointer, inner),
+            None => self.pointer.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A secondary place that explains a finding ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable rule code, e.g. `XA0105`.
+    pub code: &'static str,
+    /// The rule's kebab-case name.
+    pub name: &'static str,
+    /// Severity after user overrides.
+    pub severity: Severity,
+    /// What is wrong: lowercase, user input in backticks, no final period.
+    pub message: String,
+    /// Where.
+    #[serde(rename = "location")]
+    pub primary: Location,
+    /// Other places that explain the finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    fn cmp_key(&self, other: &Diagnostic) -> Ordering {
+        let a = &self.primary;
+        let b = &other.primary;
+        a.file
+            .cmp(&b.file)
+            .then(a.line.cmp(&b.line))
+            .then(a.column.cmp(&b.column))
+            .then(a.pointer.cmp(&b.pointer))
+            .then(a.embedded.cmp(&b.embedded))
+            .then(self.code.cmp(other.code))
+            .then(self.message.cmp(&other.message))
+    }
+}
+
+/// Sorts by file, line, column, pointer, code and message: the order every renderer prints.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(Diagnostic::cmp_key);
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Counts {
+    /// Counts `diagnostics`.
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+
+    /// Findings at or above `threshold`.
+    pub fn at_or_above(&self, threshold: Severity) -> usize {
+        match threshold {
+            Severity::Error => self.errors,
+            Severity::Warning => self.errors + self.warnings,
+            Severity::Info => self.errors + self.warnings + self.infos,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diag(file: &str, line: usize, code: &'static str) -> Diagnostic {
+        Diagnostic {
+            code,
+            name: "x",
+            severity: Severity::Warning,
+            message: String::new(),
+            primary: Location {
+                line: Some(line),
+                column: Some(1),
+                ..Location::new(Arc::from(file), Pointer::root())
+            },
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    #[test]
+    fn sorts_by_file_then_line_then_code() {
+        let mut d = vec![
+            diag("b", 1, "XA0101"),
+            diag("a", 9, "XA0101"),
+            diag("a", 2, "XA0202"),
+            diag("a", 2, "XA0102"),
+        ];
+        sort(&mut d);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (&*d.primary.file, d.primary.line, d.code))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a", Some(2), "XA0102"),
+                ("a", Some(2), "XA0202"),
+                ("a", Some(9), "XA0101"),
+                ("b", Some(1), "XA0101"),
+            ]
+        );
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Error);
+        assert_eq!(Severity::parse("WARNING"), Some(Severity::Warning));
+        assert_eq!(Severity::parse("fatal"), None);
+        let c = Counts {
+            errors: 1,
+            warnings: 2,
+            infos: 3,
+        };
+        assert_eq!(c.at_or_above(Severity::Warning), 3);
+    }
+
+    #[test]
+    fn embedded_pointers_read_as_fragments() {
+        let mut l = Location::new(Arc::from("f.json"), Pointer::root().key("Policy"));
+        l.embedded = Some(Pointer::root().key("Statement").index(0));
+        assert_eq!(l.pointer_text(), "/Policy#/Statement/0");
+        l.line = Some(1);
+        l.column = Some(12);
+        assert_eq!(l.to_string(), "f.json:1:12");
+    }
+}
