@@ -43,7 +43,7 @@ pub struct PolicySet<'p> {
 /// SQS, Secrets Manager) and the later additions (ECR and OpenSearch Serverless, June 2025;
 /// Cognito user pools and CloudWatch Logs, January 2026; DynamoDB, February 2026); see the
 /// semantics reference §1.2. SageMaker is not among them.
-const RCP_SERVICES: [&str; 10] = [
+pub const RCP_SERVICES: [&str; 10] = [
     "s3",
     "sts",
     "kms",

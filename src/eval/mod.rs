@@ -17,7 +17,7 @@ mod s3;
 mod statement;
 mod trace;
 
-pub use authorizer::{authorize, PolicySet};
+pub use authorizer::{authorize, PolicySet, RCP_SERVICES};
 pub use condition::holds;
 pub use request::{key_hash, Context, ContextValue, Principal, Request};
 pub use s3::{is_public_policy, BucketFacts, ObjectOwner, ObjectOwnership, PublicAccessBlock};

@@ -162,6 +162,15 @@ pub enum Principal {
         /// Account id.
         account: String,
     },
+    /// Some principal of an account, not known which: a statement that names the account or
+    /// any of its principals applies, and its identity side is unknown (`xacct check` without
+    /// a named consumer and without the account's IAM export). Never parsed from text.
+    AnyOf {
+        /// Account id.
+        account: String,
+        /// Partition.
+        partition: String,
+    },
     /// An AWS service principal such as `sagemaker.amazonaws.com`.
     Service(String),
     /// An unsigned request.
@@ -255,7 +264,8 @@ impl Principal {
             Principal::Root { account, .. }
             | Principal::User { account, .. }
             | Principal::RoleSession { account, .. }
-            | Principal::FederatedUser { account, .. } => Some(account),
+            | Principal::FederatedUser { account, .. }
+            | Principal::AnyOf { account, .. } => Some(account),
             Principal::Service(_) | Principal::Anonymous => None,
         }
     }
@@ -290,7 +300,7 @@ impl Principal {
             }
             Principal::User { arn, .. } | Principal::FederatedUser { arn, .. } => Some(arn.clone()),
             Principal::RoleSession { role_arn, .. } => Some(role_arn.clone()),
-            Principal::Service(_) | Principal::Anonymous => None,
+            Principal::AnyOf { .. } | Principal::Service(_) | Principal::Anonymous => None,
         }
     }
 
@@ -303,6 +313,7 @@ impl Principal {
             Principal::User { arn, .. }
             | Principal::RoleSession { arn, .. }
             | Principal::FederatedUser { arn, .. } => arn.clone(),
+            Principal::AnyOf { account, .. } => format!("any principal of account {account}"),
             Principal::Service(s) => s.clone(),
             Principal::Anonymous => "anonymous".to_owned(),
         }
@@ -315,7 +326,7 @@ impl Principal {
             Principal::User { .. } => Some("User"),
             Principal::RoleSession { .. } => Some("AssumedRole"),
             Principal::FederatedUser { .. } => Some("FederatedUser"),
-            Principal::Service(_) => None,
+            Principal::AnyOf { .. } | Principal::Service(_) => None,
             Principal::Anonymous => Some("Anonymous"),
         }
     }
@@ -404,11 +415,13 @@ impl Request {
                 }
             }
         }
-        let resource_account = resource_account.or_else(|| {
-            Arn::parse(resource)
-                .map(|a| a.account)
+        // An ARN names its owner; a resource that is no ARN (`*`, for actions without a
+        // resource type) belongs to no other account: only the caller's own policies decide.
+        let resource_account = resource_account.or_else(|| match Arn::parse(resource) {
+            Some(a) => Some(a.account)
                 .filter(|a| is_account_id(a))
-                .map(str::to_owned)
+                .map(str::to_owned),
+            None => principal.account().map(str::to_owned),
         });
         let action_lc = action.to_lowercase();
         let resource = RequestResource::new(resource);
@@ -426,7 +439,8 @@ impl Request {
 
     /// Adds the context keys AWS sets for every request that the caller left out:
     /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username` (users),
-    /// `aws:ResourceAccount`, `kms:CallerAccount` (KMS actions), `aws:PrincipalIsAWSService`.
+    /// `aws:ResourceAccount`, `aws:RequestedRegion` (the resource ARN's Region), `kms:CallerAccount`
+    /// (KMS actions), `aws:PrincipalIsAWSService`.
     /// A key given explicitly always wins.
     pub fn derive_context(&mut self) {
         let s = ContextValue::Single;
@@ -460,6 +474,15 @@ impl Request {
         if let Some(acct) = &self.resource_account {
             self.context
                 .insert_default("aws:ResourceAccount", s(acct.clone()));
+        }
+        if let Some(region) = self
+            .resource
+            .arn()
+            .map(|a| a.region)
+            .filter(|r| !r.is_empty())
+        {
+            self.context
+                .insert_default("aws:RequestedRegion", s(region.to_owned()));
         }
     }
 

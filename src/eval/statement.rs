@@ -121,6 +121,8 @@ enum Identity<'a> {
     Federated(&'a str),
     Service(&'a str),
     Anonymous,
+    /// Some principal of this account (see `Principal::AnyOf`).
+    AnyOf(&'a str),
 }
 
 fn identities(p: &Principal) -> Vec<Identity<'_>> {
@@ -146,6 +148,20 @@ fn identities(p: &Principal) -> Vec<Identity<'_>> {
         }
         Principal::Service(s) => vec![Identity::Service(s)],
         Principal::Anonymous => vec![Identity::Anonymous],
+        Principal::AnyOf { account, .. } => {
+            vec![Identity::Account(account), Identity::AnyOf(account)]
+        }
+    }
+}
+
+/// The account of a principal entry that names one principal.
+fn entry_account(e: &AwsPrincipal) -> Option<&str> {
+    match e {
+        AwsPrincipal::Role { account, .. } => Some(account),
+        AwsPrincipal::User { arn }
+        | AwsPrincipal::AssumedRole { arn }
+        | AwsPrincipal::FederatedUser { arn } => crate::arn::Arn::parse(arn).map(|a| a.account),
+        AwsPrincipal::Account(_) | AwsPrincipal::UniqueId(_) | AwsPrincipal::Other(_) => None,
     }
 }
 
@@ -195,6 +211,7 @@ fn listed(set: &PrincipalSet, id: &Identity<'_>, p: &Principal) -> bool {
             .any(|e| matches!(e, AwsPrincipal::FederatedUser { arn: x } if x == arn)),
         Identity::Service(s) => set.service.iter().any(|x| x == s),
         Identity::Anonymous => false,
+        Identity::AnyOf(a) => set.aws.iter().any(|e| entry_account(e) == Some(a)),
     }
 }
 
@@ -210,8 +227,10 @@ pub fn principal_match(
     has_boundary: bool,
 ) -> Option<PrincipalMatch> {
     if set.negated {
-        let exempt =
-            !(has_boundary && p.is_iam()) && identities(p).iter().all(|id| listed(set, id, p));
+        // Which principal `AnyOf` stands for is unknown: never exempt (fail closed).
+        let unknown_who = matches!(p, Principal::AnyOf { .. });
+        let never_exempt = unknown_who || (has_boundary && p.is_iam());
+        let exempt = !never_exempt && identities(p).iter().all(|id| listed(set, id, p));
         return (!exempt).then_some(PrincipalMatch::Direct);
     }
     if set.everyone {
