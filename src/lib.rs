@@ -16,6 +16,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod graph;
+pub mod inventory;
 pub mod json;
 pub mod lint;
 pub mod load;

@@ -12,6 +12,8 @@ use xacct::lint::config::Config;
 use xacct::lint::doc::DocKind;
 use xacct::lint::{lint, LintOptions, LintReport, RULES};
 
+use crate::util::{golden, validate_sarif};
+
 const BIN: &str = env!("CARGO_BIN_EXE_xacct");
 
 fn root() -> PathBuf {
@@ -418,39 +420,6 @@ fn inventory_layout_and_exports_decide_kinds() {
     assert_eq!(at, "\\\"Version\\", "{line}");
 }
 
-fn normalize(s: &str) -> String {
-    s.replace(env!("CARGO_PKG_VERSION"), "VERSION")
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden/lint").join(name);
-    let actual = normalize(actual);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
-    if want != actual {
-        let diff: Vec<String> = want
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .take(5)
-            .map(|(i, (a, b))| format!("line {}:\n  want {a}\n  got  {b}", i + 1))
-            .collect();
-        panic!(
-            "{} differs (UPDATE_GOLDEN=1 rewrites it):\n{}\n(lengths {} vs {})",
-            path.display(),
-            diff.join("\n"),
-            want.lines().count(),
-            actual.lines().count()
-        );
-    }
-}
-
 #[test]
 fn golden_outputs_for_the_seed_guide() {
     for (format, file) in [
@@ -460,7 +429,7 @@ fn golden_outputs_for_the_seed_guide() {
     ] {
         let o = xacct(&["lint", "fixtures/lint/seed", "--format", format]);
         assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
-        golden(file, &stdout(&o));
+        golden(&format!("lint/{file}"), &stdout(&o));
     }
 }
 
@@ -489,27 +458,8 @@ fn sarif_is_valid_against_the_official_schema() {
                 >= 1
         );
     }
-    // The official schema, with Python's jsonschema (shipped on the project's machines).
-    let tmp = std::env::temp_dir().join(format!("xacct-lint-{}.sarif", std::process::id()));
-    std::fs::write(&tmp, &o.stdout).unwrap();
-    let script = root().join("scripts/validate-sarif.py");
-    let check = Command::new("python3").arg(&script).arg(&tmp).output();
-    let _ = std::fs::remove_file(&tmp);
-    match check {
-        Ok(out) if out.status.code() == Some(3) => {
-            eprintln!(
-                "skipped schema validation: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        Ok(out) => assert!(
-            out.status.success(),
-            "SARIF does not validate:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => eprintln!("skipped schema validation: python3: {e}"),
-    }
+    // The official schema, with Python's jsonschema.
+    validate_sarif(&o.stdout);
 }
 
 #[test]

@@ -3,5 +3,7 @@
 
 mod cli;
 mod conformance;
+mod inventory;
 mod lint;
 mod semantics;
+mod util;

@@ -3,16 +3,22 @@
 //! about flags.
 
 mod exit;
+mod graph;
+mod inventory;
 mod lint;
 mod simulate;
+mod who_can;
 
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
 pub use exit::{ExitStatus, EXIT_CODES};
+pub use graph::GraphArgs;
+pub use inventory::InventoryArgs;
 pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
+pub use who_can::WhoCanArgs;
 
 use crate::error::Error;
 
@@ -31,6 +37,13 @@ pub enum Command {
     /// Decide one request (from flags) or many (from a JSON Lines case file), with a trace.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
+    /// List every principal that may call an action on a resource, from loaded exports;
+    /// mark those outside the resource's account and organization.
+    #[command(name = "who-can", after_help = EXIT_CODES)]
+    WhoCan(WhoCanArgs),
+    /// Draw the loaded accounts, principals and resources as a graph (DOT, Mermaid, JSON).
+    #[command(after_help = EXIT_CODES)]
+    Graph(GraphArgs),
     /// Lint policy files: stable rule codes, AWS's action data, table/JSON/SARIF output.
     #[command(after_help = LINT_EXIT_CODES)]
     Lint(LintArgs),
@@ -47,6 +60,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
         Command::Lint(args) => lint::run(&args, out, err),
         Command::Rules(args) => lint::run_rules(&args, out),
         Command::Rule(args) => lint::run_rule(&args, out),
+        Command::WhoCan(args) => who_can::run(&args, out, err),
+        Command::Graph(args) => graph::run(&args, out, err),
     };
     match result {
         Ok(status) => status,

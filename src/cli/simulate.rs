@@ -19,7 +19,7 @@ use crate::report::{decision_json, decision_table, Format};
 pub struct SimulateArgs {
     /// Decide every case of a JSON Lines file (`-` for standard input) and print one JSON
     /// line per case; with `expected` decisions, end with `N passed, N failed`.
-    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["principal", "action", "resource"])]
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["principal", "action", "resource", "inventory"])]
     pub cases: Option<String>,
 
     /// Who makes the request: a user, role, root, assumed-role or federated-user ARN, a
@@ -65,6 +65,11 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Evaluate against loaded exports: the principal's and the resource's policies, grants,
+    /// S3 settings and organization policies come from them; the policy flags above add to
+    /// or replace what they hold.
+    #[command(flatten)]
+    pub inventory: super::inventory::InventoryArgs,
 }
 
 /// Runs `simulate`.
@@ -78,6 +83,9 @@ pub fn run(
             "`--format sarif` is for findings (`xacct lint`); `simulate` writes `table` or `json`"
                 .into(),
         ));
+    }
+    if !args.inventory.inventory.is_empty() {
+        return super::inventory::simulate(args, out, err);
     }
     match &args.cases {
         Some(path) => run_cases(path, out, err),
@@ -204,7 +212,7 @@ fn run_one(
 }
 
 /// `KEY=VALUE` flags into a context; a repeated key becomes multi-valued.
-fn parse_context(flags: &[String]) -> Result<Context, Error> {
+pub(super) fn parse_context(flags: &[String]) -> Result<Context, Error> {
     let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
     for f in flags {
         let (k, v) = f

@@ -1,0 +1,563 @@
+//! Organizations: the tree (root → OUs → accounts), the SCPs and RCPs, and where each is
+//! attached (semantics reference §1.2).
+//!
+//! An organization is read from one `org/` folder of `aws organizations` outputs:
+//!
+//! ```text
+//! org/
+//!   organization.json             describe-organization            (id, management account)
+//!   roots.json                    list-roots                       (root id, enabled policy types)
+//!   ous/<parent-id>.json          list-organizational-units-for-parent --parent-id <parent-id>
+//!   accounts/<parent-id>.json     list-accounts-for-parent --parent-id <parent-id>
+//!   policies/<policy-id>.json     describe-policy --policy-id <policy-id>
+//!   targets/<policy-id>.json      list-targets-for-policy --policy-id <policy-id>
+//!   list-policies.<TYPE>.json     list-policies --filter <TYPE>     (optional: which exist)
+//! ```
+//!
+//! Listing outputs do not name the parent or policy they were asked about, so the file name
+//! does. Inheritance: SCPs filter at every level (each level from the root down to the
+//! account needs an allow); RCPs likewise, with `RCPFullAWSAccess` implied, so only their
+//! denies bite. Neither applies to the management account.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::aws_cli::{org_slot_mismatch, policy_at, str_at, Content};
+use super::layout::OrgSlot;
+use super::{FileOutput, Item, Known, Problem, Provenance};
+use crate::arn::{is_account_id, Arn};
+use crate::json::{Json, Pointer};
+use crate::policy::{Policy, PolicyKind};
+
+/// SCP or RCP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgPolicyType {
+    /// `SERVICE_CONTROL_POLICY`.
+    Scp,
+    /// `RESOURCE_CONTROL_POLICY`.
+    Rcp,
+}
+
+impl OrgPolicyType {
+    /// `SCP` or `RCP`.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgPolicyType::Scp => "SCP",
+            OrgPolicyType::Rcp => "RCP",
+        }
+    }
+
+    /// Reads the Organizations API type name.
+    pub fn parse(s: &str) -> Option<OrgPolicyType> {
+        match s {
+            "SERVICE_CONTROL_POLICY" => Some(OrgPolicyType::Scp),
+            "RESOURCE_CONTROL_POLICY" => Some(OrgPolicyType::Rcp),
+            _ => None,
+        }
+    }
+
+    fn kind(self) -> PolicyKind {
+        match self {
+            OrgPolicyType::Scp => PolicyKind::Scp,
+            OrgPolicyType::Rcp => PolicyKind::Rcp,
+        }
+    }
+}
+
+/// An SCP or RCP.
+#[derive(Debug, Clone)]
+pub struct OrgPolicy {
+    /// `p-…` (for a policy a Terraform plan creates, its address).
+    pub id: String,
+    /// `Name`.
+    pub name: String,
+    /// SCP or RCP.
+    pub kind: OrgPolicyType,
+    /// `AwsManaged` (`FullAWSAccess`, `RCPFullAWSAccess`).
+    pub aws_managed: bool,
+    /// The document (`Content`).
+    pub document: Known<Policy>,
+    /// Where it was exported.
+    pub at: Provenance,
+}
+
+/// An account as the organization lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgAccount {
+    /// Account id.
+    pub id: String,
+    /// `Name`.
+    pub name: Option<String>,
+    /// `Status` (`ACTIVE`, `SUSPENDED`…).
+    pub status: Option<String>,
+    /// The listing it came from.
+    pub at: Provenance,
+}
+
+/// One organization.
+#[derive(Debug, Clone, Default)]
+pub struct Organization {
+    /// The `org/` folder it was read from.
+    pub dir: String,
+    /// `o-…`.
+    pub id: Option<String>,
+    /// The management account (SCPs and RCPs do not apply to it).
+    pub management_account: Option<String>,
+    /// The root id (`r-…`).
+    pub root: Option<String>,
+    /// Policy types enabled on the root; `None` when `list-roots` was not exported.
+    pub enabled: Option<Vec<OrgPolicyType>>,
+    /// Parent of each OU and account (ids).
+    pub parents: BTreeMap<String, String>,
+    /// Names of OUs (and the root).
+    pub names: BTreeMap<String, String>,
+    /// Member accounts.
+    pub accounts: BTreeMap<String, OrgAccount>,
+    /// SCPs and RCPs by id.
+    pub policies: BTreeMap<String, OrgPolicy>,
+    /// Where each policy is attached (target ids), for the policies whose targets were
+    /// exported.
+    pub targets: BTreeMap<String, Vec<String>>,
+    /// Policies `list-policies` names (id → type), exported or not.
+    pub listed: BTreeMap<String, OrgPolicyType>,
+}
+
+/// What one `org/` file gave.
+#[derive(Debug)]
+pub(crate) enum OrgItem {
+    Root {
+        id: String,
+        org: Option<String>,
+        management: Option<String>,
+        enabled: Vec<OrgPolicyType>,
+    },
+    Organization {
+        id: Option<String>,
+        management: Option<String>,
+    },
+    Ous {
+        parent: String,
+        ous: Vec<(String, String)>,
+    },
+    Accounts {
+        parent: String,
+        accounts: Vec<OrgAccount>,
+    },
+    Policy(Box<OrgPolicy>),
+    Targets {
+        policy: String,
+        targets: Vec<String>,
+    },
+    Listed(Vec<(String, OrgPolicyType)>),
+}
+
+/// The SCPs or RCPs that apply along one account's path in its organization.
+#[derive(Debug, Clone, Default)]
+pub struct Chain<'o> {
+    /// Whether the policy type applies at all (not for the management account, nor when
+    /// the type is not enabled).
+    pub applies: bool,
+    /// Policies per level, root first.
+    pub levels: Vec<Vec<&'o Policy>>,
+    /// What is not known about the chain.
+    pub unknown: Vec<String>,
+    /// Why it does not apply, when it does not.
+    pub note: Option<String>,
+}
+
+impl Organization {
+    pub(crate) fn new(dir: &str) -> Organization {
+        Organization {
+            dir: dir.to_owned(),
+            ..Organization::default()
+        }
+    }
+
+    /// A display name: the organization id, or the folder.
+    pub fn label(&self) -> String {
+        self.id.clone().unwrap_or_else(|| self.dir.clone())
+    }
+
+    /// Whether the organization lists `account` (member or management account).
+    pub fn contains(&self, account: &str) -> bool {
+        self.accounts.contains_key(account) || self.management_account.as_deref() == Some(account)
+    }
+
+    /// Whether `id` is a node (root, OU or account) of the tree.
+    pub fn has_node(&self, id: &str) -> bool {
+        self.root.as_deref() == Some(id)
+            || self.parents.contains_key(id)
+            || self.parents.values().any(|p| p == id)
+            || self.contains(id)
+    }
+
+    /// The path from the root to `account`, as node ids.
+    pub fn path(&self, account: &str) -> Result<Vec<String>, String> {
+        let mut path = vec![account.to_owned()];
+        let mut cur = account.to_owned();
+        for _ in 0..64 {
+            if self.root.as_deref() == Some(cur.as_str()) {
+                path.reverse();
+                return Ok(path);
+            }
+            match self.parents.get(&cur) {
+                Some(p) => {
+                    path.push(p.clone());
+                    cur = p.clone();
+                }
+                None if cur.starts_with("r-") => {
+                    path.reverse();
+                    return Ok(path);
+                }
+                None => {
+                    return Err(if cur == account {
+                        format!("no `accounts/<parent-id>.json` listing names the parent of account {account}")
+                    } else {
+                        format!("no `ous/<parent-id>.json` listing names the parent of `{cur}`")
+                    })
+                }
+            }
+        }
+        Err(format!("the parents of account {account} form a cycle"))
+    }
+
+    /// The SCP or RCP chain of `account`.
+    pub fn chain(&self, account: &str, kind: OrgPolicyType) -> Chain<'_> {
+        let mut chain = Chain::default();
+        let label = kind.label();
+        if self.management_account.as_deref() == Some(account) {
+            chain.note = Some(format!(
+                "{account} is the management account of {}: {label}s do not apply to it",
+                self.label()
+            ));
+            return chain;
+        }
+        match &self.enabled {
+            Some(types) if !types.contains(&kind) => {
+                chain.note = Some(format!(
+                    "{label}s are not enabled in organization {}",
+                    self.label()
+                ));
+                return chain;
+            }
+            Some(_) => {}
+            None => chain.unknown.push(format!(
+                "whether {label}s are enabled in organization {} is not exported (`org/roots.json`)",
+                self.label()
+            )),
+        }
+        chain.applies = true;
+        let path = match self.path(account) {
+            Ok(p) => p,
+            Err(why) => {
+                chain.unknown.push(format!(
+                    "where account {account} sits in organization {} is unknown: {why}",
+                    self.label()
+                ));
+                return chain;
+            }
+        };
+        // Policies of this type whose attachments are unknown make every level unknown.
+        let mut of_kind: Vec<(&String, Option<&OrgPolicy>)> = self
+            .policies
+            .iter()
+            .filter(|(_, p)| p.kind == kind)
+            .map(|(id, p)| (id, Some(p)))
+            .collect();
+        for (id, t) in &self.listed {
+            if *t == kind && !self.policies.contains_key(id) {
+                of_kind.push((id, None));
+            }
+        }
+        for (id, p) in &of_kind {
+            if !self.targets.contains_key(*id) {
+                let name = p.map(|p| p.name.as_str()).unwrap_or(id.as_str());
+                chain.unknown.push(format!(
+                    "where {label} `{name}` is attached is not exported (`org/targets/{id}.json`)"
+                ));
+            }
+        }
+        for node in &path {
+            let mut level = Vec::new();
+            let mut attached = 0;
+            for (policy_id, targets) in &self.targets {
+                if !targets.iter().any(|t| t == node) {
+                    continue;
+                }
+                match self.policies.get(policy_id) {
+                    Some(p) if p.kind == kind => {
+                        attached += 1;
+                        match &p.document {
+                            Known::Present(doc, _) => level.push(doc),
+                            other => chain.unknown.push(format!(
+                                "{label} `{}` attached to `{node}` is unknown: {}",
+                                p.name,
+                                other.why_unknown().unwrap_or_default()
+                            )),
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        // Targets exported for a policy whose content is not: it may be of
+                        // this type.
+                        if self.listed.get(policy_id).is_none_or(|t| *t == kind) {
+                            attached += 1;
+                            chain.unknown.push(format!(
+                                "policy `{policy_id}` attached to `{node}` is not exported (`org/policies/{policy_id}.json`)"
+                            ));
+                        }
+                    }
+                }
+            }
+            if attached == 0 && kind == OrgPolicyType::Scp {
+                chain.unknown.push(format!(
+                    "no SCP is attached to `{node}` in the export, but AWS keeps at least one attached while SCPs are enabled: the attachments are incomplete"
+                ));
+            }
+            chain.levels.push(level);
+        }
+        chain
+    }
+
+    pub(crate) fn add_planned(&mut self, policy: OrgPolicy, targets: Vec<String>) {
+        let id = policy.id.clone();
+        self.policies.insert(id.clone(), policy);
+        self.targets.entry(id).or_default().extend(targets);
+    }
+
+    pub(crate) fn apply(&mut self, item: OrgItem) {
+        match item {
+            OrgItem::Root {
+                id,
+                org,
+                management,
+                enabled,
+            } => {
+                self.root = Some(id);
+                if org.is_some() {
+                    self.id = org;
+                }
+                if management.is_some() {
+                    self.management_account = management;
+                }
+                self.enabled = Some(enabled);
+            }
+            OrgItem::Organization { id, management } => {
+                if id.is_some() {
+                    self.id = id;
+                }
+                if management.is_some() {
+                    self.management_account = management;
+                }
+            }
+            OrgItem::Ous { parent, ous } => {
+                for (id, name) in ous {
+                    self.parents.insert(id.clone(), parent.clone());
+                    self.names.insert(id, name);
+                }
+            }
+            OrgItem::Accounts { parent, accounts } => {
+                for a in accounts {
+                    self.parents.insert(a.id.clone(), parent.clone());
+                    self.accounts.insert(a.id.clone(), a);
+                }
+            }
+            OrgItem::Policy(p) => {
+                self.policies.insert(p.id.clone(), *p);
+            }
+            OrgItem::Targets { policy, targets } => {
+                self.targets.entry(policy).or_default().extend(targets);
+            }
+            OrgItem::Listed(list) => self.listed.extend(list),
+        }
+    }
+}
+
+fn array<'j, 'a>(json: &'j Json<'a>, key: &str) -> &'j [Json<'a>] {
+    match json.get(key) {
+        Some(Json::Array(a)) => a,
+        _ => &[],
+    }
+}
+
+/// Reads one file of an `org/` folder.
+pub(crate) fn read_org_file(
+    json: &Json<'_>,
+    content: Content,
+    file: &Arc<str>,
+    dir: &str,
+    slot: &OrgSlot,
+    out: &mut FileOutput,
+) {
+    let mut items: Vec<OrgItem> = Vec::new();
+    let mut push = |item: OrgItem| items.push(item);
+    if json
+        .get("NextToken")
+        .is_some_and(|t| !matches!(t, Json::Null))
+    {
+        out.problems.push(Problem::warning(
+            file,
+            Some(Pointer::root().key("NextToken")),
+            "the listing is truncated (`NextToken`): entries after this page are unknown",
+        ));
+    }
+    match (content, slot) {
+        (Content::OrgRoots, _) => {
+            let Some(root) = array(json, "Roots").first() else {
+                out.problems.push(Problem::error(
+                    file,
+                    Some(Pointer::root().key("Roots")),
+                    "no root",
+                ));
+                return;
+            };
+            let Some(id) = str_at(root, "Id") else {
+                out.problems.push(Problem::error(
+                    file,
+                    Some(Pointer::root().key("Roots").index(0)),
+                    "missing `Id`",
+                ));
+                return;
+            };
+            // arn:aws:organizations::MANAGEMENT:root/o-xxxx/r-xxxx
+            let arn = str_at(root, "Arn").and_then(Arn::parse);
+            let management = arn
+                .map(|a| a.account)
+                .filter(|a| is_account_id(a))
+                .map(str::to_owned);
+            let org = arn
+                .and_then(|a| a.resource.split('/').nth(1))
+                .map(str::to_owned);
+            let enabled = array(root, "PolicyTypes")
+                .iter()
+                .filter(|t| str_at(t, "Status") == Some("ENABLED"))
+                .filter_map(|t| str_at(t, "Type").and_then(OrgPolicyType::parse))
+                .collect();
+            push(OrgItem::Root {
+                id: id.to_owned(),
+                org,
+                management,
+                enabled,
+            });
+        }
+        (Content::OrgOrganization, _) => {
+            let o = json.get("Organization");
+            let s = |k: &str| o.and_then(|o| str_at(o, k)).map(str::to_owned);
+            push(OrgItem::Organization {
+                id: s("Id"),
+                management: s("MasterAccountId").or_else(|| s("ManagementAccountId")),
+            });
+        }
+        (Content::OrgOus, OrgSlot::OusOf(parent)) => {
+            let ous = array(json, "OrganizationalUnits")
+                .iter()
+                .filter_map(|ou| {
+                    Some((
+                        str_at(ou, "Id")?.to_owned(),
+                        str_at(ou, "Name").unwrap_or_default().to_owned(),
+                    ))
+                })
+                .collect();
+            push(OrgItem::Ous {
+                parent: parent.clone(),
+                ous,
+            });
+        }
+        (Content::OrgAccounts, OrgSlot::AccountsOf(parent)) => {
+            let at = Pointer::root().key("Accounts");
+            let accounts = array(json, "Accounts")
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| {
+                    Some(OrgAccount {
+                        id: str_at(a, "Id")?.to_owned(),
+                        name: str_at(a, "Name").map(str::to_owned),
+                        status: str_at(a, "Status").map(str::to_owned),
+                        at: Provenance::at(file, at.index(i)),
+                    })
+                })
+                .collect();
+            push(OrgItem::Accounts {
+                parent: parent.clone(),
+                accounts,
+            });
+        }
+        (Content::OrgDescribePolicy, OrgSlot::Policy(_) | OrgSlot::Other) => {
+            let at = Pointer::root().key("Policy");
+            let p = json.get("Policy");
+            let summary = p.and_then(|p| p.get("PolicySummary"));
+            let s = |k: &str| summary.and_then(|s| str_at(s, k));
+            let Some(id) = s("Id") else {
+                out.problems.push(Problem::error(
+                    file,
+                    Some(at.key("PolicySummary")),
+                    "missing `Id`",
+                ));
+                return;
+            };
+            let type_name = s("Type").unwrap_or("");
+            let Some(kind) = OrgPolicyType::parse(type_name) else {
+                out.problems.push(Problem::warning(
+                    file,
+                    Some(at.key("PolicySummary").key("Type")),
+                    format!("a `{type_name}` policy is not an authorization policy: not used"),
+                ));
+                return;
+            };
+            let name = s("Name").unwrap_or(id).to_owned();
+            let document = match p.and_then(|p| p.get("Content")) {
+                Some(c) => policy_at(
+                    c,
+                    &at.key("Content"),
+                    file,
+                    kind.kind(),
+                    Some(Arc::from(name.as_str())),
+                    &mut out.problems,
+                ),
+                None => Known::Unknown(Provenance::at(file, at.clone()), "no `Content`".to_owned()),
+            };
+            let aws_managed = matches!(
+                summary.and_then(|s| s.get("AwsManaged")),
+                Some(Json::Bool(true))
+            );
+            push(OrgItem::Policy(Box::new(OrgPolicy {
+                id: id.to_owned(),
+                name,
+                kind,
+                aws_managed,
+                document,
+                at: Provenance::at(file, at),
+            })));
+        }
+        (Content::OrgTargets, OrgSlot::TargetsOf(policy)) => {
+            let targets = array(json, "Targets")
+                .iter()
+                .filter_map(|t| str_at(t, "TargetId").map(str::to_owned))
+                .collect();
+            push(OrgItem::Targets {
+                policy: policy.clone(),
+                targets,
+            });
+        }
+        (Content::OrgListPolicies, _) => {
+            let list = array(json, "Policies")
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        str_at(p, "Id")?.to_owned(),
+                        OrgPolicyType::parse(str_at(p, "Type")?)?,
+                    ))
+                })
+                .collect();
+            push(OrgItem::Listed(list));
+        }
+        (content, slot) => org_slot_mismatch(out, file, content, slot),
+    }
+    out.items.extend(items.into_iter().map(|item| Item::Org {
+        dir: dir.to_owned(),
+        item,
+    }));
+}
