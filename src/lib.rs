@@ -12,6 +12,7 @@
 
 pub mod arn;
 pub mod awsdata;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
@@ -24,4 +25,5 @@ pub mod load;
 pub mod pattern;
 pub mod policy;
 pub mod report;
+pub mod scenario;
 pub mod source;

@@ -2,6 +2,7 @@
 //! [`ExitStatus`]. Arguments are resolved into library calls here; nothing below knows
 //! about flags.
 
+mod check;
 mod exit;
 mod graph;
 mod inventory;
@@ -13,6 +14,7 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+pub use check::{CheckArgs, CHECK_EXIT_CODES};
 pub use exit::{ExitStatus, EXIT_CODES};
 pub use graph::GraphArgs;
 pub use inventory::InventoryArgs;
@@ -34,6 +36,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Can this caller register this model version across accounts? Every step, allowed or
+    /// denied or not verified, with the statement to add.
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(CheckArgs),
     /// Decide one request (from flags) or many (from a JSON Lines case file), with a trace.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
@@ -56,6 +62,7 @@ pub enum Command {
 /// Runs a parsed command line, writing results to `out` and problems to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
+        Command::Check(args) => check::run(&args, out, err),
         Command::Simulate(args) => simulate::run(&args, out, err),
         Command::Lint(args) => lint::run(&args, out, err),
         Command::Rules(args) => lint::run_rules(&args, out),

@@ -3,12 +3,13 @@
 //! Last stage of the pipeline (load → model → graph → evaluate / lint → **report**). Every
 //! renderer takes the same data and writes to a `Write`; nothing here decides anything.
 
+pub mod check;
 mod json;
 pub mod sarif;
 mod table;
 
 pub use json::{decision_json, SCHEMA_VERSION};
-pub use table::{decision_table, diagnostics_table};
+pub use table::{check_table, decision_table, diagnostics_table};
 
 use crate::eval::{Matched, Principal};
 

@@ -149,3 +149,127 @@ pub fn diagnostics_table(diagnostics: &[crate::diagnostic::Diagnostic]) -> Strin
     out.push('\n');
     out
 }
+
+#[derive(Tabled)]
+struct CheckRow {
+    #[tabled(rename = "step")]
+    step: String,
+    #[tabled(rename = "who")]
+    who: String,
+    #[tabled(rename = "action on resource")]
+    what: String,
+    #[tabled(rename = "result")]
+    result: String,
+    #[tabled(rename = "why")]
+    why: String,
+}
+
+/// The `check` report, as text: one row per action, then the fixes, then the verdict.
+pub fn check_table(report: &crate::check::CheckReport) -> String {
+    use crate::check::Status;
+    let mut out = format!(
+        "{}\ncaller:   {}\nconsumer: {}\n",
+        report.title, report.caller, report.consumer
+    );
+    if let Some(n) = &report.consumer_note {
+        out.push_str(&format!("          ({n})\n"));
+    }
+    out.push('\n');
+    let rows: Vec<CheckRow> = report
+        .outcomes
+        .iter()
+        .map(|o| CheckRow {
+            step: match o.container {
+                Some(c) => format!("{}\n(container {c})", o.step),
+                None => o.step.clone(),
+            },
+            who: format!("{:?}", o.actor).to_lowercase(),
+            what: format!("{}\n{}", o.action, o.resource),
+            result: match (&o.status, o.required) {
+                (Status::Allowed, _) => "allowed".into(),
+                (Status::Denied { explicit: true }, true) => "DENIED (explicit)".into(),
+                (Status::Denied { explicit: false }, true) => "DENIED".into(),
+                (Status::Denied { .. }, false) => "denied (advisory)".into(),
+                (Status::NotVerified, _) => "not verified".into(),
+            },
+            why: o.reasons.join("\n"),
+        })
+        .collect();
+    out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
+    out.push('\n');
+    let failed: Vec<&crate::check::Outcome> = report
+        .outcomes
+        .iter()
+        .filter(|o| !o.fixes.is_empty())
+        .collect();
+    if !failed.is_empty() {
+        out.push_str("\nfixes:\n");
+        for o in failed {
+            let container = o
+                .container
+                .map(|c| format!(" (container {c})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "\n- {}{container}: `{}` on `{}`\n",
+                o.step, o.action, o.resource
+            ));
+            for f in &o.fixes {
+                let file = f
+                    .file
+                    .as_deref()
+                    .map(|f| format!(" [{f}]"))
+                    .unwrap_or_default();
+                out.push_str(&format!("  {}{file}\n", f.target));
+                if let Some(st) = &f.statement {
+                    let pretty = serde_json::to_string_pretty(st).unwrap_or_default();
+                    for line in pretty.lines() {
+                        out.push_str(&format!("      {line}\n"));
+                    }
+                }
+                if let Some(c) = &f.command {
+                    out.push_str(&format!("      {c}\n"));
+                }
+                if let Some(n) = &f.note {
+                    out.push_str(&format!("      ({n})\n"));
+                }
+            }
+        }
+    }
+    let bad: Vec<&crate::check::Plausibility> = report
+        .plausibility
+        .iter()
+        .filter(|p| p.ok != Some(true))
+        .collect();
+    if !bad.is_empty() {
+        out.push_str("\nrequest and plausibility:\n");
+        for p in bad {
+            let mark = if p.ok == Some(false) {
+                "FAIL"
+            } else {
+                "not verified"
+            };
+            let at =
+                p.at.as_ref()
+                    .map(|a| format!(" [{}: {}]", a.file, a.pointer))
+                    .unwrap_or_default();
+            out.push_str(&format!("  - {mark}: {}{at}\n", p.message));
+        }
+    }
+    if !report.policy_errors.is_empty() {
+        out.push_str("\npolicies AWS would reject:\n");
+        for d in &report.policy_errors {
+            out.push_str(&format!(
+                "  - {} {}: {} ({})\n",
+                d.code, d.name, d.message, d.primary
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nverdict: {} ({} allowed, {} denied, {} not verified)\n",
+        super::check::verdict_text(report.verdict),
+        report.count(|s| *s == Status::Allowed),
+        report.count(|s| matches!(s, Status::Denied { .. })),
+        report.count(|s| *s == Status::NotVerified),
+    ));
+    out
+}
