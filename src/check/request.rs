@@ -228,11 +228,15 @@ impl RegistrationRequest {
                     written: written.clone(),
                 }
             }
-            Some(_) => {
-                problem(
-                    root.key("ModelPackageGroupName"),
-                    format!("`{written}` is not a model package group ARN"),
-                );
+            other => {
+                if other.is_some() {
+                    problem(
+                        root.key("ModelPackageGroupName"),
+                        format!("`{written}` is not a model package group ARN"),
+                    );
+                }
+                // A name: the group is in the caller's account, its Region that of the
+                // other resources.
                 Group {
                     arn: None,
                     name: written.clone(),
@@ -242,14 +246,6 @@ impl RegistrationRequest {
                     written: written.clone(),
                 }
             }
-            None => Group {
-                arn: None,
-                name: written.clone(),
-                region: None,
-                account: None,
-                partition: "aws".into(),
-                written: written.clone(),
-            },
         };
         let approval_status = json
             .get("ModelApprovalStatus")

@@ -6,14 +6,12 @@ use std::io::Write;
 use clap::Args;
 use serde_json::json;
 
-use super::simulate::{parse_context, SimulateArgs};
+use super::simulate::{parse_context, FlagPolicies, SimulateArgs};
 use super::ExitStatus;
 use crate::arn::is_account_id;
 use crate::error::Error;
 use crate::eval::{authorize, Decision, Principal};
 use crate::inventory::{Inventory, LoadOptions, Unknown};
-use crate::load::policy_file::read_policy;
-use crate::policy::{Policy, PolicyKind};
 use crate::report::{decision_json, decision_table, Format};
 
 /// Exported files to load as one inventory.
@@ -92,55 +90,15 @@ pub(super) fn simulate(
     let context = parse_context(&args.context)?;
 
     // The flags' files first: a bad one is a usage error before anything is loaded.
-    let mut errors = Vec::new();
-    let mut load = |path: &str, kind| match read_policy(path, kind) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let identity: Vec<Policy> = args
-        .identity
-        .iter()
-        .filter_map(|p| load(p, PolicyKind::Identity))
-        .collect();
-    let boundary = args
-        .boundary
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Boundary));
-    let session = args
-        .session_policy
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Session));
-    let resource_policy = args
-        .resource_policy
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Resource));
-    let mut levels = |flags: &[String], kind| -> Vec<Vec<Policy>> {
-        flags
-            .iter()
-            .map(|l| {
-                l.split(',')
-                    .filter(|s| !s.is_empty())
-                    .filter_map(|p| load(p, kind))
-                    .collect()
-            })
-            .collect()
-    };
-    let scps = levels(&args.scp, PolicyKind::Scp);
-    let rcps = levels(&args.rcp, PolicyKind::Rcp);
-    let vpce: Vec<Policy> = args
-        .vpc_endpoint
-        .iter()
-        .filter_map(|p| load(p, PolicyKind::VpcEndpoint))
-        .collect();
-    if let Some(last) = errors.pop() {
-        for e in errors {
-            super::report_error(&e, err);
-        }
-        return Err(last);
-    }
+    let FlagPolicies {
+        identity,
+        boundary,
+        session,
+        resource_policy,
+        scps,
+        rcps,
+        vpce,
+    } = FlagPolicies::load(args, err)?;
 
     let inv = args.inventory.load(err)?;
     let mut assembled = inv.request_context(&principal, action, resource);

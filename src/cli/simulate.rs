@@ -93,6 +93,84 @@ pub fn run(
     }
 }
 
+/// The policies given as files on the command line.
+pub(super) struct FlagPolicies {
+    pub(super) identity: Vec<Policy>,
+    pub(super) boundary: Option<Policy>,
+    pub(super) session: Option<Policy>,
+    pub(super) resource_policy: Option<Policy>,
+    pub(super) scps: Vec<Vec<Policy>>,
+    pub(super) rcps: Vec<Vec<Policy>>,
+    pub(super) vpce: Vec<Policy>,
+}
+
+impl FlagPolicies {
+    /// Loads every file first, so that every bad file is reported (the last one as the
+    /// error, the others on `err`), not just the first.
+    pub(super) fn load(args: &SimulateArgs, err: &mut dyn Write) -> Result<FlagPolicies, Error> {
+        let mut errors = Vec::new();
+        let mut load = |path: &str, kind| match read_policy(path, kind) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let identity: Vec<Policy> = args
+            .identity
+            .iter()
+            .filter_map(|p| load(p, PolicyKind::Identity))
+            .collect();
+        let boundary = args
+            .boundary
+            .as_deref()
+            .and_then(|p| load(p, PolicyKind::Boundary));
+        let session = args
+            .session_policy
+            .as_deref()
+            .and_then(|p| load(p, PolicyKind::Session));
+        let resource_policy = args
+            .resource_policy
+            .as_deref()
+            .and_then(|p| load(p, PolicyKind::Resource));
+        // One level per flag, several policies of a level separated by commas.
+        let mut levels = |flags: &[String], kind| -> Vec<Vec<Policy>> {
+            flags
+                .iter()
+                .map(|level| {
+                    level
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .filter_map(|p| load(p, kind))
+                        .collect()
+                })
+                .collect()
+        };
+        let scps = levels(&args.scp, PolicyKind::Scp);
+        let rcps = levels(&args.rcp, PolicyKind::Rcp);
+        let vpce: Vec<Policy> = args
+            .vpc_endpoint
+            .iter()
+            .filter_map(|p| load(p, PolicyKind::VpcEndpoint))
+            .collect();
+        if let Some(last) = errors.pop() {
+            for e in errors {
+                super::report_error(&e, err);
+            }
+            return Err(last);
+        }
+        Ok(FlagPolicies {
+            identity,
+            boundary,
+            session,
+            resource_policy,
+            scps,
+            rcps,
+            vpce,
+        })
+    }
+}
+
 fn usage(msg: String) -> Error {
     Error::Usage(msg)
 }
@@ -119,58 +197,15 @@ fn run_one(
     }
     let context = parse_context(&args.context)?;
 
-    // Load every file first, so that every bad file is reported, not just the first.
-    let mut errors = Vec::new();
-    let mut load = |path: &str, kind| match read_policy(path, kind) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let identity: Vec<Policy> = args
-        .identity
-        .iter()
-        .filter_map(|p| load(p, PolicyKind::Identity))
-        .collect();
-    let boundary: Option<Policy> = args
-        .boundary
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Boundary));
-    let session: Option<Policy> = args
-        .session_policy
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Session));
-    let resource_policy: Option<Policy> = args
-        .resource_policy
-        .as_deref()
-        .and_then(|p| load(p, PolicyKind::Resource));
-    let mut levels = |flags: &[String], kind| -> Vec<Vec<Policy>> {
-        flags
-            .iter()
-            .map(|level| {
-                level
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .filter_map(|p| load(p, kind))
-                    .collect()
-            })
-            .collect()
-    };
-    let scps = levels(&args.scp, PolicyKind::Scp);
-    let rcps = levels(&args.rcp, PolicyKind::Rcp);
-    let vpce: Vec<Policy> = args
-        .vpc_endpoint
-        .iter()
-        .filter_map(|p| load(p, PolicyKind::VpcEndpoint))
-        .collect();
-    if !errors.is_empty() {
-        let last = errors.pop();
-        for e in errors {
-            super::report_error(&e, err);
-        }
-        return Err(last.unwrap_or_else(|| usage("cannot load policies".into())));
-    }
+    let FlagPolicies {
+        identity,
+        boundary,
+        session,
+        resource_policy,
+        scps,
+        rcps,
+        vpce,
+    } = FlagPolicies::load(args, err)?;
 
     let mut request = Request::new(
         principal,

@@ -87,7 +87,8 @@ fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> bool {
     };
     let any = set.patterns.iter().any(|entry| match entry {
         ResourceEntry::Static(p) => p.matches(&req.resource),
-        ResourceEntry::Template { head, resource } => {
+        ResourceEntry::Template(t) => {
+            let (head, resource) = (&t.head, &t.resource);
             let Some(tokens) = resource.resolve_tokens(&req.context) else {
                 // An unresolvable variable matches no resource.
                 return false;

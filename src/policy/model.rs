@@ -214,15 +214,20 @@ pub struct ResourceSet {
 pub enum ResourceEntry {
     /// No policy variables: compiled once.
     Static(ResourcePattern),
-    /// Policy variables in the resource part: resolved for each request.
-    Template {
-        /// `partition, service, region, account` as written.
-        head: [String; 4],
-        /// The resource part.
-        resource: Template,
-    },
+    /// Policy variables in the resource part: resolved for each request (boxed: rare, and
+    /// it would triple the size of every entry).
+    Template(Box<ResourceTemplate>),
     /// Policy variables outside the resource part (not allowed by AWS): matches nothing.
     Invalid(String),
+}
+
+/// A resource pattern with policy variables in its resource part.
+#[derive(Debug, Clone)]
+pub struct ResourceTemplate {
+    /// `partition, service, region, account` as written.
+    pub head: [String; 4],
+    /// The resource part.
+    pub resource: Template,
 }
 
 /// The operator family and its comparison.

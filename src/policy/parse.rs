@@ -462,15 +462,17 @@ impl Parser {
                     if *arn == "arn" && !s[..s.len() - res.len()].contains("${") =>
                 {
                     match Template::parse(res) {
-                        Ok(MaybeTemplate::Template(t)) => patterns.push(ResourceEntry::Template {
-                            head: [
-                                pa.to_string(),
-                                sv.to_string(),
-                                rg.to_string(),
-                                ac.to_string(),
-                            ],
-                            resource: t,
-                        }),
+                        Ok(MaybeTemplate::Template(t)) => {
+                            patterns.push(ResourceEntry::Template(Box::new(ResourceTemplate {
+                                head: [
+                                    pa.to_string(),
+                                    sv.to_string(),
+                                    rg.to_string(),
+                                    ac.to_string(),
+                                ],
+                                resource: t,
+                            })))
+                        }
                         Ok(MaybeTemplate::Plain) => {
                             patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)))
                         }
@@ -883,7 +885,7 @@ mod tests {
         )
         .unwrap();
         let res = v2012.statements[0].resource.as_ref().unwrap();
-        assert!(matches!(res.patterns[0], ResourceEntry::Template { .. }));
+        assert!(matches!(res.patterns[0], ResourceEntry::Template(_)));
         let v2008 = parse(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
             PolicyKind::Identity,

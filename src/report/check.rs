@@ -3,7 +3,7 @@
 //! DOT or Mermaid (green allowed, red denied, grey not verified). The table is in
 //! [`super::table`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -174,33 +174,28 @@ fn account_of(arn_or_account: Option<&str>) -> String {
     arn_or_account.unwrap_or("unknown").to_owned()
 }
 
+/// Every principal and resource of the report, by account.
+fn nodes_by_account(report: &CheckReport) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for o in &report.outcomes {
+        out.entry(account_of(o.principal_account.as_deref()))
+            .or_default()
+            .insert(o.principal.clone());
+        out.entry(account_of(o.resource_account.as_deref()))
+            .or_default()
+            .insert(o.resource.clone());
+    }
+    out
+}
+
 /// The accounts as clusters and each step's action as an edge from the actor's account to the
 /// resource's: green allowed, red denied, grey not verified.
 pub fn check_dot(report: &CheckReport) -> String {
     let mut s = String::from(
         "digraph xacct_check {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
     );
-    let accounts: BTreeSet<String> = report
-        .outcomes
-        .iter()
-        .flat_map(|o| {
-            [
-                account_of(o.principal_account.as_deref()),
-                account_of(o.resource_account.as_deref()),
-            ]
-        })
-        .collect();
-    for (i, a) in accounts.iter().enumerate() {
+    for (i, (a, nodes)) in nodes_by_account(report).iter().enumerate() {
         let _ = writeln!(s, "  subgraph cluster_{i} {{\n    label=\"account {a}\";");
-        let mut nodes = BTreeSet::new();
-        for o in &report.outcomes {
-            if account_of(o.principal_account.as_deref()) == *a {
-                nodes.insert(o.principal.clone());
-            }
-            if account_of(o.resource_account.as_deref()) == *a {
-                nodes.insert(o.resource.clone());
-            }
-        }
         for n in nodes {
             let _ = writeln!(s, "    \"{}\";", n.replace('"', "\\\""));
         }
@@ -243,27 +238,8 @@ pub fn check_mermaid(report: &CheckReport) -> String {
             }
         }
     };
-    let accounts: BTreeSet<String> = report
-        .outcomes
-        .iter()
-        .flat_map(|o| {
-            [
-                account_of(o.principal_account.as_deref()),
-                account_of(o.resource_account.as_deref()),
-            ]
-        })
-        .collect();
-    for a in &accounts {
+    for (a, nodes) in nodes_by_account(report) {
         let _ = writeln!(s, "  subgraph acct_{a}[\"account {a}\"]");
-        let mut nodes = BTreeSet::new();
-        for o in &report.outcomes {
-            if account_of(o.principal_account.as_deref()) == *a {
-                nodes.insert(o.principal.clone());
-            }
-            if account_of(o.resource_account.as_deref()) == *a {
-                nodes.insert(o.resource.clone());
-            }
-        }
         for n in nodes {
             let i = id(&n, &mut ids);
             let _ = writeln!(s, "    {i}[\"{}\"]", n.replace('"', "#quot;"));
