@@ -778,3 +778,28 @@ fn standard_input_and_threads() {
     ]));
     assert_eq!(a, b);
 }
+
+#[test]
+fn aws_managed_rcp_full_access_is_not_a_wildcard_finding() {
+    // RCPFullAWSAccess allows `*` to everyone; customer RCPs can only deny, so it is no
+    // finding, in an organization export as exported.
+    let o = xacct(&[
+        "lint",
+        "fixtures/org-example/org/policies/p-RCPFullAWSAccess.json",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // The same document as a bucket policy is one.
+    let o = xacct(&[
+        "lint",
+        "fixtures/org-example/org/policies/p-RCPFullAWSAccess.json",
+        "--kind",
+        "bucket",
+        "--fail-on",
+        "warning",
+        "--select",
+        "XA0202",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}

@@ -2,7 +2,7 @@
 //! narrows who the caller can be.
 
 use crate::diagnostic::Severity;
-use crate::lint::doc::{ConditionEntry, PolicyDoc};
+use crate::lint::doc::{ConditionEntry, DocKind, PolicyDoc};
 use crate::lint::{Findings, Rule, RuleMeta};
 
 /// `XA0202 wildcard-principal-without-condition`.
@@ -81,6 +81,10 @@ impl Rule for WildcardPrincipalWithoutCondition {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
+        // Customer RCPs may only deny; the one `Allow` is AWS's own `RCPFullAWSAccess`.
+        if doc.kind == DocKind::Rcp {
+            return;
+        }
         for s in doc.statements.iter().filter(|s| s.is_allow()) {
             let Some(p) = &s.principal else { continue };
             if p.negated || !p.is_everyone() || s.conditions.iter().any(narrows) {
