@@ -11,6 +11,7 @@
 //! The command-line interface ([`cli`]) is a thin layer over these.
 
 pub mod arn;
+pub mod audit;
 pub mod awsdata;
 pub mod check;
 pub mod cli;

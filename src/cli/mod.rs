@@ -2,7 +2,9 @@
 //! [`ExitStatus`]. Arguments are resolved into library calls here; nothing below knows
 //! about flags.
 
+mod audit;
 mod check;
+mod diff;
 mod exit;
 mod graph;
 mod inventory;
@@ -14,7 +16,9 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+pub use audit::{AuditArgs, AuditCommand, AuditRunArgs, MergeArgs, OutputArgs, AUDIT_EXIT_CODES};
 pub use check::{CheckArgs, CHECK_EXIT_CODES};
+pub use diff::{DiffArgs, DIFF_EXIT_CODES};
 pub use exit::{ExitStatus, EXIT_CODES};
 pub use graph::GraphArgs;
 pub use inventory::InventoryArgs;
@@ -57,6 +61,15 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one lint rule's documentation.
     Rule(RuleArgs),
+    /// Audit a whole organization: lint every file, report external access and every
+    /// cross-account registration path, streaming account by account (`audit merge` joins
+    /// shards).
+    #[command(after_help = AUDIT_EXIT_CODES)]
+    Audit(AuditArgs),
+    /// Which principals gain or lose which access between two inventories (or a Terraform
+    /// plan's before and after), cross-account first.
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
 }
 
 /// Runs a parsed command line, writing results to `out` and problems to `err`.
@@ -69,6 +82,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
         Command::Rule(args) => lint::run_rule(&args, out),
         Command::WhoCan(args) => who_can::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
+        Command::Audit(args) => audit::run(&args, out, err),
+        Command::Diff(args) => diff::run(&args, out, err),
     };
     match result {
         Ok(status) => status,

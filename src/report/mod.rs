@@ -9,7 +9,7 @@ pub mod sarif;
 mod table;
 
 pub use json::{decision_json, SCHEMA_VERSION};
-pub use table::{check_table, decision_table, diagnostics_table};
+pub use table::{check_table, decision_table, diagnostics_table, simple_table};
 
 use crate::eval::{Matched, Principal};
 

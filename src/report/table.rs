@@ -273,3 +273,16 @@ pub fn check_table(report: &crate::check::CheckReport) -> String {
     ));
     out
 }
+
+/// A table of plain rows under a header (`audit`'s summary, `diff`'s changes): the rounded
+/// style of every other table.
+pub fn simple_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut b = tabled::builder::Builder::default();
+    b.push_record(header.iter().map(|h| (*h).to_owned()));
+    for r in rows {
+        b.push_record(r.iter().cloned());
+    }
+    let mut out = b.build().with(Style::rounded()).to_string();
+    out.push('\n');
+    out
+}

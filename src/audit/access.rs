@@ -1,0 +1,477 @@
+//! The external-access report of one account: every bucket, repository, key (its policy
+//! and each grant), model package group and role trust policy that names a principal
+//! outside the account, classified by how far outside it is (another account of the
+//! organization, outside the organization, or everyone), with the statement or grant that
+//! opens it.
+//!
+//! It reads what policies *name*, as the account graph ([`crate::graph`]) does and with the
+//! same rules: `Allow` statements without defects, trust statements only when they concern
+//! `sts:` actions, service principals left out (they act for the account that calls them).
+//! It walks one account's resources directly rather than building the graph, whose
+//! identity-policy edges the report does not need and which cost most of its time.
+
+use super::codes::{OPEN_TO_EVERYONE, OTHER_ACCOUNT, OUTSIDE_ORGANIZATION};
+use super::finding::{Access, Finding, Kind};
+use super::plan::place_in;
+use crate::arn::Arn;
+use crate::inventory::{Account, Known, Organization};
+use crate::json::Pointer;
+use crate::lint::RuleMeta;
+use crate::policy::{
+    ActionSet, AwsPrincipal, BaseOp, Effect, Grantee, LikeValue, Policy, PrincipalSet, Statement,
+    StrValue, Values,
+};
+
+/// Who a statement or grant names, outside the account's own principals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reach {
+    /// `*`, a principal ARN, `arn:aws:iam::A:root`, `federated:P`.
+    principal: String,
+    /// The principal's account.
+    account: Option<String>,
+    /// Everyone (`*` or `NotPrincipal`).
+    everyone: bool,
+    /// A federated identity provider.
+    federated: bool,
+}
+
+fn reaches(set: &PrincipalSet) -> Vec<Reach> {
+    let mut out = Vec::new();
+    if set.everyone || set.negated {
+        out.push(Reach {
+            principal: "*".into(),
+            account: None,
+            everyone: true,
+            federated: false,
+        });
+        if set.negated {
+            return out;
+        }
+    }
+    for p in &set.aws {
+        let (principal, account) = match p {
+            AwsPrincipal::Account(a) => (format!("arn:aws:iam::{a}:root"), a.clone()),
+            AwsPrincipal::Role { arn, account, .. } => (arn.clone(), account.clone()),
+            AwsPrincipal::User { arn }
+            | AwsPrincipal::AssumedRole { arn }
+            | AwsPrincipal::FederatedUser { arn } => match Arn::parse(arn) {
+                Some(a) => (arn.clone(), a.account.to_owned()),
+                None => continue,
+            },
+            // A deleted principal's unique id, or something that is no principal: the lint
+            // rules report those (XA0208).
+            AwsPrincipal::UniqueId(_) | AwsPrincipal::Other(_) => continue,
+        };
+        out.push(Reach {
+            principal,
+            account: Some(account),
+            everyone: false,
+            federated: false,
+        });
+    }
+    for f in &set.federated {
+        out.push(Reach {
+            principal: format!("federated:{f}"),
+            account: None,
+            everyone: false,
+            federated: true,
+        });
+    }
+    out
+}
+
+fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
+    match a {
+        Some(set) => set
+            .patterns
+            .iter()
+            .map(|g| {
+                if set.negated {
+                    format!("not {}", g.pattern())
+                } else {
+                    g.pattern()
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Whether a trust statement concerns assuming the role (as the graph decides).
+fn concerns_sts(s: &Statement) -> bool {
+    action_texts(&s.action)
+        .iter()
+        .any(|a| a == "*" || a.starts_with("sts:") || a.starts_with("not "))
+}
+
+/// The organizations a statement's conditions pin the caller to, when one of them does
+/// (`aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` with a positive string operator).
+fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
+    let mut out: Option<Vec<String>> = None;
+    for c in &s.conditions {
+        let paths = match c.key_lc.as_str() {
+            "aws:principalorgid" => false,
+            "aws:principalorgpaths" => true,
+            _ => continue,
+        };
+        let positive = matches!(
+            c.op.base,
+            BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase | BaseOp::StringLike
+        ) && !c.op.if_exists;
+        if !positive {
+            continue;
+        }
+        let values: Vec<String> = match &c.values {
+            Values::Strings(v) => v
+                .iter()
+                .filter_map(|v| match v {
+                    StrValue::Plain(s) => Some(s.clone()),
+                    StrValue::Template(_) => None,
+                })
+                .collect(),
+            Values::Likes(v) => v
+                .iter()
+                .filter_map(|v| match v {
+                    LikeValue::Plain(g) => Some(g.pattern()),
+                    LikeValue::Template(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let orgs: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if paths {
+                    v.split('/').next().unwrap_or_default().to_owned()
+                } else {
+                    v.clone()
+                }
+            })
+            .collect();
+        if !orgs.is_empty() {
+            out.get_or_insert_with(Vec::new).extend(orgs);
+        }
+    }
+    out
+}
+
+/// How far outside the account a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Public,
+    OutsideOrganization,
+    OrganizationUnknown,
+    OtherAccount,
+}
+
+impl Scope {
+    fn text(self) -> &'static str {
+        match self {
+            Scope::Public => "public",
+            Scope::OutsideOrganization => "outside-organization",
+            Scope::OrganizationUnknown => "organization-unknown",
+            Scope::OtherAccount => "other-account",
+        }
+    }
+
+    fn rule(self) -> &'static RuleMeta {
+        match self {
+            Scope::Public => &OPEN_TO_EVERYONE,
+            Scope::OutsideOrganization | Scope::OrganizationUnknown => &OUTSIDE_ORGANIZATION,
+            Scope::OtherAccount => &OTHER_ACCOUNT,
+        }
+    }
+}
+
+/// What the report needs about the organizations.
+pub struct AccessContext<'c> {
+    /// The organizations, whole.
+    pub orgs: &'c [Organization],
+}
+
+impl AccessContext<'_> {
+    fn org_of(&self, account: &str) -> Option<&Organization> {
+        self.orgs.iter().find(|o| o.contains(account))
+    }
+}
+
+/// One opening: a resource, the statement or grant, who it lets in.
+struct Opening<'a> {
+    resource: String,
+    resource_type: &'static str,
+    label: String,
+    via: &'static str,
+    actions: Vec<String>,
+    sid: Option<String>,
+    conditional: bool,
+    statement: Option<&'a Statement>,
+    file: &'a str,
+    pointer: &'a Pointer,
+}
+
+/// The external-access findings of `acct`.
+pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let id = acct.id.as_str();
+    let org = cx.org_of(id);
+    let policy = |p: &Policy,
+                  resource: &str,
+                  resource_type: &'static str,
+                  label: &str,
+                  via: &'static str,
+                  out: &mut Vec<Finding>| {
+        for s in &p.statements {
+            if s.effect != Effect::Allow || !s.defects.is_empty() {
+                continue;
+            }
+            let Some(set) = &s.principal else {
+                continue;
+            };
+            if via == "trust-policy" && !concerns_sts(s) {
+                continue;
+            }
+            let opening = Opening {
+                resource: resource.to_owned(),
+                resource_type,
+                label: label.to_owned(),
+                via,
+                actions: action_texts(&s.action),
+                sid: s.sid.clone(),
+                conditional: !s.conditions.is_empty(),
+                statement: Some(s),
+                file: p.origin.file.as_deref().unwrap_or("-"),
+                pointer: &s.pointer,
+            };
+            for r in reaches(set) {
+                if let Some(f) = finding(id, org, &opening, &r) {
+                    out.push(f);
+                }
+            }
+        }
+    };
+    for (name, b) in &acct.buckets {
+        if let Known::Present(p, _) = &b.policy {
+            let arn = format!("arn:aws:s3:::{name}");
+            policy(
+                p,
+                &arn,
+                "bucket",
+                &format!("bucket `{name}`"),
+                "resource-policy",
+                &mut out,
+            );
+        }
+    }
+    for ((region, name), r) in &acct.repositories {
+        if let Known::Present(p, _) = &r.policy {
+            let arn = format!("arn:aws:ecr:{region}:{id}:repository/{name}");
+            policy(
+                p,
+                &arn,
+                "repository",
+                &format!("repository `{name}`"),
+                "resource-policy",
+                &mut out,
+            );
+        }
+    }
+    for ((region, name), g) in &acct.model_package_groups {
+        if let Known::Present(p, _) = &g.policy {
+            let arn = format!("arn:aws:sagemaker:{region}:{id}:model-package-group/{name}");
+            policy(
+                p,
+                &arn,
+                "model-package-group",
+                &format!("model package group `{name}`"),
+                "resource-policy",
+                &mut out,
+            );
+        }
+    }
+    for ((region, key_id), key) in &acct.keys {
+        let arn = key
+            .arn
+            .clone()
+            .unwrap_or_else(|| format!("arn:aws:kms:{region}:{id}:key/{key_id}"));
+        let label = format!("key `{key_id}`");
+        if let Known::Present(p, _) = &key.policy {
+            policy(p, &arn, "key", &label, "resource-policy", &mut out);
+        }
+        if let Known::Present(grants, _) = &key.grants {
+            for g in grants {
+                let Grantee::Principal(set) = &g.grantee else {
+                    // Service grantees act for the account; a grantee that is no principal
+                    // ARN is a lint finding (XA0110).
+                    continue;
+                };
+                let opening = Opening {
+                    resource: arn.clone(),
+                    resource_type: "key",
+                    label: label.clone(),
+                    via: "kms-grant",
+                    actions: g.operations.iter().map(|o| format!("kms:{o}")).collect(),
+                    sid: Some(g.id.clone()).filter(|s| !s.is_empty()),
+                    conditional: g.constraints.equals.is_some() || g.constraints.subset.is_some(),
+                    statement: None,
+                    file: g.origin.file.as_deref().unwrap_or("-"),
+                    pointer: &g.origin.pointer,
+                };
+                for r in reaches(set) {
+                    if let Some(f) = finding(id, org, &opening, &r) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(iam) = &acct.iam {
+        for role in iam.roles.values() {
+            if let Known::Present(p, _) = &role.trust {
+                let label = format!("role `{}`", role.name);
+                policy(p, &role.arn, "role", &label, "trust-policy", &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn finding(
+    account: &str,
+    org: Option<&Organization>,
+    o: &Opening<'_>,
+    r: &Reach,
+) -> Option<Finding> {
+    if r.account.as_deref() == Some(account) {
+        return None;
+    }
+    let org_id = org.map(Organization::label);
+    let scope = if r.federated {
+        Scope::OutsideOrganization
+    } else if r.everyone {
+        match (o.statement.and_then(pinned_orgs), &org_id) {
+            (Some(pinned), Some(mine)) if pinned.iter().all(|p| p == mine) => Scope::OtherAccount,
+            (Some(_), Some(_)) => Scope::OutsideOrganization,
+            (Some(_), None) => Scope::OrganizationUnknown,
+            (None, _) if o.conditional => Scope::OutsideOrganization,
+            (None, _) => Scope::Public,
+        }
+    } else {
+        match (org, &r.account) {
+            (Some(org), Some(a)) if org.contains(a) => Scope::OtherAccount,
+            (Some(_), _) => Scope::OutsideOrganization,
+            (None, _) => Scope::OrganizationUnknown,
+        }
+    };
+    let who = if r.everyone {
+        match scope {
+            Scope::OtherAccount => format!(
+                "every account of organization {}",
+                org_id.as_deref().unwrap_or("?")
+            ),
+            _ => "everyone (`*`)".to_owned(),
+        }
+    } else if r.federated {
+        format!(
+            "identities of the federated provider `{}`",
+            r.principal
+                .strip_prefix("federated:")
+                .unwrap_or(&r.principal)
+        )
+    } else if r.principal.ends_with(":root") {
+        format!("account {}", r.account.as_deref().unwrap_or("?"))
+    } else {
+        format!("`{}`", r.principal)
+    };
+    let where_ = match scope {
+        Scope::Public => String::new(),
+        Scope::OutsideOrganization if r.everyone || r.federated => String::new(),
+        Scope::OutsideOrganization => match &org_id {
+            Some(id) => format!(", outside organization {id}"),
+            None => String::new(),
+        },
+        Scope::OrganizationUnknown => {
+            format!(" (no loaded organization lists account {account}, so it counts as outside)")
+        }
+        Scope::OtherAccount if r.everyone => String::new(),
+        Scope::OtherAccount => String::new(),
+    };
+    let via = match o.via {
+        "kms-grant" => format!(
+            "a KMS grant{}",
+            o.sid
+                .as_deref()
+                .map(|s| format!(" (`{}`)", abbreviate(s)))
+                .unwrap_or_default()
+        ),
+        "trust-policy" => "its trust policy".to_owned(),
+        _ => "its policy".to_owned(),
+    };
+    let condition = match (o.conditional, o.via) {
+        (false, _) => "",
+        (true, "kms-grant") => " within the grant's constraints",
+        (true, _) => " when the statement's conditions hold",
+    };
+    let message = format!(
+        "{} is reachable from {who}{where_} through {via}{condition}: {}",
+        o.label,
+        o.actions
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut actions = o.actions.clone();
+    actions.sort();
+    let handle = o.sid.clone().unwrap_or_else(|| o.pointer.to_string());
+    let joined = actions.join(",");
+    let rule = scope.rule();
+    let mut f = Finding::new(
+        rule,
+        Kind::ExternalAccess,
+        Some(account.to_owned()),
+        message,
+        // Lines come later, for every finding of a file at once.
+        place_in(o.file, o.pointer, None),
+        &[
+            &o.resource,
+            &r.principal,
+            o.via,
+            &handle,
+            &joined,
+            if o.conditional { "conditional" } else { "" },
+        ],
+    );
+    f.help = Some(match scope {
+        Scope::Public => "name the principals, or pin the organization with `aws:PrincipalOrgID`; if it is intended, trust principal `*` for this resource in the audit file".to_owned(),
+        _ if r.everyone || r.federated => format!(
+            "if it is intended, trust principal `{}` for this resource in the audit file",
+            r.principal
+        ),
+        _ => format!(
+            "if it is intended, trust account {} in the audit file",
+            r.account.as_deref().unwrap_or("?")
+        ),
+    });
+    f.access = Some(Access {
+        resource: o.resource.clone(),
+        resource_type: o.resource_type.to_owned(),
+        principal: r.principal.clone(),
+        principal_account: r.account.clone(),
+        via: o.via.to_owned(),
+        actions: o.actions.clone(),
+        sid: o.sid.clone(),
+        conditional: o.conditional,
+        scope: scope.text().to_owned(),
+        organization: org_id,
+    });
+    Some(f)
+}
+
+/// A grant id is 64 hex digits: the first 12 name it well enough in a message.
+fn abbreviate(s: &str) -> String {
+    if s.len() > 16 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("{}…", s.get(..12).unwrap_or(s))
+    } else {
+        s.to_owned()
+    }
+}

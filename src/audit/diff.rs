@@ -1,0 +1,358 @@
+//! `xacct diff`: which principals gain or lose which access between two inventories (two
+//! export trees, or a Terraform plan's before and after), cross-account access first.
+//!
+//! Access is what the account graph ([`crate::graph`]) draws: every edge from a principal
+//! to a resource (resource policies, KMS grants, trust policies, identity policies that name
+//! a loaded resource), one entry per action as written. An entry is new when no edge of the
+//! before side has the same principal, resource, kind, action and conditionality; a
+//! condition removed is therefore access gained. Like the graph, it compares what policies
+//! name, not decisions: a `Deny` statement added elsewhere is not seen as access lost.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::graph::{EdgeKind, Graph, NodeKind};
+use crate::inventory::{Inventory, LoadOptions, Problem};
+
+/// How far outside the resource's account a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Everyone (`*`) with no condition.
+    Public,
+    /// Everyone under conditions (which may or may not pin the organization).
+    EveryoneConditionally,
+    /// An account no organization of the resource lists, or a federated provider.
+    OutsideOrganization,
+    /// No loaded organization lists the resource's account.
+    OrganizationUnknown,
+    /// Another account of the resource's organization.
+    OtherAccount,
+    /// The resource's own account.
+    SameAccount,
+    /// An AWS service.
+    Service,
+}
+
+impl Scope {
+    /// Whether access of this scope crosses the account boundary.
+    pub fn is_cross_account(self) -> bool {
+        !matches!(self, Scope::SameAccount | Scope::Service)
+    }
+
+    /// A label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Public => "PUBLIC",
+            Scope::EveryoneConditionally => "everyone (conditional)",
+            Scope::OutsideOrganization => "outside organization",
+            Scope::OrganizationUnknown => "cross-account (organization unknown)",
+            Scope::OtherAccount => "cross-account",
+            Scope::SameAccount => "same account",
+            Scope::Service => "service",
+        }
+    }
+}
+
+/// One access: a principal's actions on a resource through one kind of policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// How far outside the resource's account the principal is.
+    pub scope: Scope,
+    /// The principal (its ARN, `*`, `service:…`, `federated:…`).
+    pub principal: String,
+    /// Its account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_account: Option<String>,
+    /// The resource (its ARN).
+    pub resource: String,
+    /// Its account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_account: Option<String>,
+    /// `trust`, `resource-policy`, `kms-grant`, `identity-policy`.
+    pub kind: EdgeKind,
+    /// The actions gained or lost.
+    pub actions: Vec<String>,
+    /// Only when the statement's conditions (or the grant's constraints) hold.
+    pub conditional: bool,
+    /// The statements or grants (`file: pointer`).
+    pub via: Vec<String>,
+}
+
+/// One side's inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    /// What was loaded (paths, or `PLAN (before)`).
+    pub inputs: Vec<String>,
+    /// Files read.
+    pub files: usize,
+    /// Accounts loaded.
+    pub accounts: usize,
+    /// Problems.
+    pub problems: Vec<String>,
+}
+
+/// The comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// The before side.
+    pub before: Side,
+    /// The after side.
+    pub after: Side,
+    /// Access the after side has and the before side does not, cross-account first.
+    pub gained: Vec<Change>,
+    /// Access the before side has and the after side does not.
+    pub lost: Vec<Change>,
+}
+
+impl DiffReport {
+    /// New access that crosses an account boundary (the gate).
+    pub fn new_cross_account(&self) -> usize {
+        self.gained
+            .iter()
+            .filter(|c| c.scope.is_cross_account())
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    principal: String,
+    resource: String,
+    kind: EdgeKind,
+    conditional: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Value {
+    scope: Scope,
+    principal_account: Option<String>,
+    resource_account: Option<String>,
+    via: BTreeSet<String>,
+}
+
+type Access = BTreeMap<(Key, String), Value>;
+
+fn via_text(p: &crate::inventory::Provenance) -> String {
+    let text = p.to_string();
+    // The before side of a plan is read as a plan whose `after` is the `before`.
+    if text.contains(" (before)") {
+        text.replace("/change/after", "/change/before")
+    } else {
+        text
+    }
+}
+
+/// Every access the inventory's graph draws, one entry per action.
+fn access(inv: &Inventory) -> Access {
+    let g = Graph::build(inv);
+    let mut out: Access = BTreeMap::new();
+    for e in g.graph.edge_indices() {
+        let Some((a, b)) = g.graph.edge_endpoints(e) else {
+            continue;
+        };
+        let edge = &g.graph[e];
+        if edge.kind == EdgeKind::Owns {
+            continue;
+        }
+        let (from, to) = (&g.graph[a], &g.graph[b]);
+        if from.kind == NodeKind::Invalid {
+            continue;
+        }
+        let org = |acct: &Option<String>| acct.as_ref().and_then(|x| g.org_of.get(x));
+        let scope = match from.kind {
+            NodeKind::Everyone if edge.conditional => Scope::EveryoneConditionally,
+            NodeKind::Everyone => Scope::Public,
+            NodeKind::Service => Scope::Service,
+            NodeKind::Federated if from.account.is_none() => Scope::OutsideOrganization,
+            _ if from.account == to.account => Scope::SameAccount,
+            _ => match (org(&to.account), org(&from.account)) {
+                (Some(x), Some(y)) if x == y => Scope::OtherAccount,
+                (Some(_), _) => Scope::OutsideOrganization,
+                (None, _) => Scope::OrganizationUnknown,
+            },
+        };
+        let key = Key {
+            principal: from.id.clone(),
+            resource: to.id.clone(),
+            kind: edge.kind,
+            conditional: edge.conditional,
+        };
+        for action in &edge.actions {
+            let v = out
+                .entry((key.clone(), action.clone()))
+                .or_insert_with(|| Value {
+                    scope,
+                    principal_account: from.account.clone(),
+                    resource_account: to.account.clone(),
+                    via: BTreeSet::new(),
+                });
+            if let Some(p) = &edge.via {
+                v.via.insert(via_text(p));
+            }
+        }
+    }
+    out
+}
+
+/// Groups the entries of `only` (present on one side only) per principal, resource, kind.
+fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
+    let mut grouped: BTreeMap<Key, Change> = BTreeMap::new();
+    for ((key, action), v) in only {
+        let c = grouped.entry(key.clone()).or_insert_with(|| Change {
+            scope: v.scope,
+            principal: key.principal.clone(),
+            principal_account: v.principal_account.clone(),
+            resource: key.resource.clone(),
+            resource_account: v.resource_account.clone(),
+            kind: key.kind,
+            actions: Vec::new(),
+            conditional: key.conditional,
+            via: Vec::new(),
+        });
+        c.actions.push(action);
+        for via in v.via {
+            if !c.via.contains(&via) {
+                c.via.push(via);
+            }
+        }
+    }
+    let mut out: Vec<Change> = grouped.into_values().collect();
+    out.sort_by(|a, b| {
+        (a.scope, &a.resource, &a.principal, a.kind, a.conditional).cmp(&(
+            b.scope,
+            &b.resource,
+            &b.principal,
+            b.kind,
+            b.conditional,
+        ))
+    });
+    out
+}
+
+fn side(inputs: Vec<String>, inv: &Inventory) -> Side {
+    Side {
+        inputs,
+        files: inv.files,
+        accounts: inv.accounts.len(),
+        problems: inv.problems.iter().map(Problem::to_string).collect(),
+    }
+}
+
+/// Compares two loaded inventories.
+pub fn diff(
+    before: &Inventory,
+    before_inputs: Vec<String>,
+    after: &Inventory,
+    after_inputs: Vec<String>,
+) -> DiffReport {
+    let (b, a) = rayon::join(|| access(before), || access(after));
+    let gained = a
+        .iter()
+        .filter(|(k, _)| !b.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let lost = b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    DiffReport {
+        before: side(before_inputs, before),
+        after: side(after_inputs, after),
+        gained: changes(gained),
+        lost: changes(lost),
+    }
+}
+
+/// A Terraform plan with its `before` values put where the loader reads `after`: the state
+/// the plan starts from. Resources the plan creates are left out (their `before` is null).
+pub fn plan_before(plan: &serde_json::Value) -> serde_json::Value {
+    let mut out = plan.clone();
+    if let Some(changes) = out
+        .get_mut("resource_changes")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for rc in changes.iter_mut() {
+            let Some(change) = rc
+                .get_mut("change")
+                .and_then(serde_json::Value::as_object_mut)
+            else {
+                continue;
+            };
+            let before = change
+                .get("before")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            let existed = before.is_object();
+            change.insert("after".into(), before);
+            change.insert("after_unknown".into(), serde_json::json!({}));
+            change.insert(
+                "actions".into(),
+                serde_json::json!([if existed { "no-op" } else { "delete" }]),
+            );
+        }
+    }
+    out
+}
+
+/// Reads the files `inputs` name (files, folders, globs), except `skip`.
+pub fn read_inputs(
+    inputs: &[String],
+    skip: &[std::path::PathBuf],
+) -> (Vec<(String, Vec<u8>)>, Vec<Problem>) {
+    let (paths, mut problems) = crate::inventory::discover(inputs);
+    let skip: Vec<std::path::PathBuf> = skip
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let mut files = Vec::new();
+    for p in paths {
+        if std::fs::canonicalize(&p).is_ok_and(|c| skip.contains(&c)) {
+            continue;
+        }
+        let name = p.to_string_lossy().into_owned();
+        match std::fs::read(&p) {
+            Ok(b) => files.push((name, b)),
+            Err(e) => problems.push(Problem {
+                severity: crate::inventory::Severity::Error,
+                file: name,
+                pointer: None,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+    (files, problems)
+}
+
+/// Loads files held in memory, keeping the discovery problems.
+pub fn load(files: &[(String, Vec<u8>)], problems: Vec<Problem>, opts: &LoadOptions) -> Inventory {
+    let mut inv = Inventory::from_memory(files, opts, true);
+    inv.problems.splice(0..0, problems);
+    inv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plans_before_side_drops_what_it_creates() {
+        let plan = serde_json::json!({"format_version": "1.2", "resource_changes": [
+            {"address": "a", "type": "t", "mode": "managed", "change": {"actions": ["create"], "before": null, "after": {"x": 1}, "after_unknown": {"y": true}}},
+            {"address": "b", "type": "t", "mode": "managed", "change": {"actions": ["update"], "before": {"x": 0}, "after": {"x": 2}, "after_unknown": {}}}
+        ]});
+        let b = plan_before(&plan);
+        assert_eq!(
+            b["resource_changes"][0]["change"]["after"],
+            serde_json::Value::Null
+        );
+        assert_eq!(b["resource_changes"][0]["change"]["actions"][0], "delete");
+        assert_eq!(b["resource_changes"][1]["change"]["after"]["x"], 0);
+        assert_eq!(
+            b["resource_changes"][1]["change"]["after_unknown"],
+            serde_json::json!({})
+        );
+    }
+}

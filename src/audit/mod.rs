@@ -1,0 +1,558 @@
+//! `xacct audit`: one pass over the exports of a whole organization, hundreds to thousands
+//! of accounts, and `xacct diff`'s access comparison.
+//!
+//! The batch stage of the pipeline (load → model → graph → evaluate / lint → **audit** →
+//! report). This module owns the run ([`run`]): the files are grouped by account from their
+//! place in the layout ([`plan`]), the organizations and the files outside account folders
+//! are loaded once, and then each account is loaded on its own (its files, the shared files
+//! that describe it, a copy of the organizations cut down to its chain), audited and
+//! dropped, so that memory follows the number of threads, not the number of accounts.
+//! Each account gives:
+//!
+//! * lint findings for every file ([`crate::lint`]);
+//! * the external-access report ([`access`]): who outside the account each resource lets in;
+//! * registration paths ([`registration`]): each model package group that grants another
+//!   account `sagemaker:CreateModelPackage`, checked with the registration scenario for that
+//!   caller account, and the registrations the audit file lists ([`config`]).
+//!
+//! Accounts run in parallel (rayon) in chunks; findings are sorted within an account and
+//! accounts come in id order, so the output is the same whatever the thread count and
+//! streams as it goes. [`report`] renders it (table, JSON, JSON Lines, SARIF), compares it
+//! with a baseline and merges shards; [`diff`] compares the access two inventories grant.
+
+pub mod access;
+pub mod codes;
+pub mod config;
+pub mod diff;
+pub mod finding;
+mod locate;
+pub mod plan;
+pub mod registration;
+pub mod report;
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+pub use config::AuditConfig;
+pub use finding::Finding;
+pub use plan::Shard;
+
+use self::access::{external_access, AccessContext};
+use self::plan::{lintable, GroupIndex, Layout, Shared};
+use crate::arn::Arn;
+use crate::awsdata::Catalog;
+use crate::check::{check, CheckInput};
+use crate::error::Error;
+use crate::eval::Principal;
+use crate::inventory::{Account, Inventory, LoadOptions, Problem};
+use crate::lint::selector::{RuleSelection, Selector};
+use crate::lint::{lint_text, LintOptions};
+use crate::scenario::Scenario;
+
+/// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
+/// enough that their findings are a small part of memory.
+const CHUNK: usize = 64;
+
+/// Codes (or code prefixes, or rule names) to leave out of the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ignore(Vec<String>);
+
+impl Ignore {
+    /// Checks each selector names some lint or audit code.
+    pub fn parse(items: &[String]) -> Result<Ignore, String> {
+        let mut out = Vec::new();
+        for item in items.iter().flat_map(|i| i.split(',')) {
+            let s = item.trim();
+            if s.is_empty() {
+                continue;
+            }
+            if !codes::all_rules()
+                .iter()
+                .any(|m| selects(s, m.code, m.name))
+            {
+                return Err(format!(
+                    "unknown code `{s}` (expected a code such as `XE0003`, a prefix such as `XA02`, or a rule name)"
+                ));
+            }
+            out.push(s.to_owned());
+        }
+        Ok(Ignore(out))
+    }
+
+    /// The selectors as given.
+    pub fn items(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether a finding of this code is left out.
+    pub fn drops(&self, code: &str, name: &str) -> bool {
+        self.0.iter().any(|s| selects(s, code, name))
+    }
+
+    /// The lint rules not to run at all.
+    fn lint_selection(&self) -> RuleSelection {
+        let ignore: Vec<Selector> = self
+            .0
+            .iter()
+            .filter_map(|s| Selector::parse(s).ok())
+            .collect();
+        RuleSelection::new(&[], &ignore, &[])
+    }
+}
+
+fn selects(selector: &str, code: &str, name: &str) -> bool {
+    code.get(..selector.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+        || name == selector
+}
+
+/// What to audit and how.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Files, folders and glob patterns (as `--inventory` takes them).
+    pub paths: Vec<String>,
+    /// The audit files' trusted accounts and listed registrations.
+    pub config: AuditConfig,
+    /// Loading options (`--terraform-account`).
+    pub load: LoadOptions,
+    /// Only this slice of the accounts.
+    pub shard: Option<Shard>,
+    /// Worker threads; `Some(1)` runs on the calling thread, `None` on every core.
+    pub jobs: Option<usize>,
+    /// Codes left out.
+    pub ignore: Ignore,
+    /// Skip the lint rules.
+    pub no_lint: bool,
+}
+
+/// Progress of a run, reported as accounts finish (a progress bar, or nothing).
+pub trait Progress: Sync {
+    /// The run has `total` accounts to audit.
+    fn start(&self, _total: u64) {}
+    /// One more account is done.
+    fn advance(&self) {}
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// What a run counted besides the findings it emitted.
+#[derive(Debug, Clone, Default)]
+pub struct RunTotals {
+    /// Accounts audited.
+    pub accounts: usize,
+    /// Files read (the organizations' and other shared files count in the first shard).
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Files that could not be read or used, sorted.
+    pub problems: Vec<Problem>,
+    /// How many findings each trusted-accounts entry silenced.
+    pub trusted_uses: Vec<usize>,
+    /// Findings silenced by the trusted accounts.
+    pub silenced: usize,
+    /// Findings left out by `--ignore`.
+    pub ignored: usize,
+}
+
+/// The read-only state every account's job shares.
+struct Ctx<'a> {
+    opts: &'a AuditOptions,
+    layout: Layout,
+    shared: Shared,
+    index: GroupIndex,
+    scenario: Scenario,
+    catalog: &'static Catalog,
+    lint: LintOptions,
+}
+
+/// What one account gave.
+struct JobResult {
+    findings: Vec<Finding>,
+    problems: Vec<Problem>,
+    files: usize,
+    bytes: u64,
+    trusted_uses: Vec<usize>,
+    silenced: usize,
+    ignored: usize,
+}
+
+impl JobResult {
+    fn new(trusted: usize) -> JobResult {
+        JobResult {
+            findings: Vec::new(),
+            problems: Vec::new(),
+            files: 0,
+            bytes: 0,
+            trusted_uses: vec![0; trusted],
+            silenced: 0,
+            ignored: 0,
+        }
+    }
+
+    /// Applies `--ignore` and the trusted accounts, and sorts.
+    fn settle(&mut self, opts: &AuditOptions) {
+        let trusted = &opts.config.trusted;
+        let mut kept = Vec::with_capacity(self.findings.len());
+        for f in std::mem::take(&mut self.findings) {
+            if opts.ignore.drops(&f.code, &f.name) {
+                self.ignored += 1;
+                continue;
+            }
+            if let Some(a) = &f.access {
+                let mut hit = false;
+                for (i, t) in trusted.iter().enumerate() {
+                    if t.matches(&a.resource, &a.principal, a.principal_account.as_deref()) {
+                        hit = true;
+                        if let Some(u) = self.trusted_uses.get_mut(i) {
+                            *u += 1;
+                        }
+                    }
+                }
+                if hit {
+                    self.silenced += 1;
+                    continue;
+                }
+            }
+            kept.push(f);
+        }
+        finding::sort(&mut kept);
+        self.findings = kept;
+    }
+}
+
+fn text(bytes: &[u8]) -> Option<&str> {
+    std::str::from_utf8(bytes).ok()
+}
+
+/// Whether a file holds something the lint rules read. Left out: the marker the export
+/// script writes when the CLI answers that a thing does not exist (`{"Error": {...}}`,
+/// `docs/inventory.md`), and Terraform plans, which `lint` does not read (their policies
+/// are JSON strings inside resource attributes).
+fn worth_linting(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(256)).unwrap_or(bytes);
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if has(b"\"format_version\"") && has(b"\"terraform_version\"") {
+        return false;
+    }
+    if bytes.len() <= 4096 && has(b"\"Error\"") {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(bytes) {
+            return !(m.len() == 1 && m.contains_key("Error"));
+        }
+    }
+    true
+}
+
+impl Ctx<'_> {
+    fn lint_file(&self, path: &str, bytes: &[u8], account: Option<&str>, out: &mut Vec<Finding>) {
+        if self.opts.no_lint || !worth_linting(bytes) {
+            return;
+        }
+        // Text that is not UTF-8 is a load problem already.
+        if let Some(t) = text(bytes) {
+            let o = lint_text(path, t, &self.lint, self.catalog);
+            out.extend(o.diagnostics.iter().map(|d| Finding::from_lint(d, account)));
+        }
+    }
+
+    fn org_text(&self, file: &str) -> Option<&str> {
+        self.shared
+            .org_files
+            .iter()
+            .chain(&self.shared.globals)
+            .find(|f| f.path == file)
+            .and_then(|f| text(&f.bytes))
+    }
+
+    /// The organization's and the global files' lint findings (section 0).
+    fn shared_findings(&self) -> JobResult {
+        let mut r = JobResult::new(self.opts.config.trusted.len());
+        for f in self.shared.org_files.iter().chain(&self.shared.globals) {
+            self.lint_file(&f.path, &f.bytes, None, &mut r.findings);
+        }
+        r.settle(self.opts);
+        r
+    }
+
+    /// Audits one account.
+    fn job(&self, account: &str) -> JobResult {
+        let mut r = JobResult::new(self.opts.config.trusted.len());
+        let no_files = Vec::new();
+        let own = self.layout.accounts.get(account).unwrap_or(&no_files);
+        let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(own.len() + 1);
+        let mut slots = Vec::with_capacity(own.len());
+        for (path, slot) in own {
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    r.bytes += bytes.len() as u64;
+                    files.push((path.clone(), bytes));
+                    slots.push(slot);
+                }
+                Err(e) => r.problems.push(Problem {
+                    severity: crate::inventory::Severity::Error,
+                    file: path.clone(),
+                    pointer: None,
+                    message: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        r.files = files.len();
+        for ((path, bytes), slot) in files.iter().zip(&slots) {
+            if lintable(slot) {
+                self.lint_file(path, bytes, Some(account), &mut r.findings);
+            }
+        }
+        for g in self.shared.globals_for(account) {
+            files.push((g.path.clone(), g.bytes.as_ref().clone()));
+        }
+        let mut inv = Inventory::from_memory(&files, &self.opts.load, false);
+        r.problems.extend(
+            std::mem::take(&mut inv.problems)
+                .into_iter()
+                .filter(|p| !self.shared.is_global(&p.file)),
+        );
+        let texts: HashMap<&str, &str> = files
+            .iter()
+            .filter_map(|(p, b)| Some((p.as_str(), text(b)?)))
+            .collect();
+        if let Some(acct) = inv.accounts.get(account) {
+            let cx = AccessContext {
+                orgs: &self.shared.orgs,
+            };
+            r.findings.extend(external_access(acct, &cx));
+        }
+        let text_of = |f: &str| -> Option<&str> {
+            texts
+                .get(f)
+                .copied()
+                .or_else(|| self.index.files.get(f).and_then(|d| text(&d.bytes)))
+                .or_else(|| self.org_text(f))
+        };
+        if let Some(grants) = self.index.by_caller.get(account) {
+            // Only the caller's IAM: the check then lints just the groups' policies.
+            let caller = inv.accounts.remove(account).map(|a| Account {
+                id: a.id,
+                iam: a.iam,
+                ..Account::default()
+            });
+            let mut paths: Vec<&str> = grants.iter().map(|g| g.file.as_str()).collect();
+            paths.sort_unstable();
+            paths.dedup();
+            let group_files: Vec<(String, Vec<u8>)> = paths
+                .iter()
+                .filter_map(|p| self.index.files.get(*p))
+                .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
+                .collect();
+            let mut groups = Inventory::from_memory(&group_files, &self.opts.load, false);
+            let mut accounts: Vec<&str> = vec![account];
+            accounts.extend(grants.iter().map(|g| g.registry.as_str()));
+            groups.orgs = self.shared.trimmed_orgs(&accounts);
+            r.findings.extend(registration::group_paths(
+                &self.scenario,
+                groups,
+                account,
+                caller,
+                grants,
+            ));
+        }
+        for entry in self
+            .opts
+            .config
+            .registrations
+            .iter()
+            .filter(|e| e.caller_account == account)
+        {
+            r.findings.push(self.listed(entry));
+        }
+        locate::fill_lines(&mut r.findings, &text_of);
+        r.settle(self.opts);
+        r
+    }
+
+    /// Checks a registration the audit file lists, with every account it involves loaded.
+    fn listed(&self, entry: &config::ListedRegistration) -> Finding {
+        let req = &entry.request;
+        let mut accounts: BTreeSet<String> = BTreeSet::new();
+        accounts.insert(entry.caller_account.clone());
+        accounts.extend(req.group.account.clone());
+        if let Some(c) = &entry.consumer {
+            accounts.extend(
+                Principal::parse(c)
+                    .ok()
+                    .and_then(|p| p.account().map(str::to_owned)),
+            );
+        }
+        for c in &req.containers {
+            accounts.extend(c.image.as_ref().map(|i| i.account.clone()));
+            if let Some(a) = &c.artifact {
+                accounts.extend(self.layout.buckets.get(&a.bucket).cloned());
+            }
+        }
+        if let Some(k) = &entry.artifact_key {
+            accounts.extend(Arn::parse(k).map(|a| a.account.to_owned()));
+        }
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for a in &accounts {
+            for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
+                if seen.insert(path.clone()) {
+                    if let Ok(bytes) = std::fs::read(path) {
+                        files.push((path.clone(), bytes));
+                    }
+                }
+            }
+            for g in self.shared.globals_for(a) {
+                if seen.insert(g.path.clone()) {
+                    files.push((g.path.clone(), g.bytes.as_ref().clone()));
+                }
+            }
+        }
+        let mut inv = Inventory::from_memory(&files, &self.opts.load, false);
+        let list: Vec<&str> = accounts.iter().map(String::as_str).collect();
+        inv.orgs = self.shared.trimmed_orgs(&list);
+        let input = CheckInput {
+            caller: entry.caller.clone(),
+            consumer: entry.consumer.clone(),
+            artifact_key: entry.artifact_key.clone(),
+        };
+        let report = check(&inv, &self.scenario, req, &input);
+        registration::listed_finding(entry, report)
+    }
+}
+
+/// Runs the audit, handing each finding to `emit` in the report's order (the audit file's
+/// own findings, which need every shard, are left to [`report`]). `Err` only when nothing
+/// can run (AWS's action data or the built-in scenario fails to load, the thread pool
+/// cannot start, or `emit` fails).
+pub fn run(
+    opts: &AuditOptions,
+    progress: &dyn Progress,
+    emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
+) -> Result<RunTotals, Error> {
+    let catalog = crate::awsdata::catalog()
+        .map_err(|e| Error::Usage(format!("cannot load AWS action data: {e}")))?;
+    let scenario = Scenario::builtin().map_err(|e| {
+        Error::Usage(
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let pool = match opts.jobs {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?,
+        ),
+        _ => None,
+    };
+    let sequential = opts.jobs == Some(1);
+    let install = |f: &mut (dyn FnMut() + Send)| match &pool {
+        Some(p) => p.install(f),
+        None => f(),
+    };
+
+    let mut layout = Layout::default();
+    install(&mut || layout = Layout::discover(&opts.paths));
+    let mut shared = Shared::default();
+    let mut index = GroupIndex::default();
+    install(&mut || {
+        shared = Shared::load(&layout, &opts.load);
+        index = GroupIndex::build(&layout, &shared, &opts.load).0;
+    });
+    let mut problems: Vec<Problem> = layout.problems.clone();
+    problems.append(&mut shared.problems);
+
+    let mut jobs: BTreeSet<String> = layout.accounts.keys().cloned().collect();
+    jobs.extend(index.by_caller.keys().cloned());
+    jobs.extend(
+        opts.config
+            .registrations
+            .iter()
+            .map(|r| r.caller_account.clone()),
+    );
+    for a in &shared.global_accounts {
+        jobs.extend(a.iter().cloned());
+    }
+    if let Some(s) = &opts.shard {
+        jobs.retain(|a| s.has(a));
+    }
+    let jobs: Vec<String> = jobs.into_iter().collect();
+    let ctx = Ctx {
+        opts,
+        layout,
+        shared,
+        index,
+        scenario,
+        catalog,
+        lint: LintOptions {
+            selection: opts.ignore.lint_selection(),
+            ..LintOptions::default()
+        },
+    };
+
+    let mut totals = RunTotals {
+        accounts: jobs.len(),
+        trusted_uses: vec![0; opts.config.trusted.len()],
+        ..RunTotals::default()
+    };
+    let absorb = |r: JobResult,
+                  totals: &mut RunTotals,
+                  emit: &mut dyn FnMut(Finding) -> std::io::Result<()>|
+     -> Result<(), Error> {
+        totals.files += r.files;
+        totals.bytes += r.bytes;
+        totals.problems.extend(r.problems);
+        totals.silenced += r.silenced;
+        totals.ignored += r.ignored;
+        for (t, u) in totals.trusted_uses.iter_mut().zip(r.trusted_uses) {
+            *t += u;
+        }
+        for f in r.findings {
+            emit(f).map_err(Error::Output)?;
+        }
+        Ok(())
+    };
+
+    if opts.shard.is_none_or(|s| s.is_first()) {
+        let mut r = JobResult::new(0);
+        install(&mut || r = ctx.shared_findings());
+        r.files = ctx.shared.files;
+        r.bytes = ctx.shared.bytes;
+        r.trusted_uses = vec![0; opts.config.trusted.len()];
+        absorb(r, &mut totals, emit)?;
+    }
+    progress.start(jobs.len() as u64);
+    for chunk in jobs.chunks(CHUNK) {
+        let one = |a: &String| {
+            let r = ctx.job(a);
+            progress.advance();
+            r
+        };
+        let mut results: Vec<JobResult> = Vec::new();
+        if sequential {
+            results = chunk.iter().map(one).collect();
+        } else {
+            install(&mut || results = chunk.par_iter().map(one).collect());
+        }
+        for r in results {
+            absorb(r, &mut totals, emit)?;
+        }
+    }
+    progress.finish();
+    problems.append(&mut totals.problems);
+    problems.sort_by(|a, b| {
+        (a.severity, &a.file, &a.pointer, &a.message)
+            .cmp(&(b.severity, &b.file, &b.pointer, &b.message))
+    });
+    problems.dedup();
+    totals.problems = problems;
+    Ok(totals)
+}

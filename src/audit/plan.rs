@@ -1,0 +1,650 @@
+//! What an audit run works on, worked out before any account is loaded: the files grouped
+//! by account (from their place in the layout alone, without reading them), the files every
+//! account shares (the organizations, Terraform plans and exports outside account folders),
+//! which accounts the model package groups open a registration path to, and how accounts
+//! are split into shards.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::finding::{fnv1a, Place};
+use crate::arn::Arn;
+use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
+use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
+use crate::json::Pointer;
+use crate::policy::{AwsPrincipal, Effect, Policy};
+
+/// The action a model package group grants to open a registration path.
+pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
+
+/// One slice of the accounts: `index` of `count`, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which slice (1-based).
+    pub index: usize,
+    /// How many slices.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Reads `I/N` (1 ≤ I ≤ N).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard: expected I/N with 1 <= I <= N, such as 2/8");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether `account` belongs to this slice: a fixed hash of the account id, so a slice
+    /// does not change when other accounts come or go.
+    pub fn has(&self, account: &str) -> bool {
+        (fnv1a(&[account]) % self.count as u64) as usize == self.index - 1
+    }
+
+    /// Whether this slice carries what belongs to no account (the organization's lint
+    /// findings, the shared files' counts): the first one.
+    pub fn is_first(&self) -> bool {
+        self.index == 1
+    }
+}
+
+/// The inputs, grouped by what their place in the layout says.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// Files below each account folder, sorted, with their slot.
+    pub accounts: BTreeMap<String, Vec<(String, Slot)>>,
+    /// Files below `org/` folders.
+    pub org_files: Vec<String>,
+    /// Files anywhere else (Terraform plans, self-describing exports).
+    pub global_files: Vec<String>,
+    /// The account each bucket's files sit under (first one wins).
+    pub buckets: HashMap<String, String>,
+    /// Inputs that could not be found.
+    pub problems: Vec<Problem>,
+}
+
+/// Walks a folder as `inventory::discover` does (every `*.json` below it, hidden entries
+/// passed over), its subfolders in parallel: a tree of ten thousand account folders is too
+/// many directory reads for one thread.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![Problem {
+                    severity: crate::inventory::Severity::Error,
+                    file: dir.to_string_lossy().into_owned(),
+                    pointer: None,
+                    message: format!("cannot read folder: {e}"),
+                }],
+            )
+        }
+    };
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            dirs.push(path);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    let below: Vec<(Vec<PathBuf>, Vec<Problem>)> = dirs.par_iter().map(|d| walk(d)).collect();
+    let mut problems = Vec::new();
+    for (f, p) in below {
+        files.extend(f);
+        problems.extend(p);
+    }
+    (files, problems)
+}
+
+/// `inventory::discover`, with folders walked in parallel.
+fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        let p = Path::new(input);
+        if !input.contains(['*', '?', '[']) && p.is_dir() {
+            let (f, pr) = walk(p);
+            files.extend(f);
+            problems.extend(pr);
+        } else {
+            let (f, pr) = crate::inventory::discover(std::slice::from_ref(input));
+            files.extend(f);
+            problems.extend(pr);
+        }
+    }
+    files.par_sort();
+    files.dedup();
+    (files, problems)
+}
+
+impl Layout {
+    /// Finds the files (as `inventory::discover` does) and groups them.
+    pub fn discover(inputs: &[String]) -> Layout {
+        let (files, problems) = discover(inputs);
+        let mut out = Layout {
+            problems,
+            ..Layout::default()
+        };
+        let placed: Vec<(String, LayoutPlace)> = files
+            .par_iter()
+            .map(|path| (path.to_string_lossy().into_owned(), layout::place(path)))
+            .collect();
+        for (name, place) in placed {
+            match place {
+                LayoutPlace::Account { account, slot } => {
+                    if let Slot::Bucket { bucket, .. } = &slot {
+                        out.buckets
+                            .entry(bucket.clone())
+                            .or_insert_with(|| account.clone());
+                    }
+                    out.accounts.entry(account).or_default().push((name, slot));
+                }
+                LayoutPlace::Org { .. } => out.org_files.push(name),
+                LayoutPlace::Elsewhere => out.global_files.push(name),
+            }
+        }
+        out
+    }
+}
+
+/// A file read into memory.
+#[derive(Debug, Clone)]
+pub struct FileData {
+    /// The path as found.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// Reads files in parallel; unreadable ones become problems.
+pub fn read_all(paths: &[String]) -> (Vec<FileData>, Vec<Problem>) {
+    let read: Vec<Result<FileData, Problem>> = paths
+        .par_iter()
+        .map(|p| match std::fs::read(p) {
+            Ok(bytes) => Ok(FileData {
+                path: p.clone(),
+                bytes: Arc::new(bytes),
+            }),
+            Err(e) => Err(Problem {
+                severity: crate::inventory::Severity::Error,
+                file: p.clone(),
+                pointer: None,
+                message: format!("cannot read: {e}"),
+            }),
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(p) => problems.push(p),
+        }
+    }
+    (files, problems)
+}
+
+/// Loads files already read, without the thread pool.
+pub fn load(files: &[&FileData], opts: &LoadOptions) -> Inventory {
+    let owned: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
+        .collect();
+    Inventory::from_memory(&owned, opts, false)
+}
+
+/// What every account shares: the organizations (with SCPs and RCPs a plan adds), and the
+/// files outside account folders with the accounts each one describes.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// The organizations, whole: which accounts are in which one.
+    pub orgs: Vec<Organization>,
+    /// The files outside account folders, read.
+    pub globals: Vec<FileData>,
+    /// The accounts each global file describes (same order as `globals`).
+    pub global_accounts: Vec<BTreeSet<String>>,
+    /// The organization files, read (for lint).
+    pub org_files: Vec<FileData>,
+    /// Problems loading them.
+    pub problems: Vec<Problem>,
+    /// For each organization, the policies attached to each node (the inverse of
+    /// `targets`), so that cutting an organization down costs the length of one path.
+    attached: Vec<HashMap<String, Vec<String>>>,
+    /// Files read.
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl Shared {
+    /// Loads the organizations and the global files.
+    pub fn load(layout: &Layout, opts: &LoadOptions) -> Shared {
+        let (org_files, mut problems) = read_all(&layout.org_files);
+        let (globals, p) = read_all(&layout.global_files);
+        problems.extend(p);
+        let all: Vec<(String, Vec<u8>)> = org_files
+            .iter()
+            .chain(&globals)
+            .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
+            .collect();
+        let inv = Inventory::from_memory(&all, opts, true);
+        problems.extend(inv.problems);
+        let global_accounts = globals
+            .par_iter()
+            .map(|g| {
+                let one = load(&[g], opts);
+                one.accounts.keys().cloned().collect()
+            })
+            .collect();
+        let files = org_files.len() + globals.len();
+        let bytes = org_files
+            .iter()
+            .chain(&globals)
+            .map(|f| f.bytes.len() as u64)
+            .sum();
+        let attached = inv
+            .orgs
+            .iter()
+            .map(|o| {
+                let mut by_node: HashMap<String, Vec<String>> = HashMap::new();
+                for (policy, targets) in &o.targets {
+                    for t in targets {
+                        by_node.entry(t.clone()).or_default().push(policy.clone());
+                    }
+                }
+                by_node
+            })
+            .collect();
+        Shared {
+            orgs: inv.orgs,
+            attached,
+            globals,
+            global_accounts,
+            org_files,
+            problems,
+            files,
+            bytes,
+        }
+    }
+
+    /// The global files that describe `account`.
+    pub fn globals_for<'s>(&'s self, account: &str) -> impl Iterator<Item = &'s FileData> + 's {
+        let account = account.to_owned();
+        self.globals
+            .iter()
+            .zip(&self.global_accounts)
+            .filter(move |(_, a)| a.contains(&account))
+            .map(|(g, _)| g)
+    }
+
+    /// Whether `path` is one of the global files.
+    pub fn is_global(&self, path: &str) -> bool {
+        self.globals.iter().any(|g| g.path == path)
+    }
+
+    /// The organization that lists `account`.
+    pub fn org_of(&self, account: &str) -> Option<&Organization> {
+        self.orgs.iter().find(|o| o.contains(account))
+    }
+
+    /// The organizations cut down to what `accounts` need: their paths from the root, the
+    /// policies attached along them (and those whose attachments are unknown), so that an
+    /// account's SCP and RCP chains are the same as in the whole organization while a copy
+    /// costs nothing next to the whole (thousands of accounts, an SCP attached to each).
+    pub fn trimmed_orgs(&self, accounts: &[&str]) -> Vec<Organization> {
+        let none = HashMap::new();
+        self.orgs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| {
+                let mine: Vec<&str> = accounts.iter().copied().filter(|a| o.contains(a)).collect();
+                let attached = self.attached.get(i).unwrap_or(&none);
+                (!mine.is_empty()).then(|| trim(o, attached, &mine))
+            })
+            .collect()
+    }
+}
+
+/// `org` with only what the chains of `accounts` read; `attached` lists the policies
+/// attached to each node.
+fn trim(
+    org: &Organization,
+    attached: &HashMap<String, Vec<String>>,
+    accounts: &[&str],
+) -> Organization {
+    let mut nodes: BTreeSet<String> = BTreeSet::new();
+    let mut parents = BTreeMap::new();
+    for a in accounts {
+        let mut cur = (*a).to_owned();
+        for _ in 0..64 {
+            nodes.insert(cur.clone());
+            match org.parents.get(&cur) {
+                Some(p) => {
+                    parents.insert(cur.clone(), p.clone());
+                    cur = p.clone();
+                }
+                None => break,
+            }
+        }
+    }
+    if let Some(r) = &org.root {
+        nodes.insert(r.clone());
+    }
+    let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for node in &nodes {
+        for policy in attached.get(node).into_iter().flatten() {
+            targets
+                .entry(policy.clone())
+                .or_default()
+                .push(node.clone());
+        }
+    }
+    // A policy stays when it is attached on the path, or when where it is attached is not
+    // exported (the chain reports that as unknown).
+    let keep = |id: &String| !org.targets.contains_key(id) || targets.contains_key(id);
+    let policies = org
+        .policies
+        .iter()
+        .filter(|(k, _)| keep(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let listed = org
+        .listed
+        .iter()
+        .filter(|(k, _)| keep(k))
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    Organization {
+        dir: org.dir.clone(),
+        id: org.id.clone(),
+        management_account: org.management_account.clone(),
+        root: org.root.clone(),
+        enabled: org.enabled.clone(),
+        parents,
+        names: nodes
+            .iter()
+            .filter_map(|n| org.names.get(n).map(|v| (n.clone(), v.clone())))
+            .collect(),
+        accounts: accounts
+            .iter()
+            .filter_map(|a| org.accounts.get(*a).map(|v| ((*a).to_owned(), v.clone())))
+            .collect(),
+        policies,
+        targets,
+        listed,
+    }
+}
+
+/// A model package group whose policy lets principals of another account create model
+/// packages: one registration path to check.
+#[derive(Debug, Clone)]
+pub struct GroupGrant {
+    /// The group's ARN.
+    pub group_arn: String,
+    /// The group's (registry) account.
+    pub registry: String,
+    /// Region.
+    pub region: String,
+    /// Name.
+    pub name: String,
+    /// Partition.
+    pub partition: String,
+    /// The file that holds the group's policy.
+    pub file: String,
+    /// The first statement that names the caller's account.
+    pub statement: Place,
+    /// The statement's `Sid`.
+    pub sid: Option<String>,
+    /// The statement names the account itself (its root or its id): any of its principals
+    /// may be the caller.
+    pub account_wide: bool,
+    /// The principals of the caller's account it names (roles, users).
+    pub principals: BTreeSet<String>,
+}
+
+/// Which accounts each model package group opens a registration path to.
+#[derive(Debug, Default)]
+pub struct GroupIndex {
+    /// Caller account → the groups that name it, by group ARN.
+    pub by_caller: BTreeMap<String, Vec<GroupGrant>>,
+    /// The group files' bytes, by path.
+    pub files: HashMap<String, FileData>,
+}
+
+/// Whether an `Allow` statement's actions cover `action`.
+pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item = usize> + 'p {
+    let action = action.to_owned();
+    policy
+        .statements
+        .iter()
+        .enumerate()
+        .filter(move |(_, s)| {
+            s.effect == Effect::Allow
+                && s.defects.is_empty()
+                && s.action.as_ref().is_some_and(|set| {
+                    set.negated != set.patterns.iter().any(|g| g.is_match(&action))
+                })
+        })
+        .map(|(i, _)| i)
+}
+
+/// A place for a statement (or grant) at `pointer` of a policy whose origin file is
+/// `file`: a policy carried as text (`path (policy text at /Policy)`) is located at that
+/// string, with the pointer inside the text as the embedded pointer.
+pub fn place_in(file: &str, pointer: &Pointer, text: Option<&str>) -> Place {
+    let (path, carrier) = match file.split_once(" (policy text at ") {
+        Some((p, rest)) => (p, rest.strip_suffix(')').and_then(Pointer::parse)),
+        None => (file, None),
+    };
+    let (outer, embedded) = match carrier {
+        Some(outer) => (outer, Some(pointer.to_string())),
+        None => (pointer.clone(), None),
+    };
+    let lc = text.and_then(|t| crate::source::locate(t, &outer));
+    Place {
+        file: path.to_owned(),
+        pointer: outer.to_string(),
+        embedded_pointer: embedded,
+        line: lc.map(|l| l.line),
+        column: lc.map(|l| l.column),
+    }
+}
+
+/// The path of the file a policy came from.
+pub fn origin_path(file: &str) -> &str {
+    file.split(" (policy text at ").next().unwrap_or(file)
+}
+
+impl GroupIndex {
+    /// Reads every model package group file of every account (not only this shard's: a
+    /// path belongs to the caller's account), and the global files' groups.
+    pub fn build(
+        layout: &Layout,
+        shared: &Shared,
+        opts: &LoadOptions,
+    ) -> (GroupIndex, Vec<Problem>) {
+        let paths: Vec<String> = layout
+            .accounts
+            .values()
+            .flatten()
+            .filter(|(_, slot)| matches!(slot, Slot::ModelPackageGroup { .. }))
+            .map(|(p, _)| p.clone())
+            .collect();
+        let (files, problems) = read_all(&paths);
+        let mut index = GroupIndex::default();
+        let inventories: Vec<Inventory> = files
+            .par_chunks(256)
+            .map(|chunk| {
+                let refs: Vec<&FileData> = chunk.iter().collect();
+                load(&refs, opts)
+            })
+            .collect();
+        for f in files {
+            index.files.insert(f.path.clone(), f);
+        }
+        for g in &shared.globals {
+            index.files.insert(g.path.clone(), g.clone());
+        }
+        for inv in &inventories {
+            index.add(inv);
+        }
+        for g in &shared.globals {
+            let inv = load(&[g], opts);
+            index.add(&inv);
+        }
+        for list in index.by_caller.values_mut() {
+            list.sort_by(|a, b| a.group_arn.cmp(&b.group_arn).then(a.file.cmp(&b.file)));
+            list.dedup_by(|a, b| a.group_arn == b.group_arn);
+        }
+        (index, problems)
+    }
+
+    fn add(&mut self, inv: &Inventory) {
+        for (registry, acct) in &inv.accounts {
+            for ((region, name), g) in &acct.model_package_groups {
+                let Known::Present(policy, _) = &g.policy else {
+                    continue;
+                };
+                let partition = "aws";
+                let group_arn = format!(
+                    "arn:{partition}:sagemaker:{region}:{registry}:model-package-group/{name}"
+                );
+                let file = policy
+                    .origin
+                    .file
+                    .as_deref()
+                    .map(origin_path)
+                    .unwrap_or_default()
+                    .to_owned();
+                let text = self
+                    .files
+                    .get(&file)
+                    .and_then(|f| std::str::from_utf8(&f.bytes).ok());
+                let mut grants: BTreeMap<String, GroupGrant> = BTreeMap::new();
+                for i in allows_action(policy, CREATE_MODEL_PACKAGE) {
+                    let Some(s) = policy.statements.get(i) else {
+                        continue;
+                    };
+                    let Some(set) = &s.principal else {
+                        continue;
+                    };
+                    if set.negated {
+                        continue;
+                    }
+                    for p in &set.aws {
+                        let (account, principal) = match p {
+                            AwsPrincipal::Account(a) => (a.clone(), None),
+                            AwsPrincipal::Role { arn, account, .. } => {
+                                (account.clone(), Some(arn.clone()))
+                            }
+                            AwsPrincipal::User { arn } => match Arn::parse(arn) {
+                                Some(a) => (a.account.to_owned(), Some(arn.clone())),
+                                None => continue,
+                            },
+                            AwsPrincipal::AssumedRole { arn } => {
+                                let Some(a) = Arn::parse(arn) else { continue };
+                                let role = a
+                                    .resource
+                                    .strip_prefix("assumed-role/")
+                                    .and_then(|r| r.split('/').next())
+                                    .unwrap_or_default();
+                                (
+                                    a.account.to_owned(),
+                                    Some(format!(
+                                        "arn:{}:iam::{}:role/{role}",
+                                        a.partition, a.account
+                                    )),
+                                )
+                            }
+                            _ => continue,
+                        };
+                        if account == *registry {
+                            continue;
+                        }
+                        let origin = policy.origin.file.as_deref().unwrap_or("-");
+                        let entry = grants.entry(account).or_insert_with(|| GroupGrant {
+                            group_arn: group_arn.clone(),
+                            registry: registry.clone(),
+                            region: region.clone(),
+                            name: name.clone(),
+                            partition: partition.to_owned(),
+                            file: file.clone(),
+                            statement: place_in(origin, &s.pointer, text),
+                            sid: s.sid.clone(),
+                            account_wide: false,
+                            principals: BTreeSet::new(),
+                        });
+                        match principal {
+                            None => entry.account_wide = true,
+                            Some(arn) => {
+                                entry.principals.insert(arn);
+                            }
+                        }
+                    }
+                }
+                for (caller, grant) in grants {
+                    self.by_caller.entry(caller).or_default().push(grant);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a file of this slot holds a policy or grant worth linting (the others are
+/// settings: location, encryption, ownership, Block Public Access, ACL, key metadata).
+pub fn lintable(slot: &Slot) -> bool {
+    use crate::inventory::layout::{BucketFile, KeyFile};
+    match slot {
+        Slot::AccountPublicAccessBlock => false,
+        Slot::Bucket { what, .. } => *what == BucketFile::Policy,
+        Slot::Key { what, .. } => *what != KeyFile::Key,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_split_every_account_once() {
+        assert_eq!(Shard::parse("2/8"), Ok(Shard { index: 2, count: 8 }));
+        assert!(Shard::parse("0/8").is_err());
+        assert!(Shard::parse("9/8").is_err());
+        assert!(Shard::parse("x").is_err());
+        let shards: Vec<Shard> = (1..=3).map(|i| Shard { index: i, count: 3 }).collect();
+        for n in 0..500u64 {
+            let a = format!("{:012}", 100_000_000_000u64 + n * 7919);
+            assert_eq!(shards.iter().filter(|s| s.has(&a)).count(), 1);
+        }
+    }
+
+    #[test]
+    fn embedded_policies_are_located_at_their_string() {
+        let text = "{\n  \"Policy\": \"{...}\"\n}";
+        let p = place_in(
+            "a/b.json (policy text at /Policy)",
+            &Pointer::root().key("Statement").index(0),
+            Some(text),
+        );
+        assert_eq!(p.file, "a/b.json");
+        assert_eq!(p.pointer, "/Policy");
+        assert_eq!(p.embedded_pointer.as_deref(), Some("/Statement/0"));
+        assert_eq!(p.line, Some(2));
+    }
+}

@@ -1,0 +1,470 @@
+//! Registration paths: each model package group whose policy grants
+//! `sagemaker:CreateModelPackage` to another account, checked with the registration
+//! scenario ([`crate::check`]) for that caller account, and each registration the audit file
+//! lists, checked with its whole request.
+//!
+//! Who is the caller of a path the group opens? The group policy says which principals of
+//! the caller account it admits. When it names roles or users, those are tried. When it
+//! names the account itself (its root or id), any principal of the account may register:
+//! with the account's IAM export loaded, its roles whose identity policies could allow
+//! `sagemaker:CreateModelPackage` are tried in ARN order until one can register (at most
+//! [`MAX_TRIES`]); without it, nothing can be verified. Only the caller's steps decide a
+//! group-opened path (the request names no container, so nothing is pulled or read); the
+//! registry side's consumer is the registry account root, and its steps are left out.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::codes::{
+    LISTED_REGISTRATION_DENIED, REGISTRATION_DENIED, REGISTRATION_NOT_VERIFIED, REGISTRATION_OPEN,
+};
+use super::config::ListedRegistration;
+use super::finding::{stable_path, Finding, Kind, Registration, RelatedPlace, StepResult};
+use super::plan::{allows_action, place_in, GroupGrant, CREATE_MODEL_PACKAGE};
+use crate::check::request::Group;
+use crate::check::{check, CheckInput, CheckReport, Outcome, RegistrationRequest, Status, Verdict};
+use crate::inventory::{Account, Inventory};
+use crate::json::Pointer;
+use crate::lint::RuleMeta;
+use crate::scenario::{Actor, Scenario};
+
+/// The most principals of one caller account tried for one path.
+pub const MAX_TRIES: usize = 8;
+
+/// The approval status a group-opened path is checked with: SageMaker's default when a
+/// request gives none.
+const DEFAULT_APPROVAL: &str = "PendingManualApproval";
+
+/// How a path came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Answer {
+    Possible,
+    NotVerified,
+    NotPossible,
+}
+
+impl Answer {
+    fn text(self) -> &'static str {
+        match self {
+            Answer::Possible => "possible",
+            Answer::NotVerified => "not-verified",
+            Answer::NotPossible => "not-possible",
+        }
+    }
+}
+
+fn status_text(s: &Status) -> &'static str {
+    match s {
+        Status::Allowed => "allowed",
+        Status::Denied { explicit: true } => "denied-explicitly",
+        Status::Denied { explicit: false } => "denied",
+        Status::NotVerified => "not-verified",
+    }
+}
+
+fn step_result(o: &Outcome) -> StepResult {
+    StepResult {
+        step: o.step.clone(),
+        principal: o.principal.clone(),
+        action: o.action.clone(),
+        resource: o.resource.clone(),
+        status: status_text(&o.status).to_owned(),
+        reasons: o.reasons.clone(),
+    }
+}
+
+/// The answer from the caller's required steps only.
+fn caller_answer(report: &CheckReport) -> (Answer, Vec<&Outcome>) {
+    let failing: Vec<&Outcome> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.actor == Actor::Caller && o.required && o.status != Status::Allowed)
+        .collect();
+    let answer = if failing
+        .iter()
+        .any(|o| matches!(o.status, Status::Denied { .. }))
+    {
+        Answer::NotPossible
+    } else if !failing.is_empty() {
+        Answer::NotVerified
+    } else if report.outcomes.iter().any(|o| o.actor == Actor::Caller) {
+        Answer::Possible
+    } else {
+        Answer::NotVerified
+    };
+    (answer, failing)
+}
+
+/// Related places: the statements that denied, then where the fixes go.
+fn related(outcomes: &[&Outcome]) -> Vec<RelatedPlace> {
+    let mut out: Vec<RelatedPlace> = Vec::new();
+    for o in outcomes {
+        for d in &o.denied_by {
+            let pointer = Pointer::parse(&d.pointer).unwrap_or_default();
+            let location = place_in(&d.file, &pointer, None);
+            let message = format!("{} denies `{}` here", d.policy, o.action);
+            if !out.iter().any(|r| r.location == location) {
+                out.push(RelatedPlace { location, message });
+            }
+        }
+        for f in &o.fixes {
+            let Some(file) = &f.file else { continue };
+            let pointer = f
+                .pointer
+                .as_deref()
+                .and_then(Pointer::parse)
+                .unwrap_or_default();
+            let location = place_in(file, &pointer, None);
+            if !out.iter().any(|r| r.location == location) {
+                out.push(RelatedPlace {
+                    location,
+                    message: format!("fix: {}", f.target),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn help(outcomes: &[&Outcome]) -> Option<String> {
+    let fix = outcomes.iter().flat_map(|o| o.fixes.iter()).next()?;
+    let mut text = fix.target.clone();
+    if let Some(st) = &fix.statement {
+        text.push_str(&format!(
+            ": {}",
+            serde_json::to_string(st).unwrap_or_default()
+        ));
+    }
+    if let Some(c) = &fix.command {
+        text.push_str(&format!(": {c}"));
+    }
+    Some(text)
+}
+
+fn first_reason(outcomes: &[&Outcome]) -> String {
+    outcomes
+        .iter()
+        .find_map(|o| {
+            o.reasons.first().map(|r| {
+                format!(
+                    "`{}` {}: {r}",
+                    o.action,
+                    status_text(&o.status).replace('-', " ")
+                )
+            })
+        })
+        .unwrap_or_else(|| "no step of the caller could be checked".to_owned())
+}
+
+/// Could `role`'s identity policies allow `sagemaker:CreateModelPackage`? (A managed
+/// policy that is not exported could: the role stays a candidate.)
+fn may_register(inv: &Inventory, account: &str, role: &crate::inventory::Role) -> bool {
+    if role.arn.contains(":role/aws-service-role/") {
+        return false;
+    }
+    if role
+        .inline
+        .iter()
+        .any(|p| allows_action(p, CREATE_MODEL_PACKAGE).next().is_some())
+    {
+        return true;
+    }
+    role.attached
+        .iter()
+        .any(|arn| match inv.managed_policy(account, arn) {
+            Some(m) => match m.document.value() {
+                Some(p) => allows_action(p, CREATE_MODEL_PACKAGE).next().is_some(),
+                None => true,
+            },
+            None => true,
+        })
+}
+
+/// The paths the groups in `grants` open to `caller` (whose exported account, if any, is
+/// `caller_acct`). `group_inv` holds the groups' accounts and the trimmed organizations.
+pub fn group_paths(
+    scenario: &Scenario,
+    mut group_inv: Inventory,
+    caller: &str,
+    caller_acct: Option<Account>,
+    grants: &[GroupGrant],
+) -> Vec<Finding> {
+    let iam_loaded = caller_acct.as_ref().is_some_and(|a| a.iam.is_some());
+    let iam_complete = caller_acct
+        .as_ref()
+        .and_then(|a| a.iam.as_ref())
+        .is_some_and(|i| i.complete());
+    if let Some(a) = caller_acct {
+        group_inv.accounts.insert(caller.to_owned(), a);
+    }
+    let inv = &group_inv;
+    let mut out = Vec::new();
+    for grant in grants {
+        let mut candidates: BTreeSet<String> = grant.principals.clone();
+        if grant.account_wide {
+            if let Some(iam) = inv.accounts.get(caller).and_then(|a| a.iam.as_ref()) {
+                for role in iam.roles.values() {
+                    if may_register(inv, caller, role) {
+                        candidates.insert(role.arn.clone());
+                    }
+                }
+            }
+        }
+        let total = candidates.len();
+        let base = |rule: &'static RuleMeta, message: String, answer: Answer| {
+            let mut f = Finding::new(
+                rule,
+                Kind::Registration,
+                Some(caller.to_owned()),
+                message,
+                grant.statement.clone(),
+                &[&grant.group_arn, caller, "group-policy"],
+            );
+            f.registration = Some(Registration {
+                source: "group-policy".into(),
+                group: grant.group_arn.clone(),
+                registry_account: grant.registry.clone(),
+                caller_account: caller.to_owned(),
+                caller: None,
+                verdict: answer.text().into(),
+                candidates: total,
+                steps: Vec::new(),
+            });
+            f
+        };
+        let what = format!(
+            "model package group `{}` of account {} lets account {caller} register",
+            grant.name, grant.registry
+        );
+        if candidates.is_empty() {
+            let f = if !iam_loaded {
+                let mut f = base(
+                    &REGISTRATION_NOT_VERIFIED,
+                    format!("{what}, but account {caller}'s IAM is not exported: which of its principals may call `{CREATE_MODEL_PACKAGE}` is unknown"),
+                    Answer::NotVerified,
+                );
+                f.help = Some(format!(
+                    "export account {caller} (`scripts/export-account.sh`) and audit again"
+                ));
+                f
+            } else if !iam_complete {
+                base(
+                    &REGISTRATION_NOT_VERIFIED,
+                    format!("{what}, but no role in account {caller}'s partial IAM export may call `{CREATE_MODEL_PACKAGE}`; the rest of its IAM is unknown"),
+                    Answer::NotVerified,
+                )
+            } else {
+                let mut f = base(
+                    &REGISTRATION_DENIED,
+                    format!("{what}, but no role of account {caller} has an identity policy that allows `{CREATE_MODEL_PACKAGE}`: the grant is unused"),
+                    Answer::NotPossible,
+                );
+                f.help = Some("remove the account from the group policy, or allow the registering role `sagemaker:CreateModelPackage` on the group's model packages".into());
+                f
+            };
+            out.push(f);
+            continue;
+        };
+        let request = RegistrationRequest {
+            file: Arc::from(grant.file.as_str()),
+            group: Group {
+                written: grant.group_arn.clone(),
+                arn: Some(grant.group_arn.clone()),
+                name: grant.name.clone(),
+                region: Some(grant.region.clone()),
+                account: Some(grant.registry.clone()),
+                partition: grant.partition.clone(),
+            },
+            approval_status: Some(DEFAULT_APPROVAL.into()),
+            containers: Vec::new(),
+            problems: Vec::new(),
+        };
+        let consumer = format!("arn:{}:iam::{}:root", grant.partition, grant.registry);
+        let mut best: Option<(Answer, String, CheckReport)> = None;
+        for c in candidates.iter().take(MAX_TRIES) {
+            let input = CheckInput {
+                caller: c.clone(),
+                consumer: Some(consumer.clone()),
+                artifact_key: None,
+            };
+            let Ok(report) = check(inv, scenario, &request, &input) else {
+                continue;
+            };
+            let (answer, _) = caller_answer(&report);
+            let better = best.as_ref().is_none_or(|(a, _, _)| answer < *a);
+            if better {
+                best = Some((answer, c.clone(), report));
+            }
+            if answer == Answer::Possible {
+                break;
+            }
+        }
+        let Some((answer, who, report)) = best else {
+            out.push(base(
+                &REGISTRATION_NOT_VERIFIED,
+                format!("{what}, but none of its principals named in the policy could be checked"),
+                Answer::NotVerified,
+            ));
+            continue;
+        };
+        let (_, failing) = caller_answer(&report);
+        let tried = total.min(MAX_TRIES);
+        let of = if total > 1 {
+            format!(" (the best of {tried} of {total} candidate principals)")
+        } else {
+            String::new()
+        };
+        let mut f = match answer {
+            Answer::Possible => base(
+                &REGISTRATION_OPEN,
+                format!(
+                    "account {caller} can register model versions into model package group `{}` of account {} as `{who}`",
+                    grant.name, grant.registry
+                ),
+                answer,
+            ),
+            Answer::NotPossible => base(
+                &REGISTRATION_DENIED,
+                format!("{what}, but it is denied for `{who}`{of}: {}", first_reason(&failing)),
+                answer,
+            ),
+            Answer::NotVerified => base(
+                &REGISTRATION_NOT_VERIFIED,
+                format!("{what}, but it cannot be verified for `{who}`{of}: {}", first_reason(&failing)),
+                answer,
+            ),
+        };
+        f.related = related(&failing);
+        if answer == Answer::NotPossible {
+            f.help = help(&failing);
+        }
+        if let Some(r) = &mut f.registration {
+            r.caller = Some(who);
+            r.steps = failing.iter().map(|o| step_result(o)).collect();
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// The finding for a registration the audit file lists, from its check report (`Err`:
+/// the check could not run, with why).
+pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, String>) -> Finding {
+    let group = entry
+        .request
+        .group
+        .arn
+        .clone()
+        .unwrap_or_else(|| entry.request.group.written.clone());
+    let registry = entry.request.group.account.clone().unwrap_or_default();
+    let request_file = stable_path(&entry.request_file);
+    let consumer = entry.consumer.clone().unwrap_or_default();
+    let key = entry.artifact_key.clone().unwrap_or_default();
+    let make = |rule: &'static RuleMeta, message: String, verdict: &str, steps: Vec<StepResult>| {
+        let mut f = Finding::new(
+            rule,
+            Kind::Registration,
+            Some(entry.caller_account.clone()),
+            message,
+            entry.at.clone(),
+            &[&request_file, &entry.caller, &consumer, &key],
+        );
+        f.registration = Some(Registration {
+            source: "audit-file".into(),
+            group: group.clone(),
+            registry_account: registry.clone(),
+            caller_account: entry.caller_account.clone(),
+            caller: Some(entry.caller.clone()),
+            verdict: verdict.into(),
+            candidates: 0,
+            steps,
+        });
+        f
+    };
+    let what = format!(
+        "the registration of `{}` by `{}` (listed in the audit file)",
+        entry.request_file, entry.caller
+    );
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            return make(
+                &REGISTRATION_NOT_VERIFIED,
+                format!("{what} could not be checked: {e}"),
+                "not-verified",
+                Vec::new(),
+            )
+        }
+    };
+    let failing: Vec<&Outcome> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.required && o.status != Status::Allowed)
+        .collect();
+    let mut steps: Vec<StepResult> = failing.iter().map(|o| step_result(o)).collect();
+    for p in report.plausibility.iter().filter(|p| p.ok != Some(true)) {
+        steps.push(StepResult {
+            step: format!("plausibility: {}", p.check),
+            principal: String::new(),
+            action: String::new(),
+            resource: String::new(),
+            status: if p.ok == Some(false) {
+                "denied"
+            } else {
+                "not-verified"
+            }
+            .into(),
+            reasons: vec![p.message.clone()],
+        });
+    }
+    let reason = failing
+        .first()
+        .map(|_| first_reason(&failing))
+        .or_else(|| {
+            report
+                .plausibility
+                .iter()
+                .find(|p| p.ok != Some(true))
+                .map(|p| p.message.clone())
+        })
+        .unwrap_or_default();
+    let (mut f, denied) = match report.verdict {
+        Verdict::Possible => (
+            make(
+                &REGISTRATION_OPEN,
+                format!("{what} is possible"),
+                "possible",
+                steps,
+            ),
+            false,
+        ),
+        Verdict::NotPossible => (
+            make(
+                &LISTED_REGISTRATION_DENIED,
+                format!("{what} is not possible: {reason}"),
+                "not-possible",
+                steps,
+            ),
+            true,
+        ),
+        Verdict::NotVerified => (
+            make(
+                &REGISTRATION_NOT_VERIFIED,
+                format!("{what} cannot be verified: {reason}"),
+                "not-verified",
+                steps,
+            ),
+            false,
+        ),
+    };
+    f.related = related(&failing);
+    if denied {
+        f.help = help(&failing).map(|h| {
+            format!(
+                "{h} (`xacct check --request {}` shows every step)",
+                entry.request_file
+            )
+        });
+    }
+    f
+}
