@@ -213,6 +213,9 @@ pub fn classify<'j, 'a>(
         ));
     };
     let has = |k: &str| members.iter().any(|(m, _)| m == k);
+    if let Some(why) = known_without_policy(root, &has) {
+        return FileClass::Skip(why.into());
+    }
     let with_flag = |kind: Option<(DocKind, KindSource)>| match flag {
         Some(f) if f != DocKind::Grants => Some((f, KindSource::Flag)),
         _ => kind,
@@ -357,6 +360,25 @@ pub fn classify<'j, 'a>(
         };
     }
     unrecognized_or_skip(hint)
+}
+
+/// Exports the inventory reads that hold no policy, recognized by their content wherever they
+/// sit: "there is none" markers, S3 settings (including the account-level public access
+/// block), bucket ACLs (whose `Grants` are not KMS grants) and Terraform plans.
+fn known_without_policy(root: &Json<'_>, has: &dyn Fn(&str) -> bool) -> Option<&'static str> {
+    if root.get("Error").and_then(|e| e.get("Code")).is_some() {
+        return Some("an export's answer that the thing does not exist (or could not be read)");
+    }
+    if has("PublicAccessBlockConfiguration") {
+        return Some("a public access block setting");
+    }
+    if has("Owner") && has("Grants") {
+        return Some("an S3 ACL");
+    }
+    if has("format_version") && (has("resource_changes") || has("planned_values")) {
+        return Some("a Terraform plan (`xacct check` and `xacct audit` read plans)");
+    }
+    None
 }
 
 fn unrecognized_or_skip<'j, 'a>(hint: &PathHint) -> FileClass<'j, 'a> {
@@ -686,6 +708,25 @@ mod tests {
             ),
             DocKind::Trust
         );
+    }
+
+    #[test]
+    fn inventory_exports_without_policies_are_skipped() {
+        for text in [
+            r#"{"Error": {"Code": "NoSuchBucketPolicy", "Message": "The bucket policy does not exist"}}"#,
+            r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
+            r#"{"Owner": {"ID": "abc"}, "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}]}"#,
+            r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": []}"#,
+        ] {
+            let json = Json::parse(text).unwrap();
+            assert!(
+                matches!(
+                    classify(&json, &PathHint::default(), None),
+                    FileClass::Skip(_)
+                ),
+                "{text}"
+            );
+        }
     }
 
     #[test]
