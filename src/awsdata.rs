@@ -155,6 +155,9 @@ pub struct ResourceType {
     pub arn_formats: Vec<String>,
     /// Condition keys that apply to resources of this type.
     pub condition_keys: Vec<String>,
+    /// `arn_formats` as wildcard tokens, built once when the data is loaded (matching a
+    /// resource against every type of every action is the linter's hot path).
+    format_tokens: Vec<Vec<Tok>>,
 }
 
 /// A condition key and the type of its values.
@@ -497,10 +500,12 @@ fn build_service(
 
     let mut resource_types = Vec::with_capacity(rtypes.len());
     for (n, arns, ks) in rtypes {
+        let format_tokens = arns.iter().map(|f| arn_format_tokens(f)).collect();
         resource_types.push(ResourceType {
             name: n,
             arn_formats: arns,
             condition_keys: key_names(&ks)?,
+            format_tokens,
         });
     }
     let resource = |i: usize, req: u8, ks: Vec<String>| -> Result<ActionResource, AwsDataError> {
@@ -695,9 +700,9 @@ impl ResourceType {
     /// is any text.
     pub fn arn_matches(&self, arn: &str) -> bool {
         let given = arn_pattern_tokens(arn);
-        self.arn_formats
+        self.format_tokens
             .iter()
-            .any(|f| intersects(&arn_format_tokens(f), &given, false))
+            .any(|f| intersects(f, &given, false))
     }
 }
 
