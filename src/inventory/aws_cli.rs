@@ -1035,30 +1035,34 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
         ..IamPage::default()
     };
     let root = Pointer::root();
-    let check = |e: &Json<'_>, at: &Pointer, problems: &mut Vec<Problem>| -> bool {
-        match arn_account(e) {
-            Some(a) if a != account => {
+    // The well-formed entries of one detail list: each with its name and pointer; an entry
+    // without a name, or of another account, is reported and left out.
+    let entries = |list: &str, name_key: &str, problems: &mut Vec<Problem>| {
+        let list_at = root.key(list);
+        let mut out = Vec::new();
+        for (i, e) in array_at(json, list).iter().enumerate() {
+            let at = list_at.index(i);
+            let Some(name) = str_at(e, name_key) else {
                 problems.push(Problem::error(
+                    file,
+                    Some(at),
+                    format!("missing `{name_key}`"),
+                ));
+                continue;
+            };
+            // AWS managed policies (account `aws`) are listed in every account's export.
+            match arn_account(e) {
+                Some(a) if a != account && a != "aws" => problems.push(Problem::error(
                     file,
                     Some(at.key("Arn")),
                     format!("belongs to account {a}, but the file is for account {account}"),
-                ));
-                false
+                )),
+                _ => out.push((name, e, at)),
             }
-            _ => true,
         }
+        out
     };
-    let list_at = root.key("UserDetailList");
-    for (i, u) in array_at(json, "UserDetailList").iter().enumerate() {
-        let at = list_at.index(i);
-        let Some(name) = str_at(u, "UserName") else {
-            out.problems
-                .push(Problem::error(file, Some(at), "missing `UserName`"));
-            continue;
-        };
-        if !check(u, &at, &mut out.problems) {
-            continue;
-        }
+    for (name, u, at) in entries("UserDetailList", "UserName", &mut out.problems) {
         let arn = str_at(u, "Arn")
             .map(str::to_owned)
             .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/{name}"));
@@ -1077,17 +1081,7 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
             at: Provenance::at(file, at),
         });
     }
-    let list_at = root.key("GroupDetailList");
-    for (i, g) in array_at(json, "GroupDetailList").iter().enumerate() {
-        let at = list_at.index(i);
-        let Some(name) = str_at(g, "GroupName") else {
-            out.problems
-                .push(Problem::error(file, Some(at), "missing `GroupName`"));
-            continue;
-        };
-        if !check(g, &at, &mut out.problems) {
-            continue;
-        }
+    for (name, g, at) in entries("GroupDetailList", "GroupName", &mut out.problems) {
         page.groups.push(Group {
             name: name.to_owned(),
             arn: str_at(g, "Arn")
@@ -1098,17 +1092,7 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
             at: Provenance::at(file, at),
         });
     }
-    let list_at = root.key("RoleDetailList");
-    for (i, r) in array_at(json, "RoleDetailList").iter().enumerate() {
-        let at = list_at.index(i);
-        let Some(name) = str_at(r, "RoleName") else {
-            out.problems
-                .push(Problem::error(file, Some(at), "missing `RoleName`"));
-            continue;
-        };
-        if !check(r, &at, &mut out.problems) {
-            continue;
-        }
+    for (name, r, at) in entries("RoleDetailList", "RoleName", &mut out.problems) {
         let trust = match r.get("AssumeRolePolicyDocument") {
             Some(doc) => policy_at(
                 doc,
@@ -1135,18 +1119,7 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
             at: Provenance::at(file, at),
         });
     }
-    let list_at = root.key("Policies");
-    for (i, p) in array_at(json, "Policies").iter().enumerate() {
-        let at = list_at.index(i);
-        let Some(arn) = str_at(p, "Arn") else {
-            out.problems
-                .push(Problem::error(file, Some(at), "missing `Arn`"));
-            continue;
-        };
-        let is_aws = arn.contains(":iam::aws:policy/");
-        if !is_aws && !check(p, &at, &mut out.problems) {
-            continue;
-        }
+    for (arn, p, at) in entries("Policies", "Arn", &mut out.problems) {
         let default_version = str_at(p, "DefaultVersionId").map(str::to_owned);
         let versions = array_at(p, "PolicyVersionList");
         let chosen = versions.iter().enumerate().find(|(_, v)| {
