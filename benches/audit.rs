@@ -19,8 +19,9 @@
 //! figures are for a table of growth, not for detecting small regressions. The peak memory of
 //! the command itself is measured with `/usr/bin/time -v` (see `docs/audit.md`).
 
-#[path = "../examples/gen_org.rs"]
-mod gen_org;
+mod support;
+
+use support::{data_dir, status_kb};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,37 +33,6 @@ use xacct::audit::{run, AuditOptions, NoProgress};
 /// The binary's allocator, so that the figures are the command's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn status_kb(field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    text.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn data_dir(n: usize) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join(format!("bench-org-{n}"));
-    let marker = dir.join(".complete");
-    if !marker.exists() {
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        let t = Instant::now();
-        let bytes = gen_org::generate(&dir, n, 7)?;
-        std::fs::write(&marker, b"")?;
-        eprintln!(
-            "generated {n} accounts ({:.1} MB) in {:.1?}",
-            bytes as f64 / 1e6,
-            t.elapsed()
-        );
-    }
-    Ok(dir)
-}
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

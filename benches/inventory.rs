@@ -11,10 +11,10 @@
 //! `serde_json::Value` (the floor), the inventory load on one core and on all cores, and
 //! the graph build.
 
-#[path = "../examples/gen_org.rs"]
-mod gen_org;
+mod support;
 
-use std::path::{Path, PathBuf};
+use support::{data_dir, status_kb};
+
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -24,37 +24,6 @@ use xacct::inventory::{discover, Inventory, LoadOptions};
 /// The binary's allocator, so that the figures are the command's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn status_kb(field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    text.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn data_dir(n: usize) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join(format!("bench-org-{n}"));
-    let marker = dir.join(".complete");
-    if !marker.exists() {
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        let t = Instant::now();
-        let bytes = gen_org::generate(&dir, n, 7)?;
-        std::fs::write(&marker, b"")?;
-        eprintln!(
-            "generated {n} accounts ({:.1} MB) in {:.1?}",
-            bytes as f64 / 1e6,
-            t.elapsed()
-        );
-    }
-    Ok(dir)
-}
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::var("XACCT_BENCH_ACCOUNTS")
