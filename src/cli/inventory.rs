@@ -6,11 +6,11 @@ use std::io::Write;
 use clap::Args;
 use serde_json::json;
 
-use super::simulate::{parse_context, FlagPolicies, SimulateArgs};
+use super::simulate::{request_flags, FlagPolicies, SimulateArgs};
 use super::ExitStatus;
 use crate::arn::is_account_id;
 use crate::error::Error;
-use crate::eval::{authorize, Decision, Principal};
+use crate::eval::{authorize, Decision};
 use crate::inventory::{Inventory, LoadOptions, Unknown};
 use crate::report::{decision_json, decision_table, Format};
 
@@ -78,16 +78,7 @@ pub(super) fn simulate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (Some(principal), Some(action), Some(resource)) =
-        (&args.principal, &args.action, &args.resource)
-    else {
-        return Err(Error::Usage(
-            "`--principal`, `--action` and `--resource` are required".into(),
-        ));
-    };
-    let principal =
-        Principal::parse(principal).map_err(|e| Error::Usage(format!("--principal: {e}")))?;
-    let context = parse_context(&args.context)?;
+    let (principal, action, resource, context) = request_flags(args)?;
 
     // The flags' files first: a bad one is a usage error before anything is loaded.
     let FlagPolicies {

@@ -175,11 +175,10 @@ fn usage(msg: String) -> Error {
     Error::Usage(msg)
 }
 
-fn run_one(
+/// The request the flags describe: principal, action, resource and context.
+pub(super) fn request_flags(
     args: &SimulateArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
+) -> Result<(Principal, &str, &str, Context), Error> {
     let (Some(principal), Some(action), Some(resource)) =
         (&args.principal, &args.action, &args.resource)
     else {
@@ -196,6 +195,15 @@ fn run_one(
         return Err(usage(format!("--action: `{action}` is not `service:Name`")));
     }
     let context = parse_context(&args.context)?;
+    Ok((principal, action, resource, context))
+}
+
+fn run_one(
+    args: &SimulateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let (principal, action, resource, context) = request_flags(args)?;
 
     let FlagPolicies {
         identity,
