@@ -1,5 +1,5 @@
 //! The crate's "could not run" errors. Findings (denials, lint results) are never errors;
-//! an [`Error`] always means exit code 2.
+//! an [`enum@Error`] always means exit code 2.
 
 use thiserror::Error;
 

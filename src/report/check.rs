@@ -1,7 +1,7 @@
 //! Renderers for `xacct check`: stable JSON, SARIF (each failed step a result at the policy
 //! where the fix goes, or at the statement that denies), and the accounts-and-steps graph as
 //! DOT or Mermaid (green allowed, red denied, grey not verified). The table is in
-//! [`super::table`].
+//! `report::table` ([`super::check_table`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
