@@ -158,6 +158,9 @@ pub struct ResourceType {
     /// `arn_formats` as wildcard tokens, built once when the data is loaded (matching a
     /// resource against every type of every action is the linter's hot path).
     format_tokens: Vec<Vec<Tok>>,
+    /// The service segment every ARN format spells literally (`s3`), when they agree: an
+    /// ARN whose service segment is another literal cannot match, whatever the rest.
+    format_service: Option<Box<str>>,
 }
 
 /// A condition key and the type of its values.
@@ -383,6 +386,32 @@ impl Catalog {
     /// action; a pattern with a `:` is matched service part against the
     /// prefix and action part against the names.
     pub fn matching_actions(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        // Most patterns name one action, or all of one service's with a wildcard: look the
+        // service (and the action) up instead of matching every name. ASCII only, where
+        // the indexes' ASCII lowercasing and the matcher's Unicode lowercasing agree.
+        let wild = |s: &str| s.contains(['*', '?']);
+        if let Some((svc_part, act_part)) = pattern.split_once(':').filter(|_| pattern.is_ascii()) {
+            if !wild(svc_part) {
+                let Some(svc) = self.service(svc_part) else {
+                    return Vec::new();
+                };
+                if !wild(act_part) {
+                    return svc.action(act_part).map(|a| (svc, a)).into_iter().collect();
+                }
+                let act_pat: Vec<char> = act_part.chars().map(|c| c.to_ascii_lowercase()).collect();
+                return svc
+                    .actions
+                    .iter()
+                    .filter(|a| glob_match(&act_pat, &a.name))
+                    .map(|a| (svc, a))
+                    .collect();
+            }
+        }
+        self.scan_actions(pattern)
+    }
+
+    /// [`Catalog::matching_actions`] by matching the pattern against every name.
+    fn scan_actions(&self, pattern: &str) -> Vec<(&Service, &Action)> {
         let pat: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
         let (svc_pat, act_pat): (&[char], &[char]) = match pat.iter().position(|c| *c == ':') {
             Some(i) => (&pat[..i], &pat[i + 1..]),
@@ -501,11 +530,13 @@ fn build_service(
     let mut resource_types = Vec::with_capacity(rtypes.len());
     for (n, arns, ks) in rtypes {
         let format_tokens = arns.iter().map(|f| arn_format_tokens(f)).collect();
+        let format_service = common_literal_service(&arns);
         resource_types.push(ResourceType {
             name: n,
             arn_formats: arns,
             condition_keys: key_names(&ks)?,
             format_tokens,
+            format_service,
         });
     }
     let resource = |i: usize, req: u8, ks: Vec<String>| -> Result<ActionResource, AwsDataError> {
@@ -656,18 +687,21 @@ impl Action {
     /// Whether the SAR lists `key` (case-insensitive; concrete names match
     /// variable forms) for the action itself or one of its resource types.
     pub fn supports_condition_key(&self, key: &str) -> bool {
-        let given = literal_tokens(key);
-        self.condition_keys
-            .iter()
-            .chain(
+        let listed = || {
+            self.condition_keys.iter().chain(
                 self.resource_types
                     .iter()
                     .flat_map(|r| r.condition_keys.iter()),
             )
-            .any(|k| {
-                k.eq_ignore_ascii_case(key)
-                    || (has_variable(k) && intersects(&template_tokens(k), &given, true))
-            })
+        };
+        if listed().any(|k| k.eq_ignore_ascii_case(key)) {
+            return true;
+        }
+        let mut given: Option<Vec<Tok>> = None;
+        listed().filter(|k| has_variable(k)).any(|k| {
+            let given = given.get_or_insert_with(|| literal_tokens(key));
+            intersects(&template_tokens(k), given, true)
+        })
     }
 }
 
@@ -699,11 +733,58 @@ impl ResourceType {
     /// A literal `*` in a format (e.g. `neptune-db`'s `${ClusterResourceId}/*`)
     /// is any text.
     pub fn arn_matches(&self, arn: &str) -> bool {
-        let given = arn_pattern_tokens(arn);
+        self.shape_matches(&ArnShape::new(arn))
+    }
+
+    /// [`ResourceType::arn_matches`] for an ARN tokenized once ([`ArnShape`]), for callers
+    /// that test one ARN against many types.
+    pub fn shape_matches(&self, shape: &ArnShape) -> bool {
+        if let (Some(ours), Some(theirs)) = (&self.format_service, &shape.service) {
+            if ours != theirs {
+                return false;
+            }
+        }
         self.format_tokens
             .iter()
-            .any(|f| intersects(f, &given, false))
+            .any(|f| intersects(f, &shape.tokens, false))
     }
+}
+
+/// An ARN or ARN pattern from a policy, tokenized for [`ResourceType::shape_matches`].
+#[derive(Debug, Clone)]
+pub struct ArnShape {
+    tokens: Vec<Tok>,
+    /// The service segment, when it is literal text (no wildcard, no variable).
+    service: Option<Box<str>>,
+}
+
+impl ArnShape {
+    /// Tokenizes `arn` (see [`ResourceType::arn_matches`] for the syntax).
+    pub fn new(arn: &str) -> ArnShape {
+        ArnShape {
+            tokens: arn_pattern_tokens(arn),
+            service: literal_service(arn).map(Box::from),
+        }
+    }
+}
+
+/// The third `:`-separated segment of an ARN, when nothing in it can stand for other text.
+fn literal_service(arn: &str) -> Option<&str> {
+    let service = arn.split(':').nth(2)?;
+    (!service.contains(['*', '?', '$', '<'])).then_some(service)
+}
+
+/// The service segment all of a type's ARN formats spell literally, when they agree.
+fn common_literal_service(formats: &[String]) -> Option<Box<str>> {
+    let mut found: Option<&str> = None;
+    for f in formats {
+        let s = literal_service(f)?;
+        match found {
+            Some(x) if x != s => return None,
+            _ => found = Some(s),
+        }
+    }
+    found.map(Box::from)
 }
 
 /// A set of characters a wildcard token may stand for.
@@ -944,6 +1025,47 @@ fn glob_match(pat: &[char], text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn action_lookup_agrees_with_the_scan() {
+        let c = catalog().unwrap();
+        let same = |p: &str| {
+            let ids = |v: Vec<(&Service, &Action)>| -> Vec<String> {
+                v.iter()
+                    .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+                    .collect()
+            };
+            assert_eq!(ids(c.matching_actions(p)), ids(c.scan_actions(p)), "{p}");
+        };
+        let mut n = 0;
+        for svc in &c.services {
+            for a in svc.actions.iter().step_by(17) {
+                let full = format!("{}:{}", svc.prefix, a.name);
+                same(&full);
+                same(&full.to_uppercase());
+                same(&format!(
+                    "{}:{}*",
+                    svc.prefix,
+                    &a.name[..a.name.len().min(3)]
+                ));
+                n += 1;
+            }
+            same(&format!("{}:*", svc.prefix));
+            same(&format!("{}:?et*", svc.prefix.to_uppercase()));
+        }
+        assert!(n > 500, "{n}");
+        for p in [
+            "s3:NoSuchAction",
+            "nosuch:GetObject",
+            "s3:",
+            ":x",
+            "s*:GetObject",
+            "*",
+        ] {
+            same(p);
+        }
+        assert_eq!(c.matching_actions("S3:getobject").len(), 1);
+    }
 
     fn cat() -> &'static Catalog {
         catalog().expect("embedded data parses")

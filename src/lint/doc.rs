@@ -8,11 +8,13 @@
 //! (the duplicate is a grammar error of its own).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use serde::Serialize;
 
 use crate::awsdata::{Action, Catalog, Service};
 use crate::json::{Json, Pointer};
+use crate::lint::rules::Applicability;
 use crate::policy::{parse_operator, Operator, ParseError};
 
 /// What kind of document a policy is; decides which rules apply and which limits hold.
@@ -222,6 +224,9 @@ pub struct StatementView<'d> {
     pub condition_pointer: Option<Pointer>,
     /// The raw statement (for comparisons between statements).
     pub json: &'d Json<'d>,
+    /// What each action value applies to, worked out on first use
+    /// ([`crate::lint::rules::applicabilities`]).
+    pub(crate) applicability: OnceCell<Option<Vec<Option<Applicability>>>>,
 }
 
 impl StatementView<'_> {
@@ -385,6 +390,7 @@ fn statement<'d>(
         conditions: Vec::new(),
         condition_pointer: None,
         json,
+        applicability: OnceCell::new(),
     };
     for (k, v) in members {
         let p = pointer.key(k);

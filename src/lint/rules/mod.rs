@@ -33,7 +33,10 @@ pub mod xa0303_redundant_statement;
 pub mod xa0900_unmatched_suppression;
 pub mod xa0901_unrecognized_file;
 
-use crate::awsdata::{Action, Service};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::awsdata::{Action, ArnShape, ResourceType, Service};
 use crate::lint::doc::{DocKind, Expansion, PolicyDoc, StatementView};
 use crate::pattern::{Case, Glob};
 
@@ -79,18 +82,6 @@ pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option
     }
 }
 
-/// Whether an action applies to one of `resources`.
-pub fn action_applies(service: &Service, action: &Action, resources: &[String]) -> bool {
-    action
-        .resource_types
-        .iter()
-        .any(|r| match service.resource_type_of(r) {
-            Some(t) => resources.iter().any(|arn| t.arn_matches(arn)),
-            // Inconsistent data: assume it applies rather than report a false finding.
-            None => true,
-        })
-}
-
 /// What the actions an `Action` value covers apply to, among `resources`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applicability {
@@ -102,15 +93,102 @@ pub enum Applicability {
     WildcardOnly,
 }
 
-/// Applicability of one `Action` value; `None` when it cannot be said (`*`, unknown).
-pub fn applicability(expansion: &Expansion, resources: &[String]) -> Option<Applicability> {
+/// For each `Action` value of `s` (in order), what it applies to among the statement's
+/// resources ([`statement_resources`]); `None` for the statement when it has no resources
+/// to check, and for a value when it cannot be said (`*`, unknown service). Worked out
+/// once per statement and shared by the rules that ask; each resource type is matched
+/// once per statement, and each (ARN, resource type) pair once per thread
+/// ([`TypeMatches`]).
+pub fn applicabilities<'s>(
+    doc: &PolicyDoc<'_>,
+    s: &'s StatementView<'_>,
+) -> Option<&'s [Option<Applicability>]> {
+    s.applicability
+        .get_or_init(|| {
+            let resources = statement_resources(doc, s)?;
+            TYPE_MATCHES.with(|memo| {
+                let mut memo = memo.borrow_mut();
+                let mut seen: Vec<(&'static ResourceType, bool)> = Vec::new();
+                let mut type_matches = |t: &'static ResourceType| -> bool {
+                    if let Some((_, m)) = seen.iter().find(|(x, _)| std::ptr::eq(*x, t)) {
+                        return *m;
+                    }
+                    let m = resources.iter().any(|r| memo.matches(t, r));
+                    seen.push((t, m));
+                    m
+                };
+                Some(
+                    s.expansions
+                        .iter()
+                        .map(|e| applicability(e, &mut type_matches))
+                        .collect(),
+                )
+            })
+        })
+        .as_deref()
+}
+
+thread_local! {
+    static TYPE_MATCHES: RefCell<TypeMatches> = RefCell::new(TypeMatches::default());
+}
+
+/// Which resource types the ARNs of policies can name, remembered per thread: the same
+/// ARNs come back in statement after statement and file after file (one bucket in every
+/// role's policy). Bounded: emptied when it reaches [`TypeMatches::CAP`] ARNs.
+#[derive(Default)]
+struct TypeMatches {
+    /// By ARN: the types tried, by address in the `'static` catalog, and the answer.
+    by_arn: HashMap<Box<str>, Vec<(usize, bool)>>,
+}
+
+impl TypeMatches {
+    const CAP: usize = 1 << 16;
+
+    fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
+        let id = std::ptr::from_ref(t) as usize;
+        if let Some(m) = self
+            .by_arn
+            .get(arn)
+            .and_then(|tried| tried.iter().find(|(x, _)| *x == id))
+        {
+            return m.1;
+        }
+        let m = t.shape_matches(&ArnShape::new(arn));
+        if let Some(tried) = self.by_arn.get_mut(arn) {
+            tried.push((id, m));
+        } else {
+            if self.by_arn.len() >= Self::CAP {
+                self.by_arn.clear();
+            }
+            self.by_arn.insert(arn.into(), vec![(id, m)]);
+        }
+        m
+    }
+}
+
+/// Applicability of one `Action` value, given which resource types the resources match.
+fn applicability(
+    expansion: &Expansion,
+    type_matches: &mut dyn FnMut(&'static ResourceType) -> bool,
+) -> Option<Applicability> {
     let Expansion::Actions(list) = expansion else {
         return None;
     };
     if list.is_empty() {
         return None;
     }
-    if list.iter().any(|(s, a)| action_applies(s, a, resources)) {
+    let applies = |(service, action): &(&'static Service, &'static Action),
+                   type_matches: &mut dyn FnMut(&'static ResourceType) -> bool| {
+        action
+            .resource_types
+            .iter()
+            .any(|r| match service.resource_type_of(r) {
+                Some(t) => type_matches(t),
+                // Inconsistent data: assume it applies rather than report a false finding.
+                None => true,
+            })
+    };
+    if list.iter().any(|pair| applies(pair, type_matches)) {
         return Some(Applicability::Applies);
     }
     if list.iter().all(|(_, a)| a.is_wildcard_only()) {

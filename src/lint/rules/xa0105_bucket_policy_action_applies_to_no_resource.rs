@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::lint::doc::{DocKind, PolicyDoc};
-use crate::lint::rules::{applicability, resource_types_text, statement_resources, Applicability};
+use crate::lint::rules::{applicabilities, resource_types_text, Applicability};
 use crate::lint::{Findings, Rule, RuleMeta};
 
 /// `XA0105 bucket-policy-action-applies-to-no-resource`.
@@ -54,14 +54,14 @@ impl Rule for BucketPolicyActionAppliesToNoResource {
             return;
         }
         for s in &doc.statements {
-            let (Some(a), Some(resources)) = (&s.action, statement_resources(doc, s)) else {
+            let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
                 continue;
             };
             if a.negated {
                 continue;
             }
-            for (v, e) in a.values.iter().zip(&s.expansions) {
-                let help = match applicability(e, &resources) {
+            for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+                let help = match app {
                     Some(Applicability::NoResource) => format!(
                         "`{}` applies to {}; add such a resource or move the action to a statement that has one",
                         v.text,

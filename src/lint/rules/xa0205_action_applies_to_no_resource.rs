@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::lint::doc::{DocKind, PolicyDoc};
-use crate::lint::rules::{applicability, resource_types_text, statement_resources, Applicability};
+use crate::lint::rules::{applicabilities, resource_types_text, Applicability};
 use crate::lint::{Findings, Rule, RuleMeta};
 
 /// `XA0205 action-applies-to-no-resource`.
@@ -52,14 +52,14 @@ impl Rule for ActionAppliesToNoResource {
             return;
         }
         for s in &doc.statements {
-            let (Some(a), Some(resources)) = (&s.action, statement_resources(doc, s)) else {
+            let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
                 continue;
             };
             if a.negated {
                 continue;
             }
-            for (v, e) in a.values.iter().zip(&s.expansions) {
-                if applicability(e, &resources) != Some(Applicability::NoResource) {
+            for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+                if *app != Some(Applicability::NoResource) {
                     continue;
                 }
                 let whose = if s.resource.is_none() {

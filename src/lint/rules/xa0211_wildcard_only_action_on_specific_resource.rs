@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::lint::doc::{DocKind, PolicyDoc};
-use crate::lint::rules::{applicability, statement_resources, Applicability};
+use crate::lint::rules::{applicabilities, Applicability};
 use crate::lint::{Findings, Rule, RuleMeta};
 
 /// `XA0211 wildcard-only-action-on-specific-resource`.
@@ -53,14 +53,14 @@ impl Rule for WildcardOnlyActionOnSpecificResource {
             return;
         }
         for s in doc.statements.iter().filter(|s| s.is_allow()) {
-            let (Some(a), Some(resources)) = (&s.action, statement_resources(doc, s)) else {
+            let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
                 continue;
             };
             if a.negated {
                 continue;
             }
-            for (v, e) in a.values.iter().zip(&s.expansions) {
-                if applicability(e, &resources) != Some(Applicability::WildcardOnly) {
+            for (v, app) in a.values.iter().zip(apps) {
+                if *app != Some(Applicability::WildcardOnly) {
                     continue;
                 }
                 let (message, help) = if s.resource.is_none() {
