@@ -381,6 +381,18 @@ pub fn lint_text(
     opts: &LintOptions,
     catalog: &'static Catalog,
 ) -> FileOutcome {
+    lint_parsed(file, text, None, opts, catalog)
+}
+
+/// [`lint_text`], with the JSON tree of `text` when the caller has parsed it already
+/// (`None`: parsed here).
+pub fn lint_parsed(
+    file: &str,
+    text: &str,
+    parsed: Option<&Json<'_>>,
+    opts: &LintOptions,
+    catalog: &'static Catalog,
+) -> FileOutcome {
     let file_arc: Arc<str> = Arc::from(file);
     let mut out = FileOutcome {
         file: FileReport {
@@ -411,7 +423,12 @@ pub fn lint_text(
         help,
     };
     let invalid = rules::xa0100_invalid_json::InvalidJson.meta();
-    let root = match Json::parse(text) {
+    let mut owned: Option<Json<'_>> = None;
+    let parsed = match parsed {
+        Some(j) => Ok(j),
+        None => Json::parse(text).map(|j| &*owned.insert(j)),
+    };
+    let root = match parsed {
         Ok(j) => j,
         Err(e) => {
             out.file.invalid_json = true;
@@ -431,7 +448,7 @@ pub fn lint_text(
             return out;
         }
     };
-    let (docs, grants) = match input::classify(&root, &hint, opts.kind) {
+    let (docs, grants) = match input::classify(root, &hint, opts.kind) {
         FileClass::Skip(reason) => {
             out.file.skipped = Some(reason);
             return out;
@@ -470,7 +487,7 @@ pub fn lint_text(
         };
         let inner_json;
         let (json, doc_root, doc_text): (&Json<'_>, Pointer, Option<&str>) = match &spec.carrier {
-            Carrier::File => (&root, Pointer::root(), Some(text)),
+            Carrier::File => (root, Pointer::root(), Some(text)),
             Carrier::Object(j) => (*j, spec.pointer.clone(), None),
             Carrier::Text { text: t, .. } => {
                 match Json::parse(t) {
@@ -511,7 +528,7 @@ pub fn lint_text(
         });
         // Every kind is parsed with a grammar that allows but does not require `Principal`:
         // whether a principal belongs is a rule of its own (XA0108, XA0109), with its code.
-        let (_, errors) = Policy::from_json_lenient(
+        let errors = Policy::check_json(
             json,
             PolicyKind::VpcEndpoint,
             Origin {
@@ -571,7 +588,7 @@ pub fn lint_text(
     }
 
     for pointer in grants {
-        let Some(json) = json_at(&root, &pointer) else {
+        let Some(json) = json_at(root, &pointer) else {
             continue;
         };
         out.file.grants += 1;

@@ -61,6 +61,15 @@ impl Policy {
         let policy = p.policy(json, origin);
         (policy, p.errors)
     }
+
+    /// The errors [`Policy::from_json_lenient`] finds, without compiling the action and
+    /// resource patterns of a model nobody will evaluate (what a linter needs).
+    pub fn check_json(json: &Json<'_>, kind: PolicyKind, origin: Origin) -> Vec<ParseError> {
+        let mut p = Parser::new(&origin, kind);
+        p.compile = false;
+        p.policy(json, origin);
+        p.errors
+    }
 }
 
 struct Parser {
@@ -71,6 +80,9 @@ struct Parser {
     /// The JSON pointer of the element being read. Kept as one growing buffer so that the
     /// happy path builds no pointer at all; errors and the model's stored pointers copy it.
     path: String,
+    /// Whether to compile action and resource patterns (which cannot fail); off when only
+    /// the errors are wanted.
+    compile: bool,
 }
 
 /// The members of an object.
@@ -84,6 +96,7 @@ impl Parser {
             version: Version::Absent,
             errors: Vec::new(),
             path: origin.pointer.as_str().to_owned(),
+            compile: true,
         }
     }
 
@@ -433,7 +446,9 @@ impl Parser {
                 || s.split_once(':')
                     .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty())
             {
-                patterns.push(Glob::new(s, Case::Insensitive));
+                if self.compile {
+                    patterns.push(Glob::new(s, Case::Insensitive));
+                }
             } else {
                 self.error_at_index(i, K::Action(s.to_owned()));
             }
@@ -452,7 +467,9 @@ impl Parser {
         let mut patterns = Vec::new();
         for (s, i) in self.strings(json) {
             if !(self.version.has_variables() && s.contains("${")) {
-                patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)));
+                if self.compile {
+                    patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)));
+                }
                 continue;
             }
             let parts: Vec<&str> = s.splitn(6, ':').collect();
@@ -765,6 +782,47 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect()
+    }
+
+    /// Every policy document under `fixtures/` (and each statement of the bad ones): the
+    /// errors without compiling are the errors with it.
+    #[test]
+    fn checking_finds_the_errors_compiling_finds() {
+        fn documents<'j>(j: &'j Json<'j>, out: &mut Vec<&'j Json<'j>>) {
+            match j {
+                Json::Object(m) => {
+                    if m.iter().any(|(k, _)| k == "Statement") {
+                        out.push(j);
+                    }
+                    m.iter().for_each(|(_, v)| documents(v, out));
+                }
+                Json::Array(a) => a.iter().for_each(|v| documents(v, out)),
+                _ => {}
+            }
+        }
+        let pattern = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/**/*.json");
+        let (mut docs, mut with_errors) = (0, 0);
+        for path in glob::glob(pattern).unwrap().flatten() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(json) = Json::parse(&text) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            documents(&json, &mut found);
+            for doc in found {
+                for kind in [PolicyKind::Identity, PolicyKind::Resource, PolicyKind::Scp] {
+                    let (_, compiled) = Policy::from_json_lenient(doc, kind, Origin::default());
+                    let checked = Policy::check_json(doc, kind, Origin::default());
+                    assert_eq!(compiled, checked, "{}", path.display());
+                    with_errors += usize::from(!checked.is_empty());
+                }
+                docs += 1;
+            }
+        }
+        assert!(
+            docs > 100 && with_errors > 10,
+            "{docs} documents, {with_errors} with errors"
+        );
     }
 
     #[test]
