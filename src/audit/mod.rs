@@ -31,6 +31,7 @@ pub mod registration;
 pub mod report;
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -42,12 +43,15 @@ use self::access::{external_access, AccessContext};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
 use crate::awsdata::Catalog;
-use crate::check::{check, CheckInput};
+use crate::check::{check, CheckInput, LintErrors};
 use crate::error::Error;
 use crate::eval::Principal;
-use crate::inventory::{Account, Inventory, LoadOptions, Problem};
+use crate::inventory::{
+    parse_file, read_file, read_parsed, Account, Inventory, LoadOptions, Problem,
+};
+use crate::json::Json;
 use crate::lint::selector::{RuleSelection, Selector};
-use crate::lint::{lint_text, LintOptions};
+use crate::lint::{lint_parsed, LintOptions};
 use crate::scenario::Scenario;
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
@@ -249,14 +253,27 @@ fn worth_linting(bytes: &[u8]) -> bool {
 }
 
 impl Ctx<'_> {
-    fn lint_file(&self, path: &str, bytes: &[u8], account: Option<&str>, out: &mut Vec<Finding>) {
+    /// Lints one file into `out`; with every rule selected, its errors also go to `known`
+    /// (when given), so that the registration checks do not lint the file again.
+    fn lint_file(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        parsed: Option<&Json<'_>>,
+        account: Option<&str>,
+        out: &mut Vec<Finding>,
+        known: Option<&mut LintErrors>,
+    ) {
         if self.opts.no_lint || !worth_linting(bytes) {
             return;
         }
         // Text that is not UTF-8 is a load problem already.
         if let Some(t) = text(bytes) {
-            let o = lint_text(path, t, &self.lint, self.catalog);
+            let o = lint_parsed(path, t, parsed, &self.lint, self.catalog);
             out.extend(o.diagnostics.iter().map(|d| Finding::from_lint(d, account)));
+            if let Some(k) = known.filter(|_| self.opts.ignore.items().is_empty()) {
+                k.seed(path, &o.diagnostics);
+            }
         }
     }
 
@@ -273,7 +290,7 @@ impl Ctx<'_> {
     fn shared_findings(&self) -> JobResult {
         let mut r = JobResult::new(self.opts.config.trusted.len());
         for f in self.shared.org_files.iter().chain(&self.shared.globals) {
-            self.lint_file(&f.path, &f.bytes, None, &mut r.findings);
+            self.lint_file(&f.path, &f.bytes, None, None, &mut r.findings, None);
         }
         r.settle(self.opts);
         r
@@ -302,15 +319,28 @@ impl Ctx<'_> {
             }
         }
         r.files = files.len();
+        // Each file is parsed once, for the lint rules and the inventory.
+        let mut known = LintErrors::default();
+        let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
+            let parsed = parse_file(path, bytes);
             if lintable(slot) {
-                self.lint_file(path, bytes, Some(account), &mut r.findings);
+                let json = parsed.as_ref().ok().map(|(_, j)| j);
+                let known = Some(&mut known);
+                self.lint_file(path, bytes, json, Some(account), &mut r.findings, known);
             }
+            let out = match parsed {
+                Ok((_, json)) => read_parsed(path, Path::new(path), &json, &self.opts.load),
+                Err(out) => out,
+            };
+            outputs.push((bytes.len() as u64, out));
         }
         for g in self.shared.globals_for(account) {
+            let out = read_file(&g.path, Path::new(&g.path), &g.bytes, &self.opts.load);
+            outputs.push((g.bytes.len() as u64, out));
             files.push((g.path.clone(), g.bytes.as_ref().clone()));
         }
-        let mut inv = Inventory::from_memory(&files, &self.opts.load, false);
+        let mut inv = Inventory::from_outputs(outputs);
         r.problems.extend(
             std::mem::take(&mut inv.problems)
                 .into_iter()
@@ -358,6 +388,7 @@ impl Ctx<'_> {
                 account,
                 caller,
                 grants,
+                &mut known,
             ));
         }
         for entry in self
@@ -530,21 +561,39 @@ pub fn run(
         absorb(r, &mut totals, emit)?;
     }
     progress.start(jobs.len() as u64);
-    for chunk in jobs.chunks(CHUNK) {
-        let one = |a: &String| {
-            let r = ctx.job(a);
-            progress.advance();
-            r
-        };
-        let mut results: Vec<JobResult> = Vec::new();
-        if sequential {
-            results = chunk.iter().map(one).collect();
-        } else {
-            install(&mut || results = chunk.par_iter().map(one).collect());
+    let one = |a: &String| {
+        let r = ctx.job(a);
+        progress.advance();
+        r
+    };
+    if sequential {
+        for a in &jobs {
+            absorb(one(a), &mut totals, emit)?;
         }
-        for r in results {
-            absorb(r, &mut totals, emit)?;
-        }
+    } else {
+        // The pool works on the next chunks while this thread writes out the last one.
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<JobResult>>(1);
+            let jobs = &jobs;
+            let one = &one;
+            let install = &install;
+            scope.spawn(move || {
+                for chunk in jobs.chunks(CHUNK) {
+                    let mut results: Vec<JobResult> = Vec::new();
+                    install(&mut || results = chunk.par_iter().map(one).collect());
+                    // A closed channel: writing failed, and the run stops.
+                    if tx.send(results).is_err() {
+                        break;
+                    }
+                }
+            });
+            for results in rx {
+                for r in results {
+                    absorb(r, &mut totals, emit)?;
+                }
+            }
+            Ok(())
+        })?;
     }
     progress.finish();
     problems.append(&mut totals.problems);

@@ -22,7 +22,9 @@ use super::config::ListedRegistration;
 use super::finding::{stable_path, Finding, Kind, Registration, RelatedPlace, StepResult};
 use super::plan::{allows_action, place_in, GroupGrant, CREATE_MODEL_PACKAGE};
 use crate::check::request::Group;
-use crate::check::{check, CheckInput, CheckReport, Outcome, RegistrationRequest, Status, Verdict};
+use crate::check::{
+    check_with, CheckInput, CheckReport, LintErrors, Outcome, RegistrationRequest, Status, Verdict,
+};
 use crate::inventory::{Account, Inventory};
 use crate::json::Pointer;
 use crate::lint::RuleMeta;
@@ -188,6 +190,7 @@ pub fn group_paths(
     caller: &str,
     caller_acct: Option<Account>,
     grants: &[GroupGrant],
+    lint: &mut LintErrors,
 ) -> Vec<Finding> {
     let iam_loaded = caller_acct.as_ref().is_some_and(|a| a.iam.is_some());
     let iam_complete = caller_acct
@@ -287,7 +290,7 @@ pub fn group_paths(
                 consumer: Some(consumer.clone()),
                 artifact_key: None,
             };
-            let Ok(report) = check(inv, scenario, &request, &input) else {
+            let Ok(report) = check_with(inv, scenario, &request, &input, lint) else {
                 continue;
             };
             let (answer, _) = caller_answer(&report);

@@ -180,8 +180,48 @@ struct Run<'a> {
     consumer_given: bool,
     artifact_key: Option<String>,
     /// Lint errors per policy file, computed once.
-    lint_cache: HashMap<Arc<str>, Vec<Diagnostic>>,
+    lint_cache: &'a mut LintErrors,
     policy_errors: Vec<Diagnostic>,
+}
+
+/// The lint errors (what AWS would reject) of policy files, by path: worked out once and
+/// shared by the checks of a run. A caller that has already linted a file with every rule
+/// and the default severities hands its errors in with [`LintErrors::seed`].
+#[derive(Debug, Default)]
+pub struct LintErrors(HashMap<String, Vec<Diagnostic>>);
+
+impl LintErrors {
+    /// Records the lint errors of `path` (diagnostics of other severities are dropped).
+    pub fn seed<'d>(&mut self, path: &str, diagnostics: impl IntoIterator<Item = &'d Diagnostic>) {
+        let errors = diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        self.0.insert(path.to_owned(), errors);
+    }
+
+    /// The errors of the file at `path`, read and linted on first use (unreadable: none).
+    fn of(&mut self, path: &str) -> &[Diagnostic] {
+        if !self.0.contains_key(path) {
+            let errors: Vec<Diagnostic> =
+                match (std::fs::read_to_string(path), crate::awsdata::catalog()) {
+                    (Ok(text), Ok(catalog)) => crate::lint::lint_text(
+                        path,
+                        &text,
+                        &crate::lint::LintOptions::default(),
+                        catalog,
+                    )
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect(),
+                    _ => Vec::new(),
+                };
+            self.0.insert(path.to_owned(), errors);
+        }
+        self.0.get(path).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Runs the scenario. Without a consumer, the registry account as a whole: when its IAM
@@ -194,6 +234,17 @@ pub fn check(
     request: &RegistrationRequest,
     input: &CheckInput,
 ) -> Result<CheckReport, String> {
+    check_with(inv, scenario, request, input, &mut LintErrors::default())
+}
+
+/// [`check`], with the lint errors of policy files shared with other checks of the run.
+pub fn check_with(
+    inv: &Inventory,
+    scenario: &Scenario,
+    request: &RegistrationRequest,
+    input: &CheckInput,
+    lint: &mut LintErrors,
+) -> Result<CheckReport, String> {
     let caller = Principal::parse(&input.caller).map_err(|e| format!("--caller: {e}"))?;
     if let Some(c) = &input.consumer {
         let consumer = Principal::parse(c).map_err(|e| format!("--consumer: {e}"))?;
@@ -204,6 +255,7 @@ pub fn check(
             input,
             caller,
             (consumer, c.clone(), true),
+            lint,
         ));
     }
     let registry = request
@@ -236,6 +288,7 @@ pub fn check(
             input,
             caller.clone(),
             (p, arn.clone(), true),
+            lint,
         );
         let score = report
             .outcomes
@@ -266,6 +319,7 @@ pub fn check(
         input,
         caller,
         (consumer, text, false),
+        lint,
     );
     report.consumer_note = Some(format!(
         "no --consumer was named and account {registry}'s IAM is not loaded: any of its principals may be the consumer, and their identity policies are not verified"
@@ -280,6 +334,7 @@ fn run_with(
     input: &CheckInput,
     caller: Principal,
     (consumer, consumer_text, consumer_given): (Principal, String, bool),
+    lint_cache: &mut LintErrors,
 ) -> CheckReport {
     let mut run = Run {
         inv,
@@ -290,7 +345,7 @@ fn run_with(
         consumer_text: consumer_text.clone(),
         consumer_given,
         artifact_key: input.artifact_key.clone(),
-        lint_cache: HashMap::new(),
+        lint_cache,
         policy_errors: Vec::new(),
     };
     let mut outcomes = Vec::new();
@@ -789,31 +844,14 @@ impl Run<'_> {
 
     /// Lint errors (AWS rejects such policies) of one policy file, computed once.
     fn lint_errors(&mut self, file: &Arc<str>) -> Vec<Diagnostic> {
-        if let Some(d) = self.lint_cache.get(file) {
-            return d.clone();
-        }
         // A policy carried as text names its file as `path (policy text at /Policy)`.
         let path = file.split(" (policy text at ").next().unwrap_or(file);
-        let errors: Vec<Diagnostic> =
-            match (std::fs::read_to_string(path), crate::awsdata::catalog()) {
-                (Ok(text), Ok(catalog)) => crate::lint::lint_text(
-                    path,
-                    &text,
-                    &crate::lint::LintOptions::default(),
-                    catalog,
-                )
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
-                _ => Vec::new(),
-            };
+        let errors = self.lint_cache.of(path).to_vec();
         for d in &errors {
             if !self.policy_errors.contains(d) {
                 self.policy_errors.push(d.clone());
             }
         }
-        self.lint_cache.insert(file.clone(), errors.clone());
         errors
     }
 

@@ -723,8 +723,13 @@ impl Inventory {
         } else {
             files.iter().map(one).collect()
         };
+        Inventory::from_outputs(outputs)
+    }
+
+    /// The inventory of files already read, each as its size and what it gave.
+    pub(crate) fn from_outputs(outputs: Vec<(u64, FileOutput)>) -> Inventory {
         let mut inv = Inventory {
-            files: files.len(),
+            files: outputs.len(),
             ..Inventory::default()
         };
         inv.merge(outputs);
@@ -1180,30 +1185,41 @@ impl Inventory {
 
 /// Reads one file: recognizes it by content and place, and returns what it holds.
 pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOptions) -> FileOutput {
+    match parse_file(name, bytes) {
+        Ok((_, json)) => read_parsed(name, path, &json, opts),
+        Err(out) => out,
+    }
+}
+
+/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none.
+pub(crate) fn parse_file<'b>(
+    name: &str,
+    bytes: &'b [u8],
+) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FileOutput {
+        problems: vec![Problem::error(name, None, format!("not UTF-8 text: {e}"))],
+        ..FileOutput::default()
+    })?;
+    let json = crate::json::Json::parse(text).map_err(|e| FileOutput {
+        problems: vec![Problem::error(name, None, format!("invalid JSON: {e}"))],
+        ..FileOutput::default()
+    })?;
+    Ok((text, json))
+}
+
+/// [`read_file`] on a file already parsed.
+pub(crate) fn read_parsed(
+    name: &str,
+    path: &Path,
+    json: &crate::json::Json<'_>,
+    opts: &LoadOptions,
+) -> FileOutput {
     let file: Arc<str> = Arc::from(name);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return FileOutput {
-                problems: vec![Problem::error(name, None, format!("not UTF-8 text: {e}"))],
-                ..FileOutput::default()
-            }
-        }
-    };
-    let json = match crate::json::Json::parse(text) {
-        Ok(j) => j,
-        Err(e) => {
-            return FileOutput {
-                problems: vec![Problem::error(name, None, format!("invalid JSON: {e}"))],
-                ..FileOutput::default()
-            }
-        }
-    };
     let place = layout::place(path);
-    if terraform::is_plan(&json) {
-        let mut out = terraform::read_plan(&json, &file, &place, opts);
+    if terraform::is_plan(json) {
+        let mut out = terraform::read_plan(json, &file, &place, opts);
         out.is_plan = true;
         return out;
     }
-    aws_cli::read_export(&json, &file, &place)
+    aws_cli::read_export(json, &file, &place)
 }
