@@ -373,6 +373,11 @@ impl Ctx<'_> {
             let mut paths: Vec<&str> = grants.iter().map(|g| g.file.as_str()).collect();
             paths.sort_unstable();
             paths.dedup();
+            for p in &paths {
+                if let Some(errors) = self.index.lint_errors.get(*p) {
+                    known.seed(p, errors);
+                }
+            }
             let group_files: Vec<(String, Vec<u8>)> = paths
                 .iter()
                 .filter_map(|p| self.index.files.get(*p))

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::finding::{fnv1a, Place};
 use crate::arn::Arn;
+use crate::check::LintErrors;
+use crate::diagnostic::Diagnostic;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
 use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
 use crate::json::Pointer;
@@ -424,11 +426,15 @@ pub struct GroupIndex {
     pub by_caller: BTreeMap<String, Vec<GroupGrant>>,
     /// The group files' bytes, by path.
     pub files: HashMap<String, FileData>,
+    /// The lint errors of each of those files (every rule, default severities), worked out
+    /// once for the checks of every caller the file's groups name.
+    pub lint_errors: HashMap<String, Vec<Diagnostic>>,
 }
 
 /// Whether an `Allow` statement's actions cover `action`.
 pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item = usize> + 'p {
-    let action = action.to_owned();
+    // Action patterns are case-insensitive globs: lowercase the action once.
+    let action = action.to_lowercase();
     policy
         .statements
         .iter()
@@ -437,7 +443,7 @@ pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item
             s.effect == Effect::Allow
                 && s.defects.is_empty()
                 && s.action.as_ref().is_some_and(|set| {
-                    set.negated != set.patterns.iter().any(|g| g.is_match(&action))
+                    set.negated != set.patterns.iter().any(|g| g.is_match_lowercase(&action))
                 })
         })
         .map(|(i, _)| i)
@@ -511,6 +517,16 @@ impl GroupIndex {
             list.sort_by(|a, b| a.group_arn.cmp(&b.group_arn).then(a.file.cmp(&b.file)));
             list.dedup_by(|a, b| a.group_arn == b.group_arn);
         }
+        index.lint_errors = index
+            .files
+            .par_iter()
+            .map(|(path, f)| {
+                let errors = std::str::from_utf8(&f.bytes)
+                    .map(|text| LintErrors::lint(path, text))
+                    .unwrap_or_default();
+                (path.clone(), errors)
+            })
+            .collect();
         (index, problems)
     }
 

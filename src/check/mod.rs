@@ -204,23 +204,25 @@ impl LintErrors {
     /// The errors of the file at `path`, read and linted on first use (unreadable: none).
     fn of(&mut self, path: &str) -> &[Diagnostic] {
         if !self.0.contains_key(path) {
-            let errors: Vec<Diagnostic> =
-                match (std::fs::read_to_string(path), crate::awsdata::catalog()) {
-                    (Ok(text), Ok(catalog)) => crate::lint::lint_text(
-                        path,
-                        &text,
-                        &crate::lint::LintOptions::default(),
-                        catalog,
-                    )
-                    .diagnostics
-                    .into_iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .collect(),
-                    _ => Vec::new(),
-                };
+            let errors = std::fs::read_to_string(path)
+                .map(|text| LintErrors::lint(path, &text))
+                .unwrap_or_default();
             self.0.insert(path.to_owned(), errors);
         }
         self.0.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The lint errors of `text`, the content of the file at `path`: every rule, the default
+    /// severities (none when AWS's action data cannot be loaded).
+    pub fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
+        let Ok(catalog) = crate::awsdata::catalog() else {
+            return Vec::new();
+        };
+        crate::lint::lint_text(path, text, &crate::lint::LintOptions::default(), catalog)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
     }
 }
 

@@ -323,6 +323,12 @@ pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
         return true;
     }
     if !has_wildcard(narrow) {
+        // Two literals: only equal ones cover each other (compared above; past ASCII, the
+        // matcher's Unicode case folding decides).
+        let ascii = case == Case::Sensitive || (wide.is_ascii() && narrow.is_ascii());
+        if !has_wildcard(wide) && ascii {
+            return false;
+        }
         return Glob::new(wide, case).is_match(narrow);
     }
     match wide.strip_suffix('*') {
