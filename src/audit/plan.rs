@@ -91,20 +91,38 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
             )
         }
     };
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            dirs.push(path);
+    // In name order, each folder in the place of its name: the walk then lists the files
+    // sorted as paths are (component by component), with no sort afterwards.
+    let mut named: Vec<(std::ffi::OsString, bool)> = entries
+        .flatten()
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    named.sort_unstable();
+    enum Part {
+        Files(Vec<PathBuf>),
+        Folder(PathBuf),
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    for (name, is_dir) in named {
+        let path = dir.join(&name);
+        if is_dir {
+            parts.push(Part::Folder(path));
         } else if path.extension().is_some_and(|e| e == "json") {
-            files.push(path);
+            match parts.last_mut() {
+                Some(Part::Files(run)) => run.push(path),
+                _ => parts.push(Part::Files(vec![path])),
+            }
         }
     }
-    let below: Vec<(Vec<PathBuf>, Vec<Problem>)> = dirs.par_iter().map(|d| walk(d)).collect();
+    let below: Vec<(Vec<PathBuf>, Vec<Problem>)> = parts
+        .into_par_iter()
+        .map(|p| match p {
+            Part::Files(run) => (run, Vec::new()),
+            Part::Folder(d) => walk(&d),
+        })
+        .collect();
+    let mut files = Vec::new();
     let mut problems = Vec::new();
     for (f, p) in below {
         files.extend(f);
@@ -129,8 +147,13 @@ fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Problem>) {
             problems.extend(pr);
         }
     }
-    files.par_sort();
-    files.dedup();
+    // One folder is listed sorted already (see `walk`).
+    let one_folder = matches!(inputs, [i] if !i.contains(['*', '?', '[']) && Path::new(i).is_dir());
+    if !one_folder {
+        files.par_sort();
+        files.dedup();
+    }
+    debug_assert!(files.is_sorted());
     (files, problems)
 }
 
