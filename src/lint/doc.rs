@@ -8,7 +8,7 @@
 //! (the duplicate is a grammar error of its own).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use serde::Serialize;
 
@@ -502,6 +502,35 @@ fn conditions<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<ConditionEntry<'d>> {
 
 /// What an action pattern covers.
 pub fn expand(catalog: &'static Catalog, pattern: &str) -> Expansion {
+    /// The catalog's address, and what its patterns expanded to.
+    type Seen = (usize, foldhash::HashMap<Box<str>, Expansion>);
+    thread_local! {
+        /// Expansions already worked out on this thread: policies name the same few
+        /// actions over and over. Emptied when it reaches `CAP` patterns.
+        static SEEN: RefCell<Seen> = RefCell::default();
+    }
+    const CAP: usize = 1 << 14;
+    let id = std::ptr::from_ref(catalog) as usize;
+    let known = SEEN.with(|m| {
+        let m = m.borrow();
+        (m.0 == id).then(|| m.1.get(pattern).cloned()).flatten()
+    });
+    if let Some(e) = known {
+        return e;
+    }
+    let e = expand_uncached(catalog, pattern);
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.0 != id || m.1.len() >= CAP {
+            m.0 = id;
+            m.1.clear();
+        }
+        m.1.insert(pattern.into(), e.clone());
+    });
+    e
+}
+
+fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
     if pattern == "*" {
         return Expansion::All;
     }

@@ -34,7 +34,6 @@ pub mod xa0900_unmatched_suppression;
 pub mod xa0901_unrecognized_file;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::awsdata::{Action, ArnShape, ResourceType, Service};
 use crate::lint::doc::{DocKind, Expansion, PolicyDoc, StatementView};
@@ -42,13 +41,14 @@ use crate::pattern::{Case, Glob};
 
 /// Whether a `Resource` value is shaped like an ARN (`arn:` and six parts) or is `*`.
 pub fn is_arn_shaped(s: &str) -> bool {
-    s == "*"
-        || (s.starts_with("arn:") && {
-            let parts: Vec<&str> = s.splitn(6, ':').collect();
-            parts.len() == 6
-                && parts.get(1).is_some_and(|p| !p.is_empty())
-                && parts.get(2).is_some_and(|p| !p.is_empty())
-        })
+    if s == "*" {
+        return true;
+    }
+    let mut parts = s.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.count() == 3
 }
 
 /// The resources a statement applies to, for action checks: its `Resource` values that are
@@ -138,7 +138,7 @@ thread_local! {
 #[derive(Default)]
 struct TypeMatches {
     /// By ARN: the types tried, by address in the `'static` catalog, and the answer.
-    by_arn: HashMap<Box<str>, Vec<(usize, bool)>>,
+    by_arn: foldhash::HashMap<Box<str>, Vec<(usize, bool)>>,
 }
 
 impl TypeMatches {
