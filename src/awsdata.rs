@@ -1289,6 +1289,14 @@ mod tests {
         assert!(bucket.arn_matches("arn:aws-cn:s3:::b?cket"));
         assert!(!bucket.arn_matches("arn:aws:s3:us-east-1:111111111111:bucket"));
         assert!(!bucket.arn_matches("arn:aws:sqs:::bucket"));
+        // The service segment decides alone only when both sides spell it literally.
+        assert!(bucket.arn_matches("arn:aws:s*:::bucket"));
+        assert!(bucket.arn_matches("arn:aws:?3:::bucket"));
+        assert!(bucket.arn_matches("arn:aws:*"));
+        assert!(!object.arn_matches("arn:aws:S3:::bucket/key"));
+        assert!(!object.arn_matches("arn:aws:kms:us-east-1:111111111111:key/*"));
+        let shape = ArnShape::new("arn:aws:s3:::bucket/*");
+        assert!(object.shape_matches(&shape) && !bucket.shape_matches(&shape));
 
         let repo = rt("ecr", "repository");
         assert!(repo.arn_matches("arn:aws:ecr:us-east-1:111111111111:repository/team/app"));
