@@ -190,7 +190,7 @@ impl Ctx<'_> {
         r
     }
 
-    fn resource_policy(&mut self, acct: &str, actions: &[&str], resource: Option<String>) -> Value {
+    fn resource_policy(&mut self, acct: &str, actions: &[&str], resource: Option<Value>) -> Value {
         let peers: Vec<String> = (0..1 + self.rng.below(3))
             .map(|_| self.other(acct))
             .collect();
@@ -200,8 +200,8 @@ impl Ctx<'_> {
         let mut org = json!({"Sid": "OrgRead", "Effect": "Allow", "Principal": "*", "Action": actions[0],
                              "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org}}});
         if let Some(r) = &resource {
-            allow["Resource"] = json!(r);
-            org["Resource"] = json!(r);
+            allow["Resource"] = r.clone();
+            org["Resource"] = r.clone();
         }
         doc(vec![allow, org])
     }
@@ -325,7 +325,10 @@ pub fn generate(out: &Path, n: usize, seed: u64) -> std::io::Result<u64> {
             let policy = cx.resource_policy(
                 acct,
                 &["s3:GetObject", "s3:ListBucket"],
-                Some(format!("arn:aws:s3:::{name}/*")),
+                Some(json!([
+                    format!("arn:aws:s3:::{name}"),
+                    format!("arn:aws:s3:::{name}/*")
+                ])),
             );
             bytes += write(
                 &s3.join(format!("{name}.policy.json")),
@@ -431,9 +434,9 @@ pub fn generate(out: &Path, n: usize, seed: u64) -> std::io::Result<u64> {
                     "sagemaker:CreateModelPackage",
                     "sagemaker:DescribeModelPackage",
                 ],
-                Some(format!(
+                Some(json!(format!(
                     "arn:aws:sagemaker:{region}:{acct}:model-package/{name}/*"
-                )),
+                ))),
             );
             bytes += write(
                 &base

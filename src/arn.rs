@@ -9,7 +9,8 @@
 //!   matched on their own and without regard to case; a `*` there stays inside its segment.
 //!   The resource part is matched case-sensitively and a `*` there crosses `/` and `:`.
 //! * `ArnLike`/`ArnEquals` match all six parts separately and case-sensitively.
-//! * A pattern with fewer than six parts is *short*; see [`ShortArns`].
+//! * A value with fewer than six parts is not an ARN: AWS rejects the policy, and it
+//!   compiles to a pattern that matches nothing.
 
 use std::fmt;
 
@@ -73,19 +74,6 @@ impl fmt::Display for Arn<'_> {
 /// True for a 12-digit AWS account id.
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// How a resource pattern with fewer than six colon-separated parts is treated. AWS does not
-/// document this; we follow the behaviour described in the semantics reference §2.4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShortArns {
-    /// Missing parts are taken as `*` (identity policies, boundaries, session policies).
-    Pad,
-    /// Missing parts are taken as `*` only when the pattern has a wildcard; otherwise it
-    /// matches nothing (resource policies, SCPs).
-    PadIfWildcard,
-    /// A short pattern matches nothing (RCPs).
-    NoMatch,
 }
 
 /// A compiled `Resource` pattern (one entry of a `Resource` or `NotResource` element).
@@ -157,43 +145,20 @@ impl ArnPattern {
 }
 
 impl ResourcePattern {
-    /// Compiles one resource pattern; `short` says how a pattern with fewer than six parts
-    /// is read.
-    pub fn compile(text: &str, short: ShortArns) -> ResourcePattern {
+    /// Compiles one resource pattern. The parser admits only `*` and six-part ARNs (AWS
+    /// rejects anything else, docs/semantics.md §2.4); any other text compiles to
+    /// [`ResourcePattern::Never`].
+    pub fn compile(text: &str) -> ResourcePattern {
         if text == "*" {
             return ResourcePattern::All;
         }
-        let mut parts = text.splitn(6, ':');
-        let first = parts.next().unwrap_or("");
-        if first != "arn"
-            && !(first.contains('*') && Glob::new(first, Case::Insensitive).is_match("arn"))
-        {
-            return ResourcePattern::Never(text.to_owned());
+        match text.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+            ["arn", p, s, r, a, res] => ResourcePattern::Arn(Box::new(ArnPattern::new(
+                [p, s, r, a],
+                Glob::new(res, Case::Sensitive),
+            ))),
+            _ => ResourcePattern::Never(text.to_owned()),
         }
-        let mut seg = [""; 5];
-        let mut n = 0;
-        for (slot, p) in seg.iter_mut().zip(parts) {
-            *slot = p;
-            n += 1;
-        }
-        if n < 5 {
-            let pad = match short {
-                ShortArns::Pad => true,
-                ShortArns::PadIfWildcard => text.contains(['*', '?']),
-                ShortArns::NoMatch => false,
-            };
-            if !pad {
-                return ResourcePattern::Never(text.to_owned());
-            }
-            for slot in seg.iter_mut().skip(n) {
-                *slot = "*";
-            }
-        }
-        let [p, s, r, a, res] = seg;
-        ResourcePattern::Arn(Box::new(ArnPattern::new(
-            [p, s, r, a],
-            Glob::new(res, Case::Sensitive),
-        )))
     }
 
     /// Builds a pattern from an already split head and a compiled resource-part glob.
@@ -324,7 +289,7 @@ mod tests {
     use super::*;
 
     fn rm(pattern: &str, resource: &str) -> bool {
-        ResourcePattern::compile(pattern, ShortArns::Pad).matches(&RequestResource::new(resource))
+        ResourcePattern::compile(pattern).matches(&RequestResource::new(resource))
     }
 
     #[test]
@@ -376,12 +341,17 @@ mod tests {
     }
 
     #[test]
-    fn short_patterns_follow_the_policy_kind() {
+    fn short_patterns_match_nothing() {
         let r = RequestResource::new("arn:aws:s3:::bucket/x");
-        assert!(ResourcePattern::compile("arn:aws:s3*", ShortArns::PadIfWildcard).matches(&r));
-        assert!(!ResourcePattern::compile("arn:aws:s3", ShortArns::PadIfWildcard).matches(&r));
-        assert!(!ResourcePattern::compile("arn:aws:s3*", ShortArns::NoMatch).matches(&r));
-        assert!(!ResourcePattern::compile("Resource: arn:aws:s3:::b", ShortArns::Pad).matches(&r));
+        for p in [
+            "arn:aws:s3*",
+            "arn:aws:s3",
+            "arn:aws",
+            "Resource: arn:aws:s3:::b",
+            "arn*",
+        ] {
+            assert!(!ResourcePattern::compile(p).matches(&r), "{p}");
+        }
     }
 
     #[test]

@@ -15,6 +15,31 @@ use serde::Serialize;
 
 use crate::json::Pointer;
 
+/// What every rule declares about itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable code, `XA` and four digits.
+    pub code: &'static str,
+    /// Kebab-case name of the pattern the rule flags.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line: what is flagged.
+    pub summary: &'static str,
+    /// Markdown with the sections "What it does", "Why is this bad?", "Example",
+    /// "Use instead" and "References".
+    pub docs: &'static str,
+}
+
+/// The sections every rule's documentation has, in order.
+pub const DOC_SECTIONS: [&str; 5] = [
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## References",
+];
+
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -26,5 +26,6 @@ pub mod load;
 pub mod pattern;
 pub mod policy;
 pub mod report;
+pub mod rules;
 pub mod scenario;
 pub mod source;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use xacct::lint::config::Config;
-use xacct::lint::doc::DocKind;
 use xacct::lint::{lint, LintOptions, LintReport, RULES};
+use xacct::policy::DocKind;
 
 use crate::util::{golden, validate_sarif};
 
@@ -567,7 +567,7 @@ fn rules_and_rule_print_the_registry() {
         assert_eq!(code(&o), 0, "{key}");
         let text = stdout(&o);
         assert!(text.starts_with("# XA0105 bucket-policy-action-applies-to-no-resource"));
-        for s in xacct::lint::DOC_SECTIONS {
+        for s in xacct::diagnostic::DOC_SECTIONS {
             assert!(text.contains(s), "{key}: {s}");
         }
     }

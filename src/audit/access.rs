@@ -18,8 +18,8 @@ use crate::inventory::{Account, Known, Organization};
 use crate::json::Pointer;
 use crate::lint::RuleMeta;
 use crate::policy::{
-    ActionSet, AwsPrincipal, BaseOp, Effect, Grantee, LikeValue, Policy, PrincipalSet, Statement,
-    StrValue, Values,
+    ActionSet, AwsPrincipal, BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue,
+    Values,
 };
 
 /// Who a statement or grant names, outside the account's own principals.
@@ -221,7 +221,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                   via: &'static str,
                   out: &mut Vec<Finding>| {
         for s in &p.statements {
-            if s.effect != Effect::Allow || !s.defects.is_empty() {
+            if !s.is_allow() || !s.defects.is_empty() {
                 continue;
             }
             let Some(set) = &s.principal else {

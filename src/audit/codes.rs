@@ -109,7 +109,7 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::DOC_SECTIONS;
+    use crate::diagnostic::DOC_SECTIONS;
 
     #[test]
     fn codes_are_unique_sorted_and_documented() {

@@ -18,7 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
 use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
 use crate::json::Pointer;
-use crate::policy::{AwsPrincipal, Effect, Policy};
+use crate::policy::{AwsPrincipal, Policy};
 
 /// The action a model package group grants to open a registration path.
 pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
@@ -463,7 +463,7 @@ pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item
         .iter()
         .enumerate()
         .filter(move |(_, s)| {
-            s.effect == Effect::Allow
+            s.is_allow()
                 && s.defects.is_empty()
                 && s.action.as_ref().is_some_and(|set| {
                     set.negated != set.patterns.iter().any(|g| g.is_match_lowercase(&action))

@@ -11,9 +11,9 @@ use super::ExitStatus;
 use crate::diagnostic::{Counts, Severity};
 use crate::error::Error;
 use crate::lint::config::Config;
-use crate::lint::doc::DocKind;
 use crate::lint::selector::{parse_list, parse_override, RuleSelection};
 use crate::lint::{find_rule, lint, LintOptions, LintReport, RuleMeta, RULES};
+use crate::policy::DocKind;
 use crate::report::sarif::{write_sarif, Notification};
 use crate::report::{diagnostics_table, Format, SCHEMA_VERSION};
 

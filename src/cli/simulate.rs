@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::eval::{authorize, Context, ContextValue, Decision, PolicySet, Principal, Request};
 use crate::load::cases::parse_case;
 use crate::load::policy_file::read_policy;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{DocKind, Policy};
 use crate::report::{decision_json, decision_table, Format};
 
 /// Arguments of `xacct simulate`.
@@ -119,20 +119,20 @@ impl FlagPolicies {
         let identity: Vec<Policy> = args
             .identity
             .iter()
-            .filter_map(|p| load(p, PolicyKind::Identity))
+            .filter_map(|p| load(p, DocKind::Identity))
             .collect();
         let boundary = args
             .boundary
             .as_deref()
-            .and_then(|p| load(p, PolicyKind::Boundary));
+            .and_then(|p| load(p, DocKind::Boundary));
         let session = args
             .session_policy
             .as_deref()
-            .and_then(|p| load(p, PolicyKind::Session));
+            .and_then(|p| load(p, DocKind::Session));
         let resource_policy = args
             .resource_policy
             .as_deref()
-            .and_then(|p| load(p, PolicyKind::Resource));
+            .and_then(|p| load(p, DocKind::Resource));
         // One level per flag, several policies of a level separated by commas.
         let mut levels = |flags: &[String], kind| -> Vec<Vec<Policy>> {
             flags
@@ -146,12 +146,12 @@ impl FlagPolicies {
                 })
                 .collect()
         };
-        let scps = levels(&args.scp, PolicyKind::Scp);
-        let rcps = levels(&args.rcp, PolicyKind::Rcp);
+        let scps = levels(&args.scp, DocKind::Scp);
+        let rcps = levels(&args.rcp, DocKind::Rcp);
         let vpce: Vec<Policy> = args
             .vpc_endpoint
             .iter()
-            .filter_map(|p| load(p, PolicyKind::VpcEndpoint))
+            .filter_map(|p| load(p, DocKind::VpcEndpoint))
             .collect();
         if let Some(last) = errors.pop() {
             for e in errors {

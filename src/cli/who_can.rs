@@ -18,7 +18,7 @@ use super::ExitStatus;
 use crate::error::Error;
 use crate::eval::{authorize, Decision, Principal};
 use crate::inventory::{Assembled, Inventory, Side, UnknownKind};
-use crate::policy::{AwsPrincipal, Grantee, Policy, PolicyKind, PrincipalSet};
+use crate::policy::{AwsPrincipal, Grantee, Policy, PrincipalSet};
 use crate::report::Format;
 
 /// Arguments of `xacct who-can`.
@@ -199,7 +199,7 @@ pub fn run(
     let owner_org = owner.as_deref().and_then(|o| inv.org_of(o));
     let assume = Policy::parse_text(
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
-        PolicyKind::Identity,
+        crate::policy::DocKind::Identity,
         crate::policy::Origin {
             name: Some("assumed: the principal's own account allows it".into()),
             ..crate::policy::Origin::default()

@@ -6,7 +6,8 @@
 //! * A multi-valued key under an operator without `ForAnyValue:`/`ForAllValues:` never
 //!   matches, negated or not.
 //! * Negated operators hold when the request value matches none of the policy values.
-//! * A policy value with a policy variable that cannot be resolved matches nothing.
+//! * A policy value with a policy variable that has no value matches nothing (so a negated
+//!   operator holds); `super::statement` keeps an `Allow` that holds only so from granting.
 //! * A request value its operator cannot read (a date that is not a date) is an evaluation
 //!   error: the caller fails closed on the statement.
 
@@ -18,7 +19,9 @@ use super::request::{Context, ContextValue};
 use crate::arn::ArnGlob;
 use crate::pattern::{Case, Glob};
 use crate::policy::scalar::{parse_bool, parse_date, parse_ip_net, parse_number};
-use crate::policy::{ArnValue, BaseOp, Condition, LikeValue, SetQualifier, StrValue, Values};
+use crate::policy::{
+    ArnValue, BaseOp, BoolValue, Condition, LikeValue, SetQualifier, StrValue, Values,
+};
 
 /// Does the condition hold? `Err` says why it cannot be decided.
 pub fn holds(c: &Condition, ctx: &Context) -> Result<bool, String> {
@@ -128,8 +131,26 @@ fn any_match(c: &Condition, v: &str, ctx: &Context) -> Result<bool, String> {
             policy.iter().any(|p| compare(c.op.base, Some(d.cmp(p))))
         }
         Values::Bools(policy) => {
-            let b = parse_bool(v);
-            b.is_some() && policy.contains(&b)
+            let Some(b) = parse_bool(v) else {
+                return Err(unreadable(c, v, "`true` or `false`"));
+            };
+            let mut any = false;
+            for p in policy {
+                let value = match p {
+                    BoolValue::Plain(p) => *p,
+                    BoolValue::Template(t) => {
+                        let text = t.resolve_text(ctx).unwrap_or_default();
+                        parse_bool(&text).ok_or_else(|| {
+                            format!(
+                                "policy variable `{}` of `{}` resolves to `{text}`, which is not `true` or `false`",
+                                t.source, c.key
+                            )
+                        })?
+                    }
+                };
+                any |= value == b;
+            }
+            any
         }
         Values::Binary(policy) => {
             let bytes = base64::engine::general_purpose::STANDARD
@@ -169,13 +190,14 @@ fn compare(op: BaseOp, ord: Option<std::cmp::Ordering>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Origin, Policy, PolicyKind};
+    use crate::policy::{Origin, Policy};
 
     fn cond(op: &str, key: &str, values: &str) -> Condition {
         let text = format!(
             r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{{"{op}":{{"{key}":{values}}}}}}}}}"#
         );
-        let p = Policy::parse_text(&text, PolicyKind::Identity, Origin::default()).unwrap();
+        let p =
+            Policy::parse_text(&text, crate::policy::DocKind::Identity, Origin::default()).unwrap();
         p.statements[0].conditions[0].clone()
     }
 
@@ -337,12 +359,14 @@ mod tests {
             "true",
             &[("aws:SecureTransport", &["true"])]
         ));
-        assert!(!h(
-            "Bool",
-            "aws:SecureTransport",
-            r#""true""#,
-            &[("aws:SecureTransport", &["yes"])]
-        ));
+        assert!(
+            holds(
+                &cond("Bool", "aws:SecureTransport", r#""true""#),
+                &ctx(&[("aws:SecureTransport", &["yes"])])
+            )
+            .is_err(),
+            "a request value that is not a boolean cannot be decided"
+        );
         assert!(h(
             "BinaryEquals",
             "k",

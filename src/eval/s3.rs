@@ -3,7 +3,7 @@
 //! the bucket policy alone cannot grant it) and Block Public Access (`RestrictPublicBuckets`
 //! confines a bucket with a public policy to its own account and AWS services).
 
-use crate::policy::{Effect, Policy, PrincipalSet, Statement, Values};
+use crate::policy::{Policy, PrincipalSet, Statement, Values};
 
 /// `ObjectOwnership` of a bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -88,7 +88,7 @@ pub fn is_public_policy(policy: &Policy) -> bool {
 }
 
 fn is_public_statement(s: &Statement) -> bool {
-    if s.effect != Effect::Allow {
+    if !s.is_allow() {
         return false;
     }
     let everyone = match &s.principal {
@@ -129,11 +129,11 @@ fn fixed_values(v: &Values) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Origin, PolicyKind};
+    use crate::policy::Origin;
 
     fn public(text: &str) -> bool {
         is_public_policy(
-            &Policy::parse_text(text, PolicyKind::Resource, Origin::default()).unwrap(),
+            &Policy::parse_text(text, crate::policy::DocKind::Resource, Origin::default()).unwrap(),
         )
     }
 

@@ -4,7 +4,10 @@ use super::condition;
 use super::request::{Principal, Request, ResourceKind};
 use crate::arn::ResourcePattern;
 use crate::pattern::{Case, Glob};
-use crate::policy::{AwsPrincipal, PolicyKind, PrincipalSet, ResourceEntry, Statement};
+use crate::policy::{
+    ArnValue, AwsPrincipal, LikeValue, Policy, PolicyKind, PrincipalSet, ResourceEntry, Statement,
+    StrValue, Values,
+};
 
 /// How a resource-policy statement names the caller. The order matters: a later variant is
 /// a stronger grant (see the same-account table, semantics reference §1.3).
@@ -22,6 +25,95 @@ pub enum PrincipalMatch {
     Direct,
 }
 
+/// Whether something holds: certainly, possibly (it cannot be decided), or not. The order
+/// matters: `No < Maybe < Yes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tri {
+    /// It does not hold.
+    #[default]
+    No,
+    /// It might hold: something it depends on cannot be read.
+    Maybe,
+    /// It holds.
+    Yes,
+}
+
+impl Tri {
+    /// `Yes` for true, `No` for false.
+    pub fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::Yes
+        } else {
+            Tri::No
+        }
+    }
+
+    /// Both hold: the weaker of the two.
+    pub fn and(self, other: Tri) -> Tri {
+        self.min(other)
+    }
+
+    /// Either holds: the stronger of the two.
+    pub fn or(self, other: Tri) -> Tri {
+        self.max(other)
+    }
+
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    /// The negation (`Maybe` stays `Maybe`).
+    fn not(self) -> Tri {
+        match self {
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+            Tri::Yes => Tri::No,
+        }
+    }
+}
+
+/// Why a statement, or a decision, cannot be decided.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EvalError {
+    /// The policy has errors for which AWS rejects it: as written, it cannot be in effect.
+    RejectedPolicy {
+        /// The first error, `pointer: message`.
+        first: String,
+        /// How many errors the policy has.
+        count: usize,
+    },
+    /// An element of the statement could not be read.
+    Unreadable {
+        /// `pointer: message` of the element's first error.
+        what: String,
+    },
+    /// A request value that the condition's operator cannot read.
+    RequestValue {
+        /// Why.
+        what: String,
+    },
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::RejectedPolicy { first, count: 1 } => {
+                write!(f, "the policy is defective (AWS rejects it): {first}")
+            }
+            EvalError::RejectedPolicy { first, count } => write!(
+                f,
+                "the policy is defective (AWS rejects it): {first} (and {} more)",
+                count - 1
+            ),
+            EvalError::Unreadable { what } => write!(f, "an element cannot be read: {what}"),
+            EvalError::RequestValue { what } => f.write_str(what),
+        }
+    }
+}
+
 /// The outcome of one statement against one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applies {
@@ -29,68 +121,191 @@ pub enum Applies {
     No,
     /// It applies; for statements that name principals, how they name the caller.
     Yes(Option<PrincipalMatch>),
-    /// It might apply but cannot be decided (a defective statement, an unreadable request
-    /// value). Callers fail closed: never an allow, always a deny.
-    Unknown(String),
+    /// It might apply but cannot be decided (a defective statement or policy, an unreadable
+    /// request value). Callers fail closed: it never allows, and it may deny.
+    Maybe(Option<PrincipalMatch>, EvalError),
 }
 
-/// Evaluates `stmt` (from a policy of `kind`) against `req`. `has_boundary` says whether
-/// the caller has a permissions boundary (it changes what `NotPrincipal` means).
-pub fn applies(stmt: &Statement, kind: PolicyKind, req: &Request, has_boundary: bool) -> Applies {
-    let mut unknown: Option<String> = (!stmt.defects.is_empty()).then(|| stmt.defects.join("; "));
-    if let Some(action) = &stmt.action {
-        let any = action
-            .patterns
+/// Evaluates `stmt` (from `policy`) against `req`. `has_boundary` says whether the caller has
+/// a permissions boundary (it changes what `NotPrincipal` means).
+///
+/// Each element is decided three ways ([`Tri`]): an element whose readable values decide it
+/// decides it; one with an unreadable value that its readable values do not decide is
+/// undecided. A statement of a policy AWS would reject is at most undecided.
+pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: bool) -> Applies {
+    let kind = policy.kind;
+    let unreadable = || EvalError::Unreadable {
+        what: stmt
+            .defects
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{}: an element cannot be read", stmt.pointer)),
+    };
+    // Policy variables without a value (§16): positive operators and `Resource` entries do
+    // not match them, negated ones and `NotResource` do. AWS also documents that such a
+    // variable "might cause the entire statement to be invalid": an `Allow` that matches
+    // only through one is undecided (it never grants); a `Deny` applies.
+    let unresolved = !stmt.variables.is_empty()
+        && stmt
+            .variables
             .iter()
-            .any(|p| p.is_match_lowercase(&req.action_lc));
-        if any == action.negated {
-            return Applies::No;
+            .any(|(key, has_default)| !has_default && req.context.single(key).is_none());
+    let action = match &stmt.action {
+        Some(set) => {
+            let any = set
+                .patterns
+                .iter()
+                .any(|p| p.is_match_lowercase(&req.action_lc));
+            element(any, set.partial, set.negated)
         }
-    }
-    if !resource_applies(stmt, kind, req) {
+        None => Tri::Maybe,
+    };
+    if action == Tri::No {
         return Applies::No;
     }
-    let principal = if kind.has_principals() {
+    let resource = resource_applies(stmt, kind, req);
+    if resource == Tri::No {
+        return Applies::No;
+    }
+    let (principal_tri, principal) = if kind.has_principals() {
         match &stmt.principal {
-            Some(set) => match principal_match(set, &req.principal, has_boundary) {
-                Some(m) => Some(m),
-                None => return Applies::No,
+            // `Allow` with `NotPrincipal` is not supported by AWS: it never grants (§2.2).
+            Some(set) if set.negated && stmt.is_allow() => return Applies::No,
+            Some(set) => match (
+                principal_match(set, &req.principal, has_boundary),
+                set.partial,
+            ) {
+                (Some(m), false) => (Tri::Yes, Some(m)),
+                // `NotPrincipal`: a value that cannot be read might exempt the caller.
+                (Some(m), true) if set.negated => (Tri::Maybe, Some(m)),
+                (Some(m), true) => (Tri::Yes, Some(m)),
+                // A value that cannot be read might name the caller.
+                (None, true) if !set.negated => (Tri::Maybe, Some(PrincipalMatch::Direct)),
+                (None, _) => return Applies::No,
             },
             // RCPs and VPC endpoint policies may leave the principal out: everyone.
-            None => Some(PrincipalMatch::Direct),
+            None => (Tri::Yes, Some(PrincipalMatch::Direct)),
         }
     } else {
-        None
+        (Tri::Yes, None)
     };
+    let mut conditions = if stmt.conditions_partial {
+        Tri::Maybe
+    } else {
+        Tri::Yes
+    };
+    let mut request_error = None;
     for c in &stmt.conditions {
         match condition::holds(c, &req.context) {
             Ok(true) => {}
             Ok(false) => return Applies::No,
             Err(e) => {
-                unknown.get_or_insert(format!("{}: {e}", c.pointer));
+                conditions = Tri::Maybe;
+                request_error.get_or_insert(EvalError::RequestValue {
+                    what: format!("{}: {e}", c.pointer),
+                });
             }
         }
     }
-    match unknown {
-        Some(why) => Applies::Unknown(why),
-        None => Applies::Yes(principal),
+    let effect = if stmt.effect.is_some() {
+        Tri::Yes
+    } else {
+        Tri::Maybe
+    };
+    if unresolved && stmt.is_allow() && matched_through_null(stmt, req) {
+        conditions = Tri::Maybe;
+        request_error.get_or_insert(EvalError::RequestValue {
+            what: format!(
+                "{}: a policy variable has no value in this request: AWS documents that a negated operator (or `NotResource`) matches it, and that it might make the statement invalid, so this `Allow` is not counted",
+                stmt.pointer
+            ),
+        });
+    }
+    let all = action
+        .and(resource)
+        .and(principal_tri)
+        .and(conditions)
+        .and(effect);
+    if policy.is_rejected() {
+        let first = policy
+            .defects
+            .first()
+            .map(|e| format!("{}: {}", e.pointer, e.message))
+            .unwrap_or_default();
+        return Applies::Maybe(
+            principal,
+            EvalError::RejectedPolicy {
+                first,
+                count: policy.defects.len(),
+            },
+        );
+    }
+    match all {
+        Tri::Yes => Applies::Yes(principal),
+        Tri::Maybe => Applies::Maybe(principal, request_error.unwrap_or_else(unreadable)),
+        Tri::No => Applies::No,
     }
 }
 
-fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> bool {
+/// Whether a negated condition (with the key present) or a `NotResource` matched through a
+/// policy variable that has no value.
+fn matched_through_null(stmt: &Statement, req: &Request) -> bool {
+    let unresolved = |t: &crate::policy::template::Template| t.resolve_text(&req.context).is_none();
+    let conditions = stmt.conditions.iter().any(|c| {
+        c.op.base.is_negated()
+            && req.context.get_hashed(&c.key_lc, c.key_hash).is_some()
+            && match &c.values {
+                Values::Strings(v) => v
+                    .iter()
+                    .any(|p| matches!(p, StrValue::Template(t) if unresolved(t))),
+                Values::Likes(v) => v
+                    .iter()
+                    .any(|p| matches!(p, LikeValue::Template(t) if unresolved(t))),
+                Values::Arns(v) => v
+                    .iter()
+                    .any(|p| matches!(p, ArnValue::Template(t) if unresolved(t))),
+                _ => false,
+            }
+    });
+    let not_resource = stmt.resource.as_ref().is_some_and(|set| {
+        set.negated
+            && set
+                .patterns
+                .iter()
+                .any(|e| matches!(e, ResourceEntry::Template(t) if unresolved(&t.resource)))
+    });
+    conditions || not_resource
+}
+
+/// One element: whether a readable value matched, whether some value could not be read, and
+/// whether it is the `Not…` form.
+fn element(matched: bool, partial: bool, negated: bool) -> Tri {
+    let m = match (matched, partial) {
+        (true, _) => Tri::Yes,
+        (false, true) => Tri::Maybe,
+        (false, false) => Tri::No,
+    };
+    if negated {
+        !m
+    } else {
+        m
+    }
+}
+
+fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> Tri {
     let Some(set) = &stmt.resource else {
         // No `Resource`: in a resource policy it means the resource the policy is attached to
         // (ECR repositories, trust policies), except in a KMS key policy, where such a
         // statement has no effect. Identity-side policies must name resources; the parser
         // only lets SCPs, RCPs and endpoint policies leave it out, meaning all.
-        return !(kind == PolicyKind::Resource && is_kms_key(req));
+        return Tri::from_bool(!(kind == PolicyKind::Resource && is_kms_key(req)));
     };
     let any = set.patterns.iter().any(|entry| match entry {
         ResourceEntry::Static(p) => p.matches(&req.resource),
         ResourceEntry::Template(t) => {
             let (head, resource) = (&t.head, &t.resource);
+            // A variable without a value matches no resource (§16).
             let Some(tokens) = resource.resolve_tokens(&req.context) else {
-                // An unresolvable variable matches no resource.
                 return false;
             };
             let glob = Glob::from_tokens(&tokens, Case::Sensitive);
@@ -99,7 +314,7 @@ fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> bool {
         }
         ResourceEntry::Invalid(_) => false,
     });
-    any != set.negated
+    element(any, set.partial, set.negated)
 }
 
 /// Whether the request's resource is a KMS key (key policies have special rules).

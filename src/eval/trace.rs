@@ -3,7 +3,7 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::statement::PrincipalMatch;
+use super::statement::{EvalError, PrincipalMatch};
 use crate::policy::{Effect, Grant, Policy, PolicyKind, Statement};
 
 /// The three answers AWS gives.
@@ -50,15 +50,20 @@ pub struct Matched<'p> {
     pub statement: &'p Statement,
     /// For resource policies, how the statement names the caller.
     pub principal: Option<PrincipalMatch>,
-    /// Why the statement could not be decided, when it could not; it then counts as a deny
-    /// if it is a `Deny` and not at all if it is an `Allow`.
-    pub indeterminate: Option<String>,
+    /// Why the statement could not be decided, when it could not: it might apply. An
+    /// undecided `Deny` may deny; an undecided `Allow` never allows.
+    pub indeterminate: Option<EvalError>,
 }
 
 impl Matched<'_> {
-    /// The statement's effect.
-    pub fn effect(&self) -> Effect {
+    /// The statement's effect; `None` when it cannot be read.
+    pub fn effect(&self) -> Option<Effect> {
         self.statement.effect
+    }
+
+    /// A `Deny` that certainly applied.
+    pub fn denies(&self) -> bool {
+        self.indeterminate.is_none() && self.statement.effect == Some(Effect::Deny)
     }
 }
 
@@ -151,25 +156,34 @@ impl Serialize for GrantMatch<'_> {
 /// A decision and its trace.
 #[derive(Debug, Clone)]
 pub struct Response<'p> {
-    /// The answer.
+    /// The answer. When [`Response::indeterminate`], a deny that statements which cannot be
+    /// decided could turn into an allow.
     pub decision: Decision,
+    /// Statements that cannot be decided (see [`Response::undecided`]) might make the request
+    /// allowed: it is neither allowed nor denied, and reports say "not verified".
+    pub indeterminate: bool,
     /// Why.
     pub trace: Trace<'p>,
 }
 
 impl Response<'_> {
-    /// True when some statement could not be decided: the decision is then a conservative
-    /// deny, never an allow.
+    /// True when the decision cannot be known: undecided statements could allow it. It is
+    /// then reported as a deny, never an allow.
     pub fn is_indeterminate(&self) -> bool {
-        self.trace.matched.iter().any(|m| m.indeterminate.is_some())
+        self.indeterminate
     }
 
-    /// The statements that denied.
+    /// The `Deny` statements that certainly applied.
     pub fn denied_by(&self) -> impl Iterator<Item = &Matched<'_>> {
+        self.trace.matched.iter().filter(|m| m.denies())
+    }
+
+    /// The statements that might have applied but cannot be decided, with why.
+    pub fn undecided(&self) -> impl Iterator<Item = (&Matched<'_>, &EvalError)> {
         self.trace
             .matched
             .iter()
-            .filter(|m| m.effect() == Effect::Deny)
+            .filter_map(|m| m.indeterminate.as_ref().map(|e| (m, e)))
     }
 }
 

@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::arn::{Arn, RequestResource, ResourcePattern};
 use crate::inventory::{Inventory, Known, Provenance};
 use crate::policy::{
-    ActionSet, AwsPrincipal, Effect, Grantee, Policy, PrincipalSet, ResourceEntry, Statement,
+    ActionSet, AwsPrincipal, Grantee, Policy, PrincipalSet, ResourceEntry, Statement,
 };
 
 pub use render::{render, GraphFormat, RenderOptions};
@@ -384,7 +384,7 @@ impl Graph {
     /// `only`: for trust policies, the statement must concern `sts:` actions.
     fn policy_edges(&mut self, policy: &Policy, target: NodeIndex, kind: EdgeKind) {
         for s in &policy.statements {
-            if s.effect != Effect::Allow || !s.defects.is_empty() {
+            if !s.is_allow() || !s.defects.is_empty() {
                 continue;
             }
             let Some(set) = &s.principal else {
@@ -709,7 +709,7 @@ impl Graph {
         s: &Statement,
         candidates: &BTreeMap<&str, Vec<(NodeIndex, &RequestResource)>>,
     ) {
-        if s.effect != Effect::Allow || !s.defects.is_empty() {
+        if !s.is_allow() || !s.defects.is_empty() {
             return;
         }
         let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {

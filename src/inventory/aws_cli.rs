@@ -22,7 +22,9 @@ use crate::arn::{is_account_id, Arn};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::{Json, Pointer};
 use crate::load::policy_file::decode_document;
-use crate::policy::{Grant, Origin, Policy, PolicyKind};
+use crate::policy::{DocKind, Grant, Origin, Policy};
+use crate::rules::doc::DocFacts;
+use crate::rules::read_policy;
 
 /// One page of `aws iam get-account-authorization-details`.
 #[derive(Debug, Default)]
@@ -234,19 +236,25 @@ pub(crate) fn classify(json: &Json<'_>) -> Content {
 }
 
 /// Reads a policy document found at `at` in `file`: an object, a JSON string or a
-/// URL-encoded JSON string. Errors go to `problems`; a document that is not JSON at all is
-/// [`Known::Unknown`].
+/// URL-encoded JSON string, validated as a document of `kind` ([`crate::rules::read_policy`]).
+/// A document that AWS would reject is kept with its defects (decisions that depend on it are
+/// not verified) and named in a warning; one that is not JSON at all, or has no usable shape,
+/// is [`Known::Unknown`] and an error.
 pub(crate) fn policy_at(
     json: &Json<'_>,
     at: &Pointer,
     file: &Arc<str>,
-    kind: PolicyKind,
+    kind: DocKind,
     name: Option<Arc<str>>,
     problems: &mut Vec<Problem>,
 ) -> Known<Policy> {
     let prov = Provenance::at(file, at.clone());
-    let (policy, errors) = match json {
-        Json::Object(_) => Policy::from_json_lenient(
+    let facts = DocFacts {
+        name: name.as_deref().map(str::to_owned),
+        ..DocFacts::default()
+    };
+    let (policy, _) = match json {
+        Json::Object(_) => read_policy(
             json,
             kind,
             Origin {
@@ -254,13 +262,15 @@ pub(crate) fn policy_at(
                 name,
                 pointer: at.clone(),
             },
+            None,
+            &facts,
         ),
         Json::String(s) => {
             let decoded = decode_document(s);
             // Pointers inside a policy carried as a string are relative to that string.
             let inner: Arc<str> = Arc::from(format!("{file} (policy text at {at})"));
             match Json::parse(&decoded) {
-                Ok(doc) => Policy::from_json_lenient(
+                Ok(doc) => read_policy(
                     &doc,
                     kind,
                     Origin {
@@ -268,6 +278,8 @@ pub(crate) fn policy_at(
                         name,
                         pointer: Pointer::root(),
                     },
+                    Some(&decoded),
+                    &facts,
                 ),
                 Err(e) => {
                     problems.push(Problem::error(
@@ -292,16 +304,46 @@ pub(crate) fn policy_at(
             return Known::Unknown(prov, "the policy could not be read".to_owned());
         }
     };
-    for e in errors {
-        problems.push(Problem::error(
-            e.file.as_deref().unwrap_or(file),
-            Some(e.pointer.clone()),
-            e.kind.to_string(),
-        ));
-    }
     match policy {
-        Some(p) => Known::Present(p, prov),
-        None => Known::Unknown(prov, "the policy could not be read".to_owned()),
+        Some(p) => {
+            if let Some(first) = p.defects.first() {
+                let more = match p.defects.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more)", n - 1),
+                };
+                problems.push(Problem::warning(
+                    p.origin.file.as_deref().unwrap_or(file),
+                    Some(first.pointer.clone()),
+                    format!(
+                        "AWS rejects this {}: {} [{}]{more}; decisions that depend on it are not verified",
+                        kind.label(),
+                        first.message,
+                        first.code
+                    ),
+                ));
+            }
+            Known::Present(p, prov)
+        }
+        None => {
+            problems.push(Problem::error(
+                file,
+                Some(at.clone()),
+                format!(
+                    "not a policy document (a {} needs an object with `Statement`)",
+                    kind.label()
+                ),
+            ));
+            Known::Unknown(prov, "the policy could not be read".to_owned())
+        }
+    }
+}
+
+/// An AWS managed policy (`arn:PARTITION:iam::aws:policy/…`) or a customer managed one.
+pub(crate) fn managed_kind(arn: &str) -> DocKind {
+    if arn.split(':').nth(4) == Some("aws") {
+        DocKind::AwsManaged
+    } else {
+        DocKind::Managed
     }
 }
 
@@ -397,7 +439,7 @@ fn read_account_file(
                         doc,
                         &at,
                         file,
-                        PolicyKind::Resource,
+                        DocKind::Bucket,
                         Some(Arc::from(bucket.as_str())),
                         &mut out.problems,
                     )))
@@ -465,7 +507,7 @@ fn read_account_file(
                             doc,
                             &at,
                             file,
-                            PolicyKind::Resource,
+                            DocKind::Repository,
                             Some(Arc::from(real.as_str())),
                             &mut out.problems,
                         ),
@@ -490,7 +532,7 @@ fn read_account_file(
                         doc,
                         &at,
                         file,
-                        PolicyKind::Resource,
+                        DocKind::Registry,
                         Some(Arc::from("registry policy")),
                         &mut out.problems,
                     )
@@ -523,7 +565,7 @@ fn read_account_file(
                         doc,
                         &at,
                         file,
-                        PolicyKind::Resource,
+                        DocKind::Key,
                         Some(Arc::from(key_id.as_str())),
                         &mut out.problems,
                     )))
@@ -584,7 +626,7 @@ fn read_account_file(
                         doc,
                         &at,
                         file,
-                        PolicyKind::Resource,
+                        DocKind::ModelPackageGroup,
                         Some(Arc::from(name.as_str())),
                         &mut out.problems,
                     )
@@ -979,7 +1021,7 @@ fn inline(
         let ptr = at.key(list).index(i).key("PolicyDocument");
         let label: Arc<str> = Arc::from(format!("{owner}/{name}"));
         if let Known::Present(p, _) =
-            policy_at(doc, &ptr, file, PolicyKind::Identity, Some(label), problems)
+            policy_at(doc, &ptr, file, DocKind::Identity, Some(label), problems)
         {
             out.push(p);
         }
@@ -1098,7 +1140,7 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
                 doc,
                 &at.key("AssumeRolePolicyDocument"),
                 file,
-                PolicyKind::Resource,
+                DocKind::Trust,
                 Some(Arc::from(format!("{name} trust policy"))),
                 &mut out.problems,
             ),
@@ -1133,7 +1175,7 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
                     doc,
                     &at.key("PolicyVersionList").index(vi).key("Document"),
                     file,
-                    PolicyKind::Identity,
+                    managed_kind(arn),
                     Some(Arc::from(arn)),
                     &mut out.problems,
                 ),

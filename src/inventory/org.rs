@@ -29,7 +29,7 @@ use super::layout::OrgSlot;
 use super::{FileOutput, Item, Known, Problem, Provenance};
 use crate::arn::{is_account_id, Arn};
 use crate::json::{Json, Pointer};
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{DocKind, Policy};
 
 /// SCP or RCP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -59,10 +59,10 @@ impl OrgPolicyType {
         }
     }
 
-    fn kind(self) -> PolicyKind {
+    fn kind(self) -> DocKind {
         match self {
-            OrgPolicyType::Scp => PolicyKind::Scp,
-            OrgPolicyType::Rcp => PolicyKind::Rcp,
+            OrgPolicyType::Scp => DocKind::Scp,
+            OrgPolicyType::Rcp => DocKind::Rcp,
         }
     }
 }

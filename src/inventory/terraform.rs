@@ -26,7 +26,7 @@ use super::{
 use crate::arn::{is_account_id, Arn};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::{Json, Pointer};
-use crate::policy::{Grant, Origin, PolicyKind};
+use crate::policy::{DocKind, Grant, Origin};
 
 /// Whether a document is a Terraform plan in JSON.
 pub(crate) fn is_plan(json: &Json<'_>) -> bool {
@@ -365,7 +365,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         &mut self,
         r: usize,
         attr: &str,
-        kind: PolicyKind,
+        kind: DocKind,
         name: &str,
     ) -> Known<crate::policy::Policy> {
         let res = &self.res[r];
@@ -487,7 +487,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         let (ty, addr) = (res.ty, res.addr);
         let fact = match ty {
             "aws_s3_bucket_policy" => {
-                BucketFact::Policy(self.policy(r, "policy", PolicyKind::Resource, &bucket))
+                BucketFact::Policy(self.policy(r, "policy", DocKind::Bucket, &bucket))
             }
             "aws_s3_bucket_public_access_block" => {
                 let flags = [
@@ -607,7 +607,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         };
         let res = &self.res[r];
         let addr = res.addr;
-        let policy = match self.policy(r, "policy", PolicyKind::Resource, &id) {
+        let policy = match self.policy(r, "policy", DocKind::Key, &id) {
             // No policy: AWS applies the default key policy (the account root, `kms:*`).
             Known::Absent(at) => {
                 let text = format!(
@@ -615,7 +615,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                 );
                 match crate::policy::Policy::parse_text(
                     &text,
-                    PolicyKind::Resource,
+                    DocKind::Key,
                     Origin {
                         file: Some(Arc::from(format!(
                             "{} (default key policy of {addr})",
@@ -702,7 +702,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         let Some((account, region, id, _)) = self.key_ref(r) else {
             return;
         };
-        let policy = self.policy(r, "policy", PolicyKind::Resource, &id);
+        let policy = self.policy(r, "policy", DocKind::Key, &id);
         self.out.items.push(Item::Key {
             account,
             region,
@@ -840,7 +840,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                 Known::NotExported
             }
         } else {
-            self.policy(r, "policy", PolicyKind::Resource, &name)
+            self.policy(r, "policy", DocKind::Repository, &name)
         };
         self.out.items.push(Item::Repository {
             account,
@@ -856,7 +856,7 @@ impl<'j, 'a> Plan<'j, 'a> {
             return;
         };
         let region = self.region_of(r, None);
-        let policy = self.policy(r, "policy", PolicyKind::Resource, "registry policy");
+        let policy = self.policy(r, "policy", DocKind::Registry, "registry policy");
         self.out.items.push(Item::RegistryPolicy {
             account,
             region,
@@ -894,7 +894,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         let policy = if ty == "aws_sagemaker_model_package_group" {
             creates.then(|| Known::Absent(at.clone()))
         } else {
-            Some(self.policy(r, "resource_policy", PolicyKind::Resource, &name))
+            Some(self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name))
         };
         self.out.items.push(Item::ModelPackageGroup {
             account,
@@ -926,7 +926,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         let trust = self.policy(
             r,
             "assume_role_policy",
-            PolicyKind::Resource,
+            DocKind::Trust,
             &format!("{name} trust policy"),
         );
         let res = &self.res[r];
@@ -970,7 +970,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                             doc,
                             &ptr,
                             &self.file,
-                            PolicyKind::Identity,
+                            DocKind::Identity,
                             Some(Arc::from(format!("{name}/{pname}"))),
                             &mut self.out.problems,
                         ) {
@@ -1049,7 +1049,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         };
         let name = self.res[r].s("name").unwrap_or("inline").to_owned();
         let name = format!("{role}/{name}");
-        let policy = self.policy(r, "policy", PolicyKind::Identity, &name);
+        let policy = self.policy(r, "policy", DocKind::Identity, &name);
         self.out.items.push(Item::RolePolicy {
             account,
             role,
@@ -1080,7 +1080,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         let Some(account) = Arn::parse(&arn).map(|a| a.account.to_owned()) else {
             return;
         };
-        let document = self.policy(r, "policy", PolicyKind::Identity, &arn);
+        let document = self.policy(r, "policy", super::aws_cli::managed_kind(&arn), &arn);
         let res = &self.res[r];
         let policy = ManagedPolicy {
             name: res.s("name").unwrap_or_default().to_owned(),
@@ -1132,8 +1132,8 @@ impl<'j, 'a> Plan<'j, 'a> {
         let name = res.s("name").unwrap_or(&id).to_owned();
         let at = self.prov(res.at.clone());
         let pk = match kind {
-            OrgPolicyType::Scp => PolicyKind::Scp,
-            OrgPolicyType::Rcp => PolicyKind::Rcp,
+            OrgPolicyType::Scp => DocKind::Scp,
+            OrgPolicyType::Rcp => DocKind::Rcp,
         };
         let document = self.policy(r, "content", pk, &name);
         let key = self.res[r].addr.to_owned();

@@ -18,9 +18,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::doc::{DocFacts, DocKind};
 use crate::json::{Json, Pointer};
 use crate::load::policy_file::{decode_document, embedded_document, Embedded};
+use crate::policy::DocKind;
+use crate::rules::doc::DocFacts;
 
 /// Where a document's kind came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,21 +1,14 @@
-//! `xacct lint`: policy validation with stable rule codes.
+//! `xacct lint`: the policy rules of [`crate::rules`] over files.
 //!
 //! The lint stage of the pipeline (load → model → **lint** → report). This module owns the
-//! [`Rule`] trait, the [`RuleMeta`] every rule carries (code, kebab-case name, default
-//! severity, summary, documentation), the registry [`RULES`], and the run: [`lint`] reads
-//! the inputs ([`input`]), decides each document's kind, builds the views rules read
-//! ([`doc`]), runs the enabled rules ([`selector`]), applies suppressions ([`config`]) and
-//! returns a sorted [`LintReport`]. Rendering is [`crate::report`]'s job.
-//!
-//! Codes: `XA01xx` errors (AWS rejects the policy, or it cannot work as written), `XA02xx`
-//! warnings, `XA03xx` info, `XA09xx` findings about the run itself (configuration,
-//! unrecognized files). A code is never reused for another meaning.
+//! run: [`lint`] reads the inputs ([`input`]), decides each document's kind, builds the views
+//! rules read ([`crate::rules::doc`]), runs the enabled rules ([`selector`]), applies
+//! suppressions ([`config`]) and returns a sorted [`LintReport`]. Its errors are exactly the
+//! one validation's ([`crate::rules::validate`]). Rendering is [`crate::report`]'s job.
 
 pub mod config;
-pub mod doc;
 pub mod input;
 mod locate;
-pub mod rules;
 pub mod selector;
 
 use std::io::Read;
@@ -24,150 +17,20 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use crate::diagnostic::RuleMeta;
+pub use crate::rules::{find_rule, Rule, RULES};
+
 use self::config::Config;
-use self::doc::{DocKind, GrantDoc, PolicyDoc};
 use self::input::{Carrier, FileClass, KindSource};
 use self::selector::RuleSelection;
 use crate::awsdata::{catalog, Catalog};
-use crate::diagnostic::{self, Diagnostic, Location, Related, Severity};
+use crate::diagnostic::{self, Diagnostic, Location, Related};
 use crate::error::Error;
 use crate::json::{Json, Pointer};
-use crate::policy::{Origin, Policy, PolicyKind};
-
-/// What every rule declares about itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleMeta {
-    /// Stable code, `XA` and four digits.
-    pub code: &'static str,
-    /// Kebab-case name of the pattern the rule flags.
-    pub name: &'static str,
-    /// Default severity.
-    pub severity: Severity,
-    /// One line: what is flagged.
-    pub summary: &'static str,
-    /// Markdown with the sections "What it does", "Why is this bad?", "Example",
-    /// "Use instead" and "References".
-    pub docs: &'static str,
-}
-
-/// The sections every rule's documentation has, in order.
-pub const DOC_SECTIONS: [&str; 5] = [
-    "## What it does",
-    "## Why is this bad?",
-    "## Example",
-    "## Use instead",
-    "## References",
-];
-
-/// One lint rule. A rule reads one document (or one KMS grant) and reports findings; it
-/// never decides severity, suppression or output.
-pub trait Rule: Sync {
-    /// The rule's metadata.
-    fn meta(&self) -> &'static RuleMeta;
-
-    /// Checks one policy document.
-    fn check_policy(&self, _doc: &PolicyDoc<'_>, _out: &mut Findings) {}
-
-    /// Checks one KMS grant.
-    fn check_grant(&self, _grant: &GrantDoc<'_>, _out: &mut Findings) {}
-}
-
-/// Every rule, sorted by code.
-pub const RULES: &[&dyn Rule] = &[
-    &rules::xa0100_invalid_json::InvalidJson,
-    &rules::xa0101_invalid_policy_grammar::InvalidPolicyGrammar,
-    &rules::xa0102_unknown_condition_operator::UnknownConditionOperator,
-    &rules::xa0103_unknown_service_prefix::UnknownServicePrefix,
-    &rules::xa0104_unknown_action::UnknownAction,
-    &rules::xa0105_bucket_policy_action_applies_to_no_resource::BucketPolicyActionAppliesToNoResource,
-    &rules::xa0106_resource_not_an_arn::ResourceNotAnArn,
-    &rules::xa0107_unrendered_template_placeholder::UnrenderedTemplatePlaceholder,
-    &rules::xa0108_principal_in_identity_policy::PrincipalInIdentityPolicy,
-    &rules::xa0109_resource_policy_without_principal::ResourcePolicyWithoutPrincipal,
-    &rules::xa0110_grant_grantee_not_a_principal_arn::GrantGranteeNotAPrincipalArn,
-    &rules::xa0111_policy_exceeds_size_limit::PolicyExceedsSizeLimit,
-    &rules::xa0201_allow_with_not_element::AllowWithNotElement,
-    &rules::xa0202_wildcard_principal_without_condition::WildcardPrincipalWithoutCondition,
-    &rules::xa0203_for_all_values_without_null_check::ForAllValuesWithoutNullCheck,
-    &rules::xa0204_condition_operator_cardinality_mismatch::ConditionOperatorCardinalityMismatch,
-    &rules::xa0205_action_applies_to_no_resource::ActionAppliesToNoResource,
-    &rules::xa0206_condition_key_not_supported_by_actions::ConditionKeyNotSupportedByActions,
-    &rules::xa0207_key_policy_without_iam_delegation::KeyPolicyWithoutIamDelegation,
-    &rules::xa0208_principal_is_unique_id::PrincipalIsUniqueId,
-    &rules::xa0209_ecr_pull_without_layer_download::EcrPullWithoutLayerDownload,
-    &rules::xa0210_ecr_describe_wildcard_for_pull::EcrDescribeWildcardForPull,
-    &rules::xa0211_wildcard_only_action_on_specific_resource::WildcardOnlyActionOnSpecificResource,
-    &rules::xa0212_duplicate_sid::DuplicateSid,
-    &rules::xa0213_missing_or_outdated_version::MissingOrOutdatedVersion,
-    &rules::xa0301_redundant_action::RedundantAction,
-    &rules::xa0302_redundant_resource::RedundantResource,
-    &rules::xa0303_redundant_statement::RedundantStatement,
-    &rules::xa0900_unmatched_suppression::UnmatchedSuppression,
-    &rules::xa0901_unrecognized_file::UnrecognizedFile,
-];
-
-/// The rule with this code or name (case-insensitive code).
-pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| {
-        let m = r.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
-    })
-}
-
-/// One finding as a rule reports it; the run adds code, severity and location.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    rule: &'static RuleMeta,
-    pointer: Pointer,
-    message: String,
-    help: Option<String>,
-    related: Vec<(Pointer, String)>,
-}
-
-impl Finding {
-    /// Adds how to fix it.
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// Adds a related place in the same document.
-    pub fn related(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
-        self.related.push((pointer, message.into()));
-        self
-    }
-}
-
-/// Where rules put findings.
-#[derive(Debug)]
-pub struct Findings {
-    rule: &'static RuleMeta,
-    items: Vec<Finding>,
-}
-
-impl Findings {
-    fn new(rule: &'static RuleMeta) -> Findings {
-        Findings {
-            rule,
-            items: Vec::new(),
-        }
-    }
-
-    /// Reports a finding at `pointer` (lowercase message, user input in backticks, no final
-    /// period).
-    pub fn report(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
-        self.items.push(Finding {
-            rule: self.rule,
-            pointer,
-            message: message.into(),
-            help: None,
-            related: Vec::new(),
-        });
-        // INVARIANT: the vector is not empty, an item was just pushed.
-        let last = self.items.len() - 1;
-        &mut self.items[last]
-    }
-}
+use crate::policy::DocKind;
+use crate::policy::{Origin, Policy};
+use crate::rules::doc::{GrantDoc, PolicyDoc};
+use crate::rules::{Finding, Findings};
 
 /// What `lint` was asked to do, resolved from flags and the configuration file.
 #[derive(Debug, Clone, Default)]
@@ -332,7 +195,7 @@ fn finish(report: &mut LintReport, opts: &LintOptions) {
         keep
     });
     report.suppressed = before - report.diagnostics.len();
-    let meta = rules::xa0900_unmatched_suppression::UnmatchedSuppression.meta();
+    let meta = crate::rules::xa0900_unmatched_suppression::UnmatchedSuppression.meta();
     if let (Some(path), true) = (&config.path, opts.selection.is_enabled(meta.code)) {
         for (s, used) in config.suppress.iter().zip(used) {
             if used {
@@ -422,7 +285,7 @@ pub fn lint_parsed(
         related: Vec::new(),
         help,
     };
-    let invalid = rules::xa0100_invalid_json::InvalidJson.meta();
+    let invalid = crate::rules::xa0100_invalid_json::InvalidJson.meta();
     let mut owned: Option<Json<'_>> = None;
     let parsed = match parsed {
         Some(j) => Ok(j),
@@ -454,7 +317,7 @@ pub fn lint_parsed(
             return out;
         }
         FileClass::Unrecognized(reason) => {
-            let meta = rules::xa0901_unrecognized_file::UnrecognizedFile.meta();
+            let meta = crate::rules::xa0901_unrecognized_file::UnrecognizedFile.meta();
             if sel.is_enabled(meta.code) {
                 let mut loc = Location::new(file_arc.clone(), Pointer::root());
                 loc.line = Some(1);
@@ -526,40 +389,30 @@ pub fn lint_parsed(
             kind,
             kind_from,
         });
-        // Every kind is parsed with a grammar that allows but does not require `Principal`:
-        // whether a principal belongs is a rule of its own (XA0108, XA0109), with its code.
         let errors = Policy::check_json(
             json,
-            PolicyKind::VpcEndpoint,
+            kind,
             Origin {
                 file: Some(file_arc.clone()),
                 pointer: doc_root.clone(),
                 ..Origin::default()
             },
         );
-        let doc = PolicyDoc {
+        let doc = PolicyDoc::new(
             file,
             kind,
-            root: doc_root.clone(),
+            doc_root.clone(),
             json,
-            text: doc_text,
-            version: json
-                .get("Version")
-                .and_then(Json::as_str)
-                .map(|v| doc::Value {
-                    text: v,
-                    pointer: doc_root.key("Version"),
-                }),
-            statements: doc::statements(json, &doc_root, catalog),
-            errors: &errors,
-            facts: &spec.facts,
+            doc_text,
+            &errors,
+            &spec.facts,
             catalog,
-        };
+        );
         let mut findings = Vec::new();
         for rule in &enabled {
             let mut f = Findings::new(rule.meta());
             rule.check_policy(&doc, &mut f);
-            findings.extend(f.items);
+            findings.extend(f.into_items());
         }
         let place = |pointer: Pointer| -> Location {
             let (p, embedded) = match inner_text {
@@ -628,7 +481,7 @@ pub fn lint_parsed(
         for rule in &enabled {
             let mut f = Findings::new(rule.meta());
             rule.check_grant(&grant, &mut f);
-            for finding in f.items {
+            for finding in f.into_items() {
                 out.diagnostics.push(to_diagnostic(finding, sel, &place));
             }
         }
@@ -644,7 +497,7 @@ fn to_diagnostic(
     Diagnostic {
         code: f.rule.code,
         name: f.rule.name,
-        severity: sel.severity(f.rule),
+        severity: sel.severity_or(f.rule, f.default_severity()),
         message: f.message,
         primary: place(f.pointer),
         related: f
@@ -669,87 +522,4 @@ fn json_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>
         };
     }
     Some(cur)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_sorted_and_well_formed() {
-        let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(codes, sorted, "codes must be unique and in order");
-        for c in &codes {
-            assert!(
-                c.len() == 6 && c.starts_with("XA") && c[2..].bytes().all(|b| b.is_ascii_digit()),
-                "{c}"
-            );
-        }
-    }
-
-    #[test]
-    fn names_are_unique_kebab_case() {
-        let mut names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
-        for n in &names {
-            assert!(
-                !n.is_empty()
-                    && !n.starts_with('-')
-                    && !n.ends_with('-')
-                    && !n.contains("--")
-                    && n.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-                "`{n}` is not kebab-case"
-            );
-            assert!(
-                !n.starts_with("no-") && !n.starts_with("disallow-"),
-                "`{n}` names a ban, not a pattern"
-            );
-        }
-        names.sort_unstable();
-        let len = names.len();
-        names.dedup();
-        assert_eq!(names.len(), len, "names must be unique");
-    }
-
-    #[test]
-    fn docs_have_every_section_in_order() {
-        for r in RULES {
-            let m = r.meta();
-            let mut at = 0;
-            for s in DOC_SECTIONS {
-                let found = m.docs[at..].find(s);
-                assert!(found.is_some(), "{}: missing or misplaced `{s}`", m.code);
-                at += found.unwrap_or(0) + s.len();
-            }
-            assert!(
-                m.docs.contains("https://"),
-                "{}: References needs a link",
-                m.code
-            );
-            assert!(
-                !m.summary.is_empty() && !m.summary.ends_with('.'),
-                "{}: summary",
-                m.code
-            );
-        }
-    }
-
-    #[test]
-    fn severities_follow_the_code_scheme() {
-        for r in RULES {
-            let m = r.meta();
-            let want = match &m.code[..4] {
-                "XA01" => Some(Severity::Error),
-                "XA02" => Some(Severity::Warning),
-                "XA03" => Some(Severity::Info),
-                _ => None,
-            };
-            if let Some(w) = want {
-                assert_eq!(m.severity, w, "{}", m.code);
-            }
-        }
-    }
 }

@@ -137,11 +137,17 @@ impl RuleSelection {
 
     /// The rule's severity after overrides.
     pub fn severity(&self, meta: &RuleMeta) -> Severity {
+        self.severity_or(meta, meta.severity)
+    }
+
+    /// The severity of a finding of `meta` whose own severity is `default` (a rule that errs
+    /// for some kinds of document and warns for others): the user's override, if any.
+    pub fn severity_or(&self, meta: &RuleMeta, default: Severity) -> Severity {
         self.by_code
             .get(meta.code)
             .and_then(|i| self.severity.get(*i))
             .copied()
-            .unwrap_or(meta.severity)
+            .unwrap_or(default)
     }
 }
 

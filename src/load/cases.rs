@@ -11,7 +11,11 @@ use crate::eval::{
     PolicySet, Principal, PublicAccessBlock, Request, Response,
 };
 use crate::json::{Json, Pointer};
-use crate::policy::{Grant, Origin, ParseError, ParseErrorKind, Policy, PolicyKind};
+use crate::policy::{
+    Defect, DocKind, Grant, Origin, ParseError, ParseErrorKind, Policy, PolicyKind,
+};
+use crate::rules::doc::DocFacts;
+use crate::rules::read_policy;
 
 /// One case, compiled.
 #[derive(Debug, Clone)]
@@ -72,16 +76,10 @@ impl CasePolicies {
 }
 
 impl Case {
-    /// Decides the case. With policy errors the answer can only be a deny.
+    /// Decides the case. A policy with errors carries them as defects: the decision fails
+    /// closed on them like every other path's.
     pub fn decide(&self) -> Response<'_> {
-        let mut r = authorize(&self.request, &self.policies.set());
-        if !self.errors.is_empty() && r.decision == Decision::Allow {
-            r.decision = Decision::ImplicitDeny;
-            r.trace
-                .notes
-                .push("policy errors: the decision fails closed");
-        }
-        r
+        authorize(&self.request, &self.policies.set())
     }
 }
 
@@ -132,9 +130,15 @@ impl Reader<'_> {
             name,
             pointer: at,
         };
-        let (policy, errors) = Policy::from_json_lenient(doc, kind, origin);
+        let kind = DocKind::of_role(kind);
+        // One validation for every path; a document with no usable shape stands as one of
+        // which nothing can be read, so that it can still deny.
+        let (policy, errors) = read_policy(doc, kind, origin.clone(), None, &DocFacts::default());
+        let policy = policy.unwrap_or_else(|| {
+            Policy::unreadable(kind, origin, errors.iter().map(Defect::from).collect())
+        });
         self.errors.extend(errors);
-        policy
+        Some(policy)
     }
 
     fn policies(&mut self, json: Option<&Json<'_>>, kind: PolicyKind, at: Pointer) -> Vec<Policy> {
@@ -386,8 +390,10 @@ fn empty_policy(kind: PolicyKind) -> Policy {
     Policy {
         kind,
         origin: Origin::default(),
+        doc: DocKind::of_role(kind),
         version: crate::policy::Version::V2012_10_17,
         id: None,
+        defects: Vec::new(),
         statements: Vec::new(),
     }
 }

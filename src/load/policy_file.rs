@@ -16,11 +16,14 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::json::{Json, Pointer};
 use crate::policy::{
-    Origin, ParseError, ParseErrorKind, ParseErrors, Policy, PolicyKind, MAX_POLICY_BYTES,
+    DocKind, Origin, ParseError, ParseErrorKind, ParseErrors, Policy, MAX_POLICY_BYTES,
 };
+use crate::rules::doc::DocFacts;
+use crate::rules::read_policy as validate_policy;
 
-/// Reads and checks the policy in the file at `path`.
-pub fn read_policy(path: &str, kind: PolicyKind) -> Result<Policy, Error> {
+/// Reads and checks the policy in the file at `path`, a document of `kind`: refused with
+/// every error when the one validation finds anything AWS rejects.
+pub fn read_policy(path: &str, kind: DocKind) -> Result<Policy, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
@@ -28,13 +31,10 @@ pub fn read_policy(path: &str, kind: PolicyKind) -> Result<Policy, Error> {
     parse_policy_text(&text, Arc::from(path), kind).map_err(Error::Policy)
 }
 
-/// Checks a policy given as file text (bare or wrapped).
-pub fn parse_policy_text(
-    text: &str,
-    file: Arc<str>,
-    kind: PolicyKind,
-) -> Result<Policy, ParseErrors> {
-    let fail = |pointer: Pointer, kind: ParseErrorKind| {
+/// Checks a policy given as file text (bare or wrapped): the model, or every error the one
+/// validation finds ([`crate::rules::read_policy`]).
+pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Policy, ParseErrors> {
+    let fail = |file: &Arc<str>, pointer: Pointer, kind: ParseErrorKind| {
         ParseErrors(vec![ParseError {
             file: Some(file.clone()),
             pointer,
@@ -42,45 +42,77 @@ pub fn parse_policy_text(
         }])
     };
     if text.len() > MAX_POLICY_BYTES * 2 {
-        return Err(fail(Pointer::root(), ParseErrorKind::TooLarge(text.len())));
+        return Err(fail(
+            &file,
+            Pointer::root(),
+            ParseErrorKind::TooLarge(text.len()),
+        ));
     }
     let json = Json::parse(text)
-        .map_err(|e| fail(Pointer::root(), ParseErrorKind::Json(e.to_string())))?;
+        .map_err(|e| fail(&file, Pointer::root(), ParseErrorKind::Json(e.to_string())))?;
+    let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>| {
+        let file = origin.file.clone();
+        let (policy, errors) = validate_policy(doc, kind, origin, text, &DocFacts::default());
+        match policy {
+            Some(p) if p.defects.is_empty() => Ok(p),
+            Some(p) => Err(ParseErrors(
+                p.defects
+                    .into_iter()
+                    .map(|d| ParseError {
+                        file: file.clone(),
+                        pointer: d.pointer,
+                        kind: ParseErrorKind::Rejected {
+                            code: d.code,
+                            message: d.message,
+                        },
+                    })
+                    .collect(),
+            )),
+            None => Err(ParseErrors(errors)),
+        }
+    };
     match embedded_document(&json) {
-        None => Policy::from_json(
+        None => checked(
             &json,
-            kind,
             Origin {
                 file: Some(file.clone()),
                 ..Origin::default()
             },
+            Some(text),
         ),
-        Some((at, Embedded::Object(doc))) => Policy::from_json(
+        Some((at, Embedded::Object(doc))) => checked(
             doc,
-            kind,
             Origin {
                 file: Some(file.clone()),
                 pointer: at,
                 ..Origin::default()
             },
+            None,
         ),
         Some((at, Embedded::Text(inner))) => {
             // Pointers inside a policy carried as a string are relative to that string.
             let inner_file: Arc<str> = Arc::from(format!("{file} (policy text at {at})"));
             if inner.len() > MAX_POLICY_BYTES {
-                return Err(ParseErrors(vec![ParseError {
-                    file: Some(inner_file),
-                    pointer: Pointer::root(),
-                    kind: ParseErrorKind::TooLarge(inner.len()),
-                }]));
+                return Err(fail(
+                    &inner_file,
+                    Pointer::root(),
+                    ParseErrorKind::TooLarge(inner.len()),
+                ));
             }
-            Policy::parse_text(
-                &inner,
-                kind,
+            let json = Json::parse(&inner).map_err(|e| {
+                fail(
+                    &inner_file,
+                    Pointer::root(),
+                    ParseErrorKind::Json(e.to_string()),
+                )
+            })?;
+            checked(
+                &json,
                 Origin {
                     file: Some(inner_file),
                     ..Origin::default()
                 },
+                Some(&inner),
             )
         }
     }
@@ -155,7 +187,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Policy, ParseErrors> {
-        parse_policy_text(text, Arc::from("f.json"), PolicyKind::Resource)
+        parse_policy_text(text, Arc::from("f.json"), DocKind::Resource)
     }
 
     const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;

@@ -79,21 +79,74 @@ pub enum ParseErrorKind {
     /// A principal value that is not a principal.
     #[error("`{0}` is not a valid principal")]
     Principal(String),
+    /// A principal value that holds an unrendered template placeholder (so it names no
+    /// principal).
+    #[error("unrendered template placeholder {placeholders} in `{value}`")]
+    PrincipalPlaceholder {
+        /// The value.
+        value: String,
+        /// The placeholders, each in backticks.
+        placeholders: String,
+    },
+    /// `Principal`/`NotPrincipal` in a kind of policy that does not take one.
+    #[error("`{element}` in {kind}: this kind of policy applies to its own principal")]
+    PrincipalNotAllowed {
+        /// `Principal` or `NotPrincipal`.
+        element: &'static str,
+        /// `an identity policy`, `an SCP`.
+        kind: &'static str,
+    },
     /// A principal type key other than `AWS`, `Service`, `Federated`, `CanonicalUser`.
     #[error("unknown principal type `{0}`")]
     PrincipalType(String),
     /// An action that is not `*` and not `service:name`.
     #[error("`{0}` is not an action (expected `service:Name`)")]
     Action(String),
+    /// A `Resource`/`NotResource` value that is neither `*` nor a complete ARN.
+    #[error("`{0}` is not an ARN or `*` (AWS rejects the policy)")]
+    ResourceNotArn(String),
     /// A policy variable that never closes.
     #[error("unterminated policy variable in `{0}`")]
     Variable(String),
     /// A policy with no statement.
     #[error("a policy needs at least one statement")]
     NoStatement,
+    /// Something else the storing service rejects, found by a rule (`XA0105`…).
+    #[error("{message}")]
+    Rejected {
+        /// The rule's code.
+        code: &'static str,
+        /// What.
+        message: String,
+    },
     /// A document larger than any AWS policy type accepts.
     #[error("the policy is {0} bytes, larger than any AWS policy can be ({max} bytes)", max = super::MAX_POLICY_BYTES)]
     TooLarge(usize),
+}
+
+impl ParseErrorKind {
+    /// The rule code this error is reported under (every one of them means AWS rejects the
+    /// document).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseErrorKind::Json(_) => "XA0100",
+            ParseErrorKind::UnknownOperator(_) => "XA0102",
+            ParseErrorKind::ResourceNotArn(_) => "XA0106",
+            ParseErrorKind::PrincipalPlaceholder { .. } => "XA0107",
+            ParseErrorKind::PrincipalNotAllowed { .. } => "XA0108",
+            ParseErrorKind::Missing("Principal") => "XA0109",
+            ParseErrorKind::TooLarge(_) => "XA0111",
+            ParseErrorKind::Rejected { code, .. } => code,
+            _ => "XA0101",
+        }
+    }
+}
+
+impl ParseError {
+    /// The rule code this error is reported under.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
 }
 
 /// Every error found in one document; never empty.

@@ -19,6 +19,7 @@
 
 mod err;
 mod grant;
+mod kind;
 mod model;
 mod parse;
 pub mod scalar;
@@ -26,5 +27,8 @@ pub mod template;
 
 pub use err::{ParseError, ParseErrorKind, ParseErrors};
 pub use grant::{Grant, GrantConstraints, Grantee, GRANT_OPERATIONS};
+pub use kind::{DocKind, PolicyKind, SizeUnit};
 pub use model::*;
-pub use parse::{aws_principal, is_unique_id, parse_operator, MAX_POLICY_BYTES};
+pub use parse::{
+    aws_principal, is_resource_value, is_unique_id, parse_operator, with_article, MAX_POLICY_BYTES,
+};

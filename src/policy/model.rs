@@ -5,54 +5,11 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
+use super::kind::{DocKind, PolicyKind};
 use super::template::Template;
 use crate::arn::{ArnGlob, ResourcePattern};
 use crate::json::Pointer;
 use crate::pattern::Glob;
-
-/// Which kind of policy a document is. It decides how short resource ARNs are read and which
-/// elements the grammar allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PolicyKind {
-    /// An identity policy (user, group or role; inline or managed).
-    Identity,
-    /// A permissions boundary.
-    Boundary,
-    /// A session policy.
-    Session,
-    /// A resource policy (bucket, repository, key, trust, model package group…).
-    Resource,
-    /// A service control policy.
-    Scp,
-    /// A resource control policy.
-    Rcp,
-    /// A VPC endpoint policy.
-    VpcEndpoint,
-}
-
-impl PolicyKind {
-    /// Human name, as used in traces.
-    pub fn label(self) -> &'static str {
-        match self {
-            PolicyKind::Identity => "identity policy",
-            PolicyKind::Boundary => "permissions boundary",
-            PolicyKind::Session => "session policy",
-            PolicyKind::Resource => "resource policy",
-            PolicyKind::Scp => "SCP",
-            PolicyKind::Rcp => "RCP",
-            PolicyKind::VpcEndpoint => "VPC endpoint policy",
-        }
-    }
-
-    /// Policy kinds whose statements name principals.
-    pub fn has_principals(self) -> bool {
-        matches!(
-            self,
-            PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::VpcEndpoint
-        )
-    }
-}
 
 /// The policy language version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -75,8 +32,10 @@ impl Version {
 /// A checked, compiled policy document.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    /// What kind of policy it is.
+    /// The part it plays in a decision.
     pub kind: PolicyKind,
+    /// Where AWS stores it (what decided its validity).
+    pub doc: DocKind,
     /// Where it came from, for traces: a file, or a name given by the caller.
     pub origin: Origin,
     /// `Version`.
@@ -85,6 +44,73 @@ pub struct Policy {
     pub id: Option<String>,
     /// The statements, in document order.
     pub statements: Vec<Statement>,
+    /// What AWS would reject in this document (empty for a valid one): the errors of the
+    /// one validation of its kind (`crate::rules::validate`). A rejected document cannot be
+    /// in effect as written: kept only by lenient parsing, it never grants, and each of its
+    /// statements that might apply makes a decision undecided (see [`Policy::is_rejected`]).
+    pub defects: Vec<Defect>,
+}
+
+/// One reason AWS rejects a document: a rule code, where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defect {
+    /// The rule code (`XA0106`).
+    pub code: &'static str,
+    /// Where, relative to the document's file (or policy text).
+    pub pointer: Pointer,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Defect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} [{}]", self.pointer, self.message, self.code)
+    }
+}
+
+impl From<&super::ParseError> for Defect {
+    fn from(e: &super::ParseError) -> Defect {
+        Defect {
+            code: e.code(),
+            pointer: e.pointer.clone(),
+            message: e.kind.to_string(),
+        }
+    }
+}
+
+impl Policy {
+    /// A document that could not be read at all, standing in for it so that decisions fail
+    /// closed: one statement of which nothing can be read, so that it might deny or allow
+    /// anything, and the reasons as defects.
+    pub fn unreadable(doc: DocKind, origin: Origin, defects: Vec<Defect>) -> Policy {
+        let pointer = origin.pointer.clone();
+        Policy {
+            kind: doc.role(),
+            doc,
+            origin,
+            version: Version::Absent,
+            id: None,
+            statements: vec![Statement {
+                index: 0,
+                pointer,
+                sid: None,
+                effect: None,
+                principal: None,
+                action: None,
+                resource: None,
+                conditions: Vec::new(),
+                conditions_partial: true,
+                variables: Vec::new(),
+                defects: defects.iter().map(ToString::to_string).collect(),
+            }],
+            defects,
+        }
+    }
+
+    /// Whether AWS would reject this document when it is written.
+    pub fn is_rejected(&self) -> bool {
+        !self.defects.is_empty()
+    }
 }
 
 /// Where a policy came from.
@@ -123,8 +149,8 @@ pub struct Statement {
     pub pointer: Pointer,
     /// `Sid`.
     pub sid: Option<String>,
-    /// `Effect`.
-    pub effect: Effect,
+    /// `Effect`; `None` when it cannot be read (a statement that might allow or deny).
+    pub effect: Option<Effect>,
     /// `Principal` or `NotPrincipal`; `None` when the statement has neither.
     pub principal: Option<PrincipalSet>,
     /// `Action` or `NotAction`; `None` only in a defective statement.
@@ -134,9 +160,29 @@ pub struct Statement {
     pub resource: Option<ResourceSet>,
     /// `Condition`: every entry must hold.
     pub conditions: Vec<Condition>,
+    /// Some condition could not be read (it is left out of `conditions`): the statement
+    /// holds at most "undecided" when every readable condition holds.
+    pub conditions_partial: bool,
+    /// The policy variables the statement uses (lowercased keys, and whether each has a
+    /// default): an `Allow` that matches only through a variable without a value is
+    /// undecided (docs/semantics.md §16).
+    pub variables: Vec<(String, bool)>,
     /// Errors found in this statement (empty for a valid one). A defective statement is kept
-    /// only by lenient parsing; evaluation never lets it allow and always lets it deny.
+    /// only by lenient parsing; evaluation never lets it allow, and lets it deny wherever it
+    /// might apply.
     pub defects: Vec<String>,
+}
+
+impl Statement {
+    /// Whether the statement is an `Allow` (a statement whose effect cannot be read is not).
+    pub fn is_allow(&self) -> bool {
+        self.effect == Some(Effect::Allow)
+    }
+
+    /// Whether the statement may deny: a `Deny`, or one whose effect cannot be read.
+    pub fn may_deny(&self) -> bool {
+        self.effect != Some(Effect::Allow)
+    }
 }
 
 /// `Principal` (or, when `negated`, `NotPrincipal`).
@@ -144,6 +190,8 @@ pub struct Statement {
 pub struct PrincipalSet {
     /// `NotPrincipal`.
     pub negated: bool,
+    /// Some value could not be read: the set names at least what it holds, maybe more.
+    pub partial: bool,
     /// `"*"` or `{"AWS": "*"}`: everyone, anonymous callers included.
     pub everyone: bool,
     /// `AWS` values other than `*`.
@@ -196,6 +244,8 @@ pub enum AwsPrincipal {
 pub struct ActionSet {
     /// `NotAction`.
     pub negated: bool,
+    /// Some value could not be read: the set covers at least its patterns, maybe more.
+    pub partial: bool,
     /// The patterns (lowercase, case-insensitive).
     pub patterns: Vec<Glob>,
 }
@@ -205,6 +255,8 @@ pub struct ActionSet {
 pub struct ResourceSet {
     /// `NotResource`.
     pub negated: bool,
+    /// Some value could not be read: the set covers at least its patterns, maybe more.
+    pub partial: bool,
     /// The patterns.
     pub patterns: Vec<ResourceEntry>,
 }
@@ -217,7 +269,8 @@ pub enum ResourceEntry {
     /// Policy variables in the resource part: resolved for each request (boxed: rare, and
     /// it would triple the size of every entry).
     Template(Box<ResourceTemplate>),
-    /// Policy variables outside the resource part (not allowed by AWS): matches nothing.
+    /// Policy variables outside the resource part, where AWS does not resolve them: what the
+    /// value matches cannot be decided (the set is partial).
     Invalid(String),
 }
 
@@ -381,6 +434,15 @@ pub enum LikeValue {
     Template(Template),
 }
 
+/// One policy value of `Bool`.
+#[derive(Debug, Clone)]
+pub enum BoolValue {
+    /// `true` or `false`.
+    Plain(bool),
+    /// A policy variable, read as a boolean per request.
+    Template(Template),
+}
+
 /// One policy value of an `Arn…` operator.
 #[derive(Debug, Clone)]
 pub enum ArnValue {
@@ -401,8 +463,8 @@ pub enum Values {
     Numbers(Vec<f64>),
     /// `Date…`, as nanoseconds since the Unix epoch.
     Dates(Vec<i128>),
-    /// `Bool`: `None` for a value that is neither `true` nor `false` (it never matches).
-    Bools(Vec<Option<bool>>),
+    /// `Bool`.
+    Bools(Vec<BoolValue>),
     /// `BinaryEquals`: decoded bytes.
     Binary(Vec<Vec<u8>>),
     /// `IpAddress`/`NotIpAddress`.

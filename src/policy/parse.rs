@@ -5,10 +5,11 @@ use std::sync::Arc;
 use base64::Engine as _;
 
 use super::err::{ParseError, ParseErrorKind as K, ParseErrors};
+use super::kind::{DocKind, PolicyKind};
 use super::model::*;
 use super::scalar::{parse_bool, parse_date, parse_ip_net, parse_number};
-use super::template::{MaybeTemplate, Template};
-use crate::arn::{is_account_id, Arn, ArnGlob, ResourcePattern, ShortArns};
+use super::template::{has_placeholder, placeholders, MaybeTemplate, Part, Template};
+use crate::arn::{is_account_id, Arn, ArnGlob, ResourcePattern};
 use crate::json::{Json, Pointer};
 use crate::pattern::{Case, Glob};
 
@@ -18,7 +19,7 @@ pub const MAX_POLICY_BYTES: usize = 131_072;
 
 impl Policy {
     /// Parses policy text. `origin.pointer` should be the root.
-    pub fn parse_text(text: &str, kind: PolicyKind, origin: Origin) -> Result<Policy, ParseErrors> {
+    pub fn parse_text(text: &str, kind: DocKind, origin: Origin) -> Result<Policy, ParseErrors> {
         let err = |kind| {
             ParseErrors(vec![ParseError {
                 file: origin.file.clone(),
@@ -37,7 +38,7 @@ impl Policy {
     /// says where the document sits in its file and prefixes every error pointer.
     pub fn from_json(
         json: &Json<'_>,
-        kind: PolicyKind,
+        kind: DocKind,
         origin: Origin,
     ) -> Result<Policy, ParseErrors> {
         let mut p = Parser::new(&origin, kind);
@@ -54,17 +55,20 @@ impl Policy {
     /// at all. The errors are returned alongside.
     pub fn from_json_lenient(
         json: &Json<'_>,
-        kind: PolicyKind,
+        kind: DocKind,
         origin: Origin,
     ) -> (Option<Policy>, Vec<ParseError>) {
         let mut p = Parser::new(&origin, kind);
-        let policy = p.policy(json, origin);
+        let mut policy = p.policy(json, origin);
+        if let Some(policy) = &mut policy {
+            policy.defects = p.errors.iter().map(Defect::from).collect();
+        }
         (policy, p.errors)
     }
 
     /// The errors [`Policy::from_json_lenient`] finds, without compiling the action and
     /// resource patterns of a model nobody will evaluate (what a linter needs).
-    pub fn check_json(json: &Json<'_>, kind: PolicyKind, origin: Origin) -> Vec<ParseError> {
+    pub fn check_json(json: &Json<'_>, kind: DocKind, origin: Origin) -> Vec<ParseError> {
         let mut p = Parser::new(&origin, kind);
         p.compile = false;
         p.policy(json, origin);
@@ -74,6 +78,9 @@ impl Policy {
 
 struct Parser {
     file: Option<Arc<str>>,
+    /// Where the document is stored (what AWS checks when it is written).
+    doc: DocKind,
+    /// The part it plays (how it is evaluated).
     kind: PolicyKind,
     version: Version,
     errors: Vec<ParseError>,
@@ -83,20 +90,24 @@ struct Parser {
     /// Whether to compile action and resource patterns (which cannot fail); off when only
     /// the errors are wanted.
     compile: bool,
+    /// The policy variables of the statement being read.
+    variables: Vec<(String, bool)>,
 }
 
 /// The members of an object.
 type Members<'j, 'a> = &'j [(std::borrow::Cow<'a, str>, Json<'a>)];
 
 impl Parser {
-    fn new(origin: &Origin, kind: PolicyKind) -> Parser {
+    fn new(origin: &Origin, doc: DocKind) -> Parser {
         Parser {
             file: origin.file.clone(),
-            kind,
+            doc,
+            kind: doc.role(),
             version: Version::Absent,
             errors: Vec::new(),
             path: origin.pointer.as_str().to_owned(),
             compile: true,
+            variables: Vec::new(),
         }
     }
 
@@ -216,7 +227,7 @@ impl Parser {
     fn policy(&mut self, json: &Json<'_>, origin: Origin) -> Option<Policy> {
         let members = self.object(json)?;
         let mut id = None;
-        let mut statement = None;
+        let mut statement_values = Vec::new();
         for (k, v) in members {
             match k.as_ref() {
                 "Version" => {
@@ -234,41 +245,50 @@ impl Parser {
                     id = self.string(v).map(str::to_owned);
                     self.pop(len);
                 }
-                "Statement" => statement = Some(v),
+                // A `Statement` given twice is a duplicate key (reported by `object`); the
+                // statements of every copy are kept, so that no `Deny` is lost.
+                "Statement" => statement_values.push(v),
                 other => self.error_at_key(other, K::UnknownElement(other.to_owned())),
             }
         }
-        let Some(statement) = statement else {
+        if statement_values.is_empty() {
             self.error(K::Missing("Statement"));
             return None;
-        };
+        }
         let len = self.push_key("Statement");
-        let statements = match statement {
-            Json::Array(items) => {
-                if items.is_empty() {
-                    self.error(K::NoStatement);
+        let mut statements = Vec::new();
+        for statement in statement_values {
+            match statement {
+                Json::Array(items) => {
+                    if items.is_empty() {
+                        self.error(K::NoStatement);
+                    }
+                    statements.reserve(items.len());
+                    for (i, s) in items.iter().enumerate() {
+                        let l = self.push_index(i);
+                        let index = statements.len();
+                        statements.push(self.statement(s, index));
+                        self.pop(l);
+                    }
                 }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, s) in items.iter().enumerate() {
-                    let l = self.push_index(i);
-                    out.push(self.statement(s, i));
-                    self.pop(l);
+                Json::Object(_) => {
+                    let index = statements.len();
+                    statements.push(self.statement(statement, index));
                 }
-                out
+                other => {
+                    self.wrong_type("an object or an array of objects", other.type_name());
+                }
             }
-            Json::Object(_) => vec![self.statement(statement, 0)],
-            other => {
-                self.wrong_type("an object or an array of objects", other.type_name());
-                Vec::new()
-            }
-        };
+        }
         self.pop(len);
         Some(Policy {
             kind: self.kind,
+            doc: self.doc,
             origin,
             version: self.version,
             id,
             statements,
+            defects: Vec::new(),
         })
     }
 
@@ -281,92 +301,107 @@ impl Parser {
                 index,
                 pointer,
                 sid: None,
-                effect: Effect::Deny,
+                effect: None,
                 principal: None,
                 action: None,
                 resource: None,
                 conditions: Vec::new(),
+                conditions_partial: true,
+                variables: Vec::new(),
                 defects,
             };
         };
+        self.variables.clear();
         let mut sid = None;
-        let mut effect = None;
+        let mut effects: Vec<Option<Effect>> = Vec::new();
         let mut principal: Option<PrincipalSet> = None;
         let mut action: Option<ActionSet> = None;
         let mut resource: Option<ResourceSet> = None;
         let mut conditions = Vec::new();
-        let mut seen_principal = None;
-        let mut seen_action = None;
-        let mut seen_resource = None;
+        let mut conditions_partial = false;
         for (k, v) in members {
             let len = self.push_key(k);
+            let before = self.errors.len();
             match k.as_ref() {
                 "Sid" => sid = self.string(v).map(str::to_owned),
-                "Effect" => {
-                    effect = match self.string(v) {
-                        Some("Allow") => Some(Effect::Allow),
-                        Some("Deny") => Some(Effect::Deny),
-                        Some(other) => {
-                            self.error(K::Effect(other.to_owned()));
-                            None
-                        }
-                        None => None,
+                "Effect" => effects.push(match self.string(v) {
+                    Some("Allow") => Some(Effect::Allow),
+                    Some("Deny") => Some(Effect::Deny),
+                    Some(other) => {
+                        self.error(K::Effect(other.to_owned()));
+                        None
                     }
-                }
+                    None => None,
+                }),
                 "Principal" | "NotPrincipal" => {
-                    let name = if k == "Principal" {
-                        "Principal"
-                    } else {
-                        "NotPrincipal"
-                    };
-                    if seen_principal
-                        .replace(name)
-                        .is_some_and(|prev| prev != name)
-                    {
+                    let negated = k == "NotPrincipal";
+                    if principal.as_ref().is_some_and(|p| p.negated != negated) {
                         self.error(K::Conflict("Principal", "NotPrincipal"));
                     }
-                    if !self.kind.has_principals() {
-                        self.error(K::UnknownElement(format!(
-                            "{name}` in a `{}",
-                            self.kind.label()
-                        )));
+                    if self.doc.forbids_principal() {
+                        self.error(K::PrincipalNotAllowed {
+                            element: if negated { "NotPrincipal" } else { "Principal" },
+                            kind: with_article(self.doc),
+                        });
                     }
-                    principal = self.principal(v, name == "NotPrincipal");
+                    let mut set = self.principal(v, negated);
+                    set.partial |= self.errors.len() > before;
+                    principal = Some(match principal.take() {
+                        None => set,
+                        Some(prev) => merge_principals(prev, set),
+                    });
                 }
                 "Action" | "NotAction" => {
-                    let name = if k == "Action" { "Action" } else { "NotAction" };
-                    if seen_action.replace(name).is_some_and(|prev| prev != name) {
+                    let negated = k == "NotAction";
+                    if action.as_ref().is_some_and(|a| a.negated != negated) {
                         self.error(K::Conflict("Action", "NotAction"));
                     }
-                    action = Some(self.actions(v, name == "NotAction"));
+                    let mut set = self.actions(v, negated);
+                    set.partial |= self.errors.len() > before;
+                    action = Some(match action.take() {
+                        None => set,
+                        Some(prev) => ActionSet {
+                            // Both, or the same twice: what the statement covers is unknown.
+                            negated: prev.negated && set.negated,
+                            partial: true,
+                            patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
+                        },
+                    });
                 }
                 "Resource" | "NotResource" => {
-                    let name = if k == "Resource" {
-                        "Resource"
-                    } else {
-                        "NotResource"
-                    };
-                    if seen_resource.replace(name).is_some_and(|prev| prev != name) {
+                    let negated = k == "NotResource";
+                    if resource.as_ref().is_some_and(|r| r.negated != negated) {
                         self.error(K::Conflict("Resource", "NotResource"));
                     }
-                    resource = Some(self.resources(v, name == "NotResource"));
+                    let mut set = self.resources(v, negated);
+                    set.partial |= self.errors.len() > before;
+                    resource = Some(match resource.take() {
+                        None => set,
+                        Some(prev) => ResourceSet {
+                            negated: prev.negated && set.negated,
+                            partial: true,
+                            patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
+                        },
+                    });
                 }
-                "Condition" => conditions = self.conditions(v),
+                "Condition" => {
+                    conditions.extend(self.conditions(v));
+                    conditions_partial |= self.errors.len() > before;
+                }
                 other => self.error(K::UnknownElement(other.to_owned())),
             }
             self.pop(len);
         }
-        if effect.is_none() && !members.iter().any(|(k, _)| k == "Effect") {
+        if effects.is_empty() {
             self.error(K::Missing("Effect"));
         }
         if action.is_none() {
             self.error(K::Missing("Action"));
         }
-        if principal.is_none() && seen_principal.is_none() && self.kind == PolicyKind::Resource {
+        if principal.is_none() && self.doc.needs_principal() {
             self.error(K::Missing("Principal"));
         }
         if resource.is_none()
-            && seen_resource.is_none()
             && matches!(
                 self.kind,
                 PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
@@ -374,38 +409,47 @@ impl Parser {
         {
             self.error(K::Missing("Resource"));
         }
+        // Two `Effect`s that disagree (or one that cannot be read): the statement might
+        // allow or deny.
+        let effect = match effects.split_first() {
+            Some((first, rest)) if rest.iter().all(|e| e == first) => *first,
+            _ => None,
+        };
         let defects: Vec<String> = self.errors[errors_before..]
             .iter()
             .map(|e| format!("{}: {}", e.pointer, e.kind))
             .collect();
+        let mut variables = std::mem::take(&mut self.variables);
+        variables.sort();
+        variables.dedup();
         Statement {
             index,
             pointer,
             sid,
-            // INVARIANT: a statement whose effect cannot be read carries a defect, and a
-            // defective statement can only deny (fail closed).
-            effect: effect.unwrap_or(Effect::Deny),
+            effect,
             principal,
             action,
             resource,
             conditions,
+            conditions_partial,
+            variables,
             defects,
         }
     }
 
-    fn principal(&mut self, json: &Json<'_>, negated: bool) -> Option<PrincipalSet> {
+    fn principal(&mut self, json: &Json<'_>, negated: bool) -> PrincipalSet {
         let mut set = PrincipalSet {
             negated,
             ..PrincipalSet::default()
         };
         match json {
             Json::String(s) if s == "*" => set.everyone = true,
-            Json::String(s) => {
-                self.error(K::Principal(s.to_string()));
-                return None;
-            }
+            Json::String(s) if has_placeholder(s, false) => self.error(principal_placeholder(s)),
+            Json::String(s) => self.error(K::Principal(s.to_string())),
             _ => {
-                let members = self.object(json)?;
+                let Some(members) = self.object(json) else {
+                    return set;
+                };
                 for (k, v) in members {
                     let len = self.push_key(k);
                     let values = self.strings(v);
@@ -416,6 +460,8 @@ impl Parser {
                                     set.everyone = true;
                                 } else if let Some(a) = aws_principal(s) {
                                     set.aws.push(a);
+                                } else if has_placeholder(s, false) {
+                                    self.error_at_index(i, principal_placeholder(s));
                                 } else {
                                     self.error_at_index(i, K::Principal(s.to_owned()));
                                 }
@@ -436,7 +482,7 @@ impl Parser {
                 }
             }
         }
-        Some(set)
+        set
     }
 
     fn actions(&mut self, json: &Json<'_>, negated: bool) -> ActionSet {
@@ -453,22 +499,24 @@ impl Parser {
                 self.error_at_index(i, K::Action(s.to_owned()));
             }
         }
-        ActionSet { negated, patterns }
+        ActionSet {
+            negated,
+            partial: false,
+            patterns,
+        }
     }
 
     fn resources(&mut self, json: &Json<'_>, negated: bool) -> ResourceSet {
-        let short = match self.kind {
-            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session => ShortArns::Pad,
-            PolicyKind::Resource | PolicyKind::Scp | PolicyKind::VpcEndpoint => {
-                ShortArns::PadIfWildcard
-            }
-            PolicyKind::Rcp => ShortArns::NoMatch,
-        };
         let mut patterns = Vec::new();
+        let mut partial = false;
         for (s, i) in self.strings(json) {
+            if !is_resource_value(s) {
+                self.error_at_index(i, K::ResourceNotArn(s.to_owned()));
+                continue;
+            }
             if !(self.version.has_variables() && s.contains("${")) {
                 if self.compile {
-                    patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)));
+                    patterns.push(ResourceEntry::Static(ResourcePattern::compile(s)));
                 }
                 continue;
             }
@@ -480,6 +528,7 @@ impl Parser {
                 {
                     match Template::parse(res) {
                         Ok(MaybeTemplate::Template(t)) => {
+                            self.note_variables(&t);
                             patterns.push(ResourceEntry::Template(Box::new(ResourceTemplate {
                                 head: [
                                     pa.to_string(),
@@ -491,15 +540,33 @@ impl Parser {
                             })))
                         }
                         Ok(MaybeTemplate::Plain) => {
-                            patterns.push(ResourceEntry::Static(ResourcePattern::compile(s, short)))
+                            patterns.push(ResourceEntry::Static(ResourcePattern::compile(s)))
                         }
                         Err(()) => self.error_at_index(i, K::Variable(s.to_owned())),
                     }
                 }
-                _ => patterns.push(ResourceEntry::Invalid(s.to_owned())),
+                // A variable outside the resource part: AWS resolves variables only in the
+                // resource part, so what this value matches cannot be decided.
+                _ => {
+                    partial = true;
+                    patterns.push(ResourceEntry::Invalid(s.to_owned()));
+                }
             }
         }
-        ResourceSet { negated, patterns }
+        ResourceSet {
+            negated,
+            partial,
+            patterns,
+        }
+    }
+
+    /// Records the variables of a template the current statement uses.
+    fn note_variables(&mut self, t: &Template) {
+        for part in &t.parts {
+            if let Part::Var { key, default } = part {
+                self.variables.push((key.clone(), default.is_some()));
+            }
+        }
     }
 
     fn conditions(&mut self, json: &Json<'_>) -> Vec<Condition> {
@@ -580,7 +647,10 @@ impl Parser {
         }
         match Template::parse(&v) {
             Ok(MaybeTemplate::Plain) => Some(StrValue::Plain(v)),
-            Ok(MaybeTemplate::Template(t)) => Some(StrValue::Template(t)),
+            Ok(MaybeTemplate::Template(t)) => {
+                self.note_variables(&t);
+                Some(StrValue::Template(t))
+            }
             Err(()) => {
                 self.error_at_index(i, K::Variable(v));
                 None
@@ -671,7 +741,28 @@ impl Parser {
                 parse_date,
                 "not an ISO 8601 date or epoch seconds",
             )),
-            B::Bool => Values::Bools(texts.iter().map(|(v, _)| parse_bool(v)).collect()),
+            B::Bool => Values::Bools(
+                texts
+                    .into_iter()
+                    .filter_map(|(v, i)| match self.str_value(v, i)? {
+                        StrValue::Template(t) => Some(BoolValue::Template(t)),
+                        StrValue::Plain(v) => match parse_bool(&v) {
+                            Some(b) => Some(BoolValue::Plain(b)),
+                            None => {
+                                self.error_at_index(
+                                    i,
+                                    K::ConditionValue {
+                                        operator: op.text.to_string(),
+                                        value: v,
+                                        reason: "`Bool` takes `true` or `false`",
+                                    },
+                                );
+                                None
+                            }
+                        },
+                    })
+                    .collect(),
+            ),
             B::BinaryEquals => Values::Binary(self.typed(
                 op,
                 texts,
@@ -690,6 +781,78 @@ impl Parser {
             }
         };
         (self.errors.len() == before).then_some(values)
+    }
+}
+
+/// The error for a principal value that holds template placeholders.
+fn principal_placeholder(value: &str) -> K {
+    let list: Vec<String> = placeholders(value, false)
+        .iter()
+        .map(|p| format!("`{}`", p.text))
+        .collect();
+    K::PrincipalPlaceholder {
+        value: value.to_owned(),
+        placeholders: list.join(", "),
+    }
+}
+
+/// `an identity policy`, `an SCP`: a kind's label with its article.
+pub fn with_article(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Identity => "an identity policy",
+        DocKind::Managed => "a managed policy",
+        DocKind::AwsManaged => "an AWS managed policy",
+        DocKind::Boundary => "a permissions boundary",
+        DocKind::Session => "a session policy",
+        DocKind::Trust => "a trust policy",
+        DocKind::Bucket => "a bucket policy",
+        DocKind::Repository => "a repository policy",
+        DocKind::Registry => "a registry policy",
+        DocKind::Key => "a key policy",
+        DocKind::Grants => "a KMS grant",
+        DocKind::ModelPackageGroup => "a model package group policy",
+        DocKind::Scp => "an SCP",
+        DocKind::Rcp => "an RCP",
+        DocKind::VpcEndpoint => "a VPC endpoint policy",
+        DocKind::Resource => "a resource policy",
+    }
+}
+
+/// Whether a `Resource`/`NotResource` value is one IAM accepts: `*`, or an ARN with its six
+/// parts (`arn:partition:service:region:account:resource`, partition and service not
+/// empty). IAM rejects anything else with `MalformedPolicyDocument` (docs/semantics.md §2.4).
+pub fn is_resource_value(s: &str) -> bool {
+    if s == "*" {
+        return true;
+    }
+    let mut parts = s.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.count() == 3
+}
+
+/// Two `Principal` elements of one statement (a duplicate key): what they name together is
+/// unknown, so the result is partial; `Principal` with `NotPrincipal` names nothing readable.
+fn merge_principals(a: PrincipalSet, b: PrincipalSet) -> PrincipalSet {
+    if a.negated != b.negated {
+        return PrincipalSet {
+            partial: true,
+            ..PrincipalSet::default()
+        };
+    }
+    PrincipalSet {
+        negated: a.negated,
+        partial: true,
+        everyone: a.everyone || b.everyone,
+        aws: a.aws.into_iter().chain(b.aws).collect(),
+        service: a.service.into_iter().chain(b.service).collect(),
+        federated: a.federated.into_iter().chain(b.federated).collect(),
+        canonical_user: a
+            .canonical_user
+            .into_iter()
+            .chain(b.canonical_user)
+            .collect(),
     }
 }
 
@@ -771,11 +934,11 @@ pub fn is_unique_id(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(text: &str, kind: PolicyKind) -> Result<Policy, ParseErrors> {
+    fn parse(text: &str, kind: DocKind) -> Result<Policy, ParseErrors> {
         Policy::parse_text(text, kind, Origin::default())
     }
 
-    fn errors(text: &str, kind: PolicyKind) -> Vec<String> {
+    fn errors(text: &str, kind: DocKind) -> Vec<String> {
         parse(text, kind)
             .unwrap_err()
             .0
@@ -810,7 +973,7 @@ mod tests {
             let mut found = Vec::new();
             documents(&json, &mut found);
             for doc in found {
-                for kind in [PolicyKind::Identity, PolicyKind::Resource, PolicyKind::Scp] {
+                for kind in [DocKind::Identity, DocKind::Resource, DocKind::Scp] {
                     let (_, compiled) = Policy::from_json_lenient(doc, kind, Origin::default());
                     let checked = Policy::check_json(doc, kind, Origin::default());
                     assert_eq!(compiled, checked, "{}", path.display());
@@ -829,13 +992,13 @@ mod tests {
     fn statement_as_object_or_array() {
         let one = parse(
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         )
         .unwrap();
         assert_eq!(one.statements.len(), 1);
         let two = parse(
             r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"b","Effect":"Deny","NotAction":["s3:Get*"],"NotResource":"arn:aws:s3:::x"}]}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         )
         .unwrap();
         assert_eq!(two.version, Version::Absent);
@@ -851,7 +1014,7 @@ mod tests {
                 {"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"},
                 {"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NumericLessThan":{"n":"abc"}}}
             ]}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         );
         assert_eq!(
             errs,
@@ -867,7 +1030,7 @@ mod tests {
     fn duplicate_keys_conflicts_and_unknown_elements() {
         let errs = errors(
             r#"{"Statement":[{"Effect":"Allow","Effect":"Deny","Action":"s3:*","NotAction":"s3:x","Resource":"*","Condtion":{}}]}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         );
         assert!(errs.contains(&"/Statement/0/Effect: duplicate key `Effect`".to_string()));
         assert!(errs.contains(
@@ -884,7 +1047,7 @@ mod tests {
                 "arn:aws:iam::111111111111:role/p/r","arn:aws:sts::111111111111:assumed-role/r/s",
                 "arn:aws:sts::111111111111:federated-user/f","AROAEXAMPLEEXAMPLE01"],
                 "Service":"sagemaker.amazonaws.com","Federated":"cognito-identity.amazonaws.com","CanonicalUser":"79a59df9"}}}"#,
-            PolicyKind::Resource,
+            DocKind::Resource,
         )
         .unwrap();
         let ps = p.statements[0].principal.as_ref().unwrap();
@@ -899,12 +1062,12 @@ mod tests {
     fn invalid_principals_are_errors() {
         let errs = errors(
             r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":{"AWS":"{account}","Group":"x"}}}"#,
-            PolicyKind::Resource,
+            DocKind::Resource,
         );
         assert_eq!(
             errs,
             vec![
-                "/Statement/Principal/AWS: `{account}` is not a valid principal",
+                "/Statement/Principal/AWS: unrendered template placeholder `{account}` in `{account}`",
                 "/Statement/Principal/Group: unknown principal type `Group`",
             ]
         );
@@ -914,12 +1077,12 @@ mod tests {
     fn resource_policies_need_principals_identity_policies_forbid_them() {
         assert!(errors(
             r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#,
-            PolicyKind::Resource
+            DocKind::Resource
         )
         .contains(&"/Statement: missing `Principal`".to_string()));
         assert!(!errors(
             r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
-            PolicyKind::Identity
+            DocKind::Identity
         )
         .is_empty());
     }
@@ -939,14 +1102,14 @@ mod tests {
     fn variables_only_in_2012_policies() {
         let v2012 = parse(
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         )
         .unwrap();
         let res = v2012.statements[0].resource.as_ref().unwrap();
         assert!(matches!(res.patterns[0], ResourceEntry::Template(_)));
         let v2008 = parse(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
-            PolicyKind::Identity,
+            DocKind::Identity,
         )
         .unwrap();
         let res = v2008.statements[0].resource.as_ref().unwrap();
@@ -959,15 +1122,15 @@ mod tests {
             r#"{{"Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"{}"}}}}"#,
             "a".repeat(2 * 1024 * 1024)
         );
-        let e = errors(&big, PolicyKind::Identity);
+        let e = errors(&big, DocKind::Identity);
         assert!(e[0].contains("larger than any AWS policy"), "{e:?}");
-        let e = errors(r#"{"Statement":"#, PolicyKind::Identity);
+        let e = errors(r#"{"Statement":"#, DocKind::Identity);
         assert!(
             e[0].starts_with("/: invalid JSON: EOF while parsing"),
             "{e:?}"
         );
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let e = errors(&deep, PolicyKind::Identity);
+        let e = errors(&deep, DocKind::Identity);
         assert!(e[0].contains("recursion limit"), "{e:?}");
     }
 }

@@ -1,10 +1,15 @@
+//! Policy variables and template placeholders.
+//!
 //! Policy variables: `${aws:username}`, `${aws:PrincipalTag/team, 'default'}` and the escapes
 //! `${*}`, `${?}`, `${$}` (semantics reference §2.5).
 //!
 //! Variables exist only in `"Version": "2012-10-17"` policies; elsewhere `${…}` is literal
 //! text and no [`Template`] is built. A variable resolves to the value of a single-valued
 //! context key (its name is case-insensitive); a missing key without a default leaves the
-//! whole value unresolved, and an unresolved value matches nothing.
+//! whole value unresolved, and the statement that holds it is invalid: it does not apply.
+//!
+//! Template placeholders (`{bucket}`, `<account-id>`, `${var}`) are what a templating tool
+//! left unrendered: [`placeholders`] finds them.
 
 use crate::eval::Context;
 use crate::pattern::Token;
@@ -144,6 +149,94 @@ pub fn push_wild_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     }
 }
 
+/// One unrendered placeholder found in a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder<'t> {
+    /// The placeholder as written: `{bucket}`, `<account-id>`, `${var}`.
+    pub text: &'t str,
+    /// A `${…}` that would be a policy variable in a `2012-10-17` policy.
+    pub variable_outside_2012: bool,
+}
+
+fn ident(s: &str, extra: &[char]) -> bool {
+    let s = s.trim();
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(&c))
+}
+
+/// Template placeholders left in a value: `{name}` and `{{ name }}` (Python, Jinja),
+/// `<name>` (documentation), and `${name}` (shell, Terraform, CloudFormation) — the last
+/// only when it is no policy variable: outside a `2012-10-17` policy every `${…}` is
+/// literal text; inside one, a `${…}` without a `service:` prefix (or with `::`, or a
+/// Terraform `var.`/`local.`/`data.` reference) names no context key.
+pub fn placeholders(text: &str, variables: bool) -> Vec<Placeholder<'_>> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = text.get(i..).unwrap_or("");
+        if rest.starts_with("${") {
+            let Some(end) = rest.find('}') else { break };
+            let inner = rest.get(2..end).unwrap_or("");
+            let key = inner.split(',').next().unwrap_or("").trim();
+            let escape = matches!(inner, "*" | "?" | "$");
+            let not_a_key = !key.contains(':')
+                || key.contains("::")
+                || ["var.", "local.", "data.", "module."]
+                    .iter()
+                    .any(|p| key.starts_with(p));
+            if !escape && (!variables || not_a_key) {
+                out.push(Placeholder {
+                    text: rest.get(..=end).unwrap_or(rest),
+                    variable_outside_2012: !variables && !not_a_key,
+                });
+            }
+            i += end + 1;
+            continue;
+        }
+        if rest.starts_with('{') {
+            let double = rest.starts_with("{{");
+            let close = if double { "}}" } else { "}" };
+            let open = if double { 2 } else { 1 };
+            if let Some(end) = rest.find(close) {
+                let inner = rest.get(open..end).unwrap_or("");
+                let positional = !double && inner.trim().bytes().all(|c| c.is_ascii_digit());
+                if positional || ident(inner, &['.', '-']) {
+                    out.push(Placeholder {
+                        text: rest.get(..end + close.len()).unwrap_or(rest),
+                        variable_outside_2012: false,
+                    });
+                    i += end + close.len();
+                    continue;
+                }
+            }
+        }
+        if rest.starts_with('<') {
+            if let Some(end) = rest.find('>') {
+                let inner = rest.get(1..end).unwrap_or("");
+                if ident(inner, &['-', ' ']) && !inner.starts_with(' ') {
+                    out.push(Placeholder {
+                        text: rest.get(..=end).unwrap_or(rest),
+                        variable_outside_2012: false,
+                    });
+                    i += end + 1;
+                    continue;
+                }
+            }
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// Whether a value contains any unrendered placeholder.
+pub fn has_placeholder(text: &str, variables: bool) -> bool {
+    !placeholders(text, variables).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +294,42 @@ mod tests {
             ]
         );
         assert_eq!(t("${$}{x}").resolve_text(&c).as_deref(), Some("${x}"));
+    }
+
+    fn found(text: &str, vars: bool) -> Vec<&str> {
+        placeholders(text, vars)
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    #[test]
+    fn finds_template_placeholders() {
+        assert_eq!(found("arn:aws:s3:::{bucket}/*", true), vec!["{bucket}"]);
+        assert_eq!(
+            found("arn:aws:iam::<account-id>:root", true),
+            vec!["<account-id>"]
+        );
+        assert_eq!(
+            found("arn:aws:s3:::{{ bucket_name }}", true),
+            vec!["{{ bucket_name }}"]
+        );
+        assert_eq!(found("arn:aws:s3:::{}/*", true), vec!["{}"]);
+        assert_eq!(found("arn:aws:s3:::${bucket}/*", true), vec!["${bucket}"]);
+        assert_eq!(
+            found("arn:aws:s3:::${var.bucket}", true),
+            vec!["${var.bucket}"]
+        );
+        assert_eq!(
+            found("arn:aws:iam::${AWS::AccountId}:root", true),
+            vec!["${AWS::AccountId}"]
+        );
+        assert!(found("arn:aws:s3:::b/${aws:username}/*", true).is_empty());
+        assert!(found("arn:aws:s3:::b/${*}", true).is_empty());
+        let p = placeholders("arn:aws:s3:::b/${aws:username}", false);
+        assert!(p[0].variable_outside_2012);
+        assert!(found("arn:aws:s3:::b/a<b", true).is_empty());
+        assert!(found("{\"json\": 1}", true).is_empty());
     }
 
     #[test]

@@ -54,9 +54,11 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         .iter()
         .map(|m| Row {
             effect: match (m.effect(), &m.indeterminate) {
-                (_, Some(_)) => "undecided",
-                (Effect::Allow, None) => "Allow",
-                (Effect::Deny, None) => "Deny",
+                (Some(Effect::Allow), Some(_)) => "Allow (undecided)",
+                (Some(Effect::Deny), Some(_)) => "Deny (undecided)",
+                (None, _) => "unreadable",
+                (Some(Effect::Allow), None) => "Allow",
+                (Some(Effect::Deny), None) => "Deny",
             },
             policy: policy_label(m),
             statement: match &m.statement.sid {
@@ -83,11 +85,9 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         .iter()
         .filter(|m| m.indeterminate.is_some())
     {
-        out.push_str(&format!(
-            "undecided: {}: {}\n",
-            statement_location(m),
-            m.indeterminate.as_deref().unwrap_or_default()
-        ));
+        if let Some(why) = &m.indeterminate {
+            out.push_str(&format!("undecided: {}: {why}\n", statement_location(m)));
+        }
     }
     if !resp.trace.missing.is_empty() {
         out.push_str("\nmissing:\n");

@@ -1,0 +1,580 @@
+//! What a rule reads: a [`PolicyDoc`] (one policy document with its kind, its statements as
+//! tolerant [`StatementView`]s with a JSON pointer on every value, the grammar errors of the
+//! checked model, and AWS's action data) or a [`GrantDoc`] (one KMS grant).
+//!
+//! Views are built from the raw JSON tree, not from the checked model, so that a rule can
+//! point at the exact value it flags (`/Statement/0/Action/2`) and still run on a document
+//! that has grammar errors elsewhere. Where an element appears twice, the first one is used
+//! (the duplicate is a grammar error of its own).
+
+use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
+
+pub use crate::policy::{DocKind, SizeUnit};
+
+use crate::awsdata::{Action, Catalog, Service};
+use crate::json::{Json, Pointer};
+use crate::policy::{parse_operator, Operator, ParseError};
+use crate::rules::shared::Applicability;
+
+/// One string value of an element, with where it is.
+#[derive(Debug, Clone)]
+pub struct Value<'d> {
+    /// The text.
+    pub text: &'d str,
+    /// Its pointer.
+    pub pointer: Pointer,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`: the strings it holds.
+#[derive(Debug, Clone)]
+pub struct StringsElement<'d> {
+    /// The `Not…` form.
+    pub negated: bool,
+    /// Pointer to the element.
+    pub pointer: Pointer,
+    /// Its string values (non-strings are grammar errors and left out).
+    pub values: Vec<Value<'d>>,
+}
+
+/// `Principal`/`NotPrincipal`.
+#[derive(Debug, Clone)]
+pub struct PrincipalElement<'d> {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    /// Pointer to the element.
+    pub pointer: Pointer,
+    /// `"*"` as the whole element.
+    pub star: bool,
+    /// `(type, value)`: `("AWS", "arn:aws:iam::111111111111:root")`.
+    pub values: Vec<(&'d str, Value<'d>)>,
+}
+
+impl PrincipalElement<'_> {
+    /// Everyone: `"*"` or `{"AWS": "*"}`.
+    pub fn is_everyone(&self) -> bool {
+        self.star
+            || self
+                .values
+                .iter()
+                .any(|(t, v)| *t == "AWS" && v.text == "*")
+    }
+}
+
+/// One condition entry: operator, key and its values.
+#[derive(Debug, Clone)]
+pub struct ConditionEntry<'d> {
+    /// The operator as written.
+    pub op_text: &'d str,
+    /// The operator, when it exists.
+    pub op: Option<Operator>,
+    /// Pointer to the operator.
+    pub op_pointer: Pointer,
+    /// The key as written.
+    pub key: &'d str,
+    /// Pointer to the key.
+    pub pointer: Pointer,
+    /// The values as text (numbers and booleans as their JSON text).
+    pub values: Vec<(Cow<'d, str>, Pointer)>,
+}
+
+/// What an action pattern covers in AWS's data.
+#[derive(Debug, Clone)]
+pub enum Expansion {
+    /// `*`: every action.
+    All,
+    /// The service prefix is not one AWS has (or the value is not `service:name`).
+    UnknownService,
+    /// The actions the pattern covers; empty when it covers none.
+    Actions(Vec<(&'static Service, &'static Action)>),
+}
+
+/// A statement as written, tolerant of errors.
+#[derive(Debug, Clone)]
+pub struct StatementView<'d> {
+    /// Position in `Statement` (0 for a lone object).
+    pub index: usize,
+    /// Pointer to the statement.
+    pub pointer: Pointer,
+    /// `Sid`.
+    pub sid: Option<Value<'d>>,
+    /// `Effect`: `Some(true)` for `Allow`, `Some(false)` for `Deny`, `None` when unreadable.
+    pub allow: Option<bool>,
+    /// `Principal`/`NotPrincipal`.
+    pub principal: Option<PrincipalElement<'d>>,
+    /// `Action`/`NotAction`.
+    pub action: Option<StringsElement<'d>>,
+    /// For each value of [`StatementView::action`], what it covers.
+    pub expansions: Vec<Expansion>,
+    /// `Resource`/`NotResource`.
+    pub resource: Option<StringsElement<'d>>,
+    /// `Condition`, flattened.
+    pub conditions: Vec<ConditionEntry<'d>>,
+    /// Pointer to `Condition`, when present.
+    pub condition_pointer: Option<Pointer>,
+    /// The raw statement (for comparisons between statements).
+    pub json: &'d Json<'d>,
+    /// What each action value applies to, worked out on first use
+    /// ([`crate::rules::shared::applicabilities`]).
+    pub(crate) applicability: OnceCell<Option<Vec<Option<Applicability>>>>,
+}
+
+impl StatementView<'_> {
+    /// `Effect` is `Allow`.
+    pub fn is_allow(&self) -> bool {
+        self.allow == Some(true)
+    }
+
+    /// Whether the statement's actions (not `NotAction`) cover the action `full`
+    /// (`service:Name`, case-insensitive).
+    pub fn grants_action(&self, full: &str) -> bool {
+        let Some(a) = &self.action else { return false };
+        if a.negated {
+            return false;
+        }
+        self.expansions.iter().any(|e| match e {
+            Expansion::All => true,
+            Expansion::UnknownService => false,
+            Expansion::Actions(list) => list.iter().any(|(s, act)| is_action(s, act, full)),
+        })
+    }
+}
+
+fn is_action(s: &Service, a: &Action, full: &str) -> bool {
+    full.split_once(':')
+        .is_some_and(|(p, n)| s.prefix.eq_ignore_ascii_case(p) && a.name.eq_ignore_ascii_case(n))
+}
+
+/// Facts about where a document comes from, from its path or export wrapper.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocFacts {
+    /// The owning account, when known.
+    pub account: Option<String>,
+    /// The region, when known.
+    pub region: Option<String>,
+    /// The resource's name (bucket, repository, key id, group) or the policy's name.
+    pub name: Option<String>,
+}
+
+/// One policy document, ready for the rules.
+#[derive(Debug)]
+pub struct PolicyDoc<'d> {
+    /// The file.
+    pub file: &'d str,
+    /// Its kind.
+    pub kind: DocKind,
+    /// Where the document is in its own text (the file, or the policy text of an export).
+    pub root: Pointer,
+    /// The document.
+    pub json: &'d Json<'d>,
+    /// The document's own text when it has one (a whole file, or the policy text carried
+    /// as a string); `None` for a document embedded as a JSON object.
+    pub text: Option<&'d str>,
+    /// `Version` as written, with its pointer.
+    pub version: Option<Value<'d>>,
+    /// The statements.
+    pub statements: Vec<StatementView<'d>>,
+    /// Grammar errors from the checked model.
+    pub errors: &'d [ParseError],
+    /// Account, region, name.
+    pub facts: &'d DocFacts,
+    /// AWS's action data.
+    pub catalog: &'static Catalog,
+}
+
+impl<'d> PolicyDoc<'d> {
+    /// The document at `root` of `file` (`json` is the document itself), with its statement
+    /// views built.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "every field is needed; a builder adds nothing"
+    )]
+    pub fn new(
+        file: &'d str,
+        kind: DocKind,
+        root: Pointer,
+        json: &'d Json<'d>,
+        text: Option<&'d str>,
+        errors: &'d [ParseError],
+        facts: &'d DocFacts,
+        catalog: &'static Catalog,
+    ) -> PolicyDoc<'d> {
+        PolicyDoc {
+            file,
+            kind,
+            version: json.get("Version").and_then(Json::as_str).map(|v| Value {
+                text: v,
+                pointer: root.key("Version"),
+            }),
+            statements: statements(json, &root, catalog),
+            root,
+            json,
+            text,
+            errors,
+            facts,
+            catalog,
+        }
+    }
+}
+
+impl PolicyDoc<'_> {
+    /// Whether `Version` is `2012-10-17` (policy variables are resolved).
+    pub fn has_variables(&self) -> bool {
+        self.version
+            .as_ref()
+            .is_some_and(|v| v.text == "2012-10-17")
+    }
+
+    /// Whether some `Allow` statement (with `Action`) covers `full`.
+    pub fn allows_action(&self, full: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.is_allow() && s.grants_action(full))
+    }
+}
+
+/// One KMS grant.
+#[derive(Debug)]
+pub struct GrantDoc<'d> {
+    /// The file.
+    pub file: &'d str,
+    /// Pointer to the grant object.
+    pub pointer: Pointer,
+    /// The grant.
+    pub json: &'d Json<'d>,
+    /// AWS's action data.
+    pub catalog: &'static Catalog,
+}
+
+impl<'d> GrantDoc<'d> {
+    /// A string member of the grant, with its pointer.
+    pub fn string(&self, key: &str) -> Option<Value<'d>> {
+        let v = self.json.get(key)?.as_str()?;
+        Some(Value {
+            text: v,
+            pointer: self.pointer.key(key),
+        })
+    }
+}
+
+/// Builds the statement views of a policy document (empty when it has no readable
+/// `Statement`).
+pub fn statements<'d>(
+    json: &'d Json<'d>,
+    root: &Pointer,
+    catalog: &'static Catalog,
+) -> Vec<StatementView<'d>> {
+    let at = root.key("Statement");
+    match json.get("Statement") {
+        Some(Json::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| statement(s, i, at.index(i), catalog))
+            .collect(),
+        Some(s @ Json::Object(_)) => statement(s, 0, at, catalog).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn strings<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<Value<'d>> {
+    match json {
+        Json::String(s) => vec![Value {
+            text: s,
+            pointer: at.clone(),
+        }],
+        Json::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, j)| {
+                j.as_str().map(|text| Value {
+                    text,
+                    pointer: at.index(i),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn statement<'d>(
+    json: &'d Json<'d>,
+    index: usize,
+    pointer: Pointer,
+    catalog: &'static Catalog,
+) -> Option<StatementView<'d>> {
+    let members = json.as_object()?;
+    let mut view = StatementView {
+        index,
+        pointer: pointer.clone(),
+        sid: None,
+        allow: None,
+        principal: None,
+        action: None,
+        expansions: Vec::new(),
+        resource: None,
+        conditions: Vec::new(),
+        condition_pointer: None,
+        json,
+        applicability: OnceCell::new(),
+    };
+    for (k, v) in members {
+        let p = pointer.key(k);
+        match k.as_ref() {
+            "Sid" if view.sid.is_none() => {
+                view.sid = v.as_str().map(|text| Value { text, pointer: p })
+            }
+            "Effect" if view.allow.is_none() => {
+                view.allow = match v.as_str() {
+                    Some("Allow") => Some(true),
+                    Some("Deny") => Some(false),
+                    _ => None,
+                }
+            }
+            "Principal" | "NotPrincipal" if view.principal.is_none() => {
+                view.principal = Some(principal(v, p, k == "NotPrincipal"));
+            }
+            "Action" | "NotAction" if view.action.is_none() => {
+                view.action = Some(StringsElement {
+                    negated: k == "NotAction",
+                    values: strings(v, &p),
+                    pointer: p,
+                });
+            }
+            "Resource" | "NotResource" if view.resource.is_none() => {
+                view.resource = Some(StringsElement {
+                    negated: k == "NotResource",
+                    values: strings(v, &p),
+                    pointer: p,
+                });
+            }
+            "Condition" if view.condition_pointer.is_none() => {
+                view.conditions = conditions(v, &p);
+                view.condition_pointer = Some(p);
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = &view.action {
+        view.expansions = a.values.iter().map(|v| expand(catalog, v.text)).collect();
+    }
+    Some(view)
+}
+
+fn principal<'d>(json: &'d Json<'d>, pointer: Pointer, negated: bool) -> PrincipalElement<'d> {
+    let mut el = PrincipalElement {
+        negated,
+        pointer: pointer.clone(),
+        star: false,
+        values: Vec::new(),
+    };
+    match json {
+        Json::String(s) if s == "*" => el.star = true,
+        Json::String(s) => el.values.push(("", Value { text: s, pointer })),
+        Json::Object(members) => {
+            for (k, v) in members {
+                let p = pointer.key(k);
+                for value in strings(v, &p) {
+                    el.values.push((k.as_ref(), value));
+                }
+            }
+        }
+        _ => {}
+    }
+    el
+}
+
+fn conditions<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<ConditionEntry<'d>> {
+    let mut out = Vec::new();
+    let Some(ops) = json.as_object() else {
+        return out;
+    };
+    for (op_text, keys) in ops {
+        let op_pointer = at.key(op_text);
+        let op = parse_operator(op_text);
+        let Some(keys) = keys.as_object() else {
+            continue;
+        };
+        for (key, values) in keys {
+            let pointer = op_pointer.key(key);
+            let scalar = |j: &'d Json<'d>, p: Pointer| -> Option<(Cow<'d, str>, Pointer)> {
+                match j {
+                    Json::String(s) => Some((Cow::Borrowed(s.as_ref()), p)),
+                    Json::Number(n) => Some((Cow::Owned(n.to_string()), p)),
+                    Json::Bool(b) => Some((Cow::Owned(b.to_string()), p)),
+                    _ => None,
+                }
+            };
+            let values = match values {
+                Json::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, j)| scalar(j, pointer.index(i)))
+                    .collect(),
+                j => scalar(j, pointer.clone()).into_iter().collect(),
+            };
+            out.push(ConditionEntry {
+                op_text,
+                op: op.clone(),
+                op_pointer: op_pointer.clone(),
+                key,
+                pointer,
+                values,
+            });
+        }
+    }
+    out
+}
+
+/// What an action pattern covers.
+pub fn expand(catalog: &'static Catalog, pattern: &str) -> Expansion {
+    /// The catalog's address, and what its patterns expanded to.
+    type Seen = (usize, foldhash::HashMap<Box<str>, Expansion>);
+    thread_local! {
+        /// Expansions already worked out on this thread: policies name the same few
+        /// actions over and over. Emptied when it reaches `CAP` patterns.
+        static SEEN: RefCell<Seen> = RefCell::default();
+    }
+    const CAP: usize = 1 << 14;
+    let id = std::ptr::from_ref(catalog) as usize;
+    let known = SEEN.with(|m| {
+        let m = m.borrow();
+        (m.0 == id).then(|| m.1.get(pattern).cloned()).flatten()
+    });
+    if let Some(e) = known {
+        return e;
+    }
+    let e = expand_uncached(catalog, pattern);
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.0 != id || m.1.len() >= CAP {
+            m.0 = id;
+            m.1.clear();
+        }
+        m.1.insert(pattern.into(), e.clone());
+    });
+    e
+}
+
+fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
+    if pattern == "*" {
+        return Expansion::All;
+    }
+    let Some((prefix, name)) = pattern.split_once(':') else {
+        return Expansion::UnknownService;
+    };
+    let wild = |s: &str| s.contains('*') || s.contains('?');
+    if !wild(prefix) && catalog.service(prefix).is_none() {
+        return Expansion::UnknownService;
+    }
+    if !wild(pattern) {
+        return Expansion::Actions(catalog.action(pattern).into_iter().collect());
+    }
+    let _ = name;
+    Expansion::Actions(catalog.matching_actions(pattern))
+}
+
+/// The length of a JSON document written without insignificant whitespace, in bytes and in
+/// characters (IAM counts policy sizes without whitespace).
+pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {
+    match text {
+        Some(t) => {
+            let (mut bytes, mut chars) = (0, 0);
+            let mut in_string = false;
+            let mut escaped = false;
+            for c in t.chars() {
+                if in_string {
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => in_string = false,
+                        _ => {}
+                    }
+                } else if c.is_whitespace() {
+                    continue;
+                } else if c == '"' {
+                    in_string = true;
+                }
+                bytes += c.len_utf8();
+                chars += 1;
+            }
+            (bytes, chars)
+        }
+        None => {
+            let mut s = String::new();
+            write_compact(json, &mut s);
+            (s.len(), s.chars().count())
+        }
+    }
+}
+
+fn write_compact(json: &Json<'_>, out: &mut String) {
+    let quote = |s: &str, out: &mut String| match serde_json::to_string(s) {
+        Ok(q) => out.push_str(&q),
+        Err(_) => out.push_str(s),
+    };
+    match json {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::String(s) => quote(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, j) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(j, out);
+            }
+            out.push(']');
+        }
+        Json::Object(members) => {
+            out.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                quote(k, out);
+                out.push(':');
+                write_compact(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::awsdata::catalog;
+
+    #[test]
+    fn views_carry_pointers_to_every_value() {
+        let j = Json::parse(
+            r#"{"Statement":[{"Sid":"a","Effect":"Allow","Principal":{"AWS":["1","2"]},"Action":["s3:GetObject","s3:Get*"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-1", 5]}}}]}"#,
+        )
+        .unwrap();
+        let s = statements(&j, &Pointer::root(), catalog().unwrap());
+        let s = &s[0];
+        assert!(s.is_allow());
+        let p = s.principal.as_ref().unwrap();
+        assert_eq!(
+            p.values[1].1.pointer.as_str(),
+            "/Statement/0/Principal/AWS/1"
+        );
+        assert_eq!(
+            s.resource.as_ref().unwrap().values[0].pointer.as_str(),
+            "/Statement/0/Resource"
+        );
+        assert_eq!(s.conditions[0].values[1].0, "5");
+        assert!(s.grants_action("S3:getobject"));
+        assert!(matches!(&s.expansions[1], Expansion::Actions(l) if l.len() > 10));
+    }
+
+    #[test]
+    fn compact_sizes_ignore_whitespace() {
+        let text = "{ \"a\" : [ 1, \"x y\" ] }";
+        let j = Json::parse(text).unwrap();
+        assert_eq!(compact_size(Some(text), &j), (15, 15));
+        assert_eq!(compact_size(None, &j), (15, 15));
+    }
+}

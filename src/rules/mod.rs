@@ -1,0 +1,382 @@
+//! The policy rules: one registry of stable codes, one file per rule, and the one
+//! validation of a policy document.
+//!
+//! Part of the **model** stage (load → **model** → graph → evaluate / lint → report). This
+//! module owns the [`Rule`] trait, the registry [`RULES`], the views rules read ([`doc`]) and
+//! [`validate`]/[`rejections`]: what the service that stores a document of a given kind
+//! rejects when it is written. Every path that reads a policy (the loaders of exports, plans
+//! and case files, `simulate`'s flags, `lint`) asks this one validation, so they cannot
+//! disagree: its errors become the policy's [`crate::policy::Policy::defects`], which the
+//! evaluator fails closed on, and they are exactly `lint`'s errors.
+//!
+//! Codes: `XA01xx` can be errors (the storing service rejects the document; some only for
+//! some kinds of document, then warnings elsewhere), `XA02xx` warnings (accepted, but grants
+//! nothing or less than written, or is risky), `XA03xx` info, `XA09xx` findings about the run
+//! itself. A code is never reused for another meaning.
+
+pub mod doc;
+pub mod shared;
+
+pub mod xa0100_invalid_json;
+pub mod xa0101_invalid_policy_grammar;
+pub mod xa0102_unknown_condition_operator;
+pub mod xa0103_unknown_service_prefix;
+pub mod xa0104_unknown_action;
+pub mod xa0105_bucket_policy_action_applies_to_no_resource;
+pub mod xa0106_resource_not_an_arn;
+pub mod xa0107_unrendered_template_placeholder;
+pub mod xa0108_principal_in_identity_policy;
+pub mod xa0109_resource_policy_without_principal;
+pub mod xa0110_grant_grantee_not_a_principal_arn;
+pub mod xa0111_policy_exceeds_size_limit;
+pub mod xa0201_allow_with_not_element;
+pub mod xa0202_wildcard_principal_without_condition;
+pub mod xa0203_for_all_values_without_null_check;
+pub mod xa0204_condition_operator_cardinality_mismatch;
+pub mod xa0205_action_applies_to_no_resource;
+pub mod xa0206_condition_key_not_supported_by_actions;
+pub mod xa0207_key_policy_without_iam_delegation;
+pub mod xa0208_principal_is_unique_id;
+pub mod xa0209_ecr_pull_without_layer_download;
+pub mod xa0210_ecr_describe_wildcard_for_pull;
+pub mod xa0211_wildcard_only_action_on_specific_resource;
+pub mod xa0212_duplicate_sid;
+pub mod xa0213_missing_or_outdated_version;
+pub mod xa0301_redundant_action;
+pub mod xa0302_redundant_resource;
+pub mod xa0303_redundant_statement;
+pub mod xa0900_unmatched_suppression;
+pub mod xa0901_unrecognized_file;
+
+use self::doc::{DocFacts, GrantDoc, PolicyDoc};
+use crate::diagnostic::{RuleMeta, Severity};
+use crate::json::{Json, Pointer};
+use crate::policy::{Defect, DocKind, Origin, ParseError, Policy};
+
+/// One rule. A rule reads one document (or one KMS grant) and reports findings; it never
+/// decides suppression or output. A finding has the rule's severity unless the rule sets
+/// one for it ([`Finding::severity`]): a rule whose findings the storing service rejects
+/// for some kinds of document and accepts for others says so per finding.
+pub trait Rule: Sync {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Whether the rule can report an error (something the storing service rejects) on a
+    /// document of `kind` beyond the parser's errors: the one validation runs such rules on
+    /// every document it reads ([`rejections`]); the others only run in `lint`.
+    fn rejects(&self, _kind: DocKind) -> bool {
+        false
+    }
+
+    /// Checks one policy document.
+    fn check_policy(&self, _doc: &PolicyDoc<'_>, _out: &mut Findings) {}
+
+    /// Checks one KMS grant.
+    fn check_grant(&self, _grant: &GrantDoc<'_>, _out: &mut Findings) {}
+}
+
+/// Every rule, sorted by code.
+pub const RULES: &[&dyn Rule] = &[
+    &xa0100_invalid_json::InvalidJson,
+    &xa0101_invalid_policy_grammar::InvalidPolicyGrammar,
+    &xa0102_unknown_condition_operator::UnknownConditionOperator,
+    &xa0103_unknown_service_prefix::UnknownServicePrefix,
+    &xa0104_unknown_action::UnknownAction,
+    &xa0105_bucket_policy_action_applies_to_no_resource::BucketPolicyActionAppliesToNoResource,
+    &xa0106_resource_not_an_arn::ResourceNotAnArn,
+    &xa0107_unrendered_template_placeholder::UnrenderedTemplatePlaceholder,
+    &xa0108_principal_in_identity_policy::PrincipalInIdentityPolicy,
+    &xa0109_resource_policy_without_principal::ResourcePolicyWithoutPrincipal,
+    &xa0110_grant_grantee_not_a_principal_arn::GrantGranteeNotAPrincipalArn,
+    &xa0111_policy_exceeds_size_limit::PolicyExceedsSizeLimit,
+    &xa0201_allow_with_not_element::AllowWithNotElement,
+    &xa0202_wildcard_principal_without_condition::WildcardPrincipalWithoutCondition,
+    &xa0203_for_all_values_without_null_check::ForAllValuesWithoutNullCheck,
+    &xa0204_condition_operator_cardinality_mismatch::ConditionOperatorCardinalityMismatch,
+    &xa0205_action_applies_to_no_resource::ActionAppliesToNoResource,
+    &xa0206_condition_key_not_supported_by_actions::ConditionKeyNotSupportedByActions,
+    &xa0207_key_policy_without_iam_delegation::KeyPolicyWithoutIamDelegation,
+    &xa0208_principal_is_unique_id::PrincipalIsUniqueId,
+    &xa0209_ecr_pull_without_layer_download::EcrPullWithoutLayerDownload,
+    &xa0210_ecr_describe_wildcard_for_pull::EcrDescribeWildcardForPull,
+    &xa0211_wildcard_only_action_on_specific_resource::WildcardOnlyActionOnSpecificResource,
+    &xa0212_duplicate_sid::DuplicateSid,
+    &xa0213_missing_or_outdated_version::MissingOrOutdatedVersion,
+    &xa0301_redundant_action::RedundantAction,
+    &xa0302_redundant_resource::RedundantResource,
+    &xa0303_redundant_statement::RedundantStatement,
+    &xa0900_unmatched_suppression::UnmatchedSuppression,
+    &xa0901_unrecognized_file::UnrecognizedFile,
+];
+
+/// The rule with this code or name (case-insensitive code).
+pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
+    })
+}
+
+/// One finding as a rule reports it; the run adds the location (and any severity the user
+/// overrides).
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static RuleMeta,
+    /// Where, in the document's own text.
+    pub pointer: Pointer,
+    /// What.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Related places in the same document.
+    pub related: Vec<(Pointer, String)>,
+    /// The severity, when it is not the rule's own (a rule that errs for some kinds of
+    /// document and warns for others).
+    pub severity: Option<Severity>,
+}
+
+impl Finding {
+    /// The finding's severity before any override of the user's.
+    pub fn default_severity(&self) -> Severity {
+        self.severity.unwrap_or(self.rule.severity)
+    }
+
+    /// Sets the severity of this one finding.
+    pub fn severity(&mut self, severity: Severity) -> &mut Finding {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Adds how to fix it.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a related place in the same document.
+    pub fn related(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
+        self.related.push((pointer, message.into()));
+        self
+    }
+}
+
+/// Where rules put findings.
+#[derive(Debug)]
+pub struct Findings {
+    rule: &'static RuleMeta,
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    /// An empty list for `rule`.
+    pub fn new(rule: &'static RuleMeta) -> Findings {
+        Findings {
+            rule,
+            items: Vec::new(),
+        }
+    }
+
+    /// Reports a finding at `pointer` (lowercase message, user input in backticks, no final
+    /// period).
+    pub fn report(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
+        self.items.push(Finding {
+            rule: self.rule,
+            pointer,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+            severity: None,
+        });
+        // INVARIANT: the vector is not empty, an item was just pushed.
+        let last = self.items.len() - 1;
+        &mut self.items[last]
+    }
+
+    /// The findings.
+    pub fn into_items(self) -> Vec<Finding> {
+        self.items
+    }
+
+    /// Reports every parse error of the document with this rule's code, at its pointer.
+    pub fn parse_errors(&mut self, doc: &PolicyDoc<'_>) {
+        let code = self.rule.code;
+        for e in doc.errors.iter().filter(|e| e.code() == code) {
+            self.report(e.pointer.clone(), e.kind.to_string());
+        }
+    }
+}
+
+/// Every finding of every rule that can reject a document of `doc.kind`, together with its
+/// parse errors: the rules' full say on the document's validity (the errors among them are
+/// [`rejections`]).
+pub fn validate(doc: &PolicyDoc<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if rule.rejects(doc.kind) || reports_parse_errors(rule.meta().code) {
+            let mut f = Findings::new(rule.meta());
+            rule.check_policy(doc, &mut f);
+            out.extend(f.items);
+        }
+    }
+    out
+}
+
+/// What the storing service rejects in `doc`: the errors of [`validate`], as defects.
+pub fn rejections(doc: &PolicyDoc<'_>) -> Vec<Defect> {
+    validate(doc)
+        .into_iter()
+        .filter(|f| f.default_severity() == Severity::Error)
+        .map(|f| Defect {
+            code: f.rule.code,
+            pointer: f.pointer,
+            message: f.message,
+        })
+        .collect()
+}
+
+/// Whether the rule with `code` reports the parser's errors of that code.
+fn reports_parse_errors(code: &str) -> bool {
+    matches!(
+        code,
+        "XA0100" | "XA0101" | "XA0102" | "XA0106" | "XA0107" | "XA0108" | "XA0109" | "XA0111"
+    )
+}
+
+/// Reads one policy document of `kind` leniently and validates it: the model (when the
+/// document has a usable shape), with every error of the one validation as its
+/// [`Policy::defects`], and the parser's errors. `text` is the document's own text when it
+/// has one (for size limits); `facts` say what the export knows of its resource.
+pub fn read_policy(
+    json: &Json<'_>,
+    kind: DocKind,
+    origin: Origin,
+    text: Option<&str>,
+    facts: &DocFacts,
+) -> (Option<Policy>, Vec<ParseError>) {
+    let file = origin.file.clone();
+    let root = origin.pointer.clone();
+    let (policy, errors) = Policy::from_json_lenient(json, kind, origin);
+    let Some(mut policy) = policy else {
+        return (None, errors);
+    };
+    if RULES.iter().any(|r| r.rejects(kind)) {
+        match crate::awsdata::catalog() {
+            Ok(catalog) => {
+                let file_name = file.as_deref().unwrap_or("-");
+                let doc =
+                    PolicyDoc::new(file_name, kind, root, json, text, &errors, facts, catalog);
+                for rule in RULES.iter().filter(|r| r.rejects(kind)) {
+                    let mut f = Findings::new(rule.meta());
+                    rule.check_policy(&doc, &mut f);
+                    for f in f.items {
+                        let known = policy
+                            .defects
+                            .iter()
+                            .any(|d| d.code == f.rule.code && d.pointer == f.pointer);
+                        if f.default_severity() == Severity::Error && !known {
+                            policy.defects.push(Defect {
+                                code: f.rule.code,
+                                pointer: f.pointer,
+                                message: f.message,
+                            });
+                        }
+                    }
+                }
+            }
+            // Fail closed: a document whose validity cannot be checked is not trusted.
+            Err(e) => policy.defects.push(Defect {
+                code: "XA0101",
+                pointer: Pointer::root(),
+                message: format!(
+                    "cannot validate the document: AWS action data failed to load: {e}"
+                ),
+            }),
+        }
+    }
+    (Some(policy), errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::DOC_SECTIONS;
+
+    #[test]
+    fn codes_are_unique_sorted_and_well_formed() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes must be unique and in order");
+        for c in &codes {
+            assert!(
+                c.len() == 6 && c.starts_with("XA") && c[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+        for n in &names {
+            assert!(
+                !n.is_empty()
+                    && !n.starts_with('-')
+                    && !n.ends_with('-')
+                    && !n.contains("--")
+                    && n.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "`{n}` is not kebab-case"
+            );
+            assert!(
+                !n.starts_with("no-") && !n.starts_with("disallow-"),
+                "`{n}` names a ban, not a pattern"
+            );
+        }
+        names.sort_unstable();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(names.len(), len, "names must be unique");
+    }
+
+    #[test]
+    fn docs_have_every_section_in_order() {
+        for r in RULES {
+            let m = r.meta();
+            let mut at = 0;
+            for s in DOC_SECTIONS {
+                let found = m.docs[at..].find(s);
+                assert!(found.is_some(), "{}: missing or misplaced `{s}`", m.code);
+                at += found.unwrap_or(0) + s.len();
+            }
+            assert!(
+                m.docs.contains("https://"),
+                "{}: References needs a link",
+                m.code
+            );
+            assert!(
+                !m.summary.is_empty() && !m.summary.ends_with('.'),
+                "{}: summary",
+                m.code
+            );
+        }
+    }
+
+    #[test]
+    fn severities_follow_the_code_scheme() {
+        for r in RULES {
+            let m = r.meta();
+            let want = match &m.code[..4] {
+                "XA01" => Some(Severity::Error),
+                "XA02" => Some(Severity::Warning),
+                "XA03" => Some(Severity::Info),
+                _ => None,
+            };
+            if let Some(w) = want {
+                assert_eq!(m.severity, w, "{}", m.code);
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Helpers several rules share: what an action applies to, template placeholders, pattern
+//! coverage and spelling suggestions.
+
+use std::cell::RefCell;
+
+use crate::awsdata::{Action, ArnShape, ResourceType, Service};
+use crate::pattern::{Case, Glob};
+use crate::policy::DocKind;
+use crate::rules::doc::{Expansion, PolicyDoc, StatementView};
+
+/// Whether a `Resource` value is shaped like an ARN (`arn:` and six parts) or is `*`.
+pub fn is_arn_shaped(s: &str) -> bool {
+    if s == "*" {
+        return true;
+    }
+    let mut parts = s.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.count() == 3
+}
+
+/// The resources a statement applies to, for action checks: its `Resource` values that are
+/// ARNs, or for a repository policy without `Resource`, the repository. `None` when the
+/// statement has `NotResource`, no resource, `*`, or no ARN to check.
+pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option<Vec<String>> {
+    match &s.resource {
+        Some(r) if r.negated => None,
+        Some(r) => {
+            if r.values.iter().any(|v| v.text == "*") {
+                return None;
+            }
+            let arns: Vec<String> = r
+                .values
+                .iter()
+                .filter(|v| is_arn_shaped(v.text))
+                .map(|v| v.text.to_owned())
+                .collect();
+            (!arns.is_empty()).then_some(arns)
+        }
+        None if doc.kind == DocKind::Repository => {
+            let f = doc.facts;
+            Some(vec![format!(
+                "arn:aws:ecr:{}:{}:repository/{}",
+                f.region.as_deref().unwrap_or("*"),
+                f.account.as_deref().unwrap_or("*"),
+                f.name.as_deref().unwrap_or("*")
+            )])
+        }
+        None => None,
+    }
+}
+
+/// What the actions an `Action` value covers apply to, among `resources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// At least one covered action applies to at least one resource.
+    Applies,
+    /// None applies; some covered action has resource types.
+    NoResource,
+    /// None applies, and every covered action is wildcard-only (only `"*"` grants it).
+    WildcardOnly,
+}
+
+/// For each `Action` value of `s` (in order), what it applies to among the statement's
+/// resources ([`statement_resources`]); `None` for the statement when it has no resources
+/// to check, and for a value when it cannot be said (`*`, unknown service). Worked out
+/// once per statement and shared by the rules that ask; each resource type is matched
+/// once per statement, and each (ARN, resource type) pair once per thread
+/// ([`TypeMatches`]).
+pub fn applicabilities<'s>(
+    doc: &PolicyDoc<'_>,
+    s: &'s StatementView<'_>,
+) -> Option<&'s [Option<Applicability>]> {
+    s.applicability
+        .get_or_init(|| {
+            let resources = statement_resources(doc, s)?;
+            TYPE_MATCHES.with(|memo| {
+                let mut memo = memo.borrow_mut();
+                let mut seen: Vec<(&'static ResourceType, bool)> = Vec::new();
+                let mut type_matches = |t: &'static ResourceType| -> bool {
+                    if let Some((_, m)) = seen.iter().find(|(x, _)| std::ptr::eq(*x, t)) {
+                        return *m;
+                    }
+                    let m = resources.iter().any(|r| memo.matches(t, r));
+                    seen.push((t, m));
+                    m
+                };
+                Some(
+                    s.expansions
+                        .iter()
+                        .map(|e| applicability(e, &mut type_matches))
+                        .collect(),
+                )
+            })
+        })
+        .as_deref()
+}
+
+thread_local! {
+    static TYPE_MATCHES: RefCell<TypeMatches> = RefCell::new(TypeMatches::default());
+}
+
+/// Which resource types the ARNs of policies can name, remembered per thread: the same
+/// ARNs come back in statement after statement and file after file (one bucket in every
+/// role's policy). Bounded: emptied when it reaches [`TypeMatches::CAP`] ARNs.
+#[derive(Default)]
+struct TypeMatches {
+    /// By ARN: the types tried, by address in the `'static` catalog, and the answer.
+    by_arn: foldhash::HashMap<Box<str>, Vec<(usize, bool)>>,
+}
+
+impl TypeMatches {
+    const CAP: usize = 1 << 16;
+
+    fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
+        let id = std::ptr::from_ref(t) as usize;
+        if let Some(m) = self
+            .by_arn
+            .get(arn)
+            .and_then(|tried| tried.iter().find(|(x, _)| *x == id))
+        {
+            return m.1;
+        }
+        let m = t.shape_matches(&ArnShape::new(arn));
+        if let Some(tried) = self.by_arn.get_mut(arn) {
+            tried.push((id, m));
+        } else {
+            if self.by_arn.len() >= Self::CAP {
+                self.by_arn.clear();
+            }
+            self.by_arn.insert(arn.into(), vec![(id, m)]);
+        }
+        m
+    }
+}
+
+/// Applicability of one `Action` value, given which resource types the resources match.
+fn applicability(
+    expansion: &Expansion,
+    type_matches: &mut dyn FnMut(&'static ResourceType) -> bool,
+) -> Option<Applicability> {
+    let Expansion::Actions(list) = expansion else {
+        return None;
+    };
+    if list.is_empty() {
+        return None;
+    }
+    let applies = |(service, action): &(&'static Service, &'static Action),
+                   type_matches: &mut dyn FnMut(&'static ResourceType) -> bool| {
+        action
+            .resource_types
+            .iter()
+            .any(|r| match service.resource_type_of(r) {
+                Some(t) => type_matches(t),
+                // Inconsistent data: assume it applies rather than report a false finding.
+                None => true,
+            })
+    };
+    if list.iter().any(|pair| applies(pair, type_matches)) {
+        return Some(Applicability::Applies);
+    }
+    if list.iter().all(|(_, a)| a.is_wildcard_only()) {
+        Some(Applicability::WildcardOnly)
+    } else {
+        Some(Applicability::NoResource)
+    }
+}
+
+/// The resource types (with their first ARN format) the actions of an expansion apply to,
+/// for help texts: `bucket (arn:${Partition}:s3:::${BucketName})`.
+pub fn resource_types_text(expansion: &Expansion) -> String {
+    let Expansion::Actions(list) = expansion else {
+        return String::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (s, a) in list {
+        for r in &a.resource_types {
+            let text = match s.resource_type_of(r).and_then(|t| t.arn_formats.first()) {
+                Some(f) => format!("`{}` (`{f}`)", r.name),
+                None => format!("`{}`", r.name),
+            };
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out.truncate(4);
+    out.join(", ")
+}
+
+pub use crate::policy::template::{has_placeholder, placeholders, Placeholder};
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains('*') || s.contains('?')
+}
+
+/// Whether pattern `wide` matches everything pattern `narrow` matches (IAM `*`/`?`
+/// wildcards). Conservative: `false` whenever it cannot be sure.
+pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
+    let eq = |a: &str, b: &str| match case {
+        Case::Sensitive => a == b,
+        Case::Insensitive => a.eq_ignore_ascii_case(b),
+    };
+    if eq(wide, narrow) || wide == "*" {
+        return true;
+    }
+    if !has_wildcard(narrow) {
+        // Two literals: only equal ones cover each other (compared above; past ASCII, the
+        // matcher's Unicode case folding decides).
+        let ascii = case == Case::Sensitive || (wide.is_ascii() && narrow.is_ascii());
+        if !has_wildcard(wide) && ascii {
+            return false;
+        }
+        return Glob::new(wide, case).is_match(narrow);
+    }
+    match wide.strip_suffix('*') {
+        Some(prefix) if !has_wildcard(prefix) => {
+            narrow.get(..prefix.len()).is_some_and(|p| eq(p, prefix))
+        }
+        _ => false,
+    }
+}
+
+/// The closest of `candidates` to `word` (case-insensitive edit distance at most 2, or at
+/// most a third of the word), for "did you mean" help.
+pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let w = word.to_ascii_lowercase();
+    let limit = (w.chars().count() / 3).clamp(1, 3);
+    candidates
+        .map(|c| (edit_distance(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_conservative() {
+        assert!(pattern_covers("s3:*", "s3:GetObject", Case::Insensitive));
+        assert!(pattern_covers(
+            "s3:Get*",
+            "S3:GetObject*",
+            Case::Insensitive
+        ));
+        assert!(!pattern_covers(
+            "s3:GetObject",
+            "s3:Get*",
+            Case::Insensitive
+        ));
+        assert!(!pattern_covers("s3:?et*", "s3:G*", Case::Insensitive));
+        assert!(pattern_covers(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/k",
+            Case::Sensitive
+        ));
+        assert!(!pattern_covers(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::B/k",
+            Case::Sensitive
+        ));
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = ["GetObject", "PutObject", "GetBucketAcl"];
+        assert_eq!(closest("GetObjekt", c.iter().copied()), Some("GetObject"));
+        assert_eq!(closest("Frobnicate", c.iter().copied()), None);
+        assert!(is_arn_shaped("arn:aws:s3:::b"));
+        assert!(!is_arn_shaped("Resource: arn:aws:s3:::b"));
+        assert!(!is_arn_shaped("arn:aws:s3"));
+    }
+}

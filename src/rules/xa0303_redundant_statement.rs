@@ -1,0 +1,103 @@
+//! `XA0303 redundant-statement`: a statement that another statement of the same policy
+//! already covers.
+
+use crate::diagnostic::Severity;
+use crate::pattern::Case;
+use crate::rules::doc::{PolicyDoc, StatementView, StringsElement};
+use crate::rules::shared::pattern_covers;
+use crate::rules::{Findings, Rule, RuleMeta};
+
+/// `XA0303 redundant-statement`.
+pub struct RedundantStatement;
+
+static META: RuleMeta = RuleMeta {
+    code: "XA0303",
+    name: "redundant-statement",
+    severity: Severity::Info,
+    summary: "a statement already covered by another statement",
+    docs: r##"## What it does
+Flags a statement when another statement of the same policy has the same `Effect`, the same
+principal element, either no condition or the same `Condition`, and actions and resources
+that cover all of its own. Of two identical statements the later one is flagged.
+Statements with `NotAction` or `NotResource` are not compared.
+
+## Why is this bad?
+Nothing breaks, but the policy is longer than it needs to be (size limits are small), and
+someone who edits one of the two statements expects the change to take effect.
+
+## Example
+```json
+[{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+ {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]
+```
+
+## Use instead
+```json
+[{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]
+```
+
+## References
+- [Policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
+"##,
+};
+
+fn covers_all(
+    wide: Option<&StringsElement<'_>>,
+    narrow: Option<&StringsElement<'_>>,
+    case: Case,
+) -> bool {
+    match (wide, narrow) {
+        (None, None) => true,
+        (Some(w), Some(n)) if !w.negated && !n.negated && !n.values.is_empty() => {
+            n.values.iter().all(|v| {
+                w.values
+                    .iter()
+                    .any(|x| pattern_covers(x.text, v.text, case))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Whether statement `a` covers statement `b`.
+fn covers(a: &StatementView<'_>, b: &StatementView<'_>) -> bool {
+    let same = |k: &str| a.json.get(k) == b.json.get(k);
+    a.allow.is_some()
+        && a.allow == b.allow
+        && same("Principal")
+        && same("NotPrincipal")
+        && (a.json.get("Condition").is_none() || same("Condition"))
+        && covers_all(a.action.as_ref(), b.action.as_ref(), Case::Insensitive)
+        && covers_all(a.resource.as_ref(), b.resource.as_ref(), Case::Sensitive)
+}
+
+fn label(s: &StatementView<'_>) -> String {
+    match &s.sid {
+        Some(sid) => format!("statement {} (`{}`)", s.index, sid.text),
+        None => format!("statement {}", s.index),
+    }
+}
+
+impl Rule for RedundantStatement {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
+        let st = &doc.statements;
+        for (i, b) in st.iter().enumerate() {
+            let by = st
+                .iter()
+                .enumerate()
+                .find(|(j, a)| *j != i && covers(a, b) && (!covers(b, a) || *j < i));
+            if let Some((_, a)) = by {
+                out.report(
+                    b.pointer.clone(),
+                    format!("{} is already covered by {}", label(b), label(a)),
+                )
+                .related(a.pointer.clone(), "covering statement")
+                .help("remove the statement, or merge what it adds into the covering one");
+            }
+        }
+    }
+}
