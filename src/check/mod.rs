@@ -23,6 +23,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::{authorize, Context, ContextValue, Decision, Principal, Requirement};
 use crate::inventory::{Inventory, Known};
 use crate::json::Pointer;
+use crate::policy::Policy;
 use crate::scenario::{Actor, Scenario, Sides, Step};
 
 /// What the user gives besides the request.
@@ -155,6 +156,10 @@ pub struct CheckReport {
     /// Lint errors in policies the steps depend on (AWS rejects such policies).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub policy_errors: Vec<Diagnostic>,
+    /// Policies that AWS rejects (or whose statements cannot be read) and that made some
+    /// step undecided: each with its first defect.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defective: Vec<Place>,
     /// The verdict.
     pub verdict: Verdict,
 }
@@ -182,6 +187,7 @@ struct Run<'a> {
     /// Lint errors per policy file, computed once.
     lint_cache: &'a mut LintErrors,
     policy_errors: Vec<Diagnostic>,
+    defective: Vec<Place>,
 }
 
 /// The lint errors (what AWS would reject) of policy files, by path: worked out once and
@@ -349,6 +355,7 @@ fn run_with(
         artifact_key: input.artifact_key.clone(),
         lint_cache,
         policy_errors: Vec::new(),
+        defective: Vec::new(),
     };
     let mut outcomes = Vec::new();
     for step in &scenario.steps {
@@ -374,7 +381,7 @@ fn run_with(
     } else {
         Verdict::Possible
     };
-    let mut policy_errors = run.policy_errors;
+    let mut policy_errors = std::mem::take(&mut run.policy_errors);
     crate::diagnostic::sort(&mut policy_errors);
     CheckReport {
         scenario: scenario.id.clone(),
@@ -385,6 +392,7 @@ fn run_with(
         outcomes,
         plausibility,
         policy_errors,
+        defective: run.defective,
         verdict,
         consumer_note: None,
     }
@@ -712,19 +720,13 @@ impl Run<'_> {
             set.rcps.clear();
         }
         let mut reasons = Vec::new();
-        let mut policy_rejected = false;
-        if let Some(p) = set.resource {
-            if let Some(file) = p.origin.file.clone() {
-                let errors = self.lint_errors(&file);
-                if !errors.is_empty() {
-                    policy_rejected = true;
-                    reasons.push(format!(
-                        "the resource policy in {file} cannot be in effect: AWS rejects a policy with these errors ({}), so nothing in it grants",
-                        errors.iter().map(|d| d.code).collect::<Vec<_>>().join(", ")
-                    ));
-                    set.resource = None;
-                }
-            }
+        let policy_rejected = set.resource.is_some_and(Policy::is_rejected);
+        if let Some(file) = set
+            .resource
+            .filter(|p| p.is_rejected())
+            .and_then(|p| p.origin.file.clone())
+        {
+            self.lint_errors(&file);
         }
         let mut response = authorize(&request, &set);
         if step.sides == Sides::Identity {
@@ -766,8 +768,44 @@ impl Run<'_> {
                     .into(),
             );
         }
-        if policy_rejected && status == (Status::Denied { explicit: false }) {
-            status = Status::Denied { explicit: true };
+        // Statements that cannot be decided (a policy AWS rejects, an element that cannot be
+        // read) could make it allowed: it is not verified, and each such policy is named once.
+        if response.indeterminate {
+            status = Status::NotVerified;
+        }
+        let mut named: Vec<*const Policy> = Vec::new();
+        for (m, why) in response.undecided() {
+            let key = std::ptr::from_ref(m.policy);
+            if named.contains(&key) {
+                continue;
+            }
+            named.push(key);
+            let file = m
+                .policy
+                .origin
+                .file
+                .clone()
+                .unwrap_or_else(|| Arc::from("-"));
+            if m.policy.is_rejected() {
+                self.lint_errors(&file);
+            }
+            let place = Place {
+                file: file.to_string(),
+                pointer: m.policy.defects.first().map_or_else(
+                    || m.statement.pointer.to_string(),
+                    |d| d.pointer.to_string(),
+                ),
+                sid: None,
+                policy: crate::report::policy_label(m),
+            };
+            if !self.defective.contains(&place) {
+                self.defective.push(place);
+            }
+            reasons.push(format!(
+                "not verified: {} in {} could apply but cannot be decided: {why}",
+                crate::report::policy_label(m),
+                m.policy.origin.file.as_deref().unwrap_or("-"),
+            ));
         }
         reasons.extend(response.trace.missing.iter().map(|m| m.describe()));
         reasons.extend(response.trace.unverified.iter().cloned());
@@ -806,7 +844,9 @@ impl Run<'_> {
         let role_file = assembled.role.map(|r| r.at.file.to_string());
         let role_arn = assembled.role.map(|r| r.arn.clone());
         let key_manager_aws = managed_key;
-        let fixes = if matches!(status, Status::Denied { .. }) {
+        let fixes = if matches!(status, Status::Denied { .. })
+            || (status == Status::NotVerified && policy_rejected)
+        {
             fix::fixes(&fix::Needs {
                 action,
                 resource: &resource,

@@ -58,7 +58,6 @@ impl Tri {
     pub fn or(self, other: Tri) -> Tri {
         self.max(other)
     }
-
 }
 
 impl std::ops::Not for Tri {

@@ -103,7 +103,7 @@ pub enum ParseErrorKind {
     #[error("`{0}` is not an action (expected `service:Name`)")]
     Action(String),
     /// A `Resource`/`NotResource` value that is neither `*` nor a complete ARN.
-    #[error("`{0}` is not an ARN or `*` (AWS rejects the policy)")]
+    #[error("`{0}` is not an ARN or `*`")]
     ResourceNotArn(String),
     /// A policy variable that never closes.
     #[error("unterminated policy variable in `{0}`")]

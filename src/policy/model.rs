@@ -90,19 +90,11 @@ impl Policy {
             origin,
             version: Version::Absent,
             id: None,
-            statements: vec![Statement {
-                index: 0,
+            statements: vec![Statement::unreadable(
+                0,
                 pointer,
-                sid: None,
-                effect: None,
-                principal: None,
-                action: None,
-                resource: None,
-                conditions: Vec::new(),
-                conditions_partial: true,
-                variables: Vec::new(),
-                defects: defects.iter().map(ToString::to_string).collect(),
-            }],
+                defects.iter().map(ToString::to_string).collect(),
+            )],
             defects,
         }
     }
@@ -174,6 +166,23 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// A statement of which nothing can be read: it might allow or deny anything.
+    pub fn unreadable(index: usize, pointer: Pointer, defects: Vec<String>) -> Statement {
+        Statement {
+            index,
+            pointer,
+            sid: None,
+            effect: None,
+            principal: None,
+            action: None,
+            resource: None,
+            conditions: Vec::new(),
+            conditions_partial: true,
+            variables: Vec::new(),
+            defects,
+        }
+    }
+
     /// Whether the statement is an `Allow` (a statement whose effect cannot be read is not).
     pub fn is_allow(&self) -> bool {
         self.effect == Some(Effect::Allow)

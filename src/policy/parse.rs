@@ -297,19 +297,7 @@ impl Parser {
         let pointer = self.here();
         let Some(members) = self.object(json) else {
             let defects = vec![format!("{pointer}: not an object")];
-            return Statement {
-                index,
-                pointer,
-                sid: None,
-                effect: None,
-                principal: None,
-                action: None,
-                resource: None,
-                conditions: Vec::new(),
-                conditions_partial: true,
-                variables: Vec::new(),
-                defects,
-            };
+            return Statement::unreadable(index, pointer, defects);
         };
         self.variables.clear();
         let mut sid = None;

@@ -264,8 +264,21 @@ pub fn check_table(report: &crate::check::CheckReport) -> String {
             ));
         }
     }
+    let defective = match (report.verdict, report.defective.split_first()) {
+        (crate::check::Verdict::NotVerified, Some((first, rest))) => format!(
+            ": the {} ({}: {}) is defective{}",
+            first.policy,
+            first.file,
+            first.pointer,
+            match rest.len() {
+                0 => String::new(),
+                n => format!(", and {n} more policies"),
+            }
+        ),
+        _ => String::new(),
+    };
     out.push_str(&format!(
-        "\nverdict: {} ({} allowed, {} denied, {} not verified)\n",
+        "\nverdict: {}{defective} ({} allowed, {} denied, {} not verified)\n",
         super::check::verdict_text(report.verdict),
         report.count(|s| *s == Status::Allowed),
         report.count(|s| matches!(s, Status::Denied { .. })),

@@ -5,20 +5,8 @@ use std::cell::RefCell;
 
 use crate::awsdata::{Action, ArnShape, ResourceType, Service};
 use crate::pattern::{Case, Glob};
-use crate::policy::DocKind;
+use crate::policy::{is_resource_value, DocKind};
 use crate::rules::doc::{Expansion, PolicyDoc, StatementView};
-
-/// Whether a `Resource` value is shaped like an ARN (`arn:` and six parts) or is `*`.
-pub fn is_arn_shaped(s: &str) -> bool {
-    if s == "*" {
-        return true;
-    }
-    let mut parts = s.splitn(6, ':');
-    parts.next() == Some("arn")
-        && parts.next().is_some_and(|p| !p.is_empty())
-        && parts.next().is_some_and(|p| !p.is_empty())
-        && parts.count() == 3
-}
 
 /// The resources a statement applies to, for action checks: its `Resource` values that are
 /// ARNs, or for a repository policy without `Resource`, the repository. `None` when the
@@ -33,7 +21,7 @@ pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option
             let arns: Vec<String> = r
                 .values
                 .iter()
-                .filter(|v| is_arn_shaped(v.text))
+                .filter(|v| is_resource_value(v.text))
                 .map(|v| v.text.to_owned())
                 .collect();
             (!arns.is_empty()).then_some(arns)
@@ -287,8 +275,8 @@ mod tests {
         let c = ["GetObject", "PutObject", "GetBucketAcl"];
         assert_eq!(closest("GetObjekt", c.iter().copied()), Some("GetObject"));
         assert_eq!(closest("Frobnicate", c.iter().copied()), None);
-        assert!(is_arn_shaped("arn:aws:s3:::b"));
-        assert!(!is_arn_shaped("Resource: arn:aws:s3:::b"));
-        assert!(!is_arn_shaped("arn:aws:s3"));
+        assert!(is_resource_value("arn:aws:s3:::b"));
+        assert!(!is_resource_value("Resource: arn:aws:s3:::b"));
+        assert!(!is_resource_value("arn:aws:s3"));
     }
 }
