@@ -5,6 +5,7 @@
 #                           checked against the release's SHA256SUMS, or a build from source
 #   action/run.sh run       run `xacct COMMAND ARGS`, writing SARIF when asked
 #   action/run.sh all       both (what a local try wants)
+#   action/run.sh target    print the release target for this machine (x86_64-unknown-linux-musl)
 #
 # Settings come from the environment (the action sets them from its inputs):
 #   XACCT_COMMAND       check | lint | audit | diff                       (required for run)
@@ -291,8 +292,9 @@ all)
     cmd_install
     cmd_run
     ;;
+target) release_target || die "no release binary for $(uname -s) $(uname -m)" ;;
 *)
-    echo "usage: action/run.sh install|run|all (settings in the environment; see the script's head)" >&2
+    echo "usage: action/run.sh install|run|all|target (settings in the environment; see the script's head)" >&2
     exit 2
     ;;
 esac
