@@ -252,7 +252,8 @@ cat >"$sample/bad.json" <<'EOF'
 }
 EOF
 printf 'Resources: {}\n' >"$sample/template.yaml"
-printf '{"name": "not-a-policy", "version": "1.0.0"}\n' >"$sample/package.json"
+printf '{"extends": ["config:recommended"]}\n' >"$sample/renovate.json"
+printf '{"name": "sample", "version": "1.0.0"}\n' >"$sample/package.json"
 git -C "$sample" init -q
 git -C "$sample" add .
 export PRE_COMMIT_HOME="$work/pre-commit-home"
@@ -269,7 +270,9 @@ hook=xacct-lint-system
 expect 0 "$hook passes on a good policy" try_system good.json
 expect 1 "$hook fails on a bad policy" try_system bad.json
 expect_output "XA0107" "$hook names the bad policy's error"
-expect 0 "$hook passes on JSON that is no policy (a warning)" try_system package.json
+expect 0 "$hook passes on JSON that is no policy (a warning)" try_system renovate.json
+expect 0 "$hook leaves package manifests alone" try_system package.json
+expect_output "no files to check" "$hook matched no package manifest"
 expect 0 "$hook leaves YAML alone" try_system template.yaml
 expect_output "no files to check" "$hook matched no YAML file"
 if [ "$quick" = false ]; then
