@@ -123,8 +123,9 @@ for i, step in enumerate(runs.get("steps", [])):
             problems.append(f"step {i} sets `{var}`, which action/run.sh never reads")
     if "id" in step:
         ids.append(step["id"])
-    if "run" in step and "action/run.sh" in step["run"]:
-        sub = step["run"].split("action/run.sh")[-1].split()[0]
+    call = re.search(r'action/run\.sh"?\s+(\S+)', step.get("run", ""))
+    if call:
+        sub = call.group(1)
         if f"\n{sub})" not in script:
             problems.append(f"step {i} calls `action/run.sh {sub}`, which does not exist")
 text = open("action.yml").read()
