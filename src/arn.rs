@@ -4,7 +4,7 @@
 //! An ARN is `arn:partition:service:region:account:resource`; the resource part is everything
 //! after the fifth colon and may itself contain `:` and `/`.
 //!
-//! Matching rules (semantics reference §2.4, §3.2):
+//! Matching rules (docs/semantics.md §2.4, §3.2):
 //! * In `Resource`/`NotResource`, the partition, service, region and account segments are each
 //!   matched on their own and without regard to case; a `*` there stays inside its segment.
 //!   The resource part is matched case-sensitively and a `*` there crosses `/` and `:`.

@@ -1,4 +1,5 @@
-//! Combines every policy type into one decision (semantics reference §1).
+//! Combines every policy type into one decision (docs/semantics.md §1; the § numbers below
+//! refer to it).
 //!
 //! Each policy set is evaluated into [`Buckets`] (whether a deny applied, and per policy type
 //! whether an allow applied, each as a [`Tri`]); [`Buckets::decide`] then combines them with
@@ -48,7 +49,7 @@ pub struct PolicySet<'p> {
 /// Services whose resources RCPs govern: AWS's list at launch (November 2024: S3, STS, KMS,
 /// SQS, Secrets Manager) and the later additions (ECR and OpenSearch Serverless, June 2025;
 /// Cognito user pools and CloudWatch Logs, January 2026; DynamoDB, February 2026); see the
-/// semantics reference §1.2. SageMaker is not among them.
+/// docs/semantics.md §1.2. SageMaker is not among them.
 pub const RCP_SERVICES: [&str; 10] = [
     "s3",
     "sts",
@@ -363,7 +364,7 @@ impl<'p> Collector<'p> {
 }
 
 /// `sts:GetCallerIdentity` needs no permission, and an explicit deny does not stop it (STS
-/// API reference, "GetCallerIdentity"; docs/semantics.md §15).
+/// API reference, "GetCallerIdentity"; docs/semantics.md §18).
 fn is_get_caller_identity(req: &Request) -> bool {
     req.action_lc == "sts:getcalleridentity"
 }

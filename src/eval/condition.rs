@@ -1,4 +1,4 @@
-//! Condition operators against a request context (semantics reference §3).
+//! Condition operators against a request context (docs/semantics.md §3).
 //!
 //! * A key absent from the context: positive operators are false, negated operators and
 //!   `…IfExists` true, `Null:true` true; `ForAnyValue` is false and `ForAllValues` true.

@@ -1,4 +1,4 @@
-//! S3 facts that change what a bucket policy can grant (semantics reference §6): object
+//! S3 facts that change what a bucket policy can grant (docs/semantics.md §6): object
 //! ownership (with ACLs enabled an object written by another account belongs to it, and
 //! the bucket policy alone cannot grant it) and Block Public Access (`RestrictPublicBuckets`
 //! confines a bucket with a public policy to its own account and AWS services).

@@ -1,4 +1,5 @@
-//! Does one statement apply to a request? Action, resource, principal, then conditions.
+//! Does one statement apply to a request? Action, resource, principal, then conditions, each
+//! decided three ways ([`Tri`]). Section numbers (§) refer to docs/semantics.md.
 
 use super::condition;
 use super::request::{Principal, Request, ResourceKind};
@@ -10,7 +11,7 @@ use crate::policy::{
 };
 
 /// How a resource-policy statement names the caller. The order matters: a later variant is
-/// a stronger grant (see the same-account table, semantics reference §1.3).
+/// a stronger grant (see the same-account table, docs/semantics.md §1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PrincipalMatch {
@@ -168,7 +169,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
     }
     let (principal_tri, principal) = if kind.has_principals() {
         match &stmt.principal {
-            // `Allow` with `NotPrincipal` is not supported by AWS: it never grants (§2.2).
+            // `Allow` with `NotPrincipal` is not supported by AWS: it never grants (§17).
             Some(set) if set.negated && stmt.is_allow() => return Applies::No,
             Some(set) => match (
                 principal_match(set, &req.principal, has_boundary),

@@ -806,7 +806,7 @@ impl Inventory {
                     .model_package_groups
                     .get(&(arn.region.to_owned(), group.to_owned()))
                     .or_else(|| {
-                        // Names compare without regard to case (semantics reference §8.1).
+                        // Names compare without regard to case (docs/semantics.md §8.1).
                         acct.model_package_groups.values().find(|g| {
                             (g.region == arn.region || g.region.is_empty())
                                 && g.name.eq_ignore_ascii_case(group)

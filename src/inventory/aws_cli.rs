@@ -1,4 +1,4 @@
-//! AWS CLI outputs, read as the CLI prints them (semantics reference §9.1).
+//! AWS CLI outputs, read as the CLI prints them (docs/semantics.md §9.1).
 //!
 //! Each file is recognized by its content first (`UserDetailList` is an IAM export,
 //! `KeyMetadata` a `describe-key`…); where the content does not say which resource it is

@@ -1,5 +1,5 @@
 //! Organizations: the tree (root → OUs → accounts), the SCPs and RCPs, and where each is
-//! attached (semantics reference §1.2).
+//! attached (docs/semantics.md §1.2).
 //!
 //! An organization is read from one `org/` folder of `aws organizations` outputs:
 //!

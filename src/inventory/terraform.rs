@@ -1,5 +1,5 @@
 //! Terraform plans (`terraform show -json PLAN`), read for what they will apply
-//! (semantics reference §9.2).
+//! (docs/semantics.md §9.2).
 //!
 //! Each `resource_changes` entry of a supported type becomes the same items an AWS CLI export
 //! gives: policies, roles, attachments, bucket settings, keys and grants, SCPs. A value that

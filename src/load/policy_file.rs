@@ -1,7 +1,7 @@
 //! Policy files as users have them: a bare policy document, or the output of the AWS CLI
 //! command that exported it, read as it is.
 //!
-//! Recognized wrappers (semantics reference §9.1): `{"Policy": "<json>"}`
+//! Recognized wrappers (docs/semantics.md §9.1): `{"Policy": "<json>"}`
 //! (`s3api get-bucket-policy`, `kms get-key-policy`), `{"policyText": "<json>"}`
 //! (`ecr get-repository-policy`, `get-registry-policy`), `{"ResourcePolicy": "<json>"}`
 //! (`sagemaker get-model-package-group-policy`), `{"Policy": {"Content": "<json>"}}`

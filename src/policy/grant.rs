@@ -1,4 +1,4 @@
-//! KMS grants, as `aws kms list-grants` prints them (semantics reference §5).
+//! KMS grants, as `aws kms list-grants` prints them (docs/semantics.md §5).
 //!
 //! A grant allows (never denies) one grantee a list of operations on one key, optionally
 //! only for requests whose encryption context equals, or contains, given pairs. The grantee

@@ -206,7 +206,7 @@ impl DocKind {
     /// apply to none of the statement's resources. S3 does for bucket policies
     /// (`MalformedPolicy: Policy has invalid action`, `Action does not apply to any
     /// resource(s) in statement`); IAM accepts unknown actions in identity policies, which
-    /// then grant nothing (docs/semantics.md §13).
+    /// then grant nothing (docs/semantics.md §13.1).
     pub fn validates_actions(self) -> bool {
         self == DocKind::Bucket
     }

@@ -2,7 +2,7 @@
 //!
 //! Stage two of the pipeline (load → **model** → graph → evaluate / lint → report).
 //! [`Policy::parse_text`] and [`Policy::from_json`] accept every form AWS accepts
-//! (semantics reference §2, §3) and reject everything else with a collected list of
+//! (docs/semantics.md §2, §3) and reject everything else with a collected list of
 //! [`ParseError`]s, each carrying the file and the JSON pointer of the offending element.
 //!
 //! What we accept: `Version` `2012-10-17`, `2008-10-17` or absent; `Id`; `Statement` as an

@@ -1,7 +1,7 @@
 //! Policy variables and template placeholders.
 //!
 //! Policy variables: `${aws:username}`, `${aws:PrincipalTag/team, 'default'}` and the escapes
-//! `${*}`, `${?}`, `${$}` (semantics reference §2.5).
+//! `${*}`, `${?}`, `${$}` (docs/semantics.md §2.5).
 //!
 //! Variables exist only in `"Version": "2012-10-17"` policies; elsewhere `${…}` is literal
 //! text and no [`Template`] is built. A variable resolves to the value of a single-valued
