@@ -56,6 +56,9 @@ pub enum Verdict {
     /// The resource side allows it; its own policies are not (all) loaded, so it is
     /// allowed if they allow it.
     AllowedIfItsPoliciesAllow,
+    /// Statements that cannot be decided (a policy AWS rejects, an element that cannot be
+    /// read) could allow it: neither allowed nor denied.
+    NotVerified,
     /// Denied.
     Denied,
 }
@@ -66,6 +69,7 @@ impl Verdict {
             Verdict::Allowed => "allowed",
             Verdict::AllowedNotVerified => "allowed (not verified)",
             Verdict::AllowedIfItsPoliciesAllow => "allowed if its own policies allow",
+            Verdict::NotVerified => "not verified",
             Verdict::Denied => "denied",
         }
     }
@@ -213,14 +217,27 @@ pub fn run(
         let resp = authorize(&req, &a.policy_set());
         let relevant = a.relevant_unknowns(resp.decision);
         let mut why: Vec<String> = relevant.iter().map(|u| u.message.clone()).collect();
+        let undecided = |resp: &crate::eval::Response<'_>| -> Vec<String> {
+            resp.undecided()
+                .map(|(m, e)| format!("undecided: {}: {e}", crate::report::statement_location(m)))
+                .collect()
+        };
         let verdict = match resp.decision {
+            _ if resp.is_indeterminate() => {
+                why.splice(0..0, undecided(&resp));
+                Verdict::NotVerified
+            }
             Decision::Allow if relevant.is_empty() => Verdict::Allowed,
             Decision::Allow => Verdict::AllowedNotVerified,
             Decision::ImplicitDeny if identity_unknown(&a) => {
                 // The resource side alone: would it allow, if the principal's account did?
                 let mut set = a.policy_set();
                 set.identity.push(&assume);
-                if authorize(&req, &set).decision == Decision::Allow {
+                let alone = authorize(&req, &set);
+                if alone.is_indeterminate() {
+                    why.splice(0..0, undecided(&alone));
+                    Verdict::NotVerified
+                } else if alone.decision == Decision::Allow {
                     Verdict::AllowedIfItsPoliciesAllow
                 } else {
                     Verdict::Denied
@@ -321,7 +338,7 @@ fn table(args: &WhoCanArgs, owner: Option<&str>, org: Option<String>, rows: &[Ro
         org.as_deref().unwrap_or("unknown")
     );
     if rows.is_empty() {
-        s.push_str("no principal in the inventory is allowed\n");
+        s.push_str("no principal in the inventory is allowed (and none is undecided)\n");
         return s;
     }
     let headers = ["principal", "account", "verdict", "marks"];

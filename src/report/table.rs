@@ -24,18 +24,16 @@ struct Row {
 /// A decision and its trace, as text.
 pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
     let mut out = String::new();
-    let verdict = match resp.decision {
-        Decision::Allow => "ALLOWED",
-        Decision::ImplicitDeny => "DENIED (implicit: no required allow)",
-        Decision::ExplicitDeny => "DENIED (explicit deny)",
+    let verdict = match (resp.decision, resp.is_indeterminate()) {
+        (_, true) => "NOT VERIFIED: statements that cannot be decided could allow it (see `undecided` below); it is treated as denied",
+        (Decision::Allow, _) => "ALLOWED",
+        (Decision::ImplicitDeny, _) => "DENIED (implicit: no required allow)",
+        (Decision::ExplicitDeny, _) => "DENIED (explicit deny)",
     };
     out.push_str(&format!(
         "decision:  {} — {verdict}\n",
         resp.decision.as_str()
     ));
-    if resp.is_indeterminate() {
-        out.push_str("           indeterminate: some statement could not be decided; the answer fails closed\n");
-    }
     out.push_str(&format!("principal: {}\n", req.principal.display()));
     out.push_str(&format!("action:    {}\n", req.action));
     out.push_str(&format!("resource:  {}\n", req.resource.text));
