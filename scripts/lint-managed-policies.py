@@ -25,6 +25,7 @@ Nothing is left behind unless --keep names a folder for the policy files.
 
 import argparse
 import collections
+import importlib.util
 import json
 import os
 import subprocess
@@ -42,10 +43,10 @@ def fail(msg):
 
 def npm_pack(version, workdir):
     """Fetches and unpacks the package; returns the directory holding package.json."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from importlib import import_module
-
-    gen = import_module("gen-managed-policies")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen-managed-policies.py")
+    spec = importlib.util.spec_from_file_location("gen_managed_policies", path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
     return gen.npm_pack(version, workdir)
 
 

@@ -17,13 +17,9 @@ static META: RuleMeta = RuleMeta {
 Flags a condition key that AWS's data lists for none of the statement's actions (nor for the
 resource types they apply to). Checked: service keys (`s3:prefix`, `kms:ViaService`,
 `sagemaker:ModelApprovalStatus`) and the tag keys `aws:RequestTag/…`, `aws:ResourceTag/…`,
-`aws:TagKeys`. A key counts as supported when AWS lists it for the action, for the action's
-row of a resource type, or for the resource type itself (`aws:ResourceTag/…` of a
-`repository`, `kms:KeySpec` of a `key`), whatever the statement's `Resource`, `"*"`
-included. Other global keys (`aws:SourceIp`, `aws:PrincipalOrgID`…) and cross-service keys
-(`ec2:SourceInstanceArn`, `lambda:SourceFunctionArn`…) apply to every action and are not
-checked, nor are keys of identity providers (`saml:aud`), nor statements with `NotAction`,
-`"*"` or unknown actions.
+`aws:TagKeys`. Other global keys (`aws:SourceIp`, `aws:PrincipalOrgID`…) apply to every
+action and are not checked, nor are keys of identity providers (`saml:aud`), nor statements
+with `NotAction`, `"*"` or unknown actions.
 
 ## Why is this bad?
 A key the request never carries is absent: a positive operator is then false (an `Allow`
