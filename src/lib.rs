@@ -23,6 +23,7 @@ pub mod inventory;
 pub mod json;
 pub mod lint;
 pub mod load;
+pub mod managed_policies;
 pub mod pattern;
 pub mod policy;
 pub mod report;

@@ -80,3 +80,98 @@ impl Rule for ActionAppliesToNoResource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::awsdata::catalog;
+    use crate::lint::{lint_text, LintOptions};
+
+    /// The `XA0205` findings (JSON pointers) of an identity policy with one statement.
+    fn flagged(actions: &[&str], resources: &[&str]) -> Vec<String> {
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": resources}]});
+        let out = lint_text(
+            "policy.json",
+            &policy.to_string(),
+            &LintOptions::default(),
+            catalog().expect("catalog"),
+        );
+        out.diagnostics
+            .iter()
+            .filter(|d| d.code == "XA0205")
+            .map(|d| d.primary.pointer.as_str().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn names_followed_by_a_colon() {
+        let none: Vec<String> = Vec::new();
+        // CloudWatch Logs documents `log-group:NAME:*`; AWS's policies use streams too.
+        assert_eq!(
+            flagged(
+                &["logs:DescribeLogStreams", "logs:CreateLogGroup"],
+                &["arn:aws:logs:*:*:log-group:/aws/eks/*:*"]
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["logs:DescribeLogStreams"],
+                &["arn:aws:logs:*:*:log-group:/aws/rds/*:log-stream:*"]
+            ),
+            none
+        );
+        // Qualified Lambda functions.
+        assert_eq!(
+            flagged(
+                &["lambda:GetFunction", "lambda:InvokeFunction"],
+                &[
+                    "arn:aws:lambda:us-east-1:111111111111:function:f:prod",
+                    "arn:aws:lambda:us-east-1:111111111111:function:g:*"
+                ]
+            ),
+            none
+        );
+        // AWS Backup's snapshot names.
+        assert_eq!(
+            flagged(
+                &["rds:DeleteDBSnapshot", "rds:CopyDBSnapshot"],
+                &["arn:aws:rds:*:*:snapshot:awsbackup:*"]
+            ),
+            none
+        );
+        // CloudFormation transforms (from the overlay).
+        assert_eq!(
+            flagged(
+                &["cloudformation:CreateChangeSet"],
+                &["arn:aws:cloudformation:*:aws:transform/Serverless-2016-10-31"]
+            ),
+            none
+        );
+    }
+
+    #[test]
+    fn still_flags_other_types() {
+        assert_eq!(
+            flagged(
+                &["logs:DescribeLogStreams", "kms:Decrypt"],
+                &["arn:aws:logs:*:*:log-group:/aws/eks/*:*"]
+            ),
+            vec!["/Statement/0/Action/1".to_string()]
+        );
+        assert_eq!(
+            flagged(
+                &["lambda:GetEventSourceMapping"],
+                &["arn:aws:lambda:us-east-1:111111111111:function:f:prod"]
+            ),
+            vec!["/Statement/0/Action/0".to_string()]
+        );
+        assert_eq!(
+            flagged(
+                &["rds:DeleteDBClusterSnapshot"],
+                &["arn:aws:rds:us-east-1:111111111111:snapshot:awsbackup:job-1"]
+            ),
+            vec!["/Statement/0/Action/0".to_string()]
+        );
+    }
+}

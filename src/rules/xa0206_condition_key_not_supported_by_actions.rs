@@ -78,7 +78,12 @@ impl Rule for ConditionKeyNotSupportedByActions {
                     {
                         continue;
                     }
-                } else if doc.catalog.service(prefix).is_none() {
+                } else if doc.catalog.service(prefix).is_none()
+                    || doc.catalog.global_condition_key(c.key).is_some()
+                {
+                    // Not a service's own key: an identity provider's, or a
+                    // cross-service key such as `ec2:SourceInstanceArn` that any
+                    // request made with such credentials carries.
                     continue;
                 }
                 if actions
@@ -108,5 +113,139 @@ impl Rule for ConditionKeyNotSupportedByActions {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::awsdata::catalog;
+    use crate::lint::{lint_text, LintOptions};
+
+    /// The keys `XA0206` flags in an identity policy with one statement.
+    fn flagged(actions: &[&str], resource: &str, condition: serde_json::Value) -> Vec<String> {
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": resource,
+             "Condition": condition}]});
+        let out = lint_text(
+            "policy.json",
+            &policy.to_string(),
+            &LintOptions::default(),
+            catalog().expect("catalog"),
+        );
+        out.diagnostics
+            .iter()
+            .filter(|d| d.code == "XA0206")
+            .map(|d| {
+                d.primary
+                    .pointer
+                    .as_str()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resource_type_keys_on_star() {
+        let none: Vec<String> = Vec::new();
+        // The smallest case: the key is listed on the repository type only.
+        assert_eq!(
+            flagged(
+                &["codecommit:DeleteRepository"],
+                "*",
+                serde_json::json!({"StringEquals": {"aws:ResourceTag/Team": "a"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["kms:Decrypt"],
+                "*",
+                serde_json::json!({"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/a*"},
+                    "StringEquals": {"kms:KeySpec": "SYMMETRIC_DEFAULT"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["iam:PassRole"],
+                "*",
+                serde_json::json!({"StringEquals": {"iam:ResourceTag/team": "a"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["s3:GetObject"],
+                "*",
+                serde_json::json!({"StringEquals": {"s3:AccessPointNetworkOrigin": "VPC"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["rds:DeleteDBInstance"],
+                "*",
+                serde_json::json!({"StringEquals": {"rds:db-tag/env": "dev"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["secretsmanager:GetSecretValue"],
+                "*",
+                serde_json::json!({"StringEquals": {"secretsmanager:ResourceTag/team": "a"}})
+            ),
+            none
+        );
+    }
+
+    #[test]
+    fn cross_service_and_overlay_keys() {
+        let none: Vec<String> = Vec::new();
+        // Cross-service keys come with the credentials, whatever the action.
+        assert_eq!(
+            flagged(
+                &["s3:GetObject"],
+                "*",
+                serde_json::json!({"StringEquals": {"ec2:SourceInstanceARN": "arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+                    "glue:RoleAssumedBy": "glue.amazonaws.com"}})
+            ),
+            none
+        );
+        assert_eq!(
+            flagged(
+                &["states:InvokeHTTPEndpoint"],
+                "*",
+                serde_json::json!({"StringEquals": {"states:HTTPMethod": "GET"},
+                    "StringLike": {"states:HTTPEndpoint": "https://api.example.com/*"}})
+            ),
+            none
+        );
+    }
+
+    #[test]
+    fn still_flags_unsupported_keys() {
+        assert_eq!(
+            flagged(
+                &["s3:GetObject"],
+                "arn:aws:s3:::b/*",
+                serde_json::json!({"StringLike": {"s3:prefix": "home/*"}})
+            ),
+            vec!["s3:prefix".to_string()]
+        );
+        assert_eq!(
+            flagged(
+                &["ecr:GetAuthorizationToken"],
+                "*",
+                serde_json::json!({"StringEquals": {"aws:ResourceTag/Team": "a", "kms:KeySpec": "x"}})
+            ),
+            vec![
+                "aws:ResourceTag~1Team".to_string(),
+                "kms:KeySpec".to_string()
+            ]
+        );
     }
 }
