@@ -378,9 +378,14 @@ pub fn lint_parsed(
                 }
             }
         };
-        let (kind, kind_from) = spec
+        let (mut kind, kind_from) = spec
             .kind
             .unwrap_or_else(|| (input::kind_from_content(json), KindSource::Content));
+        // A managed policy that is one of AWS's own (as `get-policy-version` prints it, the
+        // export does not say whose it is): AWS's quotas for customer policies do not apply.
+        if kind == DocKind::Managed && crate::rules::doc::is_aws_managed(doc_text, json) {
+            kind = DocKind::AwsManaged;
+        }
         out.file.documents.push(DocumentInfo {
             pointer: match &spec.carrier {
                 Carrier::Text { .. } => format!("{}#", spec.pointer.as_str()),

@@ -77,7 +77,8 @@ pub fn parse_override(text: &str) -> Result<(Selector, Severity), String> {
 #[derive(Debug, Clone)]
 pub struct RuleSelection {
     enabled: Vec<bool>,
-    severity: Vec<Severity>,
+    /// Per rule, the user's override (none: each finding keeps its own severity).
+    severity: Vec<Option<Severity>>,
     by_code: HashMap<&'static str, usize>,
 }
 
@@ -111,7 +112,7 @@ impl RuleSelection {
                     .iter()
                     .rev()
                     .find(|(s, _)| s.matches(m))
-                    .map_or(m.severity, |(_, level)| *level)
+                    .map(|(_, level)| *level)
             })
             .collect();
         let by_code = RULES
@@ -147,6 +148,7 @@ impl RuleSelection {
             .get(meta.code)
             .and_then(|i| self.severity.get(*i))
             .copied()
+            .flatten()
             .unwrap_or(default)
     }
 }

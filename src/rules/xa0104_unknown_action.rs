@@ -1,6 +1,7 @@
 //! `XA0104 unknown-action`: an action (or action pattern) that names no action of its
 //! service.
 
+use crate::awsdata::{Origin, OverlayStatus};
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
@@ -64,10 +65,27 @@ impl Rule for UnknownAction {
                 let Some(service) = doc.catalog.service(prefix) else {
                     continue;
                 };
-                let f = out.report(
-                    v.pointer.clone(),
-                    format!("`{}` matches no action of `{}`", v.text, service.prefix),
-                );
+                let f = match doc.catalog.action_origin(v.text) {
+                    // AWS's own policies use it though the reference does not list it: IAM
+                    // accepts it; nothing to report.
+                    Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
+                    Origin::Data => continue,
+                    Origin::Overlay(e) => {
+                        let f = out.report(
+                            v.pointer.clone(),
+                            format!(
+                                "`{}` is an action AWS retired: IAM accepts it, and it grants nothing",
+                                v.text
+                            ),
+                        );
+                        f.help(format!("remove it (source: {})", e.source));
+                        f
+                    }
+                    Origin::Unknown => out.report(
+                        v.pointer.clone(),
+                        format!("`{}` matches no action of `{}`", v.text, service.prefix),
+                    ),
+                };
                 if !doc.kind.validates_actions() {
                     f.severity(Severity::Warning);
                 }
