@@ -5,7 +5,8 @@
 //! opens it.
 //!
 //! It reads what policies *name*, as the account graph ([`crate::graph`]) does and with the
-//! same rules: `Allow` statements without defects, trust statements only when they concern
+//! same rules: `Allow` statements (and, marked as not verified, statements of defective
+//! policies that might allow), trust statements only when they concern
 //! `sts:` actions, service principals left out (they act for the account that calls them).
 //! It walks one account's resources directly rather than building the graph, whose
 //! identity-policy edges the report does not need and which cost most of its time.
@@ -204,6 +205,8 @@ struct Opening<'a> {
     actions: Vec<String>,
     sid: Option<String>,
     conditional: bool,
+    /// The statement cannot be decided (its policy is defective): it may open the resource.
+    undecided: bool,
     statement: Option<&'a Statement>,
     file: &'a str,
     pointer: &'a Pointer,
@@ -221,9 +224,12 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                   via: &'static str,
                   out: &mut Vec<Finding>| {
         for s in &p.statements {
-            if !s.is_allow() || !s.defects.is_empty() {
+            // A statement of a policy AWS rejects, or one that cannot be read, may still open
+            // the resource: it is reported, marked as not verified (fail closed).
+            if !s.may_allow() {
                 continue;
             }
+            let undecided = p.is_rejected() || !s.defects.is_empty();
             let Some(set) = &s.principal else {
                 continue;
             };
@@ -237,7 +243,8 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 via,
                 actions: action_texts(&s.action),
                 sid: s.sid.clone(),
-                conditional: !s.conditions.is_empty(),
+                conditional: !s.conditions.is_empty() || s.conditions_partial,
+                undecided,
                 statement: Some(s),
                 file: p.origin.file.as_deref().unwrap_or("-"),
                 pointer: &s.pointer,
@@ -312,6 +319,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     actions: g.operations.iter().map(|o| format!("kms:{o}")).collect(),
                     sid: Some(g.id.clone()).filter(|s| !s.is_empty()),
                     conditional: g.constraints.equals.is_some() || g.constraints.subset.is_some(),
+                    undecided: false,
                     statement: None,
                     file: g.origin.file.as_deref().unwrap_or("-"),
                     pointer: &g.origin.pointer,
@@ -412,8 +420,13 @@ fn finding(
         (true, _) => " when the statement's conditions hold",
     };
     let message = format!(
-        "{} is reachable from {who}{where_} through {via}{condition}: {}",
+        "{} {} from {who}{where_} through {via}{condition}: {}",
         o.label,
+        if o.undecided {
+            "may be reachable (not verified: the policy is defective, see its lint errors)"
+        } else {
+            "is reachable"
+        },
         o.actions
             .iter()
             .map(|a| format!("`{a}`"))
@@ -461,6 +474,7 @@ fn finding(
         actions: o.actions.clone(),
         sid: o.sid.clone(),
         conditional: o.conditional,
+        undecided: o.undecided,
         scope: scope.text().to_owned(),
         organization: org_id,
     });

@@ -7,6 +7,8 @@
 //! before side has the same principal, resource, kind, action and conditionality; a
 //! condition removed is therefore access gained. Like the graph, it compares what policies
 //! name, not decisions: a `Deny` statement added elsewhere is not seen as access lost.
+//! A statement of a policy AWS would reject (or one that cannot be read) may grant: its
+//! access counts, marked undecided, so that the gate fails closed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,6 +78,10 @@ pub struct Change {
     pub actions: Vec<String>,
     /// Only when the statement's conditions (or the grant's constraints) hold.
     pub conditional: bool,
+    /// Through a statement that cannot be decided (its policy is defective): the access may
+    /// exist; the gate counts it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
     /// The statements or grants (`file: pointer`).
     pub via: Vec<String>,
 }
@@ -122,6 +128,7 @@ struct Key {
     resource: String,
     kind: EdgeKind,
     conditional: bool,
+    undecided: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +185,7 @@ fn access(inv: &Inventory) -> Access {
             resource: to.id.clone(),
             kind: edge.kind,
             conditional: edge.conditional,
+            undecided: edge.undecided,
         };
         for action in &edge.actions {
             let v = out
@@ -209,6 +217,7 @@ fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
             kind: key.kind,
             actions: Vec::new(),
             conditional: key.conditional,
+            undecided: key.undecided,
             via: Vec::new(),
         });
         c.actions.push(action);

@@ -133,6 +133,10 @@ pub struct Access {
     pub sid: Option<String>,
     /// The statement has conditions (or the grant constraints).
     pub conditional: bool,
+    /// The statement cannot be decided (its policy is defective, AWS would reject it): the
+    /// opening is possible, not verified.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
     /// `public`, `outside-organization`, `organization-unknown` or `other-account`.
     pub scope: String,
     /// The resource's organization, when a loaded one lists its account.

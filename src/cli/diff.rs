@@ -133,7 +133,11 @@ fn rows(changes: &[&Change]) -> Vec<Vec<String>> {
                 format!(
                     "{}{}",
                     c.actions.join("\n"),
-                    if c.conditional { "\n(conditional)" } else { "" }
+                    match (c.conditional, c.undecided) {
+                        (_, true) => "\n(not verified: defective policy)",
+                        (true, false) => "\n(conditional)",
+                        (false, false) => "",
+                    }
                 ),
                 c.resource.clone(),
                 format!("{}\n{}", c.kind.label(), c.via.join("\n")),

@@ -144,6 +144,10 @@ pub struct Edge {
     pub conditional: bool,
     /// The ends are in different accounts, or the edge reaches from everyone.
     pub cross_account: bool,
+    /// The statement cannot be decided (its policy is defective, AWS would reject it): the
+    /// edge may exist. Drawn dashed; counted as access by `diff` (fail closed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
 }
 
 /// The graph of an inventory.
@@ -251,6 +255,7 @@ impl Graph {
                         sid: None,
                         conditional: false,
                         cross_account: false,
+                        undecided: false,
                     },
                 );
             }
@@ -384,7 +389,7 @@ impl Graph {
     /// `only`: for trust policies, the statement must concern `sts:` actions.
     fn policy_edges(&mut self, policy: &Policy, target: NodeIndex, kind: EdgeKind) {
         for s in &policy.statements {
-            if !s.is_allow() || !s.defects.is_empty() {
+            if !s.may_allow() {
                 continue;
             }
             let Some(set) = &s.principal else {
@@ -407,8 +412,9 @@ impl Graph {
                         actions: actions.clone(),
                         via: Some(statement_at(policy, s)),
                         sid: s.sid.clone(),
-                        conditional: !s.conditions.is_empty(),
+                        conditional: !s.conditions.is_empty() || s.conditions_partial,
                         cross_account: false,
+                        undecided: undecided(policy, s),
                     },
                 );
             }
@@ -610,6 +616,7 @@ impl Graph {
                                     sid: Some(grant.id.clone()).filter(|s| !s.is_empty()),
                                     conditional: constrained,
                                     cross_account: false,
+                                    undecided: false,
                                 },
                             );
                         }
@@ -709,7 +716,7 @@ impl Graph {
         s: &Statement,
         candidates: &BTreeMap<&str, Vec<(NodeIndex, &RequestResource)>>,
     ) {
-        if !s.is_allow() || !s.defects.is_empty() {
+        if !s.may_allow() {
             return;
         }
         let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
@@ -753,10 +760,17 @@ impl Graph {
                     actions: actions_text.clone(),
                     via: Some(statement_at(policy, s)),
                     sid: s.sid.clone(),
-                    conditional: !s.conditions.is_empty(),
+                    conditional: !s.conditions.is_empty() || s.conditions_partial,
                     cross_account: false,
+                    undecided: undecided(policy, s),
                 },
             );
         }
     }
+}
+
+/// Whether a statement cannot be decided: its policy is one AWS rejects, or it has elements
+/// that cannot be read.
+fn undecided(policy: &Policy, s: &Statement) -> bool {
+    policy.is_rejected() || !s.defects.is_empty() || s.effect.is_none()
 }

@@ -110,6 +110,9 @@ fn edge_label(e: &Edge) -> String {
     if e.conditional {
         s.push_str(" (if conditions hold)");
     }
+    if e.undecided {
+        s.push_str(" (not verified: defective policy)");
+    }
     s
 }
 

@@ -188,6 +188,11 @@ impl Statement {
         self.effect == Some(Effect::Allow)
     }
 
+    /// Whether the statement may allow: an `Allow`, or one whose effect cannot be read.
+    pub fn may_allow(&self) -> bool {
+        self.effect != Some(Effect::Deny)
+    }
+
     /// Whether the statement may deny: a `Deny`, or one whose effect cannot be read.
     pub fn may_deny(&self) -> bool {
         self.effect != Some(Effect::Allow)
