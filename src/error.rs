@@ -18,6 +18,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file could not be read (not a regular file, too large, not UTF-8…).
+    #[error("{path}: {why}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why (said in the message: not a separate cause).
+        why: crate::load::fs::FileError,
+    },
     /// A policy document has errors (each with file and pointer).
     #[error("{0}")]
     Policy(ParseErrors),

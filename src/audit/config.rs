@@ -223,7 +223,7 @@ impl AuditConfig {
         let mut config = AuditConfig::default();
         let mut errors = Vec::new();
         for path in paths {
-            match std::fs::read_to_string(path) {
+            match crate::load::fs::read_text(std::path::Path::new(path)) {
                 Ok(text) => {
                     if let Err(e) = config.add(path, &text) {
                         errors.extend(e);
@@ -418,7 +418,7 @@ fn registration(
     } else {
         base.join(&request_path).to_string_lossy().into_owned()
     };
-    let request = match std::fs::read_to_string(&resolved) {
+    let request = match crate::load::fs::read_text(std::path::Path::new(&resolved)) {
         Ok(text) => match RegistrationRequest::parse(&text, Arc::from(resolved.as_str())) {
             Ok(req) => Some(req),
             Err(p) => {

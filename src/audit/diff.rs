@@ -322,7 +322,7 @@ pub fn read_inputs(
             continue;
         }
         let name = p.to_string_lossy().into_owned();
-        match std::fs::read(&p) {
+        match crate::load::fs::read(&p) {
             Ok(b) => files.push((name, b)),
             Err(e) => problems.push(Problem {
                 severity: crate::inventory::Severity::Error,

@@ -52,6 +52,7 @@ use crate::inventory::{
 use crate::json::Json;
 use crate::lint::selector::{RuleSelection, Selector};
 use crate::lint::{lint_parsed, LintOptions};
+use crate::load::fs;
 use crate::scenario::Scenario;
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
@@ -304,15 +305,15 @@ impl Ctx<'_> {
         let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(own.len() + 1);
         let mut slots = Vec::with_capacity(own.len());
         for (path, slot) in own {
-            match std::fs::read(path) {
+            match fs::read(path) {
                 Ok(bytes) => {
                     r.bytes += bytes.len() as u64;
-                    files.push((path.clone(), bytes));
+                    files.push((fs::display(path), bytes));
                     slots.push(slot);
                 }
                 Err(e) => r.problems.push(Problem {
                     severity: crate::inventory::Severity::Error,
-                    file: path.clone(),
+                    file: fs::display(path),
                     pointer: None,
                     message: format!("cannot read: {e}"),
                 }),
@@ -436,9 +437,10 @@ impl Ctx<'_> {
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for a in &accounts {
             for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
-                if seen.insert(path.clone()) {
-                    if let Ok(bytes) = std::fs::read(path) {
-                        files.push((path.clone(), bytes));
+                let name = fs::display(path);
+                if seen.insert(name.clone()) {
+                    if let Ok(bytes) = fs::read(path) {
+                        files.push((name, bytes));
                     }
                 }
             }

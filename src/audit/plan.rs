@@ -5,7 +5,7 @@
 //! are split into shards.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -18,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
 use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
 use crate::json::Pointer;
+use crate::load::fs;
 use crate::policy::{AwsPrincipal, Policy};
 
 /// The action a model package group grants to open a registration path.
@@ -32,14 +33,19 @@ pub struct Shard {
     pub count: usize,
 }
 
+/// The most slices a run can be cut into: far more than any batch system runs at once.
+pub const MAX_SHARDS: usize = 65_536;
+
 impl Shard {
-    /// Reads `I/N` (1 ≤ I ≤ N).
+    /// Reads `I/N` (1 ≤ I ≤ N ≤ [`MAX_SHARDS`]).
     pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("`{text}` is not a shard: expected I/N with 1 <= I <= N, such as 2/8");
+        let bad = || {
+            format!("`{text}` is not a shard: expected I/N with 1 <= I <= N <= {MAX_SHARDS}, such as 2/8")
+        };
         let (i, n) = text.split_once('/').ok_or_else(bad)?;
         let index: usize = i.trim().parse().map_err(|_| bad())?;
         let count: usize = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
+        if index == 0 || count == 0 || index > count || count > MAX_SHARDS {
             return Err(bad());
         }
         Ok(Shard { index, count })
@@ -62,112 +68,31 @@ impl Shard {
 #[derive(Debug, Default)]
 pub struct Layout {
     /// Files below each account folder, sorted, with their slot.
-    pub accounts: BTreeMap<String, Vec<(String, Slot)>>,
+    pub accounts: BTreeMap<String, Vec<(PathBuf, Slot)>>,
     /// Files below `org/` folders.
-    pub org_files: Vec<String>,
+    pub org_files: Vec<PathBuf>,
     /// Files anywhere else (Terraform plans, self-describing exports).
-    pub global_files: Vec<String>,
+    pub global_files: Vec<PathBuf>,
     /// The account each bucket's files sit under (first one wins).
     pub buckets: HashMap<String, String>,
     /// Inputs that could not be found.
     pub problems: Vec<Problem>,
 }
 
-/// Walks a folder as `inventory::discover` does (every `*.json` below it, hidden entries
-/// passed over), its subfolders in parallel: a tree of ten thousand account folders is too
-/// many directory reads for one thread.
-fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![Problem {
-                    severity: crate::inventory::Severity::Error,
-                    file: dir.to_string_lossy().into_owned(),
-                    pointer: None,
-                    message: format!("cannot read folder: {e}"),
-                }],
-            )
-        }
-    };
-    // In name order, each folder in the place of its name: the walk then lists the files
-    // sorted as paths are (component by component), with no sort afterwards.
-    let mut named: Vec<(std::ffi::OsString, bool)> = entries
-        .flatten()
-        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
-        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
-        .collect();
-    named.sort_unstable();
-    enum Part {
-        Files(Vec<PathBuf>),
-        Folder(PathBuf),
-    }
-    let mut parts: Vec<Part> = Vec::new();
-    for (name, is_dir) in named {
-        let path = dir.join(&name);
-        if is_dir {
-            parts.push(Part::Folder(path));
-        } else if path.extension().is_some_and(|e| e == "json") {
-            match parts.last_mut() {
-                Some(Part::Files(run)) => run.push(path),
-                _ => parts.push(Part::Files(vec![path])),
-            }
-        }
-    }
-    let below: Vec<(Vec<PathBuf>, Vec<Problem>)> = parts
-        .into_par_iter()
-        .map(|p| match p {
-            Part::Files(run) => (run, Vec::new()),
-            Part::Folder(d) => walk(&d),
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for (f, p) in below {
-        files.extend(f);
-        problems.extend(p);
-    }
-    (files, problems)
-}
-
-/// `inventory::discover`, with folders walked in parallel.
-fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Problem>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for input in inputs {
-        let p = Path::new(input);
-        if !input.contains(['*', '?', '[']) && p.is_dir() {
-            let (f, pr) = walk(p);
-            files.extend(f);
-            problems.extend(pr);
-        } else {
-            let (f, pr) = crate::inventory::discover(std::slice::from_ref(input));
-            files.extend(f);
-            problems.extend(pr);
-        }
-    }
-    // One folder is listed sorted already (see `walk`).
-    let one_folder = matches!(inputs, [i] if !i.contains(['*', '?', '[']) && Path::new(i).is_dir());
-    if !one_folder {
-        files.par_sort();
-        files.dedup();
-    }
-    debug_assert!(files.is_sorted());
-    (files, problems)
-}
-
 impl Layout {
-    /// Finds the files (as `inventory::discover` does) and groups them.
+    /// Finds the files ([`crate::load::fs::discover`]) and groups them.
     pub fn discover(inputs: &[String]) -> Layout {
-        let (files, problems) = discover(inputs);
+        let (files, problems) = crate::inventory::discover(inputs);
         let mut out = Layout {
             problems,
             ..Layout::default()
         };
-        let placed: Vec<(String, LayoutPlace)> = files
-            .par_iter()
-            .map(|path| (path.to_string_lossy().into_owned(), layout::place(path)))
+        let placed: Vec<(PathBuf, LayoutPlace)> = files
+            .into_par_iter()
+            .map(|path| {
+                let place = layout::place(&path);
+                (path, place)
+            })
             .collect();
         for (name, place) in placed {
             match place {
@@ -197,17 +122,17 @@ pub struct FileData {
 }
 
 /// Reads files in parallel; unreadable ones become problems.
-pub fn read_all(paths: &[String]) -> (Vec<FileData>, Vec<Problem>) {
+pub fn read_all(paths: &[PathBuf]) -> (Vec<FileData>, Vec<Problem>) {
     let read: Vec<Result<FileData, Problem>> = paths
         .par_iter()
-        .map(|p| match std::fs::read(p) {
+        .map(|p| match fs::read(p) {
             Ok(bytes) => Ok(FileData {
-                path: p.clone(),
+                path: fs::display(p),
                 bytes: Arc::new(bytes),
             }),
             Err(e) => Err(Problem {
                 severity: crate::inventory::Severity::Error,
-                file: p.clone(),
+                file: fs::display(p),
                 pointer: None,
                 message: format!("cannot read: {e}"),
             }),
@@ -507,7 +432,7 @@ impl GroupIndex {
         shared: &Shared,
         opts: &LoadOptions,
     ) -> (GroupIndex, Vec<Problem>) {
-        let paths: Vec<String> = layout
+        let paths: Vec<PathBuf> = layout
             .accounts
             .values()
             .flatten()

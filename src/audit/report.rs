@@ -165,10 +165,7 @@ impl Baseline {
     /// Reads a previous JSON report (a full one: not written with `--baseline`, not a
     /// shard).
     pub fn load(path: &str) -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::load::fs::read_text_at(path)?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             Error::Usage(format!(
                 "--baseline: `{path}` is not an audit JSON report: {e}"
@@ -756,10 +753,7 @@ pub struct Merged {
 pub fn merge(paths: &[String]) -> Result<Merged, Error> {
     let mut shards: Vec<(String, ShardFile)> = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
-            path: p.clone(),
-            source,
-        })?;
+        let text = crate::load::fs::read_text_at(p)?;
         let file: ShardFile = serde_json::from_str(&text)
             .map_err(|e| Error::Usage(format!("`{p}` is not an audit JSON report: {e}")))?;
         if file.schema_version != SCHEMA_VERSION {
@@ -783,6 +777,20 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
             "`{first_path}` is not a shard report (it was written without --shard)"
         )));
     };
+    // Every shard must be given: a count beyond the reports is a missing shard, said without
+    // allocating for it (a report can claim any count).
+    if count == 0 || count > super::plan::MAX_SHARDS {
+        return Err(Error::Usage(format!(
+            "`{first_path}` claims {count} shards: a run has 1 to {} shards",
+            super::plan::MAX_SHARDS
+        )));
+    }
+    if count > shards.len() {
+        return Err(Error::Usage(format!(
+            "the run had {count} shards and {} reports are given: shard reports missing (every shard of the run is needed)",
+            shards.len()
+        )));
+    }
     let mut present = vec![None::<&str>; count];
     for (p, s) in &shards {
         let Some(sh) = s.shard else {
@@ -796,7 +804,7 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
                 sh.index, sh.count
             )));
         }
-        match present.get_mut(sh.index - 1) {
+        match sh.index.checked_sub(1).and_then(|i| present.get_mut(i)) {
             Some(Some(other)) => {
                 return Err(Error::Usage(format!(
                     "shard {}/{count} is given twice: `{other}` and `{p}`",

@@ -210,7 +210,7 @@ impl LintErrors {
     /// The errors of the file at `path`, read and linted on first use (unreadable: none).
     fn of(&mut self, path: &str) -> &[Diagnostic] {
         if !self.0.contains_key(path) {
-            let errors = std::fs::read_to_string(path)
+            let errors = crate::load::fs::read_text(std::path::Path::new(path))
                 .map(|text| LintErrors::lint(path, &text))
                 .unwrap_or_default();
             self.0.insert(path.to_owned(), errors);

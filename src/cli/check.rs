@@ -104,9 +104,9 @@ fn scenarios(args: &CheckArgs) -> Result<Vec<Scenario>, Error> {
         }
         for path in files {
             let name = path.to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            let text = crate::load::fs::read_text(&path).map_err(|why| Error::File {
                 path: name.clone(),
-                source,
+                why,
             })?;
             match Scenario::parse(&text, Arc::from(name.as_str())) {
                 Ok(s) => out.push(s),
@@ -147,10 +147,7 @@ pub fn run(
                 .join(", ")
         ))
     })?;
-    let text = std::fs::read_to_string(&args.request).map_err(|source| Error::Io {
-        path: args.request.clone(),
-        source,
-    })?;
+    let text = crate::load::fs::read_text_at(&args.request)?;
     let request = RegistrationRequest::parse(&text, Arc::from(args.request.as_str()))
         .map_err(|p| Error::Usage(p.to_string()))?;
     let inventory = Inventory::load(

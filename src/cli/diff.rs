@@ -57,7 +57,7 @@ pub struct DiffArgs {
 }
 
 fn is_plan(path: &str) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::load::fs::read_text(std::path::Path::new(path)).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     (v.get("format_version").is_some() && v.get("resource_changes").is_some()).then_some(v)
 }
@@ -85,10 +85,7 @@ fn sides(
         (None, _) => None,
     };
     if let Some(plan) = plan {
-        let text = std::fs::read_to_string(&plan).map_err(|source| Error::Io {
-            path: plan.clone(),
-            source,
-        })?;
+        let text = crate::load::fs::read_text_at(&plan)?;
         let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Error::Usage(format!("`{plan}` is not JSON: {e}")))?;
         let before_text = serde_json::to_string_pretty(&plan_before(&value))

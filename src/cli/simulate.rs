@@ -1,6 +1,6 @@
 //! `xacct simulate`: one request from flags, or many from a JSON Lines case file.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use clap::Args;
@@ -10,6 +10,7 @@ use super::ExitStatus;
 use crate::error::Error;
 use crate::eval::{authorize, Context, ContextValue, Decision, PolicySet, Principal, Request};
 use crate::load::cases::parse_case;
+use crate::load::fs;
 use crate::load::policy_file::read_policy;
 use crate::policy::{DocKind, Policy};
 use crate::report::{decision_json, decision_table, Format};
@@ -194,6 +195,7 @@ pub(super) fn request_flags(
     {
         return Err(usage(format!("--action: `{action}` is not `service:Name`")));
     }
+    Request::check_resource(resource).map_err(|e| usage(format!("--resource: {e}")))?;
     let context = parse_context(&args.context)?;
     Ok((principal, action, resource, context))
 }
@@ -292,18 +294,10 @@ struct CaseLine<'a> {
 }
 
 fn run_cases(path: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let io = |source| Error::Io {
+    let reader = fs::lines(path).map_err(|why| Error::File {
         path: path.to_owned(),
-        source,
-    };
-    let reader: Box<dyn BufRead> = if path == "-" {
-        Box::new(BufReader::new(std::io::stdin()))
-    } else {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            std::fs::File::open(path).map_err(io)?,
-        ))
-    };
+        why,
+    })?;
     run_case_lines(reader, path, out, err)
 }
 
@@ -320,12 +314,11 @@ pub fn run_case_lines(
     let mut line = String::new();
     let mut lineno = 0;
     loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
+        let more = fs::read_line(&mut reader, &mut line).map_err(|why| Error::File {
+            path: format!("{path}:{}", lineno + 1),
+            why,
         })?;
-        if n == 0 {
+        if !more {
             break;
         }
         lineno += 1;

@@ -195,6 +195,8 @@ pub fn run(
             args.action
         )));
     }
+    crate::eval::Request::check_resource(&args.resource)
+        .map_err(|e| Error::Usage(format!("--resource: {e}")))?;
     let context = parse_context(&args.context)?;
     let inv = args.inventory.load(err)?;
     // What the resource side is, once (its owner, organization, policy and grants).

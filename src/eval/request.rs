@@ -387,6 +387,20 @@ impl Request {
     /// Builds a request; the context is used as given (see [`Request::derive_context`]).
     /// For a role session, the role's path is taken from `aws:PrincipalArn` when the context
     /// carries it.
+    /// Checks that `resource` can name a request's resource: `*` (an action without a
+    /// resource type) or a complete ARN. Anything else is bad input, not a resource that no
+    /// policy names.
+    pub fn check_resource(resource: &str) -> Result<(), String> {
+        if crate::policy::is_resource_value(resource) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{resource}` is not an ARN (`arn:partition:service:region:account:resource`) or `*`"
+            ))
+        }
+    }
+
+    /// A request. See [`Request::check_resource`] for what `resource` must be.
     pub fn new(
         principal: Principal,
         action: &str,

@@ -33,6 +33,7 @@ use serde::Serialize;
 
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::Pointer;
+use crate::load::fs;
 use crate::policy::{Grant, Policy};
 
 pub use assemble::{Assembled, Impact, Side, Unknown, UnknownKind};
@@ -596,81 +597,15 @@ pub(crate) struct FileOutput {
     pub is_plan: bool,
 }
 
-/// Expands command-line inputs (files, folders, glob patterns) into the files to read.
-/// Folders are searched recursively for `*.json` files (hidden entries are passed over);
-/// a file named explicitly is read whatever its name. A path that does not exist, or a
-/// pattern that matches nothing, is an error.
+/// Expands command-line inputs (files, folders, glob patterns) into the files to read
+/// ([`crate::load::fs::discover`]), with what could not be found as problems.
 pub fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Problem>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for input in inputs {
-        let is_pattern = input.contains(['*', '?', '[']);
-        if is_pattern {
-            match glob::glob(input) {
-                Ok(paths) => {
-                    let before = files.len();
-                    for p in paths {
-                        match p {
-                            Ok(p) if p.is_dir() => walk(&p, &mut files, &mut problems),
-                            Ok(p) => files.push(p),
-                            Err(e) => problems.push(Problem::error(
-                                &e.path().to_string_lossy(),
-                                None,
-                                format!("cannot read: {}", e.error()),
-                            )),
-                        }
-                    }
-                    if files.len() == before {
-                        problems.push(Problem::error(input, None, "no file matches the pattern"));
-                    }
-                }
-                Err(e) => problems.push(Problem::error(
-                    input,
-                    None,
-                    format!("invalid glob pattern: {e}"),
-                )),
-            }
-        } else {
-            let p = PathBuf::from(input);
-            if p.is_dir() {
-                walk(&p, &mut files, &mut problems);
-            } else if p.exists() {
-                files.push(p);
-            } else {
-                problems.push(Problem::error(input, None, "no such file or folder"));
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
+    let (files, errors) = fs::discover(inputs, fs::Filter::Json);
+    let problems = errors
+        .into_iter()
+        .map(|e| Problem::error(&e.path, None, e.message))
+        .collect();
     (files, problems)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.push(Problem::error(
-                &dir.to_string_lossy(),
-                None,
-                format!("cannot read folder: {e}"),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
-            continue;
-        }
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir {
-            walk(&path, files, problems);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            files.push(path);
-        }
-    }
 }
 
 impl Inventory {
@@ -682,7 +617,7 @@ impl Inventory {
             .par_iter()
             .map(|path| {
                 let name = path.to_string_lossy();
-                match std::fs::read(path) {
+                match fs::read(path) {
                     Ok(bytes) => (bytes.len() as u64, read_file(&name, path, &bytes, opts)),
                     Err(e) => (
                         0,

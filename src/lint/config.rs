@@ -142,10 +142,7 @@ impl Config {
 
     /// Reads and validates the file at `path`.
     pub fn load(path: &str) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::load::fs::read_text_at(path)?;
         Config::parse(&text, path)
     }
 

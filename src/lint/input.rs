@@ -14,7 +14,9 @@
 //!    `iam.json`, `org/**/scp*/…`, `org/**/rcp*/…`;
 //! 4. the content: principals, actions and resources of the statements.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::load::fs;
 
 use serde::Serialize;
 
@@ -555,80 +557,21 @@ pub fn kind_from_content(json: &Json<'_>) -> DocKind {
 }
 
 /// Files to lint: each argument is a file, a directory (every `*.json` below it, hidden
-/// folders left out), a glob, or `-` (standard input). Sorted, without duplicates.
-/// Arguments that name nothing are returned as errors `(argument, message)`.
-pub fn discover(args: &[String]) -> (Vec<String>, Vec<(String, String)>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for arg in args {
-        if arg == "-" {
-            files.push(arg.clone());
-            continue;
-        }
-        let path = Path::new(arg);
-        if path.is_dir() {
-            let before = files.len();
-            walk(path, &mut files, &mut errors);
-            if files.len() == before {
-                errors.push((arg.clone(), "no `*.json` file in this directory".into()));
-            }
-        } else if path.exists() {
-            files.push(normalize(arg));
-        } else if arg.contains(['*', '?', '[']) {
-            match glob::glob(arg) {
-                Ok(paths) => {
-                    let before = files.len();
-                    for p in paths {
-                        match p {
-                            Ok(p) if p.is_file() => files.push(normalize(&p.to_string_lossy())),
-                            Ok(_) => {}
-                            Err(e) => {
-                                errors.push((e.path().display().to_string(), e.error().to_string()))
-                            }
-                        }
-                    }
-                    if files.len() == before {
-                        errors.push((arg.clone(), "the pattern matches no file".into()));
-                    }
-                }
-                Err(e) => errors.push((arg.clone(), format!("invalid glob pattern: {e}"))),
-            }
-        } else {
-            errors.push((arg.clone(), "no such file or directory".into()));
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
+/// folders left out), a glob, or `-` (standard input), found by the one walk
+/// ([`crate::load::fs::discover`]). Sorted, without duplicates. Arguments that name nothing
+/// are returned as errors `(argument, message)`.
+pub fn discover(args: &[String]) -> (Vec<PathBuf>, Vec<(String, String)>) {
+    let (files, errors) = fs::discover(args, fs::Filter::Json);
+    (
+        files,
+        errors.into_iter().map(|e| (e.path, e.message)).collect(),
+    )
 }
 
-fn normalize(p: &str) -> String {
-    let p = p.replace('\\', "/");
+/// A path as lint reports it: with `/` separators and without a leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let p = fs::display(p).replace('\\', "/");
     p.strip_prefix("./").map(str::to_owned).unwrap_or(p)
-}
-
-fn walk(dir: &Path, files: &mut Vec<String>, errors: &mut Vec<(String, String)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push((dir.display().to_string(), e.to_string()));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
-            walk(&path, files, errors);
-        } else if name.ends_with(".json") && (ft.is_file() || path.is_file()) {
-            files.push(normalize(&path.to_string_lossy()));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub mod input;
 mod locate;
 pub mod selector;
 
-use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,6 +27,7 @@ use crate::awsdata::{catalog, Catalog};
 use crate::diagnostic::{self, Diagnostic, Location, Related};
 use crate::error::Error;
 use crate::json::{Json, Pointer};
+use crate::load::fs;
 use crate::policy::DocKind;
 use crate::policy::{Origin, Policy};
 use crate::rules::doc::{GrantDoc, PolicyDoc};
@@ -124,33 +125,34 @@ pub fn lint(args: &[String], opts: &LintOptions) -> Result<LintReport, Error> {
             .collect(),
         ..LintReport::default()
     };
+    let stdin = Path::new("-");
     let mut stdin_text = None;
-    if paths.iter().any(|p| p == "-") {
-        let mut s = String::new();
-        match std::io::stdin().read_to_string(&mut s) {
-            Ok(_) => stdin_text = Some(s),
+    if paths.iter().any(|p| p == stdin) {
+        match fs::read_stdin() {
+            Ok(s) => stdin_text = Some(s),
             Err(e) => report.input_errors.push(InputError {
                 file: "-".into(),
                 message: e.to_string(),
             }),
         }
     }
-    let one = |path: &String| -> Result<FileOutcome, InputError> {
-        let text = if path == "-" {
+    let one = |path: &PathBuf| -> Result<FileOutcome, InputError> {
+        let name = input::display_path(path);
+        let text = if path == stdin {
             stdin_text.clone().ok_or_else(|| InputError {
                 file: "-".into(),
                 message: "standard input could not be read".into(),
             })?
         } else {
-            std::fs::read_to_string(path).map_err(|e| InputError {
-                file: path.clone(),
+            fs::read_text(path).map_err(|e| InputError {
+                file: name.clone(),
                 message: e.to_string(),
             })?
         };
-        let name = if path == "-" {
+        let name = if path == stdin {
             "<stdin>"
         } else {
-            path.as_str()
+            name.as_str()
         };
         Ok(lint_text(name, &text, opts, catalog))
     };
@@ -378,14 +380,9 @@ pub fn lint_parsed(
                 }
             }
         };
-        let (mut kind, kind_from) = spec
+        let (kind, kind_from) = spec
             .kind
             .unwrap_or_else(|| (input::kind_from_content(json), KindSource::Content));
-        // A managed policy that is one of AWS's own (as `get-policy-version` prints it, the
-        // export does not say whose it is): AWS's quotas for customer policies do not apply.
-        if kind == DocKind::Managed && crate::rules::doc::is_aws_managed(doc_text, json) {
-            kind = DocKind::AwsManaged;
-        }
         out.file.documents.push(DocumentInfo {
             pointer: match &spec.carrier {
                 Carrier::Text { .. } => format!("{}#", spec.pointer.as_str()),

@@ -13,6 +13,7 @@ use crate::eval::{
 use crate::json::{Json, Pointer};
 use crate::policy::{
     Defect, DocKind, Grant, Origin, ParseError, ParseErrorKind, Policy, PolicyKind,
+    MAX_POLICY_BYTES,
 };
 use crate::rules::doc::DocFacts;
 use crate::rules::read_policy;
@@ -102,6 +103,8 @@ struct Reader<'f> {
     line: usize,
     /// `file:line`, shared by every policy of the case.
     origin_file: Arc<str>,
+    /// The line is longer than any one policy can be, so policies are measured.
+    long_line: bool,
     errors: Vec<ParseError>,
 }
 
@@ -131,6 +134,21 @@ impl Reader<'_> {
             pointer: at,
         };
         let kind = DocKind::of_role(kind);
+        // A document larger than any AWS policy is refused as the flags refuse it (only a
+        // line that long can hold one).
+        if self.long_line {
+            let (bytes, _) = crate::rules::doc::compact_size(None, doc);
+            if bytes > MAX_POLICY_BYTES {
+                let e = ParseError {
+                    file: Some(self.file.clone()),
+                    pointer: origin.pointer.clone(),
+                    kind: ParseErrorKind::TooLarge(bytes),
+                };
+                let defects = vec![Defect::from(&e)];
+                self.errors.push(e);
+                return Some(Policy::unreadable(kind, origin, defects));
+            }
+        }
         // One validation for every path; a document with no usable shape stands as one of
         // which nothing can be read, so that it can still deny.
         let (policy, errors) = read_policy(doc, kind, origin.clone(), None, &DocFacts::default());
@@ -198,6 +216,7 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         file,
         line,
         origin_file: Arc::from(format!("{file}:{line}")),
+        long_line: text.len() > MAX_POLICY_BYTES,
         errors: Vec::new(),
     };
     let root = Pointer::root();
@@ -233,6 +252,7 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         Principal::parse(&principal_text).map_err(|e| r.fatal(req_at.key("principal"), e))?;
     let action = string(&r, "action")?;
     let resource = string(&r, "resource")?;
+    Request::check_resource(&resource).map_err(|e| r.fatal(req_at.key("resource"), e))?;
     let resource_account = match req.get("resourceAccount") {
         Some(Json::String(s)) => Some(s.to_string()),
         None | Some(Json::Null) => None,

@@ -5,4 +5,5 @@
 //! file and JSON pointer, what it could not read.
 
 pub mod cases;
+pub mod fs;
 pub mod policy_file;

@@ -24,10 +24,7 @@ use crate::rules::read_policy as validate_policy;
 /// Reads and checks the policy in the file at `path`, a document of `kind`: refused with
 /// every error when the one validation finds anything AWS rejects.
 pub fn read_policy(path: &str, kind: DocKind) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = super::fs::read_text_at(path)?;
     parse_policy_text(&text, Arc::from(path), kind).map_err(Error::Policy)
 }
 

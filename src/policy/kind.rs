@@ -218,8 +218,15 @@ impl DocKind {
             DocKind::Repository => Some((10_240, SizeUnit::Chars)),
             DocKind::Key => Some((32 * 1024, SizeUnit::Bytes)),
             DocKind::ModelPackageGroup => Some((20_480, SizeUnit::Chars)),
-            DocKind::Managed | DocKind::Boundary => Some((6_144, SizeUnit::Chars)),
+            DocKind::Managed => Some((6_144, SizeUnit::Chars)),
             DocKind::Scp | DocKind::Rcp => Some((5_120, SizeUnit::Chars)),
+            // Inline policies: a role's may total 10,240 characters (the largest of the
+            // per-entity quotas), so no single one is larger.
+            DocKind::Identity => Some((10_240, SizeUnit::Chars)),
+            // The trust policy quota can be raised to 4,096 characters, no further.
+            DocKind::Trust => Some((4_096, SizeUnit::Chars)),
+            DocKind::Session => Some((2_048, SizeUnit::Chars)),
+            DocKind::VpcEndpoint => Some((20_480, SizeUnit::Chars)),
             _ => None,
         }
     }

@@ -13,9 +13,11 @@ use crate::arn::{is_account_id, Arn, ArnGlob, ResourcePattern};
 use crate::json::{Json, Pointer};
 use crate::pattern::{Case, Glob};
 
-/// No AWS policy type accepts a larger document (KMS key policies, the largest, are capped at
-/// 32 KB by the documentation and 131,072 characters by the service model).
-pub const MAX_POLICY_BYTES: usize = 131_072;
+/// No AWS policy is larger: customer documents are capped at 131,072 characters by the
+/// services' models (KMS key policies, the largest quota, at 32 KB), and AWS's own managed
+/// policies reach 152,297 characters (`AWSSupportServiceRolePolicy`). A bound against
+/// inputs made to exhaust memory, not a validity rule: each kind's limit is XA0111's.
+pub const MAX_POLICY_BYTES: usize = 262_144;
 
 impl Policy {
     /// Parses policy text. `origin.pointer` should be the root.

@@ -50,7 +50,7 @@ fn located(file: &str, pointer: &str) -> Location {
         }
         None => Location::new(Arc::from(path), inner),
     };
-    if let Ok(text) = std::fs::read_to_string(path) {
+    if let Ok(text) = crate::load::fs::read_text(std::path::Path::new(path)) {
         if let Some(lc) = crate::source::locate(&text, &loc.pointer) {
             loc.line = Some(lc.line);
             loc.column = Some(lc.column);

@@ -218,6 +218,12 @@ impl<'d> PolicyDoc<'d> {
 }
 
 impl PolicyDoc<'_> {
+    /// Whether the document is larger than any policy AWS stores
+    /// ([`crate::policy::MAX_POLICY_BYTES`], without whitespace): no service accepts it.
+    pub fn oversized(&self) -> bool {
+        compact_size(self.text, self.json).0 > crate::policy::MAX_POLICY_BYTES
+    }
+
     /// Whether `Version` is `2012-10-17` (policy variables are resolved).
     pub fn has_variables(&self) -> bool {
         self.version

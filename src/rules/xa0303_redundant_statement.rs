@@ -1,6 +1,8 @@
 //! `XA0303 redundant-statement`: a statement that another statement of the same policy
 //! already covers.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Severity;
 use crate::pattern::Case;
 use crate::rules::doc::{PolicyDoc, StatementView, StringsElement};
@@ -84,11 +86,37 @@ impl Rule for RedundantStatement {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
+        // Statements compare pairwise: on a document larger than AWS accepts (XA0111) the
+        // rule does not run, so lint stays linear in the size of its input.
+        if doc.oversized() {
+            return;
+        }
         let st = &doc.statements;
+        // Only statements with the same effect and principals can cover each other.
+        let mut groups: HashMap<(Option<bool>, String, String), Vec<usize>> = HashMap::new();
+        for (i, s) in st.iter().enumerate() {
+            let text = |k: &str| s.json.get(k).map(|j| format!("{j:?}")).unwrap_or_default();
+            groups
+                .entry((s.allow, text("Principal"), text("NotPrincipal")))
+                .or_default()
+                .push(i);
+        }
         for (i, b) in st.iter().enumerate() {
-            let by = st
+            let key = (
+                b.allow,
+                b.json
+                    .get("Principal")
+                    .map(|j| format!("{j:?}"))
+                    .unwrap_or_default(),
+                b.json
+                    .get("NotPrincipal")
+                    .map(|j| format!("{j:?}"))
+                    .unwrap_or_default(),
+            );
+            let peers = groups.get(&key).map_or(&[][..], Vec::as_slice);
+            let by = peers
                 .iter()
-                .enumerate()
+                .filter_map(|j| st.get(*j).map(|a| (*j, a)))
                 .find(|(j, a)| *j != i && covers(a, b) && (!covers(b, a) || *j < i));
             if let Some((_, a)) = by {
                 out.report(

@@ -1,0 +1,424 @@
+//! Files: the one walk over the inputs a user names (files, folders, glob patterns) and the one
+//! way to read a file.
+//!
+//! Reading is defensive, because inputs come from export trees nobody here wrote:
+//! * only regular files are read: a link is resolved once, and a FIFO, socket or device
+//!   (`/dev/zero`) is refused with a one-line error instead of hanging or filling memory;
+//! * a file is capped at [`MAX_FILE_BYTES`], a bound no AWS export reaches (see its docs);
+//! * names that are not UTF-8 keep working: paths stay [`PathBuf`]s, and only messages use a
+//!   lossy rendering.
+
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// The largest file xacct reads: 512 MiB. The largest AWS export is an account's
+/// `get-account-authorization-details` at IAM's quotas (5,000 roles with 10,240 characters of
+/// inline policies and a 4,096-character trust policy each, 5,000 users, 1,500 customer
+/// managed policies with 5 versions of 6,144 characters, all URL-encoded): under 300 MB.
+/// A Terraform plan of that size describes tens of thousands of resources.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The longest line of a JSON Lines input (a decision case): 16 MiB, far above a case with
+/// every policy at AWS's largest size.
+pub const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a file could not be read. Displayed as one line without the path (callers say which
+/// file).
+#[derive(Debug)]
+pub enum FileError {
+    /// The operating system's error (no such file, permission denied…).
+    Io(std::io::Error),
+    /// Not a regular file: a folder, FIFO, socket or device.
+    NotRegular(&'static str),
+    /// Larger than the cap.
+    TooLarge(u64, u64),
+    /// Not UTF-8 text.
+    NotUtf8(usize),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Io(e) => write!(f, "{e}"),
+            FileError::NotRegular(what) => {
+                write!(f, "not a regular file ({what}): only files are read")
+            }
+            FileError::TooLarge(size, cap) => write!(
+                f,
+                "the file is {size} bytes, more than xacct reads ({cap} bytes, more than any AWS export)"
+            ),
+            FileError::NotUtf8(at) => write!(f, "not UTF-8 text (invalid byte at offset {at})"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl From<std::io::Error> for FileError {
+    fn from(e: std::io::Error) -> Self {
+        FileError::Io(e)
+    }
+}
+
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
+}
+
+/// Opens a regular file for reading without ever blocking on a FIFO, and checks its size.
+fn open(path: &Path, cap: u64) -> Result<File, FileError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular(file_kind(meta.file_type())));
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The path may have been replaced by a FIFO since it was looked at: never block.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular(file_kind(meta.file_type())));
+    }
+    if meta.len() > cap {
+        return Err(FileError::TooLarge(meta.len(), cap));
+    }
+    Ok(file)
+}
+
+/// Reads a regular file whole, at most [`MAX_FILE_BYTES`].
+pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
+    let file = open(path, MAX_FILE_BYTES)?;
+    let mut bytes = Vec::new();
+    // A file that grows while it is read stops at the cap.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
+    }
+    Ok(bytes)
+}
+
+/// Reads a regular file as UTF-8 text (a byte order mark is kept: callers that accept one
+/// strip it).
+pub fn read_text(path: &Path) -> Result<String, FileError> {
+    let bytes = read(path)?;
+    String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// [`read_text`] of a path given as text, with the crate's error (which names the file).
+pub fn read_text_at(path: &str) -> Result<String, crate::error::Error> {
+    read_text(Path::new(path)).map_err(|why| crate::error::Error::File {
+        path: path.to_owned(),
+        why,
+    })
+}
+
+/// Reads standard input whole, at most [`MAX_FILE_BYTES`].
+pub fn read_stdin() -> Result<String, FileError> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
+    }
+    String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// A regular file, or standard input for `-`, as a reader of lines.
+pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
+    if path == "-" {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    }
+    let file = open(Path::new(path), u64::MAX)?;
+    Ok(Box::new(std::io::BufReader::new(file)))
+}
+
+/// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at
+/// the end of the input.
+pub fn read_line(input: &mut dyn BufRead, buf: &mut String) -> Result<bool, FileError> {
+    buf.clear();
+    let mut bytes = Vec::new();
+    let n = (&mut *input)
+        .take(MAX_LINE_BYTES + 1)
+        .read_until(b'\n', &mut bytes)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    if bytes.len() as u64 > MAX_LINE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_LINE_BYTES));
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    *buf =
+        String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    Ok(true)
+}
+
+/// A path as messages show it.
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// An input that could not be found or walked: the argument (or path) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkError {
+    /// The argument or path, as messages show it.
+    pub path: String,
+    /// Why.
+    pub message: String,
+}
+
+/// Which files a walk of folders keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// `*.json` files (exports and plans).
+    Json,
+}
+
+impl Filter {
+    fn keeps(self, path: &Path) -> bool {
+        match self {
+            Filter::Json => path.extension().is_some_and(|e| e == "json"),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Filter::Json => "`*.json`",
+        }
+    }
+}
+
+/// Expands command-line inputs (files, folders, glob patterns) into the files to read, sorted
+/// and without duplicates. Folders are searched recursively, in name order, for the files
+/// `filter` keeps ([`walk`]). A file named explicitly is read whatever its name. A path that
+/// does not exist, a pattern that matches nothing and a folder with nothing to read are
+/// errors. `-` (standard input) is kept as it is.
+pub fn discover(inputs: &[String], filter: Filter) -> (Vec<PathBuf>, Vec<WalkError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            files.push(PathBuf::from("-"));
+            continue;
+        }
+        let p = PathBuf::from(input);
+        if input.contains(['*', '?', '[']) && p.symlink_metadata().is_err() {
+            match glob::glob(input) {
+                Ok(paths) => {
+                    let before = files.len();
+                    for entry in paths {
+                        match entry {
+                            Ok(p) if p.is_dir() => {
+                                let (f, e) = walk(&p, filter);
+                                files.extend(f);
+                                errors.extend(e);
+                            }
+                            Ok(p) => files.push(p),
+                            Err(e) => errors.push(WalkError {
+                                path: display(e.path()),
+                                message: format!("cannot read: {}", e.error()),
+                            }),
+                        }
+                    }
+                    if files.len() == before {
+                        errors.push(WalkError {
+                            path: input.clone(),
+                            message: "no file matches the pattern".into(),
+                        });
+                    }
+                }
+                Err(e) => errors.push(WalkError {
+                    path: input.clone(),
+                    message: format!("invalid glob pattern: {e}"),
+                }),
+            }
+        } else if p.is_dir() {
+            let (f, e) = walk(&p, filter);
+            if f.is_empty() && e.is_empty() {
+                errors.push(WalkError {
+                    path: input.clone(),
+                    message: format!("no {} file in this folder", filter.describe()),
+                });
+            }
+            files.extend(f);
+            errors.extend(e);
+        } else if p.symlink_metadata().is_ok() {
+            files.push(p);
+        } else {
+            errors.push(WalkError {
+                path: input.clone(),
+                message: "no such file or folder".into(),
+            });
+        }
+    }
+    // One folder comes back sorted already (see `walk`).
+    let one_folder = matches!(inputs, [i] if !i.contains(['*', '?', '[']) && Path::new(i).is_dir());
+    if !one_folder {
+        files.par_sort();
+        files.dedup();
+    }
+    debug_assert!(files.is_sorted());
+    (files, errors)
+}
+
+/// Walks a folder: every file below it that `filter` keeps, hidden entries passed over, links
+/// to folders not followed (a link cannot make the walk loop). Entries are taken in name
+/// order, each folder in the place of its name, so that the files come out sorted as paths
+/// are (component by component) with no sort afterwards; subfolders are walked in parallel,
+/// because a tree of ten thousand account folders is too many directory reads for one
+/// thread.
+pub fn walk(dir: &Path, filter: Filter) -> (Vec<PathBuf>, Vec<WalkError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![WalkError {
+                    path: display(dir),
+                    message: format!("cannot read folder: {e}"),
+                }],
+            )
+        }
+    };
+    let mut named: Vec<(std::ffi::OsString, bool)> = entries
+        .flatten()
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    named.sort_unstable();
+    enum Part {
+        Files(Vec<PathBuf>),
+        Folder(PathBuf),
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    for (name, is_dir) in named {
+        let path = dir.join(&name);
+        if is_dir {
+            parts.push(Part::Folder(path));
+        } else if filter.keeps(&path) {
+            match parts.last_mut() {
+                Some(Part::Files(run)) => run.push(path),
+                _ => parts.push(Part::Files(vec![path])),
+            }
+        }
+    }
+    let below: Vec<(Vec<PathBuf>, Vec<WalkError>)> = parts
+        .into_par_iter()
+        .map(|p| match p {
+            Part::Files(run) => (run, Vec::new()),
+            Part::Folder(d) => walk(&d, filter),
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (f, e) in below {
+        files.extend(f);
+        errors.extend(e);
+    }
+    (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("xacct-fs-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn regular_files_only() {
+        let d = scratch("regular");
+        let f = d.join("a.json");
+        std::fs::write(&f, b"{}").unwrap();
+        assert_eq!(read_text(&f).unwrap(), "{}");
+        assert!(matches!(read(&d), Err(FileError::NotRegular("a folder"))));
+        #[cfg(unix)]
+        {
+            assert!(matches!(
+                read(Path::new("/dev/zero")),
+                Err(FileError::NotRegular("a device"))
+            ));
+            let link = d.join("zero.json");
+            std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+            assert!(matches!(
+                read(&link),
+                Err(FileError::NotRegular("a device"))
+            ));
+            let fifo = d.join("fifo.json");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(matches!(read(&fifo), Err(FileError::NotRegular("a FIFO"))));
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_with_its_offset() {
+        let d = scratch("utf8");
+        let f = d.join("a.json");
+        std::fs::write(&f, [b'{', 0xff, b'}']).unwrap();
+        assert_eq!(
+            read_text(&f).unwrap_err().to_string(),
+            "not UTF-8 text (invalid byte at offset 1)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_walked_and_read() {
+        use std::os::unix::ffi::OsStrExt;
+        let d = scratch("names");
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.json");
+        std::fs::write(d.join(name), b"{}").unwrap();
+        let (files, errors) = discover(&[display(&d)], Filter::Json);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(files.len(), 1);
+        assert_eq!(read_text(&files[0]).unwrap(), "{}");
+    }
+
+    #[test]
+    fn lines_are_capped() {
+        let mut input: &[u8] = b"a\r\nb\nc";
+        let mut buf = String::new();
+        let mut got = Vec::new();
+        while read_line(&mut input, &mut buf).unwrap() {
+            got.push(buf.clone());
+        }
+        assert_eq!(got, ["a", "b", "c"]);
+    }
+}
