@@ -5,6 +5,7 @@ mod audit;
 mod check;
 mod cli;
 mod conformance;
+mod fail_closed;
 mod inventory;
 mod lint;
 mod semantics;

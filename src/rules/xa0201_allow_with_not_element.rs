@@ -20,8 +20,10 @@ Flags `NotPrincipal`, `NotAction` and `NotResource` in an `Allow` statement.
 An `Allow` with a `Not…` element grants everything *except* what it lists: every principal
 in every account (including anonymous callers), every action of every service present and
 future, every resource. Such grants grow silently as AWS adds services and actions.
-`NotPrincipal` with `Allow` is rejected by most resource policies. In a `Deny` these elements
-are useful and are not flagged.
+`NotPrincipal` with `Allow` is not supported by AWS ("NotPrincipal must be used with
+`"Effect": "Deny"`"): most resource policies reject it, and where one is stored xacct never
+lets it grant (docs/semantics.md §17), so it grants nothing. In a `Deny` these elements are
+useful and are not flagged.
 
 ## Example
 ```json
@@ -48,7 +50,7 @@ impl Rule for AllowWithNotElement {
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
         for s in doc.statements.iter().filter(|s| s.is_allow()) {
             if let Some(p) = s.principal.as_ref().filter(|p| p.negated) {
-                out.report(p.pointer.clone(), "`Allow` with `NotPrincipal` allows every principal except the listed ones, anonymous callers included")
+                out.report(p.pointer.clone(), "`Allow` with `NotPrincipal` is not supported by AWS: the statement grants nothing (written to allow every principal but the listed ones, anonymous callers included)")
                     .help("name the principals in `Principal`, or use `\"Principal\": \"*\"` with an `ArnNotEquals` `aws:PrincipalArn` condition");
             }
             if let Some(a) = s.action.as_ref().filter(|a| a.negated) {
