@@ -79,7 +79,7 @@ fn training_role_with(name: &str, statement: &str) -> PathBuf {
     let anchor = "\"Sid\": \"TrainingArtifacts\"";
     assert!(text.contains(anchor), "the fixture changed");
     let text = text.replacen(
-        &format!("{{\n                                \"Sid\": \"TrainingArtifacts\""),
+        "{\n                                \"Sid\": \"TrainingArtifacts\"",
         &format!("{statement},{{\n                                \"Sid\": \"TrainingArtifacts\""),
         1,
     );

@@ -8,5 +8,6 @@ mod conformance;
 mod fail_closed;
 mod inventory;
 mod lint;
+mod properties;
 mod semantics;
 mod util;

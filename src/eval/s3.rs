@@ -88,7 +88,9 @@ pub fn is_public_policy(policy: &Policy) -> bool {
 }
 
 fn is_public_statement(s: &Statement) -> bool {
-    if !s.is_allow() {
+    // A statement whose effect cannot be read might be the public one: fail closed (a public
+    // policy under `RestrictPublicBuckets` grants less).
+    if !s.may_allow() {
         return false;
     }
     let everyone = match &s.principal {
