@@ -382,21 +382,26 @@ def generic_signature(case):
 
 # What AWS's documentation says about each known class: docs/semantics.md §20.
 VERDICTS = [
-    ("sts:GetCallerIdentity", "§20.1: iam-simulate follows AWS; xacct wrong"),
-    ("NotPrincipal with Allow", "§20.2: iam-simulate follows AWS; xacct wrong"),
+    ("sts:GetCallerIdentity", "§20.1: xacct allows it for IAM callers, whatever denies; "
+     "a service principal is no caller of it"),
+    ("NotPrincipal with Allow", "§20.2: xacct follows AWS (not supported: grants nothing)"),
     ("NotPrincipal with Deny", "§20.3: xacct follows AWS (account and role must be listed)"),
-    ("unresolved policy variable in a negated", "§20.4: xacct follows AWS (negated operators match)"),
-    ("malformed", "§20.5: AWS rejects such a document: it grants nothing, and xacct must not "
-     "drop its Deny statements"),
+    ("unresolved policy variable in a negated", "§20.4: xacct follows AWS (negated operators "
+     "match; an Allow that matches only so is undecided)"),
+    ("malformed", "§20.5: AWS rejects such a document: xacct grants nothing through it and "
+     "lets its Deny statements apply (undecided)"),
+    ("Bool with a value that is not", "§20.5: AWS rejects such a document (§15): undecided"),
     ("Date operator with an epoch", "§20.6: xacct follows AWS; iam-simulate mixes s and ms"),
     ("under Version 2008-10-17", "§20.7: xacct follows AWS (variables are literal text)"),
-    ("federated-user session", "§20.8: undecidable from the request; see notes"),
+    ("federated-user session", "§20.8: undecidable from the request: xacct never allows "
+     "through it and lets such a Deny apply (undecided)"),
     ("role ARN whose path differs", "§20.9: xacct follows AWS (the exact role ARN)"),
     ("grant with a session policy", "§20.10: not settled by AWS's documentation"),
     ("session's own ARN", "§20.11: xacct follows AWS (a grant to the session is not limited)"),
     ("no trust policy", "§20.12: xacct follows AWS (a trust policy must allow)"),
-    ("unresolved policy variable in Resource", "§16: matches no resource in both engines; "
-     "the disagreement comes from the case's other cause"),
+    ("unresolved policy variable in Resource", "§16: matches no resource in the resource "
+     "part; before the fifth colon AWS does not resolve variables and xacct leaves the "
+     "value undecided"),
 ]
 
 

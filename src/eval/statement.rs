@@ -167,6 +167,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
     if resource == Tri::No {
         return Applies::No;
     }
+    let mut request_error = None;
     let (principal_tri, principal) = if kind.has_principals() {
         match &stmt.principal {
             // `Allow` with `NotPrincipal` is not supported by AWS: it never grants (§17).
@@ -181,6 +182,18 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
                 (Some(m), true) => (Tri::Yes, Some(m)),
                 // A value that cannot be read might name the caller.
                 (None, true) if !set.negated => (Tri::Maybe, Some(PrincipalMatch::Direct)),
+                // A federated-user session is bound by what names its parent IAM user, whom
+                // its ARN does not name: a `Deny` naming a user of its account may apply
+                // (docs/semantics.md §20.8). (It never counts for an `Allow`.)
+                (None, _) if stmt.may_deny() && names_possible_parent(set, &req.principal) => {
+                    request_error = Some(EvalError::RequestValue {
+                        what: format!(
+                            "{}: the statement names an IAM user of the federated session's account, who may be the session's parent: the session's ARN does not say",
+                            stmt.pointer
+                        ),
+                    });
+                    (Tri::Maybe, Some(PrincipalMatch::Direct))
+                }
                 (None, _) => return Applies::No,
             },
             // RCPs and VPC endpoint policies may leave the principal out: everyone.
@@ -194,7 +207,6 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
     } else {
         Tri::Yes
     };
-    let mut request_error = None;
     for c in &stmt.conditions {
         match condition::holds(c, &req.context) {
             Ok(true) => {}
@@ -245,6 +257,19 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
         Tri::Maybe => Applies::Maybe(principal, request_error.unwrap_or_else(unreadable)),
         Tri::No => Applies::No,
     }
+}
+
+/// Whether `set` names an IAM user of the account of a federated-user session `p`, which may
+/// be the session's parent.
+fn names_possible_parent(set: &PrincipalSet, p: &Principal) -> bool {
+    let Principal::FederatedUser { account, .. } = p else {
+        return false;
+    };
+    !set.negated
+        && set.aws.iter().any(|e| {
+            matches!(e, AwsPrincipal::User { arn }
+                if crate::arn::Arn::parse(arn).is_some_and(|a| a.account == account))
+        })
 }
 
 /// Whether a negated condition (with the key present) or a `NotResource` matched through a
