@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod conformance;
 mod fail_closed;
+mod golden;
 mod inventory;
 mod lint;
 mod properties;
