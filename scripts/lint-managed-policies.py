@@ -162,7 +162,7 @@ def main():
         print(f"\n{sev}s: {total}")
         for code, c in sorted(counts.items()):
             print(f"  {code}  {c}")
-    overlay_breakdown(diags, os.path.join(here, "..", "rules", "aws", "overlay.json"))
+    overlay_breakdown(diags, os.path.join(here, "..", "data", "aws", "overlay.json"))
     if args.details:
         with open(args.details, "w", encoding="utf-8", newline="\n") as f:
             for d in diags:

@@ -12,7 +12,7 @@
 
 pub mod arn;
 pub mod audit;
-pub mod awsdata;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
@@ -23,7 +23,6 @@ pub mod inventory;
 pub mod json;
 pub mod lint;
 pub mod load;
-pub mod managed_policies;
 pub mod pattern;
 pub mod policy;
 pub mod report;

@@ -687,7 +687,7 @@ fn lint_errors_are_the_validation_errors() {
         DocKind::Key,
         DocKind::Resource,
     ];
-    let catalog = xacct::awsdata::catalog().unwrap();
+    let catalog = xacct::catalog::catalog().unwrap();
     let strategy = (
         prop::collection::vec(statement(), 1..4),
         0..kinds.len(),

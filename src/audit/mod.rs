@@ -42,7 +42,7 @@ pub use plan::Shard;
 use self::access::{external_access, AccessContext};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
-use crate::awsdata::Catalog;
+use crate::catalog::Catalog;
 use crate::check::{check, CheckInput, LintErrors};
 use crate::error::Error;
 use crate::eval::Principal;
@@ -472,7 +472,7 @@ pub fn run(
     progress: &dyn Progress,
     emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
 ) -> Result<RunTotals, Error> {
-    let catalog = crate::awsdata::catalog()
+    let catalog = crate::catalog::catalog()
         .map_err(|e| Error::Usage(format!("cannot load AWS action data: {e}")))?;
     let scenario = Scenario::builtin().map_err(|e| {
         Error::Usage(

@@ -221,7 +221,7 @@ impl LintErrors {
     /// The lint errors of `text`, the content of the file at `path`: every rule, the default
     /// severities (none when AWS's action data cannot be loaded).
     pub fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
-        let Ok(catalog) = crate::awsdata::catalog() else {
+        let Ok(catalog) = crate::catalog::catalog() else {
             return Vec::new();
         };
         crate::lint::lint_text(path, text, &crate::lint::LintOptions::default(), catalog)

@@ -64,7 +64,7 @@ pub struct CheckArgs {
     /// encryption does not say it.
     #[arg(long = "artifact-key", value_name = "ARN")]
     pub artifact_key: Option<String>,
-    /// A folder of scenario files (`*.json`, schema in `rules/README.md`) added to the
+    /// A folder of scenario files (`*.json`, schema in `data/README.md`) added to the
     /// built-in one.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Option<String>,

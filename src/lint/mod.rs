@@ -23,7 +23,7 @@ pub use crate::rules::{find_rule, Rule, RULES};
 use self::config::Config;
 use self::input::{Carrier, FileClass, KindSource};
 use self::selector::RuleSelection;
-use crate::awsdata::{catalog, Catalog};
+use crate::catalog::{catalog, Catalog};
 use crate::diagnostic::{self, Diagnostic, Location, Related};
 use crate::error::Error;
 use crate::json::{Json, Pointer};

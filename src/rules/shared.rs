@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use crate::awsdata::{Action, ArnShape, ResourceType, Service};
+use crate::catalog::{Action, ArnShape, ResourceType, Service};
 use crate::pattern::{Case, Glob};
 use crate::policy::{is_resource_value, DocKind};
 use crate::rules::doc::{Expansion, PolicyDoc, StatementView};

@@ -1,6 +1,6 @@
 //! `XA0103 unknown-service-prefix`: an action whose service prefix AWS does not have.
 
-use crate::awsdata::{Origin, OverlayStatus};
+use crate::catalog::{Origin, OverlayStatus};
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};

@@ -1,7 +1,7 @@
 //! `XA0104 unknown-action`: an action (or action pattern) that names no action of its
 //! service.
 
-use crate::awsdata::{Origin, OverlayStatus};
+use crate::catalog::{Origin, OverlayStatus};
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     docs: r##"## What it does
 Flags an `Action` or `NotAction` value whose service exists but which matches none of the
 service's actions in AWS's Service Authorization Reference (as shipped with xacct; see
-`rules/aws/NOTICE` for the version), and suggests the closest action name.
+`data/aws/NOTICE` for the version), and suggests the closest action name.
 
 ## Why is this bad?
 IAM rejects the policy, or the entry silently grants nothing: `s3:GetObjects` is not

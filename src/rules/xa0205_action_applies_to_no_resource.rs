@@ -83,7 +83,7 @@ impl Rule for ActionAppliesToNoResource {
 
 #[cfg(test)]
 mod tests {
-    use crate::awsdata::catalog;
+    use crate::catalog::catalog;
     use crate::lint::{lint_text, LintOptions};
 
     /// The `XA0205` findings (JSON pointers) of an identity policy with one statement.

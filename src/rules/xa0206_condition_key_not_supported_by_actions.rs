@@ -118,7 +118,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
 
 #[cfg(test)]
 mod tests {
-    use crate::awsdata::catalog;
+    use crate::catalog::catalog;
     use crate::lint::{lint_text, LintOptions};
 
     /// The keys `XA0206` flags in an identity policy with one statement.

