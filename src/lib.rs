@@ -13,7 +13,6 @@
 pub mod arn;
 pub mod audit;
 pub mod catalog;
-pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
@@ -29,3 +28,4 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod source;
+pub mod workflow;

@@ -25,10 +25,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::arn::{is_account_id, Arn};
-use crate::check::RegistrationRequest;
 use crate::eval::Principal;
 use crate::json::{Json, Pointer};
 use crate::pattern::{Case, Glob};
+use crate::workflow::RegistrationRequest;
 
 use super::finding::Place;
 

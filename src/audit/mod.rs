@@ -43,7 +43,6 @@ use self::access::{external_access, AccessContext};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
 use crate::catalog::Catalog;
-use crate::check::{check, CheckInput, LintErrors};
 use crate::error::Error;
 use crate::eval::Principal;
 use crate::inventory::{
@@ -54,6 +53,7 @@ use crate::lint::selector::{RuleSelection, Selector};
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::scenario::Scenario;
+use crate::workflow::{check, CheckInput, LintErrors};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
 /// enough that their findings are a small part of memory.

@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use super::finding::{fnv1a, Place};
 use crate::arn::Arn;
-use crate::check::LintErrors;
 use crate::diagnostic::Diagnostic;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
 use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
 use crate::json::Pointer;
 use crate::load::fs;
 use crate::policy::{AwsPrincipal, Policy};
+use crate::workflow::LintErrors;
 
 /// The action a model package group grants to open a registration path.
 pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";

@@ -1,6 +1,6 @@
 //! Registration paths: each model package group whose policy grants
 //! `sagemaker:CreateModelPackage` to another account, checked with the registration
-//! scenario ([`crate::check`]) for that caller account, and each registration the audit file
+//! scenario ([`crate::workflow`]) for that caller account, and each registration the audit file
 //! lists, checked with its whole request.
 //!
 //! Who is the caller of a path the group opens? The group policy says which principals of
@@ -21,14 +21,14 @@ use super::codes::{
 use super::config::ListedRegistration;
 use super::finding::{stable_path, Finding, Kind, Registration, RelatedPlace, StepResult};
 use super::plan::{allows_action, place_in, GroupGrant, CREATE_MODEL_PACKAGE};
-use crate::check::request::Group;
-use crate::check::{
-    check_with, CheckInput, CheckReport, LintErrors, Outcome, RegistrationRequest, Status, Verdict,
-};
 use crate::inventory::{Account, Inventory};
 use crate::json::Pointer;
 use crate::lint::RuleMeta;
 use crate::scenario::{Actor, Scenario};
+use crate::workflow::request::Group;
+use crate::workflow::{
+    check_with, CheckInput, CheckReport, LintErrors, Outcome, RegistrationRequest, Status, Verdict,
+};
 
 /// The most principals of one caller account tried for one path.
 pub const MAX_TRIES: usize = 8;

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 
 use super::ExitStatus;
-use crate::check::{check, CheckInput, RegistrationRequest, Verdict};
 use crate::error::Error;
 use crate::inventory::{Inventory, LoadOptions};
 use crate::report::check::{check_dot, check_json, check_mermaid, check_sarif};
 use crate::report::check_table;
 use crate::scenario::Scenario;
+use crate::workflow::{check, CheckInput, RegistrationRequest, Verdict};
 
 /// The exit codes of `check`.
 pub const CHECK_EXIT_CODES: &str = "\

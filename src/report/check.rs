@@ -10,12 +10,12 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::SCHEMA_VERSION;
-use crate::check::codes::{
-    ADVISORY_DENIED, CHECK_RULES, IMPLAUSIBLE_REQUEST, STEP_DENIED, STEP_NOT_VERIFIED,
-};
-use crate::check::{CheckReport, Outcome, Status, Verdict};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::json::Pointer;
+use crate::workflow::codes::{
+    ADVISORY_DENIED, CHECK_RULES, IMPLAUSIBLE_REQUEST, STEP_DENIED, STEP_NOT_VERIFIED,
+};
+use crate::workflow::{CheckReport, Outcome, Status, Verdict};
 
 /// The report as JSON, with `schema_version`.
 pub fn check_json(report: &CheckReport) -> Value {

@@ -163,8 +163,8 @@ struct CheckRow {
 }
 
 /// The `check` report, as text: one row per action, then the fixes, then the verdict.
-pub fn check_table(report: &crate::check::CheckReport) -> String {
-    use crate::check::Status;
+pub fn check_table(report: &crate::workflow::CheckReport) -> String {
+    use crate::workflow::Status;
     let mut out = format!(
         "{}\ncaller:   {}\nconsumer: {}\n",
         report.title, report.caller, report.consumer
@@ -195,7 +195,7 @@ pub fn check_table(report: &crate::check::CheckReport) -> String {
         .collect();
     out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
     out.push('\n');
-    let failed: Vec<&crate::check::Outcome> = report
+    let failed: Vec<&crate::workflow::Outcome> = report
         .outcomes
         .iter()
         .filter(|o| !o.fixes.is_empty())
@@ -233,7 +233,7 @@ pub fn check_table(report: &crate::check::CheckReport) -> String {
             }
         }
     }
-    let bad: Vec<&crate::check::Plausibility> = report
+    let bad: Vec<&crate::workflow::Plausibility> = report
         .plausibility
         .iter()
         .filter(|p| p.ok != Some(true))
@@ -263,7 +263,7 @@ pub fn check_table(report: &crate::check::CheckReport) -> String {
         }
     }
     let defective = match (report.verdict, report.defective.split_first()) {
-        (crate::check::Verdict::NotVerified, Some((first, rest))) => format!(
+        (crate::workflow::Verdict::NotVerified, Some((first, rest))) => format!(
             ": the {} ({}: {}) is defective{}",
             first.policy,
             first.file,

@@ -1,7 +1,8 @@
-//! `xacct check`: can this caller complete this cross-account workflow?
+//! Cross-account workflows (`xacct check`): can this caller complete this workflow, such as
+//! registering a model version into another account's registry?
 //!
-//! Stage four of the pipeline for the registration question. A [`Scenario`] (data from
-//! `rules/`) lists the steps; the [`RegistrationRequest`] (the `create-model-package` input)
+//! Stage four of the pipeline for the workflow question. A [`Scenario`] (data from
+//! `data/scenarios/`) lists the steps; the [`RegistrationRequest`] (the `create-model-package` input)
 //! and the loaded [`Inventory`] give every step its principal, resource and policies; the
 //! engine decides each action. Each outcome is allowed, denied (explicitly, naming the
 //! statement, or implicitly, naming the side with no allow) or not verified (naming the data
