@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::json::Pointer;
 
@@ -85,20 +85,24 @@ impl fmt::Display for Severity {
 /// two pointers: [`Location::pointer`] names the string in the file and
 /// [`Location::embedded`] the element inside the policy text. Written together they read
 /// `/Policy#/Statement/0/Resource`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// The file as the user named it (or as found under a directory they named).
     pub file: Arc<str>,
     /// JSON pointer into the file.
     pub pointer: Pointer,
     /// JSON pointer into the policy text carried by the string at [`Location::pointer`].
-    #[serde(rename = "embedded_pointer", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "embedded_pointer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub embedded: Option<Pointer>,
     /// 1-based line, when the pointer could be found in the text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// 1-based column in characters, when the pointer could be found in the text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
 }
 
@@ -114,6 +118,34 @@ impl Location {
         }
     }
 
+    /// `file:line:column`, as far as known.
+    pub fn short(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
+            (Some(l), None) => format!("{}:{l}", self.file),
+            _ => self.file.to_string(),
+        }
+    }
+
+    /// A whole file.
+    pub fn file(file: &Arc<str>) -> Location {
+        Location::new(file.clone(), Pointer::root())
+    }
+
+    /// A place in a file.
+    pub fn at(file: &Arc<str>, pointer: Pointer) -> Location {
+        Location::new(file.clone(), pointer)
+    }
+
+    /// The same place without its line and column (what identifies it, for comparisons).
+    pub fn place(&self) -> Location {
+        Location {
+            line: None,
+            column: None,
+            ..self.clone()
+        }
+    }
+
     /// The pointer as users read it: `/Statement/0` or, for an embedded policy text,
     /// `/Policy#/Statement/0`.
     pub fn pointer_text(&self) -> String {
@@ -124,6 +156,8 @@ impl Location {
     }
 }
 
+/// `file:line:column` when the line is known; otherwise `file: /pointer` (or the file alone
+/// for a whole file).
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
@@ -132,6 +166,8 @@ impl fmt::Display for Location {
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
+        } else if !self.pointer.as_str().is_empty() || self.embedded.is_some() {
+            write!(f, ": {}", self.pointer_text())?;
         }
         Ok(())
     }

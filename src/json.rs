@@ -275,6 +275,14 @@ impl serde::Serialize for Pointer {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Pointer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pointer, D::Error> {
+        let text = String::deserialize(d)?;
+        Pointer::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a JSON pointer")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

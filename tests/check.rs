@@ -150,9 +150,11 @@ fn fixes_are_ready_to_paste_with_real_arns() {
         fixes[0]["target"],
         "the repository policy of `decision-trees-sample`"
     );
-    assert!(fixes[0]["file"].as_str().unwrap().ends_with(
-        "222222222222/us-east-2/ecr/decision-trees-sample.json (policy text at /policyText)"
-    ));
+    assert!(fixes[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("222222222222/us-east-2/ecr/decision-trees-sample.json"));
+    assert_eq!(fixes[0]["pointer"], "/policyText");
     assert_eq!(
         fixes[0]["statement"],
         serde_json::json!({"Sid": "AllowGetDownloadUrlForLayer", "Effect": "Allow",

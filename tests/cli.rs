@@ -56,7 +56,10 @@ fn allowed_request_exits_0_with_its_trace() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("decision:  Allow"), "{out}");
-    assert!(out.contains("fixtures/simulate/ecr-repository-policy.json (policy text at /policyText): /Statement/0"), "{out}");
+    assert!(
+        out.contains("fixtures/simulate/ecr-repository-policy.json: /policyText#/Statement/0"),
+        "{out}"
+    );
     assert!(
         out.contains("fixtures/simulate/deploy-role-policy.json: /PolicyDocument/Statement/0"),
         "{out}"

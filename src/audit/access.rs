@@ -12,11 +12,10 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::codes::{OPEN_TO_EVERYONE, OTHER_ACCOUNT, OUTSIDE_ORGANIZATION};
+use super::finding::Place;
 use super::finding::{Access, Finding, Kind};
-use super::plan::place_in;
 use crate::arn::Arn;
 use crate::inventory::{Account, Known, Organization};
-use crate::json::Pointer;
 use crate::lint::RuleMeta;
 use crate::policy::{
     ActionSet, AwsPrincipal, BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue,
@@ -208,8 +207,8 @@ struct Opening<'a> {
     /// The statement cannot be decided (its policy is defective): it may open the resource.
     undecided: bool,
     statement: Option<&'a Statement>,
-    file: &'a str,
-    pointer: &'a Pointer,
+    /// The statement or grant.
+    place: Place,
 }
 
 /// The external-access findings of `acct`.
@@ -246,8 +245,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 conditional: !s.conditions.is_empty() || s.conditions_partial,
                 undecided,
                 statement: Some(s),
-                file: p.origin.file.as_deref().unwrap_or("-"),
-                pointer: &s.pointer,
+                place: p.origin.location(&s.pointer),
             };
             for r in reaches(set) {
                 if let Some(f) = finding(id, org, &opening, &r) {
@@ -321,8 +319,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     conditional: g.constraints.equals.is_some() || g.constraints.subset.is_some(),
                     undecided: false,
                     statement: None,
-                    file: g.origin.file.as_deref().unwrap_or("-"),
-                    pointer: &g.origin.pointer,
+                    place: g.origin.location(&g.origin.pointer),
                 };
                 for r in reaches(set) {
                     if let Some(f) = finding(id, org, &opening, &r) {
@@ -435,7 +432,15 @@ fn finding(
     );
     let mut actions = o.actions.clone();
     actions.sort();
-    let handle = o.sid.clone().unwrap_or_else(|| o.pointer.to_string());
+    // The statement's own pointer (inside an embedded policy text, that text's), as the id
+    // has always been made.
+    let handle = o.sid.clone().unwrap_or_else(|| {
+        o.place
+            .embedded
+            .as_ref()
+            .unwrap_or(&o.place.pointer)
+            .to_string()
+    });
     let joined = actions.join(",");
     let rule = scope.rule();
     let mut f = Finding::new(
@@ -444,7 +449,7 @@ fn finding(
         Some(account.to_owned()),
         message,
         // Lines come later, for every finding of a file at once.
-        place_in(o.file, o.pointer, None),
+        o.place.clone(),
         &[
             &o.resource,
             &r.principal,

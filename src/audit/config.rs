@@ -157,11 +157,9 @@ impl Reader<'_> {
     fn place(&self, pointer: &Pointer) -> Place {
         let lc = crate::source::locate(self.text, pointer);
         Place {
-            file: self.file.clone(),
-            pointer: pointer.to_string(),
-            embedded_pointer: None,
             line: lc.map(|l| l.line),
             column: lc.map(|l| l.column),
+            ..Place::new(std::sync::Arc::from(self.file.as_str()), pointer.clone())
         }
     }
 

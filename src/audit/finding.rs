@@ -4,12 +4,10 @@
 //! the exports sit on disk), and the one sort order every output uses.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location, Related, Severity};
-use crate::json::Pointer;
 use crate::lint::RuleMeta;
 
 /// Severity as the JSON writes it (`error`, `warning`, `info`).
@@ -43,64 +41,8 @@ pub enum Kind {
     AuditFile,
 }
 
-/// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Place {
-    /// The file as the user named it (or as found under a folder they named).
-    pub file: String,
-    /// JSON pointer into the file.
-    pub pointer: String,
-    /// JSON pointer into the policy text carried by the string at `pointer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embedded_pointer: Option<String>,
-    /// 1-based line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// 1-based column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl Place {
-    /// The pointer as users read it: `/Statement/0` or `/Policy#/Statement/0`.
-    pub fn pointer_text(&self) -> String {
-        match &self.embedded_pointer {
-            Some(inner) => format!("{}#{inner}", self.pointer),
-            None => self.pointer.clone(),
-        }
-    }
-
-    /// `file:line:column`, as far as known.
-    pub fn short(&self) -> String {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
-            (Some(l), None) => format!("{}:{l}", self.file),
-            _ => self.file.clone(),
-        }
-    }
-
-    /// From a diagnostic's location.
-    pub fn from_location(l: &Location) -> Place {
-        Place {
-            file: l.file.to_string(),
-            pointer: l.pointer.to_string(),
-            embedded_pointer: l.embedded.as_ref().map(ToString::to_string),
-            line: l.line,
-            column: l.column,
-        }
-    }
-
-    /// As a diagnostic's location.
-    pub fn to_location(&self) -> Location {
-        Location {
-            file: Arc::from(self.file.as_str()),
-            pointer: Pointer::parse(&self.pointer).unwrap_or_default(),
-            embedded: self.embedded_pointer.as_deref().and_then(Pointer::parse),
-            line: self.line,
-            column: self.column,
-        }
-    }
-}
+/// A place in a file (the crate's one location type).
+pub type Place = Location;
 
 /// A secondary place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,12 +207,12 @@ impl Finding {
             kind: Kind::Lint,
             account: account.map(str::to_owned),
             message: d.message.clone(),
-            location: Place::from_location(&d.primary),
+            location: d.primary.clone(),
             related: d
                 .related
                 .iter()
                 .map(|r| RelatedPlace {
-                    location: Place::from_location(&r.location),
+                    location: r.location.clone(),
                     message: r.message.clone(),
                 })
                 .collect(),
@@ -288,12 +230,12 @@ impl Finding {
             name: rule.name,
             severity: self.severity,
             message: self.message.clone(),
-            primary: self.location.to_location(),
+            primary: self.location.clone(),
             related: self
                 .related
                 .iter()
                 .map(|r| Related {
-                    location: r.location.to_location(),
+                    location: r.location.clone(),
                     message: r.message.clone(),
                 })
                 .collect(),
@@ -322,7 +264,7 @@ impl Finding {
             .then_with(|| a.line.cmp(&b.line))
             .then_with(|| a.column.cmp(&b.column))
             .then_with(|| a.pointer.cmp(&b.pointer))
-            .then_with(|| a.embedded_pointer.cmp(&b.embedded_pointer))
+            .then_with(|| a.embedded.cmp(&b.embedded))
             .then_with(|| self.code.cmp(&other.code))
             .then_with(|| self.message.cmp(&other.message))
             .then_with(|| self.id.cmp(&other.id))
@@ -354,6 +296,18 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
+/// Fills in the line and column of every place (primary and related) of `findings` that has
+/// none, reading each file's text from `text_of` ([`crate::source::fill`]).
+pub fn fill_lines<'t>(findings: &mut [Finding], text_of: &dyn Fn(&str) -> Option<&'t str>) {
+    let locations: Vec<&mut Location> = findings
+        .iter_mut()
+        .flat_map(|f| {
+            std::iter::once(&mut f.location).chain(f.related.iter_mut().map(|r| &mut r.location))
+        })
+        .collect();
+    crate::source::fill(locations, text_of);
+}
+
 /// `CODE-` and 16 hex digits.
 pub fn fingerprint(code: &str, parts: &[&str]) -> String {
     format!("{code}-{:016x}", fnv1a(parts))
@@ -362,7 +316,6 @@ pub fn fingerprint(code: &str, parts: &[&str]) -> String {
 /// A path without the part that depends on where the exports sit: from the account folder
 /// (`111111111111/s3/b.policy.json`) or the `org` folder on; otherwise the file name.
 pub fn stable_path(path: &str) -> String {
-    let path = path.split(" (policy text at ").next().unwrap_or(path);
     let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     let last = parts.len().saturating_sub(1);
     for i in (0..last).rev() {
@@ -385,7 +338,7 @@ mod tests {
             "111111111111/s3/b.policy.json"
         );
         assert_eq!(
-            stable_path("x/org/policies/p-1.json (policy text at /Policy/Content)"),
+            stable_path("x/org/policies/p-1.json"),
             "org/policies/p-1.json"
         );
         assert_eq!(
@@ -415,8 +368,8 @@ mod tests {
             "m".into(),
             Place {
                 file: "f.json".into(),
-                pointer: "/Policy".into(),
-                embedded_pointer: Some("/Statement/0".into()),
+                pointer: crate::json::Pointer::root().key("Policy"),
+                embedded: Some(crate::json::Pointer::root().key("Statement").index(0)),
                 line: Some(2),
                 column: Some(3),
             },

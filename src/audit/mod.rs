@@ -25,7 +25,6 @@ pub mod codes;
 pub mod config;
 pub mod diff;
 pub mod finding;
-mod locate;
 pub mod plan;
 pub mod registration;
 pub mod report;
@@ -406,7 +405,7 @@ impl Ctx<'_> {
         {
             r.findings.push(self.listed(entry));
         }
-        locate::fill_lines(&mut r.findings, &text_of);
+        finding::fill_lines(&mut r.findings, &text_of);
         r.settle(self.opts);
         r
     }

@@ -16,7 +16,6 @@ use crate::arn::Arn;
 use crate::diagnostic::Diagnostic;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
 use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
-use crate::json::Pointer;
 use crate::load::fs;
 use crate::policy::{AwsPrincipal, Policy};
 use crate::workflow::LintErrors;
@@ -397,31 +396,15 @@ pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item
         .map(|(i, _)| i)
 }
 
-/// A place for a statement (or grant) at `pointer` of a policy whose origin file is
-/// `file`: a policy carried as text (`path (policy text at /Policy)`) is located at that
-/// string, with the pointer inside the text as the embedded pointer.
-pub fn place_in(file: &str, pointer: &Pointer, text: Option<&str>) -> Place {
-    let (path, carrier) = match file.split_once(" (policy text at ") {
-        Some((p, rest)) => (p, rest.strip_suffix(')').and_then(Pointer::parse)),
-        None => (file, None),
-    };
-    let (outer, embedded) = match carrier {
-        Some(outer) => (outer, Some(pointer.to_string())),
-        None => (pointer.clone(), None),
-    };
-    let lc = text.and_then(|t| crate::source::locate(t, &outer));
+/// `place` with its line and column in `text`, the text of its file, when given (the line of
+/// the string that carries an embedded policy).
+pub fn place_in(place: Place, text: Option<&str>) -> Place {
+    let lc = text.and_then(|t| crate::source::locate(t, &place.pointer));
     Place {
-        file: path.to_owned(),
-        pointer: outer.to_string(),
-        embedded_pointer: embedded,
         line: lc.map(|l| l.line),
         column: lc.map(|l| l.column),
+        ..place
     }
-}
-
-/// The path of the file a policy came from.
-pub fn origin_path(file: &str) -> &str {
-    file.split(" (policy text at ").next().unwrap_or(file)
 }
 
 impl GroupIndex {
@@ -488,13 +471,7 @@ impl GroupIndex {
                 let group_arn = format!(
                     "arn:{partition}:sagemaker:{region}:{registry}:model-package-group/{name}"
                 );
-                let file = policy
-                    .origin
-                    .file
-                    .as_deref()
-                    .map(origin_path)
-                    .unwrap_or_default()
-                    .to_owned();
+                let file = policy.origin.file.as_deref().unwrap_or_default().to_owned();
                 let text = self
                     .files
                     .get(&file)
@@ -540,7 +517,6 @@ impl GroupIndex {
                         if account == *registry {
                             continue;
                         }
-                        let origin = policy.origin.file.as_deref().unwrap_or("-");
                         let entry = grants.entry(account).or_insert_with(|| GroupGrant {
                             group_arn: group_arn.clone(),
                             registry: registry.clone(),
@@ -548,7 +524,7 @@ impl GroupIndex {
                             name: name.clone(),
                             partition: partition.to_owned(),
                             file: file.clone(),
-                            statement: place_in(origin, &s.pointer, text),
+                            statement: place_in(policy.origin.location(&s.pointer), text),
                             sid: s.sid.clone(),
                             account_wide: false,
                             principals: BTreeSet::new(),
@@ -601,14 +577,18 @@ mod tests {
     #[test]
     fn embedded_policies_are_located_at_their_string() {
         let text = "{\n  \"Policy\": \"{...}\"\n}";
+        let origin = crate::policy::Origin::embedded(
+            std::sync::Arc::from("a/b.json"),
+            crate::json::Pointer::root().key("Policy"),
+            None,
+        );
         let p = place_in(
-            "a/b.json (policy text at /Policy)",
-            &Pointer::root().key("Statement").index(0),
+            origin.location(&crate::json::Pointer::root().key("Statement").index(0)),
             Some(text),
         );
-        assert_eq!(p.file, "a/b.json");
-        assert_eq!(p.pointer, "/Policy");
-        assert_eq!(p.embedded_pointer.as_deref(), Some("/Statement/0"));
+        assert_eq!(&*p.file, "a/b.json");
+        assert_eq!(p.pointer.as_str(), "/Policy");
+        assert_eq!(p.pointer_text(), "/Policy#/Statement/0");
         assert_eq!(p.line, Some(2));
     }
 }

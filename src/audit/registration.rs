@@ -20,9 +20,8 @@ use super::codes::{
 };
 use super::config::ListedRegistration;
 use super::finding::{stable_path, Finding, Kind, Registration, RelatedPlace, StepResult};
-use super::plan::{allows_action, place_in, GroupGrant, CREATE_MODEL_PACKAGE};
+use super::plan::{allows_action, GroupGrant, CREATE_MODEL_PACKAGE};
 use crate::inventory::{Account, Inventory};
-use crate::json::Pointer;
 use crate::lint::RuleMeta;
 use crate::scenario::{Actor, Scenario};
 use crate::workflow::request::Group;
@@ -102,21 +101,16 @@ fn related(outcomes: &[&Outcome]) -> Vec<RelatedPlace> {
     let mut out: Vec<RelatedPlace> = Vec::new();
     for o in outcomes {
         for d in &o.denied_by {
-            let pointer = Pointer::parse(&d.pointer).unwrap_or_default();
-            let location = place_in(&d.file, &pointer, None);
+            let location = d.location.clone();
             let message = format!("{} denies `{}` here", d.policy, o.action);
             if !out.iter().any(|r| r.location == location) {
                 out.push(RelatedPlace { location, message });
             }
         }
         for f in &o.fixes {
-            let Some(file) = &f.file else { continue };
-            let pointer = f
-                .pointer
-                .as_deref()
-                .and_then(Pointer::parse)
-                .unwrap_or_default();
-            let location = place_in(file, &pointer, None);
+            let Some(location) = f.location.clone() else {
+                continue;
+            };
             if !out.iter().any(|r| r.location == location) {
                 out.push(RelatedPlace {
                     location,

@@ -715,7 +715,7 @@ fn unused_trusted(t: &TrustedUse) -> Finding {
         t.location.clone(),
         &[
             &stable_path(&t.location.file),
-            &t.location.pointer,
+            t.location.pointer.as_str(),
             &t.entry,
         ],
     );
@@ -893,8 +893,8 @@ mod tests {
             Some(account.into()),
             msg.into(),
             Place {
-                file: format!("{account}/s3/b.policy.json"),
-                pointer: "/Policy".into(),
+                file: format!("{account}/s3/b.policy.json").into(),
+                pointer: crate::json::Pointer::root().key("Policy"),
                 ..Place::default()
             },
             &[msg],

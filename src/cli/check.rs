@@ -170,7 +170,8 @@ pub fn run(
         consumer: args.consumer.clone(),
         artifact_key: args.artifact_key.clone(),
     };
-    let report = check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
+    let mut report = check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
+    crate::load::fs::fill_lines(report.locations_mut());
     let written = match args.format {
         CheckFormat::Table => out.write_all(check_table(&report).as_bytes()),
         CheckFormat::Json => serde_json::to_writer_pretty(&mut *out, &check_json(&report))

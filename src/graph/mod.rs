@@ -174,10 +174,7 @@ fn service_of(arn: &str) -> String {
 }
 
 fn statement_at(p: &Policy, s: &Statement) -> Provenance {
-    Provenance {
-        file: p.origin.file.clone().unwrap_or_else(|| "-".into()),
-        pointer: s.pointer.clone(),
-    }
+    p.origin.location(&s.pointer)
 }
 
 fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
@@ -605,14 +602,7 @@ impl Graph {
                                         .iter()
                                         .map(|o| format!("kms:{o}"))
                                         .collect(),
-                                    via: Some(Provenance {
-                                        file: grant
-                                            .origin
-                                            .file
-                                            .clone()
-                                            .unwrap_or_else(|| "-".into()),
-                                        pointer: grant.origin.pointer.clone(),
-                                    }),
+                                    via: Some(grant.origin.location(&grant.origin.pointer)),
                                     sid: Some(grant.id.clone()).filter(|s| !s.is_empty()),
                                     conditional: constrained,
                                     cross_account: false,

@@ -261,6 +261,7 @@ pub(crate) fn policy_at(
                 file: Some(file.clone()),
                 name,
                 pointer: at.clone(),
+                embedded: false,
             },
             None,
             &facts,
@@ -268,16 +269,11 @@ pub(crate) fn policy_at(
         Json::String(s) => {
             let decoded = decode_document(s);
             // Pointers inside a policy carried as a string are relative to that string.
-            let inner: Arc<str> = Arc::from(format!("{file} (policy text at {at})"));
             match Json::parse(&decoded) {
                 Ok(doc) => read_policy(
                     &doc,
                     kind,
-                    Origin {
-                        file: Some(inner),
-                        name,
-                        pointer: Pointer::root(),
-                    },
+                    Origin::embedded(file.clone(), at.clone(), name),
                     Some(&decoded),
                     &facts,
                 ),
@@ -956,6 +952,7 @@ fn grants(
             file: Some(file.clone()),
             name: None,
             pointer: at.index(i),
+            embedded: false,
         };
         match Grant::from_json(g, origin) {
             Ok(g) => list.push(g),

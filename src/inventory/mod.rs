@@ -31,6 +31,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diagnostic::Location;
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::Pointer;
 use crate::load::fs;
@@ -39,42 +40,9 @@ use crate::policy::{Grant, Policy};
 pub use assemble::{Assembled, Impact, Side, Unknown, UnknownKind};
 pub use org::{OrgPolicy, OrgPolicyType, Organization};
 
-/// Where an item came from: a file and the JSON pointer of the item in it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Provenance {
-    /// The file.
-    pub file: Arc<str>,
-    /// Where in the file (empty: the whole file).
-    pub pointer: Pointer,
-}
-
-impl Provenance {
-    /// The whole file.
-    pub fn file(file: &Arc<str>) -> Provenance {
-        Provenance {
-            file: file.clone(),
-            pointer: Pointer::root(),
-        }
-    }
-
-    /// A place in a file.
-    pub fn at(file: &Arc<str>, pointer: Pointer) -> Provenance {
-        Provenance {
-            file: file.clone(),
-            pointer,
-        }
-    }
-}
-
-impl fmt::Display for Provenance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.pointer.as_str().is_empty() {
-            f.write_str(&self.file)
-        } else {
-            write!(f, "{}: {}", self.file, self.pointer)
-        }
-    }
-}
+/// Where an item came from: a file and the JSON pointer of the item in it (the one
+/// [`Location`] of the crate).
+pub type Provenance = Location;
 
 /// One exported fact: known to be there, known to be absent, or unknown.
 #[derive(Debug, Clone, Default)]

@@ -623,6 +623,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                         ))),
                         name: Some(Arc::from(id.as_str())),
                         pointer: Pointer::root(),
+                        embedded: false,
                     },
                 ) {
                     Ok(p) => Known::Present(p, at),
@@ -786,6 +787,7 @@ impl<'j, 'a> Plan<'j, 'a> {
             file: Some(self.file.clone()),
             name: Some(Arc::from(addr)),
             pointer: at.clone(),
+            embedded: false,
         };
         match Grant::from_json(&grant_json, origin) {
             Ok(g) => self.out.items.push(Item::Key {

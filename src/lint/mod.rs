@@ -8,7 +8,6 @@
 
 pub mod config;
 pub mod input;
-mod locate;
 pub mod selector;
 
 use std::path::{Path, PathBuf};
@@ -364,7 +363,9 @@ pub fn lint_parsed(
                         out.file.invalid_json = true;
                         if sel.is_enabled(invalid.code) {
                             let mut loc = Location::new(file_arc.clone(), spec.pointer.clone());
-                            if let Some(lc) = locate::resolve(text, &spec.pointer, None) {
+                            if let Some(lc) =
+                                crate::source::embedded::resolve(text, &spec.pointer, None)
+                            {
                                 loc.line = Some(lc.line);
                                 loc.column = Some(lc.column);
                             }
@@ -421,7 +422,7 @@ pub fn lint_parsed(
                 Some(_) => (spec.pointer.clone(), Some(pointer)),
                 None => (pointer, None),
             };
-            let lc = locate::resolve(
+            let lc = crate::source::embedded::resolve(
                 text,
                 &p,
                 embedded

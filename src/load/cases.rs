@@ -132,6 +132,7 @@ impl Reader<'_> {
             file: Some(self.origin_file.clone()),
             name,
             pointer: at,
+            embedded: false,
         };
         let kind = DocKind::of_role(kind);
         // A document larger than any AWS policy is refused as the flags refuse it (only a
@@ -140,6 +141,7 @@ impl Reader<'_> {
             let (bytes, _) = crate::rules::doc::compact_size(None, doc);
             if bytes > MAX_POLICY_BYTES {
                 let e = ParseError {
+                    carrier: None,
                     file: Some(self.file.clone()),
                     pointer: origin.pointer.clone(),
                     kind: ParseErrorKind::TooLarge(bytes),
@@ -169,6 +171,7 @@ impl Reader<'_> {
                 .collect(),
             Some(other) => {
                 self.errors.push(ParseError {
+                    carrier: None,
                     file: Some(self.file.clone()),
                     pointer: at,
                     kind: ParseErrorKind::WrongType {
@@ -196,6 +199,7 @@ impl Reader<'_> {
                 .collect(),
             Some(other) => {
                 self.errors.push(ParseError {
+                    carrier: None,
                     file: Some(self.file.clone()),
                     pointer: at,
                     kind: ParseErrorKind::WrongType {
@@ -361,6 +365,7 @@ impl Reader<'_> {
                 file: Some(self.origin_file.clone()),
                 name: None,
                 pointer: at.index(i),
+                embedded: false,
             };
             match Grant::from_json(g, origin) {
                 Ok(g) => out.push(g),

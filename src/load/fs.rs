@@ -184,6 +184,21 @@ pub fn read_line(input: &mut dyn BufRead, buf: &mut String) -> Result<bool, File
     Ok(true)
 }
 
+/// Fills in the line and column of `locations` from their files' texts, each file read once
+/// ([`crate::source::fill`]); a file that cannot be read leaves its locations as they are.
+pub fn fill_lines(locations: Vec<&mut crate::diagnostic::Location>) {
+    let mut texts: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
+    for l in &locations {
+        if l.line.is_none() {
+            texts
+                .entry(l.file.to_string())
+                .or_insert_with(|| read_text(Path::new(&*l.file)).ok());
+        }
+    }
+    crate::source::fill(locations, &|f| texts.get(f).and_then(|t| t.as_deref()));
+}
+
 /// A path as messages show it.
 pub fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()

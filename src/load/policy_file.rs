@@ -31,24 +31,21 @@ pub fn read_policy(path: &str, kind: DocKind) -> Result<Policy, Error> {
 /// Checks a policy given as file text (bare or wrapped): the model, or every error the one
 /// validation finds ([`crate::rules::read_policy`]).
 pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Policy, ParseErrors> {
-    let fail = |file: &Arc<str>, pointer: Pointer, kind: ParseErrorKind| {
+    let fail = |carrier: Option<Pointer>, kind: ParseErrorKind| {
         ParseErrors(vec![ParseError {
             file: Some(file.clone()),
-            pointer,
+            carrier,
+            pointer: Pointer::root(),
             kind,
         }])
     };
     if text.len() > MAX_POLICY_BYTES * 2 {
-        return Err(fail(
-            &file,
-            Pointer::root(),
-            ParseErrorKind::TooLarge(text.len()),
-        ));
+        return Err(fail(None, ParseErrorKind::TooLarge(text.len())));
     }
-    let json = Json::parse(text)
-        .map_err(|e| fail(&file, Pointer::root(), ParseErrorKind::Json(e.to_string())))?;
+    let json = Json::parse(text).map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
     let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>| {
         let file = origin.file.clone();
+        let carrier = origin.embedded.then(|| origin.pointer.clone());
         let (policy, errors) = validate_policy(doc, kind, origin, text, &DocFacts::default());
         match policy {
             Some(p) if p.defects.is_empty() => Ok(p),
@@ -57,6 +54,7 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
                     .into_iter()
                     .map(|d| ParseError {
                         file: file.clone(),
+                        carrier: carrier.clone(),
                         pointer: d.pointer,
                         kind: ParseErrorKind::Rejected {
                             code: d.code,
@@ -88,27 +86,14 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
         ),
         Some((at, Embedded::Text(inner))) => {
             // Pointers inside a policy carried as a string are relative to that string.
-            let inner_file: Arc<str> = Arc::from(format!("{file} (policy text at {at})"));
             if inner.len() > MAX_POLICY_BYTES {
-                return Err(fail(
-                    &inner_file,
-                    Pointer::root(),
-                    ParseErrorKind::TooLarge(inner.len()),
-                ));
+                return Err(fail(Some(at), ParseErrorKind::TooLarge(inner.len())));
             }
-            let json = Json::parse(&inner).map_err(|e| {
-                fail(
-                    &inner_file,
-                    Pointer::root(),
-                    ParseErrorKind::Json(e.to_string()),
-                )
-            })?;
+            let json = Json::parse(&inner)
+                .map_err(|e| fail(Some(at.clone()), ParseErrorKind::Json(e.to_string())))?;
             checked(
                 &json,
-                Origin {
-                    file: Some(inner_file),
-                    ..Origin::default()
-                },
+                Origin::embedded(file.clone(), at, None),
                 Some(&inner),
             )
         }
@@ -220,7 +205,7 @@ mod tests {
         let e = parse(&format!(r#"{{"Policy": {bad}}}"#)).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "f.json (policy text at /Policy): /Statement/0/Condition/StringEqualz: unknown condition operator `StringEqualz`"
+            "f.json: /Policy#/Statement/0/Condition/StringEqualz: unknown condition operator `StringEqualz`"
         );
     }
 }

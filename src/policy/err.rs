@@ -12,8 +12,10 @@ use crate::json::Pointer;
 pub struct ParseError {
     /// The file the policy came from, when there is one.
     pub file: Option<Arc<str>>,
-    /// Where in the document (for a policy embedded in a larger file, the pointer is relative
-    /// to the file's root).
+    /// For a policy an export carries as text: the pointer of the string that carries it.
+    pub carrier: Option<Pointer>,
+    /// Where in the document: a pointer into the file, or (with a carrier) into the policy
+    /// text.
     pub pointer: Pointer,
     /// What is wrong.
     pub kind: ParseErrorKind,
@@ -23,6 +25,9 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{file}: ")?;
+        }
+        if let Some(carrier) = &self.carrier {
+            write!(f, "{carrier}#")?;
         }
         write!(f, "{}: {}", self.pointer, self.kind)
     }

@@ -84,6 +84,7 @@ impl Grant {
         let mut err = |pointer: Pointer, kind| {
             errors.push(ParseError {
                 file: origin.file.clone(),
+                carrier: None,
                 pointer,
                 kind,
             })

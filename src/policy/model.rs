@@ -106,6 +106,11 @@ impl Policy {
 }
 
 /// Where a policy came from.
+///
+/// A document is either a JSON value of its file (at [`Origin::pointer`]; the pointers of
+/// its statements are pointers into the file) or, when [`Origin::embedded`], JSON text that an
+/// export carries as a string at [`Origin::pointer`] (`{"Policy": "{\"Statement\": …}"}`); the
+/// pointers of its statements are then pointers into that text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Origin {
     /// The file, when there is one.
@@ -114,13 +119,53 @@ pub struct Origin {
     /// A name (policy name, bucket name…), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Arc<str>>,
-    /// Pointer of the policy document inside its file (empty for a whole file).
+    /// Pointer of the policy document (or of the string that carries it) inside its file
+    /// (empty for a whole file).
     #[serde(skip_serializing_if = "is_root")]
     pub pointer: Pointer,
+    /// The document is JSON text inside the string at [`Origin::pointer`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub embedded: bool,
 }
 
 fn is_root(p: &Pointer) -> bool {
     p.as_str().is_empty()
+}
+
+impl Origin {
+    /// A document carried as text in the string at `at` of `file`.
+    pub fn embedded(file: Arc<str>, at: Pointer, name: Option<Arc<str>>) -> Origin {
+        Origin {
+            file: Some(file),
+            name,
+            pointer: at,
+            embedded: true,
+        }
+    }
+
+    /// The pointer the parser starts from: the document's place in its file, or the root of
+    /// its own text.
+    pub fn root(&self) -> Pointer {
+        if self.embedded {
+            Pointer::root()
+        } else {
+            self.pointer.clone()
+        }
+    }
+
+    /// Where `at` (a pointer of this document's, as its statements carry) is, as a typed
+    /// location: in the file, or inside the policy text an export carries.
+    pub fn location(&self, at: &Pointer) -> crate::diagnostic::Location {
+        let file = self.file.clone().unwrap_or_else(|| Arc::from("-"));
+        let mut loc = crate::diagnostic::Location::new(file, self.pointer.clone());
+        if self.embedded {
+            // The whole document is the string that carries it.
+            loc.embedded = (!at.as_str().is_empty()).then(|| at.clone());
+        } else {
+            loc.pointer = at.clone();
+        }
+        loc
+    }
 }
 
 /// `Allow` or `Deny`.

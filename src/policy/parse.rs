@@ -25,6 +25,7 @@ impl Policy {
         let err = |kind| {
             ParseErrors(vec![ParseError {
                 file: origin.file.clone(),
+                carrier: origin.embedded.then(|| origin.pointer.clone()),
                 pointer: Pointer::root(),
                 kind,
             }])
@@ -80,6 +81,8 @@ impl Policy {
 
 struct Parser {
     file: Option<Arc<str>>,
+    /// For a policy carried as text: the string's pointer in the file.
+    carrier: Option<Pointer>,
     /// Where the document is stored (what AWS checks when it is written).
     doc: DocKind,
     /// The part it plays (how it is evaluated).
@@ -103,11 +106,12 @@ impl Parser {
     fn new(origin: &Origin, doc: DocKind) -> Parser {
         Parser {
             file: origin.file.clone(),
+            carrier: origin.embedded.then(|| origin.pointer.clone()),
             doc,
             kind: doc.role(),
             version: Version::Absent,
             errors: Vec::new(),
-            path: origin.pointer.as_str().to_owned(),
+            path: origin.root().as_str().to_owned(),
             compile: true,
             variables: Vec::new(),
         }
@@ -140,6 +144,7 @@ impl Parser {
     fn error(&mut self, kind: K) {
         self.errors.push(ParseError {
             file: self.file.clone(),
+            carrier: self.carrier.clone(),
             pointer: self.here(),
             kind,
         });

@@ -34,29 +34,9 @@ pub fn check_json(report: &CheckReport) -> Value {
     v
 }
 
-/// A location with line and column, reading the file; a policy carried as text
-/// (`file (policy text at /Policy)`) is located at that string.
-fn located(file: &str, pointer: &str) -> Location {
-    let (path, carrier) = match file.split_once(" (policy text at ") {
-        Some((p, rest)) => (p, Some(rest.trim_end_matches(')'))),
-        None => (file, None),
-    };
-    let inner = Pointer::parse(pointer).unwrap_or_default();
-    let mut loc = match carrier.and_then(Pointer::parse) {
-        Some(outer) => {
-            let mut l = Location::new(Arc::from(path), outer);
-            l.embedded = Some(inner);
-            l
-        }
-        None => Location::new(Arc::from(path), inner),
-    };
-    if let Ok(text) = crate::load::fs::read_text(std::path::Path::new(path)) {
-        if let Some(lc) = crate::source::locate(&text, &loc.pointer) {
-            loc.line = Some(lc.line);
-            loc.column = Some(lc.column);
-        }
-    }
-    loc
+/// The request file, where a finding that names no policy is.
+fn request_location(report: &CheckReport) -> Location {
+    Location::new(Arc::from(report.request.as_str()), Pointer::root())
 }
 
 fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
@@ -71,22 +51,15 @@ fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
     let primary = o
         .denied_by
         .first()
-        .map(|d| located(&d.file, &d.pointer))
-        .or_else(|| {
-            o.fixes.iter().find_map(|f| {
-                f.file
-                    .as_deref()
-                    .map(|file| located(file, f.pointer.as_deref().unwrap_or("")))
-            })
-        })
-        .unwrap_or_else(|| located(&report.request, ""));
+        .map(|d| d.location.clone())
+        .or_else(|| o.fixes.iter().find_map(|f| f.location.clone()))
+        .unwrap_or_else(|| request_location(report));
     let related = o
         .fixes
         .iter()
         .filter_map(|f| {
-            let file = f.file.as_deref()?;
             Some(Related {
-                location: located(file, f.pointer.as_deref().unwrap_or("")),
+                location: f.location.clone()?,
                 message: format!("fix: {}", f.target),
             })
         })
@@ -139,8 +112,8 @@ pub fn check_diagnostics(report: &CheckReport) -> Vec<Diagnostic> {
     for p in report.plausibility.iter().filter(|p| p.ok == Some(false)) {
         let primary =
             p.at.as_ref()
-                .map(|a| located(&a.file, &a.pointer))
-                .unwrap_or_else(|| located(&report.request, ""));
+                .map(|a| a.location.clone())
+                .unwrap_or_else(|| request_location(report));
         out.push(Diagnostic {
             code: IMPLAUSIBLE_REQUEST.code,
             name: IMPLAUSIBLE_REQUEST.name,

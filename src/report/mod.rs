@@ -27,12 +27,14 @@ pub enum Format {
 /// Where a matched statement lives, for humans: `file: /pointer` or the policy name.
 pub fn statement_location(m: &Matched<'_>) -> String {
     let origin = &m.policy.origin;
-    let place = origin
-        .file
-        .as_deref()
-        .or(origin.name.as_deref())
-        .unwrap_or("-");
-    format!("{place}: {}", m.statement.pointer)
+    match &origin.file {
+        Some(_) => origin.location(&m.statement.pointer).to_string(),
+        None => format!(
+            "{}: {}",
+            origin.name.as_deref().unwrap_or("-"),
+            m.statement.pointer
+        ),
+    }
 }
 
 /// The policy's label with its level or index: `SCP level 1`, `identity policy 2`.

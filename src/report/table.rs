@@ -213,9 +213,9 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             ));
             for f in &o.fixes {
                 let file = f
-                    .file
-                    .as_deref()
-                    .map(|f| format!(" [{f}]"))
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" [{}]", l.file))
                     .unwrap_or_default();
                 out.push_str(&format!("  {}{file}\n", f.target));
                 if let Some(st) = &f.statement {
@@ -248,7 +248,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             };
             let at =
                 p.at.as_ref()
-                    .map(|a| format!(" [{}: {}]", a.file, a.pointer))
+                    .map(|a| format!(" [{}: {}]", a.location.file, a.location.pointer_text()))
                     .unwrap_or_default();
             out.push_str(&format!("  - {mark}: {}{at}\n", p.message));
         }
@@ -266,8 +266,8 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
         (crate::workflow::Verdict::NotVerified, Some((first, rest))) => format!(
             ": the {} ({}: {}) is defective{}",
             first.policy,
-            first.file,
-            first.pointer,
+            first.location.file,
+            first.location.pointer_text(),
             match rest.len() {
                 0 => String::new(),
                 n => format!(", and {n} more policies"),

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::Place;
 use crate::arn::Arn;
+use crate::diagnostic::Location;
 use crate::eval::{Context, ContextValue, Principal, Requirement};
 use crate::inventory::Assembled;
 use crate::scenario::Step;
@@ -33,12 +34,9 @@ pub enum FixKind {
 pub struct Fix {
     /// What to change, for humans.
     pub target: String,
-    /// The file that holds (or would hold) it, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// Where in the file, for a statement to remove.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
+    /// Where it goes: the policy (or the statement to remove), when known.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// The kind of change.
     pub kind: FixKind,
     /// The statement to add.
@@ -91,10 +89,10 @@ pub struct Needs<'a> {
     pub missing: &'a [Requirement],
     /// The statements that denied.
     pub denied_by: &'a [Place],
-    /// The file of the resource's policy (or where it would be).
-    pub resource_policy_file: Option<&'a str>,
-    /// The file that holds the principal's identity policies.
-    pub identity_file: Option<&'a str>,
+    /// Where the resource's policy is (or would be).
+    pub resource_policy_file: Option<&'a Location>,
+    /// Where the principal's identity policies are (the role's export).
+    pub identity_file: Option<&'a Location>,
     /// The key is an AWS managed key.
     pub managed_key: bool,
     /// The resource policy has errors AWS rejects.
@@ -187,21 +185,21 @@ fn who(n: &Needs<'_>) -> String {
 }
 
 /// Where the resource's policy lives (or would live) in the inventory.
-pub fn resource_policy_home(a: &Assembled<'_>) -> Option<String> {
+pub fn resource_policy_home(a: &Assembled<'_>) -> Option<Location> {
     if let Some(b) = a.bucket_info {
         if let Some(p) = b.policy.provenance() {
-            return Some(p.file.to_string());
+            return Some(p.clone());
         }
     }
     if let Some(r) = a.repository {
-        return Some(r.at.file.to_string());
+        return Some(r.at.clone());
     }
     if let Some(k) = a.key {
         if let Some(p) = k.policy.provenance() {
-            return Some(p.file.to_string());
+            return Some(p.clone());
         }
     }
-    a.model_package_group.map(|g| g.at.file.to_string())
+    a.model_package_group.map(|g| g.at.clone())
 }
 
 fn resource_label(resource: &str) -> String {
@@ -233,8 +231,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
     if n.managed_key {
         out.push(Fix {
             target: "the training job's output encryption".into(),
-            file: None,
-            pointer: None,
+            location: None,
             kind: FixKind::UseCustomerManagedKey,
             statement: None,
             command: None,
@@ -247,15 +244,14 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
     }
     for d in n.denied_by {
         out.push(Fix {
-            target: format!("{} in {}", d.policy, d.file),
-            file: Some(d.file.clone()),
-            pointer: Some(d.pointer.clone()),
+            target: format!("{} in {}", d.policy, d.location.file),
+            location: Some(d.location.clone()),
             kind: FixKind::RemoveStatement,
             statement: None,
             command: None,
             note: Some(format!(
                 "remove or narrow statement {}{} so that it no longer denies `{}` on `{}` to {}",
-                d.pointer,
+                d.location.pointer_text(),
                 d.sid
                     .as_deref()
                     .map(|s| format!(" (`{s}`)"))
@@ -280,8 +276,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
         let statement = resource_statement(n);
         out.push(Fix {
             target: resource_label(n.resource),
-            file: n.resource_policy_file.map(str::to_owned),
-            pointer: None,
+            location: n.resource_policy_file.cloned(),
             kind: if n.policy_rejected { FixKind::CorrectPolicy } else { FixKind::AddStatement },
             statement: Some(statement),
             command: None,
@@ -300,8 +295,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 .unwrap_or_default();
             out.push(Fix {
                 target: format!("a grant on `{}` (instead of the key policy)", n.resource),
-                file: None,
-                pointer: None,
+                location: None,
                 kind: FixKind::CreateGrant,
                 statement: None,
                 command: Some(format!(
@@ -321,8 +315,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
     }) {
         out.push(Fix {
             target: format!("an identity policy of {}", who(n)),
-            file: n.identity_file.map(str::to_owned),
-            pointer: None,
+            location: n.identity_file.cloned(),
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
             command: None,
@@ -333,8 +326,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
     if n.missing.contains(&Requirement::PermissionsBoundary) {
         out.push(Fix {
             target: format!("the permissions boundary of {}", who(n)),
-            file: None,
-            pointer: None,
+            location: None,
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
             command: None,
@@ -345,8 +337,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
         if let Requirement::Scp { level } = m {
             out.push(Fix {
                 target: format!("the SCPs at level {level} of the caller's organization path"),
-                file: None,
-                pointer: None,
+                location: None,
                 kind: FixKind::OrganizationPolicy,
                 statement: Some(json!({"Effect": "Allow", "Action": n.action, "Resource": "*"})),
                 command: None,
@@ -374,8 +365,7 @@ mod tests {
     fn widening_replaces_the_resource_everywhere() {
         let mut f = Fix {
             target: String::new(),
-            file: None,
-            pointer: None,
+            location: None,
             kind: FixKind::AddStatement,
             statement: Some(json!({"Resource": "arn:x/1", "Action": "a"})),
             command: Some("--resource arn:x/1".into()),

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 pub use request::RegistrationRequest;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::eval::{authorize, Context, ContextValue, Decision, Principal, Requirement};
 use crate::inventory::{Inventory, Known};
 use crate::json::Pointer;
@@ -54,18 +54,28 @@ pub enum Status {
     NotVerified,
 }
 
-/// A place in a file.
+/// A statement (or another place) of a named policy: where it is, its `Sid`, which policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
-    /// The file.
-    pub file: String,
-    /// The JSON pointer.
-    pub pointer: String,
+    /// Where.
+    #[serde(flatten)]
+    pub location: Location,
     /// The statement's `Sid`, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     /// Which policy (for humans).
     pub policy: String,
+}
+
+impl Place {
+    /// A place in the request file (no statement, no policy).
+    fn request(file: &Arc<str>, pointer: Pointer) -> Place {
+        Place {
+            location: Location::new(file.clone(), pointer),
+            sid: None,
+            policy: "request".into(),
+        }
+    }
 }
 
 /// The outcome of one action of one step (for one container and matrix value).
@@ -166,6 +176,22 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// Every location the report holds (to fill in their lines before it is rendered).
+    pub fn locations_mut(&mut self) -> Vec<&mut Location> {
+        let mut out: Vec<&mut Location> = Vec::new();
+        for o in &mut self.outcomes {
+            out.extend(o.denied_by.iter_mut().map(|d| &mut d.location));
+            out.extend(o.fixes.iter_mut().filter_map(|f| f.location.as_mut()));
+        }
+        out.extend(
+            self.plausibility
+                .iter_mut()
+                .filter_map(|p| p.at.as_mut().map(|a| &mut a.location)),
+        );
+        out.extend(self.defective.iter_mut().map(|d| &mut d.location));
+        out
+    }
+
     /// Required outcomes with this status.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
         self.outcomes
@@ -791,10 +817,11 @@ impl Run<'_> {
                 self.lint_errors(&file);
             }
             let place = Place {
-                file: file.to_string(),
-                pointer: m.policy.defects.first().map_or_else(
-                    || m.statement.pointer.to_string(),
-                    |d| d.pointer.to_string(),
+                location: m.policy.origin.location(
+                    m.policy
+                        .defects
+                        .first()
+                        .map_or(&m.statement.pointer, |d| &d.pointer),
                 ),
                 sid: None,
                 policy: crate::report::policy_label(m),
@@ -805,7 +832,7 @@ impl Run<'_> {
             reasons.push(format!(
                 "not verified: {} in {} could apply but cannot be decided: {why}",
                 crate::report::policy_label(m),
-                m.policy.origin.file.as_deref().unwrap_or("-"),
+                m.policy.origin.location(&m.policy.origin.pointer),
             ));
         }
         reasons.extend(response.trace.missing.iter().map(|m| m.describe()));
@@ -820,8 +847,7 @@ impl Run<'_> {
         let denied_by: Vec<Place> = response
             .denied_by()
             .map(|m| Place {
-                file: m.policy.origin.file.as_deref().unwrap_or("-").to_owned(),
-                pointer: m.statement.pointer.to_string(),
+                location: m.policy.origin.location(&m.statement.pointer),
                 sid: m.statement.sid.clone(),
                 policy: crate::report::policy_label(m),
             })
@@ -830,19 +856,19 @@ impl Run<'_> {
             reasons.push(format!(
                 "denied by {} statement {}{} in {}",
                 d.policy,
-                d.pointer,
+                d.location.pointer_text(),
                 d.sid
                     .as_deref()
                     .map(|s| format!(" (`{s}`)"))
                     .unwrap_or_default(),
-                d.file
+                d.location.file
             ));
         }
         let resource_policy_file = assembled
             .resource_policy
-            .and_then(|p| p.origin.file.as_deref().map(str::to_owned))
+            .map(|p| p.origin.location(&p.origin.root()))
             .or_else(|| fix::resource_policy_home(&assembled));
-        let role_file = assembled.role.map(|r| r.at.file.to_string());
+        let role_file = assembled.role.map(|r| r.at.clone());
         let role_arn = assembled.role.map(|r| r.arn.clone());
         let key_manager_aws = managed_key;
         let fixes = if matches!(status, Status::Denied { .. })
@@ -856,8 +882,8 @@ impl Run<'_> {
                 consumer_given: self.consumer_given || step.actor == Actor::Caller,
                 missing: &response.trace.missing,
                 denied_by: &denied_by,
-                resource_policy_file: resource_policy_file.as_deref(),
-                identity_file: role_file.as_deref(),
+                resource_policy_file: resource_policy_file.as_ref(),
+                identity_file: role_file.as_ref(),
                 managed_key: key_manager_aws,
                 policy_rejected,
                 context: &request.context,
@@ -887,9 +913,7 @@ impl Run<'_> {
 
     /// Lint errors (AWS rejects such policies) of one policy file, computed once.
     fn lint_errors(&mut self, file: &Arc<str>) -> Vec<Diagnostic> {
-        // A policy carried as text names its file as `path (policy text at /Policy)`.
-        let path = file.split(" (policy text at ").next().unwrap_or(file);
-        let errors = self.lint_cache.of(path).to_vec();
+        let errors = self.lint_cache.of(file).to_vec();
         for d in &errors {
             if !self.policy_errors.contains(d) {
                 self.policy_errors.push(d.clone());
@@ -953,12 +977,7 @@ impl Run<'_> {
     fn plausibility(&self) -> Vec<Plausibility> {
         let mut out = Vec::new();
         let req = self.request;
-        let at = |p: &request::RequestProblem| Place {
-            file: p.file.to_string(),
-            pointer: p.pointer.to_string(),
-            sid: None,
-            policy: "request".into(),
-        };
+        let at = |p: &request::RequestProblem| Place::request(&p.file, p.pointer.clone());
         for p in &req.problems {
             out.push(Plausibility {
                 check: "request".into(),
@@ -1047,12 +1066,10 @@ impl Run<'_> {
                 ok: Some(true),
                 message: "`ModelPackageGroupName` is a name, so the group is in the caller's account; a cross-account registration must give the group's ARN"
                     .into(),
-                at: Some(Place {
-                    file: req.file.to_string(),
-                    pointer: Pointer::root().key("ModelPackageGroupName").to_string(),
-                    sid: None,
-                    policy: "request".into(),
-                }),
+                at: Some(Place::request(
+                    &req.file,
+                    Pointer::root().key("ModelPackageGroupName"),
+                )),
             });
         }
         out

@@ -3,8 +3,8 @@
 //! back through the string's escape sequences to the file. (For a URL-encoded string the
 //! location is the start of the string.)
 
+use super::{line_col, locate, LineCol};
 use crate::json::Pointer;
-use crate::source::{line_col, locate, LineCol};
 
 /// The byte offset of a line and column (1-based, column in characters) in `text`.
 fn offset_of(text: &str, at: LineCol) -> Option<usize> {

@@ -1,17 +1,14 @@
 //! Line and column for many JSON pointers into one file, in one pass.
 //!
-//! [`crate::source::locate`] scans from the start of the text for each pointer; an account's
+//! Locating each pointer by a scan from the start of the text made an account's
 //! `iam.json` of a few hundred kilobytes with a trust finding for every tenth role made that
 //! a fifth of the audit's time. Here the pointers of one file are resolved together: the
 //! walk descends only into members and elements some pointer goes through and skips the
 //! rest, and lines are counted once, in offset order. The result is the same as
 //! [`crate::source::locate`]'s (a test holds them together).
 
-use std::collections::HashMap;
-
-use super::finding::{Finding, Place};
+use super::LineCol;
 use crate::json::Pointer;
-use crate::source::LineCol;
 
 fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     while matches!(b.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -204,7 +201,9 @@ fn walk(
     }
 }
 
-/// Where each pointer points in `text` (as [`crate::source::locate`] says).
+/// Where each pointer points in `text`: the start of the member's key for an object member,
+/// the start of the element for an array element; `None` when the text is not JSON along that
+/// path or the pointer names nothing.
 pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
     let b = text.as_bytes();
     let tokens: Vec<Vec<Token>> = pointers
@@ -261,53 +260,6 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
     out
 }
 
-/// Fills in the line and column of every place (primary and related) of `findings` that
-/// has none, reading each file's text from `text_of`, one pass per file.
-pub fn fill_lines<'t>(findings: &mut [Finding], text_of: &dyn Fn(&str) -> Option<&'t str>) {
-    // Every place without a line, as (finding, related index or none).
-    let mut wanted: HashMap<String, Vec<(usize, Option<usize>)>> = HashMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        if f.location.line.is_none() {
-            wanted
-                .entry(f.location.file.clone())
-                .or_default()
-                .push((i, None));
-        }
-        for (j, r) in f.related.iter().enumerate() {
-            if r.location.line.is_none() {
-                wanted
-                    .entry(r.location.file.clone())
-                    .or_default()
-                    .push((i, Some(j)));
-            }
-        }
-    }
-    fn place(findings: &mut [Finding], (i, j): (usize, Option<usize>)) -> Option<&mut Place> {
-        let f = findings.get_mut(i)?;
-        match j {
-            None => Some(&mut f.location),
-            Some(j) => f.related.get_mut(j).map(|r| &mut r.location),
-        }
-    }
-    for (file, places) in wanted {
-        let Some(text) = text_of(&file) else { continue };
-        let mut pointers: Vec<Pointer> = Vec::with_capacity(places.len());
-        for at in &places {
-            let p = place(findings, *at)
-                .and_then(|p| Pointer::parse(&p.pointer))
-                .unwrap_or_default();
-            pointers.push(p);
-        }
-        let found: Vec<Option<LineCol>> = locate_many(text, &pointers);
-        for (at, lc) in places.into_iter().zip(found) {
-            if let (Some(p), Some(lc)) = (place(findings, at), lc) {
-                p.line = Some(lc.line);
-                p.column = Some(lc.column);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,7 +286,7 @@ mod tests {
         .collect();
         let many = locate_many(TEXT, &pointers);
         for (p, got) in pointers.iter().zip(many) {
-            assert_eq!(got, crate::source::locate(TEXT, p), "{p}");
+            assert_eq!(got, crate::source::oracle::locate(TEXT, p), "{p}");
         }
     }
 }
