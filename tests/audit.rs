@@ -505,7 +505,8 @@ fn ignore_and_bad_audit_files() {
     assert_eq!(code, 2);
     let r = json(&out);
     assert_eq!(r["summary"]["exit_code"], 2);
-    assert!(r["problems"][0]["file"]
+    assert_eq!(r["problems"][0]["code"], "XL0001");
+    assert!(r["problems"][0]["location"]["file"]
         .as_str()
         .unwrap()
         .ends_with("broken.policy.json"));

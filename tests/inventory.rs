@@ -8,9 +8,10 @@ mod gen_org;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use xacct::diagnostic::{Diagnostic, Severity};
 use xacct::eval::{authorize, Context, Decision, ObjectOwnership, Principal};
 use xacct::graph::{EdgeKind, Graph};
-use xacct::inventory::{Inventory, Known, LoadOptions, Severity, UnknownKind};
+use xacct::inventory::{Inventory, Known, LoadOptions, UnknownKind};
 
 const REG: &str = "111111111111";
 const TRN: &str = "222222222222";
@@ -376,7 +377,7 @@ fn a_broken_file_is_reported_with_path_and_pointer_and_the_others_load() {
         .collect();
     assert_eq!(
         warnings,
-        vec![format!("warning: {bad_op}: /Statement/0/Condition/StringEqualz: AWS rejects this bucket policy: unknown condition operator `StringEqualz` [XA0102]; decisions that depend on it are not verified")]
+        vec![format!("warning: {bad_op}: /Statement/0/Condition/StringEqualz: AWS rejects this bucket policy: unknown condition operator `StringEqualz` (XA0102); decisions that depend on it are not verified [XL0007]")]
     );
     let acct = &inv.accounts[REG];
     assert!(acct.iam.is_some());
@@ -411,7 +412,7 @@ fn an_unrecognized_file_is_named_in_a_warning() {
     );
     let misplaced = s.write("misplaced/policy.json", r#"{"Policy": "{}"}"#);
     let inv = load(&[&s.path()]);
-    let warnings: Vec<&xacct::inventory::Problem> = inv
+    let warnings: Vec<&Diagnostic> = inv
         .problems
         .iter()
         .filter(|p| p.severity == Severity::Warning)
@@ -419,13 +420,14 @@ fn an_unrecognized_file_is_named_in_a_warning() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.file == odd && w.message.contains("unrecognized file")),
+            .any(|w| *w.primary.file == *odd && w.message.contains("unrecognized file")),
         "{warnings:#?}"
     );
     assert!(
         warnings
             .iter()
-            .any(|w| w.file == misplaced && w.message.contains("put it where the layout says")),
+            .any(|w| *w.primary.file == *misplaced
+                && w.message.contains("put it where the layout says")),
         "{warnings:#?}"
     );
     assert!(!inv.has_errors());

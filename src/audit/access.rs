@@ -11,10 +11,10 @@
 //! It walks one account's resources directly rather than building the graph, whose
 //! identity-policy edges the report does not need and which cost most of its time.
 
-use super::codes::{OPEN_TO_EVERYONE, OTHER_ACCOUNT, OUTSIDE_ORGANIZATION};
-use super::finding::Place;
 use super::finding::{Access, Finding, Kind};
 use crate::arn::Arn;
+use crate::diagnostic::codes;
+use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization};
 use crate::lint::RuleMeta;
 use crate::policy::{
@@ -176,9 +176,11 @@ impl Scope {
 
     fn rule(self) -> &'static RuleMeta {
         match self {
-            Scope::Public => &OPEN_TO_EVERYONE,
-            Scope::OutsideOrganization | Scope::OrganizationUnknown => &OUTSIDE_ORGANIZATION,
-            Scope::OtherAccount => &OTHER_ACCOUNT,
+            Scope::Public => &codes::RESOURCE_OPEN_TO_EVERYONE,
+            Scope::OutsideOrganization | Scope::OrganizationUnknown => {
+                &codes::RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION
+            }
+            Scope::OtherAccount => &codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
         }
     }
 }
@@ -208,7 +210,7 @@ struct Opening<'a> {
     undecided: bool,
     statement: Option<&'a Statement>,
     /// The statement or grant.
-    place: Place,
+    place: Location,
 }
 
 /// The external-access findings of `acct`.

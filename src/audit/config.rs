@@ -30,7 +30,7 @@ use crate::json::{Json, Pointer};
 use crate::pattern::{Case, Glob};
 use crate::workflow::RegistrationRequest;
 
-use super::finding::Place;
+use crate::diagnostic::Location;
 
 /// A problem in an audit file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,7 @@ impl fmt::Display for ConfigError {
 #[derive(Debug, Clone)]
 pub struct TrustedEntry {
     /// Where the entry is.
-    pub at: Place,
+    pub at: Location,
     /// The principal's account, when the entry names one.
     pub account: Option<String>,
     /// A principal pattern (`*` for everyone, an ARN with wildcards, `federated:…`).
@@ -115,7 +115,7 @@ impl TrustedEntry {
 #[derive(Debug, Clone)]
 pub struct ListedRegistration {
     /// Where the entry is.
-    pub at: Place,
+    pub at: Location,
     /// The request file (as resolved).
     pub request_file: String,
     /// The parsed request.
@@ -154,12 +154,12 @@ impl Reader<'_> {
         });
     }
 
-    fn place(&self, pointer: &Pointer) -> Place {
+    fn place(&self, pointer: &Pointer) -> Location {
         let lc = crate::source::locate(self.text, pointer);
-        Place {
+        Location {
             line: lc.map(|l| l.line),
             column: lc.map(|l| l.column),
-            ..Place::new(std::sync::Arc::from(self.file.as_str()), pointer.clone())
+            ..Location::new(std::sync::Arc::from(self.file.as_str()), pointer.clone())
         }
     }
 

@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Graph, NodeKind};
-use crate::inventory::{Inventory, LoadOptions, Problem};
+use crate::inventory::{Inventory, LoadOptions};
 
 /// How far outside the resource's account a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -245,7 +246,7 @@ fn side(inputs: Vec<String>, inv: &Inventory) -> Side {
         inputs,
         files: inv.files,
         accounts: inv.accounts.len(),
-        problems: inv.problems.iter().map(Problem::to_string).collect(),
+        problems: inv.problems.iter().map(Diagnostic::to_string).collect(),
     }
 }
 
@@ -310,7 +311,7 @@ pub fn plan_before(plan: &serde_json::Value) -> serde_json::Value {
 pub fn read_inputs(
     inputs: &[String],
     skip: &[std::path::PathBuf],
-) -> (Vec<(String, Vec<u8>)>, Vec<Problem>) {
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let (paths, mut problems) = crate::inventory::discover(inputs);
     let skip: Vec<std::path::PathBuf> = skip
         .iter()
@@ -324,19 +325,23 @@ pub fn read_inputs(
         let name = p.to_string_lossy().into_owned();
         match crate::load::fs::read(&p) {
             Ok(b) => files.push((name, b)),
-            Err(e) => problems.push(Problem {
-                severity: crate::inventory::Severity::Error,
-                file: name,
-                pointer: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => problems.push(crate::inventory::problem(
+                &crate::diagnostic::codes::UNREADABLE_INPUT,
+                &name,
+                None,
+                format!("cannot read: {e}"),
+            )),
         }
     }
     (files, problems)
 }
 
 /// Loads files held in memory, keeping the discovery problems.
-pub fn load(files: &[(String, Vec<u8>)], problems: Vec<Problem>, opts: &LoadOptions) -> Inventory {
+pub fn load(
+    files: &[(String, Vec<u8>)],
+    problems: Vec<Diagnostic>,
+    opts: &LoadOptions,
+) -> Inventory {
     let mut inv = Inventory::from_memory(files, opts, true);
     inv.problems.splice(0..0, problems);
     inv

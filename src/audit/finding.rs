@@ -39,18 +39,8 @@ pub enum Kind {
     Registration,
     /// The audit file itself (`XE0900`).
     AuditFile,
-}
-
-/// A place in a file (the crate's one location type).
-pub type Place = Location;
-
-/// A secondary place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelatedPlace {
-    /// Where.
-    pub location: Place,
-    /// What is there.
-    pub message: String,
+    /// A problem with the inputs (`XL`, `XA0901`): kept apart from the findings.
+    Input,
 }
 
 /// What an external-access finding is about.
@@ -153,10 +143,10 @@ pub struct Finding {
     /// What was found: lowercase, user input in backticks, no final period.
     pub message: String,
     /// Where.
-    pub location: Place,
+    pub location: Location,
     /// Other places that explain it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<RelatedPlace>,
+    pub related: Vec<Related>,
     /// How to fix it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -176,7 +166,7 @@ impl Finding {
         kind: Kind,
         account: Option<String>,
         message: String,
-        location: Place,
+        location: Location,
         identity: &[&str],
     ) -> Finding {
         Finding {
@@ -195,8 +185,8 @@ impl Finding {
         }
     }
 
-    /// A lint diagnostic of a file of `account`.
-    pub fn from_lint(d: &Diagnostic, account: Option<&str>) -> Finding {
+    /// A diagnostic (a lint finding, a problem with an input) of a file of `account`.
+    pub fn from_diagnostic(d: &Diagnostic, kind: Kind, account: Option<&str>) -> Finding {
         let pointer = d.primary.pointer_text();
         let path = stable_path(&d.primary.file);
         Finding {
@@ -204,18 +194,11 @@ impl Finding {
             code: d.code.to_owned(),
             name: d.name.to_owned(),
             severity: d.severity,
-            kind: Kind::Lint,
+            kind,
             account: account.map(str::to_owned),
             message: d.message.clone(),
             location: d.primary.clone(),
-            related: d
-                .related
-                .iter()
-                .map(|r| RelatedPlace {
-                    location: r.location.clone(),
-                    message: r.message.clone(),
-                })
-                .collect(),
+            related: d.related.to_vec(),
             help: d.help.clone(),
             access: None,
             registration: None,
@@ -224,21 +207,14 @@ impl Finding {
 
     /// As a diagnostic, for the SARIF renderer; `None` for a code this build does not know.
     pub fn to_diagnostic(&self) -> Option<Diagnostic> {
-        let rule = super::codes::find(&self.code)?;
+        let rule = crate::diagnostic::find(&self.code)?;
         Some(Diagnostic {
             code: rule.code,
             name: rule.name,
             severity: self.severity,
             message: self.message.clone(),
             primary: self.location.clone(),
-            related: self
-                .related
-                .iter()
-                .map(|r| Related {
-                    location: r.location.clone(),
-                    message: r.message.clone(),
-                })
-                .collect(),
+            related: self.related.clone(),
             help: self.help.clone(),
         })
     }
@@ -247,7 +223,7 @@ impl Finding {
     /// first, then the accounts, then the audit file's own findings.
     fn section(&self) -> u8 {
         match (self.kind, &self.account) {
-            (Kind::AuditFile, _) => 2,
+            (Kind::AuditFile | Kind::Input, _) => 2,
             (_, None) => 0,
             (_, Some(_)) => 1,
         }
@@ -362,11 +338,11 @@ mod tests {
     #[test]
     fn round_trips_through_json() {
         let mut f = Finding::new(
-            &super::super::codes::OUTSIDE_ORGANIZATION,
+            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION,
             Kind::ExternalAccess,
             Some("111111111111".into()),
             "m".into(),
-            Place {
+            Location {
                 file: "f.json".into(),
                 pointer: crate::json::Pointer::root().key("Policy"),
                 embedded: Some(crate::json::Pointer::root().key("Statement").index(0)),

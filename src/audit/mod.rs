@@ -21,7 +21,6 @@
 //! with a baseline and merges shards; [`diff`] compares the access two inventories grant.
 
 pub mod access;
-pub mod codes;
 pub mod config;
 pub mod diff;
 pub mod finding;
@@ -42,13 +41,13 @@ use self::access::{external_access, AccessContext};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
 use crate::catalog::Catalog;
+use crate::diagnostic::select::{self, Selector};
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::eval::Principal;
-use crate::inventory::{
-    parse_file, read_file, read_parsed, Account, Inventory, LoadOptions, Problem,
-};
+use crate::inventory::{parse_file, read_file, read_parsed, Account, Inventory, LoadOptions};
 use crate::json::Json;
-use crate::lint::selector::{RuleSelection, Selector};
+use crate::lint::selector::RuleSelection;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::scenario::Scenario;
@@ -60,55 +59,31 @@ const CHUNK: usize = 64;
 
 /// Codes (or code prefixes, or rule names) to leave out of the report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ignore(Vec<String>);
+pub struct Ignore(Vec<Selector>);
+
+/// The code families an audit report holds.
+pub const AUDIT: &[&str] = &["XA", "XE", "XR"];
 
 impl Ignore {
     /// Checks each selector names some lint or audit code.
     pub fn parse(items: &[String]) -> Result<Ignore, String> {
-        let mut out = Vec::new();
-        for item in items.iter().flat_map(|i| i.split(',')) {
-            let s = item.trim();
-            if s.is_empty() {
-                continue;
-            }
-            if !codes::all_rules()
-                .iter()
-                .any(|m| selects(s, m.code, m.name))
-            {
-                return Err(format!(
-                    "unknown code `{s}` (expected a code such as `XE0003`, a prefix such as `XA02`, or a rule name)"
-                ));
-            }
-            out.push(s.to_owned());
-        }
-        Ok(Ignore(out))
+        select::parse_list(items, AUDIT).map(Ignore)
     }
 
     /// The selectors as given.
-    pub fn items(&self) -> &[String] {
-        &self.0
+    pub fn items(&self) -> Vec<String> {
+        self.0.iter().map(|s| s.as_str().to_owned()).collect()
     }
 
     /// Whether a finding of this code is left out.
     pub fn drops(&self, code: &str, name: &str) -> bool {
-        self.0.iter().any(|s| selects(s, code, name))
+        self.0.iter().any(|s| s.names(code, name))
     }
 
     /// The lint rules not to run at all.
     fn lint_selection(&self) -> RuleSelection {
-        let ignore: Vec<Selector> = self
-            .0
-            .iter()
-            .filter_map(|s| Selector::parse(s).ok())
-            .collect();
-        RuleSelection::new(&[], &ignore, &[])
+        RuleSelection::new(&[], &self.0, &[])
     }
-}
-
-fn selects(selector: &str, code: &str, name: &str) -> bool {
-    code.get(..selector.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(selector))
-        || name == selector
 }
 
 /// What to audit and how.
@@ -155,7 +130,7 @@ pub struct RunTotals {
     /// Bytes read.
     pub bytes: u64,
     /// Files that could not be read or used, sorted.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// How many findings each trusted-accounts entry silenced.
     pub trusted_uses: Vec<usize>,
     /// Findings silenced by the trusted accounts.
@@ -178,7 +153,7 @@ struct Ctx<'a> {
 /// What one account gave.
 struct JobResult {
     findings: Vec<Finding>,
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
     files: usize,
     bytes: u64,
     trusted_uses: Vec<usize>,
@@ -270,7 +245,11 @@ impl Ctx<'_> {
         // Text that is not UTF-8 is a load problem already.
         if let Some(t) = text(bytes) {
             let o = lint_parsed(path, t, parsed, &self.lint, self.catalog);
-            out.extend(o.diagnostics.iter().map(|d| Finding::from_lint(d, account)));
+            out.extend(
+                o.diagnostics
+                    .iter()
+                    .map(|d| Finding::from_diagnostic(d, finding::Kind::Lint, account)),
+            );
             if let Some(k) = known.filter(|_| self.opts.ignore.items().is_empty()) {
                 k.seed(path, &o.diagnostics);
             }
@@ -310,12 +289,12 @@ impl Ctx<'_> {
                     files.push((fs::display(path), bytes));
                     slots.push(slot);
                 }
-                Err(e) => r.problems.push(Problem {
-                    severity: crate::inventory::Severity::Error,
-                    file: fs::display(path),
-                    pointer: None,
-                    message: format!("cannot read: {e}"),
-                }),
+                Err(e) => r.problems.push(crate::inventory::problem(
+                    &crate::diagnostic::codes::UNREADABLE_INPUT,
+                    &fs::display(path),
+                    None,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         r.files = files.len();
@@ -344,7 +323,7 @@ impl Ctx<'_> {
         r.problems.extend(
             std::mem::take(&mut inv.problems)
                 .into_iter()
-                .filter(|p| !self.shared.is_global(&p.file)),
+                .filter(|p| !self.shared.is_global(&p.primary.file)),
         );
         let texts: HashMap<&str, &str> = files
             .iter()
@@ -504,7 +483,7 @@ pub fn run(
         shared = Shared::load(&layout, &opts.load);
         index = GroupIndex::build(&layout, &shared, &opts.load).0;
     });
-    let mut problems: Vec<Problem> = layout.problems.clone();
+    let mut problems: Vec<Diagnostic> = layout.problems.clone();
     problems.append(&mut shared.problems);
 
     let mut jobs: BTreeSet<String> = layout.accounts.keys().cloned().collect();
@@ -603,10 +582,7 @@ pub fn run(
     }
     progress.finish();
     problems.append(&mut totals.problems);
-    problems.sort_by(|a, b| {
-        (a.severity, &a.file, &a.pointer, &a.message)
-            .cmp(&(b.severity, &b.file, &b.pointer, &b.message))
-    });
+    crate::diagnostic::sort(&mut problems);
     problems.dedup();
     totals.problems = problems;
     Ok(totals)

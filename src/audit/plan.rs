@@ -11,11 +11,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::finding::{fnv1a, Place};
+use super::finding::fnv1a;
 use crate::arn::Arn;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Location;
 use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
-use crate::inventory::{Inventory, Known, LoadOptions, Organization, Problem};
+use crate::inventory::{Inventory, Known, LoadOptions, Organization};
 use crate::load::fs;
 use crate::policy::{AwsPrincipal, Policy};
 use crate::workflow::LintErrors;
@@ -75,7 +76,7 @@ pub struct Layout {
     /// The account each bucket's files sit under (first one wins).
     pub buckets: HashMap<String, String>,
     /// Inputs that could not be found.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Layout {
@@ -121,28 +122,23 @@ pub struct FileData {
 }
 
 /// Reads files in parallel; unreadable ones become problems.
-pub fn read_all(paths: &[PathBuf]) -> (Vec<FileData>, Vec<Problem>) {
-    let read: Vec<Result<FileData, Problem>> = paths
-        .par_iter()
-        .map(|p| match fs::read(p) {
-            Ok(bytes) => Ok(FileData {
-                path: fs::display(p),
-                bytes: Arc::new(bytes),
-            }),
-            Err(e) => Err(Problem {
-                severity: crate::inventory::Severity::Error,
-                file: fs::display(p),
-                pointer: None,
-                message: format!("cannot read: {e}"),
-            }),
-        })
-        .collect();
+pub fn read_all(paths: &[PathBuf]) -> (Vec<FileData>, Vec<Diagnostic>) {
+    let read: Vec<(PathBuf, Result<Vec<u8>, fs::FileError>)> =
+        paths.par_iter().map(|p| (p.clone(), fs::read(p))).collect();
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for r in read {
+    for (p, r) in read {
         match r {
-            Ok(f) => files.push(f),
-            Err(p) => problems.push(p),
+            Ok(bytes) => files.push(FileData {
+                path: fs::display(&p),
+                bytes: Arc::new(bytes),
+            }),
+            Err(e) => problems.push(crate::inventory::problem(
+                &crate::diagnostic::codes::UNREADABLE_INPUT,
+                &fs::display(&p),
+                None,
+                format!("cannot read: {e}"),
+            )),
         }
     }
     (files, problems)
@@ -170,7 +166,7 @@ pub struct Shared {
     /// The organization files, read (for lint).
     pub org_files: Vec<FileData>,
     /// Problems loading them.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// For each organization, the policies attached to each node (the inverse of
     /// `targets`), so that cutting an organization down costs the length of one path.
     attached: Vec<HashMap<String, Vec<String>>>,
@@ -356,7 +352,7 @@ pub struct GroupGrant {
     /// The file that holds the group's policy.
     pub file: String,
     /// The first statement that names the caller's account.
-    pub statement: Place,
+    pub statement: Location,
     /// The statement's `Sid`.
     pub sid: Option<String>,
     /// The statement names the account itself (its root or its id): any of its principals
@@ -398,9 +394,9 @@ pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item
 
 /// `place` with its line and column in `text`, the text of its file, when given (the line of
 /// the string that carries an embedded policy).
-pub fn place_in(place: Place, text: Option<&str>) -> Place {
+pub fn place_in(place: Location, text: Option<&str>) -> Location {
     let lc = text.and_then(|t| crate::source::locate(t, &place.pointer));
-    Place {
+    Location {
         line: lc.map(|l| l.line),
         column: lc.map(|l| l.column),
         ..place
@@ -414,7 +410,7 @@ impl GroupIndex {
         layout: &Layout,
         shared: &Shared,
         opts: &LoadOptions,
-    ) -> (GroupIndex, Vec<Problem>) {
+    ) -> (GroupIndex, Vec<Diagnostic>) {
         let paths: Vec<PathBuf> = layout
             .accounts
             .values()

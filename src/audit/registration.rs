@@ -15,12 +15,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::codes::{
-    LISTED_REGISTRATION_DENIED, REGISTRATION_DENIED, REGISTRATION_NOT_VERIFIED, REGISTRATION_OPEN,
-};
 use super::config::ListedRegistration;
-use super::finding::{stable_path, Finding, Kind, Registration, RelatedPlace, StepResult};
+use super::finding::{stable_path, Finding, Kind, Registration, StepResult};
 use super::plan::{allows_action, GroupGrant, CREATE_MODEL_PACKAGE};
+use crate::diagnostic::codes;
 use crate::inventory::{Account, Inventory};
 use crate::lint::RuleMeta;
 use crate::scenario::{Actor, Scenario};
@@ -97,14 +95,14 @@ fn caller_answer(report: &CheckReport) -> (Answer, Vec<&Outcome>) {
 }
 
 /// Related places: the statements that denied, then where the fixes go.
-fn related(outcomes: &[&Outcome]) -> Vec<RelatedPlace> {
-    let mut out: Vec<RelatedPlace> = Vec::new();
+fn related(outcomes: &[&Outcome]) -> Vec<crate::diagnostic::Related> {
+    let mut out: Vec<crate::diagnostic::Related> = Vec::new();
     for o in outcomes {
         for d in &o.denied_by {
             let location = d.location.clone();
             let message = format!("{} denies `{}` here", d.policy, o.action);
             if !out.iter().any(|r| r.location == location) {
-                out.push(RelatedPlace { location, message });
+                out.push(crate::diagnostic::Related { location, message });
             }
         }
         for f in &o.fixes {
@@ -112,7 +110,7 @@ fn related(outcomes: &[&Outcome]) -> Vec<RelatedPlace> {
                 continue;
             };
             if !out.iter().any(|r| r.location == location) {
-                out.push(RelatedPlace {
+                out.push(crate::diagnostic::Related {
                     location,
                     message: format!("fix: {}", f.target),
                 });
@@ -236,7 +234,7 @@ pub fn group_paths(
         if candidates.is_empty() {
             let f = if !iam_loaded {
                 let mut f = base(
-                    &REGISTRATION_NOT_VERIFIED,
+                    &codes::REGISTRATION_PATH_NOT_VERIFIED,
                     format!("{what}, but account {caller}'s IAM is not exported: which of its principals may call `{CREATE_MODEL_PACKAGE}` is unknown"),
                     Answer::NotVerified,
                 );
@@ -246,13 +244,13 @@ pub fn group_paths(
                 f
             } else if !iam_complete {
                 base(
-                    &REGISTRATION_NOT_VERIFIED,
+                    &codes::REGISTRATION_PATH_NOT_VERIFIED,
                     format!("{what}, but no role in account {caller}'s partial IAM export may call `{CREATE_MODEL_PACKAGE}`; the rest of its IAM is unknown"),
                     Answer::NotVerified,
                 )
             } else {
                 let mut f = base(
-                    &REGISTRATION_DENIED,
+                    &codes::REGISTRATION_PATH_DENIED,
                     format!("{what}, but no role of account {caller} has an identity policy that allows `{CREATE_MODEL_PACKAGE}`: the grant is unused"),
                     Answer::NotPossible,
                 );
@@ -298,7 +296,7 @@ pub fn group_paths(
         }
         let Some((answer, who, report)) = best else {
             out.push(base(
-                &REGISTRATION_NOT_VERIFIED,
+                &codes::REGISTRATION_PATH_NOT_VERIFIED,
                 format!("{what}, but none of its principals named in the policy could be checked"),
                 Answer::NotVerified,
             ));
@@ -313,7 +311,7 @@ pub fn group_paths(
         };
         let mut f = match answer {
             Answer::Possible => base(
-                &REGISTRATION_OPEN,
+                &codes::REGISTRATION_PATH_OPEN,
                 format!(
                     "account {caller} can register model versions into model package group `{}` of account {} as `{who}`",
                     grant.name, grant.registry
@@ -321,12 +319,12 @@ pub fn group_paths(
                 answer,
             ),
             Answer::NotPossible => base(
-                &REGISTRATION_DENIED,
+                &codes::REGISTRATION_PATH_DENIED,
                 format!("{what}, but it is denied for `{who}`{of}: {}", first_reason(&failing)),
                 answer,
             ),
             Answer::NotVerified => base(
-                &REGISTRATION_NOT_VERIFIED,
+                &codes::REGISTRATION_PATH_NOT_VERIFIED,
                 format!("{what}, but it cannot be verified for `{who}`{of}: {}", first_reason(&failing)),
                 answer,
             ),
@@ -386,7 +384,7 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
         Ok(r) => r,
         Err(e) => {
             return make(
-                &REGISTRATION_NOT_VERIFIED,
+                &codes::REGISTRATION_PATH_NOT_VERIFIED,
                 format!("{what} could not be checked: {e}"),
                 "not-verified",
                 Vec::new(),
@@ -428,7 +426,7 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
     let (mut f, denied) = match report.verdict {
         Verdict::Possible => (
             make(
-                &REGISTRATION_OPEN,
+                &codes::REGISTRATION_PATH_OPEN,
                 format!("{what} is possible"),
                 "possible",
                 steps,
@@ -437,7 +435,7 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
         ),
         Verdict::NotPossible => (
             make(
-                &LISTED_REGISTRATION_DENIED,
+                &codes::LISTED_REGISTRATION_DENIED,
                 format!("{what} is not possible: {reason}"),
                 "not-possible",
                 steps,
@@ -446,7 +444,7 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
         ),
         Verdict::NotVerified => (
             make(
-                &REGISTRATION_NOT_VERIFIED,
+                &codes::REGISTRATION_PATH_NOT_VERIFIED,
                 format!("{what} cannot be verified: {reason}"),
                 "not-verified",
                 steps,

@@ -12,13 +12,13 @@ use std::io::Write;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use super::codes::{all_rules, UNUSED_TRUSTED};
 use super::config::TrustedEntry;
-use super::finding::{self, severity_serde, stable_path, Finding, Kind, Place};
+use super::finding::{self, severity_serde, stable_path, Finding, Kind};
 use super::{Ignore, RunTotals, Shard};
+use crate::diagnostic::codes::{self, RuleMeta};
+use crate::diagnostic::Location;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::inventory::Problem;
 use crate::report::sarif::{write_sarif, Notification};
 
 /// Version of the audit report's JSON.
@@ -37,44 +37,11 @@ pub enum AuditFormat {
     Sarif,
 }
 
-/// A problem with an input, as the report keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ProblemRecord {
-    /// `error` (the run exits 2) or `warning`.
-    pub severity: String,
-    /// The file.
-    pub file: String,
-    /// Where in it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ProblemRecord {
-    /// From a loading problem.
-    pub fn from_problem(p: &Problem) -> ProblemRecord {
-        ProblemRecord {
-            severity: match p.severity {
-                crate::inventory::Severity::Error => "error".into(),
-                crate::inventory::Severity::Warning => "warning".into(),
-            },
-            file: p.file.clone(),
-            pointer: p.pointer.as_ref().map(ToString::to_string),
-            message: p.message.clone(),
-        }
-    }
-
-    fn is_error(&self) -> bool {
-        self.severity == "error"
-    }
-}
-
 /// How often one trusted-accounts entry silenced a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustedUse {
     /// Where the entry is.
-    pub location: Place,
+    pub location: Location,
     /// The entry, as written.
     pub entry: String,
     /// Findings it silenced.
@@ -353,13 +320,17 @@ impl<'w> Writer<'w> {
             }
             AuditFormat::Jsonl => Ok(()),
             AuditFormat::Sarif => {
-                let rules = all_rules();
+                let rules: Vec<&RuleMeta> = codes::ALL
+                    .iter()
+                    .copied()
+                    .filter(|m| m.family() != "XC")
+                    .collect();
                 let notes: Vec<Notification> = tail
                     .problems
                     .iter()
-                    .filter(|p| p.is_error())
+                    .filter(|p| p.severity == Severity::Error)
                     .map(|p| Notification {
-                        file: p.file.clone(),
+                        file: p.location.file.to_string(),
                         message: p.message.clone(),
                     })
                     .collect();
@@ -477,14 +448,9 @@ fn table(t: &TableState, tail: &Tail, fail_on: Severity) -> String {
     if !tail.problems.is_empty() {
         out.push_str("\nproblems with the inputs:\n");
         for p in &tail.problems {
-            let at = p
-                .pointer
-                .as_deref()
-                .map(|x| format!(": {x}"))
-                .unwrap_or_default();
             out.push_str(&format!(
-                "  {}: {}{at}: {}\n",
-                p.severity, p.file, p.message
+                "  {}: {}: {} [{}]\n",
+                p.severity, p.location, p.message, p.code
             ));
         }
     }
@@ -533,7 +499,7 @@ pub struct Tail {
     /// The baseline comparison.
     pub baseline: Option<BaselineInfo>,
     /// Problems with the inputs.
-    pub problems: Vec<ProblemRecord>,
+    pub problems: Vec<Finding>,
     /// The trusted accounts and their use.
     pub trusted: Vec<TrustedUse>,
     /// The summary.
@@ -626,7 +592,10 @@ impl<'w> Collector<'w> {
             }
             None => (None, None),
         };
-        let errors = totals.problems.iter().any(ProblemRecord::is_error);
+        let errors = totals
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Error);
         let exit_code = if errors {
             2
         } else if self.failing > 0 {
@@ -672,7 +641,7 @@ pub struct Totals {
     /// Bytes read.
     pub bytes: u64,
     /// Problems with the inputs, sorted.
-    pub problems: Vec<ProblemRecord>,
+    pub problems: Vec<Finding>,
     /// Trusted-accounts entries and their use.
     pub trusted: Vec<TrustedUse>,
     /// Findings silenced.
@@ -693,7 +662,7 @@ impl Totals {
             problems: run
                 .problems
                 .iter()
-                .map(ProblemRecord::from_problem)
+                .map(|d| Finding::from_diagnostic(d, Kind::Input, None))
                 .collect(),
             trusted: TrustedUse::list(trusted, &run.trusted_uses),
             silenced: run.silenced,
@@ -705,7 +674,7 @@ impl Totals {
 
 fn unused_trusted(t: &TrustedUse) -> Finding {
     let mut f = Finding::new(
-        &UNUSED_TRUSTED,
+        &codes::UNUSED_TRUSTED_ACCOUNT,
         Kind::AuditFile,
         None,
         format!(
@@ -732,7 +701,7 @@ struct ShardFile {
     #[serde(default)]
     fixed: Option<IgnoredAny>,
     #[serde(default)]
-    problems: Vec<ProblemRecord>,
+    problems: Vec<Finding>,
     #[serde(default)]
     trusted_accounts: Vec<TrustedUse>,
     summary: Summary,
@@ -864,7 +833,7 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
         problems.extend(s.problems);
     }
     finding::sort(&mut findings);
-    problems.sort();
+    problems.sort_by(Finding::cmp_order);
     problems.dedup();
     Ok(Merged {
         findings,
@@ -892,10 +861,10 @@ mod tests {
             Kind::ExternalAccess,
             Some(account.into()),
             msg.into(),
-            Place {
+            Location {
                 file: format!("{account}/s3/b.policy.json").into(),
                 pointer: crate::json::Pointer::root().key("Policy"),
-                ..Place::default()
+                ..Location::default()
             },
             &[msg],
         )
@@ -904,11 +873,15 @@ mod tests {
     #[test]
     fn json_report_reads_back_and_baseline_keeps_only_new() {
         let a = finding(
-            &super::super::codes::OUTSIDE_ORGANIZATION,
+            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION,
             "111111111111",
             "a",
         );
-        let b = finding(&super::super::codes::OTHER_ACCOUNT, "222222222222", "b");
+        let b = finding(
+            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
+            "222222222222",
+            "b",
+        );
         let totals = || Totals {
             accounts: 2,
             files: 3,
@@ -937,7 +910,11 @@ mod tests {
         let path = dir.join("base.json");
         std::fs::write(&path, &text).unwrap();
         let base = Baseline::load(&path.to_string_lossy()).unwrap();
-        let c2 = finding(&super::super::codes::OTHER_ACCOUNT, "333333333333", "c");
+        let c2 = finding(
+            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
+            "333333333333",
+            "c",
+        );
         let mut out = Vec::new();
         let mut c = Collector::start(
             Writer::new(AuditFormat::Json, &mut out, Severity::Warning),

@@ -240,7 +240,7 @@ fn run_one(
     Ok(status(code))
 }
 
-fn report_problems(problems: &[crate::inventory::Problem], err: &mut dyn Write) {
+fn report_problems(problems: &[crate::diagnostic::Diagnostic], err: &mut dyn Write) {
     const SHOWN: usize = 20;
     for p in problems.iter().take(SHOWN) {
         let _ = writeln!(err, "{p}");

@@ -159,9 +159,10 @@ pub fn run(
     // The request file may sit in the inventory folder; it is not an export.
     let request_path = std::path::Path::new(&args.request);
     for p in &inventory.problems {
-        let is_request = std::path::Path::new(&p.file) == request_path
-            || std::fs::canonicalize(&p.file).ok() == std::fs::canonicalize(request_path).ok();
-        if !(is_request && p.severity == crate::inventory::Severity::Warning) {
+        let is_request = std::path::Path::new(&*p.primary.file) == request_path
+            || std::fs::canonicalize(&*p.primary.file).ok()
+                == std::fs::canonicalize(request_path).ok();
+        if !(is_request && p.severity == crate::diagnostic::Severity::Warning) {
             let _ = writeln!(err, "{p}");
         }
     }

@@ -8,11 +8,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::ExitStatus;
+use crate::diagnostic::codes::{self, RuleMeta, Status};
 use crate::diagnostic::{Counts, Severity};
 use crate::error::Error;
 use crate::lint::config::Config;
 use crate::lint::selector::{parse_list, parse_override, RuleSelection};
-use crate::lint::{find_rule, lint, LintOptions, LintReport, RuleMeta, RULES};
+use crate::lint::{lint, LintOptions, LintReport};
 use crate::policy::DocKind;
 use crate::report::sarif::{write_sarif, Notification};
 use crate::report::{diagnostics_table, Format, SCHEMA_VERSION};
@@ -237,7 +238,11 @@ pub fn render(
             out.write_all(b"\n")?;
         }
         Format::Sarif => {
-            let rules: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
+            let rules: Vec<&RuleMeta> = codes::ALL
+                .iter()
+                .copied()
+                .filter(|m| m.family() == "XA")
+                .collect();
             let mut notes: Vec<Notification> = report
                 .input_errors
                 .iter()
@@ -287,6 +292,8 @@ struct RuleJson<'a> {
     name: &'a str,
     severity: Severity,
     summary: &'a str,
+    status: Status,
+    since: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     docs: Option<&'a str>,
 }
@@ -297,6 +304,8 @@ fn rule_json(m: &RuleMeta, docs: bool) -> RuleJson<'_> {
         name: m.name,
         severity: m.severity,
         summary: m.summary,
+        status: m.status,
+        since: m.since,
         docs: docs.then_some(m.docs),
     }
 }
@@ -306,9 +315,8 @@ pub fn run_rules(args: &RulesArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Table => {
-                let width = RULES.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
-                for r in RULES {
-                    let m = r.meta();
+                let width = codes::ALL.iter().map(|m| m.name.len()).max().unwrap_or(0);
+                for m in codes::ALL {
                     writeln!(
                         out,
                         "{}  {:<width$}  {:<7}  {}",
@@ -322,7 +330,7 @@ pub fn run_rules(args: &RulesArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
             }
             Format::Json => {
                 let list: Vec<RuleJson<'_>> =
-                    RULES.iter().map(|r| rule_json(r.meta(), false)).collect();
+                    codes::ALL.iter().map(|m| rule_json(m, false)).collect();
                 serde_json::to_writer_pretty(&mut *out, &list).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")
             }
@@ -340,23 +348,24 @@ pub fn run_rules(args: &RulesArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
 
 /// Runs `xacct rule CODE`: one rule's documentation.
 pub fn run_rule(args: &RuleArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let rule = find_rule(&args.code).ok_or_else(|| {
+    let m = crate::diagnostic::find(&args.code).ok_or_else(|| {
         Error::Usage(format!(
             "unknown rule `{}` (`xacct rules` lists the codes)",
             args.code
         ))
     })?;
-    let m = rule.meta();
     match args.format {
-        Format::Table => write!(
-            out,
-            "# {} {}\n\n{} (default severity: {})\n\n{}",
-            m.code,
-            m.name,
-            m.summary,
-            m.severity.as_str(),
-            m.docs
-        ),
+        Format::Table => {
+            // The documentation starts with its `# CODE name` heading.
+            let (heading, body) = m.docs.split_once("\n\n").unwrap_or(("", m.docs));
+            write!(
+                out,
+                "{heading}\n\n{} (default severity: {}; since {})\n\n{body}",
+                m.summary,
+                m.severity.as_str(),
+                m.since
+            )
+        }
         Format::Json => serde_json::to_writer_pretty(&mut *out, &rule_json(m, true))
             .map_err(std::io::Error::from)
             .and_then(|()| out.write_all(b"\n")),

@@ -14,11 +14,14 @@
 use std::sync::Arc;
 
 use super::layout::{BucketFile, KeyFile, OrgSlot, Place, Slot};
+use super::problem;
 use super::{
     AclGrant, BucketAcl, BucketFact, Encryption, FileOutput, Group, Iam, Item, KeyFact,
-    KeyMetadata, Known, ManagedPolicy, Pending, Problem, Provenance, Role, User,
+    KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role, User,
 };
 use crate::arn::{is_account_id, Arn};
+use crate::diagnostic::codes;
+use crate::diagnostic::Diagnostic;
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::{Json, Pointer};
 use crate::load::policy_file::decode_document;
@@ -246,7 +249,7 @@ pub(crate) fn policy_at(
     file: &Arc<str>,
     kind: DocKind,
     name: Option<Arc<str>>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Known<Policy> {
     let prov = Provenance::at(file, at.clone());
     let facts = DocFacts {
@@ -278,7 +281,8 @@ pub(crate) fn policy_at(
                     &facts,
                 ),
                 Err(e) => {
-                    problems.push(Problem::error(
+                    problems.push(problem(
+                        &codes::MALFORMED_EXPORT,
                         file,
                         Some(at.clone()),
                         format!("the policy text is not JSON: {e}"),
@@ -289,7 +293,8 @@ pub(crate) fn policy_at(
         }
         Json::Null => return Known::Absent(prov),
         other => {
-            problems.push(Problem::error(
+            problems.push(problem(
+                &codes::MALFORMED_EXPORT,
                 file,
                 Some(at.clone()),
                 format!(
@@ -307,11 +312,11 @@ pub(crate) fn policy_at(
                     1 => String::new(),
                     n => format!(" (and {} more)", n - 1),
                 };
-                problems.push(Problem::warning(
-                    p.origin.file.as_deref().unwrap_or(file),
-                    Some(first.pointer.clone()),
+                problems.push(Diagnostic::new(
+                    &codes::DEFECTIVE_POLICY,
+                    p.origin.location(&first.pointer),
                     format!(
-                        "AWS rejects this {}: {} [{}]{more}; decisions that depend on it are not verified",
+                        "AWS rejects this {}: {} ({}){more}; decisions that depend on it are not verified",
                         kind.label(),
                         first.message,
                         first.code
@@ -321,7 +326,8 @@ pub(crate) fn policy_at(
             Known::Present(p, prov)
         }
         None => {
-            problems.push(Problem::error(
+            problems.push(problem(
+                &codes::MALFORMED_EXPORT,
                 file,
                 Some(at.clone()),
                 format!(
@@ -389,12 +395,21 @@ pub(crate) fn read_export(json: &Json<'_>, file: &Arc<str>, place: &Place) -> Fi
 }
 
 fn unrecognized(out: &mut FileOutput, file: &Arc<str>, content: Content, hint: &str) {
-    let what = if content == Content::Unrecognized {
-        "unrecognized file: not an export xacct reads".to_owned()
+    out.problems.push(if content == Content::Unrecognized {
+        problem(
+            &codes::UNRECOGNIZED_FILE,
+            file,
+            None,
+            "unrecognized file: not an export xacct reads",
+        )
     } else {
-        format!("the output of `{}` {hint}", content.command())
-    };
-    out.problems.push(Problem::warning(file, None, what));
+        problem(
+            &codes::EXPORT_NOT_USED,
+            file,
+            None,
+            format!("the output of `{}` {hint}", content.command()),
+        )
+    });
 }
 
 fn read_account_file(
@@ -490,7 +505,7 @@ fn read_account_file(
                     let real = str_at(json, "repositoryName").unwrap_or(name).to_owned();
                     if let Some(reg) = str_at(json, "registryId") {
                         if reg != account {
-                            out.problems.push(Problem::error(
+                            out.problems.push(problem(&codes::EXPORT_IN_WRONG_ACCOUNT,
                                 file,
                                 Some(Pointer::root().key("registryId")),
                                 format!("the repository belongs to account {reg}, but the file is in the folder of account {account}"),
@@ -581,7 +596,7 @@ fn read_account_file(
                 (Content::DescribeKey, _) => {
                     let (meta, owner) = key_metadata(json, file);
                     if let Some(owner) = owner.filter(|o| o != account) {
-                        out.problems.push(Problem::error(
+                        out.problems.push(problem(&codes::EXPORT_IN_WRONG_ACCOUNT,
                             file,
                             Some(Pointer::root().key("KeyMetadata").key("AWSAccountId")),
                             format!("the key belongs to account {owner}, but the file is in the folder of account {account}"),
@@ -663,7 +678,8 @@ fn read_self_describing(
     out: &mut FileOutput,
 ) {
     let misplaced = |out: &mut FileOutput, owner: &str, at: Pointer| {
-        out.problems.push(Problem::error(
+        out.problems.push(problem(
+            &codes::EXPORT_IN_WRONG_ACCOUNT,
             file,
             Some(at),
             format!(
@@ -800,7 +816,7 @@ fn ownership(json: &Json<'_>, file: &Arc<str>, out: &mut FileOutput) -> Known<Ob
         Some("BucketOwnerPreferred") => Known::Present(ObjectOwnership::BucketOwnerPreferred, prov),
         Some("ObjectWriter") => Known::Present(ObjectOwnership::ObjectWriter, prov),
         other => {
-            out.problems.push(Problem::error(
+            out.problems.push(problem(&codes::MALFORMED_EXPORT,
                 file,
                 Some(
                     Pointer::root()
@@ -833,7 +849,8 @@ fn public_access_block(
         Some(Json::Bool(b)) => *b,
         None => false,
         Some(other) => {
-            out.problems.push(Problem::error(
+            out.problems.push(problem(
+                &codes::MALFORMED_EXPORT,
                 file,
                 Some(at.key(k)),
                 format!("expected a boolean, found {}", other.type_name()),
@@ -958,7 +975,8 @@ fn grants(
             Ok(g) => list.push(g),
             Err(errs) => {
                 for e in errs.0 {
-                    out.problems.push(Problem::error(
+                    out.problems.push(problem(
+                        &codes::MALFORMED_EXPORT,
                         file,
                         Some(e.pointer.clone()),
                         e.kind.to_string(),
@@ -1002,13 +1020,14 @@ fn inline(
     owner: &str,
     at: &Pointer,
     file: &Arc<str>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Vec<Policy> {
     let mut out = Vec::new();
     for (i, p) in array_at(json, list).iter().enumerate() {
         let name = str_at(p, "PolicyName").unwrap_or("inline");
         let Some(doc) = p.get("PolicyDocument") else {
-            problems.push(Problem::error(
+            problems.push(problem(
+                &codes::MALFORMED_EXPORT,
                 file,
                 Some(at.key(list).index(i)),
                 "missing `PolicyDocument`",
@@ -1076,13 +1095,14 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
     let root = Pointer::root();
     // The well-formed entries of one detail list: each with its name and pointer; an entry
     // without a name, or of another account, is reported and left out.
-    let entries = |list: &str, name_key: &str, problems: &mut Vec<Problem>| {
+    let entries = |list: &str, name_key: &str, problems: &mut Vec<Diagnostic>| {
         let list_at = root.key(list);
         let mut out = Vec::new();
         for (i, e) in array_at(json, list).iter().enumerate() {
             let at = list_at.index(i);
             let Some(name) = str_at(e, name_key) else {
-                problems.push(Problem::error(
+                problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(at),
                     format!("missing `{name_key}`"),
@@ -1091,7 +1111,8 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
             };
             // AWS managed policies (account `aws`) are listed in every account's export.
             match arn_account(e) {
-                Some(a) if a != account && a != "aws" => problems.push(Problem::error(
+                Some(a) if a != account && a != "aws" => problems.push(problem(
+                    &codes::EXPORT_IN_WRONG_ACCOUNT,
                     file,
                     Some(at.key("Arn")),
                     format!("belongs to account {a}, but the file is for account {account}"),
@@ -1182,7 +1203,8 @@ fn read_gaad(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut F
                 ),
             },
             None => {
-                out.problems.push(Problem::error(
+                out.problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(at.key("PolicyVersionList")),
                     format!(

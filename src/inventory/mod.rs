@@ -14,7 +14,7 @@
 //! `NoSuch…` errors). The assembly API lists what is unknown for a request.
 //!
 //! Bad input never stops the others: a file that cannot be read, or that holds something
-//! unexpected, becomes a [`Problem`] with its path (and JSON pointer); an unrecognized file
+//! unexpected, becomes a [`Diagnostic`] with its path (and JSON pointer); an unrecognized file
 //! is named in a warning.
 
 pub mod assemble;
@@ -24,14 +24,14 @@ pub mod org;
 pub mod terraform;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::Location;
+use crate::diagnostic::codes::{self, RuleMeta};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::Pointer;
 use crate::load::fs;
@@ -101,65 +101,16 @@ impl<T> Known<T> {
     }
 }
 
-/// How serious a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The input could not be (fully) read: the command exits 2.
-    Error,
-    /// Something to know (an unrecognized file, a duplicate export).
-    Warning,
-}
-
-/// A file, or a part of one, that could not be used as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// Error or warning.
-    pub severity: Severity,
-    /// The file.
-    pub file: String,
-    /// Where in the file, when it is one place.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<Pointer>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl Problem {
-    pub(crate) fn error(file: &str, pointer: Option<Pointer>, message: impl Into<String>) -> Self {
-        Problem {
-            severity: Severity::Error,
-            file: file.to_owned(),
-            pointer,
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn warning(
-        file: &str,
-        pointer: Option<Pointer>,
-        message: impl Into<String>,
-    ) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            file: file.to_owned(),
-            pointer,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        match &self.pointer {
-            Some(p) => write!(f, "{level}: {}: {p}: {}", self.file, self.message),
-            None => write!(f, "{level}: {}: {}", self.file, self.message),
-        }
-    }
+/// A problem with an input, as a diagnostic of `meta` in `file` at `pointer` (the whole file
+/// when `None`).
+pub(crate) fn problem(
+    meta: &'static RuleMeta,
+    file: &str,
+    pointer: Option<Pointer>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let at = Location::new(Arc::from(file), pointer.unwrap_or_else(Pointer::root));
+    Diagnostic::new(meta, at, message)
 }
 
 /// A value a Terraform plan sets only at apply: it is unknown until then.
@@ -447,7 +398,7 @@ pub struct Inventory {
     /// Organizations, one per `org/` folder.
     pub orgs: Vec<Organization>,
     /// Problems, in file order.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// Number of files read.
     pub files: usize,
     /// Bytes read.
@@ -560,18 +511,18 @@ pub(crate) enum KeyFact {
 #[derive(Debug, Default)]
 pub(crate) struct FileOutput {
     pub items: Vec<Item>,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// True for Terraform plans: their items are merged last (they say what will be).
     pub is_plan: bool,
 }
 
 /// Expands command-line inputs (files, folders, glob patterns) into the files to read
 /// ([`crate::load::fs::discover`]), with what could not be found as problems.
-pub fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Problem>) {
+pub fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let (files, errors) = fs::discover(inputs, fs::Filter::Json);
     let problems = errors
         .into_iter()
-        .map(|e| Problem::error(&e.path, None, e.message))
+        .map(|e| problem(&codes::UNREADABLE_INPUT, &e.path, None, e.message))
         .collect();
     (files, problems)
 }
@@ -590,7 +541,8 @@ impl Inventory {
                     Err(e) => (
                         0,
                         FileOutput {
-                            problems: vec![Problem::error(
+                            problems: vec![problem(
+                                &codes::UNREADABLE_INPUT,
                                 &name,
                                 None,
                                 format!("cannot read: {e}"),
@@ -641,7 +593,9 @@ impl Inventory {
 
     /// True when some input could not be read (the command then exits 2).
     pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Error)
+        self.problems
+            .iter()
+            .any(|p| p.severity == crate::diagnostic::Severity::Error)
     }
 
     /// The organization whose tree lists `account` (as a member or its management account).
@@ -729,15 +683,14 @@ impl Inventory {
                 self.apply(item);
             }
         }
-        self.problems.sort_by(|a, b| {
-            (a.severity, &a.file, &a.pointer).cmp(&(b.severity, &b.file, &b.pointer))
-        });
+        crate::diagnostic::sort(&mut self.problems);
     }
 
     fn duplicate<T>(&mut self, what: &str, old: &Known<T>, new: &Known<T>) {
         if let (Some(a), Some(b)) = (old.provenance(), new.provenance()) {
             if a.file != b.file && old.is_known() && !self.applying_plan {
-                self.problems.push(Problem::warning(
+                self.problems.push(problem(
+                    &codes::DUPLICATE_EXPORT,
                     &b.file,
                     None,
                     format!("{what} is also exported in `{}`; this file is used", a.file),
@@ -856,7 +809,7 @@ impl Inventory {
                 let Some(r) = iam.roles.get_mut(&role) else {
                     if let Some(at) = policy.provenance() {
                         let file = at.file.clone();
-                        self.problems.push(Problem::warning(
+                        self.problems.push(problem(&codes::EXPORT_NOT_USED,
                             &file,
                             Some(at.pointer.clone()),
                             format!("inline policy `{name}` is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
@@ -884,7 +837,7 @@ impl Inventory {
                 let Some(r) = iam.roles.get_mut(&role) else {
                     if let Some(at) = arn.provenance() {
                         let file = at.file.clone();
-                        self.problems.push(Problem::warning(
+                        self.problems.push(problem(&codes::EXPORT_NOT_USED,
                             &file,
                             Some(at.pointer.clone()),
                             format!("a policy attachment is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
@@ -920,7 +873,7 @@ impl Inventory {
                     .position(|o| targets.iter().any(|t| o.has_node(t)));
                 match found {
                     Some(i) => self.orgs[i].add_planned(*policy, targets),
-                    None => self.problems.push(Problem::warning(
+                    None => self.problems.push(problem(&codes::EXPORT_NOT_USED,
                         &policy.at.file,
                         Some(policy.at.pointer.clone()),
                         format!(
@@ -956,7 +909,7 @@ impl Inventory {
                 BucketFact::Acl(k) => k.provenance().cloned(),
             };
             if let Some(at) = at {
-                self.problems.push(Problem::error(
+                self.problems.push(problem(&codes::EXPORT_IN_WRONG_ACCOUNT,
                     &at.file,
                     None,
                     format!("bucket `{name}` is also exported under account {other}; bucket names are global, so one of them is misplaced"),
@@ -978,11 +931,12 @@ impl Inventory {
             new: Known<T>,
             what: &str,
             quiet: bool,
-            dups: &mut Vec<Problem>,
+            dups: &mut Vec<Diagnostic>,
         ) {
             if let (Some(a), Some(b)) = (slot.provenance(), new.provenance()) {
                 if a.file != b.file && slot.is_known() && !quiet {
-                    dups.push(Problem::warning(
+                    dups.push(problem(
+                        &codes::DUPLICATE_EXPORT,
                         &b.file,
                         None,
                         format!("{what} is also exported in `{}`; this file is used", a.file),
@@ -1100,11 +1054,21 @@ pub(crate) fn parse_file<'b>(
     bytes: &'b [u8],
 ) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
     let text = std::str::from_utf8(bytes).map_err(|e| FileOutput {
-        problems: vec![Problem::error(name, None, format!("not UTF-8 text: {e}"))],
+        problems: vec![problem(
+            &codes::UNREADABLE_INPUT,
+            name,
+            None,
+            format!("not UTF-8 text: {e}"),
+        )],
         ..FileOutput::default()
     })?;
     let json = crate::json::Json::parse(text).map_err(|e| FileOutput {
-        problems: vec![Problem::error(name, None, format!("invalid JSON: {e}"))],
+        problems: vec![problem(
+            &codes::UNREADABLE_INPUT,
+            name,
+            None,
+            format!("invalid JSON: {e}"),
+        )],
         ..FileOutput::default()
     })?;
     Ok((text, json))

@@ -26,8 +26,10 @@ use serde::Serialize;
 
 use super::aws_cli::{org_slot_mismatch, policy_at, str_at, Content};
 use super::layout::OrgSlot;
-use super::{FileOutput, Item, Known, Problem, Provenance};
+use super::problem;
+use super::{FileOutput, Item, Known, Provenance};
 use crate::arn::{is_account_id, Arn};
+use crate::diagnostic::codes;
 use crate::json::{Json, Pointer};
 use crate::policy::{DocKind, Policy};
 
@@ -398,7 +400,8 @@ pub(crate) fn read_org_file(
         .get("NextToken")
         .is_some_and(|t| !matches!(t, Json::Null))
     {
-        out.problems.push(Problem::warning(
+        out.problems.push(problem(
+            &codes::INCOMPLETE_EXPORT,
             file,
             Some(Pointer::root().key("NextToken")),
             "the listing is truncated (`NextToken`): entries after this page are unknown",
@@ -407,7 +410,8 @@ pub(crate) fn read_org_file(
     match (content, slot) {
         (Content::OrgRoots, _) => {
             let Some(root) = array(json, "Roots").first() else {
-                out.problems.push(Problem::error(
+                out.problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(Pointer::root().key("Roots")),
                     "no root",
@@ -415,7 +419,8 @@ pub(crate) fn read_org_file(
                 return;
             };
             let Some(id) = str_at(root, "Id") else {
-                out.problems.push(Problem::error(
+                out.problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(Pointer::root().key("Roots").index(0)),
                     "missing `Id`",
@@ -491,7 +496,8 @@ pub(crate) fn read_org_file(
             let summary = p.and_then(|p| p.get("PolicySummary"));
             let s = |k: &str| summary.and_then(|s| str_at(s, k));
             let Some(id) = s("Id") else {
-                out.problems.push(Problem::error(
+                out.problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(at.key("PolicySummary")),
                     "missing `Id`",
@@ -500,7 +506,8 @@ pub(crate) fn read_org_file(
             };
             let type_name = s("Type").unwrap_or("");
             let Some(kind) = OrgPolicyType::parse(type_name) else {
-                out.problems.push(Problem::warning(
+                out.problems.push(problem(
+                    &codes::EXPORT_NOT_USED,
                     file,
                     Some(at.key("PolicySummary").key("Type")),
                     format!("a `{type_name}` policy is not an authorization policy: not used"),

@@ -19,11 +19,13 @@ use std::sync::Arc;
 use super::aws_cli::{key_parts, policy_at, str_at};
 use super::layout::Place;
 use super::org::{OrgPolicy, OrgPolicyType};
+use super::problem;
 use super::{
     BucketFact, Encryption, FileOutput, Item, KeyFact, KeyMetadata, Known, LoadOptions,
-    ManagedPolicy, Pending, Problem, Provenance, Role,
+    ManagedPolicy, Pending, Provenance, Role,
 };
 use crate::arn::{is_account_id, Arn};
+use crate::diagnostic::codes;
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::json::{Json, Pointer};
 use crate::policy::{DocKind, Grant, Origin};
@@ -119,7 +121,8 @@ pub(crate) fn read_plan(
     let mut out = FileOutput::default();
     let version = str_at(json, "format_version").unwrap_or("");
     if version.split('.').next() != Some("1") {
-        out.problems.push(Problem::error(
+        out.problems.push(problem(
+            &codes::MALFORMED_EXPORT,
             file,
             Some(Pointer::root().key("format_version")),
             format!("unsupported plan format version `{version}` (xacct reads 1.x)"),
@@ -157,7 +160,8 @@ pub(crate) fn read_plan(
             let (Some(addr), Some(ty), Some(change)) =
                 (str_at(rc, "address"), str_at(rc, "type"), rc.get("change"))
             else {
-                out.problems.push(Problem::error(
+                out.problems.push(problem(
+                    &codes::MALFORMED_EXPORT,
                     file,
                     Some(changes_at.index(i)),
                     "a resource change without `address`, `type` or `change`",
@@ -204,7 +208,8 @@ pub(crate) fn read_plan(
     }
     for (_, (policy, targets)) in std::mem::take(&mut plan.org_policies) {
         if targets.is_empty() {
-            plan.out.problems.push(Problem::warning(
+            plan.out.problems.push(problem(
+                &codes::EXPORT_NOT_USED,
                 file,
                 Some(policy.at.pointer.clone()),
                 format!(
@@ -299,7 +304,7 @@ impl<'j, 'a> Plan<'j, 'a> {
     fn warn(&mut self, p: Pointer, msg: String) {
         self.out
             .problems
-            .push(Problem::warning(&self.file, Some(p), msg));
+            .push(problem(&codes::EXPORT_NOT_USED, &self.file, Some(p), msg));
     }
 
     /// Why `attr` of `addr` is unknown, for messages.
@@ -531,7 +536,8 @@ impl<'j, 'a> Plan<'j, 'a> {
                             BucketFact::Ownership(Known::Present(ObjectOwnership::ObjectWriter, at))
                         }
                         other => {
-                            self.out.problems.push(Problem::error(
+                            self.out.problems.push(problem(
+                                &codes::MALFORMED_EXPORT,
                                 &self.file,
                                 Some(at.pointer.clone()),
                                 format!("unknown object ownership `{}`", other.unwrap_or("")),
@@ -798,7 +804,8 @@ impl<'j, 'a> Plan<'j, 'a> {
             }),
             Err(errs) => {
                 for e in errs.0 {
-                    self.out.problems.push(Problem::error(
+                    self.out.problems.push(problem(
+                        &codes::MALFORMED_EXPORT,
                         &self.file,
                         Some(at.clone()),
                         e.kind.to_string(),

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::selector::Selector;
+use super::selector::{Selector, LINT};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::source::{line_col, LineCol};
@@ -154,7 +154,7 @@ impl Config {
         let list = |items: &[String], key: &str| -> Result<Vec<Selector>, Error> {
             items
                 .iter()
-                .map(|s| Selector::parse(s).map_err(|e| bad(format!("`lint.{key}`: {e}"))))
+                .map(|s| Selector::parse(s, LINT).map_err(|e| bad(format!("`lint.{key}`: {e}"))))
                 .collect()
         };
         let lint = raw.lint;
@@ -180,7 +180,7 @@ impl Config {
             })
             .transpose()?;
         for (sel, level) in &lint.severity {
-            let s = Selector::parse(sel).map_err(|e| bad(format!("`lint.severity`: {e}")))?;
+            let s = Selector::parse(sel, LINT).map_err(|e| bad(format!("`lint.severity`: {e}")))?;
             let l = Severity::parse(level).ok_or_else(|| {
                 bad(format!(
                     "`lint.severity.{sel}`: unknown severity `{level}` (expected `error`, `warning` or `info`)"
@@ -195,7 +195,7 @@ impl Config {
                 None => bad(msg),
             };
             let raw = s.into_inner();
-            let code = Selector::parse(&raw.code)
+            let code = Selector::parse(&raw.code, LINT)
                 .map_err(|e| where_(format!("`lint.suppress[{index}].code`: {e}")))?;
             let pattern = glob::Pattern::new(&raw.file).map_err(|e| {
                 where_(format!(

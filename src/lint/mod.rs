@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use crate::diagnostic::RuleMeta;
-pub use crate::rules::{find_rule, Rule, RULES};
+pub use crate::rules::{Rule, RULES};
 
 use self::config::Config;
 use self::input::{Carrier, FileClass, KindSource};

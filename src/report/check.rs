@@ -10,11 +10,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::SCHEMA_VERSION;
+use crate::diagnostic::codes::{self, RuleMeta};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::json::Pointer;
-use crate::workflow::codes::{
-    ADVISORY_DENIED, CHECK_RULES, IMPLAUSIBLE_REQUEST, STEP_DENIED, STEP_NOT_VERIFIED,
-};
 use crate::workflow::{CheckReport, Outcome, Status, Verdict};
 
 /// The report as JSON, with `schema_version`.
@@ -42,9 +40,9 @@ fn request_location(report: &CheckReport) -> Location {
 fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
     let rule = match (&o.status, o.required) {
         (Status::Allowed, _) => return None,
-        (Status::Denied { .. }, true) => &STEP_DENIED,
-        (Status::Denied { .. }, false) => &ADVISORY_DENIED,
-        (Status::NotVerified, true) => &STEP_NOT_VERIFIED,
+        (Status::Denied { .. }, true) => &codes::WORKFLOW_STEP_DENIED,
+        (Status::Denied { .. }, false) => &codes::WORKFLOW_ADVISORY_ACTION_DENIED,
+        (Status::NotVerified, true) => &codes::WORKFLOW_STEP_NOT_VERIFIED,
         (Status::NotVerified, false) => return None,
     };
     // Where: the statement that denies, else where the fix goes, else the request.
@@ -115,9 +113,9 @@ pub fn check_diagnostics(report: &CheckReport) -> Vec<Diagnostic> {
                 .map(|a| a.location.clone())
                 .unwrap_or_else(|| request_location(report));
         out.push(Diagnostic {
-            code: IMPLAUSIBLE_REQUEST.code,
-            name: IMPLAUSIBLE_REQUEST.name,
-            severity: IMPLAUSIBLE_REQUEST.severity,
+            code: codes::IMPLAUSIBLE_REGISTRATION_REQUEST.code,
+            name: codes::IMPLAUSIBLE_REGISTRATION_REQUEST.name,
+            severity: codes::IMPLAUSIBLE_REGISTRATION_REQUEST.severity,
             message: p.message.clone(),
             primary,
             related: Vec::new(),
@@ -133,13 +131,12 @@ pub fn check_diagnostics(report: &CheckReport) -> Vec<Diagnostic> {
 /// the policy errors it includes.
 pub fn check_sarif(report: &CheckReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let diagnostics = check_diagnostics(report);
-    let mut rules: Vec<&crate::lint::RuleMeta> = CHECK_RULES.to_vec();
     let lint_codes: BTreeSet<&str> = report.policy_errors.iter().map(|d| d.code).collect();
-    for code in lint_codes {
-        if let Some(r) = crate::lint::find_rule(code) {
-            rules.push(r.meta());
-        }
-    }
+    let rules: Vec<&RuleMeta> = codes::ALL
+        .iter()
+        .copied()
+        .filter(|m| m.family() == "XC" || lint_codes.contains(m.code))
+        .collect();
     crate::report::sarif::write_sarif(out, &diagnostics, &rules, &[], true)
 }
 

@@ -2,52 +2,13 @@
 //! the checked policy model reports it (unknown or duplicate elements, wrong types, bad
 //! `Effect`, `Version`, condition values…), and malformed KMS grants.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::json::Json;
 use crate::rules::doc::{GrantDoc, PolicyDoc};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0101 invalid-policy-grammar`.
 pub struct InvalidPolicyGrammar;
-
-static META: RuleMeta = RuleMeta {
-    code: "XA0101",
-    name: "invalid-policy-grammar",
-    severity: Severity::Error,
-    summary: "a policy element or KMS grant field the grammar does not allow",
-    docs: r##"## What it does
-Flags every place where a policy document breaks the IAM policy grammar: unknown elements
-(`Condtion`), a key given twice in one object, a value of the wrong JSON type, an `Effect`
-other than `Allow`/`Deny`, a `Version` other than `2012-10-17`/`2008-10-17`, both `Action`
-and `NotAction`, a missing `Effect` or `Action`, a condition value its operator cannot read
-(`NumericLessThan` with `"abc"`), an action that is not `service:Name`, and a principal value
-that names no principal. For KMS grants: a missing `GranteePrincipal`, and `Operations` that
-are missing or are not grant operations.
-
-Unknown condition operators (`XA0102`), principals that hold a template placeholder
-(`XA0107`) and principal presence (`XA0108`, `XA0109`) have codes of their own.
-
-## Why is this bad?
-AWS rejects such a policy with `MalformedPolicyDocument`, or, worse, a misspelt element that
-some service ignores silently widens an `Allow`.
-
-## Example
-```json
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
-  "Resource": "arn:aws:s3:::b/*", "Condtion": {"Bool": {"aws:SecureTransport": "true"}}}]}
-```
-
-## Use instead
-```json
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
-  "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}
-```
-
-## References
-- [IAM JSON policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
-- [KMS CreateGrant](https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html)
-"##,
-};
 
 /// The operations a KMS grant can allow.
 pub const GRANT_OPERATIONS: [&str; 17] = [
@@ -71,8 +32,8 @@ pub const GRANT_OPERATIONS: [&str; 17] = [
 ];
 
 impl Rule for InvalidPolicyGrammar {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::INVALID_POLICY_GRAMMAR
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -1,41 +1,12 @@
 //! `XA0102 unknown-condition-operator`: a `Condition` operator IAM does not have.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::policy::{BaseOp, ParseErrorKind};
 use crate::rules::doc::PolicyDoc;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0102 unknown-condition-operator`.
 pub struct UnknownConditionOperator;
-
-static META: RuleMeta = RuleMeta {
-    code: "XA0102",
-    name: "unknown-condition-operator",
-    severity: Severity::Error,
-    summary: "a condition operator that does not exist",
-    docs: r##"## What it does
-Flags a `Condition` operator that is not one of IAM's operators, with its `ForAnyValue:` /
-`ForAllValues:` qualifier and `IfExists` suffix (operators are case-sensitive), and suggests
-the operator that was probably meant.
-
-## Why is this bad?
-AWS rejects the policy. An evaluator that skipped the unknown block would treat the
-statement as unconditional, so xacct never guesses.
-
-## Example
-```json
-"Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-abc123"}}
-```
-
-## Use instead
-```json
-"Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
-```
-
-## References
-- [IAM condition operators](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
-"##,
-};
 
 /// The operator that was probably meant: same letters in another case, or a close base
 /// operator, keeping the qualifier and `IfExists`.
@@ -58,8 +29,8 @@ fn suggestion(text: &str) -> Option<String> {
 }
 
 impl Rule for UnknownConditionOperator {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::UNKNOWN_CONDITION_OPERATOR
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

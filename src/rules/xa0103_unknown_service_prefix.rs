@@ -1,46 +1,18 @@
 //! `XA0103 unknown-service-prefix`: an action whose service prefix AWS does not have.
 
 use crate::catalog::{Origin, OverlayStatus};
+use crate::diagnostic::codes;
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0103 unknown-service-prefix`.
 pub struct UnknownServicePrefix;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0103",
-    name: "unknown-service-prefix",
-    severity: Severity::Error,
-    summary: "an action whose service prefix is not an AWS service",
-    docs: r##"## What it does
-Flags an `Action` or `NotAction` value whose service prefix (the part before `:`) is not in
-AWS's Service Authorization Reference, as shipped with xacct, and suggests a close prefix.
-
-## Why is this bad?
-IAM rejects unknown prefixes in new policies; where one slips through (older policies,
-other services' validators) the entry grants or denies nothing, so the statement does less
-than it says. A `Deny` with a misspelt prefix protects nothing.
-
-## Example
-```json
-{"Effect": "Deny", "Action": "s3 :DeleteBucket", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}
-```
-
-## References
-- [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
-"##,
-};
-
 impl Rule for UnknownServicePrefix {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::UNKNOWN_SERVICE_PREFIX
     }
 
     fn rejects(&self, kind: DocKind) -> bool {

@@ -2,47 +2,18 @@
 //! service.
 
 use crate::catalog::{Origin, OverlayStatus};
+use crate::diagnostic::codes;
 use crate::diagnostic::Severity;
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0104 unknown-action`.
 pub struct UnknownAction;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0104",
-    name: "unknown-action",
-    severity: Severity::Error,
-    summary: "an action or action pattern that matches no action of its service",
-    docs: r##"## What it does
-Flags an `Action` or `NotAction` value whose service exists but which matches none of the
-service's actions in AWS's Service Authorization Reference (as shipped with xacct; see
-`data/aws/NOTICE` for the version), and suggests the closest action name.
-
-## Why is this bad?
-IAM rejects the policy, or the entry silently grants nothing: `s3:GetObjects` is not
-`s3:GetObject`, so the reader who relies on it gets `AccessDenied`. A very new action may be
-missing from the shipped data; regenerate it with `scripts/gen-aws-data.py`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "arn:aws:s3:::b/*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
-```
-
-## References
-- [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
-"##,
-};
-
 impl Rule for UnknownAction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::UNKNOWN_ACTION
     }
 
     fn rejects(&self, kind: DocKind) -> bool {

@@ -1,52 +1,17 @@
 //! `XA0105 bucket-policy-action-applies-to-no-resource`: in an S3 bucket policy, an action
 //! that applies to none of the statement's resources (S3 rejects the policy).
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
 use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0105 bucket-policy-action-applies-to-no-resource`.
 pub struct BucketPolicyActionAppliesToNoResource;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0105",
-    name: "bucket-policy-action-applies-to-no-resource",
-    severity: Severity::Error,
-    summary: "a bucket policy action that applies to none of the statement's resources",
-    docs: r##"## What it does
-In an S3 bucket policy, flags an `Action` value none of whose actions applies to any of the
-statement's `Resource` ARNs, according to the resource types AWS documents for each action:
-`s3:GetBucketAcl` applies to a bucket (`arn:aws:s3:::BUCKET`), not to objects
-(`arn:aws:s3:::BUCKET/*`). Actions that take no resource (`s3:ListAllMyBuckets`) are flagged
-too. Other policy kinds get the warning `XA0205`.
-
-## Why is this bad?
-`PutBucketPolicy` rejects the whole policy with `MalformedPolicy: Action does not apply to
-any resource(s) in statement`; the policy is never applied.
-
-## Example
-```json
-{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
- "Action": ["s3:GetObject", "s3:GetBucketAcl"], "Resource": "arn:aws:s3:::my-bucket/*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
- "Action": ["s3:GetObject", "s3:GetBucketAcl"],
- "Resource": ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::my-bucket"]}
-```
-
-## References
-- [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
-- [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html)
-"##,
-};
-
 impl Rule for BucketPolicyActionAppliesToNoResource {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::BUCKET_POLICY_ACTION_APPLIES_TO_NO_RESOURCE
     }
 
     fn rejects(&self, kind: DocKind) -> bool {

@@ -1,55 +1,25 @@
 //! `XA0106 resource-not-an-arn`: a `Resource`/`NotResource` value that is neither `*` nor
 //! an ARN.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::policy::ParseErrorKind;
 use crate::rules::doc::PolicyDoc;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0106 resource-not-an-arn`.
 pub struct ResourceNotAnArn;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0106",
-    name: "resource-not-an-arn",
-    severity: Severity::Error,
-    summary: "a resource value that is neither `*` nor an ARN",
-    docs: r##"## What it does
-Flags a `Resource` or `NotResource` value that is not `*` and not an ARN
-(`arn:partition:service:region:account:resource`, six colon-separated parts): a bucket name
-without `arn:aws:s3:::`, text pasted in front of an ARN (`"Resource: arn:aws:s3:::b"`),
-leading spaces, or a truncated ARN.
-
-## Why is this bad?
-AWS rejects the policy when it is written: IAM with `MalformedPolicyDocument: Resource ...
-must be in ARN format or "*"`, S3 with `MalformedPolicy: Policy has invalid resource`.
-A truncated ARN such as `arn:aws` is not a prefix wildcard. xacct treats such a document as
-not in effect: it grants nothing, and a `Deny` statement holding the value is undecided (it
-may apply), so no answer that depends on it is "allowed".
-
-## Example
-```json
-"Resource": ["arn:aws:s3:::my-bucket/*", "Resource: arn:aws:s3:::my-bucket"]
-```
-
-## Use instead
-```json
-"Resource": ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::my-bucket"]
-```
-
-## References
-- [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
-- [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)
-"##,
-};
-
 impl Rule for ResourceNotAnArn {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::RESOURCE_NOT_AN_ARN
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for e in doc.errors.iter().filter(|e| e.code() == META.code) {
+        for e in doc
+            .errors
+            .iter()
+            .filter(|e| e.code() == codes::RESOURCE_NOT_AN_ARN.code)
+        {
             let ParseErrorKind::ResourceNotArn(t) = &e.kind else {
                 continue;
             };

@@ -1,49 +1,11 @@
 //! `XA0111 policy-exceeds-size-limit`: a policy larger than its service accepts.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::rules::doc::{compact_size, DocKind, PolicyDoc, SizeUnit};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0111 policy-exceeds-size-limit`.
 pub struct PolicyExceedsSizeLimit;
-
-static META: RuleMeta = RuleMeta {
-    code: "XA0111",
-    name: "policy-exceeds-size-limit",
-    severity: Severity::Error,
-    summary: "a policy larger than its service's size limit",
-    docs: r##"## What it does
-Flags a policy document larger than its kind's limit, measured without insignificant
-whitespace (as IAM counts):
-
-| kind | limit |
-|---|---|
-| S3 bucket policy | 20 KB (20,480 bytes) |
-| ECR repository policy | 10,240 characters |
-| KMS key policy | 32 KB (32,768 bytes) |
-| SageMaker model package group policy | 20,480 characters |
-| customer managed policy | 6,144 characters |
-| SCP, RCP | 5,120 characters |
-
-Inline identity policies (an aggregate limit per user, group or role) and trust policies (a
-quota that can be raised) are not checked.
-
-## Why is this bad?
-The service rejects the policy (`PolicyTooLargeException`, `LimitExceeded`, `MalformedPolicy`).
-
-## Example
-A bucket policy that lists 400 account ids one statement each.
-
-## Use instead
-Merge statements that differ only in their principals, list principals in one array, or use
-`aws:PrincipalOrgID` instead of account lists.
-
-## References
-- [IAM and AWS STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
-- [Amazon ECR service quotas](https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html)
-- [AWS KMS key policies](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)
-"##,
-};
 
 fn thousands(n: usize) -> String {
     let s = n.to_string();
@@ -58,8 +20,8 @@ fn thousands(n: usize) -> String {
 }
 
 impl Rule for PolicyExceedsSizeLimit {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::POLICY_EXCEEDS_SIZE_LIMIT
     }
 
     fn rejects(&self, _kind: DocKind) -> bool {

@@ -1,50 +1,16 @@
 //! `XA0201 allow-with-not-element`: `Allow` with `NotPrincipal`, `NotAction` or
 //! `NotResource`.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::rules::doc::PolicyDoc;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0201 allow-with-not-element`.
 pub struct AllowWithNotElement;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0201",
-    name: "allow-with-not-element",
-    severity: Severity::Warning,
-    summary: "`Allow` with `NotPrincipal`, `NotAction` or `NotResource`",
-    docs: r##"## What it does
-Flags `NotPrincipal`, `NotAction` and `NotResource` in an `Allow` statement.
-
-## Why is this bad?
-An `Allow` with a `Not…` element grants everything *except* what it lists: every principal
-in every account (including anonymous callers), every action of every service present and
-future, every resource. Such grants grow silently as AWS adds services and actions.
-`NotPrincipal` with `Allow` is not supported by AWS ("NotPrincipal must be used with
-`"Effect": "Deny"`"): most resource policies reject it, and where one is stored xacct never
-lets it grant (docs/semantics.md §17), so it grants nothing. In a `Deny` these elements are
-useful and are not flagged.
-
-## Example
-```json
-{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::my-bucket/*"}
-```
-
-## References
-- [IAM JSON policy elements: NotAction](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)
-- [IAM JSON policy elements: NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
-- [IAM JSON policy elements: NotResource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)
-"##,
-};
-
 impl Rule for AllowWithNotElement {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::ALLOW_WITH_NOT_ELEMENT
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -1,49 +1,17 @@
 //! `XA0203 for-all-values-without-null-check`: `ForAllValues:` in an `Allow` without a
 //! check that the key is present.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::policy::{BaseOp, SetQualifier};
 use crate::rules::doc::PolicyDoc;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0203 for-all-values-without-null-check`.
 pub struct ForAllValuesWithoutNullCheck;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0203",
-    name: "for-all-values-without-null-check",
-    severity: Severity::Warning,
-    summary: "`ForAllValues:` in an `Allow` without a `Null` check on the key",
-    docs: r##"## What it does
-Flags a `ForAllValues:` condition in an `Allow` statement when the same statement neither
-checks that the key is present (`"Null": {"key": "false"}`) nor uses `ForAnyValue:` on it.
-
-## Why is this bad?
-`ForAllValues:` is true when the request has no value for the key at all ("every one of no
-values matches"). An `Allow` meant to permit only certain tags then also permits requests
-that send no tags, or no encryption context.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
- "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}}}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
- "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]},
-               "Null": {"aws:TagKeys": "false"}}}
-```
-
-## References
-- [Multivalued context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html)
-"##,
-};
-
 impl Rule for ForAllValuesWithoutNullCheck {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::FOR_ALL_VALUES_WITHOUT_NULL_CHECK
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -1,50 +1,17 @@
 //! `XA0205 action-applies-to-no-resource`: outside bucket policies, an action that applies
 //! to none of the statement's resources.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
 use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0205 action-applies-to-no-resource`.
 pub struct ActionAppliesToNoResource;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0205",
-    name: "action-applies-to-no-resource",
-    severity: Severity::Warning,
-    summary: "an action that applies to none of the statement's resources",
-    docs: r##"## What it does
-Flags an `Action` value none of whose actions applies to any of the statement's `Resource`
-ARNs (or, in an ECR repository policy without `Resource`, to the repository), according to
-the resource types AWS documents for each action. Bucket policies get the error `XA0105`;
-actions that take no resource at all get `XA0211`.
-
-## Why is this bad?
-The entry never matches a request: `sagemaker:CreateModel` authorizes against a `model`
-ARN, so granting it on `model-package/GROUP/*` grants nothing, and `kms:Decrypt` on an S3
-ARN neither. Readers of the policy believe in a permission that does not exist.
-
-## Example
-```json
-{"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage", "sagemaker:CreateModel"],
- "Resource": "arn:aws:sagemaker:us-east-1:111111111111:model-package/group/*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "sagemaker:DescribeModelPackage",
- "Resource": "arn:aws:sagemaker:us-east-1:111111111111:model-package/group/*"}
-```
-
-## References
-- [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
-"##,
-};
-
 impl Rule for ActionAppliesToNoResource {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::ACTION_APPLIES_TO_NO_RESOURCE
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -1,52 +1,16 @@
 //! `XA0206 condition-key-not-supported-by-actions`: a service condition key that no action
 //! of the statement supports.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::rules::doc::{Expansion, PolicyDoc};
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0206 condition-key-not-supported-by-actions`.
 pub struct ConditionKeyNotSupportedByActions;
 
-static META: RuleMeta = RuleMeta {
-    code: "XA0206",
-    name: "condition-key-not-supported-by-actions",
-    severity: Severity::Warning,
-    summary: "a condition key that no action of the statement supports",
-    docs: r##"## What it does
-Flags a condition key that AWS's data lists for none of the statement's actions (nor for the
-resource types they apply to). Checked: service keys (`s3:prefix`, `kms:ViaService`,
-`sagemaker:ModelApprovalStatus`) and the tag keys `aws:RequestTag/…`, `aws:ResourceTag/…`,
-`aws:TagKeys`. Other global keys (`aws:SourceIp`, `aws:PrincipalOrgID`…) apply to every
-action and are not checked, nor are keys of identity providers (`saml:aud`), nor statements
-with `NotAction`, `"*"` or unknown actions.
-
-## Why is this bad?
-A key the request never carries is absent: a positive operator is then false (an `Allow`
-grants nothing, a `Deny` never applies) and a negated one is true. Either way the
-condition does not do what it reads.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
- "Condition": {"StringLike": {"s3:prefix": "home/*"}}}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b",
- "Condition": {"StringLike": {"s3:prefix": "home/*"}}}
-```
-
-## References
-- [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
-- [AWS global condition context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
-"##,
-};
-
 impl Rule for ConditionKeyNotSupportedByActions {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::CONDITION_KEY_NOT_SUPPORTED_BY_ACTIONS
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

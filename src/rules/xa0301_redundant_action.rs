@@ -1,44 +1,14 @@
 //! `XA0301 redundant-action`: an `Action` value that another value of the same statement
 //! already covers.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::pattern::Case;
 use crate::rules::doc::{PolicyDoc, StringsElement};
 use crate::rules::shared::pattern_covers;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0301 redundant-action`.
 pub struct RedundantAction;
-
-static META: RuleMeta = RuleMeta {
-    code: "XA0301",
-    name: "redundant-action",
-    severity: Severity::Info,
-    summary: "an action already covered by another action of the statement",
-    docs: r##"## What it does
-Flags an `Action` or `NotAction` value that another value of the same statement already
-covers: a duplicate (actions compare without regard to case), or a value inside a wildcard
-(`s3:GetObject` next to `s3:Get*` or `s3:*`).
-
-## Why is this bad?
-Nothing breaks, but the list reads as if it were narrower or wider than it is, and it counts
-against the policy's size limit. A reviewer who removes `s3:Get*` expects `s3:GetObject` to
-stay granted; it was never the line that granted it.
-
-## Example
-```json
-"Action": ["s3:*", "s3:GetObject"]
-```
-
-## Use instead
-```json
-"Action": "s3:*"
-```
-
-## References
-- [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
-"##,
-};
 
 /// Reports every value of `el` that another value covers (for equal values, the later one).
 pub fn redundant_values(el: &StringsElement<'_>, case: Case, what: &str, out: &mut Findings) {
@@ -60,8 +30,8 @@ pub fn redundant_values(el: &StringsElement<'_>, case: Case, what: &str, out: &m
 }
 
 impl Rule for RedundantAction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::REDUNDANT_ACTION
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -3,45 +3,14 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::codes;
 use crate::pattern::Case;
 use crate::rules::doc::{PolicyDoc, StatementView, StringsElement};
 use crate::rules::shared::pattern_covers;
-use crate::rules::{Findings, Rule, RuleMeta};
+use crate::rules::{Findings, Rule};
 
 /// `XA0303 redundant-statement`.
 pub struct RedundantStatement;
-
-static META: RuleMeta = RuleMeta {
-    code: "XA0303",
-    name: "redundant-statement",
-    severity: Severity::Info,
-    summary: "a statement already covered by another statement",
-    docs: r##"## What it does
-Flags a statement when another statement of the same policy has the same `Effect`, the same
-principal element, either no condition or the same `Condition`, and actions and resources
-that cover all of its own. Of two identical statements the later one is flagged.
-Statements with `NotAction` or `NotResource` are not compared.
-
-## Why is this bad?
-Nothing breaks, but the policy is longer than it needs to be (size limits are small), and
-someone who edits one of the two statements expects the change to take effect.
-
-## Example
-```json
-[{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
- {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]
-```
-
-## Use instead
-```json
-[{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]
-```
-
-## References
-- [Policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
-"##,
-};
 
 fn covers_all(
     wide: Option<&StringsElement<'_>>,
@@ -81,8 +50,8 @@ fn label(s: &StatementView<'_>) -> String {
 }
 
 impl Rule for RedundantStatement {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn meta(&self) -> &'static codes::RuleMeta {
+        &codes::REDUNDANT_STATEMENT
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {

@@ -9,7 +9,6 @@
 //! that is missing), with the minimal statement to add for each denial ([`fix`]). Nothing
 //! here renders: [`crate::report`] does.
 
-pub mod codes;
 pub mod fix;
 pub mod request;
 

@@ -1,10 +1,11 @@
-//! Findings as data: [`Diagnostic`] with a code, a [`Severity`], a message, a primary
-//! [`Location`] (file and JSON pointer, with line and column once known), related locations
-//! and help.
+//! Findings as data, for every command: a [`Diagnostic`] has a code from the one registry
+//! ([`codes`]), a [`Severity`], a message, a primary [`Location`] (file, JSON pointer, a
+//! pointer into a policy carried as text, and line and column once known), related locations
+//! and help. Lint findings, registration outcomes, audit findings and problems with the
+//! inputs are all diagnostics.
 //!
-//! Shared by every command that reports findings (`lint` now, `check` later). A diagnostic is
-//! never an error: "could not run" problems are [`crate::error::Error`]s. Diagnostics are
-//! sorted with [`sort`] before any renderer sees them, so every output format is
+//! A diagnostic is never an error: "could not run" is a [`crate::error::Error`]. Diagnostics
+//! are sorted with [`sort`] before any renderer sees them, so every output format is
 //! deterministic.
 
 use std::cmp::Ordering;
@@ -15,33 +16,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::Pointer;
 
-/// What every rule declares about itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleMeta {
-    /// Stable code, `XA` and four digits.
-    pub code: &'static str,
-    /// Kebab-case name of the pattern the rule flags.
-    pub name: &'static str,
-    /// Default severity.
-    pub severity: Severity,
-    /// One line: what is flagged.
-    pub summary: &'static str,
-    /// Markdown with the sections "What it does", "Why is this bad?", "Example",
-    /// "Use instead" and "References".
-    pub docs: &'static str,
-}
+pub mod codes;
+pub mod select;
 
-/// The sections every rule's documentation has, in order.
-pub const DOC_SECTIONS: [&str; 5] = [
-    "## What it does",
-    "## Why is this bad?",
-    "## Example",
-    "## Use instead",
-    "## References",
-];
+pub use codes::{RuleMeta, Status, DOC_SECTIONS};
+pub use select::Selector;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; nothing breaks.
@@ -174,7 +168,7 @@ impl fmt::Display for Location {
 }
 
 /// A secondary place that explains a finding ("first defined here").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     /// Where.
     pub location: Location,
@@ -205,6 +199,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic of `meta` at its default severity.
+    pub fn new(meta: &'static RuleMeta, primary: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: meta.code,
+            name: meta.name,
+            severity: meta.severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// The same, with `help`.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
     fn cmp_key(&self, other: &Diagnostic) -> Ordering {
         let a = &self.primary;
         let b = &other.primary;
@@ -217,6 +230,26 @@ impl Diagnostic {
             .then(self.code.cmp(other.code))
             .then(self.message.cmp(&other.message))
     }
+}
+
+/// One line, as problems with the inputs are written to standard error:
+/// `warning: file: /pointer: message [CODE]`.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {} [{}]",
+            self.severity, self.primary, self.message, self.code
+        )
+    }
+}
+
+/// The registry entry of a code or name (case-insensitive code), of any command.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    codes::ALL
+        .iter()
+        .copied()
+        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
 }
 
 /// Sorts by file, line, column, pointer, code and message: the order every renderer prints.
