@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use xacct::graph::Graph;
-use xacct::inventory::{discover, Inventory, LoadOptions};
+use xacct::load::{discover, LoadOptions};
 
 /// The binary's allocator, so that the figures are the command's.
 #[global_allocator]
@@ -38,7 +38,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let rss_before = status_kb("VmRSS:").unwrap_or(0);
     let _ = std::fs::write("/proc/self/clear_refs", b"5");
     let t = Instant::now();
-    let inv = Inventory::load(&input, &opts);
+    let inv = xacct::load::inventory(&input, &opts);
     let load_time = t.elapsed();
     let peak = status_kb("VmHWM:").unwrap_or(0);
     let t = Instant::now();
@@ -91,13 +91,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     });
     g.bench_function(BenchmarkId::new("load", "1 core"), |b| {
         b.iter(|| {
-            Inventory::from_memory(&sources, &opts, false)
+            xacct::load::inventory_in_memory(&sources, &opts, false)
                 .accounts
                 .len()
         })
     });
     g.bench_function(BenchmarkId::new("load", "all cores"), |b| {
-        b.iter(|| Inventory::from_memory(&sources, &opts, true).accounts.len())
+        b.iter(|| {
+            xacct::load::inventory_in_memory(&sources, &opts, true)
+                .accounts
+                .len()
+        })
     });
     g.finish();
     let mut g = c.benchmark_group(format!("graph_{n}_accounts"));

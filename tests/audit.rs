@@ -15,7 +15,8 @@ use std::process::Command;
 
 use serde_json::Value;
 use xacct::audit::plan::{Layout, Shared};
-use xacct::inventory::{LoadOptions, OrgPolicyType};
+use xacct::inventory::OrgPolicyType;
+use xacct::load::LoadOptions;
 
 const EXPORTS: &str = "fixtures/audit/exports";
 const AUDIT_FILE: &str = "fixtures/audit/audit.json";

@@ -11,7 +11,8 @@ use std::process::Command;
 use xacct::diagnostic::{Diagnostic, Severity};
 use xacct::eval::{authorize, Context, Decision, ObjectOwnership, Principal};
 use xacct::graph::{EdgeKind, Graph};
-use xacct::inventory::{Inventory, Known, LoadOptions, UnknownKind};
+use xacct::inventory::{Inventory, Known, UnknownKind};
+use xacct::load::LoadOptions;
 
 const REG: &str = "111111111111";
 const TRN: &str = "222222222222";
@@ -23,7 +24,7 @@ fn fixture() -> String {
 
 fn load(paths: &[&str]) -> Inventory {
     let inputs: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
-    Inventory::load(&inputs, &LoadOptions::default())
+    xacct::load::inventory(&inputs, &LoadOptions::default())
 }
 
 fn example() -> Inventory {

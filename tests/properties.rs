@@ -17,8 +17,9 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use xacct::eval::{authorize, Decision, Principal};
-use xacct::inventory::{Inventory, LoadOptions};
+use xacct::inventory::Inventory;
 use xacct::load::cases::parse_case;
+use xacct::load::LoadOptions;
 use xacct::policy::{DocKind, Origin};
 
 const A: &str = "111111111111";
@@ -638,7 +639,7 @@ fn inventory_files(set: &Set, defect: Option<(Slot, usize)>) -> Vec<(String, Vec
 }
 
 fn decide_in(files: &[(String, Vec<u8>)], req: &Req) -> (Decision, bool) {
-    let inv = Inventory::from_memory(files, &LoadOptions::default(), false);
+    let inv = xacct::load::inventory_in_memory(files, &LoadOptions::default(), false);
     let principal = Principal::parse(REQ_PRINCIPALS[req.principal]).unwrap();
     let a = inv.request_context(
         &principal,

@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Graph, NodeKind};
-use crate::inventory::{Inventory, LoadOptions};
+use crate::inventory::Inventory;
+use crate::load::LoadOptions;
 
 /// How far outside the resource's account a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -312,7 +313,7 @@ pub fn read_inputs(
     inputs: &[String],
     skip: &[std::path::PathBuf],
 ) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
-    let (paths, mut problems) = crate::inventory::discover(inputs);
+    let (paths, mut problems) = crate::load::discover(inputs);
     let skip: Vec<std::path::PathBuf> = skip
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
@@ -325,12 +326,7 @@ pub fn read_inputs(
         let name = p.to_string_lossy().into_owned();
         match crate::load::fs::read(&p) {
             Ok(b) => files.push((name, b)),
-            Err(e) => problems.push(crate::inventory::problem(
-                &crate::diagnostic::codes::UNREADABLE_INPUT,
-                &name,
-                None,
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => problems.push(crate::load::unreadable(&name, &e)),
         }
     }
     (files, problems)
@@ -342,7 +338,7 @@ pub fn load(
     problems: Vec<Diagnostic>,
     opts: &LoadOptions,
 ) -> Inventory {
-    let mut inv = Inventory::from_memory(files, opts, true);
+    let mut inv = crate::load::inventory_in_memory(files, opts, true);
     inv.problems.splice(0..0, problems);
     inv
 }

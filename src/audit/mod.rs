@@ -45,11 +45,12 @@ use crate::diagnostic::select::{self, Selector};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::eval::Principal;
-use crate::inventory::{parse_file, read_file, read_parsed, Account, Inventory, LoadOptions};
+use crate::inventory::{Account, Inventory};
 use crate::json::Json;
 use crate::lint::selector::RuleSelection;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
+use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::scenario::Scenario;
 use crate::workflow::{check, CheckInput, LintErrors};
 
@@ -289,12 +290,9 @@ impl Ctx<'_> {
                     files.push((fs::display(path), bytes));
                     slots.push(slot);
                 }
-                Err(e) => r.problems.push(crate::inventory::problem(
-                    &crate::diagnostic::codes::UNREADABLE_INPUT,
-                    &fs::display(path),
-                    None,
-                    format!("cannot read: {e}"),
-                )),
+                Err(e) => r
+                    .problems
+                    .push(crate::load::unreadable(&fs::display(path), &e)),
             }
         }
         r.files = files.len();
@@ -319,7 +317,7 @@ impl Ctx<'_> {
             outputs.push((g.bytes.len() as u64, out));
             files.push((g.path.clone(), g.bytes.as_ref().clone()));
         }
-        let mut inv = Inventory::from_outputs(outputs);
+        let mut inv = Inventory::from_outputs(outputs, Vec::new());
         r.problems.extend(
             std::mem::take(&mut inv.problems)
                 .into_iter()
@@ -362,7 +360,7 @@ impl Ctx<'_> {
                 .filter_map(|p| self.index.files.get(*p))
                 .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
                 .collect();
-            let mut groups = Inventory::from_memory(&group_files, &self.opts.load, false);
+            let mut groups = crate::load::inventory_in_memory(&group_files, &self.opts.load, false);
             let mut accounts: Vec<&str> = vec![account];
             accounts.extend(grants.iter().map(|g| g.registry.as_str()));
             groups.orgs = self.shared.trimmed_orgs(&accounts);
@@ -428,7 +426,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        let mut inv = Inventory::from_memory(&files, &self.opts.load, false);
+        let mut inv = crate::load::inventory_in_memory(&files, &self.opts.load, false);
         let list: Vec<&str> = accounts.iter().map(String::as_str).collect();
         inv.orgs = self.shared.trimmed_orgs(&list);
         let input = CheckInput {

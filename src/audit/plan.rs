@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,9 +14,9 @@ use super::finding::fnv1a;
 use crate::arn::Arn;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Location;
-use crate::inventory::layout::{self, Place as LayoutPlace, Slot};
-use crate::inventory::{Inventory, Known, LoadOptions, Organization};
-use crate::load::fs;
+use crate::inventory::{Inventory, Known, Organization};
+use crate::load::layout::{self, Place as LayoutPlace, Slot};
+use crate::load::{read_all, FileData, LoadOptions};
 use crate::policy::{AwsPrincipal, Policy};
 use crate::workflow::LintErrors;
 
@@ -82,7 +81,7 @@ pub struct Layout {
 impl Layout {
     /// Finds the files ([`crate::load::fs::discover`]) and groups them.
     pub fn discover(inputs: &[String]) -> Layout {
-        let (files, problems) = crate::inventory::discover(inputs);
+        let (files, problems) = crate::load::discover(inputs);
         let mut out = Layout {
             problems,
             ..Layout::default()
@@ -110,47 +109,6 @@ impl Layout {
         }
         out
     }
-}
-
-/// A file read into memory.
-#[derive(Debug, Clone)]
-pub struct FileData {
-    /// The path as found.
-    pub path: String,
-    /// Its bytes.
-    pub bytes: Arc<Vec<u8>>,
-}
-
-/// Reads files in parallel; unreadable ones become problems.
-pub fn read_all(paths: &[PathBuf]) -> (Vec<FileData>, Vec<Diagnostic>) {
-    let read: Vec<(PathBuf, Result<Vec<u8>, fs::FileError>)> =
-        paths.par_iter().map(|p| (p.clone(), fs::read(p))).collect();
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for (p, r) in read {
-        match r {
-            Ok(bytes) => files.push(FileData {
-                path: fs::display(&p),
-                bytes: Arc::new(bytes),
-            }),
-            Err(e) => problems.push(crate::inventory::problem(
-                &crate::diagnostic::codes::UNREADABLE_INPUT,
-                &fs::display(&p),
-                None,
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-    (files, problems)
-}
-
-/// Loads files already read, without the thread pool.
-pub fn load(files: &[&FileData], opts: &LoadOptions) -> Inventory {
-    let owned: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
-        .collect();
-    Inventory::from_memory(&owned, opts, false)
 }
 
 /// What every account shares: the organizations (with SCPs and RCPs a plan adds), and the
@@ -187,12 +145,12 @@ impl Shared {
             .chain(&globals)
             .map(|f| (f.path.clone(), f.bytes.as_ref().clone()))
             .collect();
-        let inv = Inventory::from_memory(&all, opts, true);
+        let inv = crate::load::inventory_in_memory(&all, opts, true);
         problems.extend(inv.problems);
         let global_accounts = globals
             .par_iter()
             .map(|g| {
-                let one = load(&[g], opts);
+                let one = crate::load::inventory_in_memory(&[g], opts, false);
                 one.accounts.keys().cloned().collect()
             })
             .collect();
@@ -424,7 +382,7 @@ impl GroupIndex {
             .par_chunks(256)
             .map(|chunk| {
                 let refs: Vec<&FileData> = chunk.iter().collect();
-                load(&refs, opts)
+                crate::load::inventory_in_memory(&refs, opts, false)
             })
             .collect();
         for f in files {
@@ -437,7 +395,7 @@ impl GroupIndex {
             index.add(inv);
         }
         for g in &shared.globals {
-            let inv = load(&[g], opts);
+            let inv = crate::load::inventory_in_memory(&[g], opts, false);
             index.add(&inv);
         }
         for list in index.by_caller.values_mut() {
@@ -544,7 +502,7 @@ impl GroupIndex {
 /// Whether a file of this slot holds a policy or grant worth linting (the others are
 /// settings: location, encryption, ownership, Block Public Access, ACL, key metadata).
 pub fn lintable(slot: &Slot) -> bool {
-    use crate::inventory::layout::{BucketFile, KeyFile};
+    use crate::load::layout::{BucketFile, KeyFile};
     match slot {
         Slot::AccountPublicAccessBlock => false,
         Slot::Bucket { what, .. } => *what == BucketFile::Policy,

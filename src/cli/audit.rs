@@ -14,7 +14,7 @@ use crate::audit::{
 };
 use crate::diagnostic::Severity;
 use crate::error::Error;
-use crate::inventory::LoadOptions;
+use crate::load::LoadOptions;
 
 /// The exit codes of `audit`.
 pub const AUDIT_EXIT_CODES: &str = "\

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::ExitStatus;
 use crate::error::Error;
-use crate::inventory::{Inventory, LoadOptions};
+use crate::load::LoadOptions;
 use crate::report::check::{check_dot, check_json, check_mermaid, check_sarif};
 use crate::report::check_table;
 use crate::scenario::Scenario;
@@ -150,7 +150,7 @@ pub fn run(
     let text = crate::load::fs::read_text_at(&args.request)?;
     let request = RegistrationRequest::parse(&text, Arc::from(args.request.as_str()))
         .map_err(|p| Error::Usage(p.to_string()))?;
-    let inventory = Inventory::load(
+    let inventory = crate::load::inventory(
         &args.paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),

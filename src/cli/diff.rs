@@ -11,7 +11,8 @@ use serde_json::json;
 use super::ExitStatus;
 use crate::audit::diff::{diff, load, plan_before, read_inputs, Change, DiffReport};
 use crate::error::Error;
-use crate::inventory::{Inventory, LoadOptions};
+use crate::inventory::Inventory;
+use crate::load::LoadOptions;
 use crate::report::{simple_table, Format, SCHEMA_VERSION};
 
 /// The exit codes of `diff`.

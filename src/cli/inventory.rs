@@ -11,7 +11,8 @@ use super::ExitStatus;
 use crate::arn::is_account_id;
 use crate::error::Error;
 use crate::eval::{authorize, Decision};
-use crate::inventory::{Inventory, LoadOptions, Unknown};
+use crate::inventory::{Inventory, Unknown};
+use crate::load::LoadOptions;
 use crate::report::{decision_json, decision_table, Format};
 
 /// Exported files to load as one inventory.
@@ -43,7 +44,7 @@ impl InventoryArgs {
                 )));
             }
         }
-        let inv = Inventory::load(
+        let inv = crate::load::inventory(
             &self.inventory,
             &LoadOptions {
                 terraform_account: self.terraform_account.clone(),

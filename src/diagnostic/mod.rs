@@ -212,6 +212,17 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic of `meta` in `file` at `pointer` (the whole file when `None`).
+    pub fn in_file(
+        meta: &'static RuleMeta,
+        file: &str,
+        pointer: Option<Pointer>,
+        message: impl Into<String>,
+    ) -> Self {
+        let at = Location::new(Arc::from(file), pointer.unwrap_or_else(Pointer::root));
+        Diagnostic::new(meta, at, message)
+    }
+
     /// The same, with `help`.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

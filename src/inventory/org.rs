@@ -1,7 +1,8 @@
 //! Organizations: the tree (root → OUs → accounts), the SCPs and RCPs, and where each is
 //! attached (docs/semantics.md §1.2).
 //!
-//! An organization is read from one `org/` folder of `aws organizations` outputs:
+//! An organization is read ([`crate::load::aws_cli::org`]) from one `org/` folder of
+//! `aws organizations` outputs:
 //!
 //! ```text
 //! org/
@@ -20,17 +21,10 @@
 //! denies bite. Neither applies to the management account.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::aws_cli::{org_slot_mismatch, policy_at, str_at, Content};
-use super::layout::OrgSlot;
-use super::problem;
-use super::{FileOutput, Item, Known, Provenance};
-use crate::arn::{is_account_id, Arn};
-use crate::diagnostic::codes;
-use crate::json::{Json, Pointer};
+use super::{Known, Provenance};
 use crate::policy::{DocKind, Policy};
 
 /// SCP or RCP.
@@ -61,7 +55,7 @@ impl OrgPolicyType {
         }
     }
 
-    fn kind(self) -> DocKind {
+    pub(crate) fn kind(self) -> DocKind {
         match self {
             OrgPolicyType::Scp => DocKind::Scp,
             OrgPolicyType::Rcp => DocKind::Rcp,
@@ -376,195 +370,4 @@ impl Organization {
             OrgItem::Listed(list) => self.listed.extend(list),
         }
     }
-}
-
-fn array<'j, 'a>(json: &'j Json<'a>, key: &str) -> &'j [Json<'a>] {
-    match json.get(key) {
-        Some(Json::Array(a)) => a,
-        _ => &[],
-    }
-}
-
-/// Reads one file of an `org/` folder.
-pub(crate) fn read_org_file(
-    json: &Json<'_>,
-    content: Content,
-    file: &Arc<str>,
-    dir: &str,
-    slot: &OrgSlot,
-    out: &mut FileOutput,
-) {
-    let mut items: Vec<OrgItem> = Vec::new();
-    let mut push = |item: OrgItem| items.push(item);
-    if json
-        .get("NextToken")
-        .is_some_and(|t| !matches!(t, Json::Null))
-    {
-        out.problems.push(problem(
-            &codes::INCOMPLETE_EXPORT,
-            file,
-            Some(Pointer::root().key("NextToken")),
-            "the listing is truncated (`NextToken`): entries after this page are unknown",
-        ));
-    }
-    match (content, slot) {
-        (Content::OrgRoots, _) => {
-            let Some(root) = array(json, "Roots").first() else {
-                out.problems.push(problem(
-                    &codes::MALFORMED_EXPORT,
-                    file,
-                    Some(Pointer::root().key("Roots")),
-                    "no root",
-                ));
-                return;
-            };
-            let Some(id) = str_at(root, "Id") else {
-                out.problems.push(problem(
-                    &codes::MALFORMED_EXPORT,
-                    file,
-                    Some(Pointer::root().key("Roots").index(0)),
-                    "missing `Id`",
-                ));
-                return;
-            };
-            // arn:aws:organizations::MANAGEMENT:root/o-xxxx/r-xxxx
-            let arn = str_at(root, "Arn").and_then(Arn::parse);
-            let management = arn
-                .map(|a| a.account)
-                .filter(|a| is_account_id(a))
-                .map(str::to_owned);
-            let org = arn
-                .and_then(|a| a.resource.split('/').nth(1))
-                .map(str::to_owned);
-            let enabled = array(root, "PolicyTypes")
-                .iter()
-                .filter(|t| str_at(t, "Status") == Some("ENABLED"))
-                .filter_map(|t| str_at(t, "Type").and_then(OrgPolicyType::parse))
-                .collect();
-            push(OrgItem::Root {
-                id: id.to_owned(),
-                org,
-                management,
-                enabled,
-            });
-        }
-        (Content::OrgOrganization, _) => {
-            let o = json.get("Organization");
-            let s = |k: &str| o.and_then(|o| str_at(o, k)).map(str::to_owned);
-            push(OrgItem::Organization {
-                id: s("Id"),
-                management: s("MasterAccountId").or_else(|| s("ManagementAccountId")),
-            });
-        }
-        (Content::OrgOus, OrgSlot::OusOf(parent)) => {
-            let ous = array(json, "OrganizationalUnits")
-                .iter()
-                .filter_map(|ou| {
-                    Some((
-                        str_at(ou, "Id")?.to_owned(),
-                        str_at(ou, "Name").unwrap_or_default().to_owned(),
-                    ))
-                })
-                .collect();
-            push(OrgItem::Ous {
-                parent: parent.clone(),
-                ous,
-            });
-        }
-        (Content::OrgAccounts, OrgSlot::AccountsOf(parent)) => {
-            let at = Pointer::root().key("Accounts");
-            let accounts = array(json, "Accounts")
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| {
-                    Some(OrgAccount {
-                        id: str_at(a, "Id")?.to_owned(),
-                        name: str_at(a, "Name").map(str::to_owned),
-                        status: str_at(a, "Status").map(str::to_owned),
-                        at: Provenance::at(file, at.index(i)),
-                    })
-                })
-                .collect();
-            push(OrgItem::Accounts {
-                parent: parent.clone(),
-                accounts,
-            });
-        }
-        (Content::OrgDescribePolicy, OrgSlot::Policy(_) | OrgSlot::Other) => {
-            let at = Pointer::root().key("Policy");
-            let p = json.get("Policy");
-            let summary = p.and_then(|p| p.get("PolicySummary"));
-            let s = |k: &str| summary.and_then(|s| str_at(s, k));
-            let Some(id) = s("Id") else {
-                out.problems.push(problem(
-                    &codes::MALFORMED_EXPORT,
-                    file,
-                    Some(at.key("PolicySummary")),
-                    "missing `Id`",
-                ));
-                return;
-            };
-            let type_name = s("Type").unwrap_or("");
-            let Some(kind) = OrgPolicyType::parse(type_name) else {
-                out.problems.push(problem(
-                    &codes::EXPORT_NOT_USED,
-                    file,
-                    Some(at.key("PolicySummary").key("Type")),
-                    format!("a `{type_name}` policy is not an authorization policy: not used"),
-                ));
-                return;
-            };
-            let name = s("Name").unwrap_or(id).to_owned();
-            let document = match p.and_then(|p| p.get("Content")) {
-                Some(c) => policy_at(
-                    c,
-                    &at.key("Content"),
-                    file,
-                    kind.kind(),
-                    Some(Arc::from(name.as_str())),
-                    &mut out.problems,
-                ),
-                None => Known::Unknown(Provenance::at(file, at.clone()), "no `Content`".to_owned()),
-            };
-            let aws_managed = matches!(
-                summary.and_then(|s| s.get("AwsManaged")),
-                Some(Json::Bool(true))
-            );
-            push(OrgItem::Policy(Box::new(OrgPolicy {
-                id: id.to_owned(),
-                name,
-                kind,
-                aws_managed,
-                document,
-                at: Provenance::at(file, at),
-            })));
-        }
-        (Content::OrgTargets, OrgSlot::TargetsOf(policy)) => {
-            let targets = array(json, "Targets")
-                .iter()
-                .filter_map(|t| str_at(t, "TargetId").map(str::to_owned))
-                .collect();
-            push(OrgItem::Targets {
-                policy: policy.clone(),
-                targets,
-            });
-        }
-        (Content::OrgListPolicies, _) => {
-            let list = array(json, "Policies")
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        str_at(p, "Id")?.to_owned(),
-                        OrgPolicyType::parse(str_at(p, "Type")?)?,
-                    ))
-                })
-                .collect();
-            push(OrgItem::Listed(list));
-        }
-        (content, slot) => org_slot_mismatch(out, file, content, slot),
-    }
-    out.items.extend(items.into_iter().map(|item| Item::Org {
-        dir: dir.to_owned(),
-        item,
-    }));
 }

@@ -4,6 +4,204 @@
 //! Nothing here decides anything; it turns bytes into the model's inputs and reports, with
 //! file and JSON pointer, what it could not read.
 
+pub mod aws_cli;
 pub mod cases;
+pub mod classify;
 pub mod fs;
+pub mod layout;
 pub mod policy_file;
+pub mod terraform;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::inventory::merge::FileOutput;
+use crate::inventory::Inventory;
+
+/// Options for loading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The account of Terraform plan resources whose ARNs do not say it (`--terraform-account`).
+    pub terraform_account: Option<String>,
+}
+
+/// Expands command-line inputs (files, folders, glob patterns) into the files to read
+/// ([`fs::discover`]), with what could not be found as problems.
+pub fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let (files, errors) = fs::discover(inputs, fs::Filter::Json);
+    let problems = errors
+        .into_iter()
+        .map(|e| Diagnostic::in_file(&codes::UNREADABLE_INPUT, &e.path, None, e.message))
+        .collect();
+    (files, problems)
+}
+
+/// Loads every file that `inputs` (files, folders, glob patterns) name, on every core.
+/// Never fails: what cannot be read is in [`Inventory::problems`].
+pub fn inventory(inputs: &[String], opts: &LoadOptions) -> Inventory {
+    let (files, problems) = discover(inputs);
+    let outputs: Vec<(u64, FileOutput)> = files.par_iter().map(|p| read_path(p, opts)).collect();
+    Inventory::from_outputs(outputs, problems)
+}
+
+/// A file held in memory: its path (which gives its place in the layout) and its bytes.
+pub trait InMemory: Sync {
+    /// The path as the user named it.
+    fn path(&self) -> &str;
+    /// The contents.
+    fn bytes(&self) -> &[u8];
+}
+
+impl InMemory for (String, Vec<u8>) {
+    fn path(&self) -> &str {
+        &self.0
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.1
+    }
+}
+
+impl InMemory for FileData {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl<T: InMemory> InMemory for &T {
+    fn path(&self) -> &str {
+        (*self).path()
+    }
+    fn bytes(&self) -> &[u8] {
+        (*self).bytes()
+    }
+}
+
+/// Loads files already in memory. `parallel` reads them on every core.
+pub fn inventory_in_memory<F: InMemory>(
+    files: &[F],
+    opts: &LoadOptions,
+    parallel: bool,
+) -> Inventory {
+    let one = |f: &F| {
+        let (name, bytes) = (f.path(), f.bytes());
+        (
+            bytes.len() as u64,
+            read_file(name, Path::new(name), bytes, opts),
+        )
+    };
+    let outputs: Vec<(u64, FileOutput)> = if parallel {
+        files.par_iter().map(one).collect()
+    } else {
+        files.iter().map(one).collect()
+    };
+    Inventory::from_outputs(outputs, Vec::new())
+}
+
+/// A file read into memory.
+#[derive(Debug, Clone)]
+pub struct FileData {
+    /// The path as the user named it.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// Reads files on every core; unreadable ones become problems.
+pub fn read_all(paths: &[PathBuf]) -> (Vec<FileData>, Vec<Diagnostic>) {
+    let read: Vec<(&PathBuf, Result<Vec<u8>, fs::FileError>)> =
+        paths.par_iter().map(|p| (p, fs::read(p))).collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (p, r) in read {
+        match r {
+            Ok(bytes) => files.push(FileData {
+                path: fs::display(p),
+                bytes: Arc::new(bytes),
+            }),
+            Err(e) => problems.push(unreadable(&fs::display(p), &e)),
+        }
+    }
+    (files, problems)
+}
+
+/// The problem of a file that cannot be read.
+pub fn unreadable(path: &str, e: &fs::FileError) -> Diagnostic {
+    Diagnostic::in_file(
+        &codes::UNREADABLE_INPUT,
+        path,
+        None,
+        format!("cannot read: {e}"),
+    )
+}
+
+/// Reads one file from disk: its size and what it gave.
+pub(crate) fn read_path(path: &Path, opts: &LoadOptions) -> (u64, FileOutput) {
+    let name = fs::display(path);
+    match fs::read(path) {
+        Ok(bytes) => (bytes.len() as u64, read_file(&name, path, &bytes, opts)),
+        Err(e) => (
+            0,
+            FileOutput {
+                problems: vec![unreadable(&name, &e)],
+                ..FileOutput::default()
+            },
+        ),
+    }
+}
+
+/// Reads one file: recognizes it by content and place, and returns what it holds.
+pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOptions) -> FileOutput {
+    match parse_file(name, bytes) {
+        Ok((_, json)) => read_parsed(name, path, &json, opts),
+        Err(out) => out,
+    }
+}
+
+/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none.
+pub(crate) fn parse_file<'b>(
+    name: &str,
+    bytes: &'b [u8],
+) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FileOutput {
+        problems: vec![Diagnostic::in_file(
+            &codes::UNREADABLE_INPUT,
+            name,
+            None,
+            format!("not UTF-8 text: {e}"),
+        )],
+        ..FileOutput::default()
+    })?;
+    let json = crate::json::Json::parse(text).map_err(|e| FileOutput {
+        problems: vec![Diagnostic::in_file(
+            &codes::UNREADABLE_INPUT,
+            name,
+            None,
+            format!("invalid JSON: {e}"),
+        )],
+        ..FileOutput::default()
+    })?;
+    Ok((text, json))
+}
+
+/// [`read_file`] on a file already parsed.
+pub(crate) fn read_parsed(
+    name: &str,
+    path: &Path,
+    json: &crate::json::Json<'_>,
+    opts: &LoadOptions,
+) -> FileOutput {
+    let file: Arc<str> = Arc::from(name);
+    let place = layout::place(path);
+    if terraform::is_plan(json) {
+        let mut out = terraform::read_plan(json, &file, &place, opts);
+        out.is_plan = true;
+        return out;
+    }
+    aws_cli::read_export(json, &file, &place)
+}

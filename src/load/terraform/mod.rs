@@ -16,17 +16,16 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::aws_cli::{key_parts, policy_at, str_at};
+use super::aws_cli::kms::key_parts;
+use super::aws_cli::{policy_at, str_at};
 use super::layout::Place;
-use super::org::{OrgPolicy, OrgPolicyType};
-use super::problem;
-use super::{
-    BucketFact, Encryption, FileOutput, Item, KeyFact, KeyMetadata, Known, LoadOptions,
-    ManagedPolicy, Pending, Provenance, Role,
-};
+use super::LoadOptions;
 use crate::arn::{is_account_id, Arn};
-use crate::diagnostic::codes;
+use crate::diagnostic::{codes, Diagnostic};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
+use crate::inventory::merge::{BucketFact, FileOutput, Item, KeyFact};
+use crate::inventory::org::{OrgPolicy, OrgPolicyType};
+use crate::inventory::{Encryption, KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role};
 use crate::json::{Json, Pointer};
 use crate::policy::{DocKind, Grant, Origin};
 
@@ -121,7 +120,7 @@ pub(crate) fn read_plan(
     let mut out = FileOutput::default();
     let version = str_at(json, "format_version").unwrap_or("");
     if version.split('.').next() != Some("1") {
-        out.problems.push(problem(
+        out.problems.push(Diagnostic::in_file(
             &codes::MALFORMED_EXPORT,
             file,
             Some(Pointer::root().key("format_version")),
@@ -160,7 +159,7 @@ pub(crate) fn read_plan(
             let (Some(addr), Some(ty), Some(change)) =
                 (str_at(rc, "address"), str_at(rc, "type"), rc.get("change"))
             else {
-                out.problems.push(problem(
+                out.problems.push(Diagnostic::in_file(
                     &codes::MALFORMED_EXPORT,
                     file,
                     Some(changes_at.index(i)),
@@ -208,7 +207,7 @@ pub(crate) fn read_plan(
     }
     for (_, (policy, targets)) in std::mem::take(&mut plan.org_policies) {
         if targets.is_empty() {
-            plan.out.problems.push(problem(
+            plan.out.problems.push(Diagnostic::in_file(
                 &codes::EXPORT_NOT_USED,
                 file,
                 Some(policy.at.pointer.clone()),
@@ -302,9 +301,12 @@ impl<'j, 'a> Plan<'j, 'a> {
     }
 
     fn warn(&mut self, p: Pointer, msg: String) {
-        self.out
-            .problems
-            .push(problem(&codes::EXPORT_NOT_USED, &self.file, Some(p), msg));
+        self.out.problems.push(Diagnostic::in_file(
+            &codes::EXPORT_NOT_USED,
+            &self.file,
+            Some(p),
+            msg,
+        ));
     }
 
     /// Why `attr` of `addr` is unknown, for messages.
@@ -536,7 +538,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                             BucketFact::Ownership(Known::Present(ObjectOwnership::ObjectWriter, at))
                         }
                         other => {
-                            self.out.problems.push(problem(
+                            self.out.problems.push(Diagnostic::in_file(
                                 &codes::MALFORMED_EXPORT,
                                 &self.file,
                                 Some(at.pointer.clone()),
@@ -804,7 +806,7 @@ impl<'j, 'a> Plan<'j, 'a> {
             }),
             Err(errs) => {
                 for e in errs.0 {
-                    self.out.problems.push(problem(
+                    self.out.problems.push(Diagnostic::in_file(
                         &codes::MALFORMED_EXPORT,
                         &self.file,
                         Some(at.clone()),

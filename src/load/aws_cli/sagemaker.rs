@@ -1,0 +1,82 @@
+//! SageMaker exports: a model package group's policy
+//! (`<account>/<region>/sagemaker/<group>.json`) and `describe-model-package-group`, which
+//! names its group and says it exists.
+
+use std::sync::Arc;
+
+use super::{document_of, error_marker, misplaced, policy_at, str_at, unrecognized};
+use crate::arn::Arn;
+use crate::inventory::merge::{FileOutput, Item};
+use crate::inventory::Provenance;
+use crate::json::{Json, Pointer};
+use crate::load::classify::FileKind;
+use crate::policy::DocKind;
+
+/// `get-model-package-group-policy` (or its error marker) at a group's place.
+pub(super) fn group_policy(
+    json: &Json<'_>,
+    kind: FileKind,
+    file: &Arc<str>,
+    account: &str,
+    region: &str,
+    name: &str,
+    out: &mut FileOutput,
+) {
+    let policy = match kind {
+        FileKind::ErrorMarker => error_marker(json, file),
+        _ => {
+            let (doc, at) = document_of(json, kind);
+            policy_at(
+                doc,
+                &at,
+                file,
+                DocKind::ModelPackageGroup,
+                Some(Arc::from(name)),
+                &mut out.problems,
+            )
+        }
+    };
+    out.items.push(Item::ModelPackageGroup {
+        account: account.to_owned(),
+        region: region.to_owned(),
+        name: name.to_owned(),
+        policy: Some(policy),
+        at: Provenance::file(file),
+    });
+}
+
+/// `describe-model-package-group`, anywhere: the group exists.
+pub(super) fn describe_group(
+    json: &Json<'_>,
+    file: &Arc<str>,
+    folder: Option<&str>,
+    out: &mut FileOutput,
+) {
+    let kind = FileKind::ModelPackageGroup;
+    let arn = str_at(json, "ModelPackageGroupArn").and_then(Arn::parse);
+    let Some(a) = arn.filter(|a| a.resource.starts_with("model-package-group/")) else {
+        unrecognized(out, file, kind, "has no model package group ARN");
+        return;
+    };
+    if folder.is_some_and(|f| f != a.account) {
+        misplaced(
+            out,
+            file,
+            folder,
+            a.account,
+            Pointer::root().key("ModelPackageGroupArn"),
+        );
+        return;
+    }
+    let name = a
+        .resource
+        .strip_prefix("model-package-group/")
+        .unwrap_or_default();
+    out.items.push(Item::ModelPackageGroup {
+        account: a.account.to_owned(),
+        region: a.region.to_owned(),
+        name: name.to_owned(),
+        policy: None,
+        at: Provenance::file(file),
+    });
+}

@@ -1,0 +1,399 @@
+//! What a JSON file is, by its content alone: the one classifier every reader uses (the
+//! inventory, lint, audit, diff and the policy files of `simulate`). A file's place in the
+//! export layout ([`super::layout`]) can say more (which bucket a `{"Policy": …}` is for);
+//! what the content says comes first.
+//!
+//! Also here: where the one policy document of an export sits ([`document`]), and how a
+//! document carried as a string is decoded ([`decode_document`]).
+
+use std::borrow::Cow;
+
+use crate::json::{Json, Pointer};
+
+/// What a JSON document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A policy document itself (it has `Statement`, or looks like one: see [`classify`]).
+    Document,
+    /// `aws iam get-account-authorization-details` (one page).
+    AuthorizationDetails,
+    /// `{"Policy": "<doc>"}`: `s3api get-bucket-policy`, or `kms get-key-policy` (which also
+    /// prints `PolicyName`).
+    PolicyWrapper,
+    /// `ecr get-repository-policy`.
+    RepositoryPolicy,
+    /// `ecr get-registry-policy`.
+    RegistryPolicy,
+    /// `sagemaker get-model-package-group-policy` (`ResourcePolicy`).
+    GroupPolicy,
+    /// `organizations describe-policy`.
+    OrgDescribePolicy,
+    /// `iam get-role-policy`, `get-user-policy`, `get-group-policy` (`PolicyDocument`).
+    InlinePolicy,
+    /// `iam get-policy-version` (`PolicyVersion.Document`).
+    PolicyVersion,
+    /// `iam get-role` (`Role.AssumeRolePolicyDocument`).
+    GetRole,
+    /// `kms list-grants`.
+    ListGrants,
+    /// One `kms create-grant` request (`GranteePrincipal`).
+    GrantRequest,
+    /// `kms describe-key`.
+    DescribeKey,
+    /// `s3api get-bucket-ownership-controls`.
+    Ownership,
+    /// `s3api get-public-access-block`, `s3control get-public-access-block`.
+    PublicAccessBlock,
+    /// `s3api get-bucket-encryption`.
+    Encryption,
+    /// `s3api get-bucket-location`.
+    Location,
+    /// `s3api get-bucket-acl`.
+    Acl,
+    /// `{"Error": {"Code": …}}`: the marker of an export that failed or found nothing.
+    ErrorMarker,
+    /// `sagemaker describe-model-package-group`.
+    ModelPackageGroup,
+    /// `organizations list-roots`.
+    OrgRoots,
+    /// `organizations list-organizational-units-for-parent`.
+    OrgOus,
+    /// `organizations list-accounts-for-parent`.
+    OrgAccounts,
+    /// `organizations list-targets-for-policy`.
+    OrgTargets,
+    /// `organizations describe-organization`.
+    OrgOrganization,
+    /// `organizations list-policies`.
+    OrgListPolicies,
+    /// `terraform show -json` of a plan.
+    TerraformPlan,
+    /// None of the above.
+    Unrecognized,
+}
+
+impl FileKind {
+    /// The command whose output this is, for messages.
+    pub fn command(self) -> &'static str {
+        match self {
+            FileKind::Document => "a policy document",
+            FileKind::AuthorizationDetails => "aws iam get-account-authorization-details",
+            FileKind::PolicyWrapper => "aws s3api get-bucket-policy / aws kms get-key-policy",
+            FileKind::RepositoryPolicy => "aws ecr get-repository-policy",
+            FileKind::RegistryPolicy => "aws ecr get-registry-policy",
+            FileKind::GroupPolicy => "aws sagemaker get-model-package-group-policy",
+            FileKind::OrgDescribePolicy => "aws organizations describe-policy",
+            FileKind::InlinePolicy => "aws iam get-role-policy",
+            FileKind::PolicyVersion => "aws iam get-policy-version",
+            FileKind::GetRole => "aws iam get-role",
+            FileKind::ListGrants => "aws kms list-grants",
+            FileKind::GrantRequest => "a kms create-grant request",
+            FileKind::DescribeKey => "aws kms describe-key",
+            FileKind::Ownership => "aws s3api get-bucket-ownership-controls",
+            FileKind::PublicAccessBlock => "aws s3api get-public-access-block",
+            FileKind::Encryption => "aws s3api get-bucket-encryption",
+            FileKind::Location => "aws s3api get-bucket-location",
+            FileKind::Acl => "aws s3api get-bucket-acl",
+            FileKind::ErrorMarker => "an error marker",
+            FileKind::ModelPackageGroup => "aws sagemaker describe-model-package-group",
+            FileKind::OrgRoots => "aws organizations list-roots",
+            FileKind::OrgOus => "aws organizations list-organizational-units-for-parent",
+            FileKind::OrgAccounts => "aws organizations list-accounts-for-parent",
+            FileKind::OrgTargets => "aws organizations list-targets-for-policy",
+            FileKind::OrgOrganization => "aws organizations describe-organization",
+            FileKind::OrgListPolicies => "aws organizations list-policies",
+            FileKind::TerraformPlan => "terraform show -json",
+            FileKind::Unrecognized => "an unrecognized document",
+        }
+    }
+
+    /// Where the one policy document of this kind of export sits; `None` for kinds that
+    /// carry none, or many.
+    pub fn document_path(self) -> Option<&'static [&'static str]> {
+        Some(match self {
+            FileKind::Document => &[],
+            FileKind::PolicyWrapper => &["Policy"],
+            FileKind::RepositoryPolicy | FileKind::RegistryPolicy => &["policyText"],
+            FileKind::GroupPolicy => &["ResourcePolicy"],
+            FileKind::OrgDescribePolicy => &["Policy", "Content"],
+            FileKind::InlinePolicy => &["PolicyDocument"],
+            FileKind::PolicyVersion => &["PolicyVersion", "Document"],
+            FileKind::GetRole => &["Role", "AssumeRolePolicyDocument"],
+            _ => return None,
+        })
+    }
+
+    /// An `organizations` output (it belongs in an `org/` folder).
+    pub fn is_organization(self) -> bool {
+        matches!(
+            self,
+            FileKind::OrgRoots
+                | FileKind::OrgOus
+                | FileKind::OrgAccounts
+                | FileKind::OrgTargets
+                | FileKind::OrgOrganization
+                | FileKind::OrgDescribePolicy
+                | FileKind::OrgListPolicies
+        )
+    }
+}
+
+fn has(json: &Json<'_>, key: &str) -> bool {
+    json.get(key).is_some()
+}
+
+/// Whether an object's keys look like a policy document's (`Version`, or a key starting with
+/// `stat` in any case, as a misspelt `Statment` does): such a file is read as a policy, so
+/// that its errors are reported rather than the file skipped.
+pub fn looks_like_policy(json: &Json<'_>) -> bool {
+    json.as_object().is_some_and(|m| {
+        m.iter().any(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            k == "version" || k.starts_with("stat")
+        })
+    })
+}
+
+/// Recognizes a document by its content.
+pub fn classify(json: &Json<'_>) -> FileKind {
+    if json.as_object().is_none() {
+        return FileKind::Unrecognized;
+    }
+    if has(json, "Statement") {
+        return FileKind::Document;
+    }
+    if has(json, "format_version") && (has(json, "resource_changes") || has(json, "planned_values"))
+    {
+        return FileKind::TerraformPlan;
+    }
+    if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
+        return FileKind::AuthorizationDetails;
+    }
+    if let Some(Json::Array(ps)) = json.get("Policies") {
+        let gaad = ps.iter().any(|p| has(p, "PolicyVersionList"))
+            || (ps.is_empty() && has(json, "IsTruncated"));
+        return if gaad {
+            FileKind::AuthorizationDetails
+        } else {
+            FileKind::OrgListPolicies
+        };
+    }
+    if has(json, "KeyMetadata") {
+        return FileKind::DescribeKey;
+    }
+    if has(json, "policyText") {
+        return if has(json, "repositoryName") {
+            FileKind::RepositoryPolicy
+        } else {
+            FileKind::RegistryPolicy
+        };
+    }
+    if let Some(p) = json.get("Policy") {
+        return match p {
+            Json::Object(_) if has(p, "Content") || has(p, "PolicySummary") => {
+                FileKind::OrgDescribePolicy
+            }
+            _ => FileKind::PolicyWrapper,
+        };
+    }
+    if has(json, "ResourcePolicy") {
+        return FileKind::GroupPolicy;
+    }
+    if has(json, "PolicyDocument") {
+        return FileKind::InlinePolicy;
+    }
+    if json
+        .get("PolicyVersion")
+        .is_some_and(|v| has(v, "Document"))
+    {
+        return FileKind::PolicyVersion;
+    }
+    if json
+        .get("Role")
+        .is_some_and(|r| has(r, "AssumeRolePolicyDocument"))
+    {
+        return FileKind::GetRole;
+    }
+    if has(json, "Owner") && has(json, "Grants") {
+        return FileKind::Acl;
+    }
+    if has(json, "Grants") {
+        return FileKind::ListGrants;
+    }
+    if has(json, "GranteePrincipal") {
+        return FileKind::GrantRequest;
+    }
+    if has(json, "OwnershipControls") {
+        return FileKind::Ownership;
+    }
+    if has(json, "PublicAccessBlockConfiguration") {
+        return FileKind::PublicAccessBlock;
+    }
+    if has(json, "ServerSideEncryptionConfiguration") {
+        return FileKind::Encryption;
+    }
+    if has(json, "LocationConstraint") {
+        return FileKind::Location;
+    }
+    if json.get("Error").is_some_and(|e| has(e, "Code")) {
+        return FileKind::ErrorMarker;
+    }
+    if has(json, "ModelPackageGroupArn") {
+        return FileKind::ModelPackageGroup;
+    }
+    if has(json, "Roots") {
+        return FileKind::OrgRoots;
+    }
+    if has(json, "OrganizationalUnits") {
+        return FileKind::OrgOus;
+    }
+    if has(json, "Accounts") {
+        return FileKind::OrgAccounts;
+    }
+    if has(json, "Targets") {
+        return FileKind::OrgTargets;
+    }
+    if has(json, "Organization") {
+        return FileKind::OrgOrganization;
+    }
+    if looks_like_policy(json) {
+        return FileKind::Document;
+    }
+    FileKind::Unrecognized
+}
+
+/// The policy document inside an export of `kind` and its pointer: the JSON value (an object,
+/// or a string holding the policy text). `None` when the kind carries no single document or
+/// the value is missing.
+pub fn document<'j, 'a>(json: &'j Json<'a>, kind: FileKind) -> Option<(Pointer, &'j Json<'a>)> {
+    let path = kind.document_path()?;
+    let mut at = Pointer::root();
+    let mut cur = json;
+    for key in path {
+        cur = cur.get(key)?;
+        at = at.key(key);
+    }
+    Some((at, cur))
+}
+
+/// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
+pub fn decode_document(s: &str) -> Cow<'_, str> {
+    let t = s.trim_start();
+    if t.starts_with('{') {
+        return Cow::Borrowed(s);
+    }
+    match percent_encoding::percent_decode_str(s).decode_utf8() {
+        Ok(d) if d.trim_start().starts_with('{') => Cow::Owned(d.into_owned()),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> FileKind {
+        classify(&Json::parse(text).unwrap())
+    }
+
+    #[test]
+    fn every_export_is_recognized_by_its_content() {
+        let cases = [
+            (r#"{"Statement": []}"#, FileKind::Document),
+            (
+                r#"{"Version": "2012-10-17", "Statment": []}"#,
+                FileKind::Document,
+            ),
+            (r#"{"RoleDetailList": []}"#, FileKind::AuthorizationDetails),
+            (
+                r#"{"Policies": [], "IsTruncated": false}"#,
+                FileKind::AuthorizationDetails,
+            ),
+            (
+                r#"{"Policies": [{"Id": "p-1"}]}"#,
+                FileKind::OrgListPolicies,
+            ),
+            (r#"{"Policy": "{}"}"#, FileKind::PolicyWrapper),
+            (
+                r#"{"Policy": "{}", "PolicyName": "default"}"#,
+                FileKind::PolicyWrapper,
+            ),
+            (
+                r#"{"Policy": {"PolicySummary": {}, "Content": "{}"}}"#,
+                FileKind::OrgDescribePolicy,
+            ),
+            (
+                r#"{"registryId": "1", "repositoryName": "r", "policyText": "{}"}"#,
+                FileKind::RepositoryPolicy,
+            ),
+            (
+                r#"{"registryId": "1", "policyText": "{}"}"#,
+                FileKind::RegistryPolicy,
+            ),
+            (r#"{"ResourcePolicy": "{}"}"#, FileKind::GroupPolicy),
+            (
+                r#"{"RoleName": "r", "PolicyName": "p", "PolicyDocument": {}}"#,
+                FileKind::InlinePolicy,
+            ),
+            (
+                r#"{"PolicyVersion": {"Document": {}}}"#,
+                FileKind::PolicyVersion,
+            ),
+            (
+                r#"{"Role": {"AssumeRolePolicyDocument": {}}}"#,
+                FileKind::GetRole,
+            ),
+            (r#"{"Grants": []}"#, FileKind::ListGrants),
+            (r#"{"Owner": {}, "Grants": []}"#, FileKind::Acl),
+            (
+                r#"{"KeyId": "k", "GranteePrincipal": "arn:aws:iam::1:root"}"#,
+                FileKind::GrantRequest,
+            ),
+            (r#"{"KeyMetadata": {}}"#, FileKind::DescribeKey),
+            (r#"{"OwnershipControls": {}}"#, FileKind::Ownership),
+            (
+                r#"{"PublicAccessBlockConfiguration": {}}"#,
+                FileKind::PublicAccessBlock,
+            ),
+            (
+                r#"{"ServerSideEncryptionConfiguration": {}}"#,
+                FileKind::Encryption,
+            ),
+            (r#"{"LocationConstraint": null}"#, FileKind::Location),
+            (
+                r#"{"Error": {"Code": "NoSuchBucketPolicy"}}"#,
+                FileKind::ErrorMarker,
+            ),
+            (
+                r#"{"ModelPackageGroupArn": "x"}"#,
+                FileKind::ModelPackageGroup,
+            ),
+            (r#"{"Roots": []}"#, FileKind::OrgRoots),
+            (r#"{"OrganizationalUnits": []}"#, FileKind::OrgOus),
+            (r#"{"Accounts": []}"#, FileKind::OrgAccounts),
+            (r#"{"Targets": []}"#, FileKind::OrgTargets),
+            (r#"{"Organization": {}}"#, FileKind::OrgOrganization),
+            (
+                r#"{"format_version": "1.2", "resource_changes": []}"#,
+                FileKind::TerraformPlan,
+            ),
+            (r#"{"todo": 1}"#, FileKind::Unrecognized),
+            (r#"[1]"#, FileKind::Unrecognized),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn documents_are_found_where_each_export_carries_them() {
+        let json = Json::parse(r#"{"Policy": {"PolicySummary": {}, "Content": "{}"}}"#).unwrap();
+        let (at, doc) = document(&json, FileKind::OrgDescribePolicy).unwrap();
+        assert_eq!(at.as_str(), "/Policy/Content");
+        assert_eq!(doc.as_str(), Some("{}"));
+        assert!(document(&json, FileKind::ListGrants).is_none());
+        let enc = "%7B%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(decode_document(enc), r#"{"Statement":[]}"#);
+        assert_eq!(decode_document("{}"), "{}");
+    }
+}
