@@ -17,7 +17,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use xacct::eval::{authorize, Decision, Principal};
-use xacct::inventory::Inventory;
 use xacct::load::cases::parse_case;
 use xacct::load::LoadOptions;
 use xacct::policy::{DocKind, Origin};
