@@ -3,7 +3,9 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::doc::{DocKind, PolicyDoc};
-use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
+use crate::rules::shared::{
+    applicabilities, missing_object_arns, resource_types_text, Applicability,
+};
 use crate::rules::{Findings, Rule, RuleMeta};
 
 /// `XA0105 bucket-policy-action-applies-to-no-resource`.
@@ -18,8 +20,10 @@ static META: RuleMeta = RuleMeta {
 In an S3 bucket policy, flags an `Action` value none of whose actions applies to any of the
 statement's `Resource` ARNs, according to the resource types AWS documents for each action:
 `s3:GetBucketAcl` applies to a bucket (`arn:aws:s3:::BUCKET`), not to objects
-(`arn:aws:s3:::BUCKET/*`). Actions that take no resource (`s3:ListAllMyBuckets`) are flagged
-too. Other policy kinds get the warning `XA0205`.
+(`arn:aws:s3:::BUCKET/*`), and `s3:GetObject`, `s3:PutObject` or `s3:DeleteObject` apply to
+objects, not to the bucket `arn:aws:s3:::BUCKET` (the help then names the object ARN to
+add). Actions that take no resource (`s3:ListAllMyBuckets`) are flagged too. Other policy
+kinds get the warning `XA0205`.
 
 ## Why is this bad?
 `PutBucketPolicy` rejects the whole policy with `MalformedPolicy: Action does not apply to
@@ -65,7 +69,13 @@ impl Rule for BucketPolicyActionAppliesToNoResource {
                 continue;
             }
             for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+                let objects = missing_object_arns(e, s);
                 let help = match app {
+                    Some(Applicability::NoResource) if !objects.is_empty() => format!(
+                        "`{}` applies to objects, not to the bucket: add `{}` to `Resource`, or move the action to a statement that names objects",
+                        v.text,
+                        objects.join("`, `")
+                    ),
                     Some(Applicability::NoResource) => format!(
                         "`{}` applies to {}; add such a resource or move the action to a statement that has one",
                         v.text,

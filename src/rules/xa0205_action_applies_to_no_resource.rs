@@ -3,7 +3,9 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::doc::{DocKind, PolicyDoc};
-use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
+use crate::rules::shared::{
+    applicabilities, missing_object_arns, resource_types_text, Applicability,
+};
 use crate::rules::{Findings, Rule, RuleMeta};
 
 /// `XA0205 action-applies-to-no-resource`.
@@ -23,7 +25,9 @@ actions that take no resource at all get `XA0211`.
 ## Why is this bad?
 The entry never matches a request: `sagemaker:CreateModel` authorizes against a `model`
 ARN, so granting it on `model-package/GROUP/*` grants nothing, and `kms:Decrypt` on an S3
-ARN neither. Readers of the policy believe in a permission that does not exist.
+ARN neither. S3 object actions (`s3:GetObject`, `s3:PutObject`, `s3:DeleteObject`…) granted
+only on a bucket ARN (`arn:aws:s3:::my-bucket`, no `/KEY` part) are the most common case:
+the help names the object ARN to add (`arn:aws:s3:::my-bucket/*`). Readers of the policy believe in a permission that does not exist.
 
 ## Example
 ```json
@@ -67,15 +71,25 @@ impl Rule for ActionAppliesToNoResource {
                 } else {
                     "the statement's resources"
                 };
+                let objects = missing_object_arns(e, s);
+                let help = if objects.is_empty() {
+                    format!(
+                        "`{}` applies to {}; add such a resource or remove the action",
+                        v.text,
+                        resource_types_text(e)
+                    )
+                } else {
+                    format!(
+                        "`{}` applies to objects, not to the bucket: add `{}` to `Resource`",
+                        v.text,
+                        objects.join("`, `")
+                    )
+                };
                 out.report(
                     v.pointer.clone(),
                     format!("`{}` applies to none of {whose}", v.text),
                 )
-                .help(format!(
-                    "`{}` applies to {}; add such a resource or remove the action",
-                    v.text,
-                    resource_types_text(e)
-                ));
+                .help(help);
             }
         }
     }
@@ -148,6 +162,32 @@ mod tests {
             ),
             none
         );
+    }
+
+    #[test]
+    fn object_actions_on_a_bucket_name_the_object_arn() {
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject", "s3:ListBucket"],
+             "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::c"]}]});
+        let out = lint_text(
+            "policy.json",
+            &policy.to_string(),
+            &LintOptions::default(),
+            catalog().expect("catalog"),
+        );
+        let helps: Vec<&str> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "XA0205")
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(helps.len(), 2, "{helps:?}");
+        for h in helps {
+            assert!(
+                h.contains("applies to objects, not to the bucket: add `arn:aws:s3:::b/*`, `arn:aws:s3:::c/*`"),
+                "{h}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "two statements with the same `Sid`",
     docs: r##"## What it does
-Flags a statement whose `Sid` an earlier statement of the same policy already uses.
+Flags a statement whose `Sid` an earlier statement of the same policy already uses. An
+empty `Sid` (`""`) names no statement and is not compared.
 
 ## Why is this bad?
 Several services (S3, SQS, SNS, KMS) reject policies with duplicate statement ids, and tools
@@ -47,7 +48,10 @@ impl Rule for DuplicateSid {
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
         let mut seen = HashMap::new();
         for s in &doc.statements {
-            let Some(sid) = &s.sid else { continue };
+            // An empty `Sid` names no statement (AWS's own examples repeat `"Sid": ""`).
+            let Some(sid) = s.sid.as_ref().filter(|s| !s.text.is_empty()) else {
+                continue;
+            };
             match seen.get(sid.text) {
                 Some(first) => {
                     let first: &crate::json::Pointer = first;
