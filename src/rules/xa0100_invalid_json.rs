@@ -18,7 +18,9 @@ Flags a file that is not JSON, and a policy that an export carries as a string
 The location is where the parser stopped.
 
 ## Why is this bad?
-AWS rejects the policy (`MalformedPolicyDocument`), and no other rule can check the file.
+Every service that stores policies rejects it, for every kind (IAM `MalformedPolicyDocument:
+Syntax errors in policy`, S3 `MalformedPolicy`, KMS `MalformedPolicyDocumentException`,
+Organizations `MalformedPolicyDocumentException`), and no other rule can check the file.
 Because nothing in the file was checked, `xacct lint` exits with code 2 ("could not run")
 when any input has this finding, even if every other file is clean.
 

@@ -28,8 +28,11 @@ Unknown condition operators (`XA0102`), principals that hold a template placehol
 (`XA0107`) and principal presence (`XA0108`, `XA0109`) have codes of their own.
 
 ## Why is this bad?
-AWS rejects such a policy with `MalformedPolicyDocument`, or, worse, a misspelt element that
-some service ignores silently widens an `Allow`.
+For every kind, the storing service rejects such a policy (IAM for identity, managed,
+boundary and trust policies; S3, ECR, KMS, SageMaker for their resource policies;
+Organizations for SCPs and RCPs: `MalformedPolicyDocument`/`MalformedPolicy`), and KMS a
+grant with such operations (`ValidationException`); or, worse, a misspelt element that some
+service ignores silently widens an `Allow`.
 
 ## Example
 ```json

@@ -19,7 +19,8 @@ Flags a `Condition` operator that is not one of IAM's operators, with its `ForAn
 the operator that was probably meant.
 
 ## Why is this bad?
-AWS rejects the policy. An evaluator that skipped the unknown block would treat the
+Every service that stores policies rejects it, for every kind (IAM: `MalformedPolicyDocument:
+Invalid Condition type`; the condition operators page lists the only valid ones). An evaluator that skipped the unknown block would treat the
 statement as unconditional, so xacct never guesses.
 
 ## Example

@@ -19,9 +19,11 @@ Flags an `Action` or `NotAction` value whose service prefix (the part before `:`
 AWS's Service Authorization Reference, as shipped with xacct, and suggests a close prefix.
 
 ## Why is this bad?
-IAM rejects unknown prefixes in new policies; where one slips through (older policies,
-other services' validators) the entry grants or denies nothing, so the statement does less
-than it says. A `Deny` with a misspelt prefix protects nothing.
+Error in bucket policies: S3 rejects the policy (`MalformedPolicy: Policy has invalid
+action`). Warning in every other kind: IAM accepts an identity policy whose actions it does
+not know (AWS's own managed policies name retired services such as `deepracer`), and the
+entry grants or denies nothing, so the statement does less than it says. A `Deny` with a
+misspelt prefix protects nothing.
 
 ## Example
 ```json
@@ -35,6 +37,7 @@ than it says. A `Deny` with a misspelt prefix protects nothing.
 
 ## References
 - [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+- [Policies and permissions in Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html)
 "##,
 };
 

@@ -21,8 +21,10 @@ service's actions in AWS's Service Authorization Reference (as shipped with xacc
 `data/aws/NOTICE` for the version), and suggests the closest action name.
 
 ## Why is this bad?
-IAM rejects the policy, or the entry silently grants nothing: `s3:GetObjects` is not
-`s3:GetObject`, so the reader who relies on it gets `AccessDenied`. A very new action may be
+Error in bucket policies: S3 rejects the policy (`MalformedPolicy: Policy has invalid
+action`). Warning in every other kind: IAM accepts identity policies with actions it does not
+know, and the entry silently grants nothing: `s3:GetObjects` is not `s3:GetObject`, so the
+reader who relies on it gets `AccessDenied`. A very new action may be
 missing from the shipped data; regenerate it with `scripts/gen-aws-data.py`.
 
 ## Example
@@ -37,6 +39,7 @@ missing from the shipped data; regenerate it with `scripts/gen-aws-data.py`.
 
 ## References
 - [Actions, resources, and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+- [Policies and permissions in Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html)
 "##,
 };
 

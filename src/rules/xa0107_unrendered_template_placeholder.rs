@@ -28,6 +28,10 @@ grant's principals and key) that still holds a template placeholder:
 AWS takes the text literally. A resource `arn:aws:s3:::{bucket}/*` names a bucket called
 `{bucket}`, so S3 rejects it (`Policy has invalid resource`) or, elsewhere, it matches
 nothing; a principal `arn:aws:iam::{account}:root` is rejected as an invalid principal.
+Error for a placeholder in a principal, in every kind (no such principal exists: IAM, S3 and
+KMS reject it as an invalid principal), and in a bucket policy's resources (S3 rejects
+them); warning in other kinds' resources and in condition values, which are accepted and
+match nothing.
 
 ## Example
 ```python

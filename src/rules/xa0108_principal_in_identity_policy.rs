@@ -19,7 +19,9 @@ control policies. The kind comes from `--kind`, the export (`iam.json`, `PolicyD
 `PolicyVersion`, `describe-policy`), or the file's place in the inventory.
 
 ## Why is this bad?
-IAM rejects it (`MalformedPolicyDocument: Policy document should not specify a principal`).
+IAM rejects it in identity, managed and boundary policies (`MalformedPolicyDocument: Policy
+document should not specify a principal`), STS in session policies, and Organizations in SCPs,
+whose syntax has no `Principal` element.
 An identity policy applies to the identity it is attached to; naming a principal usually
 means a resource or trust policy was pasted in the wrong place.
 
@@ -37,6 +39,7 @@ means a resource or trust policy was pasted in the wrong place.
 
 ## References
 - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+- [SCP syntax](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html)
 "##,
 };
 

@@ -20,8 +20,9 @@ bucket, repository, registry, key, model package group, trust policy, RCP, or an
 that other statements show to be a resource policy.
 
 ## Why is this bad?
-AWS rejects it (`MalformedPolicy: Missing required field Principal`); a resource policy must
-say whom it grants or denies. An identity policy saved as a resource policy shows up this way.
+The storing service rejects it: IAM for trust policies, S3 for bucket policies
+(`MalformedPolicy: Missing required field Principal`), ECR, KMS and SageMaker for theirs,
+Organizations for RCPs; a resource policy must say whom it grants or denies. An identity policy saved as a resource policy shows up this way.
 
 ## Example
 ```json
@@ -38,6 +39,7 @@ say whom it grants or denies. An identity policy saved as a resource policy show
 
 ## References
 - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+- [RCP syntax](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html)
 "##,
 };
 

@@ -26,7 +26,7 @@ Which kinds of document, and how:
 | identity (inline), managed, AWS managed, permissions boundary, trust | IAM | error: IAM rejects the document |
 | session policy, SCP, RCP | STS, Organizations | warning: the IAM grammar applies; the services do not document what they accept |
 | key policy | KMS | none: KMS documents that a key policy's `Sid` may contain spaces |
-| bucket, repository and other resource policies | S3, ECR, … | none: these services accept statement ids IAM would not (AWS's own examples use spaces) |
+| bucket, repository and other resource policies | S3, ECR, … | none: these services document no such restriction |
 
 ## Why is this bad?
 IAM rejects the whole document with `MalformedPolicyDocument: Statement IDs (SID) must be
