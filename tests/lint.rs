@@ -682,8 +682,10 @@ fn bad_input_never_panics() {
         ("grants-not-array.json", br#"{"Grants": 5}"#.to_vec(), 0),
         ("policy-number.json", br#"{"Policy": 5}"#.to_vec(), 0),
         ("iam-weird.json", br#"{"RoleDetailList": [5, {"AssumeRolePolicyDocument": 5, "RolePolicyList": [5, {"PolicyDocument": "%%%"}]}], "Policies": 5}"#.to_vec(), 2),
-        ("unicode.json", "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é🙂\", \"Effect\": \"Allow\", \"Action\": \"s3:Get🙂\", \"Resource\": \"arn:aws:s3:::b/🙂/*\"}]}".as_bytes().to_vec(), 0),
-        ("escapes.json", br#"{"Policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"\\u00e9\\ud83d\\ude42\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}]}"}"#.to_vec(), 0),
+        // IAM accepts only ASCII letters and digits in a `Sid` (XA0112): the next two are
+        // errors.
+        ("unicode.json", "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é🙂\", \"Effect\": \"Allow\", \"Action\": \"s3:Get🙂\", \"Resource\": \"arn:aws:s3:::b/🙂/*\"}]}".as_bytes().to_vec(), 1),
+        ("escapes.json", br#"{"Policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"\\u00e9\\ud83d\\ude42\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}]}"}"#.to_vec(), 1),
     ];
     for (name, bytes, want) in &cases {
         let path = dir.join(name);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod audit;
+mod aws_examples;
 mod check;
 mod cli;
 mod conformance;
@@ -9,6 +10,7 @@ mod fail_closed;
 mod golden;
 mod inventory;
 mod lint;
+mod managed_policies;
 mod properties;
 mod semantics;
 mod util;

@@ -221,7 +221,8 @@ impl Catalog {
     ///
     /// Services and actions become [`Origin::Overlay`] (unless the data lists them: the
     /// data wins); condition keys, resource types and ARN formats are added to the
-    /// services and actions they name, which must exist in the data.
+    /// services and actions they name, which must exist in the data. A condition key the
+    /// service already has takes the overlay's type (a correction of the data).
     pub fn with_overlay(mut self, json: &str) -> Result<Self, AwsDataError> {
         let raw: RawOverlay =
             serde_json::from_str(json).map_err(|e| AwsDataError::Overlay(e.to_string()))?;
@@ -254,7 +255,14 @@ impl Catalog {
             k.check_source()?;
             let value_type = ConditionValueType::parse(&k.value_type);
             let svc = self.service_mut(&k.service)?;
-            if svc.condition_key(&k.key).is_none() {
+            if let Some(known) = svc
+                .condition_keys
+                .iter_mut()
+                .find(|c| c.name.eq_ignore_ascii_case(&k.key))
+            {
+                // The type AWS documents, where the data's differs.
+                known.value_type = value_type;
+            } else if svc.condition_key(&k.key).is_none() {
                 svc.condition_keys.push(ConditionKey {
                     name: k.key.clone(),
                     value_type,
@@ -617,6 +625,11 @@ mod tests {
         let (_, a) = bare.action("states:InvokeHTTPEndpoint").expect("action");
         assert!(!a.supports_condition_key("states:HTTPMethod"));
         assert_eq!(bare.service_origin("deepracer"), Origin::Unknown);
+        // A documented type replaces the data's.
+        let amr = "cognito-identity.amazonaws.com:amr";
+        let typed = |c: &Catalog| c.condition_key(amr).map(|k| k.value_type.clone());
+        assert_eq!(typed(&bare), Some(ConditionValueType::String));
+        assert_eq!(typed(c), Some(ConditionValueType::ArrayOfString));
     }
 
     #[test]

@@ -184,6 +184,28 @@ pub static POLICY_EXCEEDS_SIZE_LIMIT: RuleMeta = RuleMeta {
     docs: include_str!("../../docs/rules/XA0111.md"),
 };
 
+/// `XA0112 sid-with-invalid-characters`: a `Sid` with characters other than ASCII letters and digits.
+pub static SID_WITH_INVALID_CHARACTERS: RuleMeta = RuleMeta {
+    code: "XA0112",
+    name: "sid-with-invalid-characters",
+    severity: Severity::Error,
+    summary: "a `Sid` with characters other than ASCII letters and digits",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XA0112.md"),
+};
+
+/// `XA0113 principal-arn-without-identity-type`: a principal ARN that names no account, user, role or session.
+pub static PRINCIPAL_ARN_WITHOUT_IDENTITY_TYPE: RuleMeta = RuleMeta {
+    code: "XA0113",
+    name: "principal-arn-without-identity-type",
+    severity: Severity::Error,
+    summary: "a principal ARN that names no account, user, role or session",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XA0113.md"),
+};
+
 /// `XA0201 allow-with-not-element`: `Allow` with `NotPrincipal`, `NotAction` or `NotResource`.
 pub static ALLOW_WITH_NOT_ELEMENT: RuleMeta = RuleMeta {
     code: "XA0201",
@@ -325,6 +347,39 @@ pub static MISSING_OR_OUTDATED_VERSION: RuleMeta = RuleMeta {
     status: Status::Stable,
     since: "0.1.0",
     docs: include_str!("../../docs/rules/XA0213.md"),
+};
+
+/// `XA0214 mfa-present-false`: `aws:MultiFactorAuthPresent` is `false` where long-term credentials slip through.
+pub static MFA_PRESENT_FALSE: RuleMeta = RuleMeta {
+    code: "XA0214",
+    name: "mfa-present-false",
+    severity: Severity::Warning,
+    summary: "`aws:MultiFactorAuthPresent` is `false` where long-term credentials slip through",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XA0214.md"),
+};
+
+/// `XA0215 string-operator-on-typed-key`: a string operator on a numeric, date or boolean condition key.
+pub static STRING_OPERATOR_ON_TYPED_KEY: RuleMeta = RuleMeta {
+    code: "XA0215",
+    name: "string-operator-on-typed-key",
+    severity: Severity::Warning,
+    summary: "a string operator on a numeric, date or boolean condition key",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XA0215.md"),
+};
+
+/// `XA0216 condition-key-without-prefix`: a condition key without a `service:` prefix.
+pub static CONDITION_KEY_WITHOUT_PREFIX: RuleMeta = RuleMeta {
+    code: "XA0216",
+    name: "condition-key-without-prefix",
+    severity: Severity::Warning,
+    summary: "a condition key without a `service:` prefix",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XA0216.md"),
 };
 
 /// `XA0301 redundant-action`: an action already covered by another action of the statement.
@@ -607,6 +662,8 @@ pub static ALL: &[&RuleMeta] = &[
     &RESOURCE_POLICY_WITHOUT_PRINCIPAL,
     &GRANT_GRANTEE_NOT_A_PRINCIPAL_ARN,
     &POLICY_EXCEEDS_SIZE_LIMIT,
+    &SID_WITH_INVALID_CHARACTERS,
+    &PRINCIPAL_ARN_WITHOUT_IDENTITY_TYPE,
     &ALLOW_WITH_NOT_ELEMENT,
     &WILDCARD_PRINCIPAL_WITHOUT_CONDITION,
     &FOR_ALL_VALUES_WITHOUT_NULL_CHECK,
@@ -620,6 +677,9 @@ pub static ALL: &[&RuleMeta] = &[
     &WILDCARD_ONLY_ACTION_ON_SPECIFIC_RESOURCE,
     &DUPLICATE_SID,
     &MISSING_OR_OUTDATED_VERSION,
+    &MFA_PRESENT_FALSE,
+    &STRING_OPERATOR_ON_TYPED_KEY,
+    &CONDITION_KEY_WITHOUT_PREFIX,
     &REDUNDANT_ACTION,
     &REDUNDANT_RESOURCE,
     &REDUNDANT_STATEMENT,

@@ -294,7 +294,8 @@ pub enum AwsPrincipal {
     },
     /// A unique id (`AROA…`, `AIDA…`) left by a deleted user or role: matches nothing.
     UniqueId(String),
-    /// Another IAM ARN (a group, an instance profile…): names no caller, matches nothing.
+    /// Another IAM ARN (a group, an instance profile, a CloudFront origin access identity…):
+    /// names no caller, matches nothing.
     Other(String),
 }
 

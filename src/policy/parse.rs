@@ -886,6 +886,9 @@ pub fn aws_principal(s: &str) -> Option<AwsPrincipal> {
     }
     if let Some(arn) = Arn::parse(s) {
         let account = arn.account;
+        if is_origin_access_identity(&arn) {
+            return Some(AwsPrincipal::Other(s.to_owned()));
+        }
         if !is_account_id(account) {
             return None;
         }
@@ -911,6 +914,18 @@ pub fn aws_principal(s: &str) -> Option<AwsPrincipal> {
         return Some(AwsPrincipal::UniqueId(s.to_owned()));
     }
     None
+}
+
+/// A CloudFront origin access identity as bucket policies name it:
+/// `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`. A valid
+/// principal (docs/semantics.md §2.3) that is no caller xacct models: it matches nothing.
+fn is_origin_access_identity(arn: &Arn<'_>) -> bool {
+    arn.service == "iam"
+        && arn.account == "cloudfront"
+        && arn
+            .resource
+            .strip_prefix("user/CloudFront Origin Access Identity ")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// IAM unique ids: a four-letter prefix (`AIDA` user, `AROA` role, `AGPA` group, …) and
@@ -1051,6 +1066,19 @@ mod tests {
         assert!(matches!(&ps.aws[3], AwsPrincipal::Role { name, .. } if name == "r"));
         assert!(matches!(&ps.aws[6], AwsPrincipal::UniqueId(_)));
         assert_eq!(ps.service, vec!["sagemaker.amazonaws.com"]);
+    }
+
+    #[test]
+    fn cloudfront_origin_access_identities_are_principals() {
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL";
+        assert_eq!(aws_principal(oai), Some(AwsPrincipal::Other(oai.into())));
+        for bad in [
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ",
+            "arn:aws:iam::cloudfront:user/someone",
+            "arn:aws:iam::cloudfrnt:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL",
+        ] {
+            assert_eq!(aws_principal(bad), None, "{bad}");
+        }
     }
 
     #[test]

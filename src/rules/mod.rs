@@ -29,6 +29,8 @@ pub mod xa0108_principal_in_identity_policy;
 pub mod xa0109_resource_policy_without_principal;
 pub mod xa0110_grant_grantee_not_a_principal_arn;
 pub mod xa0111_policy_exceeds_size_limit;
+pub mod xa0112_sid_with_invalid_characters;
+pub mod xa0113_principal_arn_without_identity_type;
 pub mod xa0201_allow_with_not_element;
 pub mod xa0202_wildcard_principal_without_condition;
 pub mod xa0203_for_all_values_without_null_check;
@@ -42,6 +44,9 @@ pub mod xa0210_ecr_describe_wildcard_for_pull;
 pub mod xa0211_wildcard_only_action_on_specific_resource;
 pub mod xa0212_duplicate_sid;
 pub mod xa0213_missing_or_outdated_version;
+pub mod xa0214_mfa_present_false;
+pub mod xa0215_string_operator_on_typed_key;
+pub mod xa0216_condition_key_without_prefix;
 pub mod xa0301_redundant_action;
 pub mod xa0302_redundant_resource;
 pub mod xa0303_redundant_statement;
@@ -89,6 +94,8 @@ pub const RULES: &[&dyn Rule] = &[
     &xa0109_resource_policy_without_principal::ResourcePolicyWithoutPrincipal,
     &xa0110_grant_grantee_not_a_principal_arn::GrantGranteeNotAPrincipalArn,
     &xa0111_policy_exceeds_size_limit::PolicyExceedsSizeLimit,
+    &xa0112_sid_with_invalid_characters::SidWithInvalidCharacters,
+    &xa0113_principal_arn_without_identity_type::PrincipalArnWithoutIdentityType,
     &xa0201_allow_with_not_element::AllowWithNotElement,
     &xa0202_wildcard_principal_without_condition::WildcardPrincipalWithoutCondition,
     &xa0203_for_all_values_without_null_check::ForAllValuesWithoutNullCheck,
@@ -102,6 +109,9 @@ pub const RULES: &[&dyn Rule] = &[
     &xa0211_wildcard_only_action_on_specific_resource::WildcardOnlyActionOnSpecificResource,
     &xa0212_duplicate_sid::DuplicateSid,
     &xa0213_missing_or_outdated_version::MissingOrOutdatedVersion,
+    &xa0214_mfa_present_false::MfaPresentFalse,
+    &xa0215_string_operator_on_typed_key::StringOperatorOnTypedKey,
+    &xa0216_condition_key_without_prefix::ConditionKeyWithoutPrefix,
     &xa0301_redundant_action::RedundantAction,
     &xa0302_redundant_resource::RedundantResource,
     &xa0303_redundant_statement::RedundantStatement,

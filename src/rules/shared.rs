@@ -177,6 +177,40 @@ pub fn resource_types_text(expansion: &Expansion) -> String {
     out.join(", ")
 }
 
+/// For S3 object actions (`s3:GetObject`, `s3:PutObject`…) granted on bucket ARNs: the
+/// object ARNs the statement lacks (`arn:aws:s3:::my-bucket/*` for `arn:aws:s3:::my-bucket`),
+/// for help texts. Empty when the expansion has no action on S3 objects or `s` names no
+/// bucket.
+pub fn missing_object_arns(expansion: &Expansion, s: &StatementView<'_>) -> Vec<String> {
+    let Expansion::Actions(list) = expansion else {
+        return Vec::new();
+    };
+    let on_objects = list
+        .iter()
+        .any(|(svc, a)| svc.prefix == "s3" && a.resource_types.iter().any(|r| r.name == "object"));
+    let Some(r) = s.resource.as_ref().filter(|r| on_objects && !r.negated) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for v in &r.values {
+        let Some(arn) = crate::arn::Arn::parse(v.text) else {
+            continue;
+        };
+        if arn.service == "s3"
+            && arn.region.is_empty()
+            && arn.account.is_empty()
+            && !arn.resource.is_empty()
+            && !arn.resource.contains('/')
+        {
+            let object = format!("{}/*", v.text);
+            if !out.contains(&object) {
+                out.push(object);
+            }
+        }
+    }
+    out
+}
+
 pub use crate::policy::template::{has_placeholder, placeholders, Placeholder};
 
 fn has_wildcard(s: &str) -> bool {

@@ -3,7 +3,9 @@
 
 use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
-use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
+use crate::rules::shared::{
+    applicabilities, missing_object_arns, resource_types_text, Applicability,
+};
 use crate::rules::{Findings, Rule};
 
 /// `XA0105 bucket-policy-action-applies-to-no-resource`.
@@ -30,7 +32,13 @@ impl Rule for BucketPolicyActionAppliesToNoResource {
                 continue;
             }
             for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+                let objects = missing_object_arns(e, s);
                 let help = match app {
+                    Some(Applicability::NoResource) if !objects.is_empty() => format!(
+                        "`{}` applies to objects, not to the bucket: add `{}` to `Resource`, or move the action to a statement that names objects",
+                        v.text,
+                        objects.join("`, `")
+                    ),
                     Some(Applicability::NoResource) => format!(
                         "`{}` applies to {}; add such a resource or move the action to a statement that has one",
                         v.text,

@@ -3,7 +3,9 @@
 
 use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
-use crate::rules::shared::{applicabilities, resource_types_text, Applicability};
+use crate::rules::shared::{
+    applicabilities, missing_object_arns, resource_types_text, Applicability,
+};
 use crate::rules::{Findings, Rule};
 
 /// `XA0205 action-applies-to-no-resource`.
@@ -34,15 +36,25 @@ impl Rule for ActionAppliesToNoResource {
                 } else {
                     "the statement's resources"
                 };
+                let objects = missing_object_arns(e, s);
+                let help = if objects.is_empty() {
+                    format!(
+                        "`{}` applies to {}; add such a resource or remove the action",
+                        v.text,
+                        resource_types_text(e)
+                    )
+                } else {
+                    format!(
+                        "`{}` applies to objects, not to the bucket: add `{}` to `Resource`",
+                        v.text,
+                        objects.join("`, `")
+                    )
+                };
                 out.report(
                     v.pointer.clone(),
                     format!("`{}` applies to none of {whose}", v.text),
                 )
-                .help(format!(
-                    "`{}` applies to {}; add such a resource or remove the action",
-                    v.text,
-                    resource_types_text(e)
-                ));
+                .help(help);
             }
         }
     }
@@ -115,6 +127,32 @@ mod tests {
             ),
             none
         );
+    }
+
+    #[test]
+    fn object_actions_on_a_bucket_name_the_object_arn() {
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject", "s3:ListBucket"],
+             "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::c"]}]});
+        let out = lint_text(
+            "policy.json",
+            &policy.to_string(),
+            &LintOptions::default(),
+            catalog().expect("catalog"),
+        );
+        let helps: Vec<&str> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "XA0205")
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(helps.len(), 2, "{helps:?}");
+        for h in helps {
+            assert!(
+                h.contains("applies to objects, not to the bucket: add `arn:aws:s3:::b/*`, `arn:aws:s3:::c/*`"),
+                "{h}"
+            );
+        }
     }
 
     #[test]

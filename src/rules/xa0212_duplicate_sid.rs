@@ -17,7 +17,10 @@ impl Rule for DuplicateSid {
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
         let mut seen = HashMap::new();
         for s in &doc.statements {
-            let Some(sid) = &s.sid else { continue };
+            // An empty `Sid` names no statement (AWS's own examples repeat `"Sid": ""`).
+            let Some(sid) = s.sid.as_ref().filter(|s| !s.text.is_empty()) else {
+                continue;
+            };
             match seen.get(sid.text) {
                 Some(first) => {
                     let first: &crate::json::Pointer = first;
