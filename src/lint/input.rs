@@ -1,18 +1,21 @@
-//! Lint inputs: which files to read (paths, directories, globs, `-`), and what each file
-//! holds (policy documents of which kind, KMS grants, or nothing to lint).
-//!
-//! A document's kind is decided, first rule that applies:
+//! What lint reads in each file: its policy documents, each with a kind, and its KMS
+//! grants. What a file is comes from the one classifier ([`crate::load::classify`]) and its
+//! place from the one layout reader ([`crate::load::layout`]); this module only decides, for
+//! each document, which kind of policy it is checked as. First rule that applies:
 //! 1. `--kind` (for policy documents; structural exports such as `iam.json` keep theirs);
-//! 2. the export wrapper: `policyText` (ECR), `ResourcePolicy` (SageMaker),
-//!    `Policy.Content` with `PolicySummary.Type` (Organizations), `PolicyName` next to
-//!    `Policy` (KMS `get-key-policy`), `PolicyVersion` (managed), `PolicyDocument` (inline),
-//!    `Role.AssumeRolePolicyDocument` (trust), `Grants` (KMS `list-grants`),
-//!    `get-account-authorization-details` (every document inside, each with its kind);
-//! 3. the inventory layout (issue 3): `<account>/s3/<bucket>.policy.json`,
-//!    `<account>/<region>/ecr/<repository>.json`, `<region>/ecr-registry-policy.json`,
-//!    `<region>/kms/<key>.policy.json`, `<key>.grants.json`, `<region>/sagemaker/<group>.json`,
-//!    `iam.json`, `org/**/scp*/…`, `org/**/rcp*/…`;
+//! 2. the export: `policyText` (ECR), `ResourcePolicy` (SageMaker), `describe-policy`'s
+//!    `PolicySummary.Type` (Organizations), `PolicyName` next to `Policy` (KMS
+//!    `get-key-policy`), `PolicyVersion` (managed), `PolicyDocument` (inline), `get-role`
+//!    (trust), `list-grants` and `create-grant` (KMS), `get-account-authorization-details`
+//!    (every document inside, each with its kind);
+//! 3. the layout: `<account>/s3/<bucket>.policy.json`, `<account>/<region>/ecr/<repository>.json`,
+//!    `<region>/ecr-registry-policy.json`, `<region>/kms/<key>.policy.json`,
+//!    `<key>.grants.json`, `<region>/sagemaker/<group>.json`, and bare documents in
+//!    `org/**/scp*/` or `org/**/rcp*/` folders;
 //! 4. the content: principals, actions and resources of the statements.
+//!
+//! Exports that hold no policy (bucket settings, `describe-key`, organization listings,
+//! Terraform plans…) are skipped and listed as skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +24,8 @@ use crate::load::fs;
 use serde::Serialize;
 
 use crate::json::{Json, Pointer};
-use crate::load::policy_file::{decode_document, embedded_document, Embedded};
+use crate::load::classify::{self, decode_document, looks_like_policy, FileKind};
+use crate::load::layout::{self, BucketFile, KeyFile, Place, Slot};
 use crate::policy::DocKind;
 use crate::rules::doc::DocFacts;
 
@@ -90,8 +94,6 @@ pub enum FileClass<'j, 'a> {
 pub struct PathHint {
     /// The kind the layout gives.
     pub kind: Option<DocKind>,
-    /// A known export without a policy: why it is skipped.
-    pub skip: Option<&'static str>,
     /// `iam.json`.
     pub authorization_details: bool,
     /// Under `org/`.
@@ -100,106 +102,91 @@ pub struct PathHint {
     pub facts: DocFacts,
 }
 
-fn is_region(s: &str) -> bool {
-    // us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, cn-north-1, il-central-1
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .first()
-            .is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
-/// Reads the inventory layout from a path.
+/// Reads what a path's place in the export layout says of the documents in the file.
 pub fn path_hint(path: &str) -> PathHint {
-    let comps: Vec<&str> = path
-        .split(['/', '\\'])
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect();
     let mut hint = PathHint::default();
-    let Some((&file, dirs)) = comps.split_last() else {
-        return hint;
-    };
-    let parent = dirs.last().copied().unwrap_or("");
-    hint.facts.account = dirs
-        .iter()
-        .rev()
-        .find(|c| crate::arn::is_account_id(c))
-        .map(|s| (*s).to_owned());
-    hint.facts.region = dirs
-        .iter()
-        .rev()
-        .find(|c| is_region(c))
-        .map(|s| (*s).to_owned());
-    let stem = |suffix: &str| file.strip_suffix(suffix).map(str::to_owned);
-    hint.org = dirs.contains(&"org");
-    if file == "iam.json" {
-        hint.authorization_details = true;
-    } else if parent == "s3" {
-        const NO_POLICY: [&str; 5] = [
-            ".location.json",
-            ".encryption.json",
-            ".ownership.json",
-            ".public-access-block.json",
-            ".acl.json",
-        ];
-        if let Some(name) = stem(".policy.json") {
-            hint.kind = Some(DocKind::Bucket);
-            hint.facts.name = Some(name);
-        } else if NO_POLICY.iter().any(|s| file.ends_with(s)) {
-            hint.skip = Some("an `s3api` export that holds no policy");
-        }
-    } else if parent == "kms" {
-        if let Some(name) = stem(".policy.json") {
-            hint.kind = Some(DocKind::Key);
-            hint.facts.name = Some(name);
-        } else if let Some(name) = stem(".grants.json") {
-            hint.kind = Some(DocKind::Grants);
-            hint.facts.name = Some(name);
-        } else if file.ends_with(".key.json") {
-            hint.skip = Some("`kms describe-key` output holds no policy");
-        }
-    } else if file == "ecr-registry-policy.json" {
-        hint.kind = Some(DocKind::Registry);
-    } else if parent == "sagemaker" {
-        hint.kind = Some(DocKind::ModelPackageGroup);
-        hint.facts.name = stem(".json");
-    } else if let Some(i) = dirs.iter().position(|c| *c == "ecr") {
-        if i > 0 && dirs.get(i - 1).is_some_and(|r| is_region(r)) {
-            hint.kind = Some(DocKind::Repository);
-            let mut name: Vec<&str> = dirs[i + 1..].to_vec();
-            let last = file.strip_suffix(".json").unwrap_or(file);
-            name.push(last);
-            hint.facts.name = Some(name.join("/"));
-        }
-    }
-    if hint.org && hint.kind.is_none() {
-        for d in dirs.iter().rev() {
-            let d = d.to_ascii_lowercase();
-            if d.starts_with("scp") || d == "service-control-policies" {
-                hint.kind = Some(DocKind::Scp);
-                break;
-            }
-            if d.starts_with("rcp") || d == "resource-control-policies" {
-                hint.kind = Some(DocKind::Rcp);
-                break;
+    match layout::place(Path::new(path)) {
+        Place::Account { account, slot } => {
+            hint.facts.account = Some(account);
+            let mut set = |kind: DocKind, region: Option<&str>, name: Option<&str>| {
+                hint.kind = Some(kind);
+                hint.facts.region = region.map(str::to_owned);
+                hint.facts.name = name.map(str::to_owned);
+            };
+            match &slot {
+                Slot::Iam => hint.authorization_details = true,
+                Slot::Bucket {
+                    bucket,
+                    what: BucketFile::Policy,
+                } => set(DocKind::Bucket, None, Some(bucket)),
+                Slot::Repository { region, name } => {
+                    set(DocKind::Repository, Some(region), Some(name))
+                }
+                Slot::RegistryPolicy { region } => set(DocKind::Registry, Some(region), None),
+                Slot::Key {
+                    region,
+                    key_id,
+                    what: KeyFile::Policy,
+                } => set(DocKind::Key, Some(region), Some(key_id)),
+                Slot::Key {
+                    region,
+                    key_id,
+                    what: KeyFile::Grants,
+                } => set(DocKind::Grants, Some(region), Some(key_id)),
+                Slot::ModelPackageGroup { region, name } => {
+                    set(DocKind::ModelPackageGroup, Some(region), Some(name))
+                }
+                _ => {}
             }
         }
+        Place::Org { .. } => {
+            hint.org = true;
+            // Bare SCPs and RCPs kept in `scp*` or `rcp*` folders of an `org/` folder.
+            let dirs: Vec<&str> = path.split(['/', '\\']).collect();
+            for d in dirs.iter().rev().skip(1) {
+                let d = d.to_ascii_lowercase();
+                if d.starts_with("scp") || d == "service-control-policies" {
+                    hint.kind = Some(DocKind::Scp);
+                    break;
+                }
+                if d.starts_with("rcp") || d == "resource-control-policies" {
+                    hint.kind = Some(DocKind::Rcp);
+                    break;
+                }
+                if d == "org" {
+                    break;
+                }
+            }
+        }
+        Place::Elsewhere => {}
     }
     hint
 }
 
-fn looks_like_policy(json: &Json<'_>) -> bool {
-    json.as_object().is_some_and(|m| {
-        m.iter().any(|(k, _)| {
-            let k = k.to_ascii_lowercase();
-            k == "version" || k.starts_with("stat")
-        })
+/// Why lint skips an export of `kind`: it holds no policy document. `None` for kinds that
+/// hold policies or grants.
+fn without_policy(kind: FileKind) -> Option<&'static str> {
+    Some(match kind {
+        FileKind::ErrorMarker => {
+            "an export's answer that the thing does not exist (or could not be read)"
+        }
+        FileKind::PublicAccessBlock => "a public access block setting",
+        FileKind::Acl => "an S3 ACL",
+        FileKind::Ownership | FileKind::Encryption | FileKind::Location => {
+            "an `s3api` export that holds no policy"
+        }
+        FileKind::DescribeKey => "`kms describe-key` output holds no policy",
+        FileKind::ModelPackageGroup => {
+            "`sagemaker describe-model-package-group` output holds no policy"
+        }
+        FileKind::TerraformPlan => "a Terraform plan (`xacct check` and `xacct audit` read plans)",
+        FileKind::OrgRoots
+        | FileKind::OrgOus
+        | FileKind::OrgAccounts
+        | FileKind::OrgTargets
+        | FileKind::OrgOrganization
+        | FileKind::OrgListPolicies => "organization data without a policy document",
+        _ => return None,
     })
 }
 
@@ -209,14 +196,14 @@ pub fn classify<'j, 'a>(
     hint: &PathHint,
     flag: Option<DocKind>,
 ) -> FileClass<'j, 'a> {
-    let Some(members) = root.as_object() else {
+    if root.as_object().is_none() {
         return FileClass::Unrecognized(format!(
             "expected a policy document or an AWS CLI export, found {}",
             root.type_name()
         ));
-    };
-    let has = |k: &str| members.iter().any(|(m, _)| m == k);
-    if let Some(why) = known_without_policy(root, &has) {
+    }
+    let file_kind = classify::classify(root);
+    if let Some(why) = without_policy(file_kind) {
         return FileClass::Skip(why.into());
     }
     let with_flag = |kind: Option<(DocKind, KindSource)>| match flag {
@@ -231,8 +218,7 @@ pub fn classify<'j, 'a>(
     // KMS grants: `list-grants` output, or one `CreateGrant` request.
     if flag == Some(DocKind::Grants)
         || hint.kind == Some(DocKind::Grants)
-        || has("Grants")
-        || has("GranteePrincipal")
+        || matches!(file_kind, FileKind::ListGrants | FileKind::GrantRequest)
     {
         let grants = match root.get("Grants") {
             Some(Json::Array(items)) => (0..items.len())
@@ -249,139 +235,92 @@ pub fn classify<'j, 'a>(
         };
     }
 
-    if has("Statement") {
-        return FileClass::Lint {
-            docs: vec![DocSpec {
-                pointer: Pointer::root(),
-                carrier: Carrier::File,
-                kind: with_flag(path_kind),
-                facts: hint.facts.clone(),
-            }],
-            grants: Vec::new(),
-        };
-    }
-
-    if hint.authorization_details
-        || ["UserDetailList", "GroupDetailList", "RoleDetailList"]
-            .iter()
-            .any(|k| has(k))
-    {
-        return FileClass::Lint {
-            docs: authorization_details(root, hint),
-            grants: Vec::new(),
-        };
-    }
-
-    if let Some((pointer, embedded)) = embedded_document(root) {
-        let mut facts = hint.facts.clone();
-        let wrapper = match pointer.as_str() {
-            "/Policy/Content" => {
-                let ty = root
-                    .get("Policy")
-                    .and_then(|p| p.get("PolicySummary"))
-                    .and_then(|s| s.get("Type"))
-                    .and_then(Json::as_str);
-                facts.name = root
-                    .get("Policy")
-                    .and_then(|p| p.get("PolicySummary"))
-                    .and_then(|s| s.get("Name"))
-                    .and_then(Json::as_str)
-                    .map(str::to_owned)
-                    .or(facts.name);
-                match ty {
-                    Some("SERVICE_CONTROL_POLICY") => Some(DocKind::Scp),
-                    Some("RESOURCE_CONTROL_POLICY") => Some(DocKind::Rcp),
-                    Some(other) => {
-                        return FileClass::Skip(format!(
-                            "an Organizations `{other}` is not an IAM policy"
-                        ))
-                    }
-                    None => None,
-                }
+    let whole_file = || FileClass::Lint {
+        docs: vec![DocSpec {
+            pointer: Pointer::root(),
+            carrier: Carrier::File,
+            kind: with_flag(path_kind),
+            facts: hint.facts.clone(),
+        }],
+        grants: Vec::new(),
+    };
+    match file_kind {
+        FileKind::Document => return whole_file(),
+        FileKind::AuthorizationDetails => {
+            return FileClass::Lint {
+                docs: authorization_details(root, hint),
+                grants: Vec::new(),
             }
-            "/Policy" if has("PolicyName") => Some(DocKind::Key),
-            "/policyText" => {
-                if let Some(r) = root.get("repositoryName").and_then(Json::as_str) {
-                    facts.name = Some(r.to_owned());
-                    Some(DocKind::Repository)
-                } else {
-                    Some(DocKind::Registry)
-                }
-            }
-            "/ResourcePolicy" => Some(DocKind::ModelPackageGroup),
-            "/PolicyDocument" => Some(DocKind::Identity),
-            "/PolicyVersion/Document" => Some(DocKind::Managed),
-            "/Role/AssumeRolePolicyDocument" => Some(DocKind::Trust),
-            _ => None,
-        };
-        if let Some(acct) = root
-            .get("registryId")
-            .and_then(Json::as_str)
-            .filter(|a| crate::arn::is_account_id(a))
-        {
-            facts.account = Some(acct.to_owned());
         }
-        let kind = with_flag(wrapper.map(|k| (k, KindSource::Wrapper)).or(path_kind));
-        let carrier = match embedded {
-            Embedded::Object(j) => {
-                if !looks_like_policy(j) {
-                    return unrecognized_or_skip(hint);
-                }
-                Carrier::Object(j)
-            }
-            Embedded::Text(text) => {
-                let raw = value_at(root, &pointer).and_then(Json::as_str);
-                Carrier::Text {
-                    url_encoded: raw.is_some_and(|r| r != text),
-                    text,
-                }
-            }
-        };
-        return FileClass::Lint {
-            docs: vec![DocSpec {
-                pointer,
-                carrier,
-                kind,
-                facts,
-            }],
-            grants: Vec::new(),
-        };
+        FileKind::Unrecognized if flag.is_some() => return whole_file(),
+        FileKind::Unrecognized => return unrecognized_or_skip(hint),
+        _ => {}
     }
-
-    if hint.org && !looks_like_policy(root) {
+    let Some((pointer, value)) = classify::document(root, file_kind) else {
         return unrecognized_or_skip(hint);
+    };
+    let mut facts = hint.facts.clone();
+    let wrapper = match file_kind {
+        FileKind::OrgDescribePolicy => {
+            let summary = root.get("Policy").and_then(|p| p.get("PolicySummary"));
+            facts.name = summary
+                .and_then(|s| s.get("Name"))
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+                .or(facts.name);
+            match summary.and_then(|s| s.get("Type")).and_then(Json::as_str) {
+                Some("SERVICE_CONTROL_POLICY") => Some(DocKind::Scp),
+                Some("RESOURCE_CONTROL_POLICY") => Some(DocKind::Rcp),
+                Some(other) => {
+                    return FileClass::Skip(format!(
+                        "an Organizations `{other}` is not an IAM policy"
+                    ))
+                }
+                None => None,
+            }
+        }
+        FileKind::PolicyWrapper if root.get("PolicyName").is_some() => Some(DocKind::Key),
+        FileKind::RepositoryPolicy => {
+            if let Some(r) = root.get("repositoryName").and_then(Json::as_str) {
+                facts.name = Some(r.to_owned());
+            }
+            Some(DocKind::Repository)
+        }
+        FileKind::RegistryPolicy => Some(DocKind::Registry),
+        FileKind::GroupPolicy => Some(DocKind::ModelPackageGroup),
+        FileKind::InlinePolicy => Some(DocKind::Identity),
+        FileKind::PolicyVersion => Some(DocKind::Managed),
+        FileKind::GetRole => Some(DocKind::Trust),
+        _ => None,
+    };
+    if let Some(acct) = root
+        .get("registryId")
+        .and_then(Json::as_str)
+        .filter(|a| crate::arn::is_account_id(a))
+    {
+        facts.account = Some(acct.to_owned());
     }
-    if looks_like_policy(root) || flag.is_some() {
-        return FileClass::Lint {
-            docs: vec![DocSpec {
-                pointer: Pointer::root(),
-                carrier: Carrier::File,
-                kind: with_flag(path_kind),
-                facts: hint.facts.clone(),
-            }],
-            grants: Vec::new(),
-        };
+    let kind = with_flag(wrapper.map(|k| (k, KindSource::Wrapper)).or(path_kind));
+    let carrier = match value {
+        Json::Object(_) if looks_like_policy(value) => Carrier::Object(value),
+        Json::String(raw) => {
+            let text = decode_document(raw).into_owned();
+            Carrier::Text {
+                url_encoded: text != raw.as_ref(),
+                text,
+            }
+        }
+        _ => return unrecognized_or_skip(hint),
+    };
+    FileClass::Lint {
+        docs: vec![DocSpec {
+            pointer,
+            carrier,
+            kind,
+            facts,
+        }],
+        grants: Vec::new(),
     }
-    unrecognized_or_skip(hint)
-}
-
-/// Exports the inventory reads that hold no policy, recognized by their content wherever they
-/// sit: "there is none" markers, S3 settings (including the account-level public access
-/// block), bucket ACLs (whose `Grants` are not KMS grants) and Terraform plans.
-fn known_without_policy(root: &Json<'_>, has: &dyn Fn(&str) -> bool) -> Option<&'static str> {
-    if root.get("Error").and_then(|e| e.get("Code")).is_some() {
-        return Some("an export's answer that the thing does not exist (or could not be read)");
-    }
-    if has("PublicAccessBlockConfiguration") {
-        return Some("a public access block setting");
-    }
-    if has("Owner") && has("Grants") {
-        return Some("an S3 ACL");
-    }
-    if has("format_version") && (has("resource_changes") || has("planned_values")) {
-        return Some("a Terraform plan (`xacct check` and `xacct audit` read plans)");
-    }
-    None
 }
 
 fn unrecognized_or_skip<'j, 'a>(hint: &PathHint) -> FileClass<'j, 'a> {
@@ -392,18 +331,6 @@ fn unrecognized_or_skip<'j, 'a>(hint: &PathHint) -> FileClass<'j, 'a> {
             "neither a policy document (no `Statement`) nor a known AWS CLI export".into(),
         )
     }
-}
-
-fn value_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>> {
-    let mut cur = root;
-    for t in pointer.tokens() {
-        cur = match cur {
-            Json::Object(_) => cur.get(&t)?,
-            Json::Array(items) => items.get(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 /// Every document of `aws iam get-account-authorization-details`: inline user, group and
@@ -592,7 +519,6 @@ mod tests {
             path_hint("a/111111111111/eu-west-1/kms/k1.grants.json").kind,
             Some(DocKind::Grants)
         );
-        assert!(path_hint("a/111111111111/s3/b.acl.json").skip.is_some());
         assert_eq!(
             path_hint("a/111111111111/us-gov-west-1/sagemaker/g.json").kind,
             Some(DocKind::ModelPackageGroup)
@@ -661,6 +587,10 @@ mod tests {
             r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
             r#"{"Owner": {"ID": "abc"}, "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}]}"#,
             r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": []}"#,
+            r#"{"LocationConstraint":"eu-west-1"}"#,
+            r#"{"KeyMetadata": {"KeyId": "k"}}"#,
+            r#"{"Roots": [{"Id": "r-1"}]}"#,
+            r#"{"Accounts": []}"#,
         ] {
             let json = Json::parse(text).unwrap();
             assert!(
@@ -680,7 +610,7 @@ mod tests {
             classify(&j, &PathHint::default(), None),
             FileClass::Unrecognized(_)
         ));
-        let j = Json::parse(r#"{"LocationConstraint":"eu-west-1"}"#).unwrap();
+        let j = Json::parse(r#"{"todo":["export more"]}"#).unwrap();
         assert!(matches!(
             classify(&j, &PathHint::default(), None),
             FileClass::Unrecognized(_)

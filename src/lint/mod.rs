@@ -269,10 +269,6 @@ pub fn lint_parsed(
         diagnostics: Vec::new(),
     };
     let hint = input::path_hint(file);
-    if let Some(reason) = hint.skip {
-        out.file.skipped = Some(reason.to_owned());
-        return out;
-    }
     let sel = &opts.selection;
     let engine_diag = |meta: &'static RuleMeta,
                        location: Location,

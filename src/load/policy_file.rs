@@ -1,20 +1,17 @@
 //! Policy files as users have them: a bare policy document, or the output of the AWS CLI
 //! command that exported it, read as it is.
 //!
-//! Recognized wrappers (docs/semantics.md §9.1): `{"Policy": "<json>"}`
-//! (`s3api get-bucket-policy`, `kms get-key-policy`), `{"policyText": "<json>"}`
-//! (`ecr get-repository-policy`, `get-registry-policy`), `{"ResourcePolicy": "<json>"}`
-//! (`sagemaker get-model-package-group-policy`), `{"Policy": {"Content": "<json>"}}`
-//! (`organizations describe-policy`), `{"PolicyDocument": ...}` (`iam get-role-policy`,
-//! `get-user-policy`), `{"PolicyVersion": {"Document": ...}}` (`iam get-policy-version`) and
-//! `{"Role": {"AssumeRolePolicyDocument": ...}}` (`iam get-role`). An embedded document may
-//! be a JSON object, a JSON string, or a URL-encoded JSON string (the raw IAM API form).
+//! The exports that carry one document are those [`crate::load::classify`] knows
+//! (docs/semantics.md §9.1): `get-bucket-policy`, `get-key-policy`, `get-repository-policy`,
+//! `get-registry-policy`, `get-model-package-group-policy`, `describe-policy`,
+//! `get-role-policy`, `get-policy-version`, `get-role`. An embedded document may be a JSON
+//! object, a JSON string, or a URL-encoded JSON string (the raw IAM API form).
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::error::Error;
 use crate::json::{Json, Pointer};
+use crate::load::classify::{self, decode_document, FileKind};
 use crate::policy::{
     DocKind, Origin, ParseError, ParseErrorKind, ParseErrors, Policy, MAX_POLICY_BYTES,
 };
@@ -66,26 +63,14 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
             None => Err(ParseErrors(errors)),
         }
     };
-    match embedded_document(&json) {
-        None => checked(
-            &json,
-            Origin {
-                file: Some(file.clone()),
-                ..Origin::default()
-            },
-            Some(text),
-        ),
-        Some((at, Embedded::Object(doc))) => checked(
-            doc,
-            Origin {
-                file: Some(file.clone()),
-                pointer: at,
-                ..Origin::default()
-            },
-            None,
-        ),
-        Some((at, Embedded::Text(inner))) => {
+    let carried = match classify::classify(&json) {
+        FileKind::Document => None,
+        kind => classify::document(&json, kind),
+    };
+    match carried {
+        Some((at, Json::String(raw))) => {
             // Pointers inside a policy carried as a string are relative to that string.
+            let inner = decode_document(raw);
             if inner.len() > MAX_POLICY_BYTES {
                 return Err(fail(Some(at), ParseErrorKind::TooLarge(inner.len())));
             }
@@ -97,70 +82,23 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
                 Some(&inner),
             )
         }
-    }
-}
-
-/// A policy document inside an export: an object, or text to parse.
-pub enum Embedded<'j, 'a> {
-    /// The document as a JSON object.
-    Object(&'j Json<'a>),
-    /// The document as (decoded) text.
-    Text(String),
-}
-
-/// Finds the policy document inside a CLI export; `None` when `json` is itself a policy
-/// (it has `Statement`) or no known wrapper.
-pub fn embedded_document<'j, 'a>(json: &'j Json<'a>) -> Option<(Pointer, Embedded<'j, 'a>)> {
-    if json.get("Statement").is_some() {
-        return None;
-    }
-    let root = Pointer::root();
-    let candidates: [(&[&str], bool); 7] = [
-        (&["Policy", "Content"], true),
-        (&["Policy"], true),
-        (&["policyText"], true),
-        (&["ResourcePolicy"], true),
-        (&["PolicyDocument"], true),
-        (&["PolicyVersion", "Document"], true),
-        (&["Role", "AssumeRolePolicyDocument"], true),
-    ];
-    for (path, _) in candidates {
-        let mut at = root.clone();
-        let mut cur = json;
-        let mut found = true;
-        for key in path {
-            match cur.get(key) {
-                Some(next) => {
-                    at = at.key(key);
-                    cur = next;
-                }
-                None => {
-                    found = false;
-                    break;
-                }
-            }
-        }
-        if !found {
-            continue;
-        }
-        match cur {
-            Json::Object(_) => return Some((at, Embedded::Object(cur))),
-            Json::String(s) => return Some((at, Embedded::Text(decode_document(s).into_owned()))),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
-pub fn decode_document(s: &str) -> Cow<'_, str> {
-    let t = s.trim_start();
-    if t.starts_with('{') {
-        return Cow::Borrowed(s);
-    }
-    match percent_encoding::percent_decode_str(s).decode_utf8() {
-        Ok(d) if d.trim_start().starts_with('{') => Cow::Owned(d.into_owned()),
-        _ => Cow::Borrowed(s),
+        Some((at, doc)) => checked(
+            doc,
+            Origin {
+                file: Some(file.clone()),
+                pointer: at,
+                ..Origin::default()
+            },
+            None,
+        ),
+        None => checked(
+            &json,
+            Origin {
+                file: Some(file.clone()),
+                ..Origin::default()
+            },
+            Some(text),
+        ),
     }
 }
 
