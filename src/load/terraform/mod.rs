@@ -13,6 +13,12 @@
 //! constant `region`. New buckets get AWS's documented defaults for new buckets
 //! (`BucketOwnerEnforced`, all Block Public Access flags on) unless the plan sets them.
 
+mod ecr;
+mod iam;
+mod kms;
+mod org;
+mod s3;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -59,20 +65,20 @@ struct Res<'j, 'a> {
 }
 
 impl<'j, 'a> Res<'j, 'a> {
-    fn s(&self, k: &str) -> Option<&'j str> {
+    pub(super) fn s(&self, k: &str) -> Option<&'j str> {
         str_at(self.after, k).filter(|s| !s.is_empty())
     }
 
-    fn is_unknown(&self, k: &str) -> bool {
+    pub(super) fn is_unknown(&self, k: &str) -> bool {
         matches!(self.unknown.and_then(|u| u.get(k)), Some(Json::Bool(true)))
     }
 
-    fn ptr(&self, k: &str) -> Pointer {
+    pub(super) fn ptr(&self, k: &str) -> Pointer {
         self.at.key(k)
     }
 
     /// The first element of a nested block (`rule[0]`), and whether it is unknown.
-    fn block(&self, k: &str) -> (Option<&'j Json<'a>>, bool) {
+    pub(super) fn block(&self, k: &str) -> (Option<&'j Json<'a>>, bool) {
         let v = match self.after.get(k) {
             Some(Json::Array(a)) => a.first(),
             _ => None,
@@ -85,7 +91,7 @@ impl<'j, 'a> Res<'j, 'a> {
         (v, unknown)
     }
 
-    fn block_unknown(&self, k: &str, inner: &str) -> bool {
+    pub(super) fn block_unknown(&self, k: &str, inner: &str) -> bool {
         match self.unknown.and_then(|u| u.get(k)) {
             Some(Json::Bool(true)) => true,
             Some(Json::Array(a)) => a.first().is_some_and(|b| {
@@ -296,11 +302,11 @@ fn caller_identity(json: &Json<'_>) -> Option<String> {
 }
 
 impl<'j, 'a> Plan<'j, 'a> {
-    fn prov(&self, p: Pointer) -> Provenance {
+    pub(super) fn prov(&self, p: Pointer) -> Provenance {
         Provenance::at(&self.file, p)
     }
 
-    fn warn(&mut self, p: Pointer, msg: String) {
+    pub(super) fn warn(&mut self, p: Pointer, msg: String) {
         self.out.problems.push(Diagnostic::in_file(
             &codes::EXPORT_NOT_USED,
             &self.file,
@@ -310,7 +316,7 @@ impl<'j, 'a> Plan<'j, 'a> {
     }
 
     /// Why `attr` of `addr` is unknown, for messages.
-    fn why(&self, addr: &str, attr: &str) -> String {
+    pub(super) fn why(&self, addr: &str, attr: &str) -> String {
         match self.refs.get(addr).and_then(|a| a.get(attr)) {
             Some(r) if !r.is_empty() => format!(
                 "`{addr}.{attr}` is known only after apply (from {})",
@@ -321,7 +327,7 @@ impl<'j, 'a> Plan<'j, 'a> {
     }
 
     /// The resource of type `ty` that `attr` of `addr` refers to.
-    fn referenced(&self, addr: &str, attr: &str, ty: &str) -> Option<&Res<'j, 'a>> {
+    pub(super) fn referenced(&self, addr: &str, attr: &str, ty: &str) -> Option<&Res<'j, 'a>> {
         let refs = self.refs.get(addr)?.get(attr)?;
         refs.iter().find_map(|r| {
             // `aws_kms_key.k.arn`, `module.m.aws_kms_key.k`, `aws_kms_key.k[0]`…
@@ -335,7 +341,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         })
     }
 
-    fn account_of(&mut self, r: usize, arn_attr: Option<&str>) -> Option<String> {
+    pub(super) fn account_of(&mut self, r: usize, arn_attr: Option<&str>) -> Option<String> {
         let res = &self.res[r];
         if let Some(a) = arn_attr
             .and_then(|k| res.s(k))
@@ -355,7 +361,7 @@ impl<'j, 'a> Plan<'j, 'a> {
         self.account.clone()
     }
 
-    fn region_of(&self, r: usize, arn_attr: Option<&str>) -> String {
+    pub(super) fn region_of(&self, r: usize, arn_attr: Option<&str>) -> String {
         let res = &self.res[r];
         arn_attr
             .and_then(|k| res.s(k))
@@ -368,7 +374,7 @@ impl<'j, 'a> Plan<'j, 'a> {
     }
 
     /// A policy-valued attribute.
-    fn policy(
+    pub(super) fn policy(
         &mut self,
         r: usize,
         attr: &str,
@@ -395,7 +401,13 @@ impl<'j, 'a> Plan<'j, 'a> {
     }
 
     /// A string attribute, following references to `ty`'s `target_attr` when unknown.
-    fn name_via(&self, r: usize, attr: &str, ty: &str, target_attr: &str) -> Option<String> {
+    pub(super) fn name_via(
+        &self,
+        r: usize,
+        attr: &str,
+        ty: &str,
+        target_attr: &str,
+    ) -> Option<String> {
         let res = &self.res[r];
         if let Some(s) = res.s(attr) {
             return Some(s.to_owned());
@@ -405,7 +417,7 @@ impl<'j, 'a> Plan<'j, 'a> {
             .map(str::to_owned)
     }
 
-    fn resource(&mut self, r: usize) {
+    pub(super) fn resource(&mut self, r: usize) {
         let ty = self.res[r].ty;
         match ty {
             "aws_s3_bucket" => self.bucket(r),
@@ -428,778 +440,6 @@ impl<'j, 'a> Plan<'j, 'a> {
             "aws_organizations_policy" => self.org_policy(r),
             "aws_organizations_policy_attachment" => self.org_attachment(r),
             _ => {}
-        }
-    }
-
-    fn bucket_name(&mut self, r: usize) -> Option<String> {
-        let name = self.name_via(r, "bucket", "aws_s3_bucket", "bucket");
-        if name.is_none() {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("bucket"), self.why(res.addr, "bucket"));
-            self.warn(
-                at,
-                format!("{why}: which bucket it is for is unknown; not used"),
-            );
-        }
-        name
-    }
-
-    fn bucket(&mut self, r: usize) {
-        let Some(bucket) = self.bucket_name(r) else {
-            return;
-        };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
-        let res = &self.res[r];
-        let at = self.prov(res.at.clone());
-        let mut facts = vec![BucketFact::Exists(at.clone())];
-        if res.creates {
-            // A new bucket has no policy, and AWS's defaults for new buckets.
-            facts.push(BucketFact::Policy(Known::Absent(at.clone())));
-            facts.push(BucketFact::Ownership(Known::Present(
-                ObjectOwnership::BucketOwnerEnforced,
-                at.clone(),
-            )));
-            facts.push(BucketFact::PublicAccessBlock(Known::Present(
-                PublicAccessBlock {
-                    block_public_acls: true,
-                    ignore_public_acls: true,
-                    block_public_policy: true,
-                    restrict_public_buckets: true,
-                },
-                at.clone(),
-            )));
-        }
-        if let Some(region) = res.s("region").map(str::to_owned).or(self.region.clone()) {
-            facts.push(BucketFact::Region(Known::Present(region, at)));
-        }
-        for fact in facts {
-            self.out.items.push(Item::Bucket {
-                account: account.clone(),
-                bucket: bucket.clone(),
-                fact,
-            });
-        }
-    }
-
-    fn bucket_setting(&mut self, r: usize) {
-        let Some(bucket) = self.bucket_name(r) else {
-            return;
-        };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
-        let res = &self.res[r];
-        let (ty, addr) = (res.ty, res.addr);
-        let fact = match ty {
-            "aws_s3_bucket_policy" => {
-                BucketFact::Policy(self.policy(r, "policy", DocKind::Bucket, &bucket))
-            }
-            "aws_s3_bucket_public_access_block" => {
-                let flags = [
-                    "block_public_acls",
-                    "ignore_public_acls",
-                    "block_public_policy",
-                    "restrict_public_buckets",
-                ];
-                if let Some(k) = flags.iter().find(|k| res.is_unknown(k)) {
-                    let why = self.why(addr, k);
-                    BucketFact::PublicAccessBlock(Known::Unknown(self.prov(res.ptr(k)), why))
-                } else {
-                    let f = |k: &str| matches!(res.after.get(k), Some(Json::Bool(true)));
-                    BucketFact::PublicAccessBlock(Known::Present(
-                        PublicAccessBlock {
-                            block_public_acls: f(flags[0]),
-                            ignore_public_acls: f(flags[1]),
-                            block_public_policy: f(flags[2]),
-                            restrict_public_buckets: f(flags[3]),
-                        },
-                        self.prov(res.at.clone()),
-                    ))
-                }
-            }
-            "aws_s3_bucket_ownership_controls" => {
-                let (rule, unknown) = res.block("rule");
-                let at = self.prov(res.ptr("rule").index(0).key("object_ownership"));
-                if unknown || res.block_unknown("rule", "object_ownership") {
-                    BucketFact::Ownership(Known::Unknown(at, self.why(addr, "rule")))
-                } else {
-                    match rule.and_then(|r| str_at(r, "object_ownership")) {
-                        Some("BucketOwnerEnforced") => BucketFact::Ownership(Known::Present(
-                            ObjectOwnership::BucketOwnerEnforced,
-                            at,
-                        )),
-                        Some("BucketOwnerPreferred") => BucketFact::Ownership(Known::Present(
-                            ObjectOwnership::BucketOwnerPreferred,
-                            at,
-                        )),
-                        Some("ObjectWriter") => {
-                            BucketFact::Ownership(Known::Present(ObjectOwnership::ObjectWriter, at))
-                        }
-                        other => {
-                            self.out.problems.push(Diagnostic::in_file(
-                                &codes::MALFORMED_EXPORT,
-                                &self.file,
-                                Some(at.pointer.clone()),
-                                format!("unknown object ownership `{}`", other.unwrap_or("")),
-                            ));
-                            return;
-                        }
-                    }
-                }
-            }
-            _ => {
-                // aws_s3_bucket_server_side_encryption_configuration
-                let (rule, unknown) = res.block("rule");
-                let at = self.prov(res.ptr("rule"));
-                if unknown {
-                    BucketFact::Encryption(Known::Unknown(at, self.why(addr, "rule")))
-                } else {
-                    let default =
-                        rule.and_then(|r| match r.get("apply_server_side_encryption_by_default") {
-                            Some(Json::Array(a)) => a.first(),
-                            _ => None,
-                        });
-                    let key = default
-                        .and_then(|d| str_at(d, "kms_master_key_id"))
-                        .filter(|k| !k.is_empty());
-                    // A key the plan creates: its id is its address until apply.
-                    let key = key.map(str::to_owned).or_else(|| {
-                        self.referenced(addr, "rule", "aws_kms_key").map(|k| {
-                            k.s("arn")
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| k.addr.to_owned())
-                        })
-                    });
-                    BucketFact::Encryption(Known::Present(
-                        Encryption {
-                            algorithm: default
-                                .and_then(|d| str_at(d, "sse_algorithm"))
-                                .unwrap_or("AES256")
-                                .to_owned(),
-                            kms_key: key,
-                            bucket_key: matches!(
-                                rule.and_then(|r| r.get("bucket_key_enabled")),
-                                Some(Json::Bool(true))
-                            ),
-                        },
-                        at,
-                    ))
-                }
-            }
-        };
-        self.out.items.push(Item::Bucket {
-            account,
-            bucket,
-            fact,
-        });
-    }
-
-    /// (account, region, id) of a planned or existing key.
-    fn key_of(&mut self, r: usize) -> Option<(String, String, String)> {
-        let res = &self.res[r];
-        if let Some((a, reg, id)) = res.s("arn").and_then(key_parts) {
-            return Some((a, reg, id));
-        }
-        let account = self.account_of(r, Some("arn"))?;
-        let region = self.region_of(r, Some("arn"));
-        let res = &self.res[r];
-        let id = res.s("key_id").unwrap_or(res.addr).to_owned();
-        Some((account, region, id))
-    }
-
-    fn kms_key(&mut self, r: usize) {
-        let Some((account, region, id)) = self.key_of(r) else {
-            return;
-        };
-        let res = &self.res[r];
-        let addr = res.addr;
-        let policy = match self.policy(r, "policy", DocKind::Key, &id) {
-            // No policy: AWS applies the default key policy (the account root, `kms:*`).
-            Known::Absent(at) => {
-                let text = format!(
-                    r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
-                );
-                match crate::policy::Policy::parse_text(
-                    &text,
-                    DocKind::Key,
-                    Origin {
-                        file: Some(Arc::from(format!(
-                            "{} (default key policy of {addr})",
-                            self.file
-                        ))),
-                        name: Some(Arc::from(id.as_str())),
-                        pointer: Pointer::root(),
-                        embedded: false,
-                    },
-                ) {
-                    Ok(p) => Known::Present(p, at),
-                    Err(_) => Known::Unknown(at, "the default key policy".to_owned()),
-                }
-            }
-            other => other,
-        };
-        let res = &self.res[r];
-        let meta = KeyMetadata {
-            arn: res.s("arn").map(str::to_owned),
-            key_manager: Some("CUSTOMER".to_owned()),
-            key_state: None,
-            enabled: match res.after.get("is_enabled") {
-                Some(Json::Bool(b)) => Some(*b),
-                _ => None,
-            },
-            key_spec: res.s("customer_master_key_spec").map(str::to_owned),
-            multi_region: match res.after.get("multi_region") {
-                Some(Json::Bool(b)) => Some(*b),
-                _ => None,
-            },
-            description: res.s("description").map(str::to_owned),
-        };
-        let at = self.prov(res.at.clone());
-        let mut facts = vec![
-            KeyFact::Policy(policy),
-            KeyFact::Metadata(Known::Present(meta, at)),
-        ];
-        if let Some(arn) = res.s("arn") {
-            facts.push(KeyFact::Arn(arn.to_owned()));
-        }
-        for fact in facts {
-            self.out.items.push(Item::Key {
-                account: account.clone(),
-                region: region.clone(),
-                key_id: id.clone(),
-                fact,
-            });
-        }
-    }
-
-    /// The key that `key_id` of resource `r` names: an ARN, an id, or a planned key.
-    fn key_ref(&mut self, r: usize) -> Option<(String, String, String, Option<String>)> {
-        let res = &self.res[r];
-        let addr = res.addr;
-        if let Some(k) = res.s("key_id") {
-            if let Some((a, reg, id)) = key_parts(k) {
-                return Some((a, reg, id, Some(k.to_owned())));
-            }
-            let account = self.account_of(r, None)?;
-            let region = self.region_of(r, None);
-            return Some((account, region, k.to_owned(), None));
-        }
-        let target = self.referenced(addr, "key_id", "aws_kms_key").map(|t| {
-            let i = self.by_addr.get(t.addr).copied();
-            (i, t.s("arn").map(str::to_owned))
-        });
-        match target {
-            Some((Some(i), arn)) => {
-                let (a, reg, id) = self.key_of(i)?;
-                Some((a, reg, id, arn))
-            }
-            _ => {
-                let res = &self.res[r];
-                let (at, why) = (res.ptr("key_id"), self.why(addr, "key_id"));
-                self.warn(
-                    at,
-                    format!("{why}: which key it is for is unknown; not used"),
-                );
-                None
-            }
-        }
-    }
-
-    fn kms_key_policy(&mut self, r: usize) {
-        let Some((account, region, id, _)) = self.key_ref(r) else {
-            return;
-        };
-        let policy = self.policy(r, "policy", DocKind::Key, &id);
-        self.out.items.push(Item::Key {
-            account,
-            region,
-            key_id: id,
-            fact: KeyFact::Policy(policy),
-        });
-    }
-
-    fn kms_grant(&mut self, r: usize) {
-        let Some((account, region, id, arn)) = self.key_ref(r) else {
-            return;
-        };
-        let res = &self.res[r];
-        let addr = res.addr;
-        let at = res.at.clone();
-        if res.is_unknown("grantee_principal") || res.is_unknown("operations") {
-            let attr = if res.is_unknown("grantee_principal") {
-                "grantee_principal"
-            } else {
-                "operations"
-            };
-            let p = Pending {
-                what: format!("grant `{addr}`"),
-                why: self.why(addr, attr),
-                at: self.prov(at),
-            };
-            self.out.items.push(Item::Key {
-                account,
-                region,
-                key_id: id,
-                fact: KeyFact::Pending(p),
-            });
-            return;
-        }
-        // The grant as list-grants would print it.
-        let s = |v: &str| Json::String(std::borrow::Cow::Owned(v.to_owned()));
-        let key_text = arn.unwrap_or_else(|| id.clone());
-        let mut members = vec![("KeyId".into(), s(&key_text)), ("GrantId".into(), s(addr))];
-        if let Some(n) = res.s("name") {
-            members.push(("Name".into(), s(n)));
-        }
-        if let Some(g) = res.s("grantee_principal") {
-            members.push(("GranteePrincipal".into(), s(g)));
-        }
-        if let Some(ops) = res.after.get("operations") {
-            members.push(("Operations".into(), ops.clone()));
-        }
-        let (constraints, unknown_constraints) = res.block("constraints");
-        if unknown_constraints {
-            let why = self.why(addr, "constraints");
-            self.out.items.push(Item::Key {
-                account,
-                region,
-                key_id: id,
-                fact: KeyFact::Pending(Pending {
-                    what: format!("grant `{addr}`"),
-                    why,
-                    at: self.prov(at),
-                }),
-            });
-            return;
-        }
-        if let Some(c) = constraints {
-            let mut cm = Vec::new();
-            for (tf, aws) in [
-                ("encryption_context_equals", "EncryptionContextEquals"),
-                ("encryption_context_subset", "EncryptionContextSubset"),
-            ] {
-                if let Some(m @ Json::Object(o)) = c.get(tf) {
-                    if !o.is_empty() {
-                        cm.push((aws.into(), m.clone()));
-                    }
-                }
-            }
-            if !cm.is_empty() {
-                members.push(("Constraints".into(), Json::Object(cm)));
-            }
-        }
-        let grant_json = Json::Object(members);
-        let origin = Origin {
-            file: Some(self.file.clone()),
-            name: Some(Arc::from(addr)),
-            pointer: at.clone(),
-            embedded: false,
-        };
-        match Grant::from_json(&grant_json, origin) {
-            Ok(g) => self.out.items.push(Item::Key {
-                account,
-                region,
-                key_id: id,
-                fact: KeyFact::PlannedGrant(Box::new(g), self.prov(at)),
-            }),
-            Err(errs) => {
-                for e in errs.0 {
-                    self.out.problems.push(Diagnostic::in_file(
-                        &codes::MALFORMED_EXPORT,
-                        &self.file,
-                        Some(at.clone()),
-                        e.kind.to_string(),
-                    ));
-                }
-            }
-        }
-    }
-
-    fn repository(&mut self, r: usize) {
-        let res = &self.res[r];
-        let (ty, creates) = (res.ty, res.creates);
-        let name = if ty == "aws_ecr_repository" {
-            res.s("name").map(str::to_owned)
-        } else {
-            self.name_via(r, "repository", "aws_ecr_repository", "name")
-        };
-        let Some(name) = name else {
-            let res = &self.res[r];
-            let attr = if ty == "aws_ecr_repository" {
-                "name"
-            } else {
-                "repository"
-            };
-            let (at, why) = (res.ptr(attr), self.why(res.addr, attr));
-            self.warn(
-                at,
-                format!("{why}: which repository it is is unknown; not used"),
-            );
-            return;
-        };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
-        let region = self.region_of(r, Some("arn"));
-        let at = self.prov(self.res[r].at.clone());
-        let policy = if ty == "aws_ecr_repository" {
-            if creates {
-                Known::Absent(at.clone())
-            } else {
-                Known::NotExported
-            }
-        } else {
-            self.policy(r, "policy", DocKind::Repository, &name)
-        };
-        self.out.items.push(Item::Repository {
-            account,
-            region,
-            name,
-            policy,
-            at,
-        });
-    }
-
-    fn registry_policy(&mut self, r: usize) {
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
-        let region = self.region_of(r, None);
-        let policy = self.policy(r, "policy", DocKind::Registry, "registry policy");
-        self.out.items.push(Item::RegistryPolicy {
-            account,
-            region,
-            policy,
-        });
-    }
-
-    fn model_package_group(&mut self, r: usize) {
-        let res = &self.res[r];
-        let (ty, creates) = (res.ty, res.creates);
-        let name = if ty == "aws_sagemaker_model_package_group" {
-            res.s("model_package_group_name").map(str::to_owned)
-        } else {
-            self.name_via(
-                r,
-                "model_package_group_name",
-                "aws_sagemaker_model_package_group",
-                "model_package_group_name",
-            )
-        };
-        let Some(name) = name else {
-            let res = &self.res[r];
-            let (at, why) = (
-                res.ptr("model_package_group_name"),
-                self.why(res.addr, "model_package_group_name"),
-            );
-            self.warn(at, format!("{why}: which group it is is unknown; not used"));
-            return;
-        };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
-        let region = self.region_of(r, Some("arn"));
-        let at = self.prov(self.res[r].at.clone());
-        let policy = if ty == "aws_sagemaker_model_package_group" {
-            creates.then(|| Known::Absent(at.clone()))
-        } else {
-            Some(self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name))
-        };
-        self.out.items.push(Item::ModelPackageGroup {
-            account,
-            region,
-            name,
-            policy,
-            at,
-        });
-    }
-
-    fn role(&mut self, r: usize) {
-        let res = &self.res[r];
-        let Some(name) = res.s("name").map(str::to_owned) else {
-            let (at, why) = (res.ptr("name"), self.why(res.addr, "name"));
-            self.warn(at, format!("{why}: the role cannot be named; not used"));
-            return;
-        };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
-        let res = &self.res[r];
-        let addr = res.addr;
-        let path = res.s("path").unwrap_or("/").to_owned();
-        let arn = res
-            .s("arn")
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("arn:aws:iam::{account}:role{path}{name}"));
-        let at = res.at.clone();
-        let trust = self.policy(
-            r,
-            "assume_role_policy",
-            DocKind::Trust,
-            &format!("{name} trust policy"),
-        );
-        let res = &self.res[r];
-        let mut pending = Vec::new();
-        let mut inline = Vec::new();
-        // `inline_policy` and `managed_policy_arns` are computed when the configuration leaves
-        // them out (they then mirror attachments managed elsewhere): unknown only when set.
-        let configured = |attr: &str| self.refs.get(addr).is_some_and(|a| a.contains_key(attr));
-        if res.is_unknown("inline_policy") && configured("inline_policy") {
-            pending.push(Pending {
-                what: "inline policies".to_owned(),
-                why: self.why(addr, "inline_policy"),
-                at: self.prov(res.ptr("inline_policy")),
-            });
-        } else if let Some(Json::Array(list)) = res.after.get("inline_policy") {
-            for (i, p) in list.iter().enumerate() {
-                let pname = str_at(p, "name").unwrap_or("inline").to_owned();
-                let ptr = res.ptr("inline_policy").index(i).key("policy");
-                let unknown = res.block_unknown("inline_policy", "policy")
-                    || matches!(
-                        res.unknown
-                            .and_then(|u| u.get("inline_policy"))
-                            .and_then(|l| match l {
-                                Json::Array(a) => a.get(i),
-                                _ => None,
-                            })
-                            .and_then(|e| e.get("policy")),
-                        Some(Json::Bool(true))
-                    );
-                if unknown {
-                    pending.push(Pending {
-                        what: format!("inline policy `{pname}`"),
-                        why: self.why(addr, "inline_policy"),
-                        at: self.prov(ptr),
-                    });
-                    continue;
-                }
-                match p.get("policy") {
-                    Some(doc) if !matches!(doc, Json::Null) => {
-                        if let Known::Present(pol, _) = policy_at(
-                            doc,
-                            &ptr,
-                            &self.file,
-                            DocKind::Identity,
-                            Some(Arc::from(format!("{name}/{pname}"))),
-                            &mut self.out.problems,
-                        ) {
-                            inline.push(pol);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let mut attached = Vec::new();
-        if res.is_unknown("managed_policy_arns") && configured("managed_policy_arns") {
-            pending.push(Pending {
-                what: "attached managed policies".to_owned(),
-                why: self.why(addr, "managed_policy_arns"),
-                at: self.prov(res.ptr("managed_policy_arns")),
-            });
-        } else if let Some(Json::Array(list)) = res.after.get("managed_policy_arns") {
-            attached.extend(list.iter().filter_map(Json::as_str).map(str::to_owned));
-        }
-        let boundary = res.s("permissions_boundary").map(str::to_owned);
-        if res.is_unknown("permissions_boundary") {
-            pending.push(Pending {
-                what: "permissions boundary".to_owned(),
-                why: self.why(addr, "permissions_boundary"),
-                at: self.prov(res.ptr("permissions_boundary")),
-            });
-        }
-        let tags = match res.after.get("tags") {
-            Some(Json::Object(m)) => m
-                .iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_owned())))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let role = Role {
-            name,
-            arn,
-            id: res.s("unique_id").map(str::to_owned),
-            trust,
-            inline,
-            attached,
-            boundary,
-            tags,
-            pending,
-            at: self.prov(at),
-        };
-        self.out.items.push(Item::Role {
-            account,
-            role: Box::new(role),
-        });
-    }
-
-    fn role_name(&mut self, r: usize) -> Option<String> {
-        // `role` takes a role name (or, in older configurations, an ARN or id).
-        let name = self
-            .name_via(r, "role", "aws_iam_role", "name")
-            .map(|n| n.rsplit('/').next().unwrap_or(&n).to_owned());
-        if name.is_none() {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("role"), self.why(res.addr, "role"));
-            self.warn(
-                at,
-                format!("{why}: which role it is for is unknown; not used"),
-            );
-        }
-        name
-    }
-
-    fn role_policy(&mut self, r: usize) {
-        let Some(role) = self.role_name(r) else {
-            return;
-        };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
-        let name = self.res[r].s("name").unwrap_or("inline").to_owned();
-        let name = format!("{role}/{name}");
-        let policy = self.policy(r, "policy", DocKind::Identity, &name);
-        self.out.items.push(Item::RolePolicy {
-            account,
-            role,
-            policy,
-            name,
-        });
-    }
-
-    /// The ARN a planned `aws_iam_policy` will have.
-    fn policy_arn(&mut self, r: usize) -> Option<String> {
-        let res = &self.res[r];
-        if let Some(a) = res.s("arn") {
-            return Some(a.to_owned());
-        }
-        let name = res.s("name")?.to_owned();
-        let path = res.s("path").unwrap_or("/").to_owned();
-        let account = self.account_of(r, None)?;
-        Some(format!("arn:aws:iam::{account}:policy{path}{name}"))
-    }
-
-    fn managed_policy(&mut self, r: usize) {
-        let Some(arn) = self.policy_arn(r) else {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("name"), self.why(res.addr, "name"));
-            self.warn(at, format!("{why}: the policy cannot be named; not used"));
-            return;
-        };
-        let Some(account) = Arn::parse(&arn).map(|a| a.account.to_owned()) else {
-            return;
-        };
-        let document = self.policy(r, "policy", super::aws_cli::managed_kind(&arn), &arn);
-        let res = &self.res[r];
-        let policy = ManagedPolicy {
-            name: res.s("name").unwrap_or_default().to_owned(),
-            arn,
-            default_version: None,
-            document,
-            at: self.prov(res.at.clone()),
-        };
-        self.out.items.push(Item::ManagedPolicy {
-            account,
-            policy: Box::new(policy),
-        });
-    }
-
-    fn attachment(&mut self, r: usize) {
-        let Some(role) = self.role_name(r) else {
-            return;
-        };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
-        let res = &self.res[r];
-        let addr = res.addr;
-        let at = self.prov(res.ptr("policy_arn"));
-        let arn = match res.s("policy_arn") {
-            Some(a) => Known::Present(a.to_owned(), at),
-            None => {
-                let target = self
-                    .referenced(addr, "policy_arn", "aws_iam_policy")
-                    .and_then(|t| self.by_addr.get(t.addr).copied());
-                match target.and_then(|i| self.policy_arn(i)) {
-                    Some(a) => Known::Present(a, at),
-                    None => Known::Unknown(at, self.why(addr, "policy_arn")),
-                }
-            }
-        };
-        self.out
-            .items
-            .push(Item::RoleAttachment { account, role, arn });
-    }
-
-    fn org_policy(&mut self, r: usize) {
-        let res = &self.res[r];
-        let type_name = res.s("type").unwrap_or("SERVICE_CONTROL_POLICY");
-        let Some(kind) = OrgPolicyType::parse(type_name) else {
-            return;
-        };
-        let id = res.s("id").unwrap_or(res.addr).to_owned();
-        let name = res.s("name").unwrap_or(&id).to_owned();
-        let at = self.prov(res.at.clone());
-        let pk = match kind {
-            OrgPolicyType::Scp => DocKind::Scp,
-            OrgPolicyType::Rcp => DocKind::Rcp,
-        };
-        let document = self.policy(r, "content", pk, &name);
-        let key = self.res[r].addr.to_owned();
-        self.org_policies.insert(
-            key,
-            (
-                OrgPolicy {
-                    id,
-                    name,
-                    kind,
-                    aws_managed: false,
-                    document,
-                    at,
-                },
-                Vec::new(),
-            ),
-        );
-    }
-
-    fn org_attachment(&mut self, r: usize) {
-        let res = &self.res[r];
-        let addr = res.addr;
-        let Some(target) = res.s("target_id").map(str::to_owned) else {
-            let (at, why) = (res.ptr("target_id"), self.why(addr, "target_id"));
-            self.warn(
-                at,
-                format!("{why}: where the policy is attached is unknown; not used"),
-            );
-            return;
-        };
-        // The planned policy this attaches, by reference or by id.
-        let by_ref = self
-            .referenced(addr, "policy_id", "aws_organizations_policy")
-            .map(|t| t.addr.to_owned());
-        let policy_id = res.s("policy_id").map(str::to_owned);
-        let key = by_ref.or_else(|| {
-            policy_id.as_ref().and_then(|id| {
-                self.org_policies
-                    .iter()
-                    .find(|(_, (p, _))| &p.id == id)
-                    .map(|(k, _)| k.clone())
-            })
-        });
-        match key.and_then(|k| self.org_policies.get_mut(&k)) {
-            Some((_, targets)) => targets.push(target),
-            None => {
-                let at = self.res[r].at.clone();
-                self.warn(
-                    at,
-                    format!(
-                        "`{addr}` attaches policy `{}`, which the plan does not define: not used",
-                        policy_id.as_deref().unwrap_or("unknown")
-                    ),
-                );
-            }
         }
     }
 }
