@@ -83,7 +83,7 @@ fn json_output_has_schema_version_decision_and_trace() {
     let o = simulate_repo("ecr:BatchGetImage", &["--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["decision"], "Allow");
     assert_eq!(v["trace"]["same_account"], false);
     let matched = v["trace"]["matched"].as_array().unwrap();

@@ -22,11 +22,10 @@
 
 pub mod access;
 pub mod config;
-pub mod diff;
 pub mod finding;
+pub mod outcome;
 pub mod plan;
 pub mod registration;
-pub mod report;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -8,13 +8,15 @@ use clap::{Args, Subcommand};
 
 use super::ExitStatus;
 use crate::arn::is_account_id;
-use crate::audit::report::{merge, AuditFormat, Baseline, Collector, Totals, Writer};
+use crate::audit::outcome::{merge, Baseline, Collector, Totals};
 use crate::audit::{
     run as run_audit, AuditConfig, AuditOptions, Ignore, NoProgress, Progress, Shard,
 };
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::load::LoadOptions;
+use crate::report::audit::{Writer, FORMATS};
+use crate::report::{formats, Format};
 
 /// The exit codes of `audit`.
 pub const AUDIT_EXIT_CODES: &str = "\
@@ -52,8 +54,8 @@ pub enum AuditCommand {
 pub struct OutputArgs {
     /// Output format: a summary table, one JSON report, JSON Lines (one finding per line)
     /// or SARIF 2.1.0.
-    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
-    pub format: AuditFormat,
+    #[arg(long, default_value = "table", value_parser = formats(FORMATS))]
+    pub format: Format,
     /// A previous JSON report (a full run or a merge): report and fail only on findings that
     /// are not in it, and list those that went away as fixed.
     #[arg(long, value_name = "FILE")]
@@ -203,6 +205,7 @@ fn run_one(
         config,
         load: LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            ..LoadOptions::default()
         },
         shard,
         jobs: args.jobs.map(usize::from),
@@ -216,8 +219,9 @@ fn run_one(
         Some(b) => b,
         None => &NoProgress,
     };
-    let writer = Writer::new(args.output.format, out, args.fail_on);
-    let mut collector = Collector::start(writer, shard, baseline).map_err(Error::Output)?;
+    let mut writer = Writer::new(args.output.format, out, args.fail_on);
+    let mut collector =
+        Collector::start(&mut writer, args.fail_on, shard, baseline).map_err(Error::Output)?;
     let totals = run_audit(&opts, progress, &mut |f| collector.push(f))?;
     let elapsed = started.elapsed().as_secs_f64();
     report_problems(&totals.problems, err);
@@ -263,8 +267,9 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error>
         .map(Baseline::load)
         .transpose()?;
     let fail_on = args.fail_on.unwrap_or(merged.fail_on);
-    let writer = Writer::new(args.output.format, out, fail_on);
-    let mut collector = Collector::start(writer, None, baseline).map_err(Error::Output)?;
+    let mut writer = Writer::new(args.output.format, out, fail_on);
+    let mut collector =
+        Collector::start(&mut writer, fail_on, None, baseline).map_err(Error::Output)?;
     for f in merged.findings {
         collector.push(f).map_err(Error::Output)?;
     }

@@ -10,10 +10,9 @@ use clap::{Args, ValueEnum};
 use super::ExitStatus;
 use crate::error::Error;
 use crate::load::LoadOptions;
-use crate::report::check::{check_dot, check_json, check_mermaid, check_sarif};
-use crate::report::check_table;
+use crate::report::{check, formats, Format};
 use crate::scenario::Scenario;
-use crate::workflow::{check, CheckInput, RegistrationRequest, Verdict};
+use crate::workflow::{CheckInput, RegistrationRequest, Verdict};
 
 /// The exit codes of `check`.
 pub const CHECK_EXIT_CODES: &str = "\
@@ -21,21 +20,6 @@ Exit codes:
   0  the workflow is possible
   1  it is not possible, or (with --fail-on unverified, the default) not verified
   2  could not run: unreadable request, scenario or export, bad flag";
-
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// A readable table with the fixes.
-    Table,
-    /// JSON with a schema version.
-    Json,
-    /// SARIF 2.1.0: each failed step a result at the policy where the fix goes.
-    Sarif,
-    /// Graphviz DOT: accounts as clusters, steps as edges.
-    Dot,
-    /// Mermaid flowchart.
-    Mermaid,
-}
 
 /// What makes the check fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,8 +59,8 @@ pub struct CheckArgs {
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    #[arg(long, default_value = "table", value_parser = formats(check::FORMATS))]
+    pub format: Format,
     /// What fails the check (exit 1).
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Unverified)]
     pub fail_on: FailOn,
@@ -154,6 +138,7 @@ pub fn run(
         &args.paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            ..LoadOptions::default()
         },
     );
     // The request file may sit in the inventory folder; it is not an export.
@@ -171,18 +156,10 @@ pub fn run(
         consumer: args.consumer.clone(),
         artifact_key: args.artifact_key.clone(),
     };
-    let mut report = check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
+    let mut report =
+        crate::workflow::check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
     crate::load::fs::fill_lines(report.locations_mut());
-    let written = match args.format {
-        CheckFormat::Table => out.write_all(check_table(&report).as_bytes()),
-        CheckFormat::Json => serde_json::to_writer_pretty(&mut *out, &check_json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n")),
-        CheckFormat::Sarif => check_sarif(&report, out).and_then(|()| out.write_all(b"\n")),
-        CheckFormat::Dot => out.write_all(check_dot(&report).as_bytes()),
-        CheckFormat::Mermaid => out.write_all(check_mermaid(&report).as_bytes()),
-    };
-    written.map_err(Error::Output)?;
+    check::render(&report, args.format, out).map_err(Error::Output)?;
     if inventory.has_errors() {
         return Ok(ExitStatus::Error);
     }

@@ -30,3 +30,14 @@ impl From<ExitStatus> for ExitCode {
         }
     }
 }
+
+impl ExitStatus {
+    /// The status of exit code `code` (0, 1, anything else 2).
+    pub fn from_code(code: u8) -> ExitStatus {
+        match code {
+            0 => ExitStatus::Success,
+            1 => ExitStatus::Failure,
+            _ => ExitStatus::Error,
+        }
+    }
+}

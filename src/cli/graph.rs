@@ -9,7 +9,9 @@ use super::inventory::{with_load_errors, InventoryArgs};
 use super::ExitStatus;
 use crate::arn::is_account_id;
 use crate::error::Error;
-use crate::graph::{render, Graph, GraphFormat, RenderOptions};
+use crate::graph::Graph;
+use crate::report::graph::{render, RenderOptions, FORMATS};
+use crate::report::{formats, Format};
 
 /// Arguments of `xacct graph`.
 #[derive(Debug, Args)]
@@ -18,8 +20,8 @@ pub struct GraphArgs {
     /// The exports.
     pub inventory: InventoryArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-    pub format: GraphFormat,
+    #[arg(long, default_value = "dot", value_parser = formats(FORMATS))]
+    pub format: Format,
     /// Draw only cross-account edges and the nodes they join.
     #[arg(long)]
     pub cross_account_only: bool,

@@ -1,19 +1,14 @@
-//! The `--inventory PATH...` argument group that `simulate`, `who-can` and `graph` share,
-//! and `simulate --inventory`: one request evaluated against loaded exports.
+//! The `--inventory PATH...` argument group that `simulate`, `who-can` and `graph` share.
 
 use std::io::Write;
 
 use clap::Args;
-use serde_json::json;
 
-use super::simulate::{request_flags, FlagPolicies, SimulateArgs};
 use super::ExitStatus;
 use crate::arn::is_account_id;
 use crate::error::Error;
-use crate::eval::{authorize, Decision};
-use crate::inventory::{Inventory, Unknown};
+use crate::inventory::Inventory;
 use crate::load::LoadOptions;
-use crate::report::{decision_json, decision_table, Format};
 
 /// Exported files to load as one inventory.
 #[derive(Debug, Clone, Default, Args)]
@@ -48,6 +43,7 @@ impl InventoryArgs {
             &self.inventory,
             &LoadOptions {
                 terraform_account: self.terraform_account.clone(),
+                ..LoadOptions::default()
             },
         );
         for p in &inv.problems {
@@ -64,112 +60,4 @@ pub(super) fn with_load_errors(inv: &Inventory, status: ExitStatus) -> ExitStatu
     } else {
         status
     }
-}
-
-pub(super) fn unknown_json(u: &Unknown) -> serde_json::Value {
-    serde_json::to_value(u).unwrap_or(serde_json::Value::Null)
-}
-
-/// `simulate --inventory`: the request's policies come from the inventory; the policy
-/// flags add to them (`--identity-policy`, `--session-policy`, `--vpc-endpoint-policy`) or
-/// replace what it has (`--resource-policy`, `--boundary`, `--scp`, `--rcp`,
-/// `--resource-account`).
-pub(super) fn simulate(
-    args: &SimulateArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<ExitStatus, Error> {
-    let (principal, action, resource, context) = request_flags(args)?;
-
-    // The flags' files first: a bad one is a usage error before anything is loaded.
-    let FlagPolicies {
-        identity,
-        boundary,
-        session,
-        resource_policy,
-        scps,
-        rcps,
-        vpce,
-    } = FlagPolicies::load(args, err)?;
-
-    let inv = args.inventory.load(err)?;
-    let mut assembled = inv.request_context(&principal, action, resource);
-    if let Some(acct) = &args.resource_account {
-        assembled.resource_account = Some(acct.clone());
-    }
-    assembled.identity.extend(identity.iter());
-    if let Some(b) = &boundary {
-        assembled.boundary = vec![b];
-    }
-    if let Some(r) = &resource_policy {
-        assembled.resource_policy = Some(r);
-    }
-    if !args.scp.is_empty() {
-        assembled.scps = scps.iter().map(|l| l.iter().collect()).collect();
-    }
-    if !args.rcp.is_empty() {
-        assembled.rcps = rcps.iter().map(|l| l.iter().collect()).collect();
-    }
-    let request = assembled.request(action, context);
-    let mut set = assembled.policy_set();
-    set.session = session.as_ref();
-    set.vpc_endpoint = vpce.iter().collect();
-    let response = authorize(&request, &set);
-    let relevant = assembled.relevant_unknowns(response.decision);
-    match args.format {
-        Format::Json => {
-            let mut doc = decision_json(&request, &response);
-            if let Some(o) = doc.as_object_mut() {
-                o.insert(
-                    "inventory".into(),
-                    json!({
-                        "verified": relevant.is_empty(),
-                        "unknowns": assembled.unknowns.iter().map(|u| {
-                            let mut v = unknown_json(u);
-                            if let Some(m) = v.as_object_mut() {
-                                m.insert("could_change_decision".into(), u.could_change(response.decision).into());
-                            }
-                            v
-                        }).collect::<Vec<_>>(),
-                        "notes": assembled.notes,
-                        "problems": inv.problems,
-                    }),
-                );
-            }
-            serde_json::to_writer_pretty(&mut *out, &doc)
-                .map_err(std::io::Error::from)
-                .and_then(|()| out.write_all(b"\n"))
-        }
-        Format::Table | Format::Sarif => {
-            let mut text = decision_table(&request, &response);
-            if !relevant.is_empty() {
-                text.push_str("\nnot verified: the inventory does not know\n");
-                for u in &relevant {
-                    text.push_str(&format!("  - {u}\n"));
-                }
-            }
-            let others: Vec<&Unknown> = assembled
-                .unknowns
-                .iter()
-                .filter(|u| !u.could_change(response.decision))
-                .collect();
-            if !others.is_empty() {
-                text.push_str("\nalso unknown (cannot change this decision):\n");
-                for u in others {
-                    text.push_str(&format!("  - {u}\n"));
-                }
-            }
-            for n in &assembled.notes {
-                text.push_str(&format!("note: {n}\n"));
-            }
-            out.write_all(text.as_bytes())
-        }
-    }
-    .map_err(Error::Output)?;
-    let status = if response.decision == Decision::Allow && relevant.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failure
-    };
-    Ok(with_load_errors(&inv, status))
 }

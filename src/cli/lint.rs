@@ -5,18 +5,15 @@
 use std::io::Write;
 
 use clap::Args;
-use serde::Serialize;
 
 use super::ExitStatus;
-use crate::diagnostic::codes::{self, RuleMeta, Status};
-use crate::diagnostic::{Counts, Severity};
+use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::lint::config::Config;
 use crate::lint::selector::{parse_list, parse_override, RuleSelection};
-use crate::lint::{lint, LintOptions, LintReport};
+use crate::lint::{lint, LintOptions};
 use crate::policy::DocKind;
-use crate::report::sarif::{write_sarif, Notification};
-use crate::report::{diagnostics_table, Format, SCHEMA_VERSION};
+use crate::report::{self, formats, Format};
 
 /// The exit-code table of `xacct lint`.
 pub const LINT_EXIT_CODES: &str = "\
@@ -42,7 +39,7 @@ pub struct LintArgs {
     #[arg(long, value_enum)]
     pub kind: Option<DocKind>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, default_value = "table", value_parser = formats(report::lint::FORMATS))]
     pub format: Format,
     /// Exit 1 when a finding has at least this severity [default: error, or the config's
     /// `fail-on`].
@@ -70,7 +67,7 @@ pub struct LintArgs {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Output format (`table` or `json`).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, default_value = "table", value_parser = formats(report::rules::FORMATS))]
     pub format: Format,
 }
 
@@ -81,7 +78,7 @@ pub struct RuleArgs {
     #[arg(value_name = "CODE")]
     pub code: String,
     /// Output format (`table` prints Markdown; `json`).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, default_value = "table", value_parser = formats(report::rules::FORMATS))]
     pub format: Format,
 }
 
@@ -115,164 +112,6 @@ pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
     ))
 }
 
-#[derive(Serialize)]
-struct Summary {
-    files: usize,
-    documents: usize,
-    grants: usize,
-    skipped: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-    suppressed: usize,
-    fail_on: Severity,
-    exit_code: u8,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    schema_version: u32,
-    tool: Tool,
-    summary: Summary,
-    #[serde(flatten)]
-    report: &'a LintReport,
-}
-
-fn exit_status(report: &LintReport, counts: &Counts, fail_on: Severity) -> ExitStatus {
-    if report.could_not_run() {
-        ExitStatus::Error
-    } else if counts.at_or_above(fail_on) > 0 {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    }
-}
-
-fn summary(report: &LintReport, counts: Counts, fail_on: Severity, status: ExitStatus) -> Summary {
-    Summary {
-        files: report.files.len(),
-        documents: report
-            .files
-            .iter()
-            .flat_map(|f| &f.documents)
-            .filter(|d| d.kind != DocKind::Grants)
-            .count(),
-        grants: report.files.iter().map(|f| f.grants).sum(),
-        skipped: report.files.iter().filter(|f| f.skipped.is_some()).count(),
-        errors: counts.errors,
-        warnings: counts.warnings,
-        infos: counts.infos,
-        suppressed: report.suppressed,
-        fail_on,
-        exit_code: match status {
-            ExitStatus::Success => 0,
-            ExitStatus::Failure => 1,
-            ExitStatus::Error => 2,
-        },
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Writes a lint report in `format`.
-pub fn render(
-    format: Format,
-    report: &LintReport,
-    fail_on: Severity,
-    out: &mut dyn Write,
-) -> std::io::Result<ExitStatus> {
-    let counts = Counts::of(&report.diagnostics);
-    let status = exit_status(report, &counts, fail_on);
-    let s = summary(report, counts, fail_on, status);
-    match format {
-        Format::Table => {
-            out.write_all(diagnostics_table(&report.diagnostics).as_bytes())?;
-            let total = counts.errors + counts.warnings + counts.infos;
-            let mut line = if total == 0 {
-                "no findings".to_owned()
-            } else {
-                format!(
-                    "{} ({}, {}, {})",
-                    plural(total, "finding", "findings"),
-                    plural(counts.errors, "error", "errors"),
-                    plural(counts.warnings, "warning", "warnings"),
-                    plural(counts.infos, "info", "infos")
-                )
-            };
-            line.push_str(&format!(
-                " in {} ({}",
-                plural(s.files, "file", "files"),
-                plural(s.documents, "policy", "policies")
-            ));
-            if s.grants > 0 {
-                line.push_str(&format!(", {}", plural(s.grants, "grant", "grants")));
-            }
-            line.push(')');
-            if s.skipped > 0 {
-                line.push_str(&format!("; {} skipped", s.skipped));
-            }
-            if s.suppressed > 0 {
-                line.push_str(&format!("; {} suppressed", s.suppressed));
-            }
-            writeln!(out, "{line}")?;
-        }
-        Format::Json => {
-            let doc = JsonReport {
-                schema_version: SCHEMA_VERSION,
-                tool: Tool {
-                    name: "xacct",
-                    version: env!("CARGO_PKG_VERSION"),
-                },
-                summary: s,
-                report,
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
-            out.write_all(b"\n")?;
-        }
-        Format::Sarif => {
-            let rules: Vec<&RuleMeta> = codes::ALL
-                .iter()
-                .copied()
-                .filter(|m| m.family() == "XA")
-                .collect();
-            let mut notes: Vec<Notification> = report
-                .input_errors
-                .iter()
-                .map(|e| Notification {
-                    file: e.file.clone(),
-                    message: e.message.clone(),
-                })
-                .collect();
-            notes.extend(
-                report
-                    .files
-                    .iter()
-                    .filter(|f| f.invalid_json)
-                    .map(|f| Notification {
-                        file: f.file.to_string(),
-                        message: "not JSON: the file was not linted".into(),
-                    }),
-            );
-            write_sarif(
-                out,
-                &report.diagnostics,
-                &rules,
-                &notes,
-                !report.could_not_run(),
-            )?;
-        }
-    }
-    Ok(status)
-}
-
 /// Runs `xacct lint`.
 pub fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
     let (opts, fail_on) = resolve(args)?;
@@ -283,70 +122,17 @@ pub fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     for f in report.files.iter().filter(|f| f.invalid_json) {
         let _ = writeln!(err, "error: {}: not JSON; the file was not linted", f.file);
     }
-    render(args.format, &report, fail_on, out).map_err(Error::Output)
+    report::lint::render(args.format, &report, fail_on, out).map_err(Error::Output)?;
+    Ok(ExitStatus::from_code(report.exit_code(fail_on)))
 }
 
-#[derive(Serialize)]
-struct RuleJson<'a> {
-    code: &'a str,
-    name: &'a str,
-    severity: Severity,
-    summary: &'a str,
-    status: Status,
-    since: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    docs: Option<&'a str>,
-}
-
-fn rule_json(m: &RuleMeta, docs: bool) -> RuleJson<'_> {
-    RuleJson {
-        code: m.code,
-        name: m.name,
-        severity: m.severity,
-        summary: m.summary,
-        status: m.status,
-        since: m.since,
-        docs: docs.then_some(m.docs),
-    }
-}
-
-/// Runs `xacct rules`: the registry, one rule a line.
+/// Runs `xacct rules`: the registry, one code a line.
 pub fn run_rules(args: &RulesArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        match args.format {
-            Format::Table => {
-                let width = codes::ALL.iter().map(|m| m.name.len()).max().unwrap_or(0);
-                for m in codes::ALL {
-                    writeln!(
-                        out,
-                        "{}  {:<width$}  {:<7}  {}",
-                        m.code,
-                        m.name,
-                        m.severity.as_str(),
-                        m.summary
-                    )?;
-                }
-                Ok(())
-            }
-            Format::Json => {
-                let list: Vec<RuleJson<'_>> =
-                    codes::ALL.iter().map(|m| rule_json(m, false)).collect();
-                serde_json::to_writer_pretty(&mut *out, &list).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")
-            }
-            Format::Sarif => Ok(()),
-        }
-    };
-    if args.format == Format::Sarif {
-        return Err(Error::Usage(
-            "`xacct rules` writes `table` or `json`".into(),
-        ));
-    }
-    write(out).map_err(Error::Output)?;
+    report::rules::list(args.format, out).map_err(Error::Output)?;
     Ok(ExitStatus::Success)
 }
 
-/// Runs `xacct rule CODE`: one rule's documentation.
+/// Runs `xacct rule CODE`: one code's documentation.
 pub fn run_rule(args: &RuleArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let m = crate::diagnostic::find(&args.code).ok_or_else(|| {
         Error::Usage(format!(
@@ -354,25 +140,6 @@ pub fn run_rule(args: &RuleArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
             args.code
         ))
     })?;
-    match args.format {
-        Format::Table => {
-            // The documentation starts with its `# CODE name` heading.
-            let (heading, body) = m.docs.split_once("\n\n").unwrap_or(("", m.docs));
-            write!(
-                out,
-                "{heading}\n\n{} (default severity: {}; since {})\n\n{body}",
-                m.summary,
-                m.severity.as_str(),
-                m.since
-            )
-        }
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &rule_json(m, true))
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n")),
-        Format::Sarif => {
-            return Err(Error::Usage("`xacct rule` writes `table` or `json`".into()));
-        }
-    }
-    .map_err(Error::Output)?;
+    report::rules::one(m, args.format, out).map_err(Error::Output)?;
     Ok(ExitStatus::Success)
 }

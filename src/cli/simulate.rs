@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::Args;
 use serde::Serialize;
 
+use super::inventory::with_load_errors;
 use super::ExitStatus;
 use crate::error::Error;
 use crate::eval::{authorize, Context, ContextValue, Decision, PolicySet, Principal, Request};
@@ -13,7 +14,7 @@ use crate::load::cases::parse_case;
 use crate::load::fs;
 use crate::load::policy_file::read_policy;
 use crate::policy::{DocKind, Policy};
-use crate::report::{decision_json, decision_table, Format};
+use crate::report::{self, Format};
 
 /// Arguments of `xacct simulate`.
 #[derive(Debug, Args)]
@@ -64,7 +65,7 @@ pub struct SimulateArgs {
     #[arg(long = "vpc-endpoint-policy", value_name = "FILE")]
     pub vpc_endpoint: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, default_value = "table", value_parser = crate::report::formats(crate::report::simulate::FORMATS))]
     pub format: Format,
     /// Evaluate against loaded exports: the principal's and the resource's policies, grants,
     /// S3 settings and organization policies come from them; the policy flags above add to
@@ -79,14 +80,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    if args.format == Format::Sarif {
-        return Err(usage(
-            "`--format sarif` is for findings (`xacct lint`); `simulate` writes `table` or `json`"
-                .into(),
-        ));
-    }
     if !args.inventory.inventory.is_empty() {
-        return super::inventory::simulate(args, out, err);
+        return with_inventory(args, out, err);
     }
     match &args.cases {
         Some(path) => run_cases(path, out, err),
@@ -237,18 +232,7 @@ fn run_one(
         bucket: None,
     };
     let response = authorize(&request, &set);
-    match args.format {
-        // `Sarif` is rejected in `run`.
-        Format::Table | Format::Sarif => {
-            out.write_all(decision_table(&request, &response).as_bytes())
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &decision_json(&request, &response))
-                .map_err(std::io::Error::from)
-                .and_then(|()| out.write_all(b"\n"))
-        }
-    }
-    .map_err(Error::Output)?;
+    report::simulate::decision(&request, &response, args.format, out).map_err(Error::Output)?;
     Ok(if response.decision == Decision::Allow {
         ExitStatus::Success
     } else {
@@ -368,4 +352,67 @@ pub fn run_case_lines(
     } else {
         ExitStatus::Success
     })
+}
+
+/// `simulate --inventory`: the request's policies come from the inventory; the policy
+/// flags add to them (`--identity-policy`, `--session-policy`, `--vpc-endpoint-policy`) or
+/// replace what it has (`--resource-policy`, `--boundary`, `--scp`, `--rcp`,
+/// `--resource-account`).
+fn with_inventory(
+    args: &SimulateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let (principal, action, resource, context) = request_flags(args)?;
+
+    // The flags' files first: a bad one is a usage error before anything is loaded.
+    let FlagPolicies {
+        identity,
+        boundary,
+        session,
+        resource_policy,
+        scps,
+        rcps,
+        vpce,
+    } = FlagPolicies::load(args, err)?;
+
+    let inv = args.inventory.load(err)?;
+    let mut assembled = inv.request_context(&principal, action, resource);
+    if let Some(acct) = &args.resource_account {
+        assembled.resource_account = Some(acct.clone());
+    }
+    assembled.identity.extend(identity.iter());
+    if let Some(b) = &boundary {
+        assembled.boundary = vec![b];
+    }
+    if let Some(r) = &resource_policy {
+        assembled.resource_policy = Some(r);
+    }
+    if !args.scp.is_empty() {
+        assembled.scps = scps.iter().map(|l| l.iter().collect()).collect();
+    }
+    if !args.rcp.is_empty() {
+        assembled.rcps = rcps.iter().map(|l| l.iter().collect()).collect();
+    }
+    let request = assembled.request(action, context);
+    let mut set = assembled.policy_set();
+    set.session = session.as_ref();
+    set.vpc_endpoint = vpce.iter().collect();
+    let response = authorize(&request, &set);
+    report::simulate::with_inventory(
+        &request,
+        &response,
+        &assembled,
+        &inv.problems,
+        args.format,
+        out,
+    )
+    .map_err(Error::Output)?;
+    let verified = assembled.relevant_unknowns(response.decision).is_empty();
+    let status = if response.decision == Decision::Allow && verified {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    };
+    Ok(with_load_errors(&inv, status))
 }

@@ -56,6 +56,36 @@ pub struct Matched<'p> {
 }
 
 impl Matched<'_> {
+    /// Where the statement lives, for people: `file: /pointer` (or `file:line:column`), or
+    /// the policy's name and pointer when it came from no file.
+    pub fn location_text(&self) -> String {
+        let origin = &self.policy.origin;
+        match &origin.file {
+            Some(_) => origin.location(&self.statement.pointer).to_string(),
+            None => format!(
+                "{}: {}",
+                origin.name.as_deref().unwrap_or("-"),
+                self.statement.pointer
+            ),
+        }
+    }
+
+    /// The policy's label with its level: `SCP level 1 `deny-leave``, `identity policy`.
+    pub fn policy_label(&self) -> String {
+        let kind = self.at.kind.label();
+        let name = self
+            .policy
+            .origin
+            .name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        match self.at.level {
+            Some(level) => format!("{kind} level {level}{name}"),
+            None => format!("{kind}{name}"),
+        }
+    }
+
     /// The statement's effect; `None` when it cannot be read.
     pub fn effect(&self) -> Option<Effect> {
         self.statement.effect

@@ -19,8 +19,6 @@
 //! everyone). The graph says who is *named*; whether a request is allowed is the engine's
 //! question ([`crate::eval`]).
 
-mod render;
-
 use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -31,8 +29,6 @@ use crate::inventory::{Inventory, Known, Provenance};
 use crate::policy::{
     ActionSet, AwsPrincipal, Grantee, Policy, PrincipalSet, ResourceEntry, Statement,
 };
-
-pub use render::{render, GraphFormat, RenderOptions};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -106,6 +106,18 @@ impl LintReport {
     pub fn could_not_run(&self) -> bool {
         !self.input_errors.is_empty() || self.files.iter().any(|f| f.invalid_json)
     }
+
+    /// The exit code: 2 when an input could not be linted, 1 when a finding is at or above
+    /// `fail_on`, else 0.
+    pub fn exit_code(&self, fail_on: crate::diagnostic::Severity) -> u8 {
+        if self.could_not_run() {
+            2
+        } else if crate::diagnostic::Counts::of(&self.diagnostics).at_or_above(fail_on) > 0 {
+            1
+        } else {
+            0
+        }
+    }
 }
 
 /// Lints the files, directories and globs in `args` (`-` for standard input).

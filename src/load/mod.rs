@@ -26,6 +26,19 @@ use crate::inventory::Inventory;
 pub struct LoadOptions {
     /// The account of Terraform plan resources whose ARNs do not say it (`--terraform-account`).
     pub terraform_account: Option<String>,
+    /// Which values of a Terraform plan to read: what it will apply (the default), or what
+    /// it starts from (`diff` of a plan).
+    pub plan_side: PlanSide,
+}
+
+/// The values of a Terraform plan to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PlanSide {
+    /// `change.after`: what the plan will apply.
+    #[default]
+    After,
+    /// `change.before`: what exists before it applies.
+    Before,
 }
 
 /// Expands command-line inputs (files, folders, glob patterns) into the files to read

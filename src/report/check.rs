@@ -4,22 +4,45 @@
 //! `report::table` ([`super::check_table`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::SCHEMA_VERSION;
+use super::diagram::{self, Cluster, Diagram, Line, Shape};
+use super::{schema, Format};
 use crate::diagnostic::codes::{self, RuleMeta};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::json::Pointer;
 use crate::workflow::{CheckReport, Outcome, Status, Verdict};
 
+/// The formats `xacct check` writes.
+pub const FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Sarif,
+    Format::Dot,
+    Format::Mermaid,
+];
+
+/// Writes the report in `format`.
+pub fn render(report: &CheckReport, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &check_json(report))
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+        Format::Sarif => check_sarif(report, out).and_then(|()| out.write_all(b"\n")),
+        Format::Dot => diagram::dot(&check_diagram(report), out),
+        Format::Mermaid => diagram::mermaid(&check_diagram(report), out),
+        Format::Table | Format::Jsonl => out.write_all(super::check_table(report).as_bytes()),
+    }
+}
+
 /// The report as JSON, with `schema_version`.
 pub fn check_json(report: &CheckReport) -> Value {
     let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
-        m.insert("schema_version".into(), json!(SCHEMA_VERSION));
+        m.insert("schema_version".into(), json!(schema::CHECK));
         m.insert(
             "summary".into(),
             json!({
@@ -144,95 +167,82 @@ fn account_of(arn_or_account: Option<&str>) -> String {
     arn_or_account.unwrap_or("unknown").to_owned()
 }
 
-/// Every principal and resource of the report, by account.
-fn nodes_by_account(report: &CheckReport) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// The accounts as clusters and each step's action as an edge from the actor to the
+/// resource: green allowed, red denied, grey not verified.
+pub fn check_diagram(report: &CheckReport) -> Diagram {
+    let mut by_account: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for o in &report.outcomes {
-        out.entry(account_of(o.principal_account.as_deref()))
+        by_account
+            .entry(account_of(o.principal_account.as_deref()))
             .or_default()
             .insert(o.principal.clone());
-        out.entry(account_of(o.resource_account.as_deref()))
+        by_account
+            .entry(account_of(o.resource_account.as_deref()))
             .or_default()
             .insert(o.resource.clone());
     }
-    out
-}
-
-/// The accounts as clusters and each step's action as an edge from the actor's account to the
-/// resource's: green allowed, red denied, grey not verified.
-pub fn check_dot(report: &CheckReport) -> String {
-    let mut s = String::from(
-        "digraph xacct_check {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
-    );
-    for (i, (a, nodes)) in nodes_by_account(report).iter().enumerate() {
-        let _ = writeln!(s, "  subgraph cluster_{i} {{\n    label=\"account {a}\";");
-        for n in nodes {
-            let _ = writeln!(s, "    \"{}\";", n.replace('"', "\\\""));
-        }
-        s.push_str("  }\n");
-    }
-    for o in &report.outcomes {
-        let (color, style) = match o.status {
-            Status::Allowed => ("green", "solid"),
-            Status::Denied { .. } => ("red", "bold"),
-            Status::NotVerified => ("grey", "dashed"),
-        };
-        let _ = writeln!(
-            s,
-            "  \"{}\" -> \"{}\" [label=\"{}: {}\", color={color}, style={style}];",
-            o.principal.replace('"', "\\\""),
-            o.resource.replace('"', "\\\""),
-            o.step,
-            o.action
-        );
-    }
-    let _ = writeln!(
-        s,
-        "  label=\"{}: {}\";\n}}",
-        report.scenario,
-        verdict_text(report.verdict)
-    );
-    s
-}
-
-/// The same graph as Mermaid.
-pub fn check_mermaid(report: &CheckReport) -> String {
-    let mut s = String::from("flowchart LR\n");
-    let mut ids: Vec<String> = Vec::new();
-    let id = |name: &str, ids: &mut Vec<String>| -> String {
-        match ids.iter().position(|n| n == name) {
-            Some(i) => format!("n{i}"),
-            None => {
-                ids.push(name.to_owned());
-                format!("n{}", ids.len() - 1)
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut clusters = Vec::new();
+    for (account, names) in by_account {
+        let mut nodes = Vec::new();
+        for name in names {
+            if ids.contains_key(&name) {
+                continue;
             }
+            let id = format!("n{}", ids.len());
+            ids.insert(name.clone(), id.clone());
+            nodes.push(diagram::Node {
+                id,
+                tooltip: name.clone(),
+                label: name,
+                shape: Shape::Rect,
+                dashed: false,
+                alert: false,
+            });
         }
-    };
-    for (a, nodes) in nodes_by_account(report) {
-        let _ = writeln!(s, "  subgraph acct_{a}[\"account {a}\"]");
-        for n in nodes {
-            let i = id(&n, &mut ids);
-            let _ = writeln!(s, "    {i}[\"{}\"]", n.replace('"', "#quot;"));
-        }
-        s.push_str("  end\n");
+        clusters.push(Cluster {
+            label: format!("account {account}"),
+            id: account,
+            dashed: false,
+            color: None,
+            nodes,
+        });
     }
-    let mut styles = Vec::new();
-    for (k, o) in report.outcomes.iter().enumerate() {
-        let a = id(&o.principal, &mut ids);
-        let b = id(&o.resource, &mut ids);
-        let _ = writeln!(s, "  {a} -->|\"{}: {}\"| {b}", o.step, o.action);
-        let color = match o.status {
-            Status::Allowed => "green",
-            Status::Denied { .. } => "red",
-            Status::NotVerified => "grey",
-        };
-        styles.push(format!("  linkStyle {k} stroke:{color}"));
+    let id = |name: &str| ids.get(name).cloned().unwrap_or_default();
+    let edges = report
+        .outcomes
+        .iter()
+        .map(|o| {
+            let (color, line) = match o.status {
+                Status::Allowed => ("green", Line::Solid),
+                Status::Denied { .. } => ("red", Line::Bold),
+                Status::NotVerified => ("grey", Line::Dashed),
+            };
+            diagram::Edge {
+                from: id(&o.principal),
+                to: id(&o.resource),
+                label: format!("{}: {}", o.step, o.action),
+                tooltip: None,
+                line,
+                color,
+                width: "1",
+                arrow: "-->",
+                highlight: Some(format!("stroke:{color}")),
+            }
+        })
+        .collect();
+    Diagram {
+        name: "xacct_check".into(),
+        title: Some(format!(
+            "{}: {}",
+            report.scenario,
+            verdict_text(report.verdict)
+        )),
+        clusters,
+        loose: Vec::new(),
+        edges,
+        font_sizes: None,
     }
-    for line in styles {
-        s.push_str(&line);
-        s.push('\n');
-    }
-    s
 }
 
 /// The verdict in words.

@@ -1,59 +1,91 @@
-//! Rendering: decisions and traces as a readable table or as JSON.
+//! The render layer: every command's output, in every format it writes, from data the
+//! commands computed. Nothing here decides anything or reads a file; each renderer takes the
+//! data and writes to a `Write`.
 //!
-//! Last stage of the pipeline (load → model → graph → evaluate / lint → **report**). Every
-//! renderer takes the same data and writes to a `Write`; nothing here decides anything.
+//! Last stage of the pipeline (load → model → evaluate / lint / audit → **report**). One
+//! [`Format`] names every output format; each command declares the ones it writes
+//! ([`formats`]). A new output format is a variant here and a function in the renderer of
+//! each command that writes it; a new command is one renderer file here. JSON documents carry
+//! a schema version per document type ([`schema`]).
 
+pub mod audit;
 pub mod check;
-mod json;
+pub mod diagram;
+pub mod diff;
+pub mod graph;
+pub mod lint;
+pub mod rules;
 pub mod sarif;
+pub mod schema;
+pub mod simulate;
 mod table;
+pub mod who_can;
 
-pub use json::{decision_json, SCHEMA_VERSION};
 pub use table::{check_table, decision_table, diagnostics_table, simple_table};
 
-use crate::eval::{Matched, Principal};
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Every output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// A readable table.
+    /// A readable table or summary.
     Table,
-    /// JSON with a schema version.
+    /// One JSON document with a schema version.
     Json,
-    /// SARIF 2.1.0 (for findings: `lint`).
+    /// JSON Lines: one record a line.
+    Jsonl,
+    /// SARIF 2.1.0 (code scanning).
     Sarif,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
 }
 
-/// Where a matched statement lives, for humans: `file: /pointer` or the policy name.
-pub fn statement_location(m: &Matched<'_>) -> String {
-    let origin = &m.policy.origin;
-    match &origin.file {
-        Some(_) => origin.location(&m.statement.pointer).to_string(),
-        None => format!(
-            "{}: {}",
-            origin.name.as_deref().unwrap_or("-"),
-            m.statement.pointer
-        ),
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Dot,
+        Format::Mermaid,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
-/// The policy's label with its level or index: `SCP level 1`, `identity policy 2`.
-pub fn policy_label(m: &Matched<'_>) -> String {
-    let kind = m.at.kind.label();
-    let name = m
-        .policy
-        .origin
-        .name
-        .as_deref()
-        .map(|n| format!(" `{n}`"))
-        .unwrap_or_default();
-    match m.at.level {
-        Some(level) => format!("{kind} level {level}{name}"),
-        None => format!("{kind}{name}"),
-    }
+/// The `--format` parser of a command that writes `allowed`: `--help` lists exactly these
+/// and any other value is a usage error.
+pub fn formats(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(allowed.iter().map(|f| f.name()))
+        .map(|name| Format::from_name(&name).unwrap_or(Format::Table))
 }
 
-/// The principal as written for display.
-pub fn principal_text(p: &Principal) -> String {
-    p.display()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Format::from_name("html"), None);
+    }
 }

@@ -3,7 +3,6 @@
 use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
-use super::{policy_label, statement_location};
 use crate::eval::{Decision, Request, Response};
 use crate::policy::Effect;
 
@@ -58,7 +57,7 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
                 (Some(Effect::Allow), None) => "Allow",
                 (Some(Effect::Deny), None) => "Deny",
             },
-            policy: policy_label(m),
+            policy: m.policy_label(),
             statement: match &m.statement.sid {
                 Some(sid) => format!("#{} {sid}", m.statement.index),
                 None => format!("#{}", m.statement.index),
@@ -67,7 +66,7 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
                 .principal
                 .map(|p| format!("{p:?}").to_lowercase())
                 .unwrap_or_default(),
-            location: statement_location(m),
+            location: m.location_text(),
         })
         .collect();
     if rows.is_empty() {
@@ -84,7 +83,7 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         .filter(|m| m.indeterminate.is_some())
     {
         if let Some(why) = &m.indeterminate {
-            out.push_str(&format!("undecided: {}: {why}\n", statement_location(m)));
+            out.push_str(&format!("undecided: {}: {why}\n", m.location_text()));
         }
     }
     if !resp.trace.missing.is_empty() {

@@ -823,14 +823,14 @@ impl Run<'_> {
                         .map_or(&m.statement.pointer, |d| &d.pointer),
                 ),
                 sid: None,
-                policy: crate::report::policy_label(m),
+                policy: m.policy_label(),
             };
             if !self.defective.contains(&place) {
                 self.defective.push(place);
             }
             reasons.push(format!(
                 "not verified: {} in {} could apply but cannot be decided: {why}",
-                crate::report::policy_label(m),
+                m.policy_label(),
                 m.policy.origin.location(&m.policy.origin.pointer),
             ));
         }
@@ -848,7 +848,7 @@ impl Run<'_> {
             .map(|m| Place {
                 location: m.policy.origin.location(&m.statement.pointer),
                 sid: m.statement.sid.clone(),
-                policy: crate::report::policy_label(m),
+                policy: m.policy_label(),
             })
             .collect();
         for d in &denied_by {

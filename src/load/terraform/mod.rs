@@ -25,7 +25,7 @@ use std::sync::Arc;
 use super::aws_cli::kms::key_parts;
 use super::aws_cli::{policy_at, str_at};
 use super::layout::Place;
-use super::LoadOptions;
+use super::{LoadOptions, PlanSide};
 use crate::arn::{is_account_id, Arn};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
@@ -177,21 +177,28 @@ pub(crate) fn read_plan(
                 Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
                 _ => Vec::new(),
             };
-            let after = match change.get("after") {
+            let before = opts.plan_side == PlanSide::Before;
+            let side = if before { "before" } else { "after" };
+            let after = match change.get(side) {
                 Some(a @ Json::Object(_)) => a,
-                // Deleted (or forgotten): nothing of it remains after apply.
+                // Deleted (or forgotten), or not yet created: nothing of it on this side.
                 _ => continue,
             };
-            if actions == ["delete"] || actions == ["forget"] {
+            if !before && (actions == ["delete"] || actions == ["forget"]) {
                 continue;
             }
             res.push(Res {
                 addr,
                 ty,
                 after,
-                unknown: change.get("after_unknown"),
-                at: changes_at.index(i).key("change").key("after"),
-                creates: actions.contains(&"create"),
+                // What exists before apply is known.
+                unknown: if before {
+                    None
+                } else {
+                    change.get("after_unknown")
+                },
+                at: changes_at.index(i).key("change").key(side),
+                creates: !before && actions.contains(&"create"),
             });
         }
     }

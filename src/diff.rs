@@ -1,4 +1,4 @@
-//! `xacct diff`: which principals gain or lose which access between two inventories (two
+//! Which principals gain or lose which access between two inventories (two
 //! export trees, or a Terraform plan's before and after), cross-account access first.
 //!
 //! Access is what the account graph ([`crate::graph`]) draws: every edge from a principal
@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Graph, NodeKind};
 use crate::inventory::Inventory;
-use crate::load::LoadOptions;
+use crate::load::{FileData, LoadOptions};
 
 /// How far outside the resource's account a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -91,14 +91,14 @@ pub struct Change {
 /// One side's inputs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
-    /// What was loaded (paths, or `PLAN (before)`).
+    /// What was loaded (paths; a plan's side says which of its values were read).
     pub inputs: Vec<String>,
     /// Files read.
     pub files: usize,
     /// Accounts loaded.
     pub accounts: usize,
-    /// Problems.
-    pub problems: Vec<String>,
+    /// Problems with its inputs.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// The comparison.
@@ -247,7 +247,7 @@ fn side(inputs: Vec<String>, inv: &Inventory) -> Side {
         inputs,
         files: inv.files,
         accounts: inv.accounts.len(),
-        problems: inv.problems.iter().map(Diagnostic::to_string).collect(),
+        problems: inv.problems.clone(),
     }
 }
 
@@ -277,69 +277,19 @@ pub fn diff(
     }
 }
 
-/// A Terraform plan with its `before` values put where the loader reads `after`: the state
-/// the plan starts from. Resources the plan creates are left out (their `before` is null).
-pub fn plan_before(plan: &serde_json::Value) -> serde_json::Value {
-    let mut out = plan.clone();
-    if let Some(changes) = out
-        .get_mut("resource_changes")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        for rc in changes.iter_mut() {
-            let Some(change) = rc
-                .get_mut("change")
-                .and_then(serde_json::Value::as_object_mut)
-            else {
-                continue;
-            };
-            let before = change
-                .get("before")
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-            let existed = before.is_object();
-            change.insert("after".into(), before);
-            change.insert("after_unknown".into(), serde_json::json!({}));
-            change.insert(
-                "actions".into(),
-                serde_json::json!([if existed { "no-op" } else { "delete" }]),
-            );
-        }
-    }
-    out
-}
-
-/// Reads the files `inputs` name (files, folders, globs), except `skip`.
-pub fn read_inputs(
-    inputs: &[String],
-    skip: &[std::path::PathBuf],
-) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+/// Reads the files `inputs` name (files, folders, globs).
+pub fn read_inputs(inputs: &[String]) -> (Vec<FileData>, Vec<Diagnostic>) {
     let (paths, mut problems) = crate::load::discover(inputs);
-    let skip: Vec<std::path::PathBuf> = skip
-        .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    let mut files = Vec::new();
-    for p in paths {
-        if std::fs::canonicalize(&p).is_ok_and(|c| skip.contains(&c)) {
-            continue;
-        }
-        let name = p.to_string_lossy().into_owned();
-        match crate::load::fs::read(&p) {
-            Ok(b) => files.push((name, b)),
-            Err(e) => problems.push(crate::load::unreadable(&name, &e)),
-        }
-    }
+    let (files, unreadable) = crate::load::read_all(&paths);
+    problems.extend(unreadable);
     (files, problems)
 }
 
 /// Loads files held in memory, keeping the discovery problems.
-pub fn load(
-    files: &[(String, Vec<u8>)],
-    problems: Vec<Diagnostic>,
-    opts: &LoadOptions,
-) -> Inventory {
+pub fn load(files: &[FileData], problems: Vec<Diagnostic>, opts: &LoadOptions) -> Inventory {
     let mut inv = crate::load::inventory_in_memory(files, opts, true);
     inv.problems.splice(0..0, problems);
+    crate::diagnostic::sort(&mut inv.problems);
     inv
 }
 
@@ -347,22 +297,54 @@ pub fn load(
 mod tests {
     use super::*;
 
+    fn trust(service: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    }
+
     #[test]
-    fn a_plans_before_side_drops_what_it_creates() {
+    fn a_plans_before_side_is_what_exists_before_it_applies() {
+        let role = |name: &str, service: &str| {
+            serde_json::json!({
+                "name": name,
+                "arn": format!("arn:aws:iam::111111111111:role/{name}"),
+                "assume_role_policy": trust(service),
+            })
+        };
         let plan = serde_json::json!({"format_version": "1.2", "resource_changes": [
-            {"address": "a", "type": "t", "mode": "managed", "change": {"actions": ["create"], "before": null, "after": {"x": 1}, "after_unknown": {"y": true}}},
-            {"address": "b", "type": "t", "mode": "managed", "change": {"actions": ["update"], "before": {"x": 0}, "after": {"x": 2}, "after_unknown": {}}}
+            {"address": "aws_iam_role.new", "type": "aws_iam_role", "mode": "managed",
+             "change": {"actions": ["create"], "before": null, "after": role("new", "lambda.amazonaws.com"), "after_unknown": {}}},
+            {"address": "aws_iam_role.old", "type": "aws_iam_role", "mode": "managed",
+             "change": {"actions": ["update"], "before": role("old", "ec2.amazonaws.com"), "after": role("old", "lambda.amazonaws.com"), "after_unknown": {}}}
         ]});
-        let b = plan_before(&plan);
+        let files = vec![("plan.json".to_owned(), plan.to_string().into_bytes())];
+        let side = |plan_side| {
+            let opts = LoadOptions {
+                plan_side,
+                ..LoadOptions::default()
+            };
+            crate::load::inventory_in_memory(&files, &opts, false)
+        };
+        let before = side(crate::load::PlanSide::Before);
+        let after = side(crate::load::PlanSide::After);
+        let roles = |inv: &Inventory| -> Vec<String> {
+            inv.accounts["111111111111"]
+                .iam
+                .as_ref()
+                .map(|i| i.roles.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(roles(&before), vec!["old"]);
+        assert_eq!(roles(&after), vec!["new", "old"]);
+        let old = before.role("arn:aws:iam::111111111111:role/old").unwrap();
+        let at = old.trust.provenance().unwrap();
         assert_eq!(
-            b["resource_changes"][0]["change"]["after"],
-            serde_json::Value::Null
+            at.pointer.as_str(),
+            "/resource_changes/1/change/before/assume_role_policy"
         );
-        assert_eq!(b["resource_changes"][0]["change"]["actions"][0], "delete");
-        assert_eq!(b["resource_changes"][1]["change"]["after"]["x"], 0);
-        assert_eq!(
-            b["resource_changes"][1]["change"]["after_unknown"],
-            serde_json::json!({})
-        );
+        let report = diff(&before, vec![], &after, vec![]);
+        assert!(report.gained.iter().any(|c| c.principal.contains("lambda")));
+        assert!(report.lost.iter().any(|c| c.principal.contains("ec2")));
     }
 }

@@ -1,13 +1,13 @@
-//! The audit report: the summary table, JSON, JSON Lines and SARIF writers (the first three
-//! stream, finding by finding, as the run produces them), the baseline comparison, and
-//! `audit merge`, which joins the JSON reports of shards into the report of the whole run.
+//! What an audit concludes, as data: the findings in report order with their counts, the
+//! baseline comparison, the trusted accounts' use, and `audit merge`, which joins the JSON
+//! reports of shards into the report of the whole run. Writing it is the render layer's job
+//! ([`crate::report::audit`]), through the [`Sink`] a run streams into.
 //!
 //! Both a run and a merge push their findings through one [`Collector`], in the same order,
 //! and finish with [`Collector::finish`]; that is why a merge of every shard writes the same
 //! bytes as the run without shards.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::io::Write;
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -15,26 +15,20 @@ use serde::{Deserialize, Serialize};
 use super::config::TrustedEntry;
 use super::finding::{self, severity_serde, stable_path, Finding, Kind};
 use super::{Ignore, RunTotals, Shard};
-use crate::diagnostic::codes::{self, RuleMeta};
-use crate::diagnostic::Location;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Location, Severity};
 use crate::error::Error;
-use crate::report::sarif::{write_sarif, Notification};
 
-/// Version of the audit report's JSON.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the audit report's JSON (what `--baseline` and `audit merge` read back).
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Output formats of `audit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuditFormat {
-    /// A summary: findings by code, the accounts with the most, the findings that fail.
-    Table,
-    /// One JSON report (what `audit merge` and `--baseline` read).
-    Json,
-    /// JSON Lines: one finding per line.
-    Jsonl,
-    /// SARIF 2.1.0.
-    Sarif,
+/// Where a run's findings go, as they come: the render layer's writers.
+pub trait Sink {
+    /// Before the first finding.
+    fn begin(&mut self, shard: Option<Shard>) -> std::io::Result<()>;
+    /// One finding, in report order.
+    fn finding(&mut self, f: &Finding) -> std::io::Result<()>;
+    /// After the last one.
+    fn end(&mut self, tail: &Tail) -> std::io::Result<()>;
 }
 
 /// How often one trusted-accounts entry silenced a finding.
@@ -190,306 +184,6 @@ impl Baseline {
     }
 }
 
-/// The table format's running state.
-#[derive(Default)]
-struct TableState {
-    by_code: BTreeMap<String, (String, Severity, usize)>,
-    by_account: HashMap<String, [usize; 3]>,
-    failing: Vec<Finding>,
-    failing_total: usize,
-}
-
-/// The findings listed in the table.
-const TABLE_LIMIT: usize = 25;
-
-/// Where findings go.
-pub struct Writer<'w> {
-    format: AuditFormat,
-    out: &'w mut dyn Write,
-    fail_on: Severity,
-    first: bool,
-    sarif: Vec<Diagnostic>,
-    table: TableState,
-}
-
-fn json_line<T: Serialize>(v: &T) -> std::io::Result<String> {
-    serde_json::to_string(v).map_err(std::io::Error::from)
-}
-
-impl<'w> Writer<'w> {
-    /// A writer of `format` to `out`.
-    pub fn new(format: AuditFormat, out: &'w mut dyn Write, fail_on: Severity) -> Writer<'w> {
-        Writer {
-            format,
-            out,
-            fail_on,
-            first: true,
-            sarif: Vec::new(),
-            table: TableState::default(),
-        }
-    }
-
-    fn begin(&mut self, shard: Option<Shard>) -> std::io::Result<()> {
-        if self.format != AuditFormat::Json {
-            return Ok(());
-        }
-        writeln!(self.out, "{{")?;
-        writeln!(self.out, "  \"schema_version\": {SCHEMA_VERSION},")?;
-        writeln!(
-            self.out,
-            "  \"tool\": {{\"name\": \"xacct\", \"version\": \"{}\"}},",
-            env!("CARGO_PKG_VERSION")
-        )?;
-        if let Some(s) = shard {
-            writeln!(self.out, "  \"shard\": {},", json_line(&s)?)?;
-        }
-        write!(self.out, "  \"findings\": [")
-    }
-
-    fn finding(&mut self, f: &Finding) -> std::io::Result<()> {
-        match self.format {
-            AuditFormat::Json => {
-                let sep = if self.first { "\n    " } else { ",\n    " };
-                self.first = false;
-                write!(self.out, "{sep}{}", json_line(f)?)
-            }
-            AuditFormat::Jsonl => writeln!(self.out, "{}", json_line(f)?),
-            AuditFormat::Sarif => {
-                if let Some(d) = f.to_diagnostic() {
-                    self.sarif.push(d);
-                }
-                Ok(())
-            }
-            AuditFormat::Table => {
-                let t = &mut self.table;
-                let e = t
-                    .by_code
-                    .entry(f.code.clone())
-                    .or_insert_with(|| (f.name.clone(), f.severity, 0));
-                e.2 += 1;
-                let level = match f.severity {
-                    Severity::Error => 0,
-                    Severity::Warning => 1,
-                    Severity::Info => 2,
-                };
-                if let Some(a) = &f.account {
-                    if let Some(n) = t.by_account.entry(a.clone()).or_default().get_mut(level) {
-                        *n += 1;
-                    }
-                }
-                if f.severity >= self.fail_on {
-                    t.failing_total += 1;
-                    if t.failing.len() < TABLE_LIMIT {
-                        t.failing.push(f.clone());
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn list<T: Serialize>(&mut self, key: &str, items: &[T], last: bool) -> std::io::Result<()> {
-        write!(self.out, "  \"{key}\": [")?;
-        for (i, item) in items.iter().enumerate() {
-            let sep = if i == 0 { "\n    " } else { ",\n    " };
-            write!(self.out, "{sep}{}", json_line(item)?)?;
-        }
-        if !items.is_empty() {
-            write!(self.out, "\n  ")?;
-        }
-        writeln!(self.out, "]{}", if last { "" } else { "," })
-    }
-
-    fn end(&mut self, tail: &Tail) -> std::io::Result<()> {
-        match self.format {
-            AuditFormat::Json => {
-                if !self.first {
-                    write!(self.out, "\n  ")?;
-                }
-                writeln!(self.out, "],")?;
-                if let Some(fixed) = &tail.fixed {
-                    self.list("fixed", fixed, false)?;
-                }
-                if let Some(b) = &tail.baseline {
-                    writeln!(self.out, "  \"baseline\": {},", json_line(b)?)?;
-                }
-                self.list("problems", &tail.problems, false)?;
-                self.list("trusted_accounts", &tail.trusted, false)?;
-                writeln!(self.out, "  \"summary\": {}", json_line(&tail.summary)?)?;
-                writeln!(self.out, "}}")
-            }
-            AuditFormat::Jsonl => Ok(()),
-            AuditFormat::Sarif => {
-                let rules: Vec<&RuleMeta> = codes::ALL
-                    .iter()
-                    .copied()
-                    .filter(|m| m.family() != "XC")
-                    .collect();
-                let notes: Vec<Notification> = tail
-                    .problems
-                    .iter()
-                    .filter(|p| p.severity == Severity::Error)
-                    .map(|p| Notification {
-                        file: p.location.file.to_string(),
-                        message: p.message.clone(),
-                    })
-                    .collect();
-                write_sarif(self.out, &self.sarif, &rules, &notes, notes.is_empty())
-            }
-            AuditFormat::Table => {
-                let text = table(&self.table, tail, self.fail_on);
-                self.out.write_all(text.as_bytes())
-            }
-        }
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn table(t: &TableState, tail: &Tail, fail_on: Severity) -> String {
-    use crate::report::simple_table;
-    let s = &tail.summary;
-    let mut out = format!(
-        "xacct audit: {}, {} ({:.1} MB){}\n",
-        plural(s.accounts, "account", "accounts"),
-        plural(s.files, "file", "files"),
-        s.bytes as f64 / 1e6,
-        tail.shard
-            .map(|sh| format!(", shard {}/{}", sh.index, sh.count))
-            .unwrap_or_default()
-    );
-    if !t.by_code.is_empty() {
-        out.push_str("\nfindings by code:\n");
-        let rows: Vec<Vec<String>> = t
-            .by_code
-            .iter()
-            .map(|(code, (name, sev, n))| {
-                vec![
-                    code.clone(),
-                    name.clone(),
-                    sev.as_str().to_owned(),
-                    n.to_string(),
-                ]
-            })
-            .collect();
-        out.push_str(&simple_table(&["code", "name", "level", "findings"], &rows));
-    }
-    if !t.by_account.is_empty() {
-        let mut accounts: Vec<(&String, &[usize; 3])> = t.by_account.iter().collect();
-        accounts.sort_by(|a, b| {
-            let key = |c: &[usize; 3]| (c[0], c[1], c[2]);
-            key(b.1).cmp(&key(a.1)).then(a.0.cmp(b.0))
-        });
-        out.push_str(&format!(
-            "\naccounts with the most findings ({} of {}):\n",
-            accounts.len().min(10),
-            accounts.len()
-        ));
-        let rows: Vec<Vec<String>> = accounts
-            .iter()
-            .take(10)
-            .map(|(a, c)| {
-                vec![
-                    (*a).clone(),
-                    c[0].to_string(),
-                    c[1].to_string(),
-                    c[2].to_string(),
-                ]
-            })
-            .collect();
-        out.push_str(&simple_table(
-            &["account", "errors", "warnings", "infos"],
-            &rows,
-        ));
-    }
-    let listing = |title: String, items: &[Finding]| -> String {
-        let rows: Vec<Vec<String>> = items
-            .iter()
-            .map(|f| {
-                let mut msg = f.message.clone();
-                if let Some(h) = &f.help {
-                    msg.push_str(&format!("\nhelp: {h}"));
-                }
-                vec![
-                    format!("{}\n{}", f.location.short(), f.location.pointer_text()),
-                    format!("{}\n{}", f.code, f.severity),
-                    msg,
-                ]
-            })
-            .collect();
-        format!(
-            "\n{title}\n{}",
-            simple_table(&["where", "code", "finding"], &rows)
-        )
-    };
-    if !t.failing.is_empty() {
-        out.push_str(&listing(
-            format!(
-                "findings at or above `{fail_on}` ({} of {}; `--format json` lists all):",
-                t.failing.len(),
-                t.failing_total
-            ),
-            &t.failing,
-        ));
-    }
-    if let Some(fixed) = tail.fixed.as_ref().filter(|f| !f.is_empty()) {
-        let shown = &fixed[..fixed.len().min(TABLE_LIMIT)];
-        out.push_str(&listing(
-            format!(
-                "fixed since the baseline ({} of {}):",
-                shown.len(),
-                fixed.len()
-            ),
-            shown,
-        ));
-    }
-    if !tail.problems.is_empty() {
-        out.push_str("\nproblems with the inputs:\n");
-        for p in &tail.problems {
-            out.push_str(&format!(
-                "  {}: {}: {} [{}]\n",
-                p.severity, p.location, p.message, p.code
-            ));
-        }
-    }
-    let mut line = format!(
-        "\n{}: {} errors, {} warnings, {} infos",
-        plural(
-            s.findings,
-            if tail.baseline.is_some() {
-                "new finding"
-            } else {
-                "finding"
-            },
-            if tail.baseline.is_some() {
-                "new findings"
-            } else {
-                "findings"
-            }
-        ),
-        s.errors,
-        s.warnings,
-        s.infos
-    );
-    if let Some(b) = &tail.baseline {
-        line.push_str(&format!(
-            "; {} unchanged, {} fixed since `{}`",
-            b.unchanged, b.fixed, b.file
-        ));
-    }
-    if s.silenced > 0 {
-        line.push_str(&format!("; {} silenced by trusted accounts", s.silenced));
-    }
-    if s.ignored > 0 {
-        line.push_str(&format!("; {} ignored", s.ignored));
-    }
-    line.push_str(&format!("; exit code {}\n", s.exit_code));
-    out.push_str(&line);
-    out
-}
-
 /// What comes after the findings.
 pub struct Tail {
     /// The shard, when the run is one.
@@ -508,7 +202,7 @@ pub struct Tail {
 
 /// Counts, compares with the baseline and writes each finding.
 pub struct Collector<'w> {
-    writer: Writer<'w>,
+    writer: &'w mut dyn Sink,
     shard: Option<Shard>,
     baseline: Option<Baseline>,
     counts: [usize; 3],
@@ -520,12 +214,12 @@ pub struct Collector<'w> {
 impl<'w> Collector<'w> {
     /// Starts the output.
     pub fn start(
-        writer: Writer<'w>,
+        writer: &'w mut dyn Sink,
+        fail_on: Severity,
         shard: Option<Shard>,
         baseline: Option<Baseline>,
     ) -> std::io::Result<Collector<'w>> {
-        let fail_on = writer.fail_on;
-        let mut c = Collector {
+        let c = Collector {
             writer,
             shard,
             baseline,
@@ -674,7 +368,7 @@ impl Totals {
 
 fn unused_trusted(t: &TrustedUse) -> Finding {
     let mut f = Finding::new(
-        &codes::UNUSED_TRUSTED_ACCOUNT,
+        &crate::diagnostic::codes::UNUSED_TRUSTED_ACCOUNT,
         Kind::AuditFile,
         None,
         format!(
@@ -849,86 +543,4 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
         },
         fail_on,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn finding(code: &'static crate::lint::RuleMeta, account: &str, msg: &str) -> Finding {
-        Finding::new(
-            code,
-            Kind::ExternalAccess,
-            Some(account.into()),
-            msg.into(),
-            Location {
-                file: format!("{account}/s3/b.policy.json").into(),
-                pointer: crate::json::Pointer::root().key("Policy"),
-                ..Location::default()
-            },
-            &[msg],
-        )
-    }
-
-    #[test]
-    fn json_report_reads_back_and_baseline_keeps_only_new() {
-        let a = finding(
-            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION,
-            "111111111111",
-            "a",
-        );
-        let b = finding(
-            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
-            "222222222222",
-            "b",
-        );
-        let totals = || Totals {
-            accounts: 2,
-            files: 3,
-            bytes: 4,
-            problems: Vec::new(),
-            trusted: Vec::new(),
-            silenced: 0,
-            ignored: 0,
-            ignore: Ignore::default(),
-        };
-        let mut out = Vec::new();
-        let mut c = Collector::start(
-            Writer::new(AuditFormat::Json, &mut out, Severity::Warning),
-            None,
-            None,
-        )
-        .unwrap();
-        c.push(a.clone()).unwrap();
-        c.push(b.clone()).unwrap();
-        assert_eq!(c.finish(totals()).unwrap(), 1);
-        let text = String::from_utf8(out).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["summary"]["findings"], 2);
-        let dir = std::env::temp_dir().join(format!("xacct-audit-report-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("base.json");
-        std::fs::write(&path, &text).unwrap();
-        let base = Baseline::load(&path.to_string_lossy()).unwrap();
-        let c2 = finding(
-            &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
-            "333333333333",
-            "c",
-        );
-        let mut out = Vec::new();
-        let mut c = Collector::start(
-            Writer::new(AuditFormat::Json, &mut out, Severity::Warning),
-            None,
-            Some(base),
-        )
-        .unwrap();
-        c.push(b).unwrap();
-        c.push(c2).unwrap();
-        assert_eq!(c.finish(totals()).unwrap(), 0);
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["findings"].as_array().unwrap().len(), 1);
-        assert_eq!(v["fixed"][0]["id"], serde_json::json!(a.id));
-        assert_eq!(v["baseline"]["unchanged"], 1);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }

@@ -1,0 +1,126 @@
+//! `xacct simulate`: one decision with its request and trace, as a table or JSON; with an
+//! inventory, what the inventory did not know and whether it could change the decision.
+
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use super::{decision_table, schema, Format};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{ContextValue, Request, Response};
+use crate::inventory::{Assembled, Unknown};
+
+/// The formats `xacct simulate` writes.
+pub const FORMATS: &[Format] = &[Format::Table, Format::Json];
+
+fn write_json(out: &mut dyn Write, doc: &Value) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one decision (policies from flags).
+pub fn decision(
+    request: &Request,
+    response: &Response<'_>,
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => write_json(out, &decision_json(request, response)),
+        _ => out.write_all(decision_table(request, response).as_bytes()),
+    }
+}
+
+/// Writes one decision against an inventory: the unknowns that could change it apart from
+/// those that cannot, the notes, and (in JSON) the problems with the inputs.
+pub fn with_inventory(
+    request: &Request,
+    response: &Response<'_>,
+    assembled: &Assembled<'_>,
+    problems: &[Diagnostic],
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let relevant = assembled.relevant_unknowns(response.decision);
+    if format == Format::Json {
+        let mut doc = decision_json(request, response);
+        if let Some(o) = doc.as_object_mut() {
+            let unknowns: Vec<Value> = assembled
+                .unknowns
+                .iter()
+                .map(|u| {
+                    let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
+                    if let Some(m) = v.as_object_mut() {
+                        m.insert(
+                            "could_change_decision".into(),
+                            u.could_change(response.decision).into(),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            o.insert(
+                "inventory".into(),
+                json!({
+                    "verified": relevant.is_empty(),
+                    "unknowns": unknowns,
+                    "notes": assembled.notes,
+                    "problems": problems,
+                }),
+            );
+        }
+        return write_json(out, &doc);
+    }
+    let mut text = decision_table(request, response);
+    if !relevant.is_empty() {
+        text.push_str("\nnot verified: the inventory does not know\n");
+        for u in &relevant {
+            text.push_str(&format!("  - {u}\n"));
+        }
+    }
+    let others: Vec<&Unknown> = assembled
+        .unknowns
+        .iter()
+        .filter(|u| !u.could_change(response.decision))
+        .collect();
+    if !others.is_empty() {
+        text.push_str("\nalso unknown (cannot change this decision):\n");
+        for u in others {
+            text.push_str(&format!("  - {u}\n"));
+        }
+    }
+    for n in &assembled.notes {
+        text.push_str(&format!("note: {n}\n"));
+    }
+    out.write_all(text.as_bytes())
+}
+
+/// One decision with its request and trace.
+pub fn decision_json(req: &Request, resp: &Response<'_>) -> Value {
+    let context: serde_json::Map<String, Value> = req
+        .context
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ContextValue::Single(s) => Value::String(s.clone()),
+                ContextValue::Multi(l) => {
+                    Value::Array(l.iter().cloned().map(Value::String).collect())
+                }
+            };
+            (k.to_owned(), v)
+        })
+        .collect();
+    json!({
+        "schema_version": schema::SIMULATE,
+        "request": {
+            "principal": req.principal.display(),
+            "action": req.action,
+            "resource": req.resource.text,
+            "resource_account": req.resource_account,
+            "context": context,
+        },
+        "decision": resp.decision,
+        "indeterminate": resp.is_indeterminate(),
+        "trace": resp,
+    })
+}
