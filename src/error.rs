@@ -45,3 +45,12 @@ impl From<ParseErrors> for Error {
         Error::Policy(e)
     }
 }
+
+impl From<crate::load::fs::FileAt> for Error {
+    fn from(e: crate::load::fs::FileAt) -> Self {
+        Error::File {
+            path: e.path,
+            why: e.why,
+        }
+    }
+}

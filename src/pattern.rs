@@ -103,7 +103,7 @@ impl Glob {
             }
             Some(_) => {
                 let mut tokens = Vec::new();
-                crate::policy::template::push_wild_tokens(pattern, &mut tokens);
+                push_wild_tokens(pattern, &mut tokens);
                 return Glob::from_tokens(&tokens, case);
             }
         };
@@ -298,6 +298,23 @@ fn match_pieces<T: Unit>(input: &[T], pieces: &[Piece]) -> bool {
     true
 }
 
+/// Splits written text into wildcard tokens.
+pub fn push_wild_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '*' || c == '?' {
+            if start < i {
+                out.push(Token::Lit(&text[start..i]));
+            }
+            out.push(if c == '*' { Token::Any } else { Token::One });
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(Token::Lit(&text[start..]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,7 +384,7 @@ mod tests {
         ] {
             let fast = Glob::new(p, Case::Insensitive);
             let mut toks = Vec::new();
-            crate::policy::template::push_wild_tokens(p, &mut toks);
+            push_wild_tokens(p, &mut toks);
             toks.push(Token::Lit(""));
             let general = Glob::from_tokens(&toks, Case::Insensitive);
             assert_eq!(fast.is_match(s), general.is_match(s), "{p} vs {s}");

@@ -129,12 +129,21 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
-/// [`read_text`] of a path given as text, with the crate's error (which names the file).
-pub fn read_text_at(path: &str) -> Result<String, crate::error::Error> {
-    read_text(Path::new(path)).map_err(|why| crate::error::Error::File {
+/// [`read_text`] of a path given as text; the error names the file.
+pub fn read_text_at(path: &str) -> Result<String, FileAt> {
+    read_text(Path::new(path)).map_err(|why| FileAt {
         path: path.to_owned(),
         why,
     })
+}
+
+/// A file that could not be read, and why.
+#[derive(Debug)]
+pub struct FileAt {
+    /// The file as named.
+    pub path: String,
+    /// Why.
+    pub why: FileError,
 }
 
 /// Reads standard input whole, at most [`MAX_FILE_BYTES`].

@@ -117,7 +117,7 @@ impl Template {
         let mut out = Vec::new();
         for p in &self.parts {
             match p {
-                Part::Text(t) => push_wild_tokens(t, &mut out),
+                Part::Text(t) => crate::pattern::push_wild_tokens(t, &mut out),
                 Part::Escape('*') => out.push(Token::Lit("*")),
                 Part::Escape('?') => out.push(Token::Lit("?")),
                 Part::Escape(_) => out.push(Token::Lit("$")),
@@ -130,23 +130,6 @@ impl Template {
 
 fn var_value<'a>(ctx: &'a Context, key: &str, default: &'a Option<String>) -> Option<&'a str> {
     ctx.single(key).or(default.as_deref())
-}
-
-/// Splits written text into wildcard tokens.
-pub fn push_wild_tokens<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '*' || c == '?' {
-            if start < i {
-                out.push(Token::Lit(&text[start..i]));
-            }
-            out.push(if c == '*' { Token::Any } else { Token::One });
-            start = i + 1;
-        }
-    }
-    if start < text.len() {
-        out.push(Token::Lit(&text[start..]));
-    }
 }
 
 /// One unrendered placeholder found in a value.

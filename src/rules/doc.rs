@@ -15,7 +15,6 @@ pub use crate::policy::{DocKind, SizeUnit};
 use crate::catalog::{Action, Catalog, Service};
 use crate::json::{Json, Pointer};
 use crate::policy::{parse_operator, Operator, ParseError};
-use crate::rules::shared::Applicability;
 
 /// One string value of an element, with where it is.
 #[derive(Debug, Clone)]
@@ -565,6 +564,17 @@ fn write_compact(json: &Json<'_>, out: &mut String) {
             out.push('}');
         }
     }
+}
+
+/// What the actions an `Action` value covers apply to, among `resources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// At least one covered action applies to at least one resource.
+    Applies,
+    /// None applies; some covered action has resource types.
+    NoResource,
+    /// None applies, and every covered action is wildcard-only (only `"*"` grants it).
+    WildcardOnly,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use crate::catalog::{Action, ArnShape, ResourceType, Service};
 use crate::pattern::{Case, Glob};
 use crate::policy::{is_resource_value, DocKind};
+pub use crate::rules::doc::Applicability;
 use crate::rules::doc::{Expansion, PolicyDoc, StatementView};
 
 /// The resources a statement applies to, for action checks: its `Resource` values that are
@@ -37,17 +38,6 @@ pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option
         }
         None => None,
     }
-}
-
-/// What the actions an `Action` value covers apply to, among `resources`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applicability {
-    /// At least one covered action applies to at least one resource.
-    Applies,
-    /// None applies; some covered action has resource types.
-    NoResource,
-    /// None applies, and every covered action is wildcard-only (only `"*"` grants it).
-    WildcardOnly,
 }
 
 /// For each `Action` value of `s` (in order), what it applies to among the statement's

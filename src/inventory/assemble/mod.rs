@@ -1,0 +1,395 @@
+//! Assembly: everything the inventory knows that applies to one request, and a list of what
+//! it does not know.
+//!
+//! [`Inventory::request_context`] takes a principal, an action and a resource ARN and returns
+//! an [`Assembled`]: the principal's identity policies (a user's own and its groups', or a
+//! role's; inline and managed, default versions), its permissions boundary, the SCP chain of
+//! its account, the resource's owner, policy, KMS grants and S3 facts, the RCP chain of the
+//! resource's account, and every [`Unknown`] on the way. [`Assembled::policy_set`] and
+//! [`Assembled::request`] turn it into the engine's inputs. Nothing here decides: the
+//! engine does, and [`Unknown::could_change`] says which unknowns matter for its decision.
+
+mod principal;
+mod resource;
+
+use serde::Serialize;
+
+use crate::arn::{is_account_id, Arn};
+use crate::eval::{
+    BucketFacts, Context, ContextValue, Decision, ObjectOwner, ObjectOwnership, PolicySet,
+    Principal, PublicAccessBlock, Request, RCP_SERVICES,
+};
+use crate::inventory::org::OrgPolicyType;
+use crate::inventory::{
+    Bucket, Inventory, KmsKey, Known, ModelPackageGroup, Provenance, Repository, Role, User,
+};
+use crate::policy::{Grant, Policy};
+
+/// Services with resource policies that the inventory does not read: a request for one of
+/// their resources has an unknown resource policy.
+const UNREAD_RESOURCE_POLICIES: [&str; 12] = [
+    "sqs",
+    "sns",
+    "lambda",
+    "secretsmanager",
+    "glacier",
+    "es",
+    "aoss",
+    "logs",
+    "events",
+    "backup",
+    "elasticfilesystem",
+    "codeartifact",
+];
+
+/// Which side of the request an unknown is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// The principal's account: identity policies, boundary.
+    Principal,
+    /// The resource's account: resource policy, grants, bucket settings.
+    Resource,
+    /// An organization: SCPs, RCPs.
+    Organization,
+}
+
+/// Which way the missing data could move the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// It can only add allows (KMS grants): it matters when the request is denied.
+    MayAllow,
+    /// It can only restrict (SCPs, RCPs, boundaries, Block Public Access, object
+    /// ownership): it matters when the request is allowed.
+    MayDeny,
+    /// It could do either (identity and resource policies).
+    Either,
+}
+
+/// What kind of data is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownKind {
+    /// Nothing was loaded for the account.
+    AccountNotExported,
+    /// The account has no IAM export.
+    IamNotExported,
+    /// The principal is not in a partial IAM export.
+    PrincipalNotExported,
+    /// An attached managed policy (or boundary) is not in any export.
+    ManagedPolicyNotExported,
+    /// A Terraform value known only after apply.
+    AfterApply,
+    /// The resource is in no export (its owner may be unknown too).
+    ResourceNotExported,
+    /// The resource's policy was not exported.
+    ResourcePolicyNotExported,
+    /// An S3 setting (ownership, Block Public Access) was not exported.
+    BucketSetting,
+    /// KMS grants were not exported.
+    KeyGrants,
+    /// `describe-key` was not exported.
+    KeyMetadata,
+    /// The organization (tree, SCPs, RCPs, attachments) is not fully exported.
+    Organization,
+    /// A file that should say it could not be read, or an export failed.
+    Unreadable,
+}
+
+/// One thing the inventory does not know that the request depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    /// What kind of data.
+    pub kind: UnknownKind,
+    /// Whose side.
+    pub side: Side,
+    /// Which way it could move the decision.
+    pub impact: Impact,
+    /// What it is about (an account id, an ARN, a bucket name…).
+    pub subject: String,
+    /// The sentence for humans.
+    pub message: String,
+    /// The file that mentions it, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Provenance>,
+}
+
+impl Unknown {
+    /// Whether knowing it could change `decision`: an explicit deny is final; an allow can
+    /// be undone by what may deny; a deny can be undone by what may allow.
+    pub fn could_change(&self, decision: Decision) -> bool {
+        match (decision, self.impact) {
+            (Decision::ExplicitDeny, _) => false,
+            (_, Impact::Either) => true,
+            (Decision::Allow, Impact::MayDeny) => true,
+            (Decision::Allow, Impact::MayAllow) => false,
+            (Decision::ImplicitDeny, Impact::MayAllow) => true,
+            (Decision::ImplicitDeny, Impact::MayDeny) => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What a resource ARN names, as far as the inventory can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    /// `*`: an action without a resource type.
+    Any,
+    /// An S3 bucket.
+    Bucket,
+    /// An S3 object or prefix.
+    Object,
+    /// An ECR repository.
+    Repository,
+    /// A KMS key.
+    Key,
+    /// A model package group, or a package in it.
+    ModelPackageGroup,
+    /// An IAM role, as a trust target.
+    Role,
+    /// Something else.
+    Other,
+}
+
+/// Everything that applies to one request, borrowed from the inventory.
+#[derive(Debug, Clone)]
+pub struct Assembled<'i> {
+    /// The principal, with its role's real path when the inventory knows it.
+    pub principal: Principal,
+    /// The resource ARN.
+    pub resource: String,
+    /// What it is.
+    pub resource_kind: ResourceKind,
+    /// The account that owns the resource, when known.
+    pub resource_account: Option<String>,
+    /// The resource's region (from its ARN, or a bucket's location), when known.
+    pub region: Option<String>,
+    /// Identity policies: a user's inline and managed policies and its groups', or a
+    /// role's.
+    pub identity: Vec<&'i Policy>,
+    /// The permissions boundary.
+    pub boundary: Vec<&'i Policy>,
+    /// The resource's policy (bucket, repository, key, model package group, trust).
+    pub resource_policy: Option<&'i Policy>,
+    /// The ECR registry policy of the repository's registry (not evaluated by the engine:
+    /// how it combines with a repository policy is not documented).
+    pub registry_policy: Option<&'i Policy>,
+    /// SCPs along the principal's organization path, root first.
+    pub scps: Vec<Vec<&'i Policy>>,
+    /// RCPs along the resource's organization path, root first.
+    pub rcps: Vec<Vec<&'i Policy>>,
+    /// KMS grants of the key.
+    pub grants: Vec<&'i Grant>,
+    /// S3 facts for the engine (object ownership, Block Public Access bucket + account).
+    pub bucket: Option<BucketFacts>,
+    /// The bucket, when the resource is a bucket or an object in one.
+    pub bucket_info: Option<&'i Bucket>,
+    /// The key, when the resource is a key.
+    pub key: Option<&'i KmsKey>,
+    /// The repository, when the resource is one.
+    pub repository: Option<&'i Repository>,
+    /// The model package group, when the resource is one or a package in it.
+    pub model_package_group: Option<&'i ModelPackageGroup>,
+    /// The role, when the principal is a role session.
+    pub role: Option<&'i Role>,
+    /// The user, when the principal is a user.
+    pub user: Option<&'i User>,
+    /// Tags of the principal (for `aws:PrincipalTag/…`).
+    pub principal_tags: Vec<(String, String)>,
+    /// The principal's organization id, when loaded.
+    pub principal_org: Option<String>,
+    /// The resource's organization id, when loaded.
+    pub resource_org: Option<String>,
+    /// What is not known.
+    pub unknowns: Vec<Unknown>,
+    /// Facts worth saying that are not unknowns (a principal that does not exist, SCPs
+    /// that do not apply to a management account…).
+    pub notes: Vec<String>,
+}
+
+impl<'i> Assembled<'i> {
+    /// The engine's policy set for this request.
+    pub fn policy_set(&self) -> PolicySet<'_> {
+        PolicySet {
+            identity: self.identity.clone(),
+            boundary: self.boundary.clone(),
+            session: None,
+            resource: self.resource_policy,
+            scps: self.scps.clone(),
+            rcps: self.rcps.clone(),
+            vpc_endpoint: Vec::new(),
+            grants: self.grants.clone(),
+            bucket: self.bucket.as_ref(),
+        }
+    }
+
+    /// The request to evaluate: `context` as given, plus what the inventory knows
+    /// (`aws:PrincipalArn` with the role's path, `aws:PrincipalTag/…`,
+    /// `aws:PrincipalOrgID`, `aws:ResourceOrgID`) and the keys AWS derives. Given keys win.
+    pub fn request(&self, action: &str, context: Context) -> Request {
+        let mut context = context;
+        let single = ContextValue::Single;
+        if let Some(role) = self.role {
+            context.insert_default("aws:PrincipalArn", single(role.arn.clone()));
+        }
+        for (k, v) in &self.principal_tags {
+            context.insert_default(&format!("aws:PrincipalTag/{k}"), single(v.clone()));
+        }
+        if let Some(o) = &self.principal_org {
+            context.insert_default("aws:PrincipalOrgID", single(o.clone()));
+        }
+        if let Some(o) = &self.resource_org {
+            context.insert_default("aws:ResourceOrgID", single(o.clone()));
+        }
+        if let Some(r) = &self.region {
+            context.insert_default("aws:RequestedRegion", single(r.clone()));
+        }
+        let mut req = Request::new(
+            self.principal.clone(),
+            action,
+            &self.resource,
+            self.resource_account.clone(),
+            context,
+        );
+        req.derive_context();
+        req
+    }
+
+    /// The unknowns that could change `decision`.
+    pub fn relevant_unknowns(&self, decision: Decision) -> Vec<&Unknown> {
+        self.unknowns
+            .iter()
+            .filter(|u| u.could_change(decision))
+            .collect()
+    }
+
+    fn unknown(
+        &mut self,
+        kind: UnknownKind,
+        side: Side,
+        impact: Impact,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        at: Option<Provenance>,
+    ) {
+        let u = Unknown {
+            kind,
+            side,
+            impact,
+            subject: subject.into(),
+            message: message.into(),
+            at,
+        };
+        if !self.unknowns.contains(&u) {
+            self.unknowns.push(u);
+        }
+    }
+}
+
+impl Inventory {
+    /// Assembles everything that applies when `principal` calls `action` on `resource` (an
+    /// ARN, or `*` for actions without a resource type), and says what is unknown.
+    pub fn request_context(
+        &self,
+        principal: &Principal,
+        action: &str,
+        resource: &str,
+    ) -> Assembled<'_> {
+        let mut a = Assembled {
+            principal: principal.clone(),
+            resource: resource.to_owned(),
+            resource_kind: ResourceKind::Other,
+            resource_account: None,
+            region: None,
+            identity: Vec::new(),
+            boundary: Vec::new(),
+            resource_policy: None,
+            registry_policy: None,
+            scps: Vec::new(),
+            rcps: Vec::new(),
+            grants: Vec::new(),
+            bucket: None,
+            bucket_info: None,
+            key: None,
+            repository: None,
+            model_package_group: None,
+            role: None,
+            user: None,
+            principal_tags: Vec::new(),
+            principal_org: None,
+            resource_org: None,
+            unknowns: Vec::new(),
+            notes: Vec::new(),
+        };
+        self.identity_side(&mut a);
+        self.scp_side(&mut a);
+        self.resource_side(&mut a, action);
+        self.rcp_side(&mut a, action);
+        if let Some(org) = a.resource_account.as_deref().and_then(|o| self.org_of(o)) {
+            a.resource_org = org.id.clone();
+        }
+        a
+    }
+
+    fn managed<'i>(
+        &'i self,
+        a: &mut Assembled<'i>,
+        account: &str,
+        arn: &str,
+        owner: &str,
+        boundary: bool,
+    ) {
+        match self.managed_policy(account, arn) {
+            Some(mp) => match &mp.document {
+                Known::Present(p, _) => {
+                    if boundary {
+                        a.boundary.push(p);
+                    } else {
+                        a.identity.push(p);
+                    }
+                }
+                other => a.unknown(
+                    UnknownKind::Unreadable,
+                    Side::Principal,
+                    if boundary {
+                        Impact::MayDeny
+                    } else {
+                        Impact::Either
+                    },
+                    arn,
+                    format!(
+                        "managed policy `{arn}` of {owner} is unknown: {}",
+                        other.why_unknown().unwrap_or_default()
+                    ),
+                    other.provenance().cloned(),
+                ),
+            },
+            None => a.unknown(
+                UnknownKind::ManagedPolicyNotExported,
+                Side::Principal,
+                if boundary {
+                    Impact::MayDeny
+                } else {
+                    Impact::Either
+                },
+                arn,
+                format!(
+                    "{} `{arn}` of {owner} is in no loaded IAM export",
+                    if boundary {
+                        "permissions boundary"
+                    } else {
+                        "managed policy"
+                    }
+                ),
+                None,
+            ),
+        }
+    }
+}
