@@ -12,14 +12,13 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::finding::{Access, Finding, Kind};
-use crate::arn::Arn;
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization};
 use crate::lint::RuleMeta;
+use crate::policy::names::{self, Named};
 use crate::policy::{
-    ActionSet, AwsPrincipal, BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue,
-    Values,
+    BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue, Values,
 };
 
 /// Who a statement or grant names, outside the account's own principals.
@@ -35,73 +34,28 @@ struct Reach {
     federated: bool,
 }
 
+/// Who `set` names, as the report counts them ([`names::principals`]): service principals
+/// act for the account that calls them and a deleted principal's id reaches nothing, so both
+/// are left out.
 fn reaches(set: &PrincipalSet) -> Vec<Reach> {
-    let mut out = Vec::new();
-    if set.everyone || set.negated {
-        out.push(Reach {
-            principal: "*".into(),
-            account: None,
-            everyone: true,
-            federated: false,
-        });
-        if set.negated {
-            return out;
-        }
-    }
-    for p in &set.aws {
-        let (principal, account) = match p {
-            AwsPrincipal::Account(a) => (format!("arn:aws:iam::{a}:root"), a.clone()),
-            AwsPrincipal::Role { arn, account, .. } => (arn.clone(), account.clone()),
-            AwsPrincipal::User { arn }
-            | AwsPrincipal::AssumedRole { arn }
-            | AwsPrincipal::FederatedUser { arn } => match Arn::parse(arn) {
-                Some(a) => (arn.clone(), a.account.to_owned()),
-                None => continue,
-            },
-            // A deleted principal's unique id, or something that is no principal: the lint
-            // rules report those (XA0208).
-            AwsPrincipal::UniqueId(_) | AwsPrincipal::Other(_) => continue,
-        };
-        out.push(Reach {
-            principal,
-            account: Some(account),
-            everyone: false,
-            federated: false,
-        });
-    }
-    for f in &set.federated {
-        out.push(Reach {
-            principal: format!("federated:{f}"),
-            account: None,
-            everyone: false,
-            federated: true,
-        });
-    }
-    out
-}
-
-fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
-    match a {
-        Some(set) => set
-            .patterns
-            .iter()
-            .map(|g| {
-                if set.negated {
-                    format!("not {}", g.pattern())
-                } else {
-                    g.pattern()
-                }
+    names::principals(set)
+        .into_iter()
+        .filter_map(|n| {
+            let (everyone, federated) = match &n {
+                Named::Everyone => (true, false),
+                Named::Federated(_) => (false, true),
+                Named::Service(_) | Named::UniqueId(_) => return None,
+                Named::FederatedUser { account: None, .. } => return None,
+                _ => (false, false),
+            };
+            Some(Reach {
+                principal: n.text(),
+                account: n.account().map(str::to_owned),
+                everyone,
+                federated,
             })
-            .collect(),
-        None => Vec::new(),
-    }
-}
-
-/// Whether a trust statement concerns assuming the role (as the graph decides).
-fn concerns_sts(s: &Statement) -> bool {
-    action_texts(&s.action)
-        .iter()
-        .any(|a| a == "*" || a.starts_with("sts:") || a.starts_with("not "))
+        })
+        .collect()
 }
 
 /// The organizations a statement's conditions pin the caller to, when one of them does
@@ -230,11 +184,11 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
             if !s.may_allow() {
                 continue;
             }
-            let undecided = p.is_rejected() || !s.defects.is_empty();
+            let undecided = names::undecided(p, s);
             let Some(set) = &s.principal else {
                 continue;
             };
-            if via == "trust-policy" && !concerns_sts(s) {
+            if via == "trust-policy" && !names::concerns_sts(s) {
                 continue;
             }
             let opening = Opening {
@@ -242,7 +196,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 resource_type,
                 label: label.to_owned(),
                 via,
-                actions: action_texts(&s.action),
+                actions: names::action_texts(&s.action),
                 sid: s.sid.clone(),
                 conditional: !s.conditions.is_empty() || s.conditions_partial,
                 undecided,

@@ -26,9 +26,8 @@ use serde::Serialize;
 
 use crate::arn::{Arn, RequestResource, ResourcePattern};
 use crate::inventory::{Inventory, Known, Provenance};
-use crate::policy::{
-    ActionSet, AwsPrincipal, Grantee, Policy, PrincipalSet, ResourceEntry, Statement,
-};
+use crate::policy::names::{self, Named};
+use crate::policy::{Grantee, Policy, PrincipalSet, ResourceEntry, Statement};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -173,23 +172,6 @@ fn statement_at(p: &Policy, s: &Statement) -> Provenance {
     p.origin.location(&s.pointer)
 }
 
-fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
-    match a {
-        Some(set) => set
-            .patterns
-            .iter()
-            .map(|g| {
-                if set.negated {
-                    format!("not {}", g.pattern())
-                } else {
-                    g.pattern()
-                }
-            })
-            .collect(),
-        None => Vec::new(),
-    }
-}
-
 impl Graph {
     /// The node with this id (for a role, its ARN with or without the path).
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
@@ -302,66 +284,36 @@ impl Graph {
         )
     }
 
-    /// The nodes a principal element names.
+    /// The nodes a principal element names ([`names::principals`]).
     fn principals(&mut self, set: &PrincipalSet) -> Vec<NodeIndex> {
-        let mut out = Vec::new();
-        if set.everyone || set.negated {
-            out.push(self.simple("*", NodeKind::Everyone, None, "everyone (*)".to_owned()));
-            if set.negated {
-                return out;
-            }
-        }
-        for p in &set.aws {
-            let i = match p {
-                AwsPrincipal::Account(a) => self.root(a),
-                AwsPrincipal::User { arn } => {
-                    let a = Arn::parse(arn);
-                    let account = a.map(|a| a.account).unwrap_or_default();
-                    let name = a
-                        .map(|a| a.resource.rsplit('/').next().unwrap_or(a.resource))
-                        .unwrap_or_default();
-                    self.simple(arn, NodeKind::User, Some(account), format!("user/{name}"))
+        names::principals(set)
+            .into_iter()
+            .map(|n| match n {
+                Named::Everyone => {
+                    self.simple("*", NodeKind::Everyone, None, "everyone (*)".to_owned())
                 }
-                AwsPrincipal::Role { arn, account, name } => {
-                    self.role_node(account, name, arn, false)
+                Named::Account(a) => self.root(&a),
+                Named::User { arn, account, name } => {
+                    self.simple(&arn, NodeKind::User, Some(&account), format!("user/{name}"))
                 }
-                AwsPrincipal::AssumedRole { arn } => {
-                    let a = Arn::parse(arn);
-                    let account = a.map(|a| a.account).unwrap_or_default().to_owned();
-                    let role = a
-                        .and_then(|a| a.resource.strip_prefix("assumed-role/"))
-                        .and_then(|r| r.split('/').next())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let role_arn = format!("arn:aws:iam::{account}:role/{role}");
-                    self.role_node(&account, &role, &role_arn, false)
+                Named::Role { arn, account, name } => self.role_node(&account, &name, &arn, false),
+                Named::FederatedUser { arn, account } => {
+                    self.simple(&arn, NodeKind::Federated, account.as_deref(), arn.clone())
                 }
-                AwsPrincipal::FederatedUser { arn } => {
-                    let account = Arn::parse(arn).map(|a| a.account.to_owned());
-                    self.simple(arn, NodeKind::Federated, account.as_deref(), arn.clone())
-                }
-                AwsPrincipal::UniqueId(id) => self.simple(
-                    id,
+                Named::UniqueId(id) => self.simple(
+                    &id,
                     NodeKind::Invalid,
                     None,
                     format!("{id} (deleted principal)"),
                 ),
-                AwsPrincipal::Other(_) => continue,
-            };
-            out.push(i);
-        }
-        for s in &set.service {
-            out.push(self.simple(&format!("service:{s}"), NodeKind::Service, None, s.clone()));
-        }
-        for f in &set.federated {
-            out.push(self.simple(
-                &format!("federated:{f}"),
-                NodeKind::Federated,
-                None,
-                f.clone(),
-            ));
-        }
-        out
+                Named::Service(s) => {
+                    self.simple(&format!("service:{s}"), NodeKind::Service, None, s)
+                }
+                Named::Federated(f) => {
+                    self.simple(&format!("federated:{f}"), NodeKind::Federated, None, f)
+                }
+            })
+            .collect()
     }
 
     fn is_cross(&self, from: NodeIndex, to: NodeIndex) -> bool {
@@ -388,14 +340,10 @@ impl Graph {
             let Some(set) = &s.principal else {
                 continue;
             };
-            let actions = action_texts(&s.action);
-            if kind == EdgeKind::Trust
-                && !actions
-                    .iter()
-                    .any(|a| a == "*" || a.starts_with("sts:") || a.starts_with("not "))
-            {
+            if kind == EdgeKind::Trust && !names::concerns_sts(s) {
                 continue;
             }
+            let actions = names::action_texts(&s.action);
             for from in self.principals(set) {
                 self.connect(
                     from,
@@ -407,7 +355,7 @@ impl Graph {
                         sid: s.sid.clone(),
                         conditional: !s.conditions.is_empty() || s.conditions_partial,
                         cross_account: false,
-                        undecided: undecided(policy, s),
+                        undecided: names::undecided(policy, s),
                     },
                 );
             }
@@ -736,7 +684,7 @@ impl Graph {
         }
         targets.sort();
         targets.dedup();
-        let actions_text = action_texts(&s.action);
+        let actions_text = names::action_texts(&s.action);
         for to in targets {
             self.connect(
                 from,
@@ -748,15 +696,9 @@ impl Graph {
                     sid: s.sid.clone(),
                     conditional: !s.conditions.is_empty() || s.conditions_partial,
                     cross_account: false,
-                    undecided: undecided(policy, s),
+                    undecided: names::undecided(policy, s),
                 },
             );
         }
     }
-}
-
-/// Whether a statement cannot be decided: its policy is one AWS rejects, or it has elements
-/// that cannot be read.
-fn undecided(policy: &Policy, s: &Statement) -> bool {
-    policy.is_rejected() || !s.defects.is_empty() || s.effect.is_none()
 }

@@ -21,6 +21,7 @@ mod err;
 mod grant;
 mod kind;
 mod model;
+pub mod names;
 mod parse;
 pub mod scalar;
 pub mod template;
