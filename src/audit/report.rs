@@ -166,7 +166,12 @@ impl Baseline {
     /// shard).
     pub fn load(path: &str) -> Result<Baseline, Error> {
         let text = crate::load::fs::read_text_at(path)?;
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+        Baseline::parse(path, &text)
+    }
+
+    /// [`Baseline::load`] on the text of the report at `path`, already read.
+    pub fn parse(path: &str, text: &str) -> Result<Baseline, Error> {
+        let file: BaselineFile = serde_json::from_str(text).map_err(|e| {
             Error::Usage(format!(
                 "--baseline: `{path}` is not an audit JSON report: {e}"
             ))
@@ -754,21 +759,40 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
     let mut shards: Vec<(String, ShardFile)> = Vec::new();
     for p in paths {
         let text = crate::load::fs::read_text_at(p)?;
-        let file: ShardFile = serde_json::from_str(&text)
-            .map_err(|e| Error::Usage(format!("`{p}` is not an audit JSON report: {e}")))?;
-        if file.schema_version != SCHEMA_VERSION {
-            return Err(Error::Usage(format!(
-                "`{p}` has schema version {} (xacct reads {SCHEMA_VERSION})",
-                file.schema_version
-            )));
-        }
-        if file.fixed.is_some() {
-            return Err(Error::Usage(format!(
-                "`{p}` was written with --baseline; merge full shard reports and give --baseline to the merge"
-            )));
-        }
-        shards.push((p.clone(), file));
+        shards.push((p.clone(), shard_file(p, &text)?));
     }
+    join(shards)
+}
+
+/// [`merge`] on reports already read, as `(path, text)`.
+pub fn merge_texts(reports: &[(String, String)]) -> Result<Merged, Error> {
+    let mut shards: Vec<(String, ShardFile)> = Vec::new();
+    for (p, text) in reports {
+        shards.push((p.clone(), shard_file(p, text)?));
+    }
+    join(shards)
+}
+
+/// One shard's report, read from its text.
+fn shard_file(p: &str, text: &str) -> Result<ShardFile, Error> {
+    let file: ShardFile = serde_json::from_str(text)
+        .map_err(|e| Error::Usage(format!("`{p}` is not an audit JSON report: {e}")))?;
+    if file.schema_version != SCHEMA_VERSION {
+        return Err(Error::Usage(format!(
+            "`{p}` has schema version {} (xacct reads {SCHEMA_VERSION})",
+            file.schema_version
+        )));
+    }
+    if file.fixed.is_some() {
+        return Err(Error::Usage(format!(
+            "`{p}` was written with --baseline; merge full shard reports and give --baseline to the merge"
+        )));
+    }
+    Ok(file)
+}
+
+/// Joins the shards' reports, checked to be every shard of one run.
+fn join(shards: Vec<(String, ShardFile)>) -> Result<Merged, Error> {
     let Some((first_path, first)) = shards.first() else {
         return Err(Error::Usage("no shard reports to merge".into()));
     };
@@ -899,6 +923,22 @@ mod tests {
             },
             &[msg],
         )
+    }
+
+    #[test]
+    fn reports_read_from_text_name_their_path_in_errors() {
+        let e = Baseline::parse("base.json", "{}")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`base.json` is not an audit JSON report"), "{e}");
+        let e = merge_texts(&[("s1.json".into(), "[]".into())])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`s1.json` is not an audit JSON report"), "{e}");
+        let e = merge_texts(&[]).err().unwrap().to_string();
+        assert!(e.contains("no shard reports"), "{e}");
     }
 
     #[test]
