@@ -1,5 +1,6 @@
-//! Policy text: the strict parser for every document kind, the one validation
-//! (`rules::read_policy`), the linter, and the evaluator on what was read.
+//! Policy text: the strict parser for every document kind, the policy file reader of
+//! `simulate` (bare or wrapped documents), the one validation (`rules::read_policy`), the
+//! linter, and the evaluator on what was read.
 #![no_main]
 
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use xacct::eval::{authorize, Context, ContextValue, PolicySet, Principal, Request};
 use xacct::json::Json;
 use xacct::lint::{lint_text, LintOptions};
+use xacct::load::policy_file::parse_policy_text;
 use xacct::policy::{DocKind, Origin, Policy, PolicyKind};
 use xacct::rules::doc::DocFacts;
 
@@ -79,6 +81,18 @@ fuzz_target!(|data: &[u8]| {
     for kind in KINDS {
         let _ = Policy::parse_text(text, kind, origin());
     }
+    // As `simulate` reads a policy file: bare, or in the AWS CLI output that exported it.
+    let mut wrapped = Vec::new();
+    for kind in [
+        DocKind::Identity,
+        DocKind::Trust,
+        DocKind::Bucket,
+        DocKind::Key,
+    ] {
+        if let Ok(p) = parse_policy_text(text, file.clone(), kind) {
+            wrapped.push((kind, p));
+        }
+    }
     if let Ok(catalog) = xacct::awsdata::catalog() {
         let _ = lint_text("policy.json", text, &LintOptions::default(), catalog);
     }
@@ -90,7 +104,7 @@ fuzz_target!(|data: &[u8]| {
         region: Some("us-east-1".into()),
         name: Some("bucket-111111111111".into()),
     };
-    let mut read = Vec::new();
+    let mut read = wrapped;
     for kind in KINDS {
         let (policy, _errors) =
             xacct::rules::read_policy(&json, kind, origin(), Some(text), &facts);
