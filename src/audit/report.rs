@@ -874,16 +874,33 @@ fn join(shards: Vec<(String, ShardFile)>) -> Result<Merged, Error> {
     }
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let (mut accounts, mut files, mut bytes, mut silenced, mut ignored) = (0, 0, 0, 0, 0);
-    for (_, s) in shards {
+    let (mut accounts, mut files, mut silenced, mut ignored) = (0usize, 0usize, 0usize, 0usize);
+    let mut bytes = 0u64;
+    for (p, s) in shards {
+        // A report can claim any count: totals that overflow are refused, never wrapped.
+        let out_of_range = || {
+            Error::Usage(format!(
+                "`{p}`: a count is out of range (the shards' totals overflow)"
+            ))
+        };
         for (t, u) in trusted.iter_mut().zip(&s.trusted_accounts) {
-            t.used += u.used;
+            t.used = t.used.checked_add(u.used).ok_or_else(out_of_range)?;
         }
-        accounts += s.summary.accounts;
-        files += s.summary.files;
-        bytes += s.summary.bytes;
-        silenced += s.summary.silenced;
-        ignored += s.summary.ignored;
+        accounts = accounts
+            .checked_add(s.summary.accounts)
+            .ok_or_else(out_of_range)?;
+        files = files
+            .checked_add(s.summary.files)
+            .ok_or_else(out_of_range)?;
+        bytes = bytes
+            .checked_add(s.summary.bytes)
+            .ok_or_else(out_of_range)?;
+        silenced = silenced
+            .checked_add(s.summary.silenced)
+            .ok_or_else(out_of_range)?;
+        ignored = ignored
+            .checked_add(s.summary.ignored)
+            .ok_or_else(out_of_range)?;
         findings.extend(s.findings);
         problems.extend(s.problems);
     }
@@ -923,6 +940,38 @@ mod tests {
             },
             &[msg],
         )
+    }
+
+    #[test]
+    fn shard_counts_that_overflow_are_refused() {
+        let shard = |index: usize, accounts: usize| {
+            let mut out = Vec::new();
+            let c = Collector::start(
+                Writer::new(AuditFormat::Json, &mut out, Severity::Warning),
+                Some(Shard { index, count: 2 }),
+                None,
+            )
+            .unwrap();
+            let totals = Totals {
+                accounts,
+                files: 1,
+                bytes: 1,
+                problems: Vec::new(),
+                trusted: Vec::new(),
+                silenced: 0,
+                ignored: 0,
+                ignore: Ignore::default(),
+            };
+            c.finish(totals).unwrap();
+            (format!("s{index}.json"), String::from_utf8(out).unwrap())
+        };
+        let merged = merge_texts(&[shard(1, 3), shard(2, 4)]).ok().unwrap();
+        assert_eq!(merged.totals.accounts, 7);
+        let e = merge_texts(&[shard(1, usize::MAX), shard(2, 5)])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`s2.json`: a count is out of range"), "{e}");
     }
 
     #[test]
