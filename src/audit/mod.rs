@@ -25,7 +25,7 @@ pub mod codes;
 pub mod config;
 pub mod diff;
 pub mod finding;
-mod locate;
+pub(crate) mod locate;
 pub mod plan;
 pub mod registration;
 pub mod report;
