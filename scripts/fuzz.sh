@@ -106,8 +106,7 @@ run() {
   # shellcheck disable=SC2086
   (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-    -max_len="$(max_len "$target")" -print_final_stats=1 \
-    -artifact_prefix="artifacts/$target/" ${FUZZ_FLAGS:-})
+    -max_len="$(max_len "$target")" -print_final_stats=1 ${FUZZ_FLAGS:-})
 }
 
 case "${1:-}" in

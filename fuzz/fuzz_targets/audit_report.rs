@@ -1,6 +1,8 @@
 //! Audit JSON reports read back: `--baseline` and `audit merge`, then the merged report
 //! written in every format against the baseline, as `xacct audit merge --baseline` does.
 //!
+//! What a merge writes as JSON must read back as a baseline.
+//!
 //! The input is reports separated by NUL bytes: the first is read as the baseline, the
 //! others (or the first, when alone) as the shards to merge.
 #![no_main]
@@ -42,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             None
         };
+        let compared = baseline.is_some();
         let mut out = Vec::new();
         let writer = Writer::new(format, &mut out, merged.fail_on);
         let Ok(mut collector) = Collector::start(writer, None, baseline) else {
@@ -50,6 +53,13 @@ fuzz_target!(|data: &[u8]| {
         for f in merged.findings {
             let _ = collector.push(f);
         }
-        let _ = collector.finish(merged.totals);
+        let written = collector.finish(merged.totals).is_ok();
+        // A full JSON report that xacct writes, `--baseline` reads back.
+        if written && format == AuditFormat::Json && !compared {
+            let text = String::from_utf8_lossy(&out);
+            if let Err(e) = Baseline::parse("merged.json", &text) {
+                panic!("the merged report does not read back as a baseline: {e}");
+            }
+        }
     }
 });
