@@ -127,7 +127,12 @@ impl Baseline {
     /// shard).
     pub fn load(path: &str) -> Result<Baseline, Error> {
         let text = crate::load::fs::read_text_at(path)?;
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+        Baseline::parse(path, &text)
+    }
+
+    /// [`Baseline::load`] on the text of the report at `path`, already read.
+    pub fn parse(path: &str, text: &str) -> Result<Baseline, Error> {
+        let file: BaselineFile = serde_json::from_str(text).map_err(|e| {
             Error::Usage(format!(
                 "--baseline: `{path}` is not an audit JSON report: {e}"
             ))
@@ -417,21 +422,40 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
     let mut shards: Vec<(String, ShardFile)> = Vec::new();
     for p in paths {
         let text = crate::load::fs::read_text_at(p)?;
-        let file: ShardFile = serde_json::from_str(&text)
-            .map_err(|e| Error::Usage(format!("`{p}` is not an audit JSON report: {e}")))?;
-        if file.schema_version != SCHEMA_VERSION {
-            return Err(Error::Usage(format!(
-                "`{p}` has schema version {} (xacct reads {SCHEMA_VERSION})",
-                file.schema_version
-            )));
-        }
-        if file.fixed.is_some() {
-            return Err(Error::Usage(format!(
-                "`{p}` was written with --baseline; merge full shard reports and give --baseline to the merge"
-            )));
-        }
-        shards.push((p.clone(), file));
+        shards.push((p.clone(), shard_file(p, &text)?));
     }
+    join(shards)
+}
+
+/// [`merge`] on reports already read, as `(path, text)`.
+pub fn merge_texts(reports: &[(String, String)]) -> Result<Merged, Error> {
+    let mut shards: Vec<(String, ShardFile)> = Vec::new();
+    for (p, text) in reports {
+        shards.push((p.clone(), shard_file(p, text)?));
+    }
+    join(shards)
+}
+
+/// One shard's report, read from its text.
+fn shard_file(p: &str, text: &str) -> Result<ShardFile, Error> {
+    let file: ShardFile = serde_json::from_str(text)
+        .map_err(|e| Error::Usage(format!("`{p}` is not an audit JSON report: {e}")))?;
+    if file.schema_version != SCHEMA_VERSION {
+        return Err(Error::Usage(format!(
+            "`{p}` has schema version {} (xacct reads {SCHEMA_VERSION})",
+            file.schema_version
+        )));
+    }
+    if file.fixed.is_some() {
+        return Err(Error::Usage(format!(
+            "`{p}` was written with --baseline; merge full shard reports and give --baseline to the merge"
+        )));
+    }
+    Ok(file)
+}
+
+/// Joins the shards' reports, checked to be every shard of one run.
+fn join(shards: Vec<(String, ShardFile)>) -> Result<Merged, Error> {
     let Some((first_path, first)) = shards.first() else {
         return Err(Error::Usage("no shard reports to merge".into()));
     };
@@ -513,16 +537,33 @@ pub fn merge(paths: &[String]) -> Result<Merged, Error> {
     }
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let (mut accounts, mut files, mut bytes, mut silenced, mut ignored) = (0, 0, 0, 0, 0);
-    for (_, s) in shards {
+    let (mut accounts, mut files, mut silenced, mut ignored) = (0usize, 0usize, 0usize, 0usize);
+    let mut bytes = 0u64;
+    for (p, s) in shards {
+        // A report can claim any count: totals that overflow are refused, never wrapped.
+        let out_of_range = || {
+            Error::Usage(format!(
+                "`{p}`: a count is out of range (the shards' totals overflow)"
+            ))
+        };
         for (t, u) in trusted.iter_mut().zip(&s.trusted_accounts) {
-            t.used += u.used;
+            t.used = t.used.checked_add(u.used).ok_or_else(out_of_range)?;
         }
-        accounts += s.summary.accounts;
-        files += s.summary.files;
-        bytes += s.summary.bytes;
-        silenced += s.summary.silenced;
-        ignored += s.summary.ignored;
+        accounts = accounts
+            .checked_add(s.summary.accounts)
+            .ok_or_else(out_of_range)?;
+        files = files
+            .checked_add(s.summary.files)
+            .ok_or_else(out_of_range)?;
+        bytes = bytes
+            .checked_add(s.summary.bytes)
+            .ok_or_else(out_of_range)?;
+        silenced = silenced
+            .checked_add(s.summary.silenced)
+            .ok_or_else(out_of_range)?;
+        ignored = ignored
+            .checked_add(s.summary.ignored)
+            .ok_or_else(out_of_range)?;
         findings.extend(s.findings);
         problems.extend(s.problems);
     }

@@ -396,4 +396,59 @@ mod tests {
         assert_eq!(v["baseline"]["unchanged"], 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn shard_counts_that_overflow_are_refused() {
+        let shard = |index: usize, accounts: usize| {
+            let mut out = Vec::new();
+            let mut w = Writer::new(Format::Json, &mut out, Severity::Warning);
+            let c = Collector::start(
+                &mut w,
+                Severity::Warning,
+                Some(crate::audit::Shard { index, count: 2 }),
+                None,
+            )
+            .unwrap();
+            let totals = Totals {
+                accounts,
+                files: 1,
+                bytes: 1,
+                problems: Vec::new(),
+                trusted: Vec::new(),
+                silenced: 0,
+                ignored: 0,
+                ignore: Ignore::default(),
+            };
+            c.finish(totals).unwrap();
+            (format!("s{index}.json"), String::from_utf8(out).unwrap())
+        };
+        let merged = crate::audit::outcome::merge_texts(&[shard(1, 3), shard(2, 4)])
+            .ok()
+            .unwrap();
+        assert_eq!(merged.totals.accounts, 7);
+        let e = crate::audit::outcome::merge_texts(&[shard(1, usize::MAX), shard(2, 5)])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`s2.json`: a count is out of range"), "{e}");
+    }
+
+    #[test]
+    fn reports_read_from_text_name_their_path_in_errors() {
+        let e = Baseline::parse("base.json", "{}")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`base.json` is not an audit JSON report"), "{e}");
+        let e = crate::audit::outcome::merge_texts(&[("s1.json".into(), "[]".into())])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("`s1.json` is not an audit JSON report"), "{e}");
+        let e = crate::audit::outcome::merge_texts(&[])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("no shard reports"), "{e}");
+    }
 }

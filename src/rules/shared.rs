@@ -238,8 +238,12 @@ pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
 /// most a third of the word), for "did you mean" help.
 pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let w = word.to_ascii_lowercase();
-    let limit = (w.chars().count() / 3).clamp(1, 3);
+    let len = w.chars().count();
+    let limit = (len / 3).clamp(1, 3);
     candidates
+        // The distance is at least the difference in length: candidates too long or too
+        // short are not compared, which keeps a long word (a policy can be large) linear.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(&w, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
@@ -302,5 +306,21 @@ mod tests {
         assert!(is_resource_value("arn:aws:s3:::b"));
         assert!(!is_resource_value("Resource: arn:aws:s3:::b"));
         assert!(!is_resource_value("arn:aws:s3"));
+    }
+
+    #[test]
+    fn suggestions_for_a_long_word_take_linear_time() {
+        // Comparing a 100,000-character action with a thousand names cell by cell takes
+        // billions of steps; a name cannot be within the limit of a word that much longer.
+        let names: Vec<String> = (0..1000).map(|i| format!("DescribeThing{i:05}")).collect();
+        let long = format!("DescribeThing{}", "x".repeat(100_000));
+        let start = std::time::Instant::now();
+        assert_eq!(closest(&long, names.iter().map(String::as_str)), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        let near = "DescribeThin00042";
+        assert_eq!(
+            closest(near, names.iter().map(String::as_str)),
+            Some("DescribeThing00042")
+        );
     }
 }
