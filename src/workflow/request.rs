@@ -163,6 +163,36 @@ pub struct Container {
     pub image: Option<Image>,
     /// Its artifact, when it has one that names an object.
     pub artifact: Option<Artifact>,
+    /// The KMS key the input says the artifact is written with (a training job's
+    /// `OutputDataConfig.KmsKeyId`, or SageMaker's default when it names none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    /// Why [`Container::kms_key`] is what it is, when the input does not name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_note: Option<String>,
+    /// The account of the role that wrote the artifact (the training job's), when known: an
+    /// alias or a bare key id in `kms_key` is in its account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writer_account: Option<String>,
+    /// Template variables whose value the input cannot know (a training job name that a
+    /// pipeline generates when it runs), each with why: a step that needs one is not verified.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown: BTreeMap<String, String>,
+}
+
+impl Container {
+    /// A container with an image and an artifact, and nothing else known.
+    pub fn new(index: usize, image: Option<Image>, artifact: Option<Artifact>) -> Container {
+        Container {
+            index,
+            image,
+            artifact,
+            kms_key: None,
+            kms_key_note: None,
+            writer_account: None,
+            unknown: BTreeMap::new(),
+        }
+    }
 }
 
 /// The parsed registration request.
@@ -316,11 +346,7 @@ impl RegistrationRequest {
                             None
                         }
                     });
-                    containers.push(Container {
-                        index,
-                        image,
-                        artifact,
-                    });
+                    containers.push(Container::new(index, image, artifact));
                 }
             }
             _ => problem(
