@@ -51,7 +51,8 @@ use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::scenario::Scenario;
-use crate::workflow::{check, CheckInput, LintErrors};
+use crate::lint::LintCache;
+use crate::workflow::{check, CheckInput};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
 /// enough that their findings are a small part of memory.
@@ -237,7 +238,7 @@ impl Ctx<'_> {
         parsed: Option<&Json<'_>>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
-        known: Option<&mut LintErrors>,
+        known: Option<&mut LintCache>,
     ) {
         if self.opts.no_lint || !worth_linting(bytes) {
             return;
@@ -296,7 +297,7 @@ impl Ctx<'_> {
         }
         r.files = files.len();
         // Each file is parsed once, for the lint rules and the inventory.
-        let mut known = LintErrors::default();
+        let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);

@@ -20,11 +20,11 @@ use super::finding::{stable_path, Finding, Kind, Registration, StepResult};
 use super::plan::{allows_action, GroupGrant, CREATE_MODEL_PACKAGE};
 use crate::diagnostic::codes;
 use crate::inventory::{Account, Inventory};
-use crate::lint::RuleMeta;
+use crate::lint::{LintCache, RuleMeta};
 use crate::scenario::{Actor, Scenario};
 use crate::workflow::request::Group;
 use crate::workflow::{
-    check_with, CheckInput, CheckReport, LintErrors, Outcome, RegistrationRequest, Status, Verdict,
+    check_with, CheckInput, CheckReport, Outcome, RegistrationRequest, Status, Verdict,
 };
 
 /// The most principals of one caller account tried for one path.
@@ -182,7 +182,7 @@ pub fn group_paths(
     caller: &str,
     caller_acct: Option<Account>,
     grants: &[GroupGrant],
-    lint: &mut LintErrors,
+    lint: &mut LintCache,
 ) -> Vec<Finding> {
     let iam_loaded = caller_acct.as_ref().is_some_and(|a| a.iam.is_some());
     let iam_complete = caller_acct

@@ -221,7 +221,7 @@ impl Run<'_> {
 
     /// Lint errors (AWS rejects such policies) of one policy file, computed once.
     pub(super) fn lint_errors(&mut self, file: &Arc<str>) -> Vec<Diagnostic> {
-        let errors = self.lint_cache.of(file).to_vec();
+        let errors = self.lint_cache.errors_of(file).to_vec();
         for d in &errors {
             if !self.policy_errors.contains(d) {
                 self.policy_errors.push(d.clone());

@@ -16,17 +16,18 @@ pub mod request;
 mod run;
 mod steps;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use request::RegistrationRequest;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{authorize, Context, ContextValue, Decision, Principal, Requirement};
 use crate::inventory::{Inventory, Known};
 use crate::json::Pointer;
+use crate::lint::LintCache;
 use crate::policy::Policy;
 use crate::scenario::{Actor, Scenario, Sides, Step};
 
@@ -215,51 +216,9 @@ struct Run<'a> {
     consumer_given: bool,
     artifact_key: Option<String>,
     /// Lint errors per policy file, computed once.
-    lint_cache: &'a mut LintErrors,
+    lint_cache: &'a mut LintCache,
     policy_errors: Vec<Diagnostic>,
     defective: Vec<Place>,
-}
-
-/// The lint errors (what AWS would reject) of policy files, by path: worked out once and
-/// shared by the checks of a run. A caller that has already linted a file with every rule
-/// and the default severities hands its errors in with [`LintErrors::seed`].
-#[derive(Debug, Default)]
-pub struct LintErrors(HashMap<String, Vec<Diagnostic>>);
-
-impl LintErrors {
-    /// Records the lint errors of `path` (diagnostics of other severities are dropped).
-    pub fn seed<'d>(&mut self, path: &str, diagnostics: impl IntoIterator<Item = &'d Diagnostic>) {
-        let errors = diagnostics
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        self.0.insert(path.to_owned(), errors);
-    }
-
-    /// The errors of the file at `path`, read and linted on first use (unreadable: none).
-    fn of(&mut self, path: &str) -> &[Diagnostic] {
-        if !self.0.contains_key(path) {
-            let errors = crate::load::fs::read_text(std::path::Path::new(path))
-                .map(|text| LintErrors::lint(path, &text))
-                .unwrap_or_default();
-            self.0.insert(path.to_owned(), errors);
-        }
-        self.0.get(path).map_or(&[], Vec::as_slice)
-    }
-
-    /// The lint errors of `text`, the content of the file at `path`: every rule, the default
-    /// severities (none when AWS's action data cannot be loaded).
-    pub fn lint(path: &str, text: &str) -> Vec<Diagnostic> {
-        let Ok(catalog) = crate::catalog::catalog() else {
-            return Vec::new();
-        };
-        crate::lint::lint_text(path, text, &crate::lint::LintOptions::default(), catalog)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect()
-    }
 }
 
 pub use run::{check, check_with};

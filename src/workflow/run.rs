@@ -12,7 +12,7 @@ pub fn check(
     request: &RegistrationRequest,
     input: &CheckInput,
 ) -> Result<CheckReport, String> {
-    check_with(inv, scenario, request, input, &mut LintErrors::default())
+    check_with(inv, scenario, request, input, &mut LintCache::default())
 }
 
 /// [`check`], with the lint errors of policy files shared with other checks of the run.
@@ -21,7 +21,7 @@ pub fn check_with(
     scenario: &Scenario,
     request: &RegistrationRequest,
     input: &CheckInput,
-    lint: &mut LintErrors,
+    lint: &mut LintCache,
 ) -> Result<CheckReport, String> {
     let caller = Principal::parse(&input.caller).map_err(|e| format!("--caller: {e}"))?;
     if let Some(c) = &input.consumer {
@@ -112,7 +112,7 @@ pub(super) fn run_with(
     input: &CheckInput,
     caller: Principal,
     (consumer, consumer_text, consumer_given): (Principal, String, bool),
-    lint_cache: &mut LintErrors,
+    lint_cache: &mut LintCache,
 ) -> CheckReport {
     let mut run = Run {
         inv,
