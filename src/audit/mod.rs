@@ -47,11 +47,11 @@ use crate::eval::Principal;
 use crate::inventory::{Account, Inventory};
 use crate::json::Json;
 use crate::lint::selector::RuleSelection;
+use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::scenario::Scenario;
-use crate::lint::LintCache;
 use crate::workflow::{check, CheckInput};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few

@@ -20,6 +20,7 @@
 pub mod assemble;
 pub mod merge;
 pub mod org;
+pub mod ram;
 
 use std::collections::BTreeMap;
 
@@ -352,6 +353,8 @@ pub struct Account {
     pub keys: BTreeMap<(String, String), KmsKey>,
     /// Model package groups by (region, name).
     pub model_package_groups: BTreeMap<(String, String), ModelPackageGroup>,
+    /// The AWS RAM shares the account owns.
+    pub ram: ram::Ram,
 }
 
 impl Account {

@@ -609,7 +609,9 @@ impl Scenario {
                 if found.is_none() {
                     r.error(
                         root.key("stage"),
-                        format!("`stage` must be train, register, approve or deploy, found `{name}`"),
+                        format!(
+                            "`stage` must be train, register, approve or deploy, found `{name}`"
+                        ),
                     );
                 }
                 found

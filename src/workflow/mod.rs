@@ -12,8 +12,10 @@
 mod decide;
 pub mod fix;
 mod plausibility;
+pub mod registries;
 pub mod request;
 mod run;
+mod share;
 mod steps;
 
 use std::collections::BTreeMap;
@@ -25,11 +27,11 @@ pub use request::RegistrationRequest;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{authorize, Context, ContextValue, Decision, Principal, Requirement};
-use crate::inventory::{Inventory, Known};
+use crate::inventory::{Inventory, Known, Side};
 use crate::json::Pointer;
 use crate::lint::LintCache;
 use crate::policy::Policy;
-use crate::scenario::{Actor, Scenario, Sides, Step};
+use crate::scenario::{Actor, PolicySource, Scenario, Sides, Step};
 
 /// What the user gives besides the request.
 #[derive(Debug, Clone)]
@@ -203,6 +205,15 @@ impl CheckReport {
             .filter(|o| o.required && f(&o.status))
             .count()
     }
+}
+
+/// One action of one step, for one container: what a run decides.
+#[derive(Clone, Copy)]
+struct Ask<'s> {
+    step: &'s Step,
+    container: Option<usize>,
+    action: &'s str,
+    required: bool,
 }
 
 /// The facts one run shares across steps.

@@ -40,9 +40,14 @@ fn parse(text: &str) -> Result<Registries, String> {
         let mut m = BTreeMap::new();
         for (account, what) in accounts {
             if !crate::arn::is_account_id(account) {
-                return Err(format!("`{account}` in `registries/{region}` is not an account id"));
+                return Err(format!(
+                    "`{account}` in `registries/{region}` is not an account id"
+                ));
             }
-            m.insert(account.clone(), what.as_str().unwrap_or_default().to_owned());
+            m.insert(
+                account.clone(),
+                what.as_str().unwrap_or_default().to_owned(),
+            );
         }
         by_region.insert(region.clone(), m);
     }
@@ -87,7 +92,9 @@ mod tests {
     #[test]
     fn the_shipped_data_reads_and_names_the_documented_registries() {
         let r = parse(DATA).unwrap();
-        assert!(r.source.starts_with("https://docs.aws.amazon.com/sagemaker/"));
+        assert!(r
+            .source
+            .starts_with("https://docs.aws.amazon.com/sagemaker/"));
         assert_eq!(r.by_region.len(), 21);
         assert!(aws_owned("683313688378", "us-east-1")
             .unwrap()

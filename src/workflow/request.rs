@@ -102,6 +102,10 @@ pub struct Artifact {
     pub key: String,
     /// Whether `key` is a prefix (`S3DataType: S3Prefix`).
     pub is_prefix: bool,
+    /// How the key was worked out, when the input does not name it as such (a training
+    /// step's output, whose job name SageMaker generates when the pipeline runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Is `name` a valid S3 bucket name (3–63 lowercase letters, digits, dots and hyphens,
@@ -140,6 +144,7 @@ impl Artifact {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             is_prefix,
+            note: None,
         })
     }
 
@@ -163,21 +168,13 @@ pub struct Container {
     pub image: Option<Image>,
     /// Its artifact, when it has one that names an object.
     pub artifact: Option<Artifact>,
-    /// The KMS key the input says the artifact is written with (a training job's
+    /// The KMS key the input says the artifact is written with, as an ARN (a training job's
     /// `OutputDataConfig.KmsKeyId`, or SageMaker's default when it names none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key: Option<String>,
     /// Why [`Container::kms_key`] is what it is, when the input does not name it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_note: Option<String>,
-    /// The account of the role that wrote the artifact (the training job's), when known: an
-    /// alias or a bare key id in `kms_key` is in its account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub writer_account: Option<String>,
-    /// Template variables whose value the input cannot know (a training job name that a
-    /// pipeline generates when it runs), each with why: a step that needs one is not verified.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub unknown: BTreeMap<String, String>,
 }
 
 impl Container {
@@ -189,8 +186,6 @@ impl Container {
             artifact,
             kms_key: None,
             kms_key_note: None,
-            writer_account: None,
-            unknown: BTreeMap::new(),
         }
     }
 }

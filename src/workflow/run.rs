@@ -167,4 +167,3 @@ pub(super) fn run_with(
         consumer_note: None,
     }
 }
-

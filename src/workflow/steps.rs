@@ -3,8 +3,24 @@
 
 use super::*;
 
-/// One run of a step: its container, its variables, notes on missing facts.
-type Instance = (Option<usize>, BTreeMap<String, String>, Vec<String>);
+/// One run of a step: its container, its variables (names starting with `_` are notes for
+/// the outcome, not template variables), and why a variable it may need has no value.
+struct Instance {
+    container: Option<usize>,
+    vars: BTreeMap<String, String>,
+    notes: Vec<String>,
+}
+
+/// The KMS key of an SSE-KMS bucket default (`KMSMasterKeyID`: an ARN, an alias or a key
+/// id; none: the AWS managed key `aws/s3`), as an ARN in the bucket owner's account.
+fn default_key(partition: &str, region: &str, account: &str, key: Option<&str>) -> String {
+    match key {
+        Some(k) if k.starts_with("arn:") => k.to_owned(),
+        Some(k) if k.starts_with("alias/") => format!("arn:{partition}:kms:{region}:{account}:{k}"),
+        Some(k) => format!("arn:{partition}:kms:{region}:{account}:key/{k}"),
+        None => format!("arn:{partition}:kms:{region}:{account}:alias/aws/s3"),
+    }
+}
 
 /// The variables of one container.
 fn container_variables(
@@ -31,38 +47,49 @@ fn container_variables(
     let Some(a) = &c.artifact else {
         return notes;
     };
+    let object_arn = a.object_arn(&partition);
+    let bucket_arn = format!("arn:{partition}:s3:::{}", a.bucket);
     vars.insert("artifact.url".into(), a.url.clone());
     vars.insert("artifact.bucket".into(), a.bucket.clone());
     vars.insert("artifact.key".into(), a.key.clone());
-    vars.insert("artifact.object_arn".into(), a.object_arn(&partition));
-    vars.insert(
-        "artifact.bucket_arn".into(),
-        format!("arn:{partition}:s3:::{}", a.bucket),
-    );
+    vars.insert("artifact.object_arn".into(), object_arn.clone());
+    vars.insert("artifact.bucket_arn".into(), bucket_arn.clone());
+    if let Some(n) = &a.note {
+        vars.insert("_artifact_note".into(), n.clone());
+    }
     let owner = run.inv.bucket_owner(&a.bucket);
     let region = owner
         .and_then(|(_, b)| b.region.value().cloned())
-        .or_else(|| c.image.as_ref().map(|i| i.region.clone()));
+        .or_else(|| c.image.as_ref().map(|i| i.region.clone()))
+        .or_else(|| run.request.group.region.clone());
     if let Some(r) = &region {
         vars.insert("artifact.region".into(), r.clone());
     }
+    // With an S3 Bucket Key, S3 asks KMS with the bucket's ARN as encryption context.
+    let bucket_key = owner
+        .and_then(|(_, b)| b.encryption.value())
+        .is_some_and(|e| e.bucket_key);
+    vars.insert(
+        "artifact.kms_context".into(),
+        if bucket_key { bucket_arn } else { object_arn },
+    );
     if let Some(k) = &run.artifact_key {
         vars.insert("artifact.kms_key".into(), k.clone());
         return notes;
     }
+    if let Some(k) = &c.kms_key {
+        vars.insert("artifact.kms_key".into(), k.clone());
+        if let Some(n) = &c.kms_key_note {
+            vars.insert("_kms_key_note".into(), n.clone());
+        }
+        return notes;
+    }
+    let region = region.unwrap_or_default();
     match owner.map(|(acct, b)| (acct, &b.encryption)) {
-        Some((acct, Known::Present(enc, _))) if enc.algorithm == "aws:kms" || enc.algorithm == "aws:kms:dsse" => {
-            let key = match &enc.kms_key {
-                Some(k) if k.starts_with("arn:") => k.clone(),
-                Some(k) if k.starts_with("alias/") => format!(
-                    "arn:{partition}:kms:{}:{}:{k}",
-                    region.clone().unwrap_or_default(),
-                    acct.id
-                ),
-                Some(k) => format!("arn:{partition}:kms:{}:{}:key/{k}", region.clone().unwrap_or_default(), acct.id),
-                // SSE-KMS without a key id uses the AWS managed key `aws/s3`.
-                None => format!("arn:{partition}:kms:{}:{}:alias/aws/s3", region.clone().unwrap_or_default(), acct.id),
-            };
+        Some((acct, Known::Present(enc, _)))
+            if enc.algorithm == "aws:kms" || enc.algorithm == "aws:kms:dsse" =>
+        {
+            let key = default_key(&partition, &region, &acct.id, enc.kms_key.as_deref());
             vars.insert("artifact.kms_key".into(), key);
         }
         Some((_, Known::Present(..) | Known::Absent(_))) => {}
@@ -105,24 +132,18 @@ impl Run<'_> {
         }
     }
 
-    pub(super) fn step(&mut self, step: &Step, outcomes: &mut Vec<Outcome>) {
+    /// The variables every instance of a step has.
+    fn base_variables(&self) -> BTreeMap<String, String> {
         let mut base = self.request.base_variables();
+        let caller_account = self.caller.account().unwrap_or_default().to_owned();
         base.insert("caller".into(), self.caller_text.clone());
-        base.insert(
-            "caller.account".into(),
-            self.caller.account().unwrap_or_default().to_owned(),
-        );
+        base.insert("caller.account".into(), caller_account.clone());
         base.insert("consumer".into(), self.consumer_text.clone());
         base.insert(
             "consumer.account".into(),
             self.consumer.account().unwrap_or_default().to_owned(),
         );
-        if !base.contains_key("group.account") {
-            base.insert(
-                "group.account".into(),
-                self.caller.account().unwrap_or_default().to_owned(),
-            );
-        }
+        base.entry("group.account".into()).or_insert(caller_account);
         if !base.contains_key("group.region") {
             if let Some(r) = self
                 .request
@@ -133,62 +154,76 @@ impl Run<'_> {
                 base.insert("group.region".into(), r);
             }
         }
+        // Images in SageMaker's own registries are pulled with SageMaker's credentials: no
+        // ECR authorization token is needed for them. An image that cannot be read counts
+        // as the customer's.
+        let all_aws_owned = !self.request.containers.is_empty()
+            && self.request.containers.iter().all(|c| {
+                c.image
+                    .as_ref()
+                    .is_some_and(|i| registries::aws_owned(&i.account, &i.region).is_some())
+            });
+        if !all_aws_owned {
+            base.insert("customer_images".into(), "true".into());
+        }
+        base
+    }
+
+    pub(super) fn step(&mut self, step: &Step, outcomes: &mut Vec<Outcome>) {
+        let base = self.base_variables();
         let instances: Vec<Instance> = if step.per_container {
             self.request
                 .containers
                 .iter()
                 .map(|c| {
-                    let mut v = base.clone();
-                    let notes = container_variables(self, c, &mut v);
-                    (Some(c.index), v, notes)
+                    let mut vars = base.clone();
+                    let notes = container_variables(self, c, &mut vars);
+                    Instance {
+                        container: Some(c.index),
+                        vars,
+                        notes,
+                    }
                 })
                 .collect()
         } else {
-            vec![(None, base, Vec::new())]
+            vec![Instance {
+                container: None,
+                vars: base,
+                notes: Vec::new(),
+            }]
         };
-        for (container, vars, notes) in instances {
-            if let Some(w) = &step.when {
-                if !vars.contains_key(w) {
-                    // Skipped unless the reason it has no value is unknown data.
-                    if w == "artifact.kms_key" && !notes.is_empty() {
-                        for action in &step.actions {
-                            outcomes.push(self.not_run(
-                                step,
-                                container,
-                                &action.action,
-                                action.required,
-                                "-".into(),
-                                notes.clone(),
-                            ));
+        for inst in instances {
+            for a in &step.actions {
+                let ask = Ask {
+                    step,
+                    container: inst.container,
+                    action: &a.action,
+                    required: a.required,
+                };
+                match &step.when {
+                    Some(w) if !inst.vars.contains_key(w) => {
+                        // Skipped, unless the reason it has no value is unknown data.
+                        if w == "artifact.kms_key" && !inst.notes.is_empty() {
+                            outcomes.push(self.not_run(&ask, "-".into(), inst.notes.clone()));
                         }
                     }
-                    continue;
+                    _ => outcomes.push(self.action(&ask, &inst.vars)),
                 }
-            }
-            for action in &step.actions {
-                outcomes.push(self.action(step, container, &vars, &action.action, action.required));
             }
         }
     }
 
-    pub(super) fn not_run(
-        &self,
-        step: &Step,
-        container: Option<usize>,
-        action: &str,
-        required: bool,
-        resource: String,
-        reasons: Vec<String>,
-    ) -> Outcome {
+    pub(super) fn not_run(&self, ask: &Ask<'_>, resource: String, reasons: Vec<String>) -> Outcome {
+        let step = ask.step;
         let (principal, text) = self.principal(step.actor);
         Outcome {
             step: step.id.clone(),
             title: step.title.clone(),
             actor: step.actor,
             principal: text.to_owned(),
-            container,
-            action: action.to_owned(),
-            required,
+            container: ask.container,
+            action: ask.action.to_owned(),
+            required: ask.required,
             resource,
             status: Status::NotVerified,
             reasons,
@@ -202,21 +237,15 @@ impl Run<'_> {
 
     /// Decides one action over every matrix combination; the first failing combination
     /// speaks for the action, and the ones that fail are named.
-    pub(super) fn action(
-        &mut self,
-        step: &Step,
-        container: Option<usize>,
-        vars: &BTreeMap<String, String>,
-        action: &str,
-        required: bool,
-    ) -> Outcome {
+    fn action(&mut self, ask: &Ask<'_>, vars: &BTreeMap<String, String>) -> Outcome {
+        let step = ask.step;
         let combos = combinations(&step.matrix);
         let mut first_ok: Option<Outcome> = None;
         let mut failures: Vec<(BTreeMap<String, String>, Outcome)> = Vec::new();
         for combo in &combos {
             let mut v = vars.clone();
             v.extend(combo.iter().map(|(k, val)| (k.clone(), val.clone())));
-            let o = self.decide(step, container, &v, action, required);
+            let o = self.decide(ask, &v);
             if o.status == Status::Allowed {
                 first_ok.get_or_insert(o);
             } else {
@@ -225,14 +254,7 @@ impl Run<'_> {
         }
         if failures.is_empty() {
             return first_ok.unwrap_or_else(|| {
-                self.not_run(
-                    step,
-                    container,
-                    action,
-                    required,
-                    "-".into(),
-                    vec!["no combination to try".into()],
-                )
+                self.not_run(ask, "-".into(), vec!["no combination to try".into()])
             });
         }
         let n = failures.len();
