@@ -14,7 +14,7 @@ use super::{schema, Format};
 use crate::diagnostic::codes::{self, RuleMeta};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::json::Pointer;
-use crate::workflow::{CheckReport, Outcome, Status, Verdict};
+use crate::workflow::{ChainReport, CheckReport, Outcome, Status, Verdict};
 
 /// The formats `xacct check` writes.
 pub const FORMATS: &[Format] = &[
@@ -170,8 +170,23 @@ fn account_of(arn_or_account: Option<&str>) -> String {
 /// The accounts as clusters and each step's action as an edge from the actor to the
 /// resource: green allowed, red denied, grey not verified.
 pub fn check_diagram(report: &CheckReport) -> Diagram {
+    let title = format!(
+        "{}: {}",
+        report.scenario,
+        verdict_text(report.verdict, &report.subject)
+    );
+    diagram_of(&[report], title, false)
+}
+
+/// One diagram for every report (edges of a chain name their stage).
+fn diagram_of(reports: &[&CheckReport], title: String, staged: bool) -> Diagram {
+    let outcomes = || {
+        reports
+            .iter()
+            .flat_map(|r| r.outcomes.iter().map(move |o| (*r, o)))
+    };
     let mut by_account: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for o in &report.outcomes {
+    for (_, o) in outcomes() {
         by_account
             .entry(account_of(o.principal_account.as_deref()))
             .or_default()
@@ -209,19 +224,21 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
         });
     }
     let id = |name: &str| ids.get(name).cloned().unwrap_or_default();
-    let edges = report
-        .outcomes
-        .iter()
-        .map(|o| {
+    let edges = outcomes()
+        .map(|(r, o)| {
             let (color, line) = match o.status {
                 Status::Allowed => ("green", Line::Solid),
                 Status::Denied { .. } => ("red", Line::Bold),
                 Status::NotVerified => ("grey", Line::Dashed),
             };
+            let stage = match (staged, r.stage) {
+                (true, Some(s)) => format!("{}: ", s.name()),
+                _ => String::new(),
+            };
             diagram::Edge {
                 from: id(&o.principal),
                 to: id(&o.resource),
-                label: format!("{}: {}", o.step, o.action),
+                label: format!("{stage}{}: {}", o.step, o.action),
                 tooltip: None,
                 line,
                 color,
@@ -233,11 +250,7 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
         .collect();
     Diagram {
         name: "xacct_check".into(),
-        title: Some(format!(
-            "{}: {}",
-            report.scenario,
-            verdict_text(report.verdict)
-        )),
+        title: Some(title),
         clusters,
         loose: Vec::new(),
         edges,
@@ -245,11 +258,158 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
     }
 }
 
-/// The verdict in words.
-pub fn verdict_text(v: Verdict) -> &'static str {
+/// The verdict in words, about `subject` (`registration`, `deployment`…).
+pub fn verdict_text(v: Verdict, subject: &str) -> String {
+    let subject = if subject.is_empty() {
+        "workflow"
+    } else {
+        subject
+    };
     match v {
-        Verdict::Possible => "registration possible",
-        Verdict::NotPossible => "registration NOT possible",
-        Verdict::NotVerified => "registration NOT VERIFIED (data missing)",
+        Verdict::Possible => format!("{subject} possible"),
+        Verdict::NotPossible => format!("{subject} NOT possible"),
+        Verdict::NotVerified => format!("{subject} NOT VERIFIED (data missing)"),
     }
+}
+
+/// The verdict of a chain in words.
+fn chain_verdict(chain: &ChainReport) -> String {
+    verdict_text(chain.verdict, "workflow")
+}
+
+/// Writes a chain of reports (train, register, approve, deploy) in `format`.
+pub fn render_chain(chain: &ChainReport, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &chain_json(chain))
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+        Format::Sarif => {
+            let diagnostics: Vec<Diagnostic> =
+                chain.reports.iter().flat_map(check_diagnostics).collect();
+            let lint_codes: BTreeSet<&str> = chain
+                .reports
+                .iter()
+                .flat_map(|r| r.policy_errors.iter().map(|d| d.code))
+                .collect();
+            let rules: Vec<&RuleMeta> = codes::ALL
+                .iter()
+                .copied()
+                .filter(|m| m.family() == "XC" || lint_codes.contains(m.code))
+                .collect();
+            crate::report::sarif::write_sarif(out, &diagnostics, &rules, &[], true)?;
+            out.write_all(b"\n")
+        }
+        Format::Dot | Format::Mermaid => {
+            let reports: Vec<&CheckReport> = chain.reports.iter().collect();
+            let d = diagram_of(
+                &reports,
+                format!("model registry workflow: {}", chain_verdict(chain)),
+                true,
+            );
+            if format == Format::Dot {
+                diagram::dot(&d, out)
+            } else {
+                diagram::mermaid(&d, out)
+            }
+        }
+        Format::Table | Format::Jsonl => out.write_all(chain_table(chain).as_bytes()),
+    }
+}
+
+/// A chain as JSON: each report as `check --format json` writes it, in order.
+pub fn chain_json(chain: &ChainReport) -> Value {
+    let reports: Vec<Value> = chain.reports.iter().map(check_json).collect();
+    let count = |f: fn(&Status) -> bool| chain.reports.iter().map(|r| r.count(f)).sum::<usize>();
+    json!({
+        "schema_version": schema::CHECK,
+        "verdict": chain.verdict,
+        "breaks_at": chain.breaks_at,
+        "summary": {
+            "allowed": count(|s| *s == Status::Allowed),
+            "denied": count(|s| matches!(s, Status::Denied { .. })),
+            "not_verified": count(|s| *s == Status::NotVerified),
+        },
+        "reports": reports,
+    })
+}
+
+/// A chain as text: each report under its stage and subject, then where the chain breaks.
+pub fn chain_table(chain: &ChainReport) -> String {
+    let mut out = String::new();
+    let n = chain.reports.len();
+    for (i, r) in chain.reports.iter().enumerate() {
+        let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
+        let label = r
+            .label
+            .as_deref()
+            .map(|l| format!(": {l}"))
+            .unwrap_or_default();
+        out.push_str(&format!("── {}/{n} {stage}{label} ──\n", i + 1));
+        if let Some(note) = &r.caller_note {
+            out.push_str(&format!("(caller: {note})\n"));
+        }
+        out.push_str(&super::check_table(r));
+        out.push('\n');
+    }
+    out.push_str("workflow:\n");
+    for r in &chain.reports {
+        let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
+        let label = r
+            .label
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {stage:<9} {}{label}\n",
+            verdict_text(r.verdict, &r.subject)
+        ));
+    }
+    let breaks = chain
+        .breaks_at
+        .as_deref()
+        .map(|b| format!(": the chain breaks at {b}"))
+        .unwrap_or_default();
+    out.push_str(&format!("\nverdict: {}{breaks}\n", chain_verdict(chain)));
+    out
+}
+
+/// The scenarios as text: id, stage, title; with `steps`, every step with its actions,
+/// resource and source.
+pub fn scenarios_text(all: &[crate::scenario::Scenario], steps: bool) -> String {
+    let mut out = String::new();
+    for s in all {
+        let stage = s.stage.map_or("-", crate::scenario::Stage::name);
+        out.push_str(&format!("{}  [{stage}]  {}\n", s.id, s.title));
+        if !steps {
+            continue;
+        }
+        out.push_str(&format!("  file: {}\n", s.file));
+        for st in &s.steps {
+            let actions: Vec<String> = st
+                .actions
+                .iter()
+                .map(|a| {
+                    if a.required {
+                        a.action.clone()
+                    } else {
+                        format!("{} (advisory)", a.action)
+                    }
+                })
+                .collect();
+            let actor = match st.actor {
+                crate::scenario::Actor::Caller => "caller",
+                crate::scenario::Actor::Consumer => "consumer",
+            };
+            out.push_str(&format!(
+                "  - {} ({actor}): {}\n      on {}\n",
+                st.id,
+                actions.join(", "),
+                st.resource.0
+            ));
+            if let Some(src) = &st.source {
+                out.push_str(&format!("      source: {src}\n"));
+            }
+        }
+    }
+    out
 }

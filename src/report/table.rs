@@ -276,7 +276,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
     };
     out.push_str(&format!(
         "\nverdict: {}{defective} ({} allowed, {} denied, {} not verified)\n",
-        super::check::verdict_text(report.verdict),
+        super::check::verdict_text(report.verdict, &report.subject),
         report.count(|s| *s == Status::Allowed),
         report.count(|s| matches!(s, Status::Denied { .. })),
         report.count(|s| *s == Status::NotVerified),

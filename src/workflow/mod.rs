@@ -9,8 +9,10 @@
 //! that is missing), with the minimal statement to add for each denial ([`fix`]). Nothing
 //! here renders: [`crate::report`] does.
 
+mod chain;
 mod decide;
 pub mod fix;
+pub mod inputs;
 mod plausibility;
 pub mod registries;
 pub mod request;
@@ -31,7 +33,7 @@ use crate::inventory::{Inventory, Known, Side};
 use crate::json::Pointer;
 use crate::lint::LintCache;
 use crate::policy::Policy;
-use crate::scenario::{Actor, PolicySource, Scenario, Sides, Step};
+use crate::scenario::{Actor, PolicySource, Scenario, Sides, Stage, Step};
 
 /// What the user gives besides the request.
 #[derive(Debug, Clone)]
@@ -179,6 +181,19 @@ pub struct CheckReport {
     pub defective: Vec<Place>,
     /// The verdict.
     pub verdict: Verdict,
+    /// Where the scenario sits in the model registry workflow, in a chain of scenarios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// What the report is about, when the inputs are more than one request (a pipeline's
+    /// step, a training job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where the caller comes from, when the input names it (a pipeline's execution role).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller_note: Option<String>,
+    /// What the verdict is about (`registration`, `deployment`), for humans.
+    #[serde(skip)]
+    pub subject: String,
 }
 
 impl CheckReport {
@@ -232,4 +247,5 @@ struct Run<'a> {
     defective: Vec<Place>,
 }
 
+pub use chain::{chain, ChainReport, Roles};
 pub use run::{check, check_with};

@@ -59,13 +59,16 @@ impl Run<'_> {
     pub(super) fn plausibility(&self) -> Vec<Plausibility> {
         let mut out = Vec::new();
         let req = self.request;
-        let at = |p: &request::RequestProblem| Place::request(&p.file, p.pointer.clone());
         for p in &req.problems {
             out.push(Plausibility {
                 check: "request".into(),
-                ok: Some(false),
+                ok: (!p.undecided).then_some(false),
                 message: p.message.clone(),
-                at: Some(at(p)),
+                at: Some(Place {
+                    location: p.location(),
+                    sid: None,
+                    policy: "request".into(),
+                }),
             });
         }
         // Image, artifact and group in one Region.

@@ -17,13 +17,45 @@ pub struct RequestProblem {
     pub file: Arc<str>,
     /// Where in it.
     pub pointer: Pointer,
+    /// Where in the JSON text the string at `pointer` carries (a pipeline definition inside
+    /// `describe-pipeline`'s output), when the problem is in such text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<Pointer>,
     /// What is wrong.
     pub message: String,
+    /// The value is not wrong but unknown until the pipeline runs (a parameter without a
+    /// default): what depends on it is not verified rather than not possible.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
+}
+
+impl RequestProblem {
+    /// A problem at `pointer` of `file`.
+    pub fn new(file: Arc<str>, pointer: Pointer, message: impl Into<String>) -> RequestProblem {
+        RequestProblem {
+            file,
+            pointer,
+            embedded: None,
+            message: message.into(),
+            undecided: false,
+        }
+    }
+
+    /// Where it is, as a location.
+    pub fn location(&self) -> crate::diagnostic::Location {
+        let mut l = crate::diagnostic::Location::new(self.file.clone(), self.pointer.clone());
+        l.embedded = self.embedded.clone();
+        l
+    }
 }
 
 impl std::fmt::Display for RequestProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.pointer, self.message)
+        write!(f, "{}: {}", self.file, self.pointer)?;
+        if let Some(e) = &self.embedded {
+            write!(f, " (in its text: {e})")?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 
@@ -210,11 +242,8 @@ impl RegistrationRequest {
     /// with one field is kept in `problems` and the rest is still checked).
     pub fn parse(text: &str, file: Arc<str>) -> Result<RegistrationRequest, RequestProblem> {
         let root = Pointer::root();
-        let fail = |pointer: Pointer, message: String| RequestProblem {
-            file: file.clone(),
-            pointer,
-            message,
-        };
+        let fail =
+            |pointer: Pointer, message: String| RequestProblem::new(file.clone(), pointer, message);
         let json =
             Json::parse(text).map_err(|e| fail(root.clone(), format!("invalid JSON: {e}")))?;
         if json.as_object().is_none() {

@@ -165,5 +165,9 @@ pub(super) fn run_with(
         defective: run.defective,
         verdict,
         consumer_note: None,
+        stage: scenario.stage,
+        label: None,
+        caller_note: None,
+        subject: scenario.subject.clone(),
     }
 }
