@@ -14,3 +14,4 @@ mod managed_policies;
 mod properties;
 mod semantics;
 mod util;
+mod workflows;

@@ -100,6 +100,11 @@ pub const VARIABLES: &[(&str, bool, &str)] = &[
         true,
         "the KMS key the artifact is encrypted with, when known",
     ),
+    (
+        "artifact.kms_context",
+        true,
+        "the ARN S3 gives KMS as encryption context (`aws:s3:arn`): the object's, or the bucket's with an S3 Bucket Key",
+    ),
 ];
 
 /// Who performs a step.

@@ -103,7 +103,7 @@ fn read_self_describing(
         FileKind::ListGrants => kms::list_grants(json, file, folder, out),
         FileKind::ModelPackageGroup => sagemaker::describe_group(json, file, folder, out),
         k if k.is_ram() => ram::read(json, k, file, folder, out),
-        k if k.is_workflow_input() => unrecognized(out, file, k, "is an input of `xacct check --request`, not an export"),
+        k if k.is_workflow_input() => sagemaker::check_input(out, file, k),
         FileKind::RepositoryPolicy => unrecognized(
             out,
             file,

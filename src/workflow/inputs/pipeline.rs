@@ -196,10 +196,21 @@ fn definition(
                 let text = r.value.to_string();
                 let mut request = RegistrationRequest::parse(&text, places.file.clone())
                     .map_err(|p| places.rebase(&args_at, p).to_string())?;
+                // A value the definition does not give is reported once, as unknown, not
+                // also as a value the request cannot hold.
+                let gap_at: Vec<String> = r
+                    .gaps
+                    .iter()
+                    .map(|g| g.pointer.as_str().to_owned())
+                    .collect();
                 let problems = std::mem::take(&mut request.problems);
                 request.problems = problems
                     .into_iter()
                     .map(|p| places.rebase(&args_at, p))
+                    .filter(|p| {
+                        let at = p.embedded.as_ref().unwrap_or(&p.pointer).as_str();
+                        !gap_at.iter().any(|g| at.starts_with(g.as_str()))
+                    })
                     .collect();
                 request.problems.extend(places.gaps(r.gaps));
                 let mut trainings = Vec::new();
