@@ -567,3 +567,116 @@ fn a_parameter_without_a_default_is_not_verified_rather_than_wrong() {
         .unwrap()
         .contains("given when the pipeline starts"));
 }
+
+/// The registration findings of `audit` over `inventory` with an audit file of `pairs`.
+fn audit_pairs(name: &str, pairs: &str, inventory: &str) -> (i32, Vec<Value>) {
+    let dir = crate::util::scratch(name);
+    let file = dir.join("audit.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"schema_version": 1, "scenario_pairs": {pairs}}}"#),
+    )
+    .unwrap();
+    let f = file.to_string_lossy().into_owned();
+    let r = xacct(&[
+        "audit",
+        "--audit-file",
+        &f,
+        "--format",
+        "json",
+        "-q",
+        inventory,
+    ]);
+    if r.code == 2 {
+        return (2, vec![Value::String(r.err)]);
+    }
+    let v = json(&r);
+    let found = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["registration"]["scenario"].is_null())
+        .cloned()
+        .collect();
+    (r.code, found)
+}
+
+const PAIRS: &str = r#"[
+    {"scenario": "sagemaker-cross-account-model-deployment", "caller_account": "444444444444", "registry_account": "111111111111"},
+    {"scenario": "sagemaker-cross-account-model-approval", "caller_account": "333333333333", "registry_account": "111111111111",
+     "caller": "arn:aws:iam::333333333333:role/ModelApprover", "reason": "governance"}]"#;
+
+#[test]
+fn an_audit_file_names_pairs_of_accounts_per_scenario() {
+    let (_, fixed) = audit_pairs(
+        "pairs-fixed",
+        PAIRS,
+        "fixtures/workflows/deploy/fixed/inventory",
+    );
+    let got: Vec<(&str, &str, &str)> = fixed
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["registration"]["scenario"].as_str().unwrap(),
+                f["registration"]["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "XR0001",
+                "sagemaker-cross-account-model-approval",
+                "possible"
+            ),
+            (
+                "XR0001",
+                "sagemaker-cross-account-model-deployment",
+                "possible"
+            ),
+        ]
+    );
+    assert_eq!(
+        fixed[1]["registration"]["caller"], "arn:aws:iam::444444444444:role/ModelDeployer",
+        "the production role whose identity policy allows the first step"
+    );
+    let (code, broken) = audit_pairs(
+        "pairs-broken",
+        PAIRS,
+        "fixtures/workflows/deploy/broken/inventory",
+    );
+    assert_eq!(code, 1);
+    let deploy = broken
+        .iter()
+        .find(|f| f["registration"]["scenario"] == "sagemaker-cross-account-model-deployment")
+        .unwrap();
+    assert_eq!(deploy["code"], "XR0004");
+    assert!(deploy["message"]
+        .as_str()
+        .unwrap()
+        .contains("`sagemaker:DescribeModelPackage` denied"));
+    assert!(deploy["location"]["pointer"]
+        .as_str()
+        .unwrap()
+        .ends_with("/scenario_pairs/0"));
+    // Unknown scenarios, bad account ids and scenarios that need a request are exit 2.
+    let (code, err) = audit_pairs(
+        "pairs-bad",
+        r#"[{"scenario": "nope", "caller_account": "1", "registry_account": "111111111111"},
+            {"scenario": "sagemaker-training-output", "caller_account": "444444444444", "registry_account": "111111111111"}]"#,
+        "fixtures/workflows/deploy/fixed/inventory",
+    );
+    assert_eq!(code, 2);
+    let err = err[0].as_str().unwrap();
+    assert!(
+        err.contains("/scenario_pairs/0/scenario: no built-in scenario `nope`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/scenario_pairs/0/caller_account: `1` is not a 12-digit account id"),
+        "{err}"
+    );
+    assert!(err.contains("/scenario_pairs/1/scenario: scenario `sagemaker-training-output` cannot be checked between two accounts"), "{err}");
+}

@@ -653,6 +653,14 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario can be checked between two accounts without a request: it has a
+    /// required caller step that is not repeated per container.
+    pub fn between_accounts(&self) -> bool {
+        self.steps.iter().any(|s| {
+            s.actor == Actor::Caller && !s.per_container && s.actions.iter().any(|a| a.required)
+        })
+    }
+
     /// The built-in model-registration scenario.
     pub fn builtin() -> Result<Scenario, Vec<ScenarioError>> {
         Scenario::parse(BUILTIN.1, Arc::from(BUILTIN.0))
