@@ -65,6 +65,22 @@ def main(seed):
 # Inputs.
 
 
+def train_channel(s, **described):
+    """The training data channel (`describe-training-job` adds what it defaults)."""
+    return {
+        "ChannelName": "train",
+        "DataSource": {
+            "S3DataSource": {
+                "S3DataType": "S3Prefix",
+                "S3Uri": f"s3://{s.BUCKET}/iris/train",
+                "S3DataDistributionType": "FullyReplicated",
+            }
+        },
+        "ContentType": "text/csv",
+        **described,
+    }
+
+
 def definition(s, *, train=True, kms_key=None, model_data_url=None, image=None, output=None):
     """A pipeline definition as the SageMaker Python SDK writes it (`pipeline.definition()`)."""
     image = image or s.IMAGE
@@ -89,19 +105,7 @@ def definition(s, *, train=True, kms_key=None, model_data_url=None, image=None, 
                         "InstanceType": {"Get": "Parameters.TrainingInstanceType"},
                     },
                     "RoleArn": s.TRAINING_ROLE_ARN,
-                    "InputDataConfig": [
-                        {
-                            "DataSource": {
-                                "S3DataSource": {
-                                    "S3DataType": "S3Prefix",
-                                    "S3Uri": f"s3://{s.BUCKET}/iris/train",
-                                    "S3DataDistributionType": "FullyReplicated",
-                                }
-                            },
-                            "ContentType": "text/csv",
-                            "ChannelName": "train",
-                        }
-                    ],
+                    "InputDataConfig": [train_channel(s)],
                     "HyperParameters": {"max_leaf_nodes": "5"},
                 },
             }
@@ -171,21 +175,7 @@ def training_job(s, *, kms_key=None, image=None, output=None):
             "EnableSageMakerMetricsTimeSeries": False,
         },
         "RoleArn": s.TRAINING_ROLE_ARN,
-        "InputDataConfig": [
-            {
-                "ChannelName": "train",
-                "DataSource": {
-                    "S3DataSource": {
-                        "S3DataType": "S3Prefix",
-                        "S3Uri": f"s3://{s.BUCKET}/iris/train",
-                        "S3DataDistributionType": "FullyReplicated",
-                    }
-                },
-                "ContentType": "text/csv",
-                "CompressionType": "None",
-                "RecordWrapperType": "None",
-            }
-        ],
+        "InputDataConfig": [train_channel(s, CompressionType="None", RecordWrapperType="None")],
         "OutputDataConfig": out,
         "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
         "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
@@ -578,6 +568,56 @@ def chain_args(s):
     ]
 
 
+def request_input(s, ws):
+    image = ws["image"] if ws["image"] != s.IMAGE else None
+    return {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}", image)}
+
+
+def job_input(s, ws):
+    return {"training-job.json": training_job(s, kms_key=ws["training_kms_key"])}
+
+
+def studio_input(kind):
+    def inputs(s, ws):
+        role = arn_role(s.TRN, STUDIO_ROLE)
+        described = user_profile(s, role) if kind == "user-profile" else domain(s, role)
+        return {**request_input(s, ws), f"{kind}.json": described}
+    return inputs
+
+
+def pipeline_args(s):
+    return ["--request", "{dir}/pipeline.json", *chain_args(s)]
+
+
+def job_args(s):
+    return [
+        "--request", "{dir}/training-job.json", "--group", s.GROUP_ARN,
+        "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
+    ]
+
+
+def studio_args(kind):
+    return lambda s: [
+        "--request", "{dir}/create-model-package.json", "--request", f"{{dir}}/{kind}.json",
+        "--consumer", s.DEPLOY_ROLE_ARN,
+    ]
+
+
+def scenario_args(scenario, caller, consumer=None):
+    def args(s):
+        who = caller(s) if callable(caller) else caller
+        extra = ["--consumer", consumer] if consumer else []
+        return ["--request", "{dir}/create-model-package.json", "--scenario", scenario, "--caller", who, *extra]
+    return args
+
+
+def register_args(s):
+    return [
+        "--request", "{dir}/create-model-package.json",
+        "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
+    ]
+
+
 CASES = [
     (
         "pipeline",
@@ -587,7 +627,7 @@ CASES = [
                 "fixed",
                 None,
                 pipeline_inputs,
-                lambda s: ["--request", "{dir}/pipeline.json", *chain_args(s)],
+                pipeline_args,
                 "possible",
                 "The pipeline `decision-trees-train-register` (`pipeline.json`, `aws sagemaker describe-pipeline`) trains "
                 "with `SageMakerTrainingRole`, writing to `s3://sagemaker-training-artifacts-222222222222/decision-trees` "
@@ -607,7 +647,7 @@ CASES = [
                 "broken",
                 pipeline_broken,
                 pipeline_inputs,
-                lambda s: ["--request", "{dir}/pipeline.json", *chain_args(s)],
+                pipeline_args,
                 "not possible",
                 "The same pipeline, but its training step names no `OutputDataConfig.KmsKeyId`, and the group policy "
                 "grants only the training account's `CreateModelPackage` (as the guide's does): nothing for the "
@@ -627,11 +667,8 @@ CASES = [
             (
                 "fixed",
                 None,
-                lambda s, ws: {"training-job.json": training_job(s, kms_key=ws["training_kms_key"])},
-                lambda s: [
-                    "--request", "{dir}/training-job.json", "--group", s.GROUP_ARN,
-                    "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                job_input,
+                job_args,
                 "possible",
                 f"The completed training job `{JOB}` wrote `model.tar.gz` under its output path with the customer "
                 "managed key (`OutputDataConfig.KmsKeyId`); `--group` names the group its output is registered into.",
@@ -641,11 +678,8 @@ CASES = [
             (
                 "broken",
                 no_key,
-                lambda s, ws: {"training-job.json": training_job(s, kms_key=ws["training_kms_key"])},
-                lambda s: [
-                    "--request", "{dir}/training-job.json", "--group", s.GROUP_ARN,
-                    "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                job_input,
+                job_args,
                 "not possible",
                 "The same job without `OutputDataConfig.KmsKeyId`: SageMaker encrypted its output with the AWS managed "
                 "key `aws/s3` of 222222222222.",
@@ -662,14 +696,8 @@ CASES = [
             (
                 "fixed",
                 None,
-                lambda s, ws: {
-                    "create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}"),
-                    "user-profile.json": user_profile(s, arn_role(s.TRN, STUDIO_ROLE)),
-                },
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--request", "{dir}/user-profile.json",
-                    "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                studio_input("user-profile"),
+                studio_args("user-profile"),
                 "possible",
                 "The form's values (`create-model-package.json`) registered from Studio by the user profile "
                 "`data-scientist` (`aws sagemaker describe-user-profile`), whose execution role "
@@ -679,14 +707,8 @@ CASES = [
             (
                 "broken",
                 studio_broken,
-                lambda s, ws: {
-                    "create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}"),
-                    "domain.json": domain(s, arn_role(s.TRN, STUDIO_ROLE)),
-                },
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--request", "{dir}/domain.json",
-                    "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                studio_input("domain"),
+                studio_args("domain"),
                 "not possible",
                 "The domain `ml-training` (`aws sagemaker describe-domain`) whose default execution role "
                 f"`{STUDIO_ROLE}` has no identity policy for the registration.",
@@ -702,11 +724,8 @@ CASES = [
             (
                 "fixed",
                 None,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", APPROVE,
-                    "--caller", arn_role(GOV, APPROVER),
-                ],
+                request_input,
+                scenario_args(APPROVE, arn_role(GOV, APPROVER)),
                 "possible",
                 "`ModelApprover` (333333333333) sets `ModelApprovalStatus` with `UpdateModelPackage`; the group "
                 "policy names it on `model-package/decision-trees/*`.",
@@ -715,11 +734,8 @@ CASES = [
             (
                 "broken",
                 approve_broken,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", APPROVE,
-                    "--caller", arn_role(GOV, APPROVER),
-                ],
+                request_input,
+                scenario_args(APPROVE, arn_role(GOV, APPROVER)),
                 "not possible",
                 "The group policy's statement for `ModelApprover` allows `DescribeModelPackage` only.",
                 "`update-approval-status` DENIED: the group policy does not allow `sagemaker:UpdateModelPackage` "
@@ -734,11 +750,8 @@ CASES = [
             (
                 "fixed",
                 None,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", DEPLOY,
-                    "--caller", arn_role(PROD, DEPLOYER), "--consumer", arn_role(PROD, PROD_EXEC),
-                ],
+                request_input,
+                scenario_args(DEPLOY, arn_role(PROD, DEPLOYER), arn_role(PROD, PROD_EXEC)),
                 "possible",
                 "`ModelDeployer` (444444444444) describes the group and the version and creates a model from the "
                 "version's ARN; `ProductionModelExecutionRole` pulls the image, reads and decrypts the artifact.",
@@ -747,11 +760,8 @@ CASES = [
             (
                 "broken",
                 deploy_broken,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", DEPLOY,
-                    "--caller", arn_role(PROD, DEPLOYER), "--consumer", arn_role(PROD, PROD_EXEC),
-                ],
+                request_input,
+                scenario_args(DEPLOY, arn_role(PROD, DEPLOYER), arn_role(PROD, PROD_EXEC)),
                 "not possible",
                 "The group policy admits the production account on the group only (not on its versions), and the "
                 "bucket policy names the registry account only.",
@@ -767,11 +777,8 @@ CASES = [
             (
                 "fixed",
                 ram_fixed,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", RAM_SHARE,
-                    "--caller", s.TRAINING_ROLE_ARN,
-                ],
+                request_input,
+                scenario_args(RAM_SHARE, lambda s: s.TRAINING_ROLE_ARN),
                 "possible",
                 "The registry account shares the group with 222222222222 through the AWS RAM share "
                 "`decision-trees-registry` (`111111111111/us-east-2/ram/`: `get-resource-shares`, `list-resources`, "
@@ -784,11 +791,8 @@ CASES = [
             (
                 "broken",
                 ram_broken,
-                lambda s, ws: {"create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}")},
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json", "--scenario", RAM_SHARE,
-                    "--caller", s.TRAINING_ROLE_ARN,
-                ],
+                request_input,
+                scenario_args(RAM_SHARE, lambda s: s.TRAINING_ROLE_ARN),
                 "not possible",
                 "The same share, associated with the governance account 333333333333 only.",
                 "every step DENIED: no share of the registry account admits 222222222222 (the group policy, which "
@@ -803,13 +807,8 @@ CASES = [
             (
                 "fixed",
                 aws_image(XGBOOST_US_EAST_2),
-                lambda s, ws: {
-                    "create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}", XGBOOST_US_EAST_2)
-                },
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json",
-                    "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                request_input,
+                register_args,
                 "possible",
                 f"The container's image is SageMaker's XGBoost image `{XGBOOST_US_EAST_2}`, in the AWS-owned "
                 "registry 257758044811 of us-east-2 (`data/aws/sagemaker-registries.json`).",
@@ -819,13 +818,8 @@ CASES = [
             (
                 "broken",
                 aws_image(XGBOOST_US_EAST_1),
-                lambda s, ws: {
-                    "create-model-package.json": request(s, f"s3://{s.BUCKET}/{s.OBJECT_KEY}", XGBOOST_US_EAST_1)
-                },
-                lambda s: [
-                    "--request", "{dir}/create-model-package.json",
-                    "--caller", s.TRAINING_ROLE_ARN, "--consumer", s.DEPLOY_ROLE_ARN,
-                ],
+                request_input,
+                register_args,
                 "not possible",
                 f"The image is the us-east-1 XGBoost image `{XGBOOST_US_EAST_1}` (registry 683313688378), while the "
                 "group and the artifact are in us-east-2.",

@@ -243,56 +243,25 @@ fn seed_forms(name: &str) -> [Value; 4] {
     let pipeline = format!("{dir}/pipeline.json");
     let definition = format!("{dir}/pipeline-definition.json");
     let job = format!("{dir}/training-job.json");
-    let f = ["--format", "json"];
+    let run = |input: &str, extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--request",
+            input,
+            "--consumer",
+            DEPLOY,
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        a.push(&inv);
+        xacct(&a)
+    };
     let runs = [
-        xacct(&[
-            "check",
-            "--request",
-            &request,
-            "--caller",
-            TRAINING,
-            "--consumer",
-            DEPLOY,
-            f[0],
-            f[1],
-            &inv,
-        ]),
-        xacct(&[
-            "check",
-            "--request",
-            &pipeline,
-            "--consumer",
-            DEPLOY,
-            f[0],
-            f[1],
-            &inv,
-        ]),
-        xacct(&[
-            "check",
-            "--request",
-            &definition,
-            "--caller",
-            TRAINING,
-            "--consumer",
-            DEPLOY,
-            f[0],
-            f[1],
-            &inv,
-        ]),
-        xacct(&[
-            "check",
-            "--request",
-            &job,
-            "--group",
-            GROUP,
-            "--caller",
-            TRAINING,
-            "--consumer",
-            DEPLOY,
-            f[0],
-            f[1],
-            &inv,
-        ]),
+        run(&request, &["--caller", TRAINING]),
+        run(&pipeline, &[]),
+        run(&definition, &["--caller", TRAINING]),
+        run(&job, &["--group", GROUP, "--caller", TRAINING]),
     ];
     runs.map(|r| json(&r))
 }

@@ -179,6 +179,76 @@ fn may_call(inv: &Inventory, account: &str, role: &crate::inventory::Role, actio
         })
 }
 
+/// Completes a path's finding with the caller checked and the steps that did not pass:
+/// where they fail and, when not possible, the first fix.
+fn finish(f: &mut Finding, answer: Answer, who: String, failing: &[&Outcome]) {
+    f.related = related(failing);
+    if answer == Answer::NotPossible {
+        f.help = help(failing);
+    }
+    if let Some(r) = &mut f.registration {
+        r.caller = Some(who);
+        r.steps = failing.iter().map(|o| step_result(o)).collect();
+    }
+}
+
+/// A request naming only a group (nothing is pulled or read: only the caller's steps
+/// decide).
+fn group_request(
+    file: &str,
+    arn: &str,
+    (name, region, registry): (&str, &str, &str),
+    partition: &str,
+) -> RegistrationRequest {
+    RegistrationRequest {
+        file: Arc::from(file),
+        group: Group {
+            written: arn.to_owned(),
+            arn: Some(arn.to_owned()),
+            name: name.to_owned(),
+            region: Some(region.to_owned()),
+            account: Some(registry.to_owned()),
+            partition: partition.to_owned(),
+        },
+        approval_status: Some(DEFAULT_APPROVAL.into()),
+        containers: Vec::new(),
+        problems: Vec::new(),
+    }
+}
+
+/// The candidate that gets furthest with the caller's steps (tried in order, at most
+/// [`MAX_TRIES`], stopping at the first that can), with its answer and report; `consumer`
+/// is the registry side's (the caller itself when `None`).
+fn best_caller(
+    inv: &Inventory,
+    scenario: &Scenario,
+    request: &RegistrationRequest,
+    candidates: impl IntoIterator<Item = impl AsRef<str>>,
+    consumer: Option<&str>,
+    lint: &mut LintCache,
+) -> Option<(Answer, String, CheckReport)> {
+    let mut best: Option<(Answer, String, CheckReport)> = None;
+    for c in candidates.into_iter().take(MAX_TRIES) {
+        let c = c.as_ref();
+        let input = CheckInput {
+            caller: c.to_owned(),
+            consumer: Some(consumer.unwrap_or(c).to_owned()),
+            artifact_key: None,
+        };
+        let Ok(report) = check_with(inv, scenario, request, &input, lint) else {
+            continue;
+        };
+        let (answer, _) = caller_answer(&report);
+        if best.as_ref().is_none_or(|(a, _, _)| answer < *a) {
+            best = Some((answer, c.to_owned(), report));
+        }
+        if answer == Answer::Possible {
+            break;
+        }
+    }
+    best
+}
+
 /// The paths the groups in `grants` open to `caller` (whose exported account, if any, is
 /// `caller_acct`). `group_inv` holds the groups' accounts and the trimmed organizations.
 pub fn group_paths(
@@ -266,40 +336,14 @@ pub fn group_paths(
             out.push(f);
             continue;
         };
-        let request = RegistrationRequest {
-            file: Arc::from(grant.file.as_str()),
-            group: Group {
-                written: grant.group_arn.clone(),
-                arn: Some(grant.group_arn.clone()),
-                name: grant.name.clone(),
-                region: Some(grant.region.clone()),
-                account: Some(grant.registry.clone()),
-                partition: grant.partition.clone(),
-            },
-            approval_status: Some(DEFAULT_APPROVAL.into()),
-            containers: Vec::new(),
-            problems: Vec::new(),
-        };
+        let request = group_request(
+            &grant.file,
+            &grant.group_arn,
+            (&grant.name, &grant.region, &grant.registry),
+            &grant.partition,
+        );
         let consumer = format!("arn:{}:iam::{}:root", grant.partition, grant.registry);
-        let mut best: Option<(Answer, String, CheckReport)> = None;
-        for c in candidates.iter().take(MAX_TRIES) {
-            let input = CheckInput {
-                caller: c.clone(),
-                consumer: Some(consumer.clone()),
-                artifact_key: None,
-            };
-            let Ok(report) = check_with(inv, scenario, &request, &input, lint) else {
-                continue;
-            };
-            let (answer, _) = caller_answer(&report);
-            let better = best.as_ref().is_none_or(|(a, _, _)| answer < *a);
-            if better {
-                best = Some((answer, c.clone(), report));
-            }
-            if answer == Answer::Possible {
-                break;
-            }
-        }
+        let best = best_caller(inv, scenario, &request, &candidates, Some(&consumer), lint);
         let Some((answer, who, report)) = best else {
             out.push(base(
                 &codes::REGISTRATION_PATH_NOT_VERIFIED,
@@ -335,14 +379,7 @@ pub fn group_paths(
                 answer,
             ),
         };
-        f.related = related(&failing);
-        if answer == Answer::NotPossible {
-            f.help = help(&failing);
-        }
-        if let Some(r) = &mut f.registration {
-            r.caller = Some(who);
-            r.steps = failing.iter().map(|o| step_result(o)).collect();
-        }
+        finish(&mut f, answer, who, &failing);
         out.push(f);
     }
     out
@@ -562,38 +599,8 @@ pub fn pair_findings(
             "arn:{partition}:sagemaker:{}:{registry}:model-package-group/{}",
             g.region, g.name
         );
-        let request = RegistrationRequest {
-            file: Arc::from(g.at.file.as_ref()),
-            group: Group {
-                written: arn.clone(),
-                arn: Some(arn.clone()),
-                name: g.name.clone(),
-                region: Some(g.region.clone()),
-                account: Some(registry.clone()),
-                partition: partition.into(),
-            },
-            approval_status: Some(DEFAULT_APPROVAL.into()),
-            containers: Vec::new(),
-            problems: Vec::new(),
-        };
-        let mut best: Option<(Answer, String, CheckReport)> = None;
-        for c in candidates.iter().take(MAX_TRIES) {
-            let input = CheckInput {
-                caller: c.clone(),
-                consumer: Some(c.clone()),
-                artifact_key: None,
-            };
-            let Ok(report) = check_with(inv, scenario, &request, &input, lint) else {
-                continue;
-            };
-            let (answer, _) = caller_answer(&report);
-            if best.as_ref().is_none_or(|(a, _, _)| answer < *a) {
-                best = Some((answer, c.clone(), report));
-            }
-            if answer == Answer::Possible {
-                break;
-            }
-        }
+        let request = group_request(&g.at.file, &arn, (&g.name, &g.region, registry), partition);
+        let best = best_caller(inv, scenario, &request, &candidates, None, lint);
         let Some((answer, who, report)) = best else {
             out.extend(not_verified(format!(
                 "no principal of account {caller} could be checked"
@@ -628,14 +635,9 @@ pub fn pair_findings(
                 answer,
             ),
         };
-        f.related = related(&failing);
-        if answer == Answer::NotPossible {
-            f.help = help(&failing);
-        }
+        finish(&mut f, answer, who, &failing);
         if let Some(r) = &mut f.registration {
-            r.caller = Some(who);
             r.candidates = candidates.len();
-            r.steps = failing.iter().map(|o| step_result(o)).collect();
         }
         out.push(f);
     }

@@ -333,17 +333,23 @@ pub fn chain_json(chain: &ChainReport) -> Value {
     })
 }
 
+/// A report's stage, and its label between `open` and `close` (nothing without one).
+fn stage_and_label(r: &CheckReport, open: &str, close: &str) -> (&'static str, String) {
+    let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
+    let label = r
+        .label
+        .as_deref()
+        .map(|l| format!("{open}{l}{close}"))
+        .unwrap_or_default();
+    (stage, label)
+}
+
 /// A chain as text: each report under its stage and subject, then where the chain breaks.
 pub fn chain_table(chain: &ChainReport) -> String {
     let mut out = String::new();
     let n = chain.reports.len();
     for (i, r) in chain.reports.iter().enumerate() {
-        let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
-        let label = r
-            .label
-            .as_deref()
-            .map(|l| format!(": {l}"))
-            .unwrap_or_default();
+        let (stage, label) = stage_and_label(r, ": ", "");
         out.push_str(&format!("── {}/{n} {stage}{label} ──\n", i + 1));
         if let Some(note) = &r.caller_note {
             out.push_str(&format!("(caller: {note})\n"));
@@ -353,12 +359,7 @@ pub fn chain_table(chain: &ChainReport) -> String {
     }
     out.push_str("workflow:\n");
     for r in &chain.reports {
-        let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
-        let label = r
-            .label
-            .as_deref()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
+        let (stage, label) = stage_and_label(r, " (", ")");
         out.push_str(&format!(
             "  {stage:<9} {}{label}\n",
             verdict_text(r.verdict, &r.subject)

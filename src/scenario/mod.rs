@@ -1,9 +1,12 @@
 //! Scenarios: declarative cross-account workflows (`data/scenarios/*.json`), validated into
 //! checked types. A scenario is a list of steps; each step says who acts (the caller or the
 //! consumer), which actions it needs (required or advisory), on which resource (a template
-//! over the request's facts), with which context the service sets, and which sides must
-//! allow. The built-in model-registration scenario is embedded in the binary; users add
-//! their own with `--rules DIR`. The schema is documented in `data/README.md`.
+//! over the request's facts), with which context the service sets, which sides must allow,
+//! which resource policy decides it (the resource's own, or an AWS RAM share), and the AWS
+//! documentation it follows. A scenario may name its stage of the model registry workflow
+//! (train, register, approve, deploy), which `check` runs in that order. The built-in
+//! scenarios are embedded in the binary; users add their own with `--scenarios DIR`. The
+//! schema is documented in docs/scenarios.md.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -347,7 +350,7 @@ impl Reader {
                 None if matrix.contains_key(name) => {}
                 None => self.error(
                     at.clone(),
-                    format!("unknown variable `{{{name}}}` (see `data/README.md`)"),
+                    format!("unknown variable `{{{name}}}` (see docs/scenarios.md)"),
                 ),
                 Some((_, true, _)) if !per_container => self.error(
                     at.clone(),
@@ -728,7 +731,7 @@ mod tests {
                 "s.json: /schema_version: unsupported schema version `2`",
                 "s.json: /steps/0/actor: `actor` must be `caller` or `consumer`, found `robot`",
                 "s.json: /steps/0/actions/0/action: `GetObject` is not `service:Name`",
-                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see `data/README.md`)",
+                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see docs/scenarios.md)",
                 "s.json: /steps/1/resource: `{artifact.object_arn}` exists only in steps with `\"for_each\": \"container\"`",
             ]
         );

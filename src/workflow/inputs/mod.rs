@@ -55,6 +55,28 @@ pub struct Training {
 }
 
 impl Training {
+    /// A training run; its key is `(key, why)` as [`output_key`] gives it.
+    fn new(
+        label: String,
+        file: &Arc<str>,
+        role: Option<String>,
+        image: Option<Image>,
+        artifact: Option<Artifact>,
+        (kms_key, kms_key_note): (Option<String>, Option<String>),
+        problems: Vec<RequestProblem>,
+    ) -> Training {
+        Training {
+            label,
+            file: file.clone(),
+            role,
+            image,
+            artifact,
+            kms_key,
+            kms_key_note,
+            problems,
+        }
+    }
+
     /// Its output as a container (for the training step of the chain, and for a registration
     /// of its artifact).
     pub fn container(&self, index: usize) -> Container {
@@ -158,6 +180,22 @@ pub fn output_key(
     }
 }
 
+/// [`output_key`] for a role's account in a Region, when both are known.
+fn output_key_of(
+    key: Option<&str>,
+    partition: &str,
+    region: Option<&str>,
+    role: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    match (role.and_then(account_of), region) {
+        (Some(account), Some(region)) => {
+            let (k, n) = output_key(key, partition, region, &account);
+            (Some(k), n)
+        }
+        _ => (None, None),
+    }
+}
+
 /// A group given as an ARN (`--group`, for inputs that do not name one).
 pub fn group_from_arn(arn: &str) -> Result<Group, String> {
     match Arn::parse(arn) {
@@ -183,7 +221,9 @@ pub fn plan(files: &[(Arc<str>, String)], group: Option<&Group>) -> Result<Plan,
     for (file, text) in files {
         let json = Json::parse(text).map_err(|e| format!("{file}: /: invalid JSON: {e}"))?;
         match classify(&json) {
-            FileKind::ModelPackageRequest => {
+            // A JSON object that names none of the fields of another input is read as a
+            // `create-model-package` input, whose parser says what is missing.
+            FileKind::ModelPackageRequest | FileKind::Unrecognized if json.as_object().is_some() => {
                 let request = RegistrationRequest::parse(text, file.clone())
                     .map_err(|p| p.to_string())?;
                 plan.registrations.push(Registration {
@@ -217,24 +257,11 @@ pub fn plan(files: &[(Arc<str>, String)], group: Option<&Group>) -> Result<Plan,
             FileKind::UserProfile | FileKind::Domain => {
                 plan.studio_roles.push(studio::execution_role(&json, file)?);
             }
-            FileKind::Unrecognized if json.as_object().is_none() => {
+            FileKind::Unrecognized => {
                 return Err(format!(
                     "{file}: /: expected an object, found {}",
                     json.type_name()
                 ))
-            }
-            // A JSON object that names none of the fields of a known input: the
-            // `create-model-package` parser says what is missing.
-            FileKind::Unrecognized => {
-                let request = RegistrationRequest::parse(text, file.clone())
-                    .map_err(|p| p.to_string())?;
-                plan.registrations.push(Registration {
-                    label: file.to_string(),
-                    request,
-                    caller: None,
-                    caller_from: None,
-                    trainings: Vec::new(),
-                });
             }
             other => {
                 return Err(format!(

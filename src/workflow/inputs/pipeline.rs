@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::expr::{text_of, Gap, Scope, StepProps};
-use super::{account_of, image_at, output_key, Plan, Registration, Training};
+use super::{image_at, output_key_of, Plan, Registration, Training};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::workflow::request::{Artifact, RegistrationRequest, RequestProblem};
@@ -327,21 +327,7 @@ fn training(
         .map(str::to_owned)
         .or_else(|| image.as_ref().map(|i| i.region.clone()));
     let key = text(args, &["OutputDataConfig", "KmsKeyId"]);
-    let (kms_key, kms_key_note) = match (role.as_deref().and_then(account_of), region) {
-        (Some(account), Some(region)) => {
-            let (k, n) = output_key(key.as_deref(), "aws", &region, &account);
-            (Some(k), n)
-        }
-        _ => (None, None),
-    };
-    Training {
-        label: format!("step `{step}`{pipeline}"),
-        file: places.file.clone(),
-        role,
-        image,
-        artifact,
-        kms_key,
-        kms_key_note,
-        problems,
-    }
+    let key = output_key_of(key.as_deref(), "aws", region.as_deref(), role.as_deref());
+    let label = format!("step `{step}`{pipeline}");
+    Training::new(label, &places.file, role, image, artifact, key, problems)
 }

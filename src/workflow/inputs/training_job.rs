@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{account_of, image_at, output_key, string_at, Training};
+use super::{image_at, output_key_of, string_at, Training};
 use crate::arn::Arn;
 use crate::json::{Json, Pointer};
 use crate::workflow::request::{Artifact, RequestProblem};
@@ -74,24 +74,15 @@ pub fn read(json: &Json<'_>, file: &Arc<str>) -> Training {
         .get("OutputDataConfig")
         .and_then(|o| o.get("KmsKeyId"))
         .and_then(Json::as_str);
-    let account = role.as_deref().and_then(account_of);
-    let (kms_key, kms_key_note) = match (&region, &account) {
-        (Some((partition, region)), Some(account)) => {
-            let (k, n) = output_key(key, partition, region, account);
-            (Some(k), n)
-        }
-        _ => (None, None),
-    };
-    Training {
-        label: format!("training job `{name}`"),
-        file: file.clone(),
-        role,
-        image,
-        artifact,
-        kms_key,
-        kms_key_note,
-        problems,
-    }
+    let (partition, region) = region.unzip();
+    let key = output_key_of(
+        key,
+        partition.as_deref().unwrap_or("aws"),
+        region.as_deref(),
+        role.as_deref(),
+    );
+    let label = format!("training job `{name}`");
+    Training::new(label, file, role, image, artifact, key, problems)
 }
 
 #[cfg(test)]
