@@ -649,3 +649,46 @@ fn an_audit_file_names_pairs_of_accounts_per_scenario() {
     );
     assert!(err.contains("/scenario_pairs/1/scenario: scenario `sagemaker-training-output` cannot be checked between two accounts"), "{err}");
 }
+
+#[test]
+fn a_deny_on_the_job_names_pipelines_give_is_not_missed() {
+    let dir = crate::util::scratch("workflow-job-deny");
+    crate::util::copy_tree("fixtures/workflows/pipeline/fixed/inventory", &dir);
+    let file = dir.join("222222222222/s3/sagemaker-training-artifacts-222222222222.policy.json");
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut policy: Value = serde_json::from_str(export["Policy"].as_str().unwrap()).unwrap();
+    policy["Statement"].as_array_mut().unwrap().push(serde_json::json!({
+        "Sid": "NoPipelineOutputsOutside",
+        "Effect": "Deny",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::sagemaker-training-artifacts-222222222222/decision-trees/pipelines-*"
+    }));
+    std::fs::write(
+        &file,
+        serde_json::json!({"Policy": policy.to_string()}).to_string(),
+    )
+    .unwrap();
+    let inv = dir.to_string_lossy().into_owned();
+    let r = xacct(&[
+        "check",
+        "--request",
+        "fixtures/workflows/pipeline/fixed/pipeline.json",
+        "--consumer",
+        DEPLOY,
+        "--format",
+        "json",
+        &inv,
+    ]);
+    let v = json(&r);
+    assert_eq!(v["verdict"], "not-possible", "{}", r.err);
+    let read = outcome(&v, "register", "s3:GetObject");
+    assert_eq!(read["status"], "denied");
+    let why = read["reasons"].to_string();
+    assert!(why.contains("fails for 1 of 2 tried values"), "{why}");
+    assert!(why.contains("NoPipelineOutputsOutside"), "{why}");
+    assert!(read["resource"]
+        .as_str()
+        .unwrap()
+        .contains("/pipelines-<execution-id>-TrainDecisionTrees-<suffix>/"));
+}

@@ -138,6 +138,10 @@ pub struct Artifact {
     /// step's output, whose job name SageMaker generates when the pipeline runs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Other keys the object may have (the forms of a job name SageMaker generates): every
+    /// step on the artifact is decided for each of them too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_keys: Vec<String>,
 }
 
 /// Is `name` a valid S3 bucket name (3–63 lowercase letters, digits, dots and hyphens,
@@ -177,6 +181,7 @@ impl Artifact {
             key: key.to_owned(),
             is_prefix,
             note: None,
+            other_keys: Vec::new(),
         })
     }
 

@@ -9,6 +9,35 @@ struct Instance {
     container: Option<usize>,
     vars: BTreeMap<String, String>,
     notes: Vec<String>,
+    /// Other values of the artifact's variables (its other possible keys), each decided too.
+    alternatives: Vec<BTreeMap<String, String>>,
+}
+
+/// The artifact's variables for each of its other possible keys.
+fn alternatives(
+    a: &request::Artifact,
+    partition: &str,
+    vars: &BTreeMap<String, String>,
+) -> Vec<BTreeMap<String, String>> {
+    let bucket_context = vars.get("artifact.kms_context") == vars.get("artifact.bucket_arn");
+    a.other_keys
+        .iter()
+        .map(|k| {
+            let other = request::Artifact {
+                key: k.clone(),
+                ..a.clone()
+            };
+            let arn = other.object_arn(partition);
+            let mut m = BTreeMap::new();
+            m.insert("artifact.key".to_owned(), k.clone());
+            m.insert("artifact.url".to_owned(), format!("s3://{}/{k}", a.bucket));
+            if !bucket_context {
+                m.insert("artifact.kms_context".to_owned(), arn.clone());
+            }
+            m.insert("artifact.object_arn".to_owned(), arn);
+            m
+        })
+        .collect()
 }
 
 /// The KMS key of an SSE-KMS bucket default (`KMSMasterKeyID`: an ARN, an alias or a key
@@ -178,10 +207,17 @@ impl Run<'_> {
                 .map(|c| {
                     let mut vars = base.clone();
                     let notes = container_variables(self, c, &mut vars);
+                    let partition = &self.request.group.partition;
+                    let alternatives = c
+                        .artifact
+                        .as_ref()
+                        .map(|a| alternatives(a, partition, &vars))
+                        .unwrap_or_default();
                     Instance {
                         container: Some(c.index),
                         vars,
                         notes,
+                        alternatives,
                     }
                 })
                 .collect()
@@ -190,6 +226,7 @@ impl Run<'_> {
                 container: None,
                 vars: base,
                 notes: Vec::new(),
+                alternatives: Vec::new(),
             }]
         };
         for inst in instances {
@@ -207,7 +244,7 @@ impl Run<'_> {
                             outcomes.push(self.not_run(&ask, "-".into(), inst.notes.clone()));
                         }
                     }
-                    _ => outcomes.push(self.action(&ask, &inst.vars)),
+                    _ => outcomes.push(self.action(&ask, &inst.vars, &inst.alternatives)),
                 }
             }
         }
@@ -237,9 +274,33 @@ impl Run<'_> {
 
     /// Decides one action over every matrix combination; the first failing combination
     /// speaks for the action, and the ones that fail are named.
-    fn action(&mut self, ask: &Ask<'_>, vars: &BTreeMap<String, String>) -> Outcome {
+    fn action(
+        &mut self,
+        ask: &Ask<'_>,
+        vars: &BTreeMap<String, String>,
+        alternatives: &[BTreeMap<String, String>],
+    ) -> Outcome {
         let step = ask.step;
-        let combos = combinations(&step.matrix);
+        // The artifact's other keys matter only to steps that name the artifact.
+        let on_artifact = step
+            .resource
+            .variables()
+            .any(|v| v.starts_with("artifact."))
+            || step
+                .context
+                .values()
+                .any(|t| t.variables().any(|v| v.starts_with("artifact.")));
+        let mut combos = Vec::new();
+        for m in combinations(&step.matrix) {
+            combos.push(m.clone());
+            if on_artifact {
+                for alt in alternatives {
+                    let mut c = m.clone();
+                    c.extend(alt.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    combos.push(c);
+                }
+            }
+        }
         let mut first_ok: Option<Outcome> = None;
         let mut failures: Vec<(BTreeMap<String, String>, Outcome)> = Vec::new();
         for combo in &combos {
@@ -249,7 +310,19 @@ impl Run<'_> {
             if o.status == Status::Allowed {
                 first_ok.get_or_insert(o);
             } else {
-                failures.push((combo.clone(), o));
+                // Name the value tried: the matrix's, and the artifact's key when it has others.
+                let mut shown: BTreeMap<String, String> = combo
+                    .iter()
+                    .filter(|(k, _)| step.matrix.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if on_artifact && !alternatives.is_empty() {
+                    let key = combo
+                        .get("artifact.key")
+                        .or_else(|| vars.get("artifact.key"));
+                    shown.extend(key.map(|k| ("artifact.key".to_owned(), k.clone())));
+                }
+                failures.push((shown, o));
             }
         }
         if failures.is_empty() {
@@ -281,6 +354,8 @@ impl Run<'_> {
                     ),
                 );
             }
+        }
+        if !step.matrix.is_empty() && combos.len() > 1 {
             // The fix must cover every value: render the resource with `*` for them.
             let mut any = vars.clone();
             for k in step.matrix.keys() {

@@ -239,6 +239,7 @@ fn definition(
                     c.kms_key_note.clone_from(&t.kms_key_note);
                     if let (Some(a), Some(ta)) = (&mut c.artifact, &t.artifact) {
                         a.note.clone_from(&ta.note);
+                        a.other_keys.clone_from(&ta.other_keys);
                     }
                     if !trainings.contains(&index) {
                         trainings.push(index);
@@ -293,6 +294,7 @@ fn training(
         i
     };
     let job = format!("<{step}-job>");
+    let started = format!("pipelines-<execution-id>-{step}-<suffix>");
     let output = text(args, &["OutputDataConfig", "S3OutputPath"]);
     let artifact = match &output {
         Some(path) => {
@@ -300,8 +302,9 @@ fn training(
             match Artifact::parse(&url, false) {
                 Ok(mut a) => {
                     a.note = Some(format!(
-                        "the artifact's key holds the name SageMaker gives step `{step}`'s training job when the pipeline runs (`S3OutputPath/<job name>/output/model.tar.gz`): it is decided for `{job}`, so a policy must cover every job's output"
+                        "the artifact's key holds the name SageMaker gives step `{step}`'s training job when the pipeline runs (`S3OutputPath/<job name>/output/model.tar.gz`): it is decided for `{job}` and for `{started}`, the form of the names pipeline executions give their jobs, so a policy must cover every job's output"
                     ));
+                    a.other_keys = vec![a.key.replace(&job, &started)];
                     Some(a)
                 }
                 Err(m) => {
