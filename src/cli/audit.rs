@@ -65,6 +65,13 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+impl OutputArgs {
+    /// The `--baseline` report, read.
+    fn baseline(&self) -> Result<Option<Baseline>, Error> {
+        self.baseline.as_deref().map(Baseline::load).transpose()
+    }
+}
+
 /// Arguments of an audit run.
 #[derive(Debug, Args)]
 pub struct AuditRunArgs {
@@ -194,12 +201,7 @@ fn run_one(
                 .join("\n"),
         )
     })?;
-    let baseline = args
-        .output
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = args.output.baseline()?;
     let opts = AuditOptions {
         paths: args.paths.clone(),
         config,
@@ -260,12 +262,7 @@ fn report_problems(problems: &[crate::diagnostic::Diagnostic], err: &mut dyn Wri
 
 fn run_merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let merged = merge(&args.reports)?;
-    let baseline = args
-        .output
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = args.output.baseline()?;
     let fail_on = args.fail_on.unwrap_or(merged.fail_on);
     let mut writer = Writer::new(args.output.format, out, fail_on);
     let mut collector =
