@@ -733,15 +733,7 @@ fn standard_input_and_threads() {
     assert_eq!(d["diagnostics"][0]["location"]["file"], "<stdin>");
     assert_eq!(d["diagnostics"][0]["code"], "XA0108");
     // Sequential and parallel runs give the same report.
-    let a = xacct(&[
-        "lint",
-        "fixtures/lint",
-        "--threads",
-        "1",
-        "--format",
-        "json",
-    ])
-    .out;
+    let a = xacct(&["lint", "fixtures/lint", "--jobs", "1", "--format", "json"]).out;
     let b = xacct(&[
         "lint",
         "fixtures/lint",

@@ -55,7 +55,7 @@ pub fn run(
     let context = parse_context(&args.context)?;
     let inv = args.inventory.load(err)?;
     let answer = crate::whocan::who_can(&inv, &args.action, &args.resource, &context, args.all)
-        .map_err(Error::Usage)?;
+        .map_err(Error::Internal)?;
     crate::report::who_can::render(&answer, &inv.problems, args.format, out)
         .map_err(Error::Output)?;
     Ok(with_load_errors(&inv, ExitStatus::Success))

@@ -42,7 +42,7 @@ pub struct LintOptions {
     /// Suppressions (and the config file they came from).
     pub config: Config,
     /// Worker threads; `Some(1)` runs sequentially, `None` uses every core.
-    pub threads: Option<usize>,
+    pub jobs: Option<usize>,
 }
 
 /// A document found in a file, for the report.
@@ -167,7 +167,7 @@ pub fn lint(args: &[String], opts: &LintOptions) -> Result<LintReport, Error> {
         };
         Ok(lint_text(name, &text, opts, catalog))
     };
-    let outcomes: Vec<Result<FileOutcome, InputError>> = match opts.threads {
+    let outcomes: Vec<Result<FileOutcome, InputError>> = match opts.jobs {
         Some(1) => paths.iter().map(one).collect(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
