@@ -642,3 +642,52 @@ fn diff_of_two_inventories() {
     assert_eq!(code, 2);
     assert!(err.contains("not a Terraform plan"), "{err}");
 }
+
+#[test]
+fn identity_center_roles_are_silenced_unless_asked_for() {
+    let dir = crate::util::scratch("identity-center");
+    let account = dir.join("111111111111");
+    std::fs::create_dir_all(&account).unwrap();
+    let trust = |provider: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::111111111111:saml-provider/{provider}")},
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]})
+    };
+    let role = |path: &str, name: &str, provider: &str| {
+        serde_json::json!({
+            "Path": path, "RoleName": name, "RoleId": "AROAEXAMPLE",
+            "Arn": format!("arn:aws:iam::111111111111:role{path}{name}"),
+            "CreateDate": "2026-01-01T00:00:00+00:00",
+            "AssumeRolePolicyDocument": trust(provider),
+            "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": [], "Tags": []})
+    };
+    let iam = serde_json::json!({
+    "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+    "RoleDetailList": [
+        role("/aws-reserved/sso.amazonaws.com/eu-west-1/", "AWSReservedSSO_ReadOnly_0123456789abcdef", "AWSSSO_0123456789abcdef_DO_NOT_DELETE"),
+        role("/", "CorporateSaml", "Okta"),
+    ]});
+    std::fs::write(account.join("iam.json"), iam.to_string()).unwrap();
+    let path = dir.to_string_lossy().into_owned();
+    let principals = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["audit", &path, "--format", "json", "-q", "--no-lint"];
+        args.extend_from_slice(extra);
+        let Run { code, out, err } = xacct(&args);
+        assert!(code == 0 || code == 1, "exit {code}: {err}");
+        let r = json(&out);
+        with_code(&r, "XE0002")
+            .iter()
+            .map(|f| f["access"]["resource"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The Identity Center role is silenced; a role trusting another SAML provider is not.
+    assert_eq!(
+        principals(&[]),
+        ["arn:aws:iam::111111111111:role/CorporateSaml"]
+    );
+    let all = principals(&["--include-identity-center"]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|r| r.contains("AWSReservedSSO_ReadOnly")));
+}

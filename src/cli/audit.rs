@@ -100,6 +100,10 @@ pub struct AuditRunArgs {
     /// Do not run the lint rules.
     #[arg(long = "no-lint")]
     pub no_lint: bool,
+    /// Report IAM Identity Center's permission-set roles (`AWSReservedSSO_*`) as reachable
+    /// from the account's Identity Center SAML provider; silenced by default, as intended.
+    #[arg(long = "include-identity-center")]
+    pub identity_center: bool,
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
@@ -213,6 +217,7 @@ fn run_one(
         jobs: args.jobs.map(usize::from),
         ignore,
         no_lint: args.no_lint,
+        identity_center: args.identity_center,
     };
     let started = Instant::now();
     let show_bar = !args.output.quiet && std::io::stderr().is_terminal();
