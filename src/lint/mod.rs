@@ -461,7 +461,7 @@ pub fn lint_parsed(
     }
 
     for pointer in grants {
-        let Some(json) = json_at(root, &pointer) else {
+        let Some(json) = root.at(&pointer) else {
             continue;
         };
         out.file.grants += 1;
@@ -553,18 +553,6 @@ fn to_diagnostic(
             .collect(),
         help: f.help,
     }
-}
-
-fn json_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>> {
-    let mut cur = root;
-    for t in pointer.tokens() {
-        cur = match cur {
-            Json::Object(_) => cur.get(&t)?,
-            Json::Array(items) => items.get(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 #[cfg(test)]
