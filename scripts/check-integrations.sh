@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks xacct's integrations:
 #   - actionlint over .github/workflows (which also checks the inputs of the local action
-#     `action.yml` where a workflow uses it), and the structure of action.yml itself;
+#     `action.yml` where a workflow uses it), over the workflows the documentation shows
+#     (each yaml block that starts `# .github/workflows/NAME` in README.md and docs/), and
+#     the structure of action.yml itself;
 #   - shellcheck over the action's script and these scripts (when shellcheck is installed);
 #   - the action's script (action/run.sh) run locally: exit codes 0/1/2 on the bundled
 #     example, SARIF written and valid, the download path against a local release folder
@@ -87,6 +89,26 @@ command -v shellcheck >/dev/null 2>&1 && shellcheck --version | sed -n 2p
 echo "== actionlint: the workflows (and the local action's inputs)"
 expect 0 "actionlint .github/workflows" actionlint
 cat "$work/out"
+
+echo "== actionlint: the workflows the documentation shows"
+mkdir -p "$work/doc-workflows"
+expect 0 "the documentation shows workflows" python3 - "$work/doc-workflows" README.md docs/*.md <<'EOF'
+import pathlib, re, sys
+
+out = pathlib.Path(sys.argv[1])
+found = 0
+for doc in sys.argv[2:]:
+    text = pathlib.Path(doc).read_text()
+    for m in re.finditer(r"```yaml\n# \.github/workflows/([\w.-]+)\n(.*?)```", text, re.S):
+        (out / (pathlib.Path(doc).stem + "-" + m.group(1))).write_text(m.group(2))
+        print(f"{doc}: {m.group(1)}")
+        found += 1
+sys.exit(0 if found else 1)
+EOF
+cat "$work/out"
+for f in "$work"/doc-workflows/*.yml; do
+    expect 0 "actionlint $(basename "$f")" actionlint "$f"
+done
 
 echo "== action.yml: structure"
 expect 0 "action.yml is a composite action whose expressions name its own inputs and steps" \
