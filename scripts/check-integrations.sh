@@ -4,6 +4,7 @@
 #     `action.yml` where a workflow uses it), over the workflows the documentation shows
 #     (each yaml block that starts `# .github/workflows/NAME` in README.md and docs/), and
 #     the structure of action.yml itself;
+#   - the container's build context (.dockerignore) holds every file `include_str!` reads;
 #   - shellcheck over the action's script and these scripts (when shellcheck is installed);
 #   - the action's script (action/run.sh) run locally: exit codes 0/1/2 on the bundled
 #     example, SARIF written and valid, the download path against a local release folder
@@ -110,6 +111,23 @@ for f in "$work"/doc-workflows/*.yml; do
     expect 0 "actionlint $(basename "$f")" actionlint "$f"
 done
 
+echo "== the container's build context holds every file the build compiles in"
+expect 0 ".dockerignore lets in every include_str! target" python3 - <<'EOF'
+import fnmatch, pathlib, re, sys
+
+allowed = [l[1:] for l in open(".dockerignore").read().splitlines() if l.startswith("!")]
+missing = []
+for src in pathlib.Path("src").rglob("*.rs"):
+    for m in re.finditer(r'include_(?:str|bytes)!\("([^"]+)"\)', src.read_text()):
+        path = (src.parent / m.group(1)).resolve().relative_to(pathlib.Path.cwd())
+        p = str(path)
+        if not any(fnmatch.fnmatch(p, a.rstrip("/") + ("*" if a.endswith("/") else "")) for a in allowed):
+            missing.append(f"{src}: {p}")
+for m in missing:
+    print(f".dockerignore leaves out {m}")
+sys.exit(1 if missing else 0)
+EOF
+
 echo "== action.yml: structure"
 expect 0 "action.yml is a composite action whose expressions name its own inputs and steps" \
     python3 - <<'EOF'
@@ -171,8 +189,10 @@ fi
 
 echo "== the action's script, locally"
 # Build (or reuse) xacct through the action's own build-from-source path.
+# The build shares the usual target folder, so that it reuses `cargo build --release`.
 expect 0 "action/run.sh install (build from source)" \
-    env XACCT_BUILD_FROM_SOURCE=true XACCT_INSTALL_DIR="$work/src" action/run.sh install
+    env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" XACCT_BUILD_FROM_SOURCE=true \
+    XACCT_INSTALL_DIR="$work/src" action/run.sh install
 bin="$work/src/bin/xacct"
 [ -x "$bin" ] || {
     echo "no xacct was installed; stopping" >&2
