@@ -282,14 +282,16 @@ cat >"$sample/good.json" <<'EOF'
   ]
 }
 EOF
+# A placeholder left in a principal: an error in every kind of policy (XA0107).
 cat >"$sample/bad.json" <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
     {
       "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::{account}:root"},
       "Action": "s3:GetObject",
-      "Resource": "arn:aws:s3:::{bucket}/*"
+      "Resource": "arn:aws:s3:::example-artifacts/*"
     }
   ]
 }
