@@ -7,6 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::sarif::{AUDIT, SEED_CHECK};
 use crate::util::{root, xacct, Run};
 
 fn run(args: &[&str], format: &str) -> Run {
@@ -95,25 +96,6 @@ fn annotations(out: &str) -> Vec<&str> {
     }
     found.to_vec()
 }
-
-const SEED_CHECK: &[&str] = &[
-    "check",
-    "--request",
-    "fixtures/seed-example/create-model-package.json",
-    "--caller",
-    "arn:aws:iam::222222222222:role/SageMakerTrainingRole",
-    "--consumer",
-    "arn:aws:iam::111111111111:role/ModelRegistryDeployRole",
-    "fixtures/seed-example/",
-];
-
-const AUDIT: &[&str] = &[
-    "audit",
-    "fixtures/audit/exports",
-    "--audit-file",
-    "fixtures/audit/audit.json",
-    "-q",
-];
 
 const PLAN: &[&str] = &["diff", "fixtures/audit/data-share.tfplan.json"];
 

@@ -12,26 +12,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::sarif::{AUDIT, SEED_CHECK};
 use crate::util::{root, xacct};
-
-const SEED_CHECK: &[&str] = &[
-    "check",
-    "--request",
-    "fixtures/seed-example/create-model-package.json",
-    "--caller",
-    "arn:aws:iam::222222222222:role/SageMakerTrainingRole",
-    "--consumer",
-    "arn:aws:iam::111111111111:role/ModelRegistryDeployRole",
-    "fixtures/seed-example/",
-];
-
-const AUDIT: &[&str] = &[
-    "audit",
-    "fixtures/audit/exports",
-    "--audit-file",
-    "fixtures/audit/audit.json",
-    "-q",
-];
 
 fn page(args: &[&str]) -> String {
     let mut a = args.to_vec();

@@ -11,9 +11,10 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::Value;
 use xacct::report::sarif::{FINGERPRINT_KEY, MAX_LOCATIONS, MAX_RESULTS, MAX_TAGS};
 
-use crate::util::{copy_tree, root, scratch, validate_sarif, xacct};
+use crate::util::{copy_tree, root, scratch, validate_sarif, xacct, Run};
 
-const SEED_CHECK: &[&str] = &[
+/// `check` on the guide as written (shared with the other format tests).
+pub const SEED_CHECK: &[&str] = &[
     "check",
     "--request",
     "fixtures/seed-example/create-model-package.json",
@@ -24,7 +25,8 @@ const SEED_CHECK: &[&str] = &[
     "fixtures/seed-example/",
 ];
 
-const AUDIT: &[&str] = &[
+/// `audit` of the fixture organization (shared with the other format tests).
+pub const AUDIT: &[&str] = &[
     "audit",
     "fixtures/audit/exports",
     "--audit-file",
@@ -38,10 +40,14 @@ fn with_format(args: &[&str], format: &str) -> Vec<String> {
     v
 }
 
+/// Runs xacct with owned arguments.
+fn run(args: &[String]) -> Run {
+    xacct(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// Runs xacct and parses its SARIF; the exit code must be one of `codes`.
 fn sarif(args: &[String], codes: &[i32]) -> Value {
-    let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let r = xacct(&a);
+    let r = run(args);
     assert!(
         codes.contains(&r.code),
         "{args:?}: exit {}\n{}",
@@ -260,44 +266,30 @@ fn results_point_at_the_statement_not_at_the_file() {
 
 #[test]
 fn fingerprints_are_the_audit_ids_and_do_not_depend_on_where_the_exports_are() {
-    let report: Value = serde_json::from_str(
-        &xacct(
-            &with_format(AUDIT, "json")
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        )
-        .out,
-    )
-    .unwrap();
-    let ids: BTreeSet<&str> = report["findings"]
+    let prints = |log: &Value| -> BTreeSet<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].to_string())
+            .collect()
+    };
+    let report: Value = serde_json::from_str(&run(&with_format(AUDIT, "json")).out).unwrap();
+    let ids: BTreeSet<String> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["id"].as_str().unwrap())
+        .map(|f| f["id"].to_string())
         .collect();
-    let log = sarif(&with_format(AUDIT, "sarif"), &[1]);
-    let prints: BTreeSet<&str> = log["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap())
-        .collect();
-    assert_eq!(prints, ids);
+    let here = prints(&sarif(&with_format(AUDIT, "sarif"), &[1]));
+    assert_eq!(here, ids);
     // The same exports elsewhere on disk: the same fingerprints.
     let moved = scratch("sarif-moved");
     copy_tree("fixtures/audit/exports", &moved.join("exports"));
     let exports = moved.join("exports").to_string_lossy().into_owned();
     let mut args = AUDIT.to_vec();
     args[1] = &exports;
-    let elsewhere = sarif(&with_format(&args, "sarif"), &[1]);
-    let again: BTreeSet<&str> = elsewhere["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap())
-        .collect();
-    assert_eq!(again, prints);
+    assert_eq!(prints(&sarif(&with_format(&args, "sarif"), &[1])), here);
     let _ = std::fs::remove_dir_all(&moved);
 }
 
@@ -318,12 +310,7 @@ fn merged_shards_write_the_sarif_of_the_whole_run() {
     args.extend(paths.iter().map(String::as_str));
     let r = xacct(&args);
     validate_sarif(r.out.as_bytes());
-    let whole = xacct(
-        &with_format(AUDIT, "sarif")
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let whole = run(&with_format(AUDIT, "sarif"));
     assert_eq!(r.out, whole.out);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -223,6 +223,15 @@ const ROW: usize = 52;
 /// Characters of a label that fit in a node (the whole label is its tooltip).
 const LABEL_CHARS: usize = 40;
 
+/// A `stroke-dasharray` attribute when `dashed`.
+fn dashes(dashed: bool, pattern: &str) -> String {
+    if dashed {
+        format!(r#" stroke-dasharray="{pattern}""#)
+    } else {
+        String::new()
+    }
+}
+
 fn shorten(label: &str) -> String {
     if label.chars().count() <= LABEL_CHARS {
         return label.to_owned();
@@ -330,11 +339,7 @@ pub fn svg(d: &Diagram) -> String {
                 COLUMN + 20,
                 nodes.len() * ROW + 56,
                 xml_escape(c.color.unwrap_or("#888")),
-                if c.dashed {
-                    r#" stroke-dasharray="6 4""#
-                } else {
-                    ""
-                },
+                dashes(c.dashed, "6 4"),
                 x + 10,
                 y + 22,
                 xml_escape(&shorten(&c.label))
@@ -352,11 +357,7 @@ pub fn svg(d: &Diagram) -> String {
                 r#"<g class="node"><title>{}</title><rect x="{nx}" y="{ny}" width="{COLUMN}" height="{NODE_H}" rx="{rx}" fill="white" stroke="{}"{}/><text x="{}" y="{}">{}</text></g>"#,
                 xml_escape(&n.tooltip),
                 if n.alert { "#d62728" } else { "#333" },
-                if n.dashed {
-                    r#" stroke-dasharray="5 3""#
-                } else {
-                    ""
-                },
+                dashes(n.dashed, "5 3"),
                 nx + 10,
                 ny + 22,
                 xml_escape(&shorten(&n.label))
