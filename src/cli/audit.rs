@@ -52,8 +52,8 @@ pub enum AuditCommand {
 /// How the report is written.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format: a summary table, one JSON report, JSON Lines (one finding per line)
-    /// or SARIF 2.1.0.
+    /// Output format: a summary table, one JSON report, JSON Lines (one finding per line),
+    /// SARIF 2.1.0, JUnit XML, GitHub annotations, or one HTML page to hand over.
     #[arg(long, default_value = "table", value_parser = formats(FORMATS))]
     pub format: Format,
     /// A previous JSON report (a full run or a merge): report and fail only on findings that

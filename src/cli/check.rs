@@ -159,7 +159,13 @@ pub fn run(
     let mut report =
         crate::workflow::check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
     crate::load::fs::fill_lines(report.locations_mut());
-    check::render(&report, args.format, out).map_err(Error::Output)?;
+    check::render(
+        &report,
+        args.format,
+        args.fail_on == FailOn::Unverified,
+        out,
+    )
+    .map_err(Error::Output)?;
     if inventory.has_errors() {
         return Ok(ExitStatus::Error);
     }
