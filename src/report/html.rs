@@ -510,12 +510,12 @@ mod tests {
 
     #[test]
     fn findings_tables_escape_and_count() {
-        let d = Diagnostic::new(
+        let mut d = Diagnostic::new(
             &crate::diagnostic::codes::UNRENDERED_TEMPLATE_PLACEHOLDER,
             Location::new("a<b>.json".into(), crate::json::Pointer::root()),
             "`<script>`",
-        )
-        .with_help("fix & go");
+        );
+        d.help = Some("fix & go".into());
         let rows = vec![Row::of_item(&Item::of_diagnostic(&d))];
         let t = findings_table("findings", &rows, false);
         assert!(
