@@ -16,6 +16,7 @@
 
 mod cdk;
 mod intrinsic;
+pub mod lint;
 mod names;
 pub mod params;
 mod resources;
@@ -175,7 +176,28 @@ pub(crate) fn read(
         ));
         return Some(out);
     }
-    let t = &opts.templates;
+    let stack = stack_for(json, path, place, &opts.templates);
+    resources::read_stack(&stack, &file, &mut out);
+    for (at, message) in stack.take_problems() {
+        out.problems.push(Diagnostic::in_file(
+            &codes::MALFORMED_EXPORT,
+            name,
+            Some(at),
+            message,
+        ));
+    }
+    Some(out)
+}
+
+/// The stack a template makes, with everything known of it: the account (`--account` named
+/// for the template, the CDK manifest, the account folder, `--account` for every template),
+/// the region, and the parameters.
+pub(crate) fn stack_for<'t, 'a>(
+    json: &'t Json<'a>,
+    path: &Path,
+    place: &Place,
+    t: &TemplateOptions,
+) -> intrinsic::Stack<'t, 'a> {
     let from_cdk = cdk::stack_of(path);
     let folder = match place {
         Place::Account { account, .. } => Some(account.clone()),
@@ -217,16 +239,7 @@ pub(crate) fn read(
             stack.params.insert(k.clone(), v.clone());
         }
     }
-    resources::read_stack(&stack, &file, &mut out);
-    for (at, message) in stack.take_problems() {
-        out.problems.push(Diagnostic::in_file(
-            &codes::MALFORMED_EXPORT,
-            name,
-            Some(at),
-            message,
-        ));
-    }
-    Some(out)
+    stack
 }
 
 /// Why a value is unknown, as a [`Known::Unknown`] at `file`.
