@@ -24,6 +24,9 @@ mod shared;
 mod value;
 pub mod yaml;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -91,7 +91,8 @@ impl Parsed {
             if let Some(lc) = self.positions.get(p) {
                 return Some(*lc);
             }
-            p = &p[..p.rfind('/')?];
+            // Nothing of the path below the document itself: not there.
+            p = &p[..p.rfind('/').filter(|i| *i > 0)?];
         }
     }
 }
@@ -540,7 +541,7 @@ Resources:
         let at = |s: &str| p.locate(&Pointer::parse(s).unwrap()).map(|l| (l.line, l.column));
         assert_eq!(at("/Resources"), Some((2, 1)));
         assert_eq!(at("/Resources/Role/Properties/RoleName"), Some((6, 7)));
-        assert_eq!(at("/Resources/Role/Properties/List/Fn::Join/1/1"), Some((10, 14)));
+        assert_eq!(at("/Resources/Role/Properties/List/Fn::Join/1/1"), Some((10, 15)));
         // Past the text: the nearest node written.
         assert_eq!(
             at("/Resources/Role/Properties/Arn/Fn::GetAtt/0"),
