@@ -4,6 +4,7 @@
 mod audit;
 mod aws_examples;
 mod check;
+mod cloudformation;
 mod cli;
 mod conformance;
 mod fail_closed;

@@ -143,9 +143,7 @@ pub(crate) fn parse_yaml_template(text: &str) -> Option<NotJson> {
         )),
         Ok(p) if p.json.as_object().is_some() => Some(NotJson::OtherYaml),
         Ok(_) => None,
-        Err(e) if looks => Some(NotJson::Broken(format!(
-            "not a CloudFormation template: invalid YAML: {e}"
-        ))),
+        Err(e) if looks => Some(NotJson::Broken(format!("invalid YAML template: {e}"))),
         Err(_) => None,
     }
 }
@@ -170,12 +168,17 @@ pub(crate) fn read(
         is_plan: true,
         ..FileOutput::default()
     };
-    if !matches!(json.get("Resources"), Some(Json::Object(_))) {
+    let shape = match json.get("Resources") {
+        Some(Json::Object(_)) => None,
+        Some(_) => Some("`Resources` must be an object of resources"),
+        None => Some("it has no `Resources`"),
+    };
+    if let Some(why) = shape {
         out.problems.push(Diagnostic::in_file(
             &codes::MALFORMED_EXPORT,
             name,
             Some(Pointer::root().key("Resources")),
-            "not a CloudFormation template: `Resources` must be an object of resources",
+            format!("not a CloudFormation template: {why}"),
         ));
         return Some(out);
     }
