@@ -26,8 +26,8 @@ fn check(request: &str, extra: &[&str]) -> Run {
 
 /// The verdict and each step's status.
 fn outcome(run: &Run) -> (String, Vec<String>) {
-    let v: serde_json::Value = serde_json::from_str(&run.out)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.out, run.err));
+    let v: serde_json::Value =
+        serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{e}: {}\n{}", run.out, run.err));
     let steps = v["outcomes"]
         .as_array()
         .unwrap()
@@ -116,7 +116,9 @@ fn parameter_files_in_both_forms_and_a_missing_value_is_not_verified() {
         steps.contains(&"\"s3:GetObject\" \"not-verified\"".to_owned()),
         "{steps:?}"
     );
-    assert!(run.out.contains("parameter `ArtifactBucketName` has no default"));
+    assert!(run
+        .out
+        .contains("parameter `ArtifactBucketName` has no default"));
     // A parameter file that is not one: exit 2, one line.
     let bad = d.join("bad.json");
     std::fs::write(&bad, "[1, 2]").unwrap();
@@ -233,7 +235,11 @@ fn templates_that_are_not_templates_stop_the_run() {
     std::fs::write(f.join("policy.json"), r#"{"Statement": []}"#).unwrap();
     let run = xacct(&["graph", "--inventory", f.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.err);
-    assert!(run.err.contains("not a CloudFormation template"), "{}", run.err);
+    assert!(
+        run.err.contains("not a CloudFormation template"),
+        "{}",
+        run.err
+    );
 }
 
 #[test]
@@ -311,7 +317,11 @@ fn lint_and_diff_read_templates() {
     // Broken to fixed: new cross-account access (exit 1).
     let mut args = vec!["diff".to_owned()];
     for v in ["registration", "registration-fixed"] {
-        args.extend(templates(v, false).into_iter().filter(|a| a.starts_with("--")));
+        args.extend(
+            templates(v, false)
+                .into_iter()
+                .filter(|a| a.starts_with("--")),
+        );
     }
     args.push("--parameters=fixtures/cloudformation/registration-fixed/registry.json@fixtures/cloudformation/parameters/registry.json".into());
     args.push("fixtures/cloudformation/registration".into());

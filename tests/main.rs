@@ -4,8 +4,8 @@
 mod audit;
 mod aws_examples;
 mod check;
-mod cloudformation;
 mod cli;
+mod cloudformation;
 mod conformance;
 mod fail_closed;
 mod golden;

@@ -59,7 +59,11 @@ fn stacks(manifest: &Json<'static>) -> Vec<(String, Json<'static>, String)> {
     arts.iter()
         .filter(|(_, a)| a.get("type").and_then(Json::as_str) == Some("aws:cloudformation:stack"))
         .filter_map(|(id, a)| {
-            let t = a.get("properties")?.get("templateFile")?.as_str()?.to_owned();
+            let t = a
+                .get("properties")?
+                .get("templateFile")?
+                .as_str()?
+                .to_owned();
             Some((id.to_string(), a.clone(), t))
         })
         .collect()
@@ -144,7 +148,11 @@ fn stack_at(path: &Path, depth: usize) -> Option<CdkStack> {
                     .map(|(k, v)| {
                         let v = match v {
                             V::Unknown(u) => V::unknown(
-                                format!("passed by the parent stack `{}`: {}", parent.display(), u.why),
+                                format!(
+                                    "passed by the parent stack `{}`: {}",
+                                    parent.display(),
+                                    u.why
+                                ),
                                 &Pointer::root().key("Parameters").key(&k),
                             ),
                             v => v,

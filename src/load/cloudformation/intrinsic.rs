@@ -190,7 +190,10 @@ impl<'t, 'a> Stack<'t, 'a> {
         if self.resources.contains_key(name) {
             return self.guarded(at, |s| super::names::ref_value(s, name, at));
         }
-        self.bad(at, format!("`{name}` is neither a parameter nor a resource"))
+        self.bad(
+            at,
+            format!("`{name}` is neither a parameter nor a resource"),
+        )
     }
 
     fn guarded(&self, at: &Pointer, f: impl FnOnce(&Self) -> V) -> V {
@@ -244,7 +247,9 @@ impl<'t, 'a> Stack<'t, 'a> {
         self.conditions.borrow_mut().insert(name.to_owned(), None);
         let cat = Pointer::root().key("Conditions").key(name);
         let v = match self.cond_value(def, &cat) {
-            V::Unknown(u) => V::unknown(format!("condition `{name}` is unknown ({})", u.why), &u.at),
+            V::Unknown(u) => {
+                V::unknown(format!("condition `{name}` is unknown ({})", u.why), &u.at)
+            }
             v => v,
         };
         self.conditions
@@ -305,14 +310,19 @@ impl<'t, 'a> Stack<'t, 'a> {
                 let (res, attr) = match arg {
                     Json::String(s) => match s.split_once('.') {
                         Some((r, at)) => (r.to_owned(), at.to_owned()),
-                        None => return self.bad(at, "`Fn::GetAtt` takes `Resource.Attribute`".into()),
+                        None => {
+                            return self.bad(at, "`Fn::GetAtt` takes `Resource.Attribute`".into())
+                        }
                     },
                     _ => {
                         need!(arity(2));
                         let Some(r) = a[0].as_str() else {
                             return self.bad(at, "`Fn::GetAtt` names a resource".into());
                         };
-                        (r.to_owned(), need!(self.string(&a[1], &at.index(1), "an attribute")))
+                        (
+                            r.to_owned(),
+                            need!(self.string(&a[1], &at.index(1), "an attribute")),
+                        )
                     }
                 };
                 self.get_att(&res, &attr, at)
@@ -426,12 +436,16 @@ impl<'t, 'a> Stack<'t, 'a> {
             "Fn::GetAZs" => {
                 let region = need!(self.string(arg, at, "the region"));
                 let region = if region.is_empty() {
-                    self.region.clone().unwrap_or_else(|| "the stack's region".into())
+                    self.region
+                        .clone()
+                        .unwrap_or_else(|| "the stack's region".into())
                 } else {
                     region
                 };
                 V::unknown(
-                    format!("the availability zones of `{region}` are known only to AWS (`Fn::GetAZs`)"),
+                    format!(
+                        "the availability zones of `{region}` are known only to AWS (`Fn::GetAZs`)"
+                    ),
                     at,
                 )
             }
@@ -458,8 +472,14 @@ impl<'t, 'a> Stack<'t, 'a> {
                     Err(u) => V::Unknown(Box::new(u.clone())),
                 }
             }
-            "Fn::Transform" => V::unknown("the output of a macro (`Fn::Transform`) is made at deploy", at),
-            other => self.bad(at, format!("`{other}` is not an intrinsic function CloudFormation evaluates here")),
+            "Fn::Transform" => V::unknown(
+                "the output of a macro (`Fn::Transform`) is made at deploy",
+                at,
+            ),
+            other => self.bad(
+                at,
+                format!("`{other}` is not an intrinsic function CloudFormation evaluates here"),
+            ),
         }
     }
 
@@ -518,14 +538,20 @@ impl<'t, 'a> Stack<'t, 'a> {
         }
         out.push_str(rest);
         if out.contains("{{resolve:") {
-            return V::unknown(format!("`{out}` is a dynamic reference, resolved at deploy"), at);
+            return V::unknown(
+                format!("`{out}` is a dynamic reference, resolved at deploy"),
+                at,
+            );
         }
         V::Str(out)
     }
 
     fn find_in_map(&self, a: &[Json<'_>], at: &Pointer) -> V {
         if a.len() != 3 && a.len() != 4 {
-            return self.bad(at, "`Fn::FindInMap` takes a map, a key and a second key".into());
+            return self.bad(
+                at,
+                "`Fn::FindInMap` takes a map, a key and a second key".into(),
+            );
         }
         let mut keys = Vec::with_capacity(3);
         for (i, j) in a.iter().take(3).enumerate() {
@@ -585,7 +611,10 @@ impl<'t, 'a> Stack<'t, 'a> {
         };
         let list: Vec<V> = subnets.take(count).map(|n| V::Str(n.to_string())).collect();
         if list.len() < count || count == 0 || count > 256 {
-            return self.bad(at, format!("`{}` has no {count} subnets of that size", s[0]));
+            return self.bad(
+                at,
+                format!("`{}` has no {count} subnets of that size", s[0]),
+            );
         }
         V::List(list)
     }

@@ -14,15 +14,31 @@ use crate::policy::DocKind;
 const POLICIES: [(&str, &str, DocKind); 11] = [
     ("AWS::IAM::Role", "AssumeRolePolicyDocument", DocKind::Trust),
     ("AWS::IAM::Policy", "PolicyDocument", DocKind::Identity),
-    ("AWS::IAM::ManagedPolicy", "PolicyDocument", DocKind::Managed),
+    (
+        "AWS::IAM::ManagedPolicy",
+        "PolicyDocument",
+        DocKind::Managed,
+    ),
     ("AWS::S3::BucketPolicy", "PolicyDocument", DocKind::Bucket),
     ("AWS::KMS::Key", "KeyPolicy", DocKind::Key),
-    ("AWS::ECR::Repository", "RepositoryPolicyText", DocKind::Repository),
+    (
+        "AWS::ECR::Repository",
+        "RepositoryPolicyText",
+        DocKind::Repository,
+    ),
     ("AWS::ECR::RegistryPolicy", "PolicyText", DocKind::Registry),
-    ("AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupPolicy", DocKind::ModelPackageGroup),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        "ModelPackageGroupPolicy",
+        DocKind::ModelPackageGroup,
+    ),
     ("AWS::SNS::TopicPolicy", "PolicyDocument", DocKind::Resource),
     ("AWS::SQS::QueuePolicy", "PolicyDocument", DocKind::Resource),
-    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", DocKind::Resource),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+        DocKind::Resource,
+    ),
 ];
 
 /// Types whose `Policies` hold inline identity policies.
@@ -47,7 +63,10 @@ fn places(root: &Json<'_>) -> Vec<LintDoc> {
     };
     for (logical, res) in resources {
         let ty = res.get("Type").and_then(Json::as_str).unwrap_or("");
-        let props_at = Pointer::root().key("Resources").key(logical).key("Properties");
+        let props_at = Pointer::root()
+            .key("Resources")
+            .key(logical)
+            .key("Properties");
         let Some(props) = res.get("Properties") else {
             continue;
         };

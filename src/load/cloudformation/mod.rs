@@ -21,6 +21,7 @@ mod names;
 pub mod params;
 mod resources;
 mod shared;
+mod storage;
 mod value;
 pub mod yaml;
 

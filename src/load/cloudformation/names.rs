@@ -26,20 +26,76 @@ enum Ret {
 }
 
 const NAMED: [Named; 14] = [
-    Named { ty: "AWS::IAM::Role", name: "RoleName", by_ref: Ret::Name },
-    Named { ty: "AWS::IAM::User", name: "UserName", by_ref: Ret::Name },
-    Named { ty: "AWS::IAM::Group", name: "GroupName", by_ref: Ret::Name },
-    Named { ty: "AWS::IAM::ManagedPolicy", name: "ManagedPolicyName", by_ref: Ret::Arn },
-    Named { ty: "AWS::IAM::InstanceProfile", name: "InstanceProfileName", by_ref: Ret::Name },
-    Named { ty: "AWS::S3::Bucket", name: "BucketName", by_ref: Ret::Name },
-    Named { ty: "AWS::S3::AccessPoint", name: "Name", by_ref: Ret::Name },
-    Named { ty: "AWS::ECR::Repository", name: "RepositoryName", by_ref: Ret::Name },
-    Named { ty: "AWS::SageMaker::ModelPackageGroup", name: "ModelPackageGroupName", by_ref: Ret::Arn },
-    Named { ty: "AWS::SNS::Topic", name: "TopicName", by_ref: Ret::Arn },
-    Named { ty: "AWS::SQS::Queue", name: "QueueName", by_ref: Ret::Url },
-    Named { ty: "AWS::Lambda::Function", name: "FunctionName", by_ref: Ret::Name },
-    Named { ty: "AWS::KMS::Alias", name: "AliasName", by_ref: Ret::Name },
-    Named { ty: "AWS::IAM::Policy", name: "PolicyName", by_ref: Ret::Name },
+    Named {
+        ty: "AWS::IAM::Role",
+        name: "RoleName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::IAM::User",
+        name: "UserName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::IAM::Group",
+        name: "GroupName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::IAM::ManagedPolicy",
+        name: "ManagedPolicyName",
+        by_ref: Ret::Arn,
+    },
+    Named {
+        ty: "AWS::IAM::InstanceProfile",
+        name: "InstanceProfileName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::S3::Bucket",
+        name: "BucketName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::S3::AccessPoint",
+        name: "Name",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::ECR::Repository",
+        name: "RepositoryName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::SageMaker::ModelPackageGroup",
+        name: "ModelPackageGroupName",
+        by_ref: Ret::Arn,
+    },
+    Named {
+        ty: "AWS::SNS::Topic",
+        name: "TopicName",
+        by_ref: Ret::Arn,
+    },
+    Named {
+        ty: "AWS::SQS::Queue",
+        name: "QueueName",
+        by_ref: Ret::Url,
+    },
+    Named {
+        ty: "AWS::Lambda::Function",
+        name: "FunctionName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::KMS::Alias",
+        name: "AliasName",
+        by_ref: Ret::Name,
+    },
+    Named {
+        ty: "AWS::IAM::Policy",
+        name: "PolicyName",
+        by_ref: Ret::Name,
+    },
 ];
 
 /// The type of a resource of the template.
@@ -79,7 +135,11 @@ pub fn name_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<Str
         Some(j) => match stack.eval(j, &props_at.key(n.name)) {
             V::Unknown(u) => Err(V::Unknown(u)),
             v => v.scalar_text().ok_or_else(|| {
-                V::unknown_of(format!("`{logical}`'s `{}` is not a string", n.name), at, logical)
+                V::unknown_of(
+                    format!("`{logical}`'s `{}` is not a string", n.name),
+                    at,
+                    logical,
+                )
             }),
         },
     }
@@ -129,7 +189,10 @@ pub fn arn_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<Stri
     let p = stack.partition();
     let iam = |kind: &str| -> Result<String, V> {
         let path = iam_path(stack, logical)?;
-        Ok(format!("arn:{p}:iam::{}:{kind}{path}{name}", account(stack, at)?))
+        Ok(format!(
+            "arn:{p}:iam::{}:{kind}{path}{name}",
+            account(stack, at)?
+        ))
     };
     let (acct, reg) = if region_needed {
         (account(stack, at)?, region(stack, at)?)
@@ -199,8 +262,14 @@ pub fn attr_value(stack: &Stack<'_, '_>, logical: &str, attr: &str, at: &Pointer
     };
     match (ty, attr) {
         (
-            "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" | "AWS::IAM::InstanceProfile"
-            | "AWS::S3::Bucket" | "AWS::S3::AccessPoint" | "AWS::ECR::Repository" | "AWS::SQS::Queue"
+            "AWS::IAM::Role"
+            | "AWS::IAM::User"
+            | "AWS::IAM::Group"
+            | "AWS::IAM::InstanceProfile"
+            | "AWS::S3::Bucket"
+            | "AWS::S3::AccessPoint"
+            | "AWS::ECR::Repository"
+            | "AWS::SQS::Queue"
             | "AWS::Lambda::Function",
             "Arn",
         )
@@ -225,7 +294,8 @@ pub fn attr_value(stack: &Stack<'_, '_>, logical: &str, attr: &str, at: &Pointer
             let suffix = url_suffix(super::intrinsic::partition_of(&reg));
             Ok(format!("{acct}.dkr.ecr.{reg}.{suffix}/{name}"))
         })()),
-        ("AWS::SNS::Topic", "TopicName") | ("AWS::SQS::Queue", "QueueName")
+        ("AWS::SNS::Topic", "TopicName")
+        | ("AWS::SQS::Queue", "QueueName")
         | ("AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupName") => {
             known(name_of(stack, logical, at))
         }

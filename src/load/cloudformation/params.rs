@@ -69,9 +69,7 @@ impl ParameterFile {
                             format!("`{file}`: the value of `{key}` is not a string")
                         })?),
                         None if previous => None,
-                        None => {
-                            return Err(format!("`{file}`: `{key}` has no `ParameterValue`"))
-                        }
+                        None => return Err(format!("`{file}`: `{key}` has no `ParameterValue`")),
                     };
                     values.push((key.to_owned(), value));
                 }
@@ -133,10 +131,7 @@ pub fn resolve(stack: &mut Stack<'_, '_>, files: &[&ParameterFile], strict: bool
                 );
                 continue;
             }
-            None => def
-                .get("Default")
-                .and_then(text_of)
-                .map(|d| (d, None)),
+            None => def.get("Default").and_then(text_of).map(|d| (d, None)),
         };
         let Some((text, from)) = text else {
             params.insert(
@@ -168,7 +163,10 @@ pub fn resolve(stack: &mut Stack<'_, '_>, files: &[&ParameterFile], strict: bool
                 );
                 params.insert(
                     name.to_string(),
-                    V::unknown(format!("parameter `{name}` has a value CloudFormation refuses"), &at),
+                    V::unknown(
+                        format!("parameter `{name}` has a value CloudFormation refuses"),
+                        &at,
+                    ),
                 );
                 continue;
             }
@@ -187,7 +185,10 @@ pub fn resolve(stack: &mut Stack<'_, '_>, files: &[&ParameterFile], strict: bool
                 if !declared.iter().any(|(d, _)| d == k) {
                     stack.problem(
                         &Pointer::root().key("Parameters"),
-                        format!("`{}` gives parameter `{k}`, which the template does not declare", f.file),
+                        format!(
+                            "`{}` gives parameter `{k}`, which the template does not declare",
+                            f.file
+                        ),
                     );
                 }
             }
@@ -214,11 +215,16 @@ mod tests {
         let map = ParameterFile::parse("p.json", r#"{"A": "1", "N": 2, "L": ["x", "y"]}"#).unwrap();
         assert_eq!(map.get("N"), Some(&Some("2".to_owned())));
         assert_eq!(map.get("L"), Some(&Some("x,y".to_owned())));
-        let pipeline = ParameterFile::parse("p.json", r#"{"Parameters": {"A": "1"}, "Tags": {}}"#).unwrap();
+        let pipeline =
+            ParameterFile::parse("p.json", r#"{"Parameters": {"A": "1"}, "Tags": {}}"#).unwrap();
         assert_eq!(pipeline.values, vec![("A".into(), Some("1".into()))]);
         let yaml = ParameterFile::parse("p.yaml", "A: x\n").unwrap();
         assert_eq!(yaml.values, vec![("A".into(), Some("x".into()))]);
-        assert!(ParameterFile::parse("p.json", "[1]").unwrap_err().contains("ParameterKey"));
-        assert!(ParameterFile::parse("p.json", "3").unwrap_err().contains("not a parameter file"));
+        assert!(ParameterFile::parse("p.json", "[1]")
+            .unwrap_err()
+            .contains("ParameterKey"));
+        assert!(ParameterFile::parse("p.json", "3")
+            .unwrap_err()
+            .contains("not a parameter file"));
     }
 }

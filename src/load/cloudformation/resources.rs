@@ -1,9 +1,8 @@
 //! The resources of a template that carry policies, as the items an export or a plan gives:
 //! IAM roles (trust, inline policies, managed policy ARNs, boundary), users, groups, inline
-//! (`AWS::IAM::Policy`) and managed policies with what they attach to, S3 buckets (with
-//! AWS's defaults for new buckets) and bucket policies, KMS keys, ECR repositories and the
-//! registry policy, SageMaker model package groups. Types the inventory does not model yet
-//! are read by [`super::shared`].
+//! (`AWS::IAM::Policy`) and managed policies with what they attach to, and the ECR registry
+//! policy; buckets, keys, repositories and model package groups are read by
+//! [`super::storage`], and the types the inventory does not model yet by [`super::shared`].
 //!
 //! A resource whose name CloudFormation generates (no `RoleName`, `BucketName`…) and every
 //! KMS key (whose id is random) is entered under its handle `<LogicalId>`, which no AWS name
@@ -17,14 +16,11 @@ use super::intrinsic::Stack;
 use super::names;
 use super::value::V;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::eval::{ObjectOwnership, PublicAccessBlock};
-use crate::inventory::merge::{BucketFact, FileOutput, IamPage, Item, KeyFact};
-use crate::inventory::{
-    Encryption, Group, KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role, User,
-};
+use crate::inventory::merge::{FileOutput, IamPage, Item};
+use crate::inventory::{Group, Known, ManagedPolicy, Pending, Provenance, Role, User};
 use crate::json::{Json, Pointer};
 use crate::load::aws_cli::{managed_kind, policy_at};
-use crate::policy::{DocKind, Origin, Policy};
+use crate::policy::{DocKind, Policy};
 
 /// The name under which a resource without a known name is entered.
 pub fn handle(logical: &str) -> String {
@@ -38,8 +34,8 @@ pub(super) struct Reader<'s, 't, 'a> {
     pub region: String,
     pub out: &'s mut FileOutput,
     /// Roles, managed policies, users and groups: merged before what refers to them.
-    first: Vec<Item>,
-    later: Vec<Item>,
+    pub first: Vec<Item>,
+    pub later: Vec<Item>,
     users: BTreeMap<String, (User, Option<String>)>,
     groups: BTreeMap<String, (Group, Option<String>)>,
     /// Why the resource being read may not exist (its condition is unknown).
@@ -65,10 +61,17 @@ pub(super) fn read_stack(stack: &Stack<'_, '_>, file: &Arc<str>, out: &mut FileO
     let root = stack.root;
     let transforms: Vec<String> = match root.get("Transform") {
         Some(Json::String(s)) => vec![s.to_string()],
-        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).map(str::to_owned).collect(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     };
-    for t in transforms.iter().filter(|t| *t != "AWS::LanguageExtensions") {
+    for t in transforms
+        .iter()
+        .filter(|t| *t != "AWS::LanguageExtensions")
+    {
         out.problems.push(Diagnostic::in_file(
             &codes::EXPORT_NOT_USED,
             file,
@@ -114,7 +117,8 @@ pub(super) fn read_stack(stack: &Stack<'_, '_>, file: &Arc<str>, out: &mut FileO
             continue;
         }
         let Some(ty) = json.get("Type").and_then(Json::as_str) else {
-            r.stack.problem(&at, format!("resource `{logical}` has no `Type`"));
+            r.stack
+                .problem(&at, format!("resource `{logical}` has no `Type`"));
             continue;
         };
         r.uncertain = match stack.exists(json, &at) {
@@ -180,7 +184,11 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
                 let why = v.first_unknown().map(|u| u.why.clone()).unwrap_or_default();
                 self.warn(
                     res.at.clone(),
-                    format!("the name of `{}` is unknown ({why}): it is read as `{}`", res.logical, handle(res.logical)),
+                    format!(
+                        "the name of `{}` is unknown ({why}): it is read as `{}`",
+                        res.logical,
+                        handle(res.logical)
+                    ),
                 );
                 handle(res.logical)
             }
@@ -230,13 +238,25 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     }
 
     /// A policy-valued property.
-    pub fn policy(&mut self, res: &Res<'_, '_>, key: &str, kind: DocKind, name: &str) -> Known<Policy> {
+    pub fn policy(
+        &mut self,
+        res: &Res<'_, '_>,
+        key: &str,
+        kind: DocKind,
+        name: &str,
+    ) -> Known<Policy> {
         let at = res.ptr(key);
         let v = self.prop(res, key);
         self.policy_value(v, at, kind, name)
     }
 
-    pub fn policy_value(&mut self, v: Option<V>, at: Pointer, kind: DocKind, name: &str) -> Known<Policy> {
+    pub fn policy_value(
+        &mut self,
+        v: Option<V>,
+        at: Pointer,
+        kind: DocKind,
+        name: &str,
+    ) -> Known<Policy> {
         if let Some(why) = &self.uncertain {
             if v.is_some() {
                 return Known::Unknown(self.prov(at), why.clone());
@@ -273,7 +293,9 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     fn tags(&self, res: &Res<'_, '_>) -> Vec<(String, String)> {
         self.list(res, "Tags")
             .into_iter()
-            .filter_map(|(_, t)| Some((t.get("Key")?.scalar_text()?, t.get("Value")?.scalar_text()?)))
+            .filter_map(|(_, t)| {
+                Some((t.get("Key")?.scalar_text()?, t.get("Value")?.scalar_text()?))
+            })
             .collect()
     }
 
@@ -316,7 +338,12 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     fn role(&mut self, res: &Res<'_, '_>) {
         let name = self.name_or_handle(res);
         let arn = self.iam_arn(res.logical, "role", &name);
-        let trust = self.policy(res, "AssumeRolePolicyDocument", DocKind::Trust, &format!("{name} trust policy"));
+        let trust = self.policy(
+            res,
+            "AssumeRolePolicyDocument",
+            DocKind::Trust,
+            &format!("{name} trust policy"),
+        );
         let mut pending = Vec::new();
         let (inline, p) = self.inline_list(res, &name);
         pending.extend(p);
@@ -354,10 +381,18 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         let mut inline = Vec::new();
         let mut pending = Vec::new();
         for (at, p) in self.list(res, "Policies") {
-            let pname = p.get("PolicyName").and_then(V::scalar_text).unwrap_or_else(|| "inline".into());
+            let pname = p
+                .get("PolicyName")
+                .and_then(V::scalar_text)
+                .unwrap_or_else(|| "inline".into());
             let doc = p.get("PolicyDocument").cloned();
             let what = format!("inline policy `{pname}`");
-            match self.policy_value(doc, at.key("PolicyDocument"), DocKind::Identity, &format!("{owner}/{pname}")) {
+            match self.policy_value(
+                doc,
+                at.key("PolicyDocument"),
+                DocKind::Identity,
+                &format!("{owner}/{pname}"),
+            ) {
                 Known::Present(pol, _) => inline.push(pol),
                 Known::Unknown(at, why) => pending.push(Pending { what, why, at }),
                 Known::Absent(_) | Known::NotExported => {}
@@ -413,10 +448,18 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         for (at, v) in self.list(res, "Groups") {
             match self.named(&v, "AWS::IAM::Group") {
                 Ok(g) => groups.push(g),
-                Err(why) => pending.push(Pending { what: "a group".into(), why, at: self.prov(at) }),
+                Err(why) => pending.push(Pending {
+                    what: "a group".into(),
+                    why,
+                    at: self.prov(at),
+                }),
             }
         }
-        let why = self.uncertain.clone().or_else(|| pending.first().map(|p| format!("its {} is unknown: {}", p.what, p.why)));
+        let why = self.uncertain.clone().or_else(|| {
+            pending
+                .first()
+                .map(|p| format!("its {} is unknown: {}", p.what, p.why))
+        });
         let user = User {
             name: name.clone(),
             arn,
@@ -437,7 +480,11 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         let (inline, mut pending) = self.inline_list(res, &name);
         let (attached, p) = self.managed_arns(res);
         pending.extend(p);
-        let why = self.uncertain.clone().or_else(|| pending.first().map(|p| format!("its {} is unknown: {}", p.what, p.why)));
+        let why = self.uncertain.clone().or_else(|| {
+            pending
+                .first()
+                .map(|p| format!("its {} is unknown: {}", p.what, p.why))
+        });
         let group = Group {
             name: name.clone(),
             arn,
@@ -450,9 +497,16 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
 
     /// The principals (`Roles`, `Users`, `Groups`) an `AWS::IAM::Policy` or
     /// `AWS::IAM::ManagedPolicy` attaches to.
-    fn targets(&mut self, res: &Res<'_, '_>) -> Vec<(&'static str, Result<String, String>, Pointer)> {
+    fn targets(
+        &mut self,
+        res: &Res<'_, '_>,
+    ) -> Vec<(&'static str, Result<String, String>, Pointer)> {
         let mut out = Vec::new();
-        for (key, ty) in [("Roles", "AWS::IAM::Role"), ("Users", "AWS::IAM::User"), ("Groups", "AWS::IAM::Group")] {
+        for (key, ty) in [
+            ("Roles", "AWS::IAM::Role"),
+            ("Users", "AWS::IAM::User"),
+            ("Groups", "AWS::IAM::Group"),
+        ] {
             for (at, v) in self.list(res, key) {
                 // A role may be named by its ARN.
                 let n = self.named(&v, ty).map(|n| match n.strip_prefix("arn:") {
@@ -465,10 +519,22 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         out
     }
 
-    fn attach_to_user_or_group(&mut self, key: &str, name: &str, at: Pointer, f: impl FnOnce(&mut Vec<Policy>, &mut Vec<String>)) {
+    fn attach_to_user_or_group(
+        &mut self,
+        key: &str,
+        name: &str,
+        at: Pointer,
+        f: impl FnOnce(&mut Vec<Policy>, &mut Vec<String>),
+    ) {
         let slot = match key {
-            "Users" => self.users.get_mut(name).map(|(u, _)| (&mut u.inline, &mut u.attached)),
-            _ => self.groups.get_mut(name).map(|(g, _)| (&mut g.inline, &mut g.attached)),
+            "Users" => self
+                .users
+                .get_mut(name)
+                .map(|(u, _)| (&mut u.inline, &mut u.attached)),
+            _ => self
+                .groups
+                .get_mut(name)
+                .map(|(g, _)| (&mut g.inline, &mut g.attached)),
         };
         match slot {
             Some((inline, attached)) => f(inline, attached),
@@ -487,13 +553,23 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     }
 
     fn inline_policy(&mut self, res: &Res<'_, '_>) {
-        let pname = self.text(res, "PolicyName").ok().flatten().unwrap_or_else(|| res.logical.to_owned());
+        let pname = self
+            .text(res, "PolicyName")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| res.logical.to_owned());
         let policy = self.policy(res, "PolicyDocument", DocKind::Identity, &pname);
         for (key, target, at) in self.targets(res) {
             let name = match target {
                 Ok(n) => n,
                 Err(why) => {
-                    self.warn(at, format!("which principal `{}` is for is unknown ({why}); not used", res.logical));
+                    self.warn(
+                        at,
+                        format!(
+                            "which principal `{}` is for is unknown ({why}); not used",
+                            res.logical
+                        ),
+                    );
                     continue;
                 }
             };
@@ -511,7 +587,11 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
                     let p = p.clone();
                     self.attach_to_user_or_group(key, &name, at, |inline, _| inline.push(p));
                 }
-                Known::Unknown(_, why) => self.spoil(key, &name, format!("inline policy `{pname}` is unknown: {why}")),
+                Known::Unknown(_, why) => self.spoil(
+                    key,
+                    &name,
+                    format!("inline policy `{pname}` is unknown: {why}"),
+                ),
                 _ => {}
             }
         }
@@ -525,7 +605,13 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             let t = match target {
                 Ok(n) => n,
                 Err(why) => {
-                    self.warn(at, format!("which principal `{}` is attached to is unknown ({why}); not used", res.logical));
+                    self.warn(
+                        at,
+                        format!(
+                            "which principal `{}` is attached to is unknown ({why}); not used",
+                            res.logical
+                        ),
+                    );
                     continue;
                 }
             };
@@ -554,10 +640,19 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     }
 
     fn group_addition(&mut self, res: &Res<'_, '_>) {
-        let group = match self.prop(res, "GroupName").map(|v| self.named(&v, "AWS::IAM::Group")) {
+        let group = match self
+            .prop(res, "GroupName")
+            .map(|v| self.named(&v, "AWS::IAM::Group"))
+        {
             Some(Ok(g)) => g,
             _ => {
-                self.warn(res.at.clone(), format!("which group `{}` adds users to is unknown; not used", res.logical));
+                self.warn(
+                    res.at.clone(),
+                    format!(
+                        "which group `{}` adds users to is unknown; not used",
+                        res.logical
+                    ),
+                );
                 return;
             }
         };
@@ -565,9 +660,18 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             match self.named(&v, "AWS::IAM::User") {
                 Ok(u) => match self.users.get_mut(&u) {
                     Some((user, _)) => user.groups.push(group.clone()),
-                    None => self.warn(at, format!("user `{u}` is not made by this template; not used")),
+                    None => self.warn(
+                        at,
+                        format!("user `{u}` is not made by this template; not used"),
+                    ),
                 },
-                Err(why) => self.warn(at, format!("which user `{}` adds is unknown ({why}); not used", res.logical)),
+                Err(why) => self.warn(
+                    at,
+                    format!(
+                        "which user `{}` adds is unknown ({why}); not used",
+                        res.logical
+                    ),
+                ),
             }
         }
     }
@@ -577,229 +681,33 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         for (name, (user, why)) in std::mem::take(&mut self.users) {
             match why {
                 None => page.users.push(user),
-                Some(why) => self.warn(user.at.pointer.clone(), format!("user `{name}` is left out, so what it may do is unknown: {why}")),
+                Some(why) => self.warn(
+                    user.at.pointer.clone(),
+                    format!("user `{name}` is left out, so what it may do is unknown: {why}"),
+                ),
             }
         }
         for (name, (group, why)) in std::mem::take(&mut self.groups) {
             match why {
                 None => page.groups.push(group),
-                Some(why) => self.warn(group.at.pointer.clone(), format!("group `{name}` is left out, so what its users may do is unknown: {why}")),
+                Some(why) => self.warn(
+                    group.at.pointer.clone(),
+                    format!(
+                        "group `{name}` is left out, so what its users may do is unknown: {why}"
+                    ),
+                ),
             }
         }
         if !page.users.is_empty() || !page.groups.is_empty() {
-            self.first.insert(0, Item::IamPage {
-                account: self.account.clone(),
-                page: Box::new(page),
-            });
+            self.first.insert(
+                0,
+                Item::IamPage {
+                    account: self.account.clone(),
+                    page: Box::new(page),
+                },
+            );
         }
         self.out.items.append(&mut self.first);
         self.out.items.append(&mut self.later);
-    }
-
-    fn bucket_name_of(&mut self, res: &Res<'_, '_>, key: &str) -> Option<String> {
-        match self.prop(res, key).map(|v| self.named(&v, "AWS::S3::Bucket")) {
-            Some(Ok(b)) => Some(b),
-            Some(Err(why)) => {
-                self.warn(res.ptr(key), format!("which bucket `{}` is for is unknown ({why}); not used", res.logical));
-                None
-            }
-            None => {
-                self.stack.problem(&res.at, format!("`{}` has no `{key}`", res.logical));
-                None
-            }
-        }
-    }
-
-    fn bucket_fact(&mut self, bucket: &str, fact: BucketFact) {
-        self.later.push(Item::Bucket {
-            account: self.account.clone(),
-            bucket: bucket.to_owned(),
-            fact,
-        });
-    }
-
-    fn bucket(&mut self, res: &Res<'_, '_>) {
-        let name = self.name_or_handle(res);
-        let at = self.prov(res.at.clone());
-        self.bucket_fact(&name, BucketFact::Exists(at.clone()));
-        // A new bucket has no policy until a bucket policy gives it one.
-        self.bucket_fact(&name, BucketFact::Policy(Known::Absent(at.clone())));
-        if !self.region.is_empty() {
-            self.bucket_fact(&name, BucketFact::Region(Known::Present(self.region.clone(), at.clone())));
-        }
-        let ownership = match self.prop(res, "OwnershipControls") {
-            None => Known::Present(ObjectOwnership::BucketOwnerEnforced, at.clone()),
-            Some(v) => {
-                let oat = self.prov(res.ptr("OwnershipControls"));
-                match v.get("Rules").and_then(|r| match r {
-                    V::List(l) => l.first(),
-                    _ => None,
-                }).and_then(|r| r.get("ObjectOwnership")) {
-                    Some(V::Str(s)) if s == "BucketOwnerEnforced" => Known::Present(ObjectOwnership::BucketOwnerEnforced, oat),
-                    Some(V::Str(s)) if s == "BucketOwnerPreferred" => Known::Present(ObjectOwnership::BucketOwnerPreferred, oat),
-                    Some(V::Str(s)) if s == "ObjectWriter" => Known::Present(ObjectOwnership::ObjectWriter, oat),
-                    Some(V::Unknown(u)) => super::unknown(&self.file, u),
-                    _ => Known::Unknown(oat, "the object ownership cannot be read".into()),
-                }
-            }
-        };
-        self.bucket_fact(&name, BucketFact::Ownership(ownership));
-        let pab = match self.prop(res, "PublicAccessBlockConfiguration") {
-            None => Known::Present(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true }, at.clone()),
-            Some(v) => match v.first_unknown() {
-                Some(u) => super::unknown(&self.file, u),
-                None => {
-                    // A flag the configuration leaves out is off.
-                    let f = |k: &str| matches!(v.get(k), Some(V::Bool(true))) || v.get(k).and_then(V::as_str) == Some("true");
-                    Known::Present(PublicAccessBlock {
-                        block_public_acls: f("BlockPublicAcls"),
-                        ignore_public_acls: f("IgnorePublicAcls"),
-                        block_public_policy: f("BlockPublicPolicy"),
-                        restrict_public_buckets: f("RestrictPublicBuckets"),
-                    }, self.prov(res.ptr("PublicAccessBlockConfiguration")))
-                }
-            },
-        };
-        self.bucket_fact(&name, BucketFact::PublicAccessBlock(pab));
-        let enc = self.encryption(res);
-        self.bucket_fact(&name, BucketFact::Encryption(enc));
-        if let Some(acl) = self.prop(res, "AccessControl") {
-            let acl = self.canned_acl(res, &acl);
-            self.bucket_fact(&name, BucketFact::Acl(acl));
-        }
-    }
-
-    fn canned_acl(&self, res: &Res<'_, '_>, v: &V) -> Known<crate::inventory::BucketAcl> {
-        use crate::inventory::{AclGrant, BucketAcl};
-        let at = self.prov(res.ptr("AccessControl"));
-        let grant = |who: &str, p: &str| AclGrant {
-            grantee_type: "Group".into(),
-            grantee: format!("http://acs.amazonaws.com/groups/global/{who}"),
-            permission: p.into(),
-        };
-        let grants = match v {
-            V::Unknown(u) => return super::unknown(&self.file, u),
-            V::Str(s) => match s.as_str() {
-                "PublicRead" => vec![grant("AllUsers", "READ")],
-                "PublicReadWrite" => vec![grant("AllUsers", "READ"), grant("AllUsers", "WRITE")],
-                "AuthenticatedRead" => vec![grant("AuthenticatedUsers", "READ")],
-                "Private" | "BucketOwnerRead" | "BucketOwnerFullControl" | "LogDeliveryWrite" | "AwsExecRead" => Vec::new(),
-                _ => return Known::Unknown(at, format!("`{s}` is not a canned ACL")),
-            },
-            _ => return Known::Unknown(at, "`AccessControl` is not a string".into()),
-        };
-        Known::Present(BucketAcl { owner: None, grants }, at)
-    }
-
-    fn encryption(&self, res: &Res<'_, '_>) -> Known<Encryption> {
-        let at = self.prov(res.ptr("BucketEncryption"));
-        let Some(v) = self.prop(res, "BucketEncryption") else {
-            // Every new bucket encrypts with SSE-S3 by default.
-            return Known::Present(Encryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }, self.prov(res.at.clone()));
-        };
-        let rule = match v.get("ServerSideEncryptionConfiguration") {
-            Some(V::List(l)) => l.first().cloned(),
-            Some(V::Unknown(u)) => return super::unknown(&self.file, u),
-            _ => None,
-        };
-        let Some(rule) = rule else {
-            return Known::Unknown(at, "`ServerSideEncryptionConfiguration` cannot be read".into());
-        };
-        let default = rule.get("ServerSideEncryptionByDefault");
-        let algorithm = match default.and_then(|d| d.get("SSEAlgorithm")) {
-            Some(V::Str(s)) => s.clone(),
-            Some(V::Unknown(u)) => return super::unknown(&self.file, u),
-            _ => "AES256".into(),
-        };
-        let kms_key = match default.and_then(|d| d.get("KMSMasterKeyID")) {
-            None | Some(V::Null) => None,
-            Some(v) => match self.named(v, "AWS::KMS::Key") {
-                Ok(k) => Some(k),
-                Err(why) => return Known::Unknown(at, why),
-            },
-        };
-        let bucket_key = matches!(rule.get("BucketKeyEnabled"), Some(V::Bool(true)))
-            || rule.get("BucketKeyEnabled").and_then(V::as_str) == Some("true");
-        Known::Present(Encryption { algorithm, kms_key, bucket_key }, at)
-    }
-
-    fn bucket_policy(&mut self, res: &Res<'_, '_>) {
-        let Some(bucket) = self.bucket_name_of(res, "Bucket") else {
-            return;
-        };
-        let policy = self.policy(res, "PolicyDocument", DocKind::Bucket, &bucket);
-        self.bucket_fact(&bucket, BucketFact::Policy(policy));
-    }
-
-    fn key(&mut self, res: &Res<'_, '_>) {
-        let id = handle(res.logical);
-        let at = self.prov(res.at.clone());
-        let policy = match self.policy(res, "KeyPolicy", DocKind::Key, &id) {
-            // Without a key policy, KMS gives the key its default policy (the account, `kms:*`).
-            Known::Absent(pat) => {
-                let text = format!(
-                    r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:{}:iam::{}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#,
-                    self.stack.partition(),
-                    self.account
-                );
-                let origin = Origin {
-                    file: Some(Arc::from(format!("{} (default key policy of {})", self.file, res.logical))),
-                    name: Some(Arc::from(id.as_str())),
-                    pointer: Pointer::root(),
-                    embedded: false,
-                };
-                match Policy::parse_text(&text, DocKind::Key, origin) {
-                    Ok(p) => Known::Present(p, pat),
-                    Err(_) => Known::Unknown(pat, "the default key policy".to_owned()),
-                }
-            }
-            other => other,
-        };
-        let flag = |v: Option<V>| match v {
-            Some(V::Bool(b)) => Some(b),
-            Some(V::Str(s)) => s.parse().ok(),
-            _ => None,
-        };
-        let meta = KeyMetadata {
-            arn: None,
-            key_manager: Some("CUSTOMER".into()),
-            key_state: None,
-            enabled: flag(self.prop(res, "Enabled")).or(Some(true)),
-            key_spec: self.text(res, "KeySpec").ok().flatten(),
-            multi_region: flag(self.prop(res, "MultiRegion")),
-            description: self.text(res, "Description").ok().flatten(),
-        };
-        for fact in [KeyFact::Policy(policy), KeyFact::Metadata(Known::Present(meta, at))] {
-            self.later.push(Item::Key {
-                account: self.account.clone(),
-                region: self.region.clone(),
-                key_id: id.clone(),
-                fact,
-            });
-        }
-    }
-
-    fn repository(&mut self, res: &Res<'_, '_>) {
-        let name = self.name_or_handle(res);
-        let policy = self.policy(res, "RepositoryPolicyText", DocKind::Repository, &name);
-        self.later.push(Item::Repository {
-            account: self.account.clone(),
-            region: self.region.clone(),
-            name,
-            policy,
-            at: self.prov(res.at.clone()),
-        });
-    }
-
-    fn model_package_group(&mut self, res: &Res<'_, '_>) {
-        let name = self.name_or_handle(res);
-        let policy = self.policy(res, "ModelPackageGroupPolicy", DocKind::ModelPackageGroup, &name);
-        self.later.push(Item::ModelPackageGroup {
-            account: self.account.clone(),
-            region: self.region.clone(),
-            name,
-            policy: Some(policy),
-            at: self.prov(res.at.clone()),
-        });
     }
 }

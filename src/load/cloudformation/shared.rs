@@ -15,18 +15,42 @@ use crate::policy::DocKind;
 const TABLE: [(&str, &str, &str); 16] = [
     ("AWS::S3::AccessPoint", "Policy", "Name"),
     ("AWS::S3Express::BucketPolicy", "PolicyDocument", "Bucket"),
-    ("AWS::S3Tables::TableBucketPolicy", "ResourcePolicy", "TableBucketARN"),
+    (
+        "AWS::S3Tables::TableBucketPolicy",
+        "ResourcePolicy",
+        "TableBucketARN",
+    ),
     ("AWS::SNS::TopicPolicy", "PolicyDocument", "Topics"),
     ("AWS::SNS::TopicInlinePolicy", "PolicyDocument", "TopicArn"),
     ("AWS::SQS::QueuePolicy", "PolicyDocument", "Queues"),
     ("AWS::SQS::QueueInlinePolicy", "PolicyDocument", "Queue"),
-    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", "SecretId"),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+        "SecretId",
+    ),
     ("AWS::EFS::FileSystem", "FileSystemPolicy", "FileSystemTags"),
     ("AWS::DynamoDB::Table", "ResourcePolicy", "TableName"),
-    ("AWS::Kinesis::ResourcePolicy", "ResourcePolicy", "ResourceArn"),
-    ("AWS::OpenSearchService::Domain", "AccessPolicies", "DomainName"),
-    ("AWS::Backup::BackupVault", "AccessPolicy", "BackupVaultName"),
-    ("AWS::CodeArtifact::Domain", "PermissionsPolicyDocument", "DomainName"),
+    (
+        "AWS::Kinesis::ResourcePolicy",
+        "ResourcePolicy",
+        "ResourceArn",
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+        "DomainName",
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        "AccessPolicy",
+        "BackupVaultName",
+    ),
+    (
+        "AWS::CodeArtifact::Domain",
+        "PermissionsPolicyDocument",
+        "DomainName",
+    ),
     ("AWS::ApiGateway::RestApi", "Policy", "Name"),
     ("AWS::Glacier::Vault", "AccessPolicy", "VaultName"),
 ];
@@ -77,7 +101,10 @@ pub(super) fn read(r: &mut Reader<'_, '_, '_>, res: &Res<'_, '_>) {
         };
         r.warn(
             res.at.clone(),
-            format!("`{}` ({ty}) lets `{principal}` use `{target}`: who it lets in is not analysed yet", res.logical),
+            format!(
+                "`{}` ({ty}) lets `{principal}` use `{target}`: who it lets in is not analysed yet",
+                res.logical
+            ),
         );
     }
 }

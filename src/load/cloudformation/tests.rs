@@ -134,10 +134,21 @@ fn ref_and_getatt_to_resources_of_the_template() {
             eval(st, "!Ref Queue"),
             s("https://sqs.us-east-2.amazonaws.com/111111111111/q")
         );
-        assert_eq!(eval(st, "!Ref Topic"), s("arn:aws:sns:us-east-2:111111111111:t"));
-        assert_eq!(eval(st, "!Ref Policy"), s("arn:aws:iam::111111111111:policy/p"));
+        assert_eq!(
+            eval(st, "!Ref Topic"),
+            s("arn:aws:sns:us-east-2:111111111111:t")
+        );
+        assert_eq!(
+            eval(st, "!Ref Policy"),
+            s("arn:aws:iam::111111111111:policy/p")
+        );
         // Generated names and random ids are unknown, with the resource as their target.
-        for expr in ["!Ref Generated", "!GetAtt Generated.Arn", "!GetAtt Key.Arn", "!Ref Key"] {
+        for expr in [
+            "!Ref Generated",
+            "!GetAtt Generated.Arn",
+            "!GetAtt Key.Arn",
+            "!Ref Key",
+        ] {
             match eval(st, expr) {
                 V::Unknown(u) => assert!(u.target.is_some(), "{expr}: {u:?}"),
                 other => panic!("{expr}: {other:?}"),
@@ -152,7 +163,10 @@ fn ref_and_getatt_to_resources_of_the_template() {
 fn sub_join_select_split() {
     with_stack(Some("111111111111"), |st| {
         assert_eq!(
-            eval(st, "!Sub 'arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}'"),
+            eval(
+                st,
+                "!Sub 'arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}'"
+            ),
             s("arn:aws:s3:::data-111111111111/${Literal}")
         );
         assert_eq!(
@@ -168,10 +182,7 @@ fn sub_join_select_split() {
             eval(st, "!Split [',', 'a,b']"),
             V::List(vec![s("a"), s("b")])
         );
-        assert_eq!(
-            eval(st, "!Select [2, !Split ['/', 'a/b/c']]"),
-            s("c")
-        );
+        assert_eq!(eval(st, "!Select [2, !Split ['/', 'a/b/c']]"), s("c"));
         assert!(why(&eval(st, "!Select [5, [x]]")).contains("past the end"));
         assert!(why(&eval(st, "!Join [',', [a, !Ref Team]]")).contains("`Team`"));
         // A dynamic reference is resolved at deploy.
@@ -187,8 +198,14 @@ fn conditions_if_equals_not_and_or() {
         assert_eq!(eval(st, "!If [Both, yes, no]"), s("yes"));
         assert_eq!(eval(st, "!Equals [!Ref Env, dev]"), V::Bool(false));
         assert_eq!(eval(st, "!Not [!Equals [a, b]]"), V::Bool(true));
-        assert_eq!(eval(st, "!Or [!Equals [a, b], !Equals [c, c]]"), V::Bool(true));
-        assert_eq!(eval(st, "!And [!Equals [a, a], !Equals [c, d]]"), V::Bool(false));
+        assert_eq!(
+            eval(st, "!Or [!Equals [a, b], !Equals [c, c]]"),
+            V::Bool(true)
+        );
+        assert_eq!(
+            eval(st, "!And [!Equals [a, a], !Equals [c, d]]"),
+            V::Bool(false)
+        );
         // An unknown condition leaves `Fn::If` unknown; a known operand decides And/Or.
         assert!(why(&eval(st, "!If [TeamKnown, yes, no]")).contains("condition `TeamKnown`"));
         assert!(why(&eval(st, "!If [Either, yes, no]")).contains("`Team`"));
@@ -213,7 +230,10 @@ fn find_in_map_base64_cidr_getazs_importvalue() {
             V::List(vec![s("x"), s("y")])
         );
         assert_eq!(
-            eval(st, "!FindInMap [Regions, eu-west-1, Ami, {DefaultValue: none}]"),
+            eval(
+                st,
+                "!FindInMap [Regions, eu-west-1, Ami, {DefaultValue: none}]"
+            ),
             s("none")
         );
         assert!(why(&eval(st, "!FindInMap [Regions, eu-west-1, Ami]")).contains("no `eu-west-1`"));
@@ -224,9 +244,13 @@ fn find_in_map_base64_cidr_getazs_importvalue() {
         );
         assert!(why(&eval(st, "!Cidr ['10.0.0.0/30', 3, 8]")).contains("do not fit"));
         assert!(why(&eval(st, "!GetAZs ''")).contains("availability zones of `us-east-2`"));
-        assert!(why(&eval(st, "!ImportValue shared-vpc")).contains("`shared-vpc` is an export of another stack"));
+        assert!(why(&eval(st, "!ImportValue shared-vpc"))
+            .contains("`shared-vpc` is an export of another stack"));
         assert_eq!(eval(st, "{'Fn::Length': [a, b]}"), V::Num(2.into()));
-        assert_eq!(eval(st, "{'Fn::ToJsonString': {a: [1]}}"), s(r#"{"a":[1]}"#));
+        assert_eq!(
+            eval(st, "{'Fn::ToJsonString': {a: [1]}}"),
+            s(r#"{"a":[1]}"#)
+        );
         assert!(why(&eval(st, "{'Fn::Transform': {Name: m}}")).contains("macro"));
     });
 }
@@ -253,7 +277,10 @@ fn parameter_files_give_values_in_both_forms() {
     assert!(why(&eval(&st, "!Ref Env")).contains("refuses"));
     let problems: Vec<String> = st.take_problems().into_iter().map(|(_, m)| m).collect();
     assert!(problems.iter().any(|m| m.contains("`qa`")), "{problems:?}");
-    assert!(problems.iter().any(|m| m.contains("`Other`")), "{problems:?}");
+    assert!(
+        problems.iter().any(|m| m.contains("`Other`")),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -126,7 +126,11 @@ pub fn from_json(j: &Json<'_>) -> V {
         Json::Number(n) => V::Num(n.clone()),
         Json::String(s) => V::Str(s.to_string()),
         Json::Array(a) => V::List(a.iter().map(from_json).collect()),
-        Json::Object(m) => V::Map(m.iter().map(|(k, v)| (k.to_string(), from_json(v))).collect()),
+        Json::Object(m) => V::Map(
+            m.iter()
+                .map(|(k, v)| (k.to_string(), from_json(v)))
+                .collect(),
+        ),
     }
 }
 

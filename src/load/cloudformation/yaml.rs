@@ -538,10 +538,16 @@ Resources:
     #[test]
     fn every_node_has_its_line_and_column() {
         let p = parse(T).unwrap();
-        let at = |s: &str| p.locate(&Pointer::parse(s).unwrap()).map(|l| (l.line, l.column));
+        let at = |s: &str| {
+            p.locate(&Pointer::parse(s).unwrap())
+                .map(|l| (l.line, l.column))
+        };
         assert_eq!(at("/Resources"), Some((2, 1)));
         assert_eq!(at("/Resources/Role/Properties/RoleName"), Some((6, 7)));
-        assert_eq!(at("/Resources/Role/Properties/List/Fn::Join/1/1"), Some((10, 15)));
+        assert_eq!(
+            at("/Resources/Role/Properties/List/Fn::Join/1/1"),
+            Some((10, 15))
+        );
         // Past the text: the nearest node written.
         assert_eq!(
             at("/Resources/Role/Properties/Arn/Fn::GetAtt/0"),
@@ -563,7 +569,10 @@ Resources:
     #[test]
     fn aliases_are_copied_and_bounded() {
         let p = parse("a: &x {k: v}\nb: *x\n").unwrap();
-        assert_eq!(p.json.get("b").unwrap().to_value(), serde_json::json!({"k": "v"}));
+        assert_eq!(
+            p.json.get("b").unwrap().to_value(),
+            serde_json::json!({"k": "v"})
+        );
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..8 {
             bomb.push_str(&format!(
@@ -577,7 +586,11 @@ Resources:
     #[test]
     fn json_text_is_left_to_the_json_locator() {
         assert!(locate_many("{\"a\": 1}", &[Pointer::root()]).is_none());
-        let got = locate_many("Resources:\n  b: 1\n", &[Pointer::parse("/Resources/b").unwrap()]).unwrap();
+        let got = locate_many(
+            "Resources:\n  b: 1\n",
+            &[Pointer::parse("/Resources/b").unwrap()],
+        )
+        .unwrap();
         assert_eq!(got, vec![Some(LineCol { line: 2, column: 3 })]);
     }
 }
