@@ -37,39 +37,56 @@ fn scoped(text: &str) -> (Option<String>, &str) {
     }
 }
 
+/// Each `[TEMPLATE@]VALUE` of `flag`, checked by `valid` (which says what a value must be).
+fn values(
+    list: &[String],
+    flag: &str,
+    valid: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<Vec<Scoped<String>>, Error> {
+    list.iter()
+        .map(|text| {
+            let (template, value) = scoped(text);
+            if valid(value) {
+                Ok(Scoped {
+                    template,
+                    value: value.to_owned(),
+                })
+            } else {
+                Err(Error::Usage(format!(
+                    "--{flag}: `{value}` is not {what} (give `VALUE` or `TEMPLATE@VALUE`)"
+                )))
+            }
+        })
+        .collect()
+}
+
+fn is_region(value: &str) -> bool {
+    value.len() >= 9
+        && value.split('-').count() >= 3
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 impl TemplateArgs {
     /// The options, with every parameter file read.
     pub fn options(&self) -> Result<TemplateOptions, Error> {
-        let mut o = TemplateOptions::default();
-        for a in &self.account {
-            let (template, value) = scoped(a);
-            if !is_account_id(value) {
-                return Err(Error::Usage(format!(
-                    "--account: `{value}` is not a 12-digit account id (give `ACCOUNT` or `TEMPLATE@ACCOUNT`)"
-                )));
-            }
-            o.accounts.push(Scoped {
-                template,
-                value: value.to_owned(),
-            });
-        }
-        for r in &self.region {
-            let (template, value) = scoped(r);
-            let ok = value.len() >= 9
-                && value.split('-').count() >= 3
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
-                return Err(Error::Usage(format!(
-                    "--region: `{value}` is not a region such as `us-east-2` (give `REGION` or `TEMPLATE@REGION`)"
-                )));
-            }
-            o.regions.push(Scoped {
-                template,
-                value: value.to_owned(),
-            });
-        }
+        let mut o = TemplateOptions {
+            accounts: values(
+                &self.account,
+                "account",
+                is_account_id,
+                "a 12-digit account id",
+            )?,
+            regions: values(
+                &self.region,
+                "region",
+                is_region,
+                "a region such as `us-east-2`",
+            )?,
+            parameters: Vec::new(),
+        };
         for p in &self.parameters {
             let (template, file) = scoped(p);
             let text = crate::load::fs::read_text_at(file)?;

@@ -572,7 +572,8 @@ fn to_diagnostic(
     }
 }
 
-fn json_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>> {
+/// The value at `pointer` in `root`.
+pub(crate) fn json_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>> {
     let mut cur = root;
     for t in pointer.tokens() {
         cur = match cur {

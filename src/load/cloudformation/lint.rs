@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::json::{Json, Pointer};
+use crate::lint::json_at;
 use crate::policy::DocKind;
 
 /// The policy properties of each type: (type, property, kind). `Policies` lists are read
@@ -108,18 +109,6 @@ fn get_mut<'j>(root: &'j mut Json<'static>, p: &Pointer) -> Option<&'j mut Json<
     Some(cur)
 }
 
-fn get<'j, 'a>(root: &'j Json<'a>, p: &Pointer) -> Option<&'j Json<'a>> {
-    let mut cur = root;
-    for t in p.tokens() {
-        cur = match cur {
-            Json::Object(_) => cur.get(&t)?,
-            Json::Array(a) => a.get(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
-
 /// Whether a value still holds an intrinsic function.
 fn has_function(j: &Json<'_>) -> bool {
     match j {
@@ -145,7 +134,7 @@ pub fn lint_view(
     let stack = super::stack_for(root, path, &place, templates);
     let mut view = root.clone().into_owned();
     for doc in places(root) {
-        let Some(original) = get(root, &doc.pointer) else {
+        let Some(original) = json_at(root, &doc.pointer) else {
             continue;
         };
         if let Ok(json) = stack.eval(original, &doc.pointer).to_json() {
@@ -163,7 +152,7 @@ pub fn lint_documents<'j, 'a>(view: &'j Json<'a>) -> Vec<(LintDoc, &'j Json<'a>)
     places(view)
         .into_iter()
         .filter_map(|d| {
-            let j = get(view, &d.pointer)?;
+            let j = json_at(view, &d.pointer)?;
             let usable = matches!(j, Json::Object(_) | Json::String(_)) && !has_function(j);
             usable.then_some((d, j))
         })

@@ -496,11 +496,8 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     }
 
     /// The principals (`Roles`, `Users`, `Groups`) an `AWS::IAM::Policy` or
-    /// `AWS::IAM::ManagedPolicy` attaches to.
-    fn targets(
-        &mut self,
-        res: &Res<'_, '_>,
-    ) -> Vec<(&'static str, Result<String, String>, Pointer)> {
+    /// `AWS::IAM::ManagedPolicy` attaches to; one that cannot be named is reported.
+    fn targets(&mut self, res: &Res<'_, '_>) -> Vec<(&'static str, String, Pointer)> {
         let mut out = Vec::new();
         for (key, ty) in [
             ("Roles", "AWS::IAM::Role"),
@@ -508,12 +505,20 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             ("Groups", "AWS::IAM::Group"),
         ] {
             for (at, v) in self.list(res, key) {
-                // A role may be named by its ARN.
-                let n = self.named(&v, ty).map(|n| match n.strip_prefix("arn:") {
-                    Some(_) => n.rsplit('/').next().unwrap_or(&n).to_owned(),
-                    None => n,
-                });
-                out.push((key, n, at));
+                match self.named(&v, ty) {
+                    // A role may be named by its ARN.
+                    Ok(n) if n.starts_with("arn:") => {
+                        out.push((key, n.rsplit('/').next().unwrap_or(&n).to_owned(), at))
+                    }
+                    Ok(n) => out.push((key, n, at)),
+                    Err(why) => self.warn(
+                        at,
+                        format!(
+                            "which principal `{}` is for is unknown ({why}); not used",
+                            res.logical
+                        ),
+                    ),
+                }
             }
         }
         out
@@ -559,20 +564,7 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             .flatten()
             .unwrap_or_else(|| res.logical.to_owned());
         let policy = self.policy(res, "PolicyDocument", DocKind::Identity, &pname);
-        for (key, target, at) in self.targets(res) {
-            let name = match target {
-                Ok(n) => n,
-                Err(why) => {
-                    self.warn(
-                        at,
-                        format!(
-                            "which principal `{}` is for is unknown ({why}); not used",
-                            res.logical
-                        ),
-                    );
-                    continue;
-                }
-            };
+        for (key, name, at) in self.targets(res) {
             if key == "Roles" {
                 self.later.push(Item::RolePolicy {
                     account: self.account.clone(),
@@ -601,20 +593,7 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         let name = self.name_or_handle(res);
         let arn = self.iam_arn(res.logical, "policy", &name);
         let document = self.policy(res, "PolicyDocument", managed_kind(&arn), &arn);
-        for (key, target, at) in self.targets(res) {
-            let t = match target {
-                Ok(n) => n,
-                Err(why) => {
-                    self.warn(
-                        at,
-                        format!(
-                            "which principal `{}` is attached to is unknown ({why}); not used",
-                            res.logical
-                        ),
-                    );
-                    continue;
-                }
-            };
+        for (key, t, at) in self.targets(res) {
             if key == "Roles" {
                 self.later.push(Item::RoleAttachment {
                     account: self.account.clone(),
