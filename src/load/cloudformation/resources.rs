@@ -401,20 +401,37 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         (inline, pending)
     }
 
-    fn managed_arns(&mut self, res: &Res<'_, '_>) -> (Vec<String>, Vec<Pending>) {
-        let mut attached = Vec::new();
+    /// A list property of names of `ty` resources (`ManagedPolicyArns`, `Groups`): the
+    /// names, and those that are unknown as pending `what`.
+    fn names_in(
+        &mut self,
+        res: &Res<'_, '_>,
+        key: &str,
+        ty: &str,
+        what: &str,
+    ) -> (Vec<String>, Vec<Pending>) {
+        let mut names = Vec::new();
         let mut pending = Vec::new();
-        for (at, v) in self.list(res, "ManagedPolicyArns") {
-            match self.named(&v, "AWS::IAM::ManagedPolicy") {
-                Ok(a) => attached.push(a),
+        for (at, v) in self.list(res, key) {
+            match self.named(&v, ty) {
+                Ok(a) => names.push(a),
                 Err(why) => pending.push(Pending {
-                    what: "an attached managed policy".to_owned(),
+                    what: what.to_owned(),
                     why,
                     at: self.prov(at),
                 }),
             }
         }
-        (attached, pending)
+        (names, pending)
+    }
+
+    fn managed_arns(&mut self, res: &Res<'_, '_>) -> (Vec<String>, Vec<Pending>) {
+        self.names_in(
+            res,
+            "ManagedPolicyArns",
+            "AWS::IAM::ManagedPolicy",
+            "an attached managed policy",
+        )
     }
 
     fn boundary(&mut self, res: &Res<'_, '_>) -> (Option<String>, Vec<Pending>) {
@@ -444,17 +461,8 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         pending.extend(p);
         let (boundary, p) = self.boundary(res);
         pending.extend(p);
-        let mut groups = Vec::new();
-        for (at, v) in self.list(res, "Groups") {
-            match self.named(&v, "AWS::IAM::Group") {
-                Ok(g) => groups.push(g),
-                Err(why) => pending.push(Pending {
-                    what: "a group".into(),
-                    why,
-                    at: self.prov(at),
-                }),
-            }
-        }
+        let (groups, p) = self.names_in(res, "Groups", "AWS::IAM::Group", "a group");
+        pending.extend(p);
         let why = self.uncertain.clone().or_else(|| {
             pending
                 .first()
