@@ -5,6 +5,7 @@ mod audit;
 mod aws_examples;
 mod check;
 mod cli;
+mod cloudformation;
 mod conformance;
 mod fail_closed;
 mod formats;

@@ -534,6 +534,7 @@ pub fn run(
         catalog,
         lint: LintOptions {
             selection: opts.ignore.lint_selection(),
+            templates: opts.load.templates.clone(),
             ..LintOptions::default()
         },
     };

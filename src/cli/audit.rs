@@ -107,6 +107,9 @@ pub struct AuditRunArgs {
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -211,6 +214,7 @@ fn run_one(
         config,
         load: LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            templates: args.templates.options()?,
             ..LoadOptions::default()
         },
         shard,

@@ -58,6 +58,9 @@ pub struct CheckArgs {
     /// Account for Terraform resources whose ARNs the plan does not know yet.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Output format.
     #[arg(long, default_value = "table", value_parser = formats(check::FORMATS))]
     pub format: Format,
@@ -138,6 +141,7 @@ pub fn run(
         &args.paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            templates: args.templates.options()?,
             ..LoadOptions::default()
         },
     );

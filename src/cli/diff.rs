@@ -48,6 +48,9 @@ pub struct DiffArgs {
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Also list access within one account (listed last).
     #[arg(long)]
     pub all: bool,
@@ -123,6 +126,7 @@ fn sides(
 pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
     let opts = LoadOptions {
         terraform_account: args.terraform_account.clone(),
+        templates: args.templates.options()?,
         ..LoadOptions::default()
     };
     let (before, bi, after, ai) = sides(args, &opts)?;

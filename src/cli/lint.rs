@@ -61,6 +61,9 @@ pub struct LintArgs {
     /// Worker threads (1 runs sequentially) [default: one per core].
     #[arg(long, alias = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
 }
 
 /// Arguments of `xacct rules`.
@@ -107,6 +110,7 @@ pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
             selection: RuleSelection::new(&select, &ignore, &overrides),
             config,
             jobs: args.jobs.map(usize::from),
+            templates: args.templates.options()?,
         },
         fail_on,
     ))

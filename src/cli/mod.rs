@@ -10,6 +10,7 @@ mod graph;
 mod inventory;
 mod lint;
 mod simulate;
+mod template;
 mod who_can;
 
 use std::io::Write;
@@ -24,6 +25,7 @@ pub use graph::GraphArgs;
 pub use inventory::InventoryArgs;
 pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
+pub use template::TemplateArgs;
 pub use who_can::WhoCanArgs;
 
 use crate::error::Error;

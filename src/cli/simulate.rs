@@ -72,6 +72,9 @@ pub struct SimulateArgs {
     /// or replace what they hold.
     #[command(flatten)]
     pub inventory: super::inventory::InventoryArgs,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
 }
 
 /// Runs `simulate`.
@@ -375,7 +378,7 @@ fn with_inventory(
     // The flags' files first: a bad one is a usage error before anything is loaded.
     let flags = FlagPolicies::load(args, err)?;
 
-    let inv = args.inventory.load(err)?;
+    let inv = args.inventory.load_with(args.templates.options()?, err)?;
     let mut assembled = inv.request_context(&principal, action, resource);
     if let Some(acct) = &args.resource_account {
         assembled.resource_account = Some(acct.clone());

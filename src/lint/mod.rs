@@ -43,6 +43,8 @@ pub struct LintOptions {
     pub config: Config,
     /// Worker threads; `Some(1)` runs sequentially, `None` uses every core.
     pub jobs: Option<usize>,
+    /// What is known of the stacks of CloudFormation templates.
+    pub templates: crate::load::cloudformation::TemplateOptions,
 }
 
 /// A document found in a file, for the report.
@@ -298,7 +300,22 @@ pub fn lint_parsed(
     let mut owned: Option<Json<'_>> = None;
     let parsed = match parsed {
         Some(j) => Ok(j),
-        None => Json::parse(text).map(|j| &*owned.insert(j)),
+        None => Json::parse(text)
+            .or_else(
+                |e| match crate::load::cloudformation::parse_yaml_template(text) {
+                    Some(crate::load::cloudformation::NotJson::Template(j)) => Ok(j),
+                    _ => Err(e),
+                },
+            )
+            .map(|j| &*owned.insert(j)),
+    };
+    // A CloudFormation template is linted with its policies resolved, in place.
+    let view = parsed.as_ref().ok().and_then(|j| {
+        crate::load::cloudformation::lint::lint_view(j, std::path::Path::new(file), &opts.templates)
+    });
+    let parsed = match &view {
+        Some(v) => Ok(v),
+        None => parsed,
     };
     let root = match parsed {
         Ok(j) => j,

@@ -68,6 +68,10 @@ pub enum FileKind {
     OrgListPolicies,
     /// `terraform show -json` of a plan.
     TerraformPlan,
+    /// A CloudFormation template (JSON, or YAML read into JSON).
+    CloudFormationTemplate,
+    /// A file `cdk synth` writes beside its templates (`manifest.json`, `tree.json`, assets).
+    CloudAssembly,
     /// None of the above.
     Unrecognized,
 }
@@ -103,6 +107,8 @@ impl FileKind {
             FileKind::OrgOrganization => "aws organizations describe-organization",
             FileKind::OrgListPolicies => "aws organizations list-policies",
             FileKind::TerraformPlan => "terraform show -json",
+            FileKind::CloudFormationTemplate => "a CloudFormation template",
+            FileKind::CloudAssembly => "cdk synth",
             FileKind::Unrecognized => "an unrecognized document",
         }
     }
@@ -165,6 +171,12 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     if has(json, "format_version") && (has(json, "resource_changes") || has(json, "planned_values"))
     {
         return FileKind::TerraformPlan;
+    }
+    if super::cloudformation::is_template(json) {
+        return FileKind::CloudFormationTemplate;
+    }
+    if super::cloudformation::is_cloud_assembly(json) {
+        return FileKind::CloudAssembly;
     }
     if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
         return FileKind::AuthorizationDetails;
