@@ -143,6 +143,18 @@ fn golden_outputs_of_every_workflow_fixture() {
     golden("workflows/pipeline-broken.sarif", &r.out);
     let r = run(&args(&pipeline), &["--format", "mermaid"]);
     golden("workflows/pipeline-broken.mmd", &r.out);
+    // The formats for CI carry every stage's steps too.
+    for format in ["junit", "github", "html"] {
+        let r = run(&args(&pipeline), &["--format", format]);
+        assert_eq!(r.code, 1, "{format}: {}", r.err);
+        for step in [
+            "kms-decrypt-artifact",
+            "update-approval-status",
+            "create-model-from-package",
+        ] {
+            assert!(r.out.contains(step), "{format}: no {step}");
+        }
+    }
 }
 
 #[test]

@@ -104,6 +104,29 @@ pub struct AuditOptions {
     pub ignore: Ignore,
     /// Skip the lint rules.
     pub no_lint: bool,
+    /// Report IAM Identity Center's permission-set roles as reachable from their SAML
+    /// provider (silenced by default: see [`identity_center_role`]).
+    pub identity_center: bool,
+}
+
+/// Whether `a` is IAM Identity Center's own trust: a permission-set role
+/// (`aws-reserved/sso.amazonaws.com/…/AWSReservedSSO_…`, which Identity Center creates and
+/// manages in every account it provisions) reachable from the account's Identity Center
+/// SAML provider (`saml-provider/AWSSSO_…_DO_NOT_DELETE`). One per permission set and
+/// account, each intended: silenced unless asked for, counted with the silenced findings.
+pub fn identity_center_role(a: &finding::Access) -> bool {
+    let role = a
+        .resource
+        .split_once(":role/aws-reserved/sso.amazonaws.com/")
+        .map(|(_, path)| path.rsplit('/').next().unwrap_or(path));
+    let provider = a
+        .principal
+        .strip_prefix("federated:")
+        .and_then(|p| p.split_once(":saml-provider/"))
+        .map(|(_, name)| name);
+    a.via == "trust-policy"
+        && role.is_some_and(|r| r.starts_with("AWSReservedSSO_"))
+        && provider.is_some_and(|p| p.starts_with("AWSSSO_"))
 }
 
 /// Progress of a run, reported as accounts finish (a progress bar, or nothing).
@@ -187,6 +210,10 @@ impl JobResult {
                 continue;
             }
             if let Some(a) = &f.access {
+                if !opts.identity_center && identity_center_role(a) {
+                    self.silenced += 1;
+                    continue;
+                }
                 let mut hit = false;
                 for (i, t) in trusted.iter().enumerate() {
                     if t.matches(&a.resource, &a.principal, a.principal_account.as_deref()) {
@@ -543,6 +570,7 @@ pub fn run(
         catalog,
         lint: LintOptions {
             selection: opts.ignore.lint_selection(),
+            templates: opts.load.templates.clone(),
             ..LintOptions::default()
         },
     };

@@ -80,6 +80,9 @@ pub struct CheckArgs {
     /// Account for Terraform resources whose ARNs the plan does not know yet.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Output format.
     #[arg(long, default_value = "table", value_parser = formats(check::FORMATS))]
     pub format: Format,
@@ -145,6 +148,7 @@ pub fn run(
         &args.paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            templates: args.templates.options()?,
             ..LoadOptions::default()
         },
     );
@@ -170,14 +174,15 @@ pub fn run(
         crate::load::fs::fill_lines(r.locations_mut());
     }
     let verdict = chain.verdict;
+    let fail_on_unverified = args.fail_on == FailOn::Unverified;
     // One create-model-package input, one scenario: the report as it always was.
     let single = matches!(chain.reports.as_slice(), [one] if one.label.as_deref() == args.request.first().map(String::as_str));
     if single {
         let mut one = chain.reports.remove(0);
         one.label = None;
-        check::render(&one, args.format, out)
+        check::render(&one, args.format, fail_on_unverified, out)
     } else {
-        check::render_chain(&chain, args.format, out)
+        check::render_chain(&chain, args.format, fail_on_unverified, out)
     }
     .map_err(Error::Output)?;
     if inventory.has_errors() {

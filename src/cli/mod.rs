@@ -11,6 +11,7 @@ mod inventory;
 mod lint;
 mod scenarios;
 mod simulate;
+mod template;
 mod who_can;
 
 use std::io::Write;
@@ -26,6 +27,7 @@ pub use inventory::InventoryArgs;
 pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
 pub use scenarios::ScenariosArgs;
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
+pub use template::TemplateArgs;
 pub use who_can::WhoCanArgs;
 
 use crate::error::Error;

@@ -180,6 +180,7 @@ fn without_policy(kind: FileKind) -> Option<&'static str> {
             "`sagemaker describe-model-package-group` output holds no policy"
         }
         FileKind::TerraformPlan => "a Terraform plan (`xacct check` and `xacct audit` read plans)",
+        FileKind::CloudAssembly => "a file of a CDK cloud assembly, beside its templates",
         FileKind::OrgRoots
         | FileKind::OrgOus
         | FileKind::OrgAccounts
@@ -203,6 +204,9 @@ pub fn classify<'j, 'a>(
         ));
     }
     let file_kind = classify::classify(root);
+    if file_kind == FileKind::CloudFormationTemplate {
+        return template(root, hint);
+    }
     if let Some(why) = without_policy(file_kind) {
         return FileClass::Skip(why.into());
     }
@@ -330,6 +334,33 @@ fn unrecognized_or_skip<'j, 'a>(hint: &PathHint) -> FileClass<'j, 'a> {
         FileClass::Unrecognized(
             "neither a policy document (no `Statement`) nor a known AWS CLI export".into(),
         )
+    }
+}
+
+/// The policy documents of a CloudFormation template whose values are known (the template as
+/// [`crate::load::cloudformation::lint::lint_view`] resolves it).
+fn template<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> FileClass<'j, 'a> {
+    let docs = crate::load::cloudformation::lint::lint_documents(root)
+        .into_iter()
+        .map(|(d, json)| DocSpec {
+            pointer: d.pointer,
+            carrier: match crate::load::cloudformation::lint::text_of(json) {
+                Some(text) => Carrier::Text {
+                    url_encoded: text != json.as_str().unwrap_or_default(),
+                    text: text.into_owned(),
+                },
+                None => Carrier::Object(json),
+            },
+            kind: Some((d.kind, KindSource::Wrapper)),
+            facts: DocFacts {
+                name: Some(d.name),
+                ..hint.facts.clone()
+            },
+        })
+        .collect();
+    FileClass::Lint {
+        docs,
+        grants: Vec::new(),
     }
 }
 

@@ -94,6 +94,10 @@ pub enum FileKind {
     UserProfile,
     /// `sagemaker describe-domain` (a `check` request).
     Domain,
+    /// A CloudFormation template (JSON, or YAML read into JSON).
+    CloudFormationTemplate,
+    /// A file `cdk synth` writes beside its templates (`manifest.json`, `tree.json`, assets).
+    CloudAssembly,
     /// None of the above.
     Unrecognized,
 }
@@ -144,6 +148,8 @@ impl FileKind {
             FileKind::TrainingJob => "aws sagemaker describe-training-job",
             FileKind::UserProfile => "aws sagemaker describe-user-profile",
             FileKind::Domain => "aws sagemaker describe-domain",
+            FileKind::CloudFormationTemplate => "a CloudFormation template",
+            FileKind::CloudAssembly => "cdk synth",
             FileKind::Unrecognized => "an unrecognized document",
         }
     }
@@ -233,6 +239,12 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     if has(json, "format_version") && (has(json, "resource_changes") || has(json, "planned_values"))
     {
         return FileKind::TerraformPlan;
+    }
+    if super::cloudformation::is_template(json) {
+        return FileKind::CloudFormationTemplate;
+    }
+    if super::cloudformation::is_cloud_assembly(json) {
+        return FileKind::CloudAssembly;
     }
     if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
         return FileKind::AuthorizationDetails;
