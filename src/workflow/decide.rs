@@ -138,9 +138,11 @@ impl Run<'_> {
                 p.origin.name.as_deref().unwrap_or("the key")
             ));
         }
-        let shared = (step.resource_policy == PolicySource::RamShare && !identity_only)
-            .then(|| share::resource_side(inv, &principal, &resource))
-            .flatten();
+        let shared = (step.resource_policy == PolicySource::RamShare && !identity_only).then(|| {
+            share::resource_side(inv, &principal, &resource).unwrap_or_else(|| {
+                Err(format!("`{resource}` is not a model package group or a version of one: no AWS RAM share of it can be read"))
+            })
+        });
         match &shared {
             Some(Ok(side)) => {
                 assembled.resource_policy = side.policy.as_ref();

@@ -248,3 +248,53 @@ fn side(
         share,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_belongs_to_its_group() {
+        let (group, versions) =
+            group_of("arn:aws:sagemaker:us-east-2:111111111111:model-package/decision-trees/17")
+                .unwrap();
+        assert_eq!(
+            group,
+            "arn:aws:sagemaker:us-east-2:111111111111:model-package-group/decision-trees"
+        );
+        assert_eq!(
+            versions,
+            "arn:aws:sagemaker:us-east-2:111111111111:model-package/decision-trees/*"
+        );
+        assert!(group_of("arn:aws:s3:::bucket/key").is_none());
+    }
+
+    #[test]
+    fn a_share_names_an_account_or_a_role_and_says_when_it_cannot_tell() {
+        let inv = Inventory::default();
+        let role = Principal::parse("arn:aws:iam::222222222222:role/Train").unwrap();
+        assert_eq!(names(&inv, "222222222222", &role), Ok(true));
+        assert_eq!(names(&inv, "333333333333", &role), Ok(false));
+        assert_eq!(
+            names(&inv, "arn:aws:iam::222222222222:role/Train", &role),
+            Ok(true)
+        );
+        assert_eq!(
+            names(&inv, "arn:aws:iam::222222222222:role/Other", &role),
+            Ok(false)
+        );
+        // Without the organization loaded, an organization or OU principal is unknown.
+        assert!(names(
+            &inv,
+            "arn:aws:organizations::999999999999:organization/o-abc",
+            &role
+        )
+        .is_err());
+        assert!(names(
+            &inv,
+            "arn:aws:organizations::999999999999:ou/o-abc/ou-abc-1",
+            &role
+        )
+        .is_err());
+    }
+}
