@@ -18,3 +18,4 @@ mod properties;
 mod sarif;
 mod semantics;
 mod util;
+mod workflows;

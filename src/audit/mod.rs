@@ -47,11 +47,12 @@ use crate::eval::Principal;
 use crate::inventory::{Account, Inventory};
 use crate::json::Json;
 use crate::lint::selector::RuleSelection;
+use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::scenario::Scenario;
-use crate::workflow::{check, CheckInput, LintErrors};
+use crate::workflow::{check, CheckInput};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
 /// enough that their findings are a small part of memory.
@@ -169,6 +170,8 @@ struct Ctx<'a> {
     shared: Shared,
     index: GroupIndex,
     scenario: Scenario,
+    /// Every built-in scenario (for the audit file's scenario pairs).
+    scenarios: Vec<Scenario>,
     catalog: &'static Catalog,
     lint: LintOptions,
 }
@@ -264,7 +267,7 @@ impl Ctx<'_> {
         parsed: Option<&Json<'_>>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
-        known: Option<&mut LintErrors>,
+        known: Option<&mut LintCache>,
     ) {
         if self.opts.no_lint || !worth_linting(bytes) {
             return;
@@ -323,7 +326,7 @@ impl Ctx<'_> {
         }
         r.files = files.len();
         // Each file is parsed once, for the lint rules and the inventory.
-        let mut known = LintErrors::default();
+        let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);
@@ -408,6 +411,15 @@ impl Ctx<'_> {
         {
             r.findings.push(self.listed(entry));
         }
+        for pair in self
+            .opts
+            .config
+            .pairs
+            .iter()
+            .filter(|p| p.caller_account == account)
+        {
+            r.findings.extend(self.pair(pair, &mut known));
+        }
         finding::fill_lines(&mut r.findings, &text_of);
         r.settle(self.opts);
         r
@@ -435,9 +447,33 @@ impl Ctx<'_> {
         if let Some(k) = &entry.artifact_key {
             accounts.extend(Arn::parse(k).map(|a| a.account.to_owned()));
         }
+        let inv = self.inventory_of(&accounts);
+        let input = CheckInput {
+            caller: entry.caller.clone(),
+            consumer: entry.consumer.clone(),
+            artifact_key: entry.artifact_key.clone(),
+        };
+        let report = check(&inv, &self.scenario, req, &input);
+        registration::listed_finding(entry, report)
+    }
+
+    /// Checks a scenario pair the audit file lists, with both accounts loaded.
+    fn pair(&self, pair: &config::ScenarioPair, lint: &mut LintCache) -> Vec<Finding> {
+        let accounts: BTreeSet<String> =
+            [pair.caller_account.clone(), pair.registry_account.clone()].into();
+        let inv = self.inventory_of(&accounts);
+        match self.scenarios.iter().find(|s| s.id == pair.scenario) {
+            Some(scenario) => registration::pair_findings(scenario, pair, &inv, lint),
+            None => Vec::new(),
+        }
+    }
+
+    /// The inventory of `accounts`: their files, the shared files that describe them, and
+    /// the organizations cut down to their chains.
+    fn inventory_of(&self, accounts: &BTreeSet<String>) -> Inventory {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        for a in &accounts {
+        for a in accounts {
             for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
                 let name = fs::display(path);
                 if seen.insert(name.clone()) {
@@ -455,13 +491,7 @@ impl Ctx<'_> {
         let mut inv = crate::load::inventory_in_memory(&files, &self.opts.load, false);
         let list: Vec<&str> = accounts.iter().map(String::as_str).collect();
         inv.orgs = self.shared.trimmed_orgs(&list);
-        let input = CheckInput {
-            caller: entry.caller.clone(),
-            consumer: entry.consumer.clone(),
-            artifact_key: entry.artifact_key.clone(),
-        };
-        let report = check(&inv, &self.scenario, req, &input);
-        registration::listed_finding(entry, report)
+        inv
     }
 }
 
@@ -476,7 +506,7 @@ pub fn run(
 ) -> Result<RunTotals, Error> {
     let catalog = crate::catalog::catalog()
         .map_err(|e| Error::Usage(format!("cannot load AWS action data: {e}")))?;
-    let scenario = Scenario::builtin().map_err(|e| {
+    let scenarios = Scenario::builtins().map_err(|e| {
         Error::Usage(
             e.iter()
                 .map(ToString::to_string)
@@ -484,6 +514,11 @@ pub fn run(
                 .join("\n"),
         )
     })?;
+    let scenario = scenarios
+        .iter()
+        .find(|s| s.id == crate::scenario::REGISTRATION)
+        .cloned()
+        .ok_or_else(|| Error::Usage("the built-in registration scenario is missing".into()))?;
     let pool = match opts.jobs {
         Some(n) => Some(
             rayon::ThreadPoolBuilder::new()
@@ -531,6 +566,7 @@ pub fn run(
         shared,
         index,
         scenario,
+        scenarios,
         catalog,
         lint: LintOptions {
             selection: opts.ignore.lint_selection(),

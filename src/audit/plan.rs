@@ -18,7 +18,6 @@ use crate::load::layout::{self, Place as LayoutPlace, Slot};
 use crate::load::{read_all, FileData, LoadOptions};
 use crate::policy::names::Named;
 use crate::policy::Policy;
-use crate::workflow::LintErrors;
 
 /// The action a model package group grants to open a registration path.
 pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
@@ -407,7 +406,7 @@ impl GroupIndex {
             .par_iter()
             .map(|(path, f)| {
                 let errors = std::str::from_utf8(&f.bytes)
-                    .map(|text| LintErrors::lint(path, text))
+                    .map(|text| crate::lint::cache::lint_errors(path, text))
                     .unwrap_or_default();
                 (path.clone(), errors)
             })

@@ -22,6 +22,7 @@ pub mod assemble;
 pub mod builtin;
 pub mod merge;
 pub mod org;
+pub mod ram;
 
 use std::collections::BTreeMap;
 
@@ -354,6 +355,8 @@ pub struct Account {
     pub keys: BTreeMap<(String, String), KmsKey>,
     /// Model package groups by (region, name).
     pub model_package_groups: BTreeMap<(String, String), ModelPackageGroup>,
+    /// The AWS RAM shares the account owns.
+    pub ram: ram::Ram,
 }
 
 impl Account {

@@ -6,6 +6,7 @@
 //! suppressions ([`config`]) and returns a sorted [`LintReport`]. Its errors are exactly the
 //! one validation's ([`crate::rules::validate`]). Rendering is [`crate::report`]'s job.
 
+pub mod cache;
 pub mod config;
 pub mod input;
 pub mod selector;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use self::cache::LintCache;
 pub use crate::diagnostic::RuleMeta;
 pub use crate::rules::{Rule, RULES};
 
