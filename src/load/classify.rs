@@ -240,10 +240,10 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     {
         return FileKind::TerraformPlan;
     }
-    if super::cloudformation::is_template(json) {
+    if is_template(json) {
         return FileKind::CloudFormationTemplate;
     }
-    if super::cloudformation::is_cloud_assembly(json) {
+    if is_cloud_assembly(json) {
         return FileKind::CloudAssembly;
     }
     if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
@@ -414,6 +414,36 @@ pub fn decode_document(s: &str) -> Cow<'_, str> {
         Ok(d) if d.trim_start().starts_with('{') => Cow::Owned(d.into_owned()),
         _ => Cow::Borrowed(s),
     }
+}
+
+/// Whether a document is a CloudFormation template: it says `AWSTemplateFormatVersion`, or
+/// its `Resources` are all typed the way a template's are.
+pub fn is_template(json: &Json<'_>) -> bool {
+    if json.as_object().is_none() {
+        return false;
+    }
+    if json.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    match json.get("Resources").and_then(Json::as_object) {
+        Some(rs) if !rs.is_empty() => rs.iter().all(|(_, r)| {
+            r.get("Type")
+                .and_then(Json::as_str)
+                .is_some_and(|t| t.contains("::"))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a document is one of the files `cdk synth` writes beside its templates (its
+/// `manifest.json`, `tree.json` or an `*.assets.json`).
+pub fn is_cloud_assembly(json: &Json<'_>) -> bool {
+    json.get("version").is_some_and(|v| v.as_str().is_some())
+        && (json.get("artifacts").is_some()
+            || json.get("tree").is_some()
+            || json.get("files").is_some()
+            || json.get("dockerImages").is_some())
+        && json.get("Statement").is_none()
 }
 
 #[cfg(test)]

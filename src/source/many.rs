@@ -206,7 +206,7 @@ fn walk(
 /// the start of the element for an array element; `None` when the text is not JSON along that
 /// path or the pointer names nothing.
 pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
-    if let Some(found) = crate::load::cloudformation::yaml::locate_many(text, pointers) {
+    if let Some(found) = super::yaml::locate_many(text, pointers) {
         return found;
     }
     let offsets = offsets_many(text, pointers);

@@ -2,10 +2,13 @@
 //! messages, tables and SARIF. Nothing upstream keeps offsets: locations are filled in from
 //! the files' texts just before a report is rendered ([`fill`]), one pass per file
 //! ([`many`]); a pointer into policy text that an export carries as a string is mapped back
-//! through the string's escapes ([`embedded`]).
+//! through the string's escapes ([`embedded`]). A YAML text (CloudFormation's dialect) is
+//! read here too ([`yaml`]), into the same JSON tree with every node's line and column, so
+//! that its places are found the same way.
 
 pub mod embedded;
 pub mod many;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 

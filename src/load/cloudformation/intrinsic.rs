@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 
+use super::names::{self, url_suffix, StackView};
 use super::value::{from_json, V};
 use crate::json::{Json, Pointer};
 
@@ -36,35 +37,28 @@ pub struct Stack<'t, 'a> {
     depth: Cell<u32>,
 }
 
-/// The partition of a region.
-pub fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else {
-        "aws"
-    }
-}
-
-/// The domain suffix of a partition.
-pub fn url_suffix(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "amazonaws.com.cn",
-        "aws-iso" => "c2s.ic.gov",
-        "aws-iso-b" => "sc2s.sgov.gov",
-        _ => "amazonaws.com",
-    }
-}
-
 fn args<'j, 'a>(j: &'j Json<'a>) -> &'j [Json<'a>] {
     match j {
         Json::Array(a) => a,
         _ => &[],
+    }
+}
+
+impl StackView for Stack<'_, '_> {
+    fn resource(&self, logical: &str) -> Option<&Json<'_>> {
+        self.resources.get(logical).copied()
+    }
+
+    fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    fn eval(&self, j: &Json<'_>, at: &Pointer) -> V {
+        Stack::eval(self, j, at)
     }
 }
 
@@ -116,7 +110,7 @@ impl<'t, 'a> Stack<'t, 'a> {
     /// The partition: the region's, `aws` when the region is not known (as for the ARNs of
     /// a Terraform plan).
     pub fn partition(&self) -> &'static str {
-        self.region.as_deref().map_or("aws", partition_of)
+        names::partition(self)
     }
 
     /// Resolves a value of the template found at `at`.
@@ -188,7 +182,7 @@ impl<'t, 'a> Stack<'t, 'a> {
             };
         }
         if self.resources.contains_key(name) {
-            return self.guarded(at, |s| super::names::ref_value(s, name, at));
+            return self.guarded(at, |s| names::ref_value(s, name, at));
         }
         self.bad(
             at,
@@ -487,7 +481,7 @@ impl<'t, 'a> Stack<'t, 'a> {
         if !self.resources.contains_key(res) {
             return self.bad(at, format!("no resource `{res}`"));
         }
-        self.guarded(at, |s| super::names::attr_value(s, res, attr, at))
+        self.guarded(at, |s| names::attr_value(s, res, attr, at))
     }
 
     fn sub(&self, arg: &Json<'_>, at: &Pointer) -> V {

@@ -126,7 +126,7 @@ pub fn lint_view(
     path: &Path,
     templates: &super::TemplateOptions,
 ) -> Option<Json<'static>> {
-    if !super::is_template(root) {
+    if !crate::load::classify::is_template(root) {
         return None;
     }
     let place = crate::load::layout::place(path);

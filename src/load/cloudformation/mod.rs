@@ -23,7 +23,6 @@ mod resources;
 mod shared;
 mod storage;
 mod value;
-pub mod yaml;
 
 #[cfg(test)]
 mod tests;
@@ -35,8 +34,10 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::FileOutput;
 use crate::inventory::Known;
 use crate::json::{Json, Pointer};
+use crate::load::classify::{is_cloud_assembly, is_template};
 use crate::load::layout::Place;
 use crate::load::LoadOptions;
+use crate::source::yaml;
 
 pub use params::ParameterFile;
 
@@ -87,36 +88,6 @@ fn pick<'o, T>(list: &'o [Scoped<T>], file: &Path) -> Option<&'o T> {
         .find(|s| s.template.is_some() && s.covers(file))
         .or_else(|| list.iter().rev().find(|s| s.template.is_none()))
         .map(|s| &s.value)
-}
-
-/// Whether a document is a CloudFormation template: it says `AWSTemplateFormatVersion`, or
-/// its `Resources` are all typed the way a template's are.
-pub fn is_template(json: &Json<'_>) -> bool {
-    if json.as_object().is_none() {
-        return false;
-    }
-    if json.get("AWSTemplateFormatVersion").is_some() {
-        return true;
-    }
-    match json.get("Resources").and_then(Json::as_object) {
-        Some(rs) if !rs.is_empty() => rs.iter().all(|(_, r)| {
-            r.get("Type")
-                .and_then(Json::as_str)
-                .is_some_and(|t| t.contains("::"))
-        }),
-        _ => false,
-    }
-}
-
-/// Whether a document is one of the files `cdk synth` writes beside its templates (its
-/// `manifest.json`, `tree.json` or an `*.assets.json`).
-pub fn is_cloud_assembly(json: &Json<'_>) -> bool {
-    json.get("version").is_some_and(|v| v.as_str().is_some())
-        && (json.get("artifacts").is_some()
-            || json.get("tree").is_some()
-            || json.get("files").is_some()
-            || json.get("dockerImages").is_some())
-        && json.get("Statement").is_none()
 }
 
 /// What a file that is not JSON is, read as YAML.

@@ -5,9 +5,53 @@
 //! those values are unknown ([`V::Unknown`], with the resource as its target), as is every
 //! attribute of a type not listed here.
 
-use super::intrinsic::{url_suffix, Stack};
 use super::value::V;
 use crate::json::{Json, Pointer};
+
+/// What a resource's name needs of the stack it is in: the template's resources, what is
+/// known of the stack, and the evaluation of a property (which may refer to other resources
+/// in turn). The evaluator of intrinsic functions ([`super::intrinsic::Stack`]) is one, and
+/// calls [`ref_value`] and [`attr_value`] back through it.
+pub trait StackView {
+    /// The resource `logical` of the template.
+    fn resource(&self, logical: &str) -> Option<&Json<'_>>;
+    /// `AWS::AccountId`, when known.
+    fn account(&self) -> Option<&str>;
+    /// `AWS::Region`, when known.
+    fn region(&self) -> Option<&str>;
+    /// Resolves a value of the template found at `at`.
+    fn eval(&self, j: &Json<'_>, at: &Pointer) -> V;
+}
+
+/// The partition of a region.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// The domain suffix of a partition.
+pub fn url_suffix(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        "aws-iso" => "c2s.ic.gov",
+        "aws-iso-b" => "sc2s.sgov.gov",
+        _ => "amazonaws.com",
+    }
+}
+
+/// The partition of the stack's region (`aws` when the region is unknown).
+pub fn partition(stack: &dyn StackView) -> &'static str {
+    stack.region().map_or("aws", partition_of)
+}
 
 /// A resource type whose physical name the template can give.
 struct Named {
@@ -99,13 +143,13 @@ const NAMED: [Named; 14] = [
 ];
 
 /// The type of a resource of the template.
-pub fn type_of<'t>(stack: &Stack<'t, '_>, logical: &str) -> Option<&'t str> {
-    stack.resources.get(logical)?.get("Type")?.as_str()
+pub fn type_of<'s>(stack: &'s dyn StackView, logical: &str) -> Option<&'s str> {
+    stack.resource(logical)?.get("Type")?.as_str()
 }
 
 /// The physical name the template gives `logical` (a resource of a [`NAMED`] type), or why
 /// it is unknown.
-pub fn name_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<String, V> {
+pub fn name_of(stack: &dyn StackView, logical: &str, at: &Pointer) -> Result<String, V> {
     let ty = type_of(stack, logical).unwrap_or("");
     let Some(n) = NAMED.iter().find(|n| n.ty == ty) else {
         return Err(V::unknown_of(
@@ -119,8 +163,7 @@ pub fn name_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<Str
         .key(logical)
         .key("Properties");
     let given = stack
-        .resources
-        .get(logical)
+        .resource(logical)
         .and_then(|r| r.get("Properties"))
         .and_then(|p| p.get(n.name));
     match given {
@@ -145,12 +188,12 @@ pub fn name_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<Str
     }
 }
 
-fn prop<'j>(stack: &'j Stack<'_, '_>, logical: &str, key: &str) -> Option<&'j Json<'j>> {
-    stack.resources.get(logical)?.get("Properties")?.get(key)
+fn prop<'s>(stack: &'s dyn StackView, logical: &str, key: &str) -> Option<&'s Json<'s>> {
+    stack.resource(logical)?.get("Properties")?.get(key)
 }
 
 /// `Path` of an IAM resource (`/` when absent).
-fn iam_path(stack: &Stack<'_, '_>, logical: &str) -> Result<String, V> {
+fn iam_path(stack: &dyn StackView, logical: &str) -> Result<String, V> {
     let at = Pointer::root()
         .key("Resources")
         .key(logical)
@@ -167,26 +210,26 @@ fn iam_path(stack: &Stack<'_, '_>, logical: &str) -> Result<String, V> {
     }
 }
 
-fn account(stack: &Stack<'_, '_>, at: &Pointer) -> Result<String, V> {
+fn account(stack: &dyn StackView, at: &Pointer) -> Result<String, V> {
     stack
-        .account
-        .clone()
+        .account()
+        .map(str::to_owned)
         .ok_or_else(|| V::unknown("the account is unknown: name it with `--account`", at))
 }
 
-fn region(stack: &Stack<'_, '_>, at: &Pointer) -> Result<String, V> {
+fn region(stack: &dyn StackView, at: &Pointer) -> Result<String, V> {
     stack
-        .region
-        .clone()
+        .region()
+        .map(str::to_owned)
         .ok_or_else(|| V::unknown("the region is unknown: name it with `--region`", at))
 }
 
 /// The ARN of a resource of a [`NAMED`] type.
-pub fn arn_of(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> Result<String, V> {
+pub fn arn_of(stack: &dyn StackView, logical: &str, at: &Pointer) -> Result<String, V> {
     let ty = type_of(stack, logical).unwrap_or("");
     let name = name_of(stack, logical, at)?;
     let region_needed = !ty.starts_with("AWS::IAM::") && ty != "AWS::S3::Bucket";
-    let p = stack.partition();
+    let p = partition(stack);
     let iam = |kind: &str| -> Result<String, V> {
         let path = iam_path(stack, logical)?;
         Ok(format!(
@@ -231,7 +274,7 @@ fn known(r: Result<String, V>) -> V {
 }
 
 /// What `Ref` to `logical` returns.
-pub fn ref_value(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> V {
+pub fn ref_value(stack: &dyn StackView, logical: &str, at: &Pointer) -> V {
     let ty = type_of(stack, logical).unwrap_or("");
     match NAMED.iter().find(|n| n.ty == ty).map(|n| n.by_ref) {
         Some(Ret::Name) => known(name_of(stack, logical, at)),
@@ -239,7 +282,7 @@ pub fn ref_value(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> V {
         Some(Ret::Url) => known((|| {
             let name = name_of(stack, logical, at)?;
             let (acct, reg) = (account(stack, at)?, region(stack, at)?);
-            let suffix = url_suffix(super::intrinsic::partition_of(&reg));
+            let suffix = url_suffix(partition_of(&reg));
             Ok(format!("https://sqs.{reg}.{suffix}/{acct}/{name}"))
         })()),
         None => V::unknown_of(
@@ -251,7 +294,7 @@ pub fn ref_value(stack: &Stack<'_, '_>, logical: &str, at: &Pointer) -> V {
 }
 
 /// What `Fn::GetAtt` of `attr` of `logical` returns.
-pub fn attr_value(stack: &Stack<'_, '_>, logical: &str, attr: &str, at: &Pointer) -> V {
+pub fn attr_value(stack: &dyn StackView, logical: &str, attr: &str, at: &Pointer) -> V {
     let ty = type_of(stack, logical).unwrap_or("");
     let generated = || {
         V::unknown_of(
@@ -280,7 +323,7 @@ pub fn attr_value(stack: &Stack<'_, '_>, logical: &str, attr: &str, at: &Pointer
             known((|| {
                 let name = name_of(stack, logical, at)?;
                 let reg = region(stack, at)?;
-                let suffix = url_suffix(super::intrinsic::partition_of(&reg));
+                let suffix = url_suffix(partition_of(&reg));
                 Ok(if attr == "DomainName" {
                     format!("{name}.s3.{suffix}")
                 } else {
@@ -291,7 +334,7 @@ pub fn attr_value(stack: &Stack<'_, '_>, logical: &str, attr: &str, at: &Pointer
         ("AWS::ECR::Repository", "RepositoryUri") => known((|| {
             let name = name_of(stack, logical, at)?;
             let (acct, reg) = (account(stack, at)?, region(stack, at)?);
-            let suffix = url_suffix(super::intrinsic::partition_of(&reg));
+            let suffix = url_suffix(partition_of(&reg));
             Ok(format!("{acct}.dkr.ecr.{reg}.{suffix}/{name}"))
         })()),
         ("AWS::SNS::Topic", "TopicName")

@@ -43,8 +43,8 @@ impl ParameterFile {
         let owned;
         let json = match Json::parse(text) {
             Ok(j) => j,
-            Err(e) if super::yaml::is_yaml_text(text) => {
-                owned = super::yaml::parse(text)
+            Err(e) if crate::source::yaml::is_yaml_text(text) => {
+                owned = crate::source::yaml::parse(text)
                     .map_err(|y| format!("`{file}` is neither JSON ({e}) nor YAML ({y})"))?;
                 owned.json.clone()
             }

@@ -3,8 +3,8 @@
 use super::intrinsic::Stack;
 use super::params::{resolve, ParameterFile};
 use super::value::V;
-use super::yaml;
 use crate::json::{Json, Pointer};
+use crate::source::yaml;
 
 const TEMPLATE: &str = r#"
 AWSTemplateFormatVersion: '2010-09-09'

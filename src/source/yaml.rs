@@ -18,8 +18,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
+use super::LineCol;
 use crate::json::{Json, Pointer};
-use crate::source::LineCol;
 
 /// The short-form tags CloudFormation reads, and the key of the function each stands for.
 const FUNCTIONS: [(&str, &str); 22] = [
