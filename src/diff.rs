@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Graph, NodeKind};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Unevaluated};
 use crate::load::{FileData, LoadOptions};
 
 /// How far outside the resource's account a principal is.
@@ -112,9 +112,19 @@ pub struct DiffReport {
     pub gained: Vec<Change>,
     /// Access the before side has and the after side does not.
     pub lost: Vec<Change>,
+    /// What the after side carries that could not be evaluated (a policy known only after
+    /// apply, a failed export): whatever it opens is not in `gained`, so the gate cannot
+    /// pass while it is not empty.
+    pub unevaluated: Vec<Unevaluated>,
 }
 
 impl DiffReport {
+    /// Whether the gate fails: new cross-account access, or anything that could not be
+    /// evaluated (it may open anything).
+    pub fn fails(&self) -> bool {
+        self.new_cross_account() > 0 || !self.unevaluated.is_empty()
+    }
+
     /// New access that crosses an account boundary (the gate).
     pub fn new_cross_account(&self) -> usize {
         self.gained
@@ -274,6 +284,7 @@ pub fn diff(
         after: side(after_inputs, after),
         gained: changes(gained),
         lost: changes(lost),
+        unevaluated: after.unevaluated(),
     }
 }
 

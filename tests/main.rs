@@ -13,4 +13,5 @@ mod lint;
 mod managed_policies;
 mod properties;
 mod semantics;
+mod terraform_plans;
 mod util;

@@ -14,7 +14,7 @@
 use super::finding::{Access, Finding, Kind};
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
-use crate::inventory::{Account, Known, Organization};
+use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
 use crate::lint::RuleMeta;
 use crate::policy::names::{self, Named};
 use crate::policy::{
@@ -350,6 +350,9 @@ fn finding(
             Some(id) => format!(", outside organization {id}"),
             None => String::new(),
         },
+        Scope::OrganizationUnknown if account == UNKNOWN_ACCOUNT => {
+            ", outside the plan's account whatever it is (the plan does not say which account it applies to)".to_owned()
+        }
         Scope::OrganizationUnknown => {
             format!(" (no loaded organization lists account {account}, so it counts as outside)")
         }

@@ -134,6 +134,44 @@ pub(crate) enum BucketFact {
     Acl(Known<BucketAcl>),
 }
 
+impl BucketFact {
+    /// The file that states it.
+    fn provenance(&self) -> Option<&Provenance> {
+        match self {
+            BucketFact::Exists(p) => Some(p),
+            BucketFact::Policy(k) => k.provenance(),
+            BucketFact::Region(k) => k.provenance(),
+            BucketFact::Encryption(k) => k.provenance(),
+            BucketFact::Ownership(k) => k.provenance(),
+            BucketFact::PublicAccessBlock(k) => k.provenance(),
+            BucketFact::Acl(k) => k.provenance(),
+        }
+    }
+}
+
+/// Sets an exported fact; a fact exported again by another file is reported (unless `quiet`:
+/// a plan says what will be) and the later one used. An unexported fact changes nothing.
+fn set<T>(slot: &mut Known<T>, new: Known<T>, what: &str, quiet: bool, dups: &mut Vec<Diagnostic>) {
+    if let (Some(a), Some(b)) = (slot.provenance(), new.provenance()) {
+        if a.file != b.file && slot.is_known() && !quiet {
+            dups.push(duplicate_of(what, &a.file, &b.file));
+        }
+    }
+    if !matches!(new, Known::NotExported) {
+        *slot = new;
+    }
+}
+
+/// `what` is exported in `file` and again in `again`.
+fn duplicate_of(what: &str, file: &str, again: &str) -> Diagnostic {
+    Diagnostic::in_file(
+        &codes::DUPLICATE_EXPORT,
+        again,
+        None,
+        format!("{what} is also exported in `{file}`; this file is used"),
+    )
+}
+
 #[derive(Debug)]
 pub(crate) enum KeyFact {
     Policy(Known<Policy>),
@@ -150,6 +188,8 @@ pub(crate) enum KeyFact {
 pub(crate) struct FileOutput {
     pub items: Vec<Item>,
     pub problems: Vec<Diagnostic>,
+    /// What carries a policy and could not be placed in the model.
+    pub dropped: Vec<Unevaluated>,
     /// True for Terraform plans: their items are merged last (they say what will be).
     pub is_plan: bool,
 }
@@ -191,6 +231,7 @@ impl Inventory {
         for (bytes, out) in outputs {
             self.bytes += bytes;
             self.problems.extend(out.problems);
+            self.dropped.extend(out.dropped);
             if out.is_plan {
                 plans.push(out.items);
             } else {
@@ -212,12 +253,7 @@ impl Inventory {
     fn duplicate<T>(&mut self, what: &str, old: &Known<T>, new: &Known<T>) {
         if let (Some(a), Some(b)) = (old.provenance(), new.provenance()) {
             if a.file != b.file && old.is_known() && !self.applying_plan {
-                self.problems.push(Diagnostic::in_file(
-                    &codes::DUPLICATE_EXPORT,
-                    &b.file,
-                    None,
-                    format!("{what} is also exported in `{}`; this file is used", a.file),
-                ));
+                self.problems.push(duplicate_of(what, &a.file, &b.file));
             }
         }
     }
@@ -412,36 +448,30 @@ impl Inventory {
     }
 
     fn apply_bucket(&mut self, account: &str, name: &str, fact: BucketFact) {
-        let owner_elsewhere = match self.bucket_owners.get(name) {
-            Some(o) if o != account => Some(o.clone()),
-            Some(_) => None,
+        let at = fact.provenance().cloned();
+        let account = match self.bucket_owners.get(name) {
+            // A plan that does not say its account: the bucket is the exporting account's.
+            Some(o) if account == UNKNOWN_ACCOUNT => o.clone(),
+            Some(other) if other != account => {
+                if let Some(at) = at {
+                    let other = other.clone();
+                    self.problems.push(Diagnostic::in_file(&codes::EXPORT_IN_WRONG_ACCOUNT,
+                        &at.file,
+                        None,
+                        format!("bucket `{name}` is also exported under account {other}; bucket names are global, so one of them is misplaced"),
+                    ));
+                }
+                return;
+            }
+            Some(_) => account.to_owned(),
             None => {
                 self.bucket_owners
                     .insert(name.to_owned(), account.to_owned());
-                None
+                account.to_owned()
             }
         };
-        if let Some(other) = owner_elsewhere {
-            let at = match &fact {
-                BucketFact::Exists(p) => Some(p.clone()),
-                BucketFact::Policy(k) => k.provenance().cloned(),
-                BucketFact::Region(k) => k.provenance().cloned(),
-                BucketFact::Encryption(k) => k.provenance().cloned(),
-                BucketFact::Ownership(k) => k.provenance().cloned(),
-                BucketFact::PublicAccessBlock(k) => k.provenance().cloned(),
-                BucketFact::Acl(k) => k.provenance().cloned(),
-            };
-            if let Some(at) = at {
-                self.problems.push(Diagnostic::in_file(&codes::EXPORT_IN_WRONG_ACCOUNT,
-                    &at.file,
-                    None,
-                    format!("bucket `{name}` is also exported under account {other}; bucket names are global, so one of them is misplaced"),
-                ));
-            }
-            return;
-        }
         let quiet = self.applying_plan;
-        let acct = self.account_mut(account);
+        let acct = self.account_mut(&account);
         let b = acct
             .buckets
             .entry(name.to_owned())
@@ -449,79 +479,38 @@ impl Inventory {
                 name: name.to_owned(),
                 ..Bucket::default()
             });
-        fn set<T>(
-            slot: &mut Known<T>,
-            new: Known<T>,
-            what: &str,
-            quiet: bool,
-            dups: &mut Vec<Diagnostic>,
-        ) {
-            if let (Some(a), Some(b)) = (slot.provenance(), new.provenance()) {
-                if a.file != b.file && slot.is_known() && !quiet {
-                    dups.push(Diagnostic::in_file(
-                        &codes::DUPLICATE_EXPORT,
-                        &b.file,
-                        None,
-                        format!("{what} is also exported in `{}`; this file is used", a.file),
-                    ));
-                }
-            }
-            if !matches!(new, Known::NotExported) {
-                *slot = new;
+        if let Some(p) = at {
+            if !b.sources.contains(&p) {
+                b.sources.push(p);
             }
         }
         let mut dups = Vec::new();
-        let note = |p: Option<&Provenance>, b: &mut Bucket| {
-            if let Some(p) = p {
-                if !b.sources.contains(p) {
-                    b.sources.push(p.clone());
-                }
-            }
-        };
         match fact {
-            BucketFact::Exists(p) => note(Some(&p), b),
-            BucketFact::Policy(k) => {
-                note(k.provenance(), b);
-                set(&mut b.policy, k, "the bucket policy", quiet, &mut dups)
-            }
-            BucketFact::Region(k) => {
-                note(k.provenance(), b);
-                set(&mut b.region, k, "the bucket location", quiet, &mut dups)
-            }
-            BucketFact::Encryption(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.encryption,
-                    k,
-                    "the bucket encryption",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::Ownership(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.ownership,
-                    k,
-                    "the ownership controls",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::PublicAccessBlock(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.public_access_block,
-                    k,
-                    "the Block Public Access setting",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::Acl(k) => {
-                note(k.provenance(), b);
-                set(&mut b.acl, k, "the bucket ACL", quiet, &mut dups)
-            }
+            BucketFact::Exists(_) => {}
+            BucketFact::Policy(k) => set(&mut b.policy, k, "the bucket policy", quiet, &mut dups),
+            BucketFact::Region(k) => set(&mut b.region, k, "the bucket location", quiet, &mut dups),
+            BucketFact::Encryption(k) => set(
+                &mut b.encryption,
+                k,
+                "the bucket encryption",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::Ownership(k) => set(
+                &mut b.ownership,
+                k,
+                "the ownership controls",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::PublicAccessBlock(k) => set(
+                &mut b.public_access_block,
+                k,
+                "the Block Public Access setting",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::Acl(k) => set(&mut b.acl, k, "the bucket ACL", quiet, &mut dups),
         }
         self.problems.extend(dups);
     }

@@ -36,6 +36,23 @@ pub use org::{OrgPolicy, OrgPolicyType, Organization};
 /// [`Location`] of the crate).
 pub type Provenance = Location;
 
+/// The account of what a Terraform plan describes when nothing says which account it applies
+/// to (`XL0010`): a value, not a reason to leave resources out. It is no 12-digit id, so no
+/// principal's account ever equals it: every account a policy names counts as outside it.
+pub const UNKNOWN_ACCOUNT: &str = "unknown";
+
+/// Something that carries a policy (or a grant, or a sharing attribute) and could not be
+/// evaluated: a value known only after apply, a target that cannot be told, a failed export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unevaluated {
+    /// What (`` `aws_sns_topic_policy.t.policy` ``, `the bucket policy of `b``…).
+    pub what: String,
+    /// Why.
+    pub why: String,
+    /// Where.
+    pub at: Provenance,
+}
+
 /// One exported fact: known to be there, known to be absent, or unknown.
 #[derive(Debug, Clone, Default)]
 pub enum Known<T> {
@@ -376,6 +393,10 @@ pub struct Inventory {
     pub files: usize,
     /// Bytes read.
     pub bytes: u64,
+    /// What the files carry that never made it into the model because it could not be
+    /// placed (a plan's policy whose target is known only after apply…); see
+    /// [`Inventory::unevaluated`] for everything.
+    pub dropped: Vec<Unevaluated>,
     /// Set while a Terraform plan's items are merged: a plan overriding an export is
     /// expected, not a duplicate.
     applying_plan: bool,
@@ -417,6 +438,74 @@ impl Inventory {
         self.accounts
             .values()
             .find_map(|a| a.buckets.get(name).map(|b| (a, b)))
+    }
+
+    /// Everything that carries a policy (or a grant) and could not be evaluated: what the
+    /// files held but could not place, and every policy, grant or trust in the model whose
+    /// value is unknown (known only after apply, a failed export, an unreadable document).
+    pub fn unevaluated(&self) -> Vec<Unevaluated> {
+        let mut out = self.dropped.clone();
+        let mut unknown = |what: String, k: &Known<Policy>| {
+            if let Known::Unknown(at, why) = k {
+                out.push(Unevaluated {
+                    what,
+                    why: why.clone(),
+                    at: at.clone(),
+                });
+            }
+        };
+        for acct in self.accounts.values() {
+            for (name, b) in &acct.buckets {
+                unknown(format!("the bucket policy of `{name}`"), &b.policy);
+            }
+            for ((_, name), r) in &acct.repositories {
+                unknown(format!("the policy of repository `{name}`"), &r.policy);
+            }
+            for (region, p) in &acct.registry_policies {
+                unknown(format!("the ECR registry policy of {region}"), p);
+            }
+            for ((_, id), k) in &acct.keys {
+                unknown(format!("the key policy of `{id}`"), &k.policy);
+            }
+            for ((_, name), g) in &acct.model_package_groups {
+                unknown(
+                    format!("the policy of model package group `{name}`"),
+                    &g.policy,
+                );
+            }
+            if let Some(iam) = &acct.iam {
+                for r in iam.roles.values() {
+                    unknown(format!("the trust policy of role `{}`", r.name), &r.trust);
+                }
+            }
+        }
+        for acct in self.accounts.values() {
+            let pending = acct.keys.values().flat_map(|k| k.pending.iter()).chain(
+                acct.iam
+                    .iter()
+                    .flat_map(|i| i.roles.values())
+                    .flat_map(|r| r.pending.iter()),
+            );
+            for p in pending {
+                out.push(Unevaluated {
+                    what: p.what.clone(),
+                    why: p.why.clone(),
+                    at: p.at.clone(),
+                });
+            }
+            for ((_, id), k) in &acct.keys {
+                if let Known::Unknown(at, why) = &k.grants {
+                    out.push(Unevaluated {
+                        what: format!("the grants of key `{id}`"),
+                        why: why.clone(),
+                        at: at.clone(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.at, &a.what).cmp(&(&b.at, &b.what)));
+        out.dedup();
+        out
     }
 
     /// A managed policy by ARN: the account's own, or (for AWS managed policies, which every

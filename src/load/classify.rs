@@ -3,8 +3,9 @@
 //! export layout ([`super::layout`]) can say more (which bucket a `{"Policy": …}` is for);
 //! what the content says comes first.
 //!
-//! Also here: where the one policy document of an export sits ([`document`]), and how a
-//! document carried as a string is decoded ([`decode_document`]).
+//! Also here: how a file's bytes become text ([`decode_text`]: UTF-8 with or without a byte
+//! order mark, UTF-16 with one), where the one policy document of an export sits
+//! ([`document`]), and how a document carried as a string is decoded ([`decode_document`]).
 
 use std::borrow::Cow;
 
@@ -68,6 +69,9 @@ pub enum FileKind {
     OrgListPolicies,
     /// `terraform show -json` of a plan.
     TerraformPlan,
+    /// `terraform show -json` of a state (no plan file given): what exists, not what a plan
+    /// will change. Refused, with how to make a plan.
+    TerraformState,
     /// None of the above.
     Unrecognized,
 }
@@ -103,6 +107,7 @@ impl FileKind {
             FileKind::OrgOrganization => "aws organizations describe-organization",
             FileKind::OrgListPolicies => "aws organizations list-policies",
             FileKind::TerraformPlan => "terraform show -json",
+            FileKind::TerraformState => "terraform show -json (of a state)",
             FileKind::Unrecognized => "an unrecognized document",
         }
     }
@@ -154,6 +159,16 @@ pub fn looks_like_policy(json: &Json<'_>) -> bool {
     })
 }
 
+/// Keys only a `terraform show -json` of a plan has (every format version, 0.1 to 1.x).
+const PLAN_KEYS: [&str; 6] = [
+    "resource_changes",
+    "planned_values",
+    "prior_state",
+    "configuration",
+    "output_changes",
+    "resource_drift",
+];
+
 /// Recognizes a document by its content.
 pub fn classify(json: &Json<'_>) -> FileKind {
     if json.as_object().is_none() {
@@ -162,9 +177,13 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     if has(json, "Statement") {
         return FileKind::Document;
     }
-    if has(json, "format_version") && (has(json, "resource_changes") || has(json, "planned_values"))
-    {
-        return FileKind::TerraformPlan;
+    if has(json, "format_version") {
+        if PLAN_KEYS.iter().any(|k| has(json, k)) {
+            return FileKind::TerraformPlan;
+        }
+        if has(json, "values") || has(json, "terraform_version") {
+            return FileKind::TerraformState;
+        }
     }
     if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
         return FileKind::AuthorizationDetails;
@@ -276,6 +295,38 @@ pub fn document<'j, 'a>(json: &'j Json<'a>, kind: FileKind) -> Option<(Pointer, 
     Some((at, cur))
 }
 
+/// The text of a file: UTF-8, with or without a byte order mark, or UTF-16 (little or big
+/// endian) with one, as `terraform show -json > plan.json` writes it in Windows PowerShell.
+/// `Err` says why it is no text (for `not UTF-8 text: …`).
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
+            .map_err(|e| e.to_string());
+    }
+    let (rest, little) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => {
+            return std::str::from_utf8(bytes)
+                .map(Cow::Borrowed)
+                .map_err(|e| e.to_string())
+        }
+    };
+    if rest.len() % 2 != 0 {
+        return Err("UTF-16 text with an odd number of bytes".to_owned());
+    }
+    let units = rest.chunks_exact(2).map(|c| match c {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map(Cow::Owned)
+        .map_err(|e| format!("invalid UTF-16: {e}"))
+}
+
 /// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
 pub fn decode_document(s: &str) -> Cow<'_, str> {
     let t = s.trim_start();
@@ -377,6 +428,14 @@ mod tests {
                 r#"{"format_version": "1.2", "resource_changes": []}"#,
                 FileKind::TerraformPlan,
             ),
+            (
+                r#"{"format_version": "0.1", "terraform_version": "0.12.31", "planned_values": {}}"#,
+                FileKind::TerraformPlan,
+            ),
+            (
+                r#"{"format_version": "1.0", "terraform_version": "1.9.0", "values": {}}"#,
+                FileKind::TerraformState,
+            ),
             (r#"{"todo": 1}"#, FileKind::Unrecognized),
             (r#"[1]"#, FileKind::Unrecognized),
         ];
@@ -395,5 +454,25 @@ mod tests {
         let enc = "%7B%22Statement%22%3A%5B%5D%7D";
         assert_eq!(decode_document(enc), r#"{"Statement":[]}"#);
         assert_eq!(decode_document("{}"), "{}");
+    }
+
+    #[test]
+    fn text_in_every_encoding_terraform_writes() {
+        let text = r#"{"a":"é"}"#;
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [text.as_bytes(), &bom, &le, &be] {
+            assert_eq!(decode_text(bytes).unwrap(), text);
+        }
+        assert!(decode_text(&[0xFF, 0xFE, 0x41]).is_err());
+        assert!(decode_text(&[0xC3]).is_err());
     }
 }

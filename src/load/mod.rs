@@ -176,29 +176,30 @@ pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOption
     }
 }
 
-/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none.
+/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none. The
+/// text is decoded by the one decoder ([`classify::decode_text`]): UTF-8 with or without a
+/// byte order mark, UTF-16 with one.
 pub(crate) fn parse_file<'b>(
     name: &str,
     bytes: &'b [u8],
-) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FileOutput {
+) -> Result<(std::borrow::Cow<'b, str>, crate::json::Json<'b>), FileOutput> {
+    let problem = |message: String| FileOutput {
         problems: vec![Diagnostic::in_file(
             &codes::UNREADABLE_INPUT,
             name,
             None,
-            format!("not UTF-8 text: {e}"),
+            message,
         )],
         ..FileOutput::default()
-    })?;
-    let json = crate::json::Json::parse(text).map_err(|e| FileOutput {
-        problems: vec![Diagnostic::in_file(
-            &codes::UNREADABLE_INPUT,
-            name,
-            None,
-            format!("invalid JSON: {e}"),
-        )],
-        ..FileOutput::default()
-    })?;
+    };
+    let text = classify::decode_text(bytes).map_err(|e| problem(format!("not UTF-8 text: {e}")))?;
+    let json = match &text {
+        std::borrow::Cow::Borrowed(t) => crate::json::Json::parse(t),
+        std::borrow::Cow::Owned(t) => {
+            crate::json::Json::parse(t).map(crate::json::Json::into_owned)
+        }
+    }
+    .map_err(|e| problem(format!("invalid JSON: {e}")))?;
     Ok((text, json))
 }
 

@@ -21,7 +21,7 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     if format != Format::Json {
-        return out.write_all(table(report, all).as_bytes());
+        return out.write_all(table(report, all, exit_code).as_bytes());
     }
     let doc = json!({
         "schema_version": schema::DIFF,
@@ -29,10 +29,12 @@ pub fn render(
         "after": report.after,
         "gained": report.gained,
         "lost": report.lost,
+        "unevaluated": report.unevaluated,
         "summary": {
             "gained": report.gained.len(),
             "lost": report.lost.len(),
             "new_cross_account": report.new_cross_account(),
+            "unevaluated": report.unevaluated.len(),
             "exit_code": exit_code,
         },
     });
@@ -63,7 +65,7 @@ fn rows(changes: &[&Change]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn table(report: &DiffReport, all: bool) -> String {
+fn table(report: &DiffReport, all: bool, exit_code: u8) -> String {
     fn shown(list: &[Change], all: bool) -> Vec<&Change> {
         list.iter()
             .filter(|c| all || c.scope.is_cross_account())
@@ -93,10 +95,26 @@ fn table(report: &DiffReport, all: bool) -> String {
         out.push('\n');
     }
     let n = report.new_cross_account();
-    if n == 0 {
-        out.push_str("no new cross-account or external access\n");
-    } else {
+    let u = report.unevaluated.len();
+    if u > 0 {
+        out.push_str(&format!("could not be evaluated: {u}\n"));
+        for e in &report.unevaluated {
+            out.push_str(&format!("  {}: {} ({})\n", e.what, e.why, e.at));
+        }
+        out.push('\n');
+    }
+    if n > 0 {
         out.push_str(&format!("NEW cross-account or external access: {n}\n"));
+    }
+    if exit_code == 2 {
+        out.push_str("NOT VERIFIED: some inputs could not be read (see the problems above)\n");
+    } else if u > 0 {
+        out.push_str(&format!(
+            "NOT VERIFIED: {u} {} could not be evaluated\n",
+            if u == 1 { "policy" } else { "policies" }
+        ));
+    } else if n == 0 {
+        out.push_str("no new cross-account or external access\n");
     }
     out
 }

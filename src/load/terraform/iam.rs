@@ -5,15 +5,8 @@ use super::*;
 
 impl Plan<'_, '_> {
     pub(super) fn role(&mut self, r: usize) {
-        let res = &self.res[r];
-        let Some(name) = res.s("name").map(str::to_owned) else {
-            let (at, why) = (res.ptr("name"), self.why(res.addr, "name"));
-            self.warn(at, format!("{why}: the role cannot be named; not used"));
-            return;
-        };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
+        let name = self.own_name(r, "name");
+        let account = self.account_of(r, Some("arn"));
         let res = &self.res[r];
         let addr = res.addr;
         let path = res.s("path").unwrap_or("/").to_owned();
@@ -33,7 +26,8 @@ impl Plan<'_, '_> {
         let mut inline = Vec::new();
         // `inline_policy` and `managed_policy_arns` are computed when the configuration leaves
         // them out (they then mirror attachments managed elsewhere): unknown only when set.
-        let configured = |attr: &str| self.refs.get(addr).is_some_and(|a| a.contains_key(attr));
+        let config = self.config(addr).cloned().unwrap_or_default();
+        let configured = |attr: &str| config.contains_key(attr);
         if res.is_unknown("inline_policy") && configured("inline_policy") {
             pending.push(Pending {
                 what: "inline policies".to_owned(),
@@ -129,12 +123,7 @@ impl Plan<'_, '_> {
             .name_via(r, "role", "aws_iam_role", "name")
             .map(|n| n.rsplit('/').next().unwrap_or(&n).to_owned());
         if name.is_none() {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("role"), self.why(res.addr, "role"));
-            self.warn(
-                at,
-                format!("{why}: which role it is for is unknown; not used"),
-            );
+            self.target_unknown(r, "role", "which role");
         }
         name
     }
@@ -143,9 +132,7 @@ impl Plan<'_, '_> {
         let Some(role) = self.role_name(r) else {
             return;
         };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
+        let account = self.account_of(r, None);
         let name = self.res[r].s("name").unwrap_or("inline").to_owned();
         let name = format!("{role}/{name}");
         let policy = self.policy(r, "policy", DocKind::Identity, &name);
@@ -165,15 +152,13 @@ impl Plan<'_, '_> {
         }
         let name = res.s("name")?.to_owned();
         let path = res.s("path").unwrap_or("/").to_owned();
-        let account = self.account_of(r, None)?;
+        let account = self.account_of(r, None);
         Some(format!("arn:aws:iam::{account}:policy{path}{name}"))
     }
 
     pub(super) fn managed_policy(&mut self, r: usize) {
         let Some(arn) = self.policy_arn(r) else {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("name"), self.why(res.addr, "name"));
-            self.warn(at, format!("{why}: the policy cannot be named; not used"));
+            self.target_unknown(r, "name", "which policy");
             return;
         };
         let Some(account) = Arn::parse(&arn).map(|a| a.account.to_owned()) else {
@@ -198,9 +183,7 @@ impl Plan<'_, '_> {
         let Some(role) = self.role_name(r) else {
             return;
         };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
+        let account = self.account_of(r, None);
         let res = &self.res[r];
         let addr = res.addr;
         let at = self.prov(res.ptr("policy_arn"));
