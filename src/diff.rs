@@ -74,7 +74,7 @@ pub struct Change {
     /// Its account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_account: Option<String>,
-    /// `trust`, `resource-policy`, `kms-grant`, `identity-policy`.
+    /// `trust`, `resource-policy`, `kms-grant`, `identity-policy`, `shared-attribute`.
     pub kind: EdgeKind,
     /// The actions gained or lost.
     pub actions: Vec<String>,

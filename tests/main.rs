@@ -12,6 +12,7 @@ mod inventory;
 mod lint;
 mod managed_policies;
 mod properties;
+mod resource_types;
 mod semantics;
 mod terraform_plans;
 mod util;

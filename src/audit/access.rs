@@ -1,5 +1,7 @@
 //! The external-access report of one account: every bucket, repository, key (its policy
-//! and each grant), model package group and role trust policy that names a principal
+//! and each grant), model package group, role trust policy and resource of the generic
+//! model ([`crate::inventory::resources`]: topics, queues, functions, snapshots shared by
+//! attribute…) that names a principal
 //! outside the account, classified by how far outside it is (another account of the
 //! organization, outside the organization, or everyone), with the statement or grant that
 //! opens it.
@@ -58,6 +60,27 @@ fn reaches(set: &PrincipalSet) -> Vec<Reach> {
         .collect()
 }
 
+/// The values of a condition that are plain text (policy variables left out).
+fn plain_values(values: &Values) -> Vec<String> {
+    match values {
+        Values::Strings(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                StrValue::Plain(s) => Some(s.clone()),
+                StrValue::Template(_) => None,
+            })
+            .collect(),
+        Values::Likes(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                LikeValue::Plain(g) => Some(g.pattern()),
+                LikeValue::Template(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The organizations a statement's conditions pin the caller to, when one of them does
 /// (`aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` with a positive string operator).
 fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
@@ -75,23 +98,7 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
         if !positive {
             continue;
         }
-        let values: Vec<String> = match &c.values {
-            Values::Strings(v) => v
-                .iter()
-                .filter_map(|v| match v {
-                    StrValue::Plain(s) => Some(s.clone()),
-                    StrValue::Template(_) => None,
-                })
-                .collect(),
-            Values::Likes(v) => v
-                .iter()
-                .filter_map(|v| match v {
-                    LikeValue::Plain(g) => Some(g.pattern()),
-                    LikeValue::Template(_) => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let values = plain_values(&c.values);
         let orgs: Vec<String> = values
             .iter()
             .map(|v| {
@@ -104,6 +111,60 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
             .collect();
         if !orgs.is_empty() {
             out.get_or_insert_with(Vec::new).extend(orgs);
+        }
+    }
+    out
+}
+
+/// The accounts a statement's conditions pin the caller (or the source of a service's call)
+/// to, when one of them does: `aws:PrincipalAccount`, `aws:SourceAccount` or
+/// `AWS:SourceOwner` (SNS's default topic policy) with a positive string operator.
+fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
+    let mut out: Option<Vec<String>> = None;
+    for c in &s.conditions {
+        if !matches!(
+            c.key_lc.as_str(),
+            "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner"
+        ) {
+            continue;
+        }
+        let positive =
+            matches!(c.op.base, BaseOp::StringEquals | BaseOp::StringLike) && !c.op.if_exists;
+        if !positive {
+            continue;
+        }
+        let values = plain_values(&c.values);
+        // A pattern with a wildcard pins nothing.
+        if !values.is_empty() && values.iter().all(|v| !v.contains(['*', '?'])) {
+            out.get_or_insert_with(Vec::new).extend(values);
+        }
+    }
+    out
+}
+
+/// Who `set` names, with everyone narrowed to the accounts the statement's conditions pin
+/// (none of them the resource's own account `own`).
+fn reaches_of(set: &PrincipalSet, s: &Statement, own: &str) -> Vec<Reach> {
+    let all = reaches(set);
+    let Some(pinned) = pinned_accounts(s) else {
+        return all;
+    };
+    let mut out = Vec::new();
+    for r in all {
+        if !r.everyone {
+            out.push(r);
+            continue;
+        }
+        for a in pinned.iter().filter(|a| *a != own) {
+            let reach = Reach {
+                principal: format!("arn:aws:iam::{a}:root"),
+                account: Some(a.clone()),
+                everyone: false,
+                federated: false,
+            };
+            if !out.contains(&reach) {
+                out.push(reach);
+            }
         }
     }
     out
@@ -156,6 +217,8 @@ struct Opening<'a> {
     resource: String,
     resource_type: &'static str,
     label: String,
+    /// `resource-policy`, `trust-policy`, `kms-grant`, or `shared-attribute` (with the
+    /// attribute's name after a colon).
     via: &'static str,
     actions: Vec<String>,
     sid: Option<String>,
@@ -203,7 +266,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 statement: Some(s),
                 place: p.origin.location(&s.pointer),
             };
-            for r in reaches(set) {
+            for r in reaches_of(set, s, id) {
                 if let Some(f) = finding(id, org, &opening, &r) {
                     out.push(f);
                 }
@@ -283,6 +346,15 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     }
                 }
             }
+        }
+    }
+    for r in acct.resources.values() {
+        if let Known::Present(p, _) = &r.policy {
+            let via = match &r.ty.shared_by {
+                Some(_) => "shared-attribute",
+                None => "resource-policy",
+            };
+            policy(p, &r.arn, r.ty.id, &r.label(), via, &mut out);
         }
     }
     if let Some(iam) = &acct.iam {
@@ -368,6 +440,12 @@ fn finding(
                 .unwrap_or_default()
         ),
         "trust-policy" => "its trust policy".to_owned(),
+        "shared-attribute" => match crate::inventory::resources::type_of_arn(&o.resource)
+            .and_then(|t| t.shared_by.as_ref())
+        {
+            Some(by) => format!("its `{}` attribute", by.attribute),
+            None => "its sharing attribute".to_owned(),
+        },
         _ => "its policy".to_owned(),
     };
     let condition = match (o.conditional, o.via) {

@@ -98,29 +98,97 @@ pub(crate) enum Item {
         account: String,
         role: Box<Role>,
     },
-    /// An inline role policy from a Terraform plan.
-    RolePolicy {
+    /// A user from a Terraform plan (replaces an exported one of the same name).
+    User {
         account: String,
-        role: String,
+        user: Box<User>,
+    },
+    /// A group from a Terraform plan (replaces an exported one of the same name).
+    Group {
+        account: String,
+        group: Box<Group>,
+    },
+    /// An inline policy from a Terraform plan.
+    InlinePolicy {
+        account: String,
+        owner: Owner,
         policy: Known<Policy>,
         name: String,
     },
     /// A managed policy attachment from a Terraform plan.
-    RoleAttachment {
+    Attachment {
         account: String,
-        role: String,
+        owner: Owner,
         arn: Known<String>,
+    },
+    /// A user's membership of a group (a plan's `aws_iam_user_group_membership`…).
+    Membership {
+        account: String,
+        user: String,
+        group: String,
+        at: Provenance,
+    },
+    /// A user's access key (`list-access-keys`, `aws_iam_access_key`).
+    AccessKey {
+        account: String,
+        user: String,
+        key: AccessKey,
     },
     /// A managed policy from a Terraform plan.
     ManagedPolicy {
         account: String,
         policy: Box<ManagedPolicy>,
     },
+    /// A resource of the generic model ([`resources`](super::resources)).
+    Resource(Box<Resource>),
     /// An SCP or RCP from a Terraform plan, with its targets.
     PlannedOrgPolicy {
         policy: Box<OrgPolicy>,
         targets: Vec<String>,
     },
+}
+
+/// The IAM entity an inline policy, attachment or membership is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Owner {
+    Role(String),
+    User(String),
+    Group(String),
+}
+
+impl Owner {
+    fn text(&self) -> String {
+        match self {
+            Owner::Role(n) => format!("role `{n}`"),
+            Owner::User(n) => format!("user `{n}`"),
+            Owner::Group(n) => format!("group `{n}`"),
+        }
+    }
+}
+
+/// The parts of an IAM entity that inline policies and attachments change.
+struct Entity<'a> {
+    inline: &'a mut Vec<Policy>,
+    attached: &'a mut Vec<String>,
+    pending: &'a mut Vec<Pending>,
+}
+
+fn entity<'a>(iam: &'a mut Iam, owner: &Owner) -> Option<Entity<'a>> {
+    macro_rules! parts {
+        ($e:expr) => {{
+            let e = $e;
+            Entity {
+                inline: &mut e.inline,
+                attached: &mut e.attached,
+                pending: &mut e.pending,
+            }
+        }};
+    }
+    Some(match owner {
+        Owner::Role(n) => parts!(iam.roles.get_mut(n)?),
+        Owner::User(n) => parts!(iam.users.get_mut(n)?),
+        Owner::Group(n) => parts!(iam.groups.get_mut(n)?),
+    })
 }
 
 #[derive(Debug)]
@@ -215,6 +283,25 @@ impl Inventory {
             .or_insert_with(|| Account::new(id))
     }
 
+    fn iam_mut(&mut self, id: &str) -> &mut Iam {
+        self.account_mut(id).iam.get_or_insert_with(Iam::default)
+    }
+
+    /// `what` (at `at`) is for an entity that no input has.
+    fn no_entity(&mut self, what: &str, owner: &Owner, account: &str, at: Option<Provenance>) {
+        if let Some(at) = at {
+            self.problems.push(Diagnostic::in_file(
+                &codes::EXPORT_NOT_USED,
+                &at.file,
+                Some(at.pointer.clone()),
+                format!(
+                    "{what} is for {}, which neither the plan nor an IAM export of account {account} has",
+                    owner.text()
+                ),
+            ));
+        }
+    }
+
     fn org_mut(&mut self, dir: &str) -> &mut Organization {
         let i = match self.orgs.iter().position(|o| o.dir == dir) {
             Some(i) => i,
@@ -228,6 +315,7 @@ impl Inventory {
 
     fn merge(&mut self, outputs: Vec<(u64, FileOutput)>) {
         let mut plans = Vec::new();
+        let mut later = Vec::new();
         for (bytes, out) in outputs {
             self.bytes += bytes;
             self.problems.extend(out.problems);
@@ -236,9 +324,17 @@ impl Inventory {
                 plans.push(out.items);
             } else {
                 for item in out.items {
-                    self.apply(item);
+                    // What adds to a user waits until every export's users are in.
+                    if matches!(item, Item::AccessKey { .. } | Item::Membership { .. }) {
+                        later.push(item);
+                    } else {
+                        self.apply(item);
+                    }
                 }
             }
+        }
+        for item in later {
+            self.apply(item);
         }
         // Plans say what will be: they override exports.
         self.applying_plan = true;
@@ -260,11 +356,7 @@ impl Inventory {
 
     fn apply(&mut self, item: Item) {
         match item {
-            Item::IamPage { account, page } => {
-                let acct = self.account_mut(&account);
-                let iam = acct.iam.get_or_insert_with(Iam::default);
-                merge_iam_page(iam, *page);
-            }
+            Item::IamPage { account, page } => merge_iam_page(self.iam_mut(&account), *page),
             Item::Bucket {
                 account,
                 bucket,
@@ -349,38 +441,33 @@ impl Inventory {
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),
             Item::Role { account, role } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
+                let iam = self.iam_mut(&account);
                 iam.roles.insert(role.name.clone(), *role);
             }
-            Item::RolePolicy {
+            Item::User { account, user } => {
+                let iam = self.iam_mut(&account);
+                iam.users.insert(user.name.clone(), *user);
+            }
+            Item::Group { account, group } => {
+                let iam = self.iam_mut(&account);
+                iam.groups.insert(group.name.clone(), *group);
+            }
+            Item::InlinePolicy {
                 account,
-                role,
+                owner,
                 policy,
                 name,
             } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
-                let Some(r) = iam.roles.get_mut(&role) else {
-                    if let Some(at) = policy.provenance() {
-                        let file = at.file.clone();
-                        self.problems.push(Diagnostic::in_file(&codes::EXPORT_NOT_USED,
-                            &file,
-                            Some(at.pointer.clone()),
-                            format!("inline policy `{name}` is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
-                        ));
-                    }
-                    return;
+                let at = policy.provenance().cloned();
+                let Some(e) = entity(self.iam_mut(&account), &owner) else {
+                    let what = format!("inline policy `{name}`");
+                    return self.no_entity(&what, &owner, &account, at);
                 };
-                r.inline
+                e.inline
                     .retain(|p| p.origin.name.as_deref() != Some(name.as_str()));
                 match policy {
-                    Known::Present(p, _) => r.inline.push(p),
-                    Known::Unknown(at, why) => r.pending.push(Pending {
+                    Known::Present(p, _) => e.inline.push(p),
+                    Known::Unknown(at, why) => e.pending.push(Pending {
                         what: format!("inline policy `{name}`"),
                         why,
                         at,
@@ -388,29 +475,22 @@ impl Inventory {
                     Known::Absent(_) | Known::NotExported => {}
                 }
             }
-            Item::RoleAttachment { account, role, arn } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
-                let Some(r) = iam.roles.get_mut(&role) else {
-                    if let Some(at) = arn.provenance() {
-                        let file = at.file.clone();
-                        self.problems.push(Diagnostic::in_file(&codes::EXPORT_NOT_USED,
-                            &file,
-                            Some(at.pointer.clone()),
-                            format!("a policy attachment is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
-                        ));
-                    }
-                    return;
+            Item::Attachment {
+                account,
+                owner,
+                arn,
+            } => {
+                let at = arn.provenance().cloned();
+                let Some(e) = entity(self.iam_mut(&account), &owner) else {
+                    return self.no_entity("a policy attachment", &owner, &account, at);
                 };
                 match arn {
                     Known::Present(a, _) => {
-                        if !r.attached.contains(&a) {
-                            r.attached.push(a);
+                        if !e.attached.contains(&a) {
+                            e.attached.push(a);
                         }
                     }
-                    Known::Unknown(at, why) => r.pending.push(Pending {
+                    Known::Unknown(at, why) => e.pending.push(Pending {
                         what: "an attached managed policy".to_owned(),
                         why,
                         at,
@@ -418,13 +498,45 @@ impl Inventory {
                     Known::Absent(_) | Known::NotExported => {}
                 }
             }
+            Item::Membership {
+                account,
+                user,
+                group,
+                at,
+            } => {
+                let owner = Owner::User(user.clone());
+                match self.iam_mut(&account).users.get_mut(&user) {
+                    Some(u) => {
+                        if !u.groups.contains(&group) {
+                            u.groups.push(group);
+                        }
+                    }
+                    None => self.no_entity(
+                        &format!("membership of group `{group}`"),
+                        &owner,
+                        &account,
+                        Some(at),
+                    ),
+                }
+            }
+            Item::AccessKey { account, user, key } => {
+                let owner = Owner::User(user.clone());
+                match self.iam_mut(&account).users.get_mut(&user) {
+                    Some(u) => {
+                        u.access_keys.retain(|k| k.id.is_none() || k.id != key.id);
+                        u.access_keys.push(key);
+                    }
+                    None => {
+                        let at = Some(key.at.clone());
+                        self.no_entity("an access key", &owner, &account, at)
+                    }
+                }
+            }
             Item::ManagedPolicy { account, policy } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
+                let iam = self.iam_mut(&account);
                 iam.policies.insert(policy.arn.clone(), *policy);
             }
+            Item::Resource(r) => self.apply_resource(*r),
             Item::PlannedOrgPolicy { policy, targets } => {
                 let found = self
                     .orgs
@@ -513,6 +625,30 @@ impl Inventory {
             BucketFact::Acl(k) => set(&mut b.acl, k, "the bucket ACL", quiet, &mut dups),
         }
         self.problems.extend(dups);
+    }
+
+    /// A resource of the generic model: its known policy replaces an earlier one (a plan's
+    /// an export's), an unsaid one changes nothing.
+    fn apply_resource(&mut self, r: Resource) {
+        let old = self
+            .account_mut(&r.account)
+            .resources
+            .remove(&r.arn)
+            .map(|o| (o.policy, o.at));
+        let (policy, at) = match old {
+            Some((old, at)) => {
+                self.duplicate(&format!("the policy of {}", r.label()), &old, &r.policy);
+                match r.policy {
+                    Known::NotExported => (old, at),
+                    new => (new, at),
+                }
+            }
+            None => (r.policy, r.at),
+        };
+        let account = r.account.clone();
+        self.account_mut(&account)
+            .resources
+            .insert(r.arn.clone(), Resource { policy, at, ..r });
     }
 
     fn apply_key(&mut self, account: &str, region: String, key_id: String, fact: KeyFact) {

@@ -20,6 +20,7 @@
 pub mod assemble;
 pub mod merge;
 pub mod org;
+pub mod resources;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,7 @@ use crate::policy::{Grant, Policy};
 
 pub use assemble::{Assembled, Impact, Side, Unknown, UnknownKind};
 pub use org::{OrgPolicy, OrgPolicyType, Organization};
+pub use resources::{Resource, ResourceType};
 
 /// Where an item came from: a file and the JSON pointer of the item in it (the one
 /// [`Location`] of the crate).
@@ -140,8 +142,30 @@ pub struct User {
     pub boundary: Option<String>,
     /// `Tags`.
     pub tags: Vec<(String, String)>,
+    /// Access keys (`list-access-keys`, `aws_iam_access_key`).
+    pub access_keys: Vec<AccessKey>,
+    /// Values known only after a Terraform apply.
+    pub pending: Vec<Pending>,
     /// Where it was exported.
     pub at: Provenance,
+}
+
+/// An access key of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessKey {
+    /// `AccessKeyId` (known only after apply for a key a plan creates).
+    pub id: Option<String>,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    /// Where it was exported (or planned).
+    pub at: Provenance,
+}
+
+impl AccessKey {
+    /// Whether the key can sign requests.
+    pub fn is_active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("active")
+    }
 }
 
 /// An IAM group.
@@ -155,6 +179,8 @@ pub struct Group {
     pub inline: Vec<Policy>,
     /// Attached managed policy ARNs.
     pub attached: Vec<String>,
+    /// Values known only after a Terraform apply.
+    pub pending: Vec<Pending>,
     /// Where it was exported.
     pub at: Provenance,
 }
@@ -369,6 +395,8 @@ pub struct Account {
     pub keys: BTreeMap<(String, String), KmsKey>,
     /// Model package groups by (region, name).
     pub model_package_groups: BTreeMap<(String, String), ModelPackageGroup>,
+    /// Every other resource with a resource-based policy ([`resources`]), by ARN.
+    pub resources: BTreeMap<String, Resource>,
 }
 
 impl Account {
@@ -473,6 +501,9 @@ impl Inventory {
                     &g.policy,
                 );
             }
+            for r in acct.resources.values() {
+                unknown(format!("the policy of {}", r.label()), &r.policy);
+            }
             if let Some(iam) = &acct.iam {
                 for r in iam.roles.values() {
                     unknown(format!("the trust policy of role `{}`", r.name), &r.trust);
@@ -480,12 +511,16 @@ impl Inventory {
             }
         }
         for acct in self.accounts.values() {
-            let pending = acct.keys.values().flat_map(|k| k.pending.iter()).chain(
-                acct.iam
-                    .iter()
-                    .flat_map(|i| i.roles.values())
-                    .flat_map(|r| r.pending.iter()),
-            );
+            let pending =
+                acct.keys
+                    .values()
+                    .flat_map(|k| k.pending.iter())
+                    .chain(acct.iam.iter().flat_map(|i| {
+                        let roles = i.roles.values().flat_map(|r| r.pending.iter());
+                        let users = i.users.values().flat_map(|u| u.pending.iter());
+                        let groups = i.groups.values().flat_map(|g| g.pending.iter());
+                        roles.chain(users).chain(groups)
+                    }));
             for p in pending {
                 out.push(Unevaluated {
                     what: p.what.clone(),
@@ -506,6 +541,26 @@ impl Inventory {
         out.sort_by(|a, b| (&a.at, &a.what).cmp(&(&b.at, &b.what)));
         out.dedup();
         out
+    }
+
+    /// The resource of [`resources::TYPES`] that a request on `arn` is on (the resource
+    /// itself, or a part of it), and its account.
+    pub fn resource(&self, arn: &str) -> Option<(&Account, &Resource)> {
+        let a = crate::arn::Arn::parse(arn)?;
+        if let Some(acct) = self.accounts.get(a.account) {
+            if let Some(r) = acct.resources.get(arn) {
+                return Some((acct, r));
+            }
+            if let Some(r) = acct.resources.values().find(|r| r.covers(arn)) {
+                return Some((acct, r));
+            }
+        }
+        self.accounts.values().find_map(|acct| {
+            acct.resources
+                .values()
+                .find(|r| r.covers(arn))
+                .map(|r| (acct, r))
+        })
     }
 
     /// A managed policy by ARN: the account's own, or (for AWS managed policies, which every

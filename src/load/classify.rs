@@ -35,6 +35,8 @@ pub enum FileKind {
     PolicyVersion,
     /// `iam get-role` (`Role.AssumeRolePolicyDocument`).
     GetRole,
+    /// `iam list-access-keys` (`AccessKeyMetadata`).
+    AccessKeys,
     /// `kms list-grants`.
     ListGrants,
     /// One `kms create-grant` request (`GranteePrincipal`).
@@ -67,6 +69,26 @@ pub enum FileKind {
     OrgOrganization,
     /// `organizations list-policies`.
     OrgListPolicies,
+    /// `sqs get-queue-attributes`, `sns get-topic-attributes` (`Attributes.Policy`).
+    Attributes,
+    /// `secretsmanager get-resource-policy` (`ResourcePolicy`, with the secret's `ARN`).
+    SecretPolicy,
+    /// `s3tables get-table-bucket-policy`, `get-table-policy` (`resourcePolicy`).
+    TablesPolicy,
+    /// `codeartifact get-domain-permissions-policy` (`policy.document`).
+    DomainPermissionsPolicy,
+    /// `glacier get-vault-access-policy` (`policy.Policy`).
+    VaultAccessPolicy,
+    /// `apigateway get-rest-api` (`policy`).
+    RestApi,
+    /// `opensearch describe-domain-config` (`DomainConfig.AccessPolicies.Options`).
+    DomainConfig,
+    /// `opensearch describe-domain` (`DomainStatus.AccessPolicies`).
+    DomainStatus,
+    /// `ec2 describe-snapshot-attribute --attribute createVolumePermission`.
+    SnapshotAttribute,
+    /// `rds describe-db-snapshot-attributes`, `describe-db-cluster-snapshot-attributes`.
+    DbSnapshotAttributes,
     /// `terraform show -json` of a plan.
     TerraformPlan,
     /// `terraform show -json` of a state (no plan file given): what exists, not what a plan
@@ -90,6 +112,7 @@ impl FileKind {
             FileKind::InlinePolicy => "aws iam get-role-policy",
             FileKind::PolicyVersion => "aws iam get-policy-version",
             FileKind::GetRole => "aws iam get-role",
+            FileKind::AccessKeys => "aws iam list-access-keys",
             FileKind::ListGrants => "aws kms list-grants",
             FileKind::GrantRequest => "a kms create-grant request",
             FileKind::DescribeKey => "aws kms describe-key",
@@ -106,6 +129,16 @@ impl FileKind {
             FileKind::OrgTargets => "aws organizations list-targets-for-policy",
             FileKind::OrgOrganization => "aws organizations describe-organization",
             FileKind::OrgListPolicies => "aws organizations list-policies",
+            FileKind::Attributes => "aws sqs get-queue-attributes / aws sns get-topic-attributes",
+            FileKind::SecretPolicy => "aws secretsmanager get-resource-policy",
+            FileKind::TablesPolicy => "aws s3tables get-table-bucket-policy / get-table-policy",
+            FileKind::DomainPermissionsPolicy => "aws codeartifact get-domain-permissions-policy",
+            FileKind::VaultAccessPolicy => "aws glacier get-vault-access-policy",
+            FileKind::RestApi => "aws apigateway get-rest-api",
+            FileKind::DomainConfig => "aws opensearch describe-domain-config",
+            FileKind::DomainStatus => "aws opensearch describe-domain",
+            FileKind::SnapshotAttribute => "aws ec2 describe-snapshot-attribute",
+            FileKind::DbSnapshotAttributes => "aws rds describe-db-snapshot-attributes",
             FileKind::TerraformPlan => "terraform show -json",
             FileKind::TerraformState => "terraform show -json (of a state)",
             FileKind::Unrecognized => "an unrecognized document",
@@ -124,6 +157,14 @@ impl FileKind {
             FileKind::InlinePolicy => &["PolicyDocument"],
             FileKind::PolicyVersion => &["PolicyVersion", "Document"],
             FileKind::GetRole => &["Role", "AssumeRolePolicyDocument"],
+            FileKind::Attributes => &["Attributes", "Policy"],
+            FileKind::SecretPolicy => &["ResourcePolicy"],
+            FileKind::TablesPolicy => &["resourcePolicy"],
+            FileKind::DomainPermissionsPolicy => &["policy", "document"],
+            FileKind::VaultAccessPolicy => &["policy", "Policy"],
+            FileKind::RestApi => &["policy"],
+            FileKind::DomainConfig => &["DomainConfig", "AccessPolicies", "Options"],
+            FileKind::DomainStatus => &["DomainStatus", "AccessPolicies"],
             _ => return None,
         })
     }
@@ -156,6 +197,41 @@ pub fn looks_like_policy(json: &Json<'_>) -> bool {
             let k = k.to_ascii_lowercase();
             k == "version" || k.starts_with("stat")
         })
+    })
+}
+
+/// The exports of the generic model's resources ([`crate::inventory::resources`]) that no
+/// other kind's keys already name.
+fn resource_policy_export(json: &Json<'_>) -> Option<FileKind> {
+    let secret = json
+        .get("ARN")
+        .and_then(Json::as_str)
+        .is_some_and(|a| a.contains(":secretsmanager:"));
+    Some(if has(json, "Attributes") {
+        FileKind::Attributes
+    } else if secret {
+        // A secret without a policy: `get-resource-policy` prints its `ARN` and `Name` only.
+        FileKind::SecretPolicy
+    } else if has(json, "resourcePolicy") {
+        FileKind::TablesPolicy
+    } else if json.get("policy").is_some_and(|p| has(p, "document")) {
+        FileKind::DomainPermissionsPolicy
+    } else if json.get("policy").is_some_and(|p| has(p, "Policy")) {
+        FileKind::VaultAccessPolicy
+    } else if has(json, "rootResourceId") || has(json, "apiKeySource") {
+        FileKind::RestApi
+    } else if has(json, "DomainConfig") {
+        FileKind::DomainConfig
+    } else if has(json, "DomainStatus") {
+        FileKind::DomainStatus
+    } else if has(json, "CreateVolumePermissions") {
+        FileKind::SnapshotAttribute
+    } else if has(json, "DBSnapshotAttributesResult")
+        || has(json, "DBClusterSnapshotAttributesResult")
+    {
+        FileKind::DbSnapshotAttributes
+    } else {
+        return None;
     })
 }
 
@@ -216,7 +292,14 @@ pub fn classify(json: &Json<'_>) -> FileKind {
         };
     }
     if has(json, "ResourcePolicy") {
-        return FileKind::GroupPolicy;
+        return if has(json, "ARN") || has(json, "Name") {
+            FileKind::SecretPolicy
+        } else {
+            FileKind::GroupPolicy
+        };
+    }
+    if let Some(kind) = resource_policy_export(json) {
+        return kind;
     }
     if has(json, "PolicyDocument") {
         return FileKind::InlinePolicy;
@@ -232,6 +315,9 @@ pub fn classify(json: &Json<'_>) -> FileKind {
         .is_some_and(|r| has(r, "AssumeRolePolicyDocument"))
     {
         return FileKind::GetRole;
+    }
+    if has(json, "AccessKeyMetadata") {
+        return FileKind::AccessKeys;
     }
     if has(json, "Owner") && has(json, "Grants") {
         return FileKind::Acl;
@@ -328,8 +414,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
 }
 
 /// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
+/// API Gateway's `get-rest-api` prints its policy with its quotes escaped once more
+/// (`{\"Version\":…}`): that is undone too.
 pub fn decode_document(s: &str) -> Cow<'_, str> {
     let t = s.trim_start();
+    if t.starts_with("{\\\"") {
+        if let Ok(d) = serde_json::from_str::<String>(&format!("\"{t}\"")) {
+            return Cow::Owned(d);
+        }
+    }
     if t.starts_with('{') {
         return Cow::Borrowed(s);
     }
@@ -395,6 +488,7 @@ mod tests {
                 FileKind::GetRole,
             ),
             (r#"{"Grants": []}"#, FileKind::ListGrants),
+            (r#"{"AccessKeyMetadata": []}"#, FileKind::AccessKeys),
             (r#"{"Owner": {}, "Grants": []}"#, FileKind::Acl),
             (
                 r#"{"KeyId": "k", "GranteePrincipal": "arn:aws:iam::1:root"}"#,
@@ -436,6 +530,39 @@ mod tests {
                 r#"{"format_version": "1.0", "terraform_version": "1.9.0", "values": {}}"#,
                 FileKind::TerraformState,
             ),
+            (
+                r#"{"Attributes": {"QueueArn": "arn:aws:sqs:us-east-1:1:q"}}"#,
+                FileKind::Attributes,
+            ),
+            (
+                r#"{"ARN": "a", "Name": "s", "ResourcePolicy": "{}"}"#,
+                FileKind::SecretPolicy,
+            ),
+            (r#"{"resourcePolicy": "{}"}"#, FileKind::TablesPolicy),
+            (
+                r#"{"policy": {"resourceArn": "a", "document": "{}"}}"#,
+                FileKind::DomainPermissionsPolicy,
+            ),
+            (
+                r#"{"policy": {"Policy": "{}"}}"#,
+                FileKind::VaultAccessPolicy,
+            ),
+            (
+                r#"{"id": "a1", "name": "api", "rootResourceId": "r"}"#,
+                FileKind::RestApi,
+            ),
+            (
+                r#"{"DomainConfig": {"AccessPolicies": {"Options": ""}}}"#,
+                FileKind::DomainConfig,
+            ),
+            (
+                r#"{"CreateVolumePermissions": [], "SnapshotId": "snap-1"}"#,
+                FileKind::SnapshotAttribute,
+            ),
+            (
+                r#"{"DBSnapshotAttributesResult": {}}"#,
+                FileKind::DbSnapshotAttributes,
+            ),
             (r#"{"todo": 1}"#, FileKind::Unrecognized),
             (r#"[1]"#, FileKind::Unrecognized),
         ];
@@ -454,6 +581,10 @@ mod tests {
         let enc = "%7B%22Statement%22%3A%5B%5D%7D";
         assert_eq!(decode_document(enc), r#"{"Statement":[]}"#);
         assert_eq!(decode_document("{}"), "{}");
+        assert_eq!(
+            decode_document(r#"{\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}"#),
+            r#"{"Resource":"arn:aws:execute-api:us-east-1:1:a/*"}"#
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{document_of, error_marker, misplaced, policy_at, str_at, unrecognized};
+use super::{misplaced, policy_or_marker, str_at, unrecognized, Placed};
 use crate::arn::Arn;
 use crate::inventory::merge::{FileOutput, Item};
 use crate::inventory::Provenance;
@@ -13,35 +13,15 @@ use crate::load::classify::FileKind;
 use crate::policy::DocKind;
 
 /// `get-model-package-group-policy` (or its error marker) at a group's place.
-pub(super) fn group_policy(
-    json: &Json<'_>,
-    kind: FileKind,
-    file: &Arc<str>,
-    account: &str,
-    region: &str,
-    name: &str,
-    out: &mut FileOutput,
-) {
-    let policy = match kind {
-        FileKind::ErrorMarker => error_marker(json, file),
-        _ => {
-            let (doc, at) = document_of(json, kind);
-            policy_at(
-                doc,
-                &at,
-                file,
-                DocKind::ModelPackageGroup,
-                Some(Arc::from(name)),
-                &mut out.problems,
-            )
-        }
-    };
+pub(super) fn group_policy(json: &Json<'_>, kind: FileKind, at: &Placed<'_>, out: &mut FileOutput) {
+    let doc = DocKind::ModelPackageGroup;
+    let policy = policy_or_marker(json, kind, at.file, doc, at.name, &mut out.problems);
     out.items.push(Item::ModelPackageGroup {
-        account: account.to_owned(),
-        region: region.to_owned(),
-        name: name.to_owned(),
+        account: at.account.to_owned(),
+        region: at.region.to_owned(),
+        name: at.name.to_owned(),
         policy: Some(policy),
-        at: Provenance::file(file),
+        at: Provenance::file(at.file),
     });
 }
 

@@ -25,11 +25,13 @@
 //! was not evaluated, so that no gate passes over it.
 
 mod account;
+mod documents;
 mod ecr;
 mod iam;
 mod kms;
 mod org;
 mod s3;
+mod shared;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -41,11 +43,11 @@ use super::{LoadOptions, PlanSide};
 use crate::arn::{is_account_id, Arn};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
-use crate::inventory::merge::{BucketFact, FileOutput, Item, KeyFact};
+use crate::inventory::merge::{BucketFact, FileOutput, Item, KeyFact, Owner};
 use crate::inventory::org::{OrgPolicy, OrgPolicyType};
 use crate::inventory::{
-    Encryption, KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role, Unevaluated,
-    UNKNOWN_ACCOUNT,
+    AccessKey, Encryption, Group, KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role,
+    Unevaluated, User, UNKNOWN_ACCOUNT,
 };
 use crate::json::{Json, Pointer};
 use crate::load::classify::{classify, FileKind};
@@ -59,6 +61,8 @@ pub(crate) fn is_plan(json: &Json<'_>) -> bool {
         FileKind::TerraformPlan | FileKind::TerraformState
     )
 }
+
+pub use documents::{plan_documents, PlanDocument};
 
 /// The format versions read: `0.1` and `0.2` (Terraform 0.12 to 0.15) and `1.x`.
 fn supported_version(version: &str) -> bool {
@@ -74,10 +78,12 @@ pub const MAKE_A_PLAN: &str =
     "terraform plan -out tf.plan && terraform show -json tf.plan > plan.json";
 
 /// Types read first, so that what refers to them finds them.
-const FIRST: [&str; 7] = [
+const FIRST: [&str; 9] = [
     "aws_s3_bucket",
     "aws_kms_key",
     "aws_iam_role",
+    "aws_iam_user",
+    "aws_iam_group",
     "aws_iam_policy",
     "aws_ecr_repository",
     "aws_sagemaker_model_package_group",
@@ -153,6 +159,8 @@ struct Plan<'j, 'a> {
     not_evaluated: Vec<Unevaluated>,
     /// Planned SCPs/RCPs by id or address, and their targets.
     org_policies: BTreeMap<String, (OrgPolicy, Vec<String>)>,
+    /// Policies made of statements (Lambda permissions) or shares (snapshots), by ARN.
+    made: BTreeMap<String, shared::Made>,
 }
 
 /// Reads a plan.
@@ -253,7 +261,7 @@ pub(crate) fn read_plan(
         }
     }
     // Resources that others refer to first.
-    res.sort_by_key(|r| !FIRST.contains(&r.ty));
+    res.sort_by_key(|r| !(FIRST.contains(&r.ty) || shared::is_parent(r.ty)));
     let by_addr = res.iter().enumerate().map(|(i, r)| (r.addr, i)).collect();
     let mut plan = Plan {
         file: file.clone(),
@@ -268,10 +276,12 @@ pub(crate) fn read_plan(
         out,
         not_evaluated: Vec::new(),
         org_policies: BTreeMap::new(),
+        made: BTreeMap::new(),
     };
     for i in 0..plan.res.len() {
         plan.resource(i);
     }
+    plan.finish_made();
     for (_, (policy, targets)) in std::mem::take(&mut plan.org_policies) {
         if targets.is_empty() {
             plan.out.problems.push(Diagnostic::in_file(
@@ -612,11 +622,21 @@ impl<'j, 'a> Plan<'j, 'a> {
                 self.model_package_group(r)
             }
             "aws_iam_role" => self.role(r),
-            "aws_iam_role_policy" => self.role_policy(r),
+            "aws_iam_user" => self.user(r),
+            "aws_iam_group" => self.group(r),
+            "aws_iam_role_policy" => self.inline_policy(r, "role"),
+            "aws_iam_user_policy" => self.inline_policy(r, "user"),
+            "aws_iam_group_policy" => self.inline_policy(r, "group"),
             "aws_iam_policy" => self.managed_policy(r),
-            "aws_iam_role_policy_attachment" => self.attachment(r),
+            "aws_iam_role_policy_attachment" => self.attachment(r, "role"),
+            "aws_iam_user_policy_attachment" => self.attachment(r, "user"),
+            "aws_iam_group_policy_attachment" => self.attachment(r, "group"),
+            "aws_iam_policy_attachment" => self.exclusive_attachment(r),
+            "aws_iam_user_group_membership" | "aws_iam_group_membership" => self.membership(r),
+            "aws_iam_access_key" => self.access_key(r),
             "aws_organizations_policy" => self.org_policy(r),
             "aws_organizations_policy_attachment" => self.org_attachment(r),
+            ty if shared::is_shared(ty) => self.shared(r),
             _ => {}
         }
     }

@@ -51,6 +51,13 @@ impl Plan<'_, '_> {
         let Some(bucket) = self.bucket_name(r) else {
             return;
         };
+        if bucket.ends_with("--x-s3") {
+            // A directory bucket (S3 Express One Zone): only its policy is read.
+            if self.res[r].ty == "aws_s3_bucket_policy" {
+                self.directory_bucket_policy(r, &bucket);
+            }
+            return;
+        }
         let account = self.account_of(r, None);
         let res = &self.res[r];
         let (ty, addr) = (res.ty, res.addr);
