@@ -3,7 +3,8 @@
 //!
 //! Access is what the account graph ([`crate::graph`]) draws: every edge from a principal
 //! to a resource (resource policies, KMS grants, trust policies, identity policies that name
-//! a loaded resource), one entry per action as written. An entry is new when no edge of the
+//! a loaded resource), one entry per action (compared without regard to case, shown as the
+//! policy writes it). An entry is new when no edge of the
 //! before side has the same principal, resource, kind, action and conditionality; a
 //! condition removed is therefore access gained. Like the graph, it compares what policies
 //! name, not decisions: a `Deny` statement added elsewhere is not seen as access lost.
@@ -145,6 +146,8 @@ struct Key {
 
 #[derive(Debug, Clone)]
 struct Value {
+    /// The action as the (first) policy writes it.
+    written: String,
     scope: Scope,
     principal_account: Option<String>,
     resource_account: Option<String>,
@@ -200,9 +203,11 @@ fn access(inv: &Inventory) -> Access {
             undecided: edge.undecided,
         };
         for action in &edge.actions {
+            // Actions compare without regard to case; they are shown as written.
             let v = out
-                .entry((key.clone(), action.clone()))
+                .entry((key.clone(), action.to_ascii_lowercase()))
                 .or_insert_with(|| Value {
+                    written: action.clone(),
                     scope,
                     principal_account: from.account.clone(),
                     resource_account: to.account.clone(),
@@ -219,7 +224,7 @@ fn access(inv: &Inventory) -> Access {
 /// Groups the entries of `only` (present on one side only) per principal, resource, kind.
 fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
     let mut grouped: BTreeMap<Key, Change> = BTreeMap::new();
-    for ((key, action), v) in only {
+    for ((key, _), v) in only {
         let c = grouped.entry(key.clone()).or_insert_with(|| Change {
             scope: v.scope,
             principal: key.principal.clone(),
@@ -232,7 +237,7 @@ fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
             undecided: key.undecided,
             via: Vec::new(),
         });
-        c.actions.push(action);
+        c.actions.push(v.written);
         for via in v.via {
             if !c.via.contains(&via) {
                 c.via.push(via);

@@ -240,3 +240,111 @@ fn what_cannot_be_evaluated_fails_the_gate_with_the_reason() {
     assert_eq!(doc["summary"]["unevaluated"], 2);
     assert_eq!(doc["summary"]["exit_code"], 1);
 }
+
+#[test]
+fn messages_keep_actions_as_written_on_what_they_apply_to() {
+    let (_, findings, _) = audit(&["fixtures/terraform/versions/plan-1.2.json"]);
+    assert!(
+        has(
+            &findings,
+            "XE0001",
+            "through its policy: `s3:GetObject` on `arn:aws:s3:::public-reports/*`"
+        ),
+        "{findings:?}"
+    );
+    assert!(
+        has(
+            &findings,
+            "XE0002",
+            "`s3:ListBucket` on `arn:aws:s3:::public-reports`"
+        ),
+        "{findings:?}"
+    );
+    assert!(has(&findings, "XE0002", "`sts:AssumeRole`"), "{findings:?}");
+    let r = xacct(&[
+        "diff",
+        "fixtures/terraform/versions/plan-1.2.json",
+        "--format",
+        "json",
+    ]);
+    let doc = json(&r.out);
+    let actions: Vec<&serde_json::Value> = doc["gained"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["actions"].as_array().unwrap())
+        .collect();
+    assert!(actions.iter().any(|a| *a == "s3:GetObject"), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.as_str().unwrap() != "s3:getobject"),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn lint_reads_the_policies_of_a_plan_and_points_into_it() {
+    let r = xacct(&[
+        "lint",
+        "fixtures/terraform/every-type.json",
+        "--format",
+        "json",
+    ]);
+    let doc = json(&r.out);
+    let file = &doc["files"][0];
+    let pointers: Vec<&str> = file["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pointer"].as_str().unwrap())
+        .collect();
+    assert!(pointers.len() >= 20, "{pointers:?}");
+    assert!(
+        pointers.iter().all(|p| p.starts_with("/resource_changes/")),
+        "{pointers:?}"
+    );
+    // A public statement of the SNS topic policy, where it is: the attribute, then the
+    // pointer inside the document, with its line.
+    let sns = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "XA0202"
+                && d["location"]["pointer"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/change/after/policy")
+        })
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(
+        sns["location"]["embedded_pointer"],
+        "/Statement/0/Principal"
+    );
+    assert!(sns["location"]["line"].as_u64().is_some(), "{sns}");
+    // Every version and encoding.
+    let dir = scratch("tf-lint");
+    let text = std::fs::read_to_string("fixtures/terraform/versions/plan-0.1.json").unwrap();
+    for (name, bytes) in encodings(&text) {
+        let path = dir.join(format!("{name}.json"));
+        std::fs::write(&path, bytes).unwrap();
+        let r = xacct(&["lint", &path.to_string_lossy(), "--format", "json"]);
+        let doc = json(&r.out);
+        assert_eq!(
+            doc["files"][0]["documents"].as_array().unwrap().len(),
+            2,
+            "{name}: {doc}"
+        );
+    }
+    // A state holds no plan: it is skipped, not linted as nothing.
+    let r = xacct(&["lint", "fixtures/terraform/state.json", "--format", "json"]);
+    assert!(
+        json(&r.out)["files"][0]["skipped"]
+            .as_str()
+            .unwrap()
+            .contains("state"),
+        "{}",
+        r.out
+    );
+}

@@ -14,6 +14,7 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::finding::{Access, Finding, Kind};
+use crate::catalog::Catalog;
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
@@ -221,6 +222,8 @@ struct Opening<'a> {
     /// attribute's name after a colon).
     via: &'static str,
     actions: Vec<String>,
+    /// The actions for the message, each with the statement's resources it applies to.
+    described: String,
     sid: Option<String>,
     conditional: bool,
     /// The statement cannot be decided (its policy is defective): it may open the resource.
@@ -230,8 +233,84 @@ struct Opening<'a> {
     place: Location,
 }
 
+/// `` `a`, `b` ``.
+fn quoted(items: impl IntoIterator<Item = String>) -> String {
+    items
+        .into_iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which of `resources` an action as written applies to, as AWS's action data says (an object
+/// action to the object ARNs, a bucket action to the bucket ARN); all of them when it cannot
+/// be told (an unknown action, no action data).
+fn applies_to<'r>(
+    action: &str,
+    resources: &'r [String],
+    catalog: Option<&Catalog>,
+) -> Vec<&'r str> {
+    let all = || resources.iter().map(String::as_str).collect();
+    let Some(catalog) = catalog else {
+        return all();
+    };
+    let expanded = catalog.matching_actions(action);
+    let found: Vec<&str> = resources
+        .iter()
+        .filter(|r| {
+            expanded.iter().any(|(svc, a)| {
+                a.resource_types
+                    .iter()
+                    .filter_map(|t| svc.resource_type_of(t))
+                    .any(|t| t.arn_matches(r))
+            })
+        })
+        .map(String::as_str)
+        .collect();
+    if found.is_empty() {
+        all()
+    } else {
+        found
+    }
+}
+
+/// A statement's actions as written, each with the resources it applies to, for messages:
+/// `` `s3:GetObject` on `arn:aws:s3:::b/*`, `s3:ListBucket` on `arn:aws:s3:::b` ``. A statement
+/// on `*` (or on what its policy is attached to: no `Resource`) names the actions alone.
+fn actions_on(s: &Statement, catalog: Option<&Catalog>) -> String {
+    let actions = names::action_texts(&s.action);
+    let resources: Vec<String> = match &s.resource {
+        Some(r) if !r.negated => r.written.iter().filter(|w| *w != "*").cloned().collect(),
+        _ => Vec::new(),
+    };
+    if resources.is_empty() || s.action.as_ref().is_some_and(|a| a.negated) {
+        return quoted(actions);
+    }
+    // Consecutive actions on the same resources are written together.
+    let mut groups: Vec<(Vec<String>, Vec<&str>)> = Vec::new();
+    for a in actions {
+        let on = applies_to(&a, &resources, catalog);
+        match groups.last_mut() {
+            Some((names, last)) if *last == on => names.push(a),
+            _ => groups.push((vec![a], on)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, on)| {
+            format!(
+                "{} on {}",
+                quoted(names),
+                quoted(on.iter().map(|r| r.to_string()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The external-access findings of `acct`.
 pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
+    let catalog = crate::catalog::catalog().ok();
     let mut out = Vec::new();
     let id = acct.id.as_str();
     let org = cx.org_of(id);
@@ -260,6 +339,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 label: label.to_owned(),
                 via,
                 actions: names::action_texts(&s.action),
+                described: actions_on(s, catalog),
                 sid: s.sid.clone(),
                 conditional: !s.conditions.is_empty() || s.conditions_partial,
                 undecided,
@@ -334,6 +414,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     label: label.clone(),
                     via: "kms-grant",
                     actions: g.operations.iter().map(|o| format!("kms:{o}")).collect(),
+                    described: quoted(g.operations.iter().map(|o| format!("kms:{o}"))),
                     sid: Some(g.id.clone()).filter(|s| !s.is_empty()),
                     conditional: g.constraints.equals.is_some() || g.constraints.subset.is_some(),
                     undecided: false,
@@ -461,13 +542,10 @@ fn finding(
         } else {
             "is reachable"
         },
-        o.actions
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        o.described
     );
-    let mut actions = o.actions.clone();
+    // Ids stay what they were when actions were compared lowercased.
+    let mut actions: Vec<String> = o.actions.iter().map(|a| a.to_ascii_lowercase()).collect();
     actions.sort();
     // The statement's own pointer (inside an embedded policy text, that text's), as the id
     // has always been made.
@@ -529,5 +607,44 @@ fn abbreviate(s: &str) -> String {
         format!("{}…", s.get(..12).unwrap_or(s))
     } else {
         s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{DocKind, Origin};
+
+    fn statement(text: &str) -> Statement {
+        let p = Policy::parse_text(text, DocKind::Resource, Origin::default()).unwrap();
+        p.statements.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn actions_are_shown_as_written_on_the_resources_they_apply_to() {
+        let cat = crate::catalog::catalog().ok();
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","S3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#,
+        );
+        assert_eq!(
+            actions_on(&s, cat),
+            "`s3:GetObject`, `S3:PutObject` on `arn:aws:s3:::b/*`, `s3:ListBucket` on `arn:aws:s3:::b`"
+        );
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}"#,
+        );
+        assert_eq!(actions_on(&s, cat), "`sqs:SendMessage`");
+    }
+
+    #[test]
+    fn a_statement_pinned_to_the_account_is_not_external() {
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"AWS:SourceOwner":"111111111111"}}}]}"#,
+        );
+        let set = s.principal.clone().unwrap();
+        assert!(reaches_of(&set, &s, "111111111111").is_empty());
+        let other = reaches_of(&set, &s, "333333333333");
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].account.as_deref(), Some("111111111111"));
     }
 }

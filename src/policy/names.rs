@@ -135,13 +135,13 @@ pub fn principals(set: &PrincipalSet) -> Vec<Named> {
 pub fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
     match a {
         Some(set) => set
-            .patterns
+            .written
             .iter()
-            .map(|g| {
+            .map(|w| {
                 if set.negated {
-                    format!("not {}", g.pattern())
+                    format!("not {w}")
                 } else {
-                    g.pattern()
+                    w.clone()
                 }
             })
             .collect(),
@@ -152,9 +152,10 @@ pub fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
 /// Whether a trust policy statement concerns assuming the role: it names `sts:` actions,
 /// `*`, or a `NotAction`.
 pub fn concerns_sts(s: &Statement) -> bool {
-    action_texts(&s.action)
-        .iter()
-        .any(|a| a == "*" || a.starts_with("sts:") || a.starts_with("not "))
+    action_texts(&s.action).iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "*" || a.starts_with("sts:") || a.starts_with("not ")
+    })
 }
 
 /// Whether a statement cannot be decided: its policy is one AWS rejects, or it has elements
@@ -202,7 +203,7 @@ mod tests {
         );
         assert_eq!(n, vec![Named::Everyone]);
         assert!(concerns_sts(&p.statements[0]));
-        assert_eq!(action_texts(&p.statements[0].action), ["sts:assumerole"]);
+        assert_eq!(action_texts(&p.statements[0].action), ["sts:AssumeRole"]);
         assert!(!undecided(&p, &p.statements[0]));
     }
 
