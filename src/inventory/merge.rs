@@ -64,12 +64,10 @@ pub(crate) enum Item {
         account: String,
         value: Known<PublicAccessBlock>,
     },
+    /// A repository; an unsaid policy keeps what an earlier file said.
     Repository {
         account: String,
-        region: String,
-        name: String,
-        policy: Known<Policy>,
-        at: Provenance,
+        repository: Box<Repository>,
     },
     RegistryPolicy {
         account: String,
@@ -82,12 +80,10 @@ pub(crate) enum Item {
         key_id: String,
         fact: KeyFact,
     },
+    /// A model package group; an unsaid policy keeps what an earlier file said.
     ModelPackageGroup {
         account: String,
-        region: String,
-        name: String,
-        policy: Option<Known<Policy>>,
-        at: Provenance,
+        group: Box<ModelPackageGroup>,
     },
     Org {
         dir: String,
@@ -369,32 +365,24 @@ impl Inventory {
             }
             Item::Repository {
                 account,
-                region,
-                name,
-                policy,
-                at,
+                repository,
             } => {
-                let key = (region.clone(), name.clone());
+                let r = *repository;
+                let key = (r.region.clone(), r.name.clone());
                 let old = self
                     .account_mut(&account)
                     .repositories
                     .remove(&key)
-                    .map(|r| r.policy)
+                    .map(|o| o.policy)
                     .unwrap_or_default();
-                self.duplicate(&format!("the policy of repository `{name}`"), &old, &policy);
-                let policy = match (policy, old) {
-                    (Known::NotExported, old) => old,
-                    (new, _) => new,
+                let what = format!("the policy of repository `{}`", r.name);
+                self.duplicate(&what, &old, &r.policy);
+                let policy = match r.policy {
+                    Known::NotExported => old,
+                    new => new,
                 };
-                self.account_mut(&account).repositories.insert(
-                    key,
-                    Repository {
-                        region,
-                        name,
-                        policy,
-                        at,
-                    },
-                );
+                let repositories = &mut self.account_mut(&account).repositories;
+                repositories.insert(key, Repository { policy, ..r });
             }
             Item::RegistryPolicy {
                 account,
@@ -417,26 +405,19 @@ impl Inventory {
                 key_id,
                 fact,
             } => self.apply_key(&account, region, key_id, fact),
-            Item::ModelPackageGroup {
-                account,
-                region,
-                name,
-                policy,
-                at,
-            } => {
-                let key = (region.clone(), name.clone());
-                let acct = self.account_mut(&account);
-                let group =
-                    acct.model_package_groups
-                        .entry(key)
-                        .or_insert_with(|| ModelPackageGroup {
-                            region,
-                            name,
-                            policy: Known::NotExported,
-                            at,
-                        });
-                if let Some(p) = policy {
-                    group.policy = p;
+            Item::ModelPackageGroup { account, group } => {
+                let g = *group;
+                let key = (g.region.clone(), g.name.clone());
+                let groups = &mut self.account_mut(&account).model_package_groups;
+                match groups.get_mut(&key) {
+                    Some(old) => {
+                        if !matches!(g.policy, Known::NotExported) {
+                            old.policy = g.policy;
+                        }
+                    }
+                    None => {
+                        groups.insert(key, g);
+                    }
                 }
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),

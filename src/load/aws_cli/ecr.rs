@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{document_of, error_marker, policy_at, policy_or_marker, str_at, Placed};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::{FileOutput, Item};
-use crate::inventory::Provenance;
+use crate::inventory::{Provenance, Repository};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::policy::DocKind;
@@ -53,12 +53,16 @@ pub(super) fn repository(
             )
         }
     };
-    out.items.push(Item::Repository {
-        account: account.to_owned(),
+    let repository = Box::new(Repository {
         region: region.to_owned(),
         name,
         policy,
         at: Provenance::file(file),
+    });
+    let account = account.to_owned();
+    out.items.push(Item::Repository {
+        account,
+        repository,
     });
 }
 

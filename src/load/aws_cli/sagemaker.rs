@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{misplaced, policy_or_marker, str_at, unrecognized, Placed};
 use crate::arn::Arn;
 use crate::inventory::merge::{FileOutput, Item};
-use crate::inventory::Provenance;
+use crate::inventory::{Known, ModelPackageGroup, Provenance};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::policy::DocKind;
@@ -16,13 +16,14 @@ use crate::policy::DocKind;
 pub(super) fn group_policy(json: &Json<'_>, kind: FileKind, at: &Placed<'_>, out: &mut FileOutput) {
     let doc = DocKind::ModelPackageGroup;
     let policy = policy_or_marker(json, kind, at.file, doc, at.name, &mut out.problems);
-    out.items.push(Item::ModelPackageGroup {
-        account: at.account.to_owned(),
+    let group = Box::new(ModelPackageGroup {
         region: at.region.to_owned(),
         name: at.name.to_owned(),
-        policy: Some(policy),
+        policy,
         at: Provenance::file(at.file),
     });
+    let account = at.account.to_owned();
+    out.items.push(Item::ModelPackageGroup { account, group });
 }
 
 /// `describe-model-package-group`, anywhere: the group exists.
@@ -52,11 +53,12 @@ pub(super) fn describe_group(
         .resource
         .strip_prefix("model-package-group/")
         .unwrap_or_default();
-    out.items.push(Item::ModelPackageGroup {
-        account: a.account.to_owned(),
+    let group = Box::new(ModelPackageGroup {
         region: a.region.to_owned(),
         name: name.to_owned(),
-        policy: None,
+        policy: Known::NotExported,
         at: Provenance::file(file),
     });
+    let account = a.account.to_owned();
+    out.items.push(Item::ModelPackageGroup { account, group });
 }

@@ -34,12 +34,15 @@ impl Plan<'_, '_> {
         } else {
             self.policy(r, "policy", DocKind::Repository, &name)
         };
-        self.out.items.push(Item::Repository {
-            account,
+        let repository = Box::new(Repository {
             region,
             name,
             policy,
             at,
+        });
+        self.out.items.push(Item::Repository {
+            account,
+            repository,
         });
     }
 
@@ -74,17 +77,19 @@ impl Plan<'_, '_> {
         let account = self.account_of(r, Some("arn"));
         let region = self.region_of(r, Some("arn"));
         let at = self.prov(self.res[r].at.clone());
-        let policy = if ty == "aws_sagemaker_model_package_group" {
-            creates.then(|| Known::Absent(at.clone()))
-        } else {
-            Some(self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name))
+        let policy = match (ty == "aws_sagemaker_model_package_group", creates) {
+            (true, true) => Known::Absent(at.clone()),
+            (true, false) => Known::NotExported,
+            (false, _) => self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name),
         };
-        self.out.items.push(Item::ModelPackageGroup {
-            account,
+        let group = Box::new(ModelPackageGroup {
             region,
             name,
             policy,
             at,
         });
+        self.out
+            .items
+            .push(Item::ModelPackageGroup { account, group });
     }
 }

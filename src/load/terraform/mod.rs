@@ -46,8 +46,8 @@ use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::inventory::merge::{BucketFact, FileOutput, Item, KeyFact, Owner};
 use crate::inventory::org::{OrgPolicy, OrgPolicyType};
 use crate::inventory::{
-    AccessKey, Encryption, Group, KeyMetadata, Known, ManagedPolicy, Pending, Provenance, Role,
-    Unevaluated, User, UNKNOWN_ACCOUNT,
+    AccessKey, Encryption, Group, KeyMetadata, Known, ManagedPolicy, ModelPackageGroup, Pending,
+    Provenance, Repository, Role, Unevaluated, User, UNKNOWN_ACCOUNT,
 };
 use crate::json::{Json, Pointer};
 use crate::load::classify::{classify, FileKind};
