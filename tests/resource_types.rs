@@ -382,3 +382,57 @@ fn iam_users_and_groups_from_a_plan_and_exports() {
         "the group's policy applies: {doc}"
     );
 }
+
+#[test]
+fn an_export_that_failed_is_never_closed() {
+    // The topic's export was refused: its policy is unknown, so nothing says it is closed.
+    let dir = crate::util::scratch("resources-denied");
+    crate::util::copy_tree(CLOSED, &dir);
+    let topic = dir.join("111111111111/us-east-1/sns-topic/events.json");
+    std::fs::write(
+        &topic,
+        r#"{"Error": {"Code": "AccessDenied", "Message": "User is not authorized to perform: SNS:GetTopicAttributes"}}"#,
+    )
+    .unwrap();
+    let after = dir.to_string_lossy().into_owned();
+    let r = xacct(&["diff", CLOSED, &after]);
+    assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+    assert!(
+        r.out
+            .contains("NOT VERIFIED: 1 policy could not be evaluated"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("the policy of SNS topic `events`"),
+        "{}",
+        r.out
+    );
+    let r = xacct(&[
+        "who-can",
+        "--inventory",
+        &after,
+        "--action",
+        "sns:Publish",
+        "--resource",
+        "arn:aws:sns:us-east-1:111111111111:events",
+        "--format",
+        "json",
+    ]);
+    let doc = json(&r.out);
+    let unknowns = doc["resource_unknowns"].as_array().unwrap();
+    assert!(
+        unknowns
+            .iter()
+            .any(|u| u["message"].as_str().unwrap().contains("AccessDenied")),
+        "{doc}"
+    );
+    assert!(
+        doc["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["verdict"] != "allowed"),
+        "{doc}"
+    );
+}

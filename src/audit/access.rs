@@ -544,8 +544,12 @@ fn finding(
         },
         o.described
     );
-    // Ids stay what they were when actions were compared lowercased.
-    let mut actions: Vec<String> = o.actions.iter().map(|a| a.to_ascii_lowercase()).collect();
+    // Ids stay what they were: a statement's actions lowercased, a grant's operations as
+    // AWS spells them.
+    let mut actions: Vec<String> = match o.via {
+        "kms-grant" => o.actions.clone(),
+        _ => o.actions.iter().map(|a| a.to_ascii_lowercase()).collect(),
+    };
     actions.sort();
     // The statement's own pointer (inside an embedded policy text, that text's), as the id
     // has always been made.
