@@ -436,3 +436,18 @@ fn an_export_that_failed_is_never_closed() {
         "{doc}"
     );
 }
+
+#[test]
+fn the_export_script_writes_every_type_where_the_layout_reads_it() {
+    let script = std::fs::read_to_string("scripts/export-account.sh").unwrap();
+    let written: std::collections::BTreeSet<&str> = script
+        .match_indices("\"$r/")
+        .filter_map(|(i, _)| script[i + 4..].split('/').next())
+        .collect();
+    let types: std::collections::BTreeSet<&str> = xacct::inventory::resources::TYPES
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(written, types);
+    assert!(script.contains("iam-access-keys/$user.json"));
+}
