@@ -451,3 +451,26 @@ fn the_export_script_writes_every_type_where_the_layout_reads_it() {
     assert_eq!(written, types);
     assert!(script.contains("iam-access-keys/$user.json"));
 }
+
+#[test]
+fn a_default_topic_policy_opens_nothing_to_another_account() {
+    // A new topic with SNS's default policy (everyone, as long as the topic's owner is the
+    // source): no new access for the gate, nothing for the audit.
+    let dir = crate::util::scratch("resources-new-topic");
+    crate::util::copy_tree(CLOSED, &dir);
+    let topics = dir.join("111111111111/us-east-1/sns-topic");
+    let default = std::fs::read_to_string(topics.join("events.json"))
+        .unwrap()
+        .replace("events", "alerts");
+    std::fs::write(topics.join("alerts.json"), default).unwrap();
+    let after = dir.to_string_lossy().into_owned();
+    let r = xacct(&["diff", CLOSED, &after]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    assert!(
+        r.out.contains("no new cross-account or external access"),
+        "{}",
+        r.out
+    );
+    let (_, found, _) = external(&[&after]);
+    assert!(found.is_empty(), "{found:#?}");
+}

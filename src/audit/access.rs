@@ -20,9 +20,7 @@ use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
 use crate::lint::RuleMeta;
 use crate::policy::names::{self, Named};
-use crate::policy::{
-    BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue, Values,
-};
+use crate::policy::{BaseOp, Grantee, Policy, PrincipalSet, Statement};
 
 /// Who a statement or grant names, outside the account's own principals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +38,8 @@ struct Reach {
 /// Who `set` names, as the report counts them ([`names::principals`]): service principals
 /// act for the account that calls them and a deleted principal's id reaches nothing, so both
 /// are left out.
-fn reaches(set: &PrincipalSet) -> Vec<Reach> {
-    names::principals(set)
+fn reaches(named: Vec<Named>) -> Vec<Reach> {
+    named
         .into_iter()
         .filter_map(|n| {
             let (everyone, federated) = match &n {
@@ -61,27 +59,6 @@ fn reaches(set: &PrincipalSet) -> Vec<Reach> {
         .collect()
 }
 
-/// The values of a condition that are plain text (policy variables left out).
-fn plain_values(values: &Values) -> Vec<String> {
-    match values {
-        Values::Strings(v) => v
-            .iter()
-            .filter_map(|v| match v {
-                StrValue::Plain(s) => Some(s.clone()),
-                StrValue::Template(_) => None,
-            })
-            .collect(),
-        Values::Likes(v) => v
-            .iter()
-            .filter_map(|v| match v {
-                LikeValue::Plain(g) => Some(g.pattern()),
-                LikeValue::Template(_) => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The organizations a statement's conditions pin the caller to, when one of them does
 /// (`aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` with a positive string operator).
 fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
@@ -99,7 +76,7 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
         if !positive {
             continue;
         }
-        let values = plain_values(&c.values);
+        let values = names::plain_values(&c.values);
         let orgs: Vec<String> = values
             .iter()
             .map(|v| {
@@ -117,58 +94,10 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
     out
 }
 
-/// The accounts a statement's conditions pin the caller (or the source of a service's call)
-/// to, when one of them does: `aws:PrincipalAccount`, `aws:SourceAccount` or
-/// `AWS:SourceOwner` (SNS's default topic policy) with a positive string operator.
-fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
-    let mut out: Option<Vec<String>> = None;
-    for c in &s.conditions {
-        if !matches!(
-            c.key_lc.as_str(),
-            "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner"
-        ) {
-            continue;
-        }
-        let positive =
-            matches!(c.op.base, BaseOp::StringEquals | BaseOp::StringLike) && !c.op.if_exists;
-        if !positive {
-            continue;
-        }
-        let values = plain_values(&c.values);
-        // A pattern with a wildcard pins nothing.
-        if !values.is_empty() && values.iter().all(|v| !v.contains(['*', '?'])) {
-            out.get_or_insert_with(Vec::new).extend(values);
-        }
-    }
-    out
-}
-
-/// Who `set` names, with everyone narrowed to the accounts the statement's conditions pin
-/// (none of them the resource's own account `own`).
-fn reaches_of(set: &PrincipalSet, s: &Statement, own: &str) -> Vec<Reach> {
-    let all = reaches(set);
-    let Some(pinned) = pinned_accounts(s) else {
-        return all;
-    };
-    let mut out = Vec::new();
-    for r in all {
-        if !r.everyone {
-            out.push(r);
-            continue;
-        }
-        for a in pinned.iter().filter(|a| *a != own) {
-            let reach = Reach {
-                principal: format!("arn:aws:iam::{a}:root"),
-                account: Some(a.clone()),
-                everyone: false,
-                federated: false,
-            };
-            if !out.contains(&reach) {
-                out.push(reach);
-            }
-        }
-    }
-    out
+/// Who a statement names ([`names::statement_principals`]: everyone narrowed to the accounts
+/// its conditions pin; the resource's own account is no reach, see [`finding`]).
+fn reaches_of(set: &PrincipalSet, s: &Statement) -> Vec<Reach> {
+    reaches(names::statement_principals(set, s))
 }
 
 /// How far outside the account a principal is.
@@ -346,7 +275,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 statement: Some(s),
                 place: p.origin.location(&s.pointer),
             };
-            for r in reaches_of(set, s, id) {
+            for r in reaches_of(set, s) {
                 if let Some(f) = finding(id, org, &opening, &r) {
                     out.push(f);
                 }
@@ -421,7 +350,7 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     statement: None,
                     place: g.origin.location(&g.origin.pointer),
                 };
-                for r in reaches(set) {
+                for r in reaches(names::principals(set)) {
                     if let Some(f) = finding(id, org, &opening, &r) {
                         out.push(f);
                     }
@@ -646,9 +575,9 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"AWS:SourceOwner":"111111111111"}}}]}"#,
         );
         let set = s.principal.clone().unwrap();
-        assert!(reaches_of(&set, &s, "111111111111").is_empty());
-        let other = reaches_of(&set, &s, "333333333333");
-        assert_eq!(other.len(), 1);
-        assert_eq!(other[0].account.as_deref(), Some("111111111111"));
+        let reach = reaches_of(&set, &s);
+        assert_eq!(reach.len(), 1);
+        assert!(!reach[0].everyone);
+        assert_eq!(reach[0].account.as_deref(), Some("111111111111"));
     }
 }

@@ -294,7 +294,12 @@ impl Graph {
 
     /// The nodes a principal element names ([`names::principals`]).
     fn principals(&mut self, set: &PrincipalSet) -> Vec<NodeIndex> {
-        names::principals(set)
+        self.named(names::principals(set))
+    }
+
+    /// The nodes of named principals.
+    fn named(&mut self, named: Vec<Named>) -> Vec<NodeIndex> {
+        named
             .into_iter()
             .map(|n| match n {
                 Named::Everyone => {
@@ -352,7 +357,7 @@ impl Graph {
                 continue;
             }
             let actions = names::action_texts(&s.action);
-            for from in self.principals(set) {
+            for from in self.named(names::statement_principals(set, s)) {
                 self.connect(
                     from,
                     target,

@@ -3,7 +3,9 @@
 //! statement concerns assuming the role, and whether a statement can be decided at all. One
 //! reading, so that every command that says "this statement opens X to Y" says the same.
 
-use super::{ActionSet, AwsPrincipal, Policy, PrincipalSet, Statement};
+use super::{
+    ActionSet, AwsPrincipal, BaseOp, LikeValue, Policy, PrincipalSet, Statement, StrValue, Values,
+};
 use crate::arn::Arn;
 
 /// One principal a `Principal` element names.
@@ -70,6 +72,72 @@ impl Named {
             Named::Federated(f) => format!("federated:{f}"),
         }
     }
+}
+
+/// The values of a condition that are plain text (policy variables left out).
+pub fn plain_values(values: &Values) -> Vec<String> {
+    match values {
+        Values::Strings(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                StrValue::Plain(s) => Some(s.clone()),
+                StrValue::Template(_) => None,
+            })
+            .collect(),
+        Values::Likes(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                LikeValue::Plain(g) => Some(g.pattern()),
+                LikeValue::Template(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The accounts a statement's conditions pin the caller (or the source of a service's call)
+/// to, when one of them does: `aws:PrincipalAccount`, `aws:SourceAccount` or
+/// `AWS:SourceOwner` (SNS's default topic policy) with a positive string operator and values
+/// without wildcards.
+pub fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
+    let mut out: Option<Vec<String>> = None;
+    for c in &s.conditions {
+        if !matches!(
+            c.key_lc.as_str(),
+            "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner"
+        ) {
+            continue;
+        }
+        let positive =
+            matches!(c.op.base, BaseOp::StringEquals | BaseOp::StringLike) && !c.op.if_exists;
+        let values = plain_values(&c.values);
+        if positive && !values.is_empty() && values.iter().all(|v| !v.contains(['*', '?'])) {
+            out.get_or_insert_with(Vec::new).extend(values);
+        }
+    }
+    out
+}
+
+/// The principals a statement names ([`principals`] of its `Principal`), everyone narrowed to
+/// the accounts its conditions pin ([`pinned_accounts`]).
+pub fn statement_principals(set: &PrincipalSet, s: &Statement) -> Vec<Named> {
+    let all = principals(set);
+    let Some(pinned) = pinned_accounts(s) else {
+        return all;
+    };
+    let mut out = Vec::new();
+    for n in all {
+        let narrowed: Vec<Named> = match n {
+            Named::Everyone => pinned.iter().cloned().map(Named::Account).collect(),
+            other => vec![other],
+        };
+        for n in narrowed {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
 }
 
 /// The principals `set` names. A `NotPrincipal` names everyone (other than what it lists)
