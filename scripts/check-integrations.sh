@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Checks xacct's integrations:
 #   - actionlint over .github/workflows (which also checks the inputs of the local action
-#     `action.yml` where a workflow uses it), and the structure of action.yml itself;
+#     `action.yml` where a workflow uses it), over the workflows the documentation shows
+#     (each yaml block that starts `# .github/workflows/NAME` in README.md and docs/), and
+#     the structure of action.yml itself;
+#   - the container's build context (.dockerignore) holds every file `include_str!` reads;
 #   - shellcheck over the action's script and these scripts (when shellcheck is installed);
 #   - the action's script (action/run.sh) run locally: exit codes 0/1/2 on the bundled
 #     example, SARIF written and valid, the download path against a local release folder
@@ -88,6 +91,43 @@ echo "== actionlint: the workflows (and the local action's inputs)"
 expect 0 "actionlint .github/workflows" actionlint
 cat "$work/out"
 
+echo "== actionlint: the workflows the documentation shows"
+mkdir -p "$work/doc-workflows"
+expect 0 "the documentation shows workflows" python3 - "$work/doc-workflows" README.md docs/*.md <<'EOF'
+import pathlib, re, sys
+
+out = pathlib.Path(sys.argv[1])
+found = 0
+for doc in sys.argv[2:]:
+    text = pathlib.Path(doc).read_text()
+    for m in re.finditer(r"```yaml\n# \.github/workflows/([\w.-]+)\n(.*?)```", text, re.S):
+        (out / (pathlib.Path(doc).stem + "-" + m.group(1))).write_text(m.group(2))
+        print(f"{doc}: {m.group(1)}")
+        found += 1
+sys.exit(0 if found else 1)
+EOF
+cat "$work/out"
+for f in "$work"/doc-workflows/*.yml; do
+    expect 0 "actionlint $(basename "$f")" actionlint "$f"
+done
+
+echo "== the container's build context holds every file the build compiles in"
+expect 0 ".dockerignore lets in every include_str! target" python3 - <<'EOF'
+import fnmatch, pathlib, re, sys
+
+allowed = [l[1:] for l in open(".dockerignore").read().splitlines() if l.startswith("!")]
+missing = []
+for src in pathlib.Path("src").rglob("*.rs"):
+    for m in re.finditer(r'include_(?:str|bytes)!\("([^"]+)"\)', src.read_text()):
+        path = (src.parent / m.group(1)).resolve().relative_to(pathlib.Path.cwd())
+        p = str(path)
+        if not any(fnmatch.fnmatch(p, a.rstrip("/") + ("*" if a.endswith("/") else "")) for a in allowed):
+            missing.append(f"{src}: {p}")
+for m in missing:
+    print(f".dockerignore leaves out {m}")
+sys.exit(1 if missing else 0)
+EOF
+
 echo "== action.yml: structure"
 expect 0 "action.yml is a composite action whose expressions name its own inputs and steps" \
     python3 - <<'EOF'
@@ -149,8 +189,10 @@ fi
 
 echo "== the action's script, locally"
 # Build (or reuse) xacct through the action's own build-from-source path.
+# The build shares the usual target folder, so that it reuses `cargo build --release`.
 expect 0 "action/run.sh install (build from source)" \
-    env XACCT_BUILD_FROM_SOURCE=true XACCT_INSTALL_DIR="$work/src" action/run.sh install
+    env CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" XACCT_BUILD_FROM_SOURCE=true \
+    XACCT_INSTALL_DIR="$work/src" action/run.sh install
 bin="$work/src/bin/xacct"
 [ -x "$bin" ] || {
     echo "no xacct was installed; stopping" >&2
@@ -240,14 +282,16 @@ cat >"$sample/good.json" <<'EOF'
   ]
 }
 EOF
+# A placeholder left in a principal: an error in every kind of policy (XA0107).
 cat >"$sample/bad.json" <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
     {
       "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::{account}:root"},
       "Action": "s3:GetObject",
-      "Resource": "arn:aws:s3:::{bucket}/*"
+      "Resource": "arn:aws:s3:::example-artifacts/*"
     }
   ]
 }

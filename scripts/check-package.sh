@@ -34,7 +34,8 @@ echo "packaged: $files files, $bytes bytes ($crate)"
 
 # What the build compiles in must be there; what only development uses must not.
 for need in Cargo.toml Cargo.lock README.md src/main.rs src/lib.rs \
-    data/aws/actions.json data/aws/NOTICE data/scenarios/model-registration.json; do
+    data/aws/actions.json data/aws/NOTICE data/scenarios/model-registration.json \
+    docs/rules/XA0100.md; do
     printf '%s\n' "$list" | grep -qx "$need" || fail "the crate lacks \`$need\`"
 done
 if printf '%s\n' "$list" | grep -E '^(tests|fixtures|benches|examples|scripts|target)/'; then

@@ -8,6 +8,7 @@
     fixtures/seed-example/            the guide's code as written, bugs included
     fixtures/seed-example-fixed/      the same setup, corrected: the registration is possible
     fixtures/seed-variants/<name>/    the fixed setup with one change each
+    fixtures/workflows/               the workflow's inputs and scenarios (gen_workflow_fixtures.py)
 
 Each folder is an inventory in the layout of docs/inventory.md (the files the AWS CLI v2
 prints, as scripts/export-account.sh writes them, plus one Terraform plan in one variant),
@@ -23,6 +24,7 @@ import copy
 import hashlib
 import json
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -1466,6 +1468,10 @@ def main():
         s["title"] = name
         change(s)
         write_inventory(vroot / name, s, variant_readme(name, verdict, what, expect))
+    # fixtures/workflows/: the workflow's inputs and scenarios, from this same setup.
+    import gen_workflow_fixtures
+
+    gen_workflow_fixtures.main(sys.modules[__name__])
 
 
 if __name__ == "__main__":

@@ -247,11 +247,6 @@ impl RequestResource {
             resource: self.text.get(split.resource_start..)?,
         })
     }
-
-    /// The service segment, lowercased.
-    pub fn service_lc(&self) -> Option<&str> {
-        self.split.as_ref().map(|s| s.head(1))
-    }
 }
 
 /// `ArnLike`/`ArnEquals`: all six parts matched separately and case-sensitively.

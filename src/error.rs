@@ -35,6 +35,9 @@ pub enum Error {
     /// Arguments that cannot work together, or a value that is not what the flag takes.
     #[error("{0}")]
     Usage(String),
+    /// xacct's own data or logic failed where it never should (a bug to report).
+    #[error("internal error: {0} (please report this)")]
+    Internal(String),
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),

@@ -75,6 +75,19 @@ impl<'a> Json<'a> {
             .map(|(_, v)| v)
     }
 
+    /// The value `pointer` names (through the first member of each name), if any.
+    pub fn at(&self, pointer: &Pointer) -> Option<&Json<'a>> {
+        let mut cur = self;
+        for t in pointer.tokens() {
+            cur = match cur {
+                Json::Object(_) => cur.get(&t)?,
+                Json::Array(items) => items.get(t.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
     /// Converts to an owned `serde_json::Value` (the last duplicate key wins, as serde does).
     pub fn to_value(&self) -> serde_json::Value {
         match self {

@@ -151,6 +151,8 @@ pub fn who_can(
                 continue;
             }
         }
+        // What the answer rests on besides exports (built-in AWS managed policies…).
+        why.extend(a.notes.iter().cloned());
         let account = p.account().map(str::to_owned);
         let mut marks = Vec::new();
         match &p {

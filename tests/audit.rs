@@ -10,8 +10,8 @@
 #[path = "../examples/gen_org.rs"]
 mod gen_org_for_audit;
 
+use crate::util::{xacct, Run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use xacct::audit::plan::{Layout, Shared};
@@ -20,20 +20,6 @@ use xacct::load::LoadOptions;
 
 const EXPORTS: &str = "fixtures/audit/exports";
 const AUDIT_FILE: &str = "fixtures/audit/audit.json";
-
-/// Runs the binary in the crate's folder: exit code, stdout, stderr.
-fn xacct(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("xacct runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
@@ -92,7 +78,7 @@ fn audit_json(extra: &[&str]) -> (i32, Value) {
         "-q",
     ];
     args.extend_from_slice(extra);
-    let (code, out, err) = xacct(&args);
+    let Run { code, out, err } = xacct(&args);
     assert!(code == 0 || code == 1, "exit {code}: {err}");
     (code, json(&out))
 }
@@ -211,8 +197,8 @@ fn output_is_sorted_by_account_and_the_same_with_one_or_four_threads() {
         ];
         let one = xacct(&[&base[..], &["--jobs", "1"]].concat());
         let four = xacct(&[&base[..], &["--jobs", "4"]].concat());
-        assert_eq!(one.1, four.1, "{format}");
-        assert_eq!(one.0, four.0);
+        assert_eq!(one.out, four.out, "{format}");
+        assert_eq!(one.code, four.code);
     }
     let (_, r) = audit_json(&[]);
     let accounts: Vec<String> = findings(&r)
@@ -229,7 +215,7 @@ fn output_is_sorted_by_account_and_the_same_with_one_or_four_threads() {
 fn shards_merged_equal_the_unsharded_run() {
     let dir = scratch("shards");
     for n in [2usize, 3] {
-        let (_, whole, _) = xacct(&[
+        let Run { out: whole, .. } = xacct(&[
             "audit",
             EXPORTS,
             "--audit-file",
@@ -242,7 +228,7 @@ fn shards_merged_equal_the_unsharded_run() {
         let mut accounts = 0;
         for i in 1..=n {
             let shard = format!("{i}/{n}");
-            let (code, out, err) = xacct(&[
+            let Run { code, out, err } = xacct(&[
                 "audit",
                 EXPORTS,
                 "--audit-file",
@@ -271,23 +257,28 @@ fn shards_merged_equal_the_unsharded_run() {
         for format in ["json", "table"] {
             let mut args = vec!["audit", "merge", "--format", format];
             args.extend(paths.iter().map(String::as_str));
-            let (code, merged, err) = xacct(&args);
+            let Run {
+                code,
+                out: merged,
+                err,
+            } = xacct(&args);
             assert_eq!(code, 1, "{err}");
             if format == "json" {
                 assert_eq!(merged, whole, "{n} shards");
             } else {
-                let (_, table, _) = xacct(&["audit", EXPORTS, "--audit-file", AUDIT_FILE, "-q"]);
+                let Run { out: table, .. } =
+                    xacct(&["audit", EXPORTS, "--audit-file", AUDIT_FILE, "-q"]);
                 assert_eq!(merged, table);
             }
         }
         // A shard missing, or given twice, is an error.
-        let (code, _, err) = xacct(&["audit", "merge", &paths[0]]);
+        let Run { code, err, .. } = xacct(&["audit", "merge", &paths[0]]);
         assert_eq!(code, 2);
         assert!(err.contains("missing"), "{err}");
         let mut twice = vec!["audit", "merge"];
         twice.extend(paths.iter().map(String::as_str));
         twice.push(&paths[0]);
-        let (code, _, err) = xacct(&twice);
+        let Run { code, err, .. } = xacct(&twice);
         assert_eq!(code, 2);
         assert!(err.contains("twice"), "{err}");
     }
@@ -301,7 +292,7 @@ fn a_generated_organization_gives_the_same_report_sharded_and_on_any_thread_coun
     let run = |extra: &[&str]| {
         let mut args = vec!["audit", root.as_str(), "--format", "json", "-q"];
         args.extend_from_slice(extra);
-        let (code, out, err) = xacct(&args);
+        let Run { code, out, err } = xacct(&args);
         assert!(code <= 1, "{err}");
         out
     };
@@ -321,7 +312,9 @@ fn a_generated_organization_gives_the_same_report_sharded_and_on_any_thread_coun
             p.to_string_lossy().into_owned()
         })
         .collect();
-    let (_, merged, err) = xacct(&["audit", "merge", "--format", "json", &shards[0], &shards[1]]);
+    let Run {
+        out: merged, err, ..
+    } = xacct(&["audit", "merge", "--format", "json", &shards[0], &shards[1]]);
     assert_eq!(merged, whole, "{err}");
 }
 
@@ -330,7 +323,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
     let exports = fixture_copy("baseline");
     let root = exports.to_string_lossy().into_owned();
     let base = exports.parent().unwrap().join("base.json");
-    let (_, out, _) = xacct(&[
+    let Run { out, .. } = xacct(&[
         "audit",
         &root,
         "--audit-file",
@@ -343,7 +336,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
     let base_path = base.to_string_lossy().into_owned();
 
     // Unchanged: nothing new, nothing fixed, exit 0.
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "audit",
         &root,
         "--audit-file",
@@ -378,7 +371,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
     let moved = exports.parent().unwrap().join("moved");
     copy_tree(&exports, &moved);
     let moved = moved.to_string_lossy().into_owned();
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "audit",
         &moved,
         "--audit-file",
@@ -414,7 +407,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
     assert_eq!(fixed, ["XA0202", "XE0001"], "{:#}", r["fixed"]);
     assert_eq!(r["baseline"]["new"], 1);
     // The table says the same.
-    let (_, table, _) = xacct(&[
+    let Run { out: table, .. } = xacct(&[
         "audit",
         &moved,
         "--audit-file",
@@ -429,7 +422,8 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
     );
     assert!(table.contains("1 new finding"), "{table}");
     // A shard cannot be compared alone.
-    let (code, _, err) = xacct(&["audit", &moved, "--shard", "1/2", "--baseline", &base_path]);
+    let Run { code, err, .. } =
+        xacct(&["audit", &moved, "--shard", "1/2", "--baseline", &base_path]);
     assert_eq!(code, 2);
     assert!(err.contains("merge"), "{err}");
 }
@@ -438,7 +432,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
 fn sarif_and_json_lines_hold_every_finding() {
     let (_, r) = audit_json(&[]);
     let n = findings(&r).len();
-    let (_, lines, _) = xacct(&[
+    let Run { out: lines, .. } = xacct(&[
         "audit",
         EXPORTS,
         "--audit-file",
@@ -450,7 +444,7 @@ fn sarif_and_json_lines_hold_every_finding() {
     let parsed: Vec<Value> = lines.lines().map(json).collect();
     assert_eq!(parsed.len(), n);
     assert_eq!(parsed, findings(&r));
-    let (_, sarif, _) = xacct(&[
+    let Run { out: sarif, .. } = xacct(&[
         "audit",
         EXPORTS,
         "--audit-file",
@@ -479,13 +473,13 @@ fn ignore_and_bad_audit_files() {
         r["summary"]["ignored"], 7,
         "XE0003 findings; XA02 rules do not run at all"
     );
-    let (code, _, err) = xacct(&["audit", EXPORTS, "--ignore", "XZ99"]);
+    let Run { code, err, .. } = xacct(&["audit", EXPORTS, "--ignore", "XZ99"]);
     assert_eq!(code, 2);
     assert!(err.contains("`XZ99`"), "{err}");
     let dir = scratch("bad-audit-file");
     let bad = dir.join("audit.json");
     std::fs::write(&bad, r#"{"schema_version": 1, "trusted_accounts": [{"account": "12345"}], "registrations": [{"request": "nope.json", "caller": "arn:aws:iam::100000000002:role/R"}]}"#).unwrap();
-    let (code, _, err) = xacct(&["audit", EXPORTS, "--audit-file", &bad.to_string_lossy()]);
+    let Run { code, err, .. } = xacct(&["audit", EXPORTS, "--audit-file", &bad.to_string_lossy()]);
     assert_eq!(code, 2);
     assert!(err.contains("/trusted_accounts/0/account"), "{err}");
     assert!(err.contains("/registrations/0/request"), "{err}");
@@ -496,7 +490,7 @@ fn ignore_and_bad_audit_files() {
         "{not json",
     )
     .unwrap();
-    let (code, out, _) = xacct(&[
+    let Run { code, out, .. } = xacct(&[
         "audit",
         &exports.to_string_lossy(),
         "--format",
@@ -552,7 +546,7 @@ fn trimmed_organizations_keep_every_chain() {
 
 #[test]
 fn diff_of_a_plan_puts_new_external_access_first_and_fails() {
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "diff",
         "fixtures/audit/data-share.tfplan.json",
         "--format",
@@ -575,7 +569,7 @@ fn diff_of_a_plan_puts_new_external_access_first_and_fails() {
             && c["kind"] == "trust"
             && c["via"][0].as_str().unwrap().contains("/change/before/")));
     // With the exports around it, the organization is known: the partner is outside it.
-    let (code, out, _) = xacct(&[
+    let Run { code, out, .. } = xacct(&[
         "diff",
         "--plan",
         "fixtures/audit/data-share.tfplan.json",
@@ -598,7 +592,7 @@ fn diff_of_two_inventories() {
         before.to_string_lossy().into_owned(),
         after.to_string_lossy().into_owned(),
     );
-    let (code, out, _) = xacct(&["diff", &b, &a]);
+    let Run { code, out, .. } = xacct(&["diff", &b, &a]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("access gained: 0") && out.contains("no new cross-account"),
@@ -610,7 +604,7 @@ fn diff_of_two_inventories() {
         .unwrap()
         .replace(r#"\"arn:aws:iam::100000000003:root\", "#, "");
     std::fs::write(&group, text).unwrap();
-    let (code, out, _) = xacct(&["diff", &b, &a]);
+    let Run { code, out, .. } = xacct(&["diff", &b, &a]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("access gained: 0") && out.contains("access lost: 1 (1 cross-account)"),
@@ -623,7 +617,7 @@ fn diff_of_two_inventories() {
         r#""AWS": ["arn:aws:iam::555555555555:root", "arn:aws:iam::100000000002:root"]"#,
     );
     std::fs::write(&iam, text).unwrap();
-    let (code, out, _) = xacct(&["diff", &b, &a, "--format", "json"]);
+    let Run { code, out, .. } = xacct(&["diff", &b, &a, "--format", "json"]);
     assert_eq!(code, 1);
     let r = json(&out);
     assert_eq!(r["summary"]["new_cross_account"], 1);
@@ -638,13 +632,62 @@ fn diff_of_two_inventories() {
         .iter()
         .any(|c| c["principal"] == "arn:aws:iam::100000000003:root"));
     // The other way round, the sandbox's access comes back: exit 1 again.
-    let (code, out, _) = xacct(&["diff", "--before", &a, "--after", &b, "--format", "json"]);
+    let Run { code, out, .. } = xacct(&["diff", "--before", &a, "--after", &b, "--format", "json"]);
     assert_eq!(code, 1);
     assert_eq!(
         json(&out)["gained"][0]["principal"],
         "arn:aws:iam::100000000003:root"
     );
-    let (code, _, err) = xacct(&["diff", &b]);
+    let Run { code, err, .. } = xacct(&["diff", &b]);
     assert_eq!(code, 2);
     assert!(err.contains("not a Terraform plan"), "{err}");
+}
+
+#[test]
+fn identity_center_roles_are_silenced_unless_asked_for() {
+    let dir = crate::util::scratch("identity-center");
+    let account = dir.join("111111111111");
+    std::fs::create_dir_all(&account).unwrap();
+    let trust = |provider: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::111111111111:saml-provider/{provider}")},
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]})
+    };
+    let role = |path: &str, name: &str, provider: &str| {
+        serde_json::json!({
+            "Path": path, "RoleName": name, "RoleId": "AROAEXAMPLE",
+            "Arn": format!("arn:aws:iam::111111111111:role{path}{name}"),
+            "CreateDate": "2026-01-01T00:00:00+00:00",
+            "AssumeRolePolicyDocument": trust(provider),
+            "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": [], "Tags": []})
+    };
+    let iam = serde_json::json!({
+    "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+    "RoleDetailList": [
+        role("/aws-reserved/sso.amazonaws.com/eu-west-1/", "AWSReservedSSO_ReadOnly_0123456789abcdef", "AWSSSO_0123456789abcdef_DO_NOT_DELETE"),
+        role("/", "CorporateSaml", "Okta"),
+    ]});
+    std::fs::write(account.join("iam.json"), iam.to_string()).unwrap();
+    let path = dir.to_string_lossy().into_owned();
+    let principals = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["audit", &path, "--format", "json", "-q", "--no-lint"];
+        args.extend_from_slice(extra);
+        let Run { code, out, err } = xacct(&args);
+        assert!(code == 0 || code == 1, "exit {code}: {err}");
+        let r = json(&out);
+        with_code(&r, "XE0002")
+            .iter()
+            .map(|f| f["access"]["resource"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The Identity Center role is silenced; a role trusting another SAML provider is not.
+    assert_eq!(
+        principals(&[]),
+        ["arn:aws:iam::111111111111:role/CorporateSaml"]
+    );
+    let all = principals(&["--include-identity-center"]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|r| r.contains("AWSReservedSSO_ReadOnly")));
 }

@@ -2,25 +2,15 @@
 //! verdict, each step's outcome, the causes it names, the fixes, golden outputs in every
 //! format, and SARIF against the official schema.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-use crate::util::{golden, validate_sarif};
+use crate::util::{golden, validate_sarif, xacct, Run};
 
 const CALLER: &str = "arn:aws:iam::222222222222:role/SageMakerTrainingRole";
 const CONSUMER: &str = "arn:aws:iam::111111111111:role/ModelRegistryDeployRole";
 
-fn xacct(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("xacct runs")
-}
-
 /// Runs `check` on a fixture folder (its own request), with extra flags.
-fn check(dir: &str, extra: &[&str]) -> Output {
+fn check(dir: &str, extra: &[&str]) -> Run {
     let request = format!("{dir}/create-model-package.json");
     let mut args = vec![
         "check",
@@ -38,12 +28,9 @@ fn check(dir: &str, extra: &[&str]) -> Output {
 
 fn json(dir: &str) -> (i32, Value) {
     let o = check(dir, &["--format", "json"]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
+    let stderr = o.err.clone();
     assert!(!stderr.contains("error"), "{dir}: {stderr}");
-    (
-        o.status.code().unwrap(),
-        serde_json::from_slice(&o.stdout).unwrap(),
-    )
+    (o.code, serde_json::from_str(&o.out).unwrap())
 }
 
 /// (step, action, status) of every outcome.
@@ -299,14 +286,14 @@ fn without_a_consumer_the_registry_roles_are_tried() {
         "json",
         dir,
     ]);
-    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r: Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(r["consumer"], CONSUMER);
     assert!(r["consumer_note"]
         .as_str()
         .unwrap()
         .starts_with("no --consumer was named"));
     assert_eq!(r["verdict"], "possible");
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(Some(o.code), Some(0));
 }
 
 #[test]
@@ -327,12 +314,12 @@ fn without_a_consumer_or_registry_iam_the_identity_side_is_not_verified() {
         &training,
         &org,
     ]);
-    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r: Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(r["consumer"], "any principal of account 111111111111");
     let token = status_of(&r, "ecr:GetAuthorizationToken");
     assert_eq!(token["status"], "not-verified");
     assert_eq!(r["verdict"], "not-verified");
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(Some(o.code), Some(1));
     // With --fail-on deny, an unverified registration does not fail the gate.
     let o = xacct(&[
         "check",
@@ -345,12 +332,7 @@ fn without_a_consumer_or_registry_iam_the_identity_side_is_not_verified() {
         &training,
         &org,
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    assert_eq!(Some(o.code), Some(0), "{}", o.out.clone());
 }
 
 #[test]
@@ -363,18 +345,15 @@ fn golden_outputs_in_every_format() {
         ("mermaid", "seed.mmd"),
     ] {
         let o = check("fixtures/seed-example", &["--format", format]);
-        assert_eq!(o.status.code(), Some(1), "{format}");
-        golden(
-            &format!("check/{file}"),
-            &String::from_utf8_lossy(&o.stdout),
-        );
+        assert_eq!(Some(o.code), Some(1), "{format}");
+        golden(&format!("check/{file}"), &o.out);
     }
 }
 
 #[test]
 fn sarif_validates_and_points_at_policies() {
     let o = check("fixtures/seed-example", &["--format", "sarif"]);
-    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let log: Value = serde_json::from_str(&o.out).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let ids: Vec<&str> = results
         .iter()
@@ -394,7 +373,7 @@ fn sarif_validates_and_points_at_policies() {
             "{r:#}"
         );
     }
-    validate_sarif(&o.stdout);
+    validate_sarif(o.out.as_bytes());
 }
 
 #[test]
@@ -408,8 +387,8 @@ fn user_scenarios_are_validated_with_file_and_pointer() {
     .unwrap();
     let dir_s = dir.to_string_lossy().into_owned();
     let o = check("fixtures/seed-example-fixed", &["--rules", &dir_s]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(Some(o.code), Some(2));
+    let err = o.err.clone();
     assert!(
         err.contains("bad.json: /steps/0/resource: unknown variable `{nope}`"),
         "{err}"
@@ -431,13 +410,8 @@ fn user_scenarios_are_validated_with_file_and_pointer() {
             "json",
         ],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(Some(o.code), Some(0), "{}", o.err.clone());
+    let r: Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(outcomes(&r).len(), 1);
 }
 
@@ -456,8 +430,8 @@ fn bad_request_file_is_exit_2() {
         CALLER,
         "fixtures/seed-example-fixed",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(Some(o.code), Some(2));
+    let err = o.err.clone();
     assert!(err.contains("req.json: /: invalid JSON"), "{err}");
     let o = xacct(&[
         "check",
@@ -467,5 +441,5 @@ fn bad_request_file_is_exit_2() {
         "nobody",
         "fixtures/seed-example-fixed",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(Some(o.code), Some(2));
 }

@@ -2,23 +2,8 @@
 //! with file and location, exit 2, never a panic).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn xacct(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("xacct runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::util::{xacct, Run};
 
 /// Writes `text` to a fresh file under the target directory and returns its path.
 fn temp_file(name: &str, text: &str) -> String {
@@ -32,7 +17,7 @@ fn temp_file(name: &str, text: &str) -> String {
 const DEPLOY: &str = "arn:aws:sts::111111111111:assumed-role/Deploy/endpoint";
 const REPO: &str = "arn:aws:ecr:us-east-1:222222222222:repository/fraud-model";
 
-fn simulate_repo(action: &str, extra: &[&str]) -> Output {
+fn simulate_repo(action: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "simulate",
         "--principal",
@@ -53,8 +38,8 @@ fn simulate_repo(action: &str, extra: &[&str]) -> Output {
 #[test]
 fn allowed_request_exits_0_with_its_trace() {
     let o = simulate_repo("ecr:BatchGetImage", &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
+    assert_eq!(Some(o.code), Some(0), "{}", o.err);
+    let out = o.out;
     assert!(out.starts_with("decision:  Allow"), "{out}");
     assert!(
         out.contains("fixtures/simulate/ecr-repository-policy.json: /policyText#/Statement/0"),
@@ -69,8 +54,8 @@ fn allowed_request_exits_0_with_its_trace() {
 #[test]
 fn denied_request_exits_1_and_names_the_missing_side() {
     let o = simulate_repo("ecr:GetDownloadUrlForLayer", &[]);
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
+    assert_eq!(Some(o.code), Some(1));
+    let out = o.out;
     assert!(out.starts_with("decision:  ImplicitDeny"), "{out}");
     assert!(
         out.contains("the resource policy does not allow the caller"),
@@ -81,8 +66,8 @@ fn denied_request_exits_1_and_names_the_missing_side() {
 #[test]
 fn json_output_has_schema_version_decision_and_trace() {
     let o = simulate_repo("ecr:BatchGetImage", &["--format", "json"]);
-    assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(Some(o.code), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(v["schema_version"], 2);
     assert_eq!(v["decision"], "Allow");
     assert_eq!(v["trace"]["same_account"], false);
@@ -115,7 +100,7 @@ fn explicit_context_wins_over_derived_keys() {
             "aws:PrincipalAccount=333333333333",
         ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(
         v["request"]["context"]["aws:PrincipalAccount"],
         "333333333333"
@@ -147,7 +132,7 @@ fn repeated_context_key_is_multi_valued() {
             args.push("--context");
             args.push(t);
         }
-        xacct(&args).status.code()
+        Some(xacct(&args).code)
     };
     assert_eq!(run(&["aws:TagKeys=env", "aws:TagKeys=team"]), Some(0));
     assert_eq!(run(&["aws:TagKeys=env", "aws:TagKeys=cost"]), Some(1));
@@ -160,8 +145,8 @@ fn cases_file_prints_one_line_per_case_and_the_tally() {
         "--cases",
         "fixtures/simulate/registration.jsonl",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
+    assert_eq!(Some(o.code), Some(0), "{}", o.err);
+    let out = o.out;
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 9);
     assert_eq!(
@@ -185,8 +170,8 @@ fn cases_mismatch_exits_1() {
         .replace(r#""expected":"Allow""#, r#""expected":"ExplicitDeny""#);
     let path = temp_file("mismatch.jsonl", &first);
     let o = xacct(&["simulate", "--cases", &path]);
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
+    assert_eq!(Some(o.code), Some(1));
+    let out = o.out;
     assert!(
         out.contains(r#""decision":"Allow","expected":"ExplicitDeny""#),
         "{out}"
@@ -197,8 +182,8 @@ fn cases_mismatch_exits_1() {
 #[test]
 fn conformance_suite_through_the_binary() {
     let o = xacct(&["simulate", "--cases", "tests/conformance/hand.jsonl"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).ends_with("95 passed, 0 failed\n"));
+    assert_eq!(Some(o.code), Some(0));
+    assert!(o.out.ends_with("95 passed, 0 failed\n"));
 }
 
 /// Runs `simulate` with `text` as the identity policy; returns (exit code, stderr).
@@ -215,10 +200,10 @@ fn bad_policy(name: &str, text: &str) -> (Option<i32>, String) {
         "--identity-policy",
         &path,
     ]);
-    let err = stderr(&o);
+    let err = o.err;
     assert!(!err.contains("panicked"), "{err}");
-    assert!(o.stdout.is_empty(), "no decision on bad input");
-    (o.status.code(), err)
+    assert!(o.out.is_empty(), "no decision on bad input");
+    (Some(o.code), err)
 }
 
 #[test]
@@ -309,8 +294,8 @@ fn every_bad_file_is_reported_not_just_the_first() {
         "--resource-policy",
         &b,
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    assert_eq!(Some(o.code), Some(2));
+    let err = o.err;
     assert!(err.contains("first.json: /: invalid JSON"), "{err}");
     assert!(
         err.contains(
@@ -331,13 +316,13 @@ fn missing_file_and_bad_flags_exit_2() {
         "--resource",
         "*",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--principal: `bob` is not a principal"));
+    assert_eq!(Some(o.code), Some(2));
+    assert!(o.err.contains("--principal: `bob` is not a principal"));
     let o = xacct(&["simulate", "--cases", "no/such/file.jsonl"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("error: no/such/file.jsonl: "));
+    assert_eq!(Some(o.code), Some(2));
+    assert!(o.err.starts_with("error: no/such/file.jsonl: "));
     let o = xacct(&["simulate", "--principal", DEPLOY]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(Some(o.code), Some(2));
     let o = xacct(&[
         "simulate",
         "--principal",
@@ -347,7 +332,7 @@ fn missing_file_and_bad_flags_exit_2() {
         "--resource",
         "*",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(Some(o.code), Some(2));
 }
 
 #[test]
@@ -363,11 +348,11 @@ fn a_bad_case_line_is_reported_and_the_others_still_run() {
     lines.push(lines[0].replace("\"Action\":\"sagemaker:CreateModelPackage\",\"Resource\"", "\"Action\":\"sagemaker:CreateModelPackage\",\"Condition\":{\"Bogus\":{\"a\":\"b\"}},\"Resource\""));
     let path = temp_file("mixed.jsonl", &lines.join("\n"));
     let o = xacct(&["simulate", "--cases", &path]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    assert_eq!(Some(o.code), Some(2));
+    let err = o.err;
     assert!(err.contains("mixed.jsonl:2: /: invalid JSON"), "{err}");
     assert!(err.contains("unknown condition operator `Bogus`"), "{err}");
-    let out = stdout(&o);
+    let out = o.out;
     assert_eq!(
         out.lines().filter(|l| l.starts_with('{')).count(),
         3,

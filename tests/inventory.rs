@@ -5,8 +5,8 @@
 #[path = "../examples/gen_org.rs"]
 mod gen_org;
 
+use crate::util::{xacct, Run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use xacct::diagnostic::{Diagnostic, Severity};
 use xacct::eval::{authorize, Context, Decision, ObjectOwnership, Principal};
@@ -67,18 +67,6 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn xacct(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xacct"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn principal(s: &str) -> Principal {
@@ -388,7 +376,7 @@ fn a_broken_file_is_reported_with_path_and_pointer_and_the_others_load() {
     // The defective statement is kept so that it fails closed.
     assert!(acct.buckets["b2"].policy.value().is_some());
     // The command still answers, and exits 2.
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "who-can",
         "--inventory",
         &s.path(),
@@ -565,7 +553,7 @@ fn the_graph_has_every_kind_of_edge_and_marks_cross_account_ones() {
 #[test]
 fn cli_simulate_inventory() {
     let f = fixture();
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "simulate",
         "--inventory",
         &f,
@@ -581,7 +569,7 @@ fn cli_simulate_inventory() {
     assert!(out.contains("TrainingRegisters"), "{out}");
     // The vendor's own account is loaded, but no organization lists it: its SCPs could
     // deny, so an allow is not verified.
-    let (code, out, _) = xacct(&[
+    let Run { code, out, .. } = xacct(&[
         "simulate",
         "--inventory",
         &f,
@@ -607,7 +595,7 @@ fn cli_simulate_inventory() {
         "deny.json",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sagemaker:*","Resource":"*"}]}"#,
     );
-    let (code, out, _) = xacct(&[
+    let Run { code, out, .. } = xacct(&[
         "simulate",
         "--inventory",
         &f,
@@ -623,14 +611,14 @@ fn cli_simulate_inventory() {
     assert_eq!(code, 1);
     assert!(out.contains("ExplicitDeny"), "{out}");
     // --cases and --inventory do not mix.
-    let (code, _, _) = xacct(&["simulate", "--inventory", &f, "--cases", "x.jsonl"]);
+    let Run { code, .. } = xacct(&["simulate", "--inventory", &f, "--cases", "x.jsonl"]);
     assert_eq!(code, 2);
 }
 
 #[test]
 fn cli_who_can_marks_outsiders() {
     let f = fixture();
-    let (code, out, err) = xacct(&[
+    let Run { code, out, err } = xacct(&[
         "who-can",
         "--inventory",
         &f,
@@ -651,7 +639,7 @@ fn cli_who_can_marks_outsiders() {
     assert_eq!(deploy["marks"], serde_json::json!(["cross-account"]));
     assert!(row("arn:aws:iam::444444444444:role/VendorScanner").is_none());
     // With --all, the vendor is listed as denied, outside the organization.
-    let (_, out, _) = xacct(&[
+    let Run { out, .. } = xacct(&[
         "who-can",
         "--inventory",
         &f,
@@ -670,7 +658,7 @@ fn cli_who_can_marks_outsiders() {
         "{line}"
     );
     // An external account named by a policy but not loaded: the resource side allows it.
-    let (_, out, _) = xacct(&[
+    let Run { out, .. } = xacct(&[
         "who-can",
         "--inventory",
         &format!("{f}/222222222222"),
@@ -692,18 +680,26 @@ fn cli_who_can_marks_outsiders() {
 #[test]
 fn cli_graph_formats() {
     let f = fixture();
-    let (code, dot, err) = xacct(&["graph", "--inventory", &f]);
+    let Run {
+        code,
+        out: dot,
+        err,
+    } = xacct(&["graph", "--inventory", &f]);
     assert_eq!(code, 0, "{err}");
     assert!(dot.starts_with("digraph xacct {"));
     assert!(dot.contains("subgraph \"cluster_444444444444\""));
     assert!(dot.contains("outside the loaded organizations"));
     assert!(dot.contains("color=\"#d62728\""));
-    let (code, mermaid, _) = xacct(&["graph", "--inventory", &f, "--format", "mermaid"]);
+    let Run {
+        code, out: mermaid, ..
+    } = xacct(&["graph", "--inventory", &f, "--format", "mermaid"]);
     assert_eq!(code, 0);
     assert!(mermaid.starts_with("flowchart LR"));
     assert!(mermaid.contains("subgraph acct_222222222222"));
     assert!(mermaid.contains("==>") && mermaid.contains("linkStyle"));
-    let (code, json, _) = xacct(&[
+    let Run {
+        code, out: json, ..
+    } = xacct(&[
         "graph",
         "--inventory",
         &f,
@@ -726,7 +722,7 @@ fn cli_graph_formats() {
                 .ends_with("222222222222/iam.page-2.json")
             && e["via"]["pointer"] == "/RoleDetailList/0/AssumeRolePolicyDocument"
     ));
-    let (code, _, err) = xacct(&["graph", "--inventory", "/no/such/place"]);
+    let Run { code, err, .. } = xacct(&["graph", "--inventory", "/no/such/place"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("/no/such/place: no such file or folder"),

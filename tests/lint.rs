@@ -6,39 +6,18 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use xacct::lint::config::Config;
 use xacct::lint::{lint, LintOptions, LintReport, RULES};
 use xacct::policy::DocKind;
 
-use crate::util::{golden, validate_sarif};
+use crate::util::{golden, validate_sarif, xacct};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xacct");
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary in the crate root (so printed paths are relative).
-fn xacct(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("xacct runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn run(paths: &[String], opts: &LintOptions) -> LintReport {
@@ -428,8 +407,8 @@ fn golden_outputs_for_the_seed_guide() {
         ("sarif", "seed.sarif"),
     ] {
         let o = xacct(&["lint", "fixtures/lint/seed", "--format", format]);
-        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
-        golden(&format!("lint/{file}"), &stdout(&o));
+        assert_eq!(o.code, 1, "{format}: {}", o.err);
+        golden(&format!("lint/{file}"), &o.out);
     }
 }
 
@@ -442,7 +421,7 @@ fn sarif_is_valid_against_the_official_schema() {
         "--format",
         "sarif",
     ]);
-    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     // Structure we rely on, checked without Python.
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
@@ -459,41 +438,24 @@ fn sarif_is_valid_against_the_official_schema() {
         );
     }
     // The official schema, with Python's jsonschema.
-    validate_sarif(&o.stdout);
+    validate_sarif(o.out.as_bytes());
 }
 
 #[test]
 fn exit_codes() {
     let clean = "fixtures/lint/XA0101/clean.json";
-    assert_eq!(code(&xacct(&["lint", clean])), 0);
+    assert_eq!(xacct(&["lint", clean]).code, 0);
     // Warnings only: exit 0 by default, 1 with --fail-on warning.
     let warn = "fixtures/lint/XA0213/flagged.json";
-    assert_eq!(code(&xacct(&["lint", warn])), 0);
-    assert_eq!(code(&xacct(&["lint", warn, "--fail-on", "warning"])), 1);
+    assert_eq!(xacct(&["lint", warn]).code, 0);
+    assert_eq!(xacct(&["lint", warn, "--fail-on", "warning"]).code, 1);
+    assert_eq!(xacct(&["lint", warn, "--severity", "XA0213=error"]).code, 1);
     assert_eq!(
-        code(&xacct(&["lint", warn, "--severity", "XA0213=error"])),
-        1
-    );
-    assert_eq!(
-        code(&xacct(&[
-            "lint",
-            warn,
-            "--fail-on",
-            "warning",
-            "--ignore",
-            "XA02"
-        ])),
+        xacct(&["lint", warn, "--fail-on", "warning", "--ignore", "XA02"]).code,
         0
     );
     assert_eq!(
-        code(&xacct(&[
-            "lint",
-            warn,
-            "--fail-on",
-            "warning",
-            "--select",
-            "XA01"
-        ])),
+        xacct(&["lint", warn, "--fail-on", "warning", "--select", "XA01"]).code,
         0
     );
     let o = xacct(&[
@@ -502,8 +464,8 @@ fn exit_codes() {
         "--kind",
         "bucket",
     ]);
-    assert_eq!(code(&o), 1);
-    assert!(stdout(&o).contains("XA0107"));
+    assert_eq!(o.code, 1);
+    assert!(o.out.contains("XA0107"));
     // Could not run.
     for args in [
         &["lint", "fixtures/lint/no-such-file.json"][..],
@@ -529,34 +491,34 @@ fn exit_codes() {
         ],
     ] {
         let o = xacct(args);
-        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+        assert_eq!(o.code, 2, "{args:?}: {}", o.err);
+        assert!(!o.err.contains("panicked"), "{args:?}");
     }
     // A file that is not JSON: exit 2 even next to clean files, with file, line and column.
     let o = xacct(&["lint", clean, "fixtures/lint/XA0100/flagged.json"]);
-    assert_eq!(code(&o), 2);
+    assert_eq!(o.code, 2);
     assert!(
-        stderr(&o).contains("fixtures/lint/XA0100/flagged.json"),
+        o.err.contains("fixtures/lint/XA0100/flagged.json"),
         "{}",
-        stderr(&o)
+        o.err
     );
     assert!(
-        stdout(&o).contains("fixtures/lint/XA0100/flagged.json:5:1"),
+        o.out.contains("fixtures/lint/XA0100/flagged.json:5:1"),
         "{}",
-        stdout(&o)
+        o.out
     );
 }
 
 #[test]
 fn rules_and_rule_print_the_registry() {
     let o = xacct(&["rules"]);
-    assert_eq!(code(&o), 0);
-    let text = stdout(&o);
+    assert_eq!(o.code, 0);
+    let text = o.out;
     for m in xacct::diagnostic::codes::ALL {
         assert!(text.contains(m.code) && text.contains(m.name));
     }
     let o = xacct(&["rules", "--format", "json"]);
-    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(
         list.as_array().unwrap().len(),
         xacct::diagnostic::codes::ALL.len()
@@ -564,8 +526,8 @@ fn rules_and_rule_print_the_registry() {
     // Every code the tool can emit is documented, whichever command emits it.
     for key in ["XC0001", "XE0001", "XR0004", "XL0001", "XA0901"] {
         let o = xacct(&["rule", key]);
-        assert_eq!(code(&o), 0, "{key}");
-        assert!(stdout(&o).starts_with(&format!("# {key} ")), "{key}");
+        assert_eq!(o.code, 0, "{key}");
+        assert!(o.out.starts_with(&format!("# {key} ")), "{key}");
     }
     for key in [
         "XA0105",
@@ -573,8 +535,8 @@ fn rules_and_rule_print_the_registry() {
         "bucket-policy-action-applies-to-no-resource",
     ] {
         let o = xacct(&["rule", key]);
-        assert_eq!(code(&o), 0, "{key}");
-        let text = stdout(&o);
+        assert_eq!(o.code, 0, "{key}");
+        let text = o.out;
         assert!(text.starts_with("# XA0105 bucket-policy-action-applies-to-no-resource"));
         for s in xacct::diagnostic::DOC_SECTIONS {
             assert!(text.contains(s), "{key}: {s}");
@@ -616,8 +578,8 @@ reason = "the request; list-grants shows the same"
         "--format",
         "json",
     ]);
-    assert_eq!(code(&o), 1);
-    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.code, 1);
+    let d: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(d["summary"]["suppressed"], 4);
     assert_eq!(d["summary"]["fail_on"], "warning");
     let diags = d["diagnostics"].as_array().unwrap();
@@ -644,9 +606,9 @@ reason = "the request; list-grants shows the same"
         "--config",
         &stale,
     ]);
-    assert_eq!(code(&o), 0, "a warning does not fail by default");
-    assert!(stdout(&o).contains("XA0900"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("stale.toml:1:1"), "{}", stdout(&o));
+    assert_eq!(o.code, 0, "a warning does not fail by default");
+    assert!(o.out.contains("XA0900"), "{}", o.out);
+    assert!(o.out.contains("stale.toml:1:1"), "{}", o.out);
     // Invalid configuration: exit 2 with the file named.
     std::fs::write(
         dir.join("bad.toml"),
@@ -655,8 +617,8 @@ reason = "the request; list-grants shows the same"
     .unwrap();
     let bad = dir.join("bad.toml").to_string_lossy().into_owned();
     let o = xacct(&["lint", "fixtures/lint/XA0101/clean.json", "--config", &bad]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("bad.toml"), "{}", stderr(&o));
+    assert_eq!(o.code, 2);
+    assert!(o.err.contains("bad.toml"), "{}", o.err);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -692,9 +654,9 @@ fn bad_input_never_panics() {
         std::fs::write(&path, bytes).unwrap();
         let p = path.to_string_lossy().into_owned();
         let o = xacct(&["lint", &p]);
-        let err = stderr(&o);
+        let err = o.err;
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert_eq!(code(&o), *want, "{name}: {}{err}", stdout(&o));
+        assert_eq!(o.code, *want, "{name}: {}{err}", o.out);
         if *want == 2 {
             assert!(err.contains(name), "{name}: stderr names the file: {err}");
         }
@@ -720,8 +682,8 @@ fn bad_input_never_panics() {
     }
     for args in &runs {
         let o = xacct(args);
-        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
-        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(!o.err.contains("panicked"), "{args:?}: {}", o.err);
+        assert_eq!(o.code, 2, "{args:?}");
     }
     // Invalid JSON is reported with its line and column.
     let o = xacct(&[
@@ -730,7 +692,7 @@ fn bad_input_never_panics() {
         "--format",
         "json",
     ]);
-    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     let diag = &d["diagnostics"][0];
     assert_eq!(diag["code"], "XA0100");
     assert_eq!(diag["location"]["line"], 1);
@@ -743,9 +705,9 @@ fn bad_input_never_panics() {
         "identity",
         "fixtures/lint/missing.json",
     ]);
-    assert_eq!(code(&o), 2);
-    assert!(stdout(&o).contains("XA0108"));
-    assert!(stderr(&o).contains("fixtures/lint/missing.json"));
+    assert_eq!(o.code, 2);
+    assert!(o.out.contains("XA0108"));
+    assert!(o.err.contains("fixtures/lint/missing.json"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -766,27 +728,21 @@ fn standard_input_and_threads() {
         .write_all(br#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}}"#)
         .unwrap();
     let o = child.wait_with_output().unwrap();
-    assert_eq!(code(&o), 1);
+    assert_eq!(o.status.code(), Some(1));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d["diagnostics"][0]["location"]["file"], "<stdin>");
     assert_eq!(d["diagnostics"][0]["code"], "XA0108");
     // Sequential and parallel runs give the same report.
-    let a = stdout(&xacct(&[
-        "lint",
-        "fixtures/lint",
-        "--threads",
-        "1",
-        "--format",
-        "json",
-    ]));
-    let b = stdout(&xacct(&[
+    let a = xacct(&["lint", "fixtures/lint", "--jobs", "1", "--format", "json"]).out;
+    let b = xacct(&[
         "lint",
         "fixtures/lint",
         "--threads",
         "2",
         "--format",
         "json",
-    ]));
+    ])
+    .out;
     assert_eq!(a, b);
 }
 
@@ -800,7 +756,7 @@ fn aws_managed_rcp_full_access_is_not_a_wildcard_finding() {
         "--fail-on",
         "warning",
     ]);
-    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(o.code, 0, "{}", o.out);
     // The same document as a bucket policy is one.
     let o = xacct(&[
         "lint",
@@ -812,5 +768,5 @@ fn aws_managed_rcp_full_access_is_not_a_wildcard_finding() {
         "--select",
         "XA0202",
     ]);
-    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(o.code, 1, "{}", o.out);
 }

@@ -8,14 +8,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xacct::audit::report::{merge_texts, AuditFormat, Baseline, Collector, Writer};
+use xacct::audit::outcome::{merge_texts, Baseline, Collector};
+use xacct::report::audit::Writer;
+use xacct::report::Format;
 
-const FORMATS: [AuditFormat; 4] = [
-    AuditFormat::Table,
-    AuditFormat::Json,
-    AuditFormat::Jsonl,
-    AuditFormat::Sarif,
-];
+const FORMATS: [Format; 4] = [Format::Table, Format::Json, Format::Jsonl, Format::Sarif];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -46,16 +43,18 @@ fuzz_target!(|data: &[u8]| {
         };
         let compared = baseline.is_some();
         let mut out = Vec::new();
-        let writer = Writer::new(format, &mut out, merged.fail_on);
-        let Ok(mut collector) = Collector::start(writer, None, baseline) else {
+        let mut writer = Writer::new(format, &mut out, merged.fail_on);
+        let Ok(mut collector) = Collector::start(&mut writer, merged.fail_on, None, baseline)
+        else {
             continue;
         };
         for f in merged.findings {
             let _ = collector.push(f);
         }
         let written = collector.finish(merged.totals).is_ok();
+        drop(writer);
         // A full JSON report that xacct writes, `--baseline` reads back.
-        if written && format == AuditFormat::Json && !compared {
+        if written && format == Format::Json && !compared {
             let text = String::from_utf8_lossy(&out);
             if let Err(e) = Baseline::parse("merged.json", &text) {
                 panic!("the merged report does not read back as a baseline: {e}");

@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let response = case.decide();
     let _ = xacct::report::decision_table(&case.request, &response);
-    let _ = xacct::report::decision_json(&case.request, &response);
+    let _ = xacct::report::simulate::decision_json(&case.request, &response);
 });

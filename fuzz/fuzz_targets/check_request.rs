@@ -5,8 +5,9 @@
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use xacct::check::{check, CheckInput, RegistrationRequest};
-use xacct::inventory::{Inventory, LoadOptions};
+use xacct::inventory::Inventory;
+use xacct::load::LoadOptions;
+use xacct::workflow::{check, CheckInput, RegistrationRequest};
 use xacct::scenario::Scenario;
 
 fn setting() -> Option<&'static (Inventory, Scenario)> {
@@ -14,7 +15,7 @@ fn setting() -> Option<&'static (Inventory, Scenario)> {
     SETTING
         .get_or_init(|| {
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/seed-example");
-            let inv = Inventory::load(&[dir.to_owned()], &LoadOptions::default());
+            let inv = xacct::load::inventory(&[dir.to_owned()], &LoadOptions::default());
             Some((inv, Scenario::builtin().ok()?))
         })
         .as_ref()

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use xacct::eval::{authorize, Context, Principal};
 use xacct::graph::Graph;
-use xacct::inventory::{Inventory, LoadOptions};
+use xacct::load::{inventory_in_memory, LoadOptions};
 
 const PATHS: [&str; 5] = [
     "111111111111/iam.json",
@@ -37,7 +37,7 @@ const REQUESTS: [(&str, &str, &str); 3] = [
 fuzz_target!(|data: &[u8]| {
     let opts = LoadOptions::default();
     for path in PATHS {
-        let inv = Inventory::from_memory(&[(path.to_owned(), data.to_vec())], &opts, false);
+        let inv = inventory_in_memory(&[(path.to_owned(), data.to_vec())], &opts, false);
         let _ = inv.has_errors();
         for p in &inv.problems {
             let _ = p.to_string();

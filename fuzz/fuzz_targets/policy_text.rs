@@ -93,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
             wrapped.push((kind, p));
         }
     }
-    if let Ok(catalog) = xacct::awsdata::catalog() {
+    if let Ok(catalog) = xacct::catalog::catalog() {
         let _ = lint_text("policy.json", text, &LintOptions::default(), catalog);
     }
     let Ok(json) = Json::parse(text) else {
@@ -133,6 +133,6 @@ fuzz_target!(|data: &[u8]| {
         req.derive_context();
         let response = authorize(&req, &set);
         let _ = xacct::report::decision_table(&req, &response);
-        let _ = xacct::report::decision_json(&req, &response);
+        let _ = xacct::report::simulate::decision_json(&req, &response);
     }
 });

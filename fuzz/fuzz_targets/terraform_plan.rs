@@ -1,12 +1,12 @@
 //! A Terraform plan (`terraform show -json`), read as the inventory reads any file (its
 //! content says it is a plan), with and without `--terraform-account`; assembled requests
-//! on it, and `xacct diff` of the plan's before and after.
+//! on it, and `xacct diff` of the plan's before and after (the same bytes read for each side).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xacct::audit::diff::{diff, plan_before};
+use xacct::diff::diff;
 use xacct::eval::{authorize, Context, Principal};
-use xacct::inventory::{Inventory, LoadOptions};
+use xacct::load::{inventory_in_memory, LoadOptions, PlanSide};
 
 const PLAN: &str = "terraform/plan.tfplan.json";
 
@@ -25,17 +25,12 @@ const REQUESTS: [(&str, &str, &str); 2] = [
 
 fuzz_target!(|data: &[u8]| {
     let files = [(PLAN.to_owned(), data.to_vec())];
-    // The before side, as `xacct diff PLAN` makes it.
-    let before_files = std::str::from_utf8(data)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .and_then(|v| serde_json::to_string_pretty(&plan_before(&v)).ok())
-        .map(|t| [(format!("{PLAN} (before)"), t.into_bytes())]);
     for account in [None, Some("111111111111".to_owned())] {
         let opts = LoadOptions {
             terraform_account: account,
+            ..LoadOptions::default()
         };
-        let after = Inventory::from_memory(&files, &opts, false);
+        let after = inventory_in_memory(&files, &opts, false);
         for p in &after.problems {
             let _ = p.to_string();
         }
@@ -47,10 +42,13 @@ fuzz_target!(|data: &[u8]| {
             let req = assembled.request(action, Context::default());
             let _ = authorize(&req, &assembled.policy_set());
         }
-        if let Some(before_files) = &before_files {
-            let before = Inventory::from_memory(before_files, &opts, false);
-            let report = diff(&before, vec![], &after, vec![]);
-            let _ = report.new_cross_account();
-        }
+        // The before side, as `xacct diff PLAN` reads it.
+        let before_opts = LoadOptions {
+            plan_side: PlanSide::Before,
+            ..opts.clone()
+        };
+        let before = inventory_in_memory(&files, &before_opts, false);
+        let report = diff(&before, vec![], &after, vec![]);
+        let _ = report.new_cross_account();
     }
 });

@@ -14,6 +14,10 @@
 //!     {"request": "create-model-package.json",
 //!      "caller": "arn:aws:iam::222222222222:role/Training",
 //!      "consumer": "arn:aws:iam::111111111111:role/Deploy"}
+//!   ],
+//!   "scenario_pairs": [
+//!     {"scenario": "sagemaker-cross-account-model-deployment",
+//!      "caller_account": "444444444444", "registry_account": "111111111111"}
 //!   ]
 //! }
 //! ```
@@ -130,6 +134,23 @@ pub struct ListedRegistration {
     pub artifact_key: Option<String>,
 }
 
+/// A scenario the organization relies on between two accounts (`scenario_pairs`): its
+/// caller's steps are checked for the principals of `caller_account` on every model package
+/// group of `registry_account`.
+#[derive(Debug, Clone)]
+pub struct ScenarioPair {
+    /// Where the entry is.
+    pub at: Location,
+    /// The scenario's id (a built-in one).
+    pub scenario: String,
+    /// The account whose principals act.
+    pub caller_account: String,
+    /// The account whose groups they act on.
+    pub registry_account: String,
+    /// The one principal to check, when the entry names it.
+    pub caller: Option<String>,
+}
+
 /// Everything the audit files say.
 #[derive(Debug, Clone, Default)]
 pub struct AuditConfig {
@@ -137,6 +158,8 @@ pub struct AuditConfig {
     pub trusted: Vec<TrustedEntry>,
     /// The listed registrations, in file order.
     pub registrations: Vec<ListedRegistration>,
+    /// The listed scenario pairs, in file order.
+    pub pairs: Vec<ScenarioPair>,
 }
 
 struct Reader<'t> {
@@ -263,6 +286,7 @@ impl AuditConfig {
                 "schema_version",
                 "trusted_accounts",
                 "registrations",
+                "scenario_pairs",
                 "description",
             ],
         ) else {
@@ -296,12 +320,98 @@ impl AuditConfig {
                 }
             }
         }
+        if let Some((_, list)) = members.iter().find(|(k, _)| k == "scenario_pairs") {
+            let at = root.key("scenario_pairs");
+            for (i, item) in r.array(list, &at).iter().enumerate() {
+                if let Some(p) = scenario_pair(&mut r, item, &at.index(i)) {
+                    self.pairs.push(p);
+                }
+            }
+        }
         if r.errors.is_empty() {
             Ok(())
         } else {
             Err(r.errors)
         }
     }
+}
+
+/// One `scenario_pairs` entry: `scenario` (a built-in id whose caller steps need no
+/// request), `caller_account`, `registry_account`, optionally `caller` and `reason`.
+fn scenario_pair(r: &mut Reader<'_>, item: &Json<'_>, at: &Pointer) -> Option<ScenarioPair> {
+    let members = r.object(
+        item,
+        at,
+        &[
+            "scenario",
+            "caller_account",
+            "registry_account",
+            "caller",
+            "reason",
+        ],
+    )?;
+    let before = r.errors.len();
+    let text = |r: &mut Reader<'_>, k: &str, required: bool| -> Option<String> {
+        match members.iter().find(|(key, _)| key == k) {
+            Some((_, v)) => r.string(v, &at.key(k)),
+            None => {
+                if required {
+                    r.error(at, format!("missing `{k}`"));
+                }
+                None
+            }
+        }
+    };
+    let scenario = text(r, "scenario", true);
+    let caller_account = text(r, "caller_account", true);
+    let registry_account = text(r, "registry_account", true);
+    let caller = text(r, "caller", false);
+    let _ = text(r, "reason", false);
+    for (k, v) in [
+        ("caller_account", &caller_account),
+        ("registry_account", &registry_account),
+    ] {
+        if let Some(a) = v.as_deref().filter(|a| !is_account_id(a)) {
+            r.error(&at.key(k), format!("`{a}` is not a 12-digit account id"));
+        }
+    }
+    if let Some(id) = &scenario {
+        let builtins = crate::scenario::Scenario::builtins().unwrap_or_default();
+        match builtins.iter().find(|s| &s.id == id) {
+            None => r.error(
+                &at.key("scenario"),
+                format!(
+                    "no built-in scenario `{id}` (known: {})",
+                    builtins.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            Some(s) if !s.between_accounts() => r.error(
+                &at.key("scenario"),
+                format!("scenario `{id}` cannot be checked between two accounts: its caller's steps need a request's containers"),
+            ),
+            Some(_) => {}
+        }
+    }
+    if let (Some(c), Some(acct)) = (&caller, &caller_account) {
+        match Principal::parse(c) {
+            Ok(p) if p.account() == Some(acct.as_str()) => {}
+            Ok(_) => r.error(
+                &at.key("caller"),
+                format!("`{c}` is not a principal of account {acct}"),
+            ),
+            Err(e) => r.error(&at.key("caller"), e),
+        }
+    }
+    if r.errors.len() != before {
+        return None;
+    }
+    Some(ScenarioPair {
+        at: r.place(at),
+        scenario: scenario?,
+        caller_account: caller_account?,
+        registry_account: registry_account?,
+        caller,
+    })
 }
 
 fn trusted_entry(r: &mut Reader<'_>, item: &Json<'_>, at: &Pointer) -> Option<TrustedEntry> {

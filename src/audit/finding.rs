@@ -115,6 +115,9 @@ pub struct Registration {
     /// The required steps that did not pass.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepResult>,
+    /// The scenario checked, when it is not the registration (a scenario pair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {

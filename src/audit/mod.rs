@@ -47,11 +47,12 @@ use crate::eval::Principal;
 use crate::inventory::{Account, Inventory};
 use crate::json::Json;
 use crate::lint::selector::RuleSelection;
+use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::scenario::Scenario;
-use crate::workflow::{check, CheckInput, LintErrors};
+use crate::workflow::{check, CheckInput};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
 /// enough that their findings are a small part of memory.
@@ -103,6 +104,29 @@ pub struct AuditOptions {
     pub ignore: Ignore,
     /// Skip the lint rules.
     pub no_lint: bool,
+    /// Report IAM Identity Center's permission-set roles as reachable from their SAML
+    /// provider (silenced by default: see [`identity_center_role`]).
+    pub identity_center: bool,
+}
+
+/// Whether `a` is IAM Identity Center's own trust: a permission-set role
+/// (`aws-reserved/sso.amazonaws.com/…/AWSReservedSSO_…`, which Identity Center creates and
+/// manages in every account it provisions) reachable from the account's Identity Center
+/// SAML provider (`saml-provider/AWSSSO_…_DO_NOT_DELETE`). One per permission set and
+/// account, each intended: silenced unless asked for, counted with the silenced findings.
+pub fn identity_center_role(a: &finding::Access) -> bool {
+    let role = a
+        .resource
+        .split_once(":role/aws-reserved/sso.amazonaws.com/")
+        .map(|(_, path)| path.rsplit('/').next().unwrap_or(path));
+    let provider = a
+        .principal
+        .strip_prefix("federated:")
+        .and_then(|p| p.split_once(":saml-provider/"))
+        .map(|(_, name)| name);
+    a.via == "trust-policy"
+        && role.is_some_and(|r| r.starts_with("AWSReservedSSO_"))
+        && provider.is_some_and(|p| p.starts_with("AWSSSO_"))
 }
 
 /// Progress of a run, reported as accounts finish (a progress bar, or nothing).
@@ -146,6 +170,8 @@ struct Ctx<'a> {
     shared: Shared,
     index: GroupIndex,
     scenario: Scenario,
+    /// Every built-in scenario (for the audit file's scenario pairs).
+    scenarios: Vec<Scenario>,
     catalog: &'static Catalog,
     lint: LintOptions,
 }
@@ -184,6 +210,10 @@ impl JobResult {
                 continue;
             }
             if let Some(a) = &f.access {
+                if !opts.identity_center && identity_center_role(a) {
+                    self.silenced += 1;
+                    continue;
+                }
                 let mut hit = false;
                 for (i, t) in trusted.iter().enumerate() {
                     if t.matches(&a.resource, &a.principal, a.principal_account.as_deref()) {
@@ -237,7 +267,7 @@ impl Ctx<'_> {
         parsed: Option<&Json<'_>>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
-        known: Option<&mut LintErrors>,
+        known: Option<&mut LintCache>,
     ) {
         if self.opts.no_lint || !worth_linting(bytes) {
             return;
@@ -296,7 +326,7 @@ impl Ctx<'_> {
         }
         r.files = files.len();
         // Each file is parsed once, for the lint rules and the inventory.
-        let mut known = LintErrors::default();
+        let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);
@@ -381,6 +411,15 @@ impl Ctx<'_> {
         {
             r.findings.push(self.listed(entry));
         }
+        for pair in self
+            .opts
+            .config
+            .pairs
+            .iter()
+            .filter(|p| p.caller_account == account)
+        {
+            r.findings.extend(self.pair(pair, &mut known));
+        }
         finding::fill_lines(&mut r.findings, &text_of);
         r.settle(self.opts);
         r
@@ -408,9 +447,33 @@ impl Ctx<'_> {
         if let Some(k) = &entry.artifact_key {
             accounts.extend(Arn::parse(k).map(|a| a.account.to_owned()));
         }
+        let inv = self.inventory_of(&accounts);
+        let input = CheckInput {
+            caller: entry.caller.clone(),
+            consumer: entry.consumer.clone(),
+            artifact_key: entry.artifact_key.clone(),
+        };
+        let report = check(&inv, &self.scenario, req, &input);
+        registration::listed_finding(entry, report)
+    }
+
+    /// Checks a scenario pair the audit file lists, with both accounts loaded.
+    fn pair(&self, pair: &config::ScenarioPair, lint: &mut LintCache) -> Vec<Finding> {
+        let accounts: BTreeSet<String> =
+            [pair.caller_account.clone(), pair.registry_account.clone()].into();
+        let inv = self.inventory_of(&accounts);
+        match self.scenarios.iter().find(|s| s.id == pair.scenario) {
+            Some(scenario) => registration::pair_findings(scenario, pair, &inv, lint),
+            None => Vec::new(),
+        }
+    }
+
+    /// The inventory of `accounts`: their files, the shared files that describe them, and
+    /// the organizations cut down to their chains.
+    fn inventory_of(&self, accounts: &BTreeSet<String>) -> Inventory {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        for a in &accounts {
+        for a in accounts {
             for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
                 let name = fs::display(path);
                 if seen.insert(name.clone()) {
@@ -428,13 +491,7 @@ impl Ctx<'_> {
         let mut inv = crate::load::inventory_in_memory(&files, &self.opts.load, false);
         let list: Vec<&str> = accounts.iter().map(String::as_str).collect();
         inv.orgs = self.shared.trimmed_orgs(&list);
-        let input = CheckInput {
-            caller: entry.caller.clone(),
-            consumer: entry.consumer.clone(),
-            artifact_key: entry.artifact_key.clone(),
-        };
-        let report = check(&inv, &self.scenario, req, &input);
-        registration::listed_finding(entry, report)
+        inv
     }
 }
 
@@ -449,7 +506,7 @@ pub fn run(
 ) -> Result<RunTotals, Error> {
     let catalog = crate::catalog::catalog()
         .map_err(|e| Error::Usage(format!("cannot load AWS action data: {e}")))?;
-    let scenario = Scenario::builtin().map_err(|e| {
+    let scenarios = Scenario::builtins().map_err(|e| {
         Error::Usage(
             e.iter()
                 .map(ToString::to_string)
@@ -457,6 +514,11 @@ pub fn run(
                 .join("\n"),
         )
     })?;
+    let scenario = scenarios
+        .iter()
+        .find(|s| s.id == crate::scenario::REGISTRATION)
+        .cloned()
+        .ok_or_else(|| Error::Usage("the built-in registration scenario is missing".into()))?;
     let pool = match opts.jobs {
         Some(n) => Some(
             rayon::ThreadPoolBuilder::new()
@@ -504,9 +566,11 @@ pub fn run(
         shared,
         index,
         scenario,
+        scenarios,
         catalog,
         lint: LintOptions {
             selection: opts.ignore.lint_selection(),
+            templates: opts.load.templates.clone(),
             ..LintOptions::default()
         },
     };

@@ -546,23 +546,16 @@ fn join(shards: Vec<(String, ShardFile)>) -> Result<Merged, Error> {
                 "`{p}`: a count is out of range (the shards' totals overflow)"
             ))
         };
+        let add = |total: usize, more: usize| total.checked_add(more).ok_or_else(out_of_range);
         for (t, u) in trusted.iter_mut().zip(&s.trusted_accounts) {
-            t.used = t.used.checked_add(u.used).ok_or_else(out_of_range)?;
+            t.used = add(t.used, u.used)?;
         }
-        accounts = accounts
-            .checked_add(s.summary.accounts)
-            .ok_or_else(out_of_range)?;
-        files = files
-            .checked_add(s.summary.files)
-            .ok_or_else(out_of_range)?;
+        accounts = add(accounts, s.summary.accounts)?;
+        files = add(files, s.summary.files)?;
+        silenced = add(silenced, s.summary.silenced)?;
+        ignored = add(ignored, s.summary.ignored)?;
         bytes = bytes
             .checked_add(s.summary.bytes)
-            .ok_or_else(out_of_range)?;
-        silenced = silenced
-            .checked_add(s.summary.silenced)
-            .ok_or_else(out_of_range)?;
-        ignored = ignored
-            .checked_add(s.summary.ignored)
             .ok_or_else(out_of_range)?;
         findings.extend(s.findings);
         problems.extend(s.problems);

@@ -11,14 +11,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::finding::fnv1a;
-use crate::arn::Arn;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Location;
 use crate::inventory::{Inventory, Known, Organization};
 use crate::load::layout::{self, Place as LayoutPlace, Slot};
 use crate::load::{read_all, FileData, LoadOptions};
-use crate::policy::{AwsPrincipal, Policy};
-use crate::workflow::LintErrors;
+use crate::policy::names::Named;
+use crate::policy::Policy;
 
 /// The action a model package group grants to open a registration path.
 pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
@@ -407,7 +406,7 @@ impl GroupIndex {
             .par_iter()
             .map(|(path, f)| {
                 let errors = std::str::from_utf8(&f.bytes)
-                    .map(|text| LintErrors::lint(path, text))
+                    .map(|text| crate::lint::cache::lint_errors(path, text))
                     .unwrap_or_default();
                 (path.clone(), errors)
             })
@@ -438,33 +437,11 @@ impl GroupIndex {
                     let Some(set) = &s.principal else {
                         continue;
                     };
-                    if set.negated {
-                        continue;
-                    }
-                    for p in &set.aws {
-                        let (account, principal) = match p {
-                            AwsPrincipal::Account(a) => (a.clone(), None),
-                            AwsPrincipal::Role { arn, account, .. } => {
-                                (account.clone(), Some(arn.clone()))
-                            }
-                            AwsPrincipal::User { arn } => match Arn::parse(arn) {
-                                Some(a) => (a.account.to_owned(), Some(arn.clone())),
-                                None => continue,
-                            },
-                            AwsPrincipal::AssumedRole { arn } => {
-                                let Some(a) = Arn::parse(arn) else { continue };
-                                let role = a
-                                    .resource
-                                    .strip_prefix("assumed-role/")
-                                    .and_then(|r| r.split('/').next())
-                                    .unwrap_or_default();
-                                (
-                                    a.account.to_owned(),
-                                    Some(format!(
-                                        "arn:{}:iam::{}:role/{role}",
-                                        a.partition, a.account
-                                    )),
-                                )
+                    for named in crate::policy::names::principals(set) {
+                        let (account, principal) = match named {
+                            Named::Account(a) => (a, None),
+                            Named::User { arn, account, .. } | Named::Role { arn, account, .. } => {
+                                (account, Some(arn))
                             }
                             _ => continue,
                         };

@@ -11,20 +11,25 @@
 //! [`MAX_TRIES`]); without it, nothing can be verified. Only the caller's steps decide a
 //! group-opened path (the request names no container, so nothing is pulled or read); the
 //! registry side's consumer is the registry account root, and its steps are left out.
+//!
+//! Scenario pairs the audit file lists (`scenario_pairs`: a scenario, a caller account and
+//! a registry account, such as the production account deploying from the registry) are
+//! checked the same way, with that scenario's caller steps, on every group of the registry
+//! account ([`pair_findings`]).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::config::ListedRegistration;
+use super::config::{ListedRegistration, ScenarioPair};
 use super::finding::{stable_path, Finding, Kind, Registration, StepResult};
 use super::plan::{allows_action, GroupGrant, CREATE_MODEL_PACKAGE};
 use crate::diagnostic::codes;
 use crate::inventory::{Account, Inventory};
-use crate::lint::RuleMeta;
+use crate::lint::{LintCache, RuleMeta};
 use crate::scenario::{Actor, Scenario};
 use crate::workflow::request::Group;
 use crate::workflow::{
-    check_with, CheckInput, CheckReport, LintErrors, Outcome, RegistrationRequest, Status, Verdict,
+    check_with, CheckInput, CheckReport, Outcome, RegistrationRequest, Status, Verdict,
 };
 
 /// The most principals of one caller account tried for one path.
@@ -150,16 +155,16 @@ fn first_reason(outcomes: &[&Outcome]) -> String {
         .unwrap_or_else(|| "no step of the caller could be checked".to_owned())
 }
 
-/// Could `role`'s identity policies allow `sagemaker:CreateModelPackage`? (A managed
-/// policy that is not exported could: the role stays a candidate.)
-fn may_register(inv: &Inventory, account: &str, role: &crate::inventory::Role) -> bool {
+/// Could `role`'s identity policies allow `action`? (A managed policy that is not exported
+/// could: the role stays a candidate.)
+fn may_call(inv: &Inventory, account: &str, role: &crate::inventory::Role, action: &str) -> bool {
     if role.arn.contains(":role/aws-service-role/") {
         return false;
     }
     if role
         .inline
         .iter()
-        .any(|p| allows_action(p, CREATE_MODEL_PACKAGE).next().is_some())
+        .any(|p| allows_action(p, action).next().is_some())
     {
         return true;
     }
@@ -167,11 +172,81 @@ fn may_register(inv: &Inventory, account: &str, role: &crate::inventory::Role) -
         .iter()
         .any(|arn| match inv.managed_policy(account, arn) {
             Some(m) => match m.document.value() {
-                Some(p) => allows_action(p, CREATE_MODEL_PACKAGE).next().is_some(),
+                Some(p) => allows_action(p, action).next().is_some(),
                 None => true,
             },
             None => true,
         })
+}
+
+/// Completes a path's finding with the caller checked and the steps that did not pass:
+/// where they fail and, when not possible, the first fix.
+fn finish(f: &mut Finding, answer: Answer, who: String, failing: &[&Outcome]) {
+    f.related = related(failing);
+    if answer == Answer::NotPossible {
+        f.help = help(failing);
+    }
+    if let Some(r) = &mut f.registration {
+        r.caller = Some(who);
+        r.steps = failing.iter().map(|o| step_result(o)).collect();
+    }
+}
+
+/// A request naming only a group (nothing is pulled or read: only the caller's steps
+/// decide).
+fn group_request(
+    file: &str,
+    arn: &str,
+    (name, region, registry): (&str, &str, &str),
+    partition: &str,
+) -> RegistrationRequest {
+    RegistrationRequest {
+        file: Arc::from(file),
+        group: Group {
+            written: arn.to_owned(),
+            arn: Some(arn.to_owned()),
+            name: name.to_owned(),
+            region: Some(region.to_owned()),
+            account: Some(registry.to_owned()),
+            partition: partition.to_owned(),
+        },
+        approval_status: Some(DEFAULT_APPROVAL.into()),
+        containers: Vec::new(),
+        problems: Vec::new(),
+    }
+}
+
+/// The candidate that gets furthest with the caller's steps (tried in order, at most
+/// [`MAX_TRIES`], stopping at the first that can), with its answer and report; `consumer`
+/// is the registry side's (the caller itself when `None`).
+fn best_caller(
+    inv: &Inventory,
+    scenario: &Scenario,
+    request: &RegistrationRequest,
+    candidates: impl IntoIterator<Item = impl AsRef<str>>,
+    consumer: Option<&str>,
+    lint: &mut LintCache,
+) -> Option<(Answer, String, CheckReport)> {
+    let mut best: Option<(Answer, String, CheckReport)> = None;
+    for c in candidates.into_iter().take(MAX_TRIES) {
+        let c = c.as_ref();
+        let input = CheckInput {
+            caller: c.to_owned(),
+            consumer: Some(consumer.unwrap_or(c).to_owned()),
+            artifact_key: None,
+        };
+        let Ok(report) = check_with(inv, scenario, request, &input, lint) else {
+            continue;
+        };
+        let (answer, _) = caller_answer(&report);
+        if best.as_ref().is_none_or(|(a, _, _)| answer < *a) {
+            best = Some((answer, c.to_owned(), report));
+        }
+        if answer == Answer::Possible {
+            break;
+        }
+    }
+    best
 }
 
 /// The paths the groups in `grants` open to `caller` (whose exported account, if any, is
@@ -182,7 +257,7 @@ pub fn group_paths(
     caller: &str,
     caller_acct: Option<Account>,
     grants: &[GroupGrant],
-    lint: &mut LintErrors,
+    lint: &mut LintCache,
 ) -> Vec<Finding> {
     let iam_loaded = caller_acct.as_ref().is_some_and(|a| a.iam.is_some());
     let iam_complete = caller_acct
@@ -199,7 +274,7 @@ pub fn group_paths(
         if grant.account_wide {
             if let Some(iam) = inv.accounts.get(caller).and_then(|a| a.iam.as_ref()) {
                 for role in iam.roles.values() {
-                    if may_register(inv, caller, role) {
+                    if may_call(inv, caller, role, CREATE_MODEL_PACKAGE) {
                         candidates.insert(role.arn.clone());
                     }
                 }
@@ -224,6 +299,7 @@ pub fn group_paths(
                 verdict: answer.text().into(),
                 candidates: total,
                 steps: Vec::new(),
+                scenario: None,
             });
             f
         };
@@ -260,40 +336,14 @@ pub fn group_paths(
             out.push(f);
             continue;
         };
-        let request = RegistrationRequest {
-            file: Arc::from(grant.file.as_str()),
-            group: Group {
-                written: grant.group_arn.clone(),
-                arn: Some(grant.group_arn.clone()),
-                name: grant.name.clone(),
-                region: Some(grant.region.clone()),
-                account: Some(grant.registry.clone()),
-                partition: grant.partition.clone(),
-            },
-            approval_status: Some(DEFAULT_APPROVAL.into()),
-            containers: Vec::new(),
-            problems: Vec::new(),
-        };
+        let request = group_request(
+            &grant.file,
+            &grant.group_arn,
+            (&grant.name, &grant.region, &grant.registry),
+            &grant.partition,
+        );
         let consumer = format!("arn:{}:iam::{}:root", grant.partition, grant.registry);
-        let mut best: Option<(Answer, String, CheckReport)> = None;
-        for c in candidates.iter().take(MAX_TRIES) {
-            let input = CheckInput {
-                caller: c.clone(),
-                consumer: Some(consumer.clone()),
-                artifact_key: None,
-            };
-            let Ok(report) = check_with(inv, scenario, &request, &input, lint) else {
-                continue;
-            };
-            let (answer, _) = caller_answer(&report);
-            let better = best.as_ref().is_none_or(|(a, _, _)| answer < *a);
-            if better {
-                best = Some((answer, c.clone(), report));
-            }
-            if answer == Answer::Possible {
-                break;
-            }
-        }
+        let best = best_caller(inv, scenario, &request, &candidates, Some(&consumer), lint);
         let Some((answer, who, report)) = best else {
             out.push(base(
                 &codes::REGISTRATION_PATH_NOT_VERIFIED,
@@ -329,14 +379,7 @@ pub fn group_paths(
                 answer,
             ),
         };
-        f.related = related(&failing);
-        if answer == Answer::NotPossible {
-            f.help = help(&failing);
-        }
-        if let Some(r) = &mut f.registration {
-            r.caller = Some(who);
-            r.steps = failing.iter().map(|o| step_result(o)).collect();
-        }
+        finish(&mut f, answer, who, &failing);
         out.push(f);
     }
     out
@@ -373,6 +416,7 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
             verdict: verdict.into(),
             candidates: 0,
             steps,
+            scenario: None,
         });
         f
     };
@@ -462,4 +506,140 @@ pub fn listed_finding(entry: &ListedRegistration, report: Result<CheckReport, St
         });
     }
     f
+}
+
+/// The findings of a scenario pair the audit file lists: for every model package group of
+/// the registry account, the scenario's caller steps for the caller account's principals
+/// (the one the entry names, or its roles whose identity policies could allow the scenario's
+/// first required caller action, the best of at most [`MAX_TRIES`]).
+pub fn pair_findings(
+    scenario: &Scenario,
+    pair: &ScenarioPair,
+    inv: &Inventory,
+    lint: &mut LintCache,
+) -> Vec<Finding> {
+    let (caller, registry) = (&pair.caller_account, &pair.registry_account);
+    let what = format!(
+        "scenario `{}` from account {caller} on the model package groups of account {registry} (listed in the audit file)",
+        scenario.id
+    );
+    let make = |rule: &'static RuleMeta, message: String, group: &str, answer: Answer| {
+        let mut f = Finding::new(
+            rule,
+            Kind::Registration,
+            Some(caller.clone()),
+            message,
+            pair.at.clone(),
+            &[&scenario.id, group, caller, registry],
+        );
+        f.registration = Some(Registration {
+            source: "audit-file".into(),
+            group: group.to_owned(),
+            registry_account: registry.clone(),
+            caller_account: caller.clone(),
+            caller: None,
+            verdict: answer.text().into(),
+            candidates: 0,
+            steps: Vec::new(),
+            scenario: Some(scenario.id.clone()),
+        });
+        f
+    };
+    let not_verified = |why: String| {
+        vec![make(
+            &codes::REGISTRATION_PATH_NOT_VERIFIED,
+            format!("{what} cannot be verified: {why}"),
+            "",
+            Answer::NotVerified,
+        )]
+    };
+    let groups: Vec<_> = match inv.accounts.get(registry) {
+        Some(a) if !a.model_package_groups.is_empty() => a.model_package_groups.values().collect(),
+        Some(_) => {
+            return not_verified(format!("account {registry} exports no model package group"))
+        }
+        None => return not_verified(format!("account {registry} is not exported")),
+    };
+    let action = scenario
+        .steps
+        .iter()
+        .filter(|s| s.actor == Actor::Caller && !s.per_container)
+        .flat_map(|s| s.actions.iter().filter(|a| a.required))
+        .map(|a| a.action.clone())
+        .next()
+        .unwrap_or_default();
+    let candidates: Vec<String> = match &pair.caller {
+        Some(c) => vec![c.clone()],
+        None => match inv.accounts.get(caller).and_then(|a| a.iam.as_ref()) {
+            Some(iam) => iam
+                .roles
+                .values()
+                .filter(|r| may_call(inv, caller, r, &action))
+                .map(|r| r.arn.clone())
+                .collect(),
+            None => {
+                return not_verified(format!(
+                    "account {caller}'s IAM is not exported: which of its principals may call `{action}` is unknown"
+                ))
+            }
+        },
+    };
+    if candidates.is_empty() {
+        return vec![make(
+            &codes::LISTED_REGISTRATION_DENIED,
+            format!("{what} is not possible: no role of account {caller} has an identity policy that allows `{action}`"),
+            "",
+            Answer::NotPossible,
+        )];
+    }
+    let mut out = Vec::new();
+    for g in groups {
+        let partition = "aws";
+        let arn = format!(
+            "arn:{partition}:sagemaker:{}:{registry}:model-package-group/{}",
+            g.region, g.name
+        );
+        let request = group_request(&g.at.file, &arn, (&g.name, &g.region, registry), partition);
+        let best = best_caller(inv, scenario, &request, &candidates, None, lint);
+        let Some((answer, who, report)) = best else {
+            out.extend(not_verified(format!(
+                "no principal of account {caller} could be checked"
+            )));
+            continue;
+        };
+        let (_, failing) = caller_answer(&report);
+        let on = format!("group `{}`", g.name);
+        let mut f = match answer {
+            Answer::Possible => make(
+                &codes::REGISTRATION_PATH_OPEN,
+                format!("{what}: possible on {on} as `{who}`"),
+                &arn,
+                answer,
+            ),
+            Answer::NotPossible => make(
+                &codes::LISTED_REGISTRATION_DENIED,
+                format!(
+                    "{what} is not possible on {on} for `{who}`: {}",
+                    first_reason(&failing)
+                ),
+                &arn,
+                answer,
+            ),
+            Answer::NotVerified => make(
+                &codes::REGISTRATION_PATH_NOT_VERIFIED,
+                format!(
+                    "{what} cannot be verified on {on} for `{who}`: {}",
+                    first_reason(&failing)
+                ),
+                &arn,
+                answer,
+            ),
+        };
+        finish(&mut f, answer, who, &failing);
+        if let Some(r) = &mut f.registration {
+            r.candidates = candidates.len();
+        }
+        out.push(f);
+    }
+    out
 }

@@ -286,11 +286,6 @@ impl Action {
             .filter(|s| !s.is_empty())
     }
 
-    /// Whether one of the access levels is `level` (case-insensitive).
-    pub fn has_access_level(&self, level: &str) -> bool {
-        self.access_levels().any(|l| l.eq_ignore_ascii_case(level))
-    }
-
     /// Whether the SAR (or the overlay) lists `key` for the action: on the action
     /// itself, on its rows for its resource types, or on those resource types
     /// themselves (`aws:ResourceTag/${TagKey}` of a `repository`, `kms:KeySpec` of a

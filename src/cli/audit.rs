@@ -52,8 +52,8 @@ pub enum AuditCommand {
 /// How the report is written.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format: a summary table, one JSON report, JSON Lines (one finding per line)
-    /// or SARIF 2.1.0.
+    /// Output format: a summary table, one JSON report, JSON Lines (one finding per line),
+    /// SARIF 2.1.0, JUnit XML, GitHub annotations, or one HTML page to hand over.
     #[arg(long, default_value = "table", value_parser = formats(FORMATS))]
     pub format: Format,
     /// A previous JSON report (a full run or a merge): report and fail only on findings that
@@ -63,6 +63,13 @@ pub struct OutputArgs {
     /// No progress bar and no statistics on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl OutputArgs {
+    /// The `--baseline` report, read.
+    fn baseline(&self) -> Result<Option<Baseline>, Error> {
+        self.baseline.as_deref().map(Baseline::load).transpose()
+    }
 }
 
 /// Arguments of an audit run.
@@ -93,9 +100,16 @@ pub struct AuditRunArgs {
     /// Do not run the lint rules.
     #[arg(long = "no-lint")]
     pub no_lint: bool,
+    /// Report IAM Identity Center's permission-set roles (`AWSReservedSSO_*`) as reachable
+    /// from the account's Identity Center SAML provider; silenced by default, as intended.
+    #[arg(long = "include-identity-center")]
+    pub identity_center: bool,
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -194,23 +208,20 @@ fn run_one(
                 .join("\n"),
         )
     })?;
-    let baseline = args
-        .output
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = args.output.baseline()?;
     let opts = AuditOptions {
         paths: args.paths.clone(),
         config,
         load: LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            templates: args.templates.options()?,
             ..LoadOptions::default()
         },
         shard,
         jobs: args.jobs.map(usize::from),
         ignore,
         no_lint: args.no_lint,
+        identity_center: args.identity_center,
     };
     let started = Instant::now();
     let show_bar = !args.output.quiet && std::io::stderr().is_terminal();
@@ -260,12 +271,7 @@ fn report_problems(problems: &[crate::diagnostic::Diagnostic], err: &mut dyn Wri
 
 fn run_merge(args: &MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let merged = merge(&args.reports)?;
-    let baseline = args
-        .output
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?;
+    let baseline = args.output.baseline()?;
     let fail_on = args.fail_on.unwrap_or(merged.fail_on);
     let mut writer = Writer::new(args.output.format, out, fail_on);
     let mut collector =

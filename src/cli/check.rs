@@ -1,6 +1,7 @@
-//! `xacct check`: runs a cross-account workflow scenario (by default the built-in model
-//! registration) over loaded exports and says, step by step, what is allowed, what is denied
-//! and why, with the fix.
+//! `xacct check`: runs the cross-account model registry workflow (train, register, approve,
+//! deploy) or one named scenario over loaded exports, for the requests teams already have
+//! (a `create-model-package` input, a pipeline definition, a training job, a Studio
+//! profile), and says, step by step, what is allowed, what is denied and why, with the fix.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -9,10 +10,11 @@ use clap::{Args, ValueEnum};
 
 use super::ExitStatus;
 use crate::error::Error;
+use crate::lint::LintCache;
 use crate::load::LoadOptions;
 use crate::report::{check, formats, Format};
-use crate::scenario::Scenario;
-use crate::workflow::{CheckInput, RegistrationRequest, Verdict};
+use crate::workflow::inputs::{self, group_from_arn};
+use crate::workflow::{Roles, Verdict};
 
 /// The exit codes of `check`.
 pub const CHECK_EXIT_CODES: &str = "\
@@ -33,31 +35,54 @@ pub enum FailOn {
 /// Arguments of `xacct check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The `create-model-package` input: the dictionary passed to `create_model_package`,
-    /// as `aws sagemaker create-model-package --cli-input-json` reads it.
-    #[arg(long, value_name = "FILE")]
-    pub request: String,
-    /// The principal that calls `CreateModelPackage` (a role ARN in the training account).
+    /// What to check, once or more: a `create-model-package` input (the dictionary passed to
+    /// `create_model_package`), a SageMaker pipeline definition (SDK JSON,
+    /// `describe-pipeline-definition-for-execution` or `describe-pipeline`, which names the
+    /// caller), `describe-training-job` (with --group), or a Studio `describe-user-profile`
+    /// / `describe-domain` (the caller). See docs/check.md.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub request: Vec<String>,
+    /// The principal that calls `CreateModelPackage` (a role ARN in the training account);
+    /// without it, the caller the inputs name (a pipeline's or Studio's execution role).
+    /// With --scenario, the scenario's caller.
     #[arg(long, value_name = "ARN")]
-    pub caller: String,
+    pub caller: Option<String>,
     /// The principal that will use the package in the registry account (a role ARN). Without
     /// it, the registry account as a whole.
     #[arg(long, value_name = "ARN")]
     pub consumer: Option<String>,
-    /// The KMS key the training job wrote the artifact with, when the bucket's default
-    /// encryption does not say it.
+    /// The KMS key the training job wrote the artifact with, when neither the inputs nor the
+    /// bucket's default encryption say it.
     #[arg(long = "artifact-key", value_name = "ARN")]
     pub artifact_key: Option<String>,
-    /// A folder of scenario files (`*.json`, schema in `data/README.md`) added to the
-    /// built-in one.
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Option<String>,
-    /// Which scenario to run (by id); the built-in model registration by default.
+    /// Who approves or rejects versions from another account: adds the approval scenario to
+    /// the chain.
+    #[arg(long, value_name = "ARN")]
+    pub approver: Option<String>,
+    /// Who deploys versions into another account: adds the deployment scenario to the chain.
+    #[arg(long, value_name = "ARN")]
+    pub deployer: Option<String>,
+    /// The deployed model's execution role (the deployer by default).
+    #[arg(long = "deploy-role", value_name = "ARN")]
+    pub deploy_role: Option<String>,
+    /// The model package group a training job's output is registered into (an ARN).
+    #[arg(long, value_name = "ARN")]
+    pub group: Option<String>,
+    /// A folder of scenario files (`*.json`, schema in docs/scenarios.md) added to the
+    /// built-in ones.
+    #[arg(long = "scenarios", alias = "rules", value_name = "DIR")]
+    pub scenarios: Option<String>,
+    /// Run this scenario only (by id, see `xacct scenarios`); without it, the workflow's
+    /// stages: train (when the inputs name a training run), register, approve (with
+    /// --approver), deploy (with --deployer).
     #[arg(long)]
     pub scenario: Option<String>,
     /// Account for Terraform resources whose ARNs the plan does not know yet.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Output format.
     #[arg(long, default_value = "table", value_parser = formats(check::FORMATS))]
     pub format: Format,
@@ -69,46 +94,10 @@ pub struct CheckArgs {
     pub paths: Vec<String>,
 }
 
-fn scenarios(args: &CheckArgs) -> Result<Vec<Scenario>, Error> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    match Scenario::builtin() {
-        Ok(s) => out.push(s),
-        Err(e) => errors.extend(e),
-    }
-    if let Some(dir) = &args.rules {
-        let pattern = format!("{}/**/*.json", dir.trim_end_matches('/'));
-        let paths = glob::glob(&pattern).map_err(|e| Error::Usage(format!("--rules: {e}")))?;
-        let mut files: Vec<_> = paths.filter_map(Result::ok).collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::Usage(format!(
-                "--rules: no scenario files (*.json) in `{dir}`"
-            )));
-        }
-        for path in files {
-            let name = path.to_string_lossy().into_owned();
-            let text = crate::load::fs::read_text(&path).map_err(|why| Error::File {
-                path: name.clone(),
-                why,
-            })?;
-            match Scenario::parse(&text, Arc::from(name.as_str())) {
-                Ok(s) => out.push(s),
-                Err(e) => errors.extend(e),
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Usage(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ))
-    }
+/// Whether `p` names the same file as `q`.
+fn same_file(p: &str, q: &str) -> bool {
+    let (p, q) = (std::path::Path::new(p), std::path::Path::new(q));
+    p == q || std::fs::canonicalize(p).ok() == std::fs::canonicalize(q).ok()
 }
 
 /// Runs `check`.
@@ -117,53 +106,89 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let all = scenarios(args)?;
-    let wanted = args
-        .scenario
-        .as_deref()
-        .unwrap_or("sagemaker-cross-account-model-registration");
-    let scenario = all.iter().find(|s| s.id == wanted).ok_or_else(|| {
-        Error::Usage(format!(
-            "--scenario: no scenario `{wanted}` (known: {})",
-            all.iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
-    let text = crate::load::fs::read_text_at(&args.request)?;
-    let request = RegistrationRequest::parse(&text, Arc::from(args.request.as_str()))
-        .map_err(|p| Error::Usage(p.to_string()))?;
+    let all = super::scenarios::load(args.scenarios.as_deref())?;
+    let only = match &args.scenario {
+        Some(wanted) => Some(all.iter().find(|s| &s.id == wanted).ok_or_else(|| {
+            Error::Usage(format!(
+                "--scenario: no scenario `{wanted}` (known: {})",
+                all.iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let group = match &args.group {
+        Some(g) => Some(group_from_arn(g).map_err(|e| Error::Usage(format!("--group: {e}")))?),
+        None => None,
+    };
+    let mut files = Vec::new();
+    for f in &args.request {
+        files.push((Arc::from(f.as_str()), crate::load::fs::read_text_at(f)?));
+    }
+    let plan = inputs::plan(&files, group.as_ref()).map_err(Error::Usage)?;
+    if plan.registrations.is_empty() && plan.trainings.is_empty() {
+        return Err(Error::Usage(
+            "--request: the inputs hold no registration and no training run (a Studio profile or domain only names the caller)".into(),
+        ));
+    }
+    let studio_caller = plan.studio_roles.len() == 1;
+    if let Some(r) = plan
+        .registrations
+        .iter()
+        .find(|r| args.caller.is_none() && r.caller.is_none() && !studio_caller)
+    {
+        return Err(Error::Usage(format!(
+            "--caller: {} names no caller: name the principal that calls CreateModelPackage (or give the Studio user profile or domain it registers from)",
+            r.label
+        )));
+    }
     let inventory = crate::load::inventory(
         &args.paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),
+            templates: args.templates.options()?,
             ..LoadOptions::default()
         },
     );
-    // The request file may sit in the inventory folder; it is not an export.
-    let request_path = std::path::Path::new(&args.request);
+    // The inputs may sit in the inventory folder; they are not exports.
     for p in &inventory.problems {
-        let is_request = std::path::Path::new(&*p.primary.file) == request_path
-            || std::fs::canonicalize(&*p.primary.file).ok()
-                == std::fs::canonicalize(request_path).ok();
-        if !(is_request && p.severity == crate::diagnostic::Severity::Warning) {
+        let is_input = args.request.iter().any(|r| same_file(&p.primary.file, r));
+        if !(is_input && p.severity == crate::diagnostic::Severity::Warning) {
             let _ = writeln!(err, "{p}");
         }
     }
-    let input = CheckInput {
+    let roles = Roles {
         caller: args.caller.clone(),
         consumer: args.consumer.clone(),
         artifact_key: args.artifact_key.clone(),
+        approver: args.approver.clone(),
+        deployer: args.deployer.clone(),
+        deploy_role: args.deploy_role.clone(),
     };
-    let mut report =
-        crate::workflow::check(&inventory, scenario, &request, &input).map_err(Error::Usage)?;
-    crate::load::fs::fill_lines(report.locations_mut());
-    check::render(&report, args.format, out).map_err(Error::Output)?;
+    let mut lint = LintCache::default();
+    let mut chain = crate::workflow::chain(&inventory, &all, &plan, &roles, only, &mut lint)
+        .map_err(Error::Usage)?;
+    for r in &mut chain.reports {
+        crate::load::fs::fill_lines(r.locations_mut());
+    }
+    let verdict = chain.verdict;
+    let fail_on_unverified = args.fail_on == FailOn::Unverified;
+    // One create-model-package input, one scenario: the report as it always was.
+    let single = matches!(chain.reports.as_slice(), [one] if one.label.as_deref() == args.request.first().map(String::as_str));
+    if single {
+        let mut one = chain.reports.remove(0);
+        one.label = None;
+        check::render(&one, args.format, fail_on_unverified, out)
+    } else {
+        check::render_chain(&chain, args.format, fail_on_unverified, out)
+    }
+    .map_err(Error::Output)?;
     if inventory.has_errors() {
         return Ok(ExitStatus::Error);
     }
-    Ok(match (report.verdict, args.fail_on) {
+    Ok(match (verdict, args.fail_on) {
         (Verdict::Possible, _) => ExitStatus::Success,
         (Verdict::NotVerified, FailOn::Deny) => ExitStatus::Success,
         _ => ExitStatus::Failure,

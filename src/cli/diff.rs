@@ -49,10 +49,14 @@ pub struct DiffArgs {
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// Also list access within one account (listed last).
     #[arg(long)]
     pub all: bool,
-    /// Output format (`table` or `json`).
+    /// Output format: a table, JSON, or the access gained across accounts as SARIF, JUnit
+    /// or GitHub annotations.
     #[arg(long, default_value = "table", value_parser = crate::report::formats(crate::report::diff::FORMATS))]
     pub format: Format,
 }
@@ -132,6 +136,7 @@ fn sides(
 pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
     let opts = LoadOptions {
         terraform_account: args.terraform_account.clone(),
+        templates: args.templates.options()?,
         ..LoadOptions::default()
     };
     let (before, bi, after, ai) = sides(args, &opts)?;
@@ -148,7 +153,20 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     } else {
         0
     };
-    crate::report::diff::render(&report, args.all, code, args.format, out)
+    // The formats for CI place each finding at its statement's line.
+    let mut found = match args.format {
+        Format::Sarif | Format::Junit | Format::Github => crate::report::diff::findings(&report),
+        _ => Vec::new(),
+    };
+    crate::load::fs::fill_lines(
+        found
+            .iter_mut()
+            .flat_map(|d| {
+                std::iter::once(&mut d.primary).chain(d.related.iter_mut().map(|r| &mut r.location))
+            })
+            .collect(),
+    );
+    crate::report::diff::render(&report, &found, args.all, code, args.format, out)
         .map_err(Error::Output)?;
     Ok(ExitStatus::from_code(code))
 }

@@ -27,6 +27,15 @@ impl InventoryArgs {
     /// Loads the inventory and prints every problem to `err`. Problems never stop the
     /// load; [`Inventory::has_errors`] says whether the command must end with exit 2.
     pub fn load(&self, err: &mut dyn Write) -> Result<Inventory, Error> {
+        self.load_with(crate::load::cloudformation::TemplateOptions::default(), err)
+    }
+
+    /// [`InventoryArgs::load`], with what is known of the stacks of CloudFormation templates.
+    pub fn load_with(
+        &self,
+        templates: crate::load::cloudformation::TemplateOptions,
+        err: &mut dyn Write,
+    ) -> Result<Inventory, Error> {
         if self.inventory.is_empty() {
             return Err(Error::Usage(
                 "`--inventory PATH...` is required: the exported files to load".into(),
@@ -43,6 +52,7 @@ impl InventoryArgs {
             &self.inventory,
             &LoadOptions {
                 terraform_account: self.terraform_account.clone(),
+                templates,
                 ..LoadOptions::default()
             },
         );

@@ -59,8 +59,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
     /// Worker threads (1 runs sequentially) [default: one per core].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[arg(long, alias = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
 }
 
 /// Arguments of `xacct rules`.
@@ -106,7 +109,8 @@ pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
             kind: args.kind,
             selection: RuleSelection::new(&select, &ignore, &overrides),
             config,
-            threads: args.threads.map(usize::from),
+            jobs: args.jobs.map(usize::from),
+            templates: args.templates.options()?,
         },
         fail_on,
     ))

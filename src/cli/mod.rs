@@ -9,7 +9,9 @@ mod exit;
 mod graph;
 mod inventory;
 mod lint;
+mod scenarios;
 mod simulate;
+mod template;
 mod who_can;
 
 use std::io::Write;
@@ -23,7 +25,9 @@ pub use exit::{ExitStatus, EXIT_CODES};
 pub use graph::GraphArgs;
 pub use inventory::InventoryArgs;
 pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
+pub use scenarios::ScenariosArgs;
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
+pub use template::TemplateArgs;
 pub use who_can::WhoCanArgs;
 
 use crate::error::Error;
@@ -40,8 +44,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Can this caller register this model version across accounts? Every step, allowed or
-    /// denied or not verified, with the statement to add.
+    /// Can the model registry workflow run across accounts (train, register, approve,
+    /// deploy)? Every step, allowed or denied or not verified, with the statement to add.
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(CheckArgs),
     /// Decide one request (from flags) or many (from a JSON Lines case file), with a trace.
@@ -57,6 +61,8 @@ pub enum Command {
     /// Lint policy files: stable rule codes, AWS's action data, table/JSON/SARIF output.
     #[command(after_help = LINT_EXIT_CODES)]
     Lint(LintArgs),
+    /// List the workflow scenarios `check` runs, with their steps and AWS sources.
+    Scenarios(ScenariosArgs),
     /// List the lint rules.
     Rules(RulesArgs),
     /// Print one lint rule's documentation.
@@ -78,6 +84,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
         Command::Check(args) => check::run(&args, out, err),
         Command::Simulate(args) => simulate::run(&args, out, err),
         Command::Lint(args) => lint::run(&args, out, err),
+        Command::Scenarios(args) => scenarios::run(&args, out),
         Command::Rules(args) => lint::run_rules(&args, out),
         Command::Rule(args) => lint::run_rule(&args, out),
         Command::WhoCan(args) => who_can::run(&args, out, err),

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::eval::{authorize, Context, ContextValue, Decision, PolicySet, Principal, Request};
 use crate::load::cases::parse_case;
 use crate::load::fs;
-use crate::load::policy_file::read_policy;
+use crate::load::policy_file::parse_policy_text;
 use crate::policy::{DocKind, Policy};
 use crate::report::{self, Format};
 
@@ -72,6 +72,9 @@ pub struct SimulateArgs {
     /// or replace what they hold.
     #[command(flatten)]
     pub inventory: super::inventory::InventoryArgs,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
 }
 
 /// Runs `simulate`.
@@ -89,6 +92,13 @@ pub fn run(
     }
 }
 
+/// Reads and checks the policy in the file at `path`, a document of `kind`: refused with
+/// every error when the one validation finds anything AWS rejects.
+fn read_policy(path: &str, kind: DocKind) -> Result<Policy, Error> {
+    let text = crate::load::fs::read_text_at(path)?;
+    parse_policy_text(&text, std::sync::Arc::from(path), kind).map_err(Error::Policy)
+}
+
 /// The policies given as files on the command line.
 pub(super) struct FlagPolicies {
     pub(super) identity: Vec<Policy>,
@@ -101,6 +111,16 @@ pub(super) struct FlagPolicies {
 }
 
 impl FlagPolicies {
+    /// The `--scp` levels, as a policy set holds them.
+    fn scps(&self) -> Vec<Vec<&Policy>> {
+        self.scps.iter().map(|l| l.iter().collect()).collect()
+    }
+
+    /// The `--rcp` levels, as a policy set holds them.
+    fn rcps(&self) -> Vec<Vec<&Policy>> {
+        self.rcps.iter().map(|l| l.iter().collect()).collect()
+    }
+
     /// Loads every file first, so that every bad file is reported (the last one as the
     /// error, the others on `err`), not just the first.
     pub(super) fn load(args: &SimulateArgs, err: &mut dyn Write) -> Result<FlagPolicies, Error> {
@@ -201,16 +221,7 @@ fn run_one(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let (principal, action, resource, context) = request_flags(args)?;
-
-    let FlagPolicies {
-        identity,
-        boundary,
-        session,
-        resource_policy,
-        scps,
-        rcps,
-        vpce,
-    } = FlagPolicies::load(args, err)?;
+    let flags = FlagPolicies::load(args, err)?;
 
     let mut request = Request::new(
         principal,
@@ -221,13 +232,13 @@ fn run_one(
     );
     request.derive_context();
     let set = PolicySet {
-        identity: identity.iter().collect(),
-        boundary: boundary.iter().collect(),
-        session: session.as_ref(),
-        resource: resource_policy.as_ref(),
-        scps: scps.iter().map(|l| l.iter().collect()).collect(),
-        rcps: rcps.iter().map(|l| l.iter().collect()).collect(),
-        vpc_endpoint: vpce.iter().collect(),
+        identity: flags.identity.iter().collect(),
+        boundary: flags.boundary.iter().collect(),
+        session: flags.session.as_ref(),
+        resource: flags.resource_policy.as_ref(),
+        scps: flags.scps(),
+        rcps: flags.rcps(),
+        vpc_endpoint: flags.vpce.iter().collect(),
         grants: Vec::new(),
         bucket: None,
     };
@@ -364,40 +375,31 @@ fn with_inventory(
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let (principal, action, resource, context) = request_flags(args)?;
-
     // The flags' files first: a bad one is a usage error before anything is loaded.
-    let FlagPolicies {
-        identity,
-        boundary,
-        session,
-        resource_policy,
-        scps,
-        rcps,
-        vpce,
-    } = FlagPolicies::load(args, err)?;
+    let flags = FlagPolicies::load(args, err)?;
 
-    let inv = args.inventory.load(err)?;
+    let inv = args.inventory.load_with(args.templates.options()?, err)?;
     let mut assembled = inv.request_context(&principal, action, resource);
     if let Some(acct) = &args.resource_account {
         assembled.resource_account = Some(acct.clone());
     }
-    assembled.identity.extend(identity.iter());
-    if let Some(b) = &boundary {
+    assembled.identity.extend(flags.identity.iter());
+    if let Some(b) = &flags.boundary {
         assembled.boundary = vec![b];
     }
-    if let Some(r) = &resource_policy {
+    if let Some(r) = &flags.resource_policy {
         assembled.resource_policy = Some(r);
     }
     if !args.scp.is_empty() {
-        assembled.scps = scps.iter().map(|l| l.iter().collect()).collect();
+        assembled.scps = flags.scps();
     }
     if !args.rcp.is_empty() {
-        assembled.rcps = rcps.iter().map(|l| l.iter().collect()).collect();
+        assembled.rcps = flags.rcps();
     }
     let request = assembled.request(action, context);
     let mut set = assembled.policy_set();
-    set.session = session.as_ref();
-    set.vpc_endpoint = vpce.iter().collect();
+    set.session = flags.session.as_ref();
+    set.vpc_endpoint = flags.vpce.iter().collect();
     let response = authorize(&request, &set);
     report::simulate::with_inventory(
         &request,

@@ -16,6 +16,9 @@ pub struct WhoCanArgs {
     #[command(flatten)]
     /// The exports.
     pub inventory: InventoryArgs,
+    /// CloudFormation templates: their accounts, regions and parameters.
+    #[command(flatten)]
+    pub templates: super::TemplateArgs,
     /// The action, `service:Name`.
     #[arg(long)]
     pub action: String,
@@ -53,9 +56,9 @@ pub fn run(
     crate::eval::Request::check_resource(&args.resource)
         .map_err(|e| Error::Usage(format!("--resource: {e}")))?;
     let context = parse_context(&args.context)?;
-    let inv = args.inventory.load(err)?;
+    let inv = args.inventory.load_with(args.templates.options()?, err)?;
     let answer = crate::whocan::who_can(&inv, &args.action, &args.resource, &context, args.all)
-        .map_err(Error::Usage)?;
+        .map_err(Error::Internal)?;
     crate::report::who_can::render(&answer, &inv.problems, args.format, out)
         .map_err(Error::Output)?;
     Ok(with_load_errors(&inv, ExitStatus::Success))

@@ -223,12 +223,6 @@ impl Diagnostic {
         Diagnostic::new(meta, at, message)
     }
 
-    /// The same, with `help`.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
     fn cmp_key(&self, other: &Diagnostic) -> Ordering {
         let a = &self.primary;
         let b = &other.primary;

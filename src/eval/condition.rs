@@ -101,7 +101,7 @@ fn any_match(c: &Condition, v: &str, ctx: &Context) -> Result<bool, String> {
             };
             policy.iter().any(|p| match p {
                 StrValue::Plain(p) => p == v,
-                StrValue::Template(t) => t.resolve_text(ctx).is_some_and(|p| {
+                StrValue::Template(t) => t.resolve_text(|k| ctx.single(k)).is_some_and(|p| {
                     if ignore_case {
                         p.to_lowercase() == v
                     } else {
@@ -113,13 +113,13 @@ fn any_match(c: &Condition, v: &str, ctx: &Context) -> Result<bool, String> {
         Values::Likes(policy) => policy.iter().any(|p| match p {
             LikeValue::Plain(g) => g.is_match(v),
             LikeValue::Template(t) => t
-                .resolve_tokens(ctx)
+                .resolve_tokens(|k| ctx.single(k))
                 .is_some_and(|toks| Glob::from_tokens(&toks, Case::Sensitive).is_match(v)),
         }),
         Values::Arns(policy) => policy.iter().any(|p| match p {
             ArnValue::Plain(g) => g.is_match(v),
             ArnValue::Template(t) => t
-                .resolve_text(ctx)
+                .resolve_text(|k| ctx.single(k))
                 .is_some_and(|p| ArnGlob::new(&p).is_match(v)),
         }),
         Values::Numbers(policy) => {
@@ -139,7 +139,7 @@ fn any_match(c: &Condition, v: &str, ctx: &Context) -> Result<bool, String> {
                 let value = match p {
                     BoolValue::Plain(p) => *p,
                     BoolValue::Template(t) => {
-                        let text = t.resolve_text(ctx).unwrap_or_default();
+                        let text = t.resolve_text(|k| ctx.single(k)).unwrap_or_default();
                         parse_bool(&text).ok_or_else(|| {
                             format!(
                                 "policy variable `{}` of `{}` resolves to `{text}`, which is not `true` or `false`",

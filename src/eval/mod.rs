@@ -20,7 +20,7 @@ mod trace;
 
 pub use authorizer::{authorize, Buckets, Caller, PolicySet, World, RCP_SERVICES};
 pub use condition::holds;
-pub use request::{key_hash, Context, ContextValue, Principal, Request};
+pub use request::{Context, ContextValue, Principal, Request};
 pub use s3::{is_public_policy, BucketFacts, ObjectOwner, ObjectOwnership, PublicAccessBlock};
 pub use statement::{applies, principal_match, Applies, EvalError, PrincipalMatch, Tri};
 pub use trace::{Decision, GrantMatch, Matched, PolicyRef, Requirement, Response, Trace};

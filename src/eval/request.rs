@@ -1,5 +1,6 @@
 //! The request being authorized: who, what, on which resource, with which context.
 
+use crate::policy::key_hash;
 use serde::Serialize;
 
 use crate::arn::{is_account_id, Arn, RequestResource};
@@ -29,20 +30,6 @@ impl ContextValue {
 pub struct Context {
     /// (key as written, hash of its lowercased form, value).
     entries: Vec<(String, u64, ContextValue)>,
-}
-
-/// FNV-1a over the lowercased key: lookups compare hashes before text.
-pub fn key_hash(key: &str) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0100_0000_01b3;
-    if key.is_ascii() {
-        return key.bytes().fold(OFFSET, |h, b| {
-            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME)
-        });
-    }
-    key.to_lowercase()
-        .bytes()
-        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 /// Compares a key as written with a lowercased key.

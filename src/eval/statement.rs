@@ -275,7 +275,8 @@ fn names_possible_parent(set: &PrincipalSet, p: &Principal) -> bool {
 /// Whether a negated condition (with the key present) or a `NotResource` matched through a
 /// policy variable that has no value.
 fn matched_through_null(stmt: &Statement, req: &Request) -> bool {
-    let unresolved = |t: &crate::policy::template::Template| t.resolve_text(&req.context).is_none();
+    let unresolved =
+        |t: &crate::policy::template::Template| t.resolve_text(|k| req.context.single(k)).is_none();
     let conditions = stmt.conditions.iter().any(|c| {
         c.op.base.is_negated()
             && req.context.get_hashed(&c.key_lc, c.key_hash).is_some()
@@ -330,7 +331,7 @@ fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> Tri {
         ResourceEntry::Template(t) => {
             let (head, resource) = (&t.head, &t.resource);
             // A variable without a value matches no resource (§16).
-            let Some(tokens) = resource.resolve_tokens(&req.context) else {
+            let Some(tokens) = resource.resolve_tokens(|k| req.context.single(k)) else {
                 return false;
             };
             let glob = Glob::from_tokens(&tokens, Case::Sensitive);

@@ -64,22 +64,6 @@ pub enum NodeKind {
     Resource,
 }
 
-impl NodeKind {
-    /// Principals, as opposed to accounts and resources.
-    pub fn is_principal(self) -> bool {
-        matches!(
-            self,
-            NodeKind::AccountRoot
-                | NodeKind::User
-                | NodeKind::Role
-                | NodeKind::Federated
-                | NodeKind::Service
-                | NodeKind::Everyone
-                | NodeKind::Invalid
-        )
-    }
-}
-
 /// A node.
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {

@@ -89,6 +89,10 @@ pub(crate) enum Item {
         dir: String,
         item: org::OrgItem,
     },
+    Ram {
+        account: String,
+        item: super::ram::RamItem,
+    },
     /// A role from a Terraform plan (replaces an exported one of the same name).
     Role {
         account: String,
@@ -421,6 +425,7 @@ impl Inventory {
                 }
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),
+            Item::Ram { account, item } => self.account_mut(&account).ram.apply(item),
             Item::Role { account, role } => {
                 let iam = self.iam_mut(&account);
                 iam.roles.insert(role.name.clone(), *role);

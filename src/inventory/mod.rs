@@ -3,9 +3,10 @@
 //!
 //! Part of the **load** stage (load → model → graph → evaluate / lint → report). This module
 //! owns the in-memory model ([`Inventory`], [`Account`], [`Iam`], the resource types, and
-//! [`org::Organization`]), the loading pipeline ([`Inventory::load`]: find files, recognize
-//! each by content and place, merge), and the assembly of everything that applies to one
-//! request ([`Inventory::request_context`], in [`assemble`]). The graph in
+//! [`org::Organization`]), the merge of what each file gave ([`merge`]; the files are read
+//! by [`crate::load`]), the AWS managed policies no export carries ([`builtin`]), and the
+//! assembly of everything that applies to one request ([`Inventory::request_context`], in
+//! [`assemble`]). The graph in
 //! [`crate::graph`] and the commands read it; nothing here evaluates a request.
 //!
 //! Absent data is *unknown*, never empty: every exported fact is a [`Known`], whose
@@ -18,8 +19,10 @@
 //! is named in a warning.
 
 pub mod assemble;
+pub mod builtin;
 pub mod merge;
 pub mod org;
+pub mod ram;
 pub mod resources;
 
 use std::collections::BTreeMap;
@@ -397,6 +400,8 @@ pub struct Account {
     pub model_package_groups: BTreeMap<(String, String), ModelPackageGroup>,
     /// Every other resource with a resource-based policy ([`resources`]), by ARN.
     pub resources: BTreeMap<String, Resource>,
+    /// The AWS RAM shares the account owns.
+    pub ram: ram::Ram,
 }
 
 impl Account {
@@ -564,7 +569,7 @@ impl Inventory {
     }
 
     /// A managed policy by ARN: the account's own, or (for AWS managed policies, which every
-    /// account shares) any loaded account's.
+    /// account shares) any loaded account's, else the built-in copy ([`builtin`]).
     pub fn managed_policy(&self, account: &str, arn: &str) -> Option<&ManagedPolicy> {
         if let Some(p) = self
             .accounts
@@ -578,7 +583,8 @@ impl Inventory {
             return self
                 .accounts
                 .values()
-                .find_map(|a| a.iam.as_ref().and_then(|i| i.policies.get(arn)));
+                .find_map(|a| a.iam.as_ref().and_then(|i| i.policies.get(arn)))
+                .or_else(|| builtin::managed_policy(arn));
         }
         None
     }

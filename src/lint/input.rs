@@ -190,6 +190,7 @@ fn without_policy(kind: FileKind) -> Option<&'static str> {
         FileKind::SnapshotAttribute | FileKind::DbSnapshotAttributes => {
             "a snapshot shared by an attribute: it holds no policy document"
         }
+        FileKind::CloudAssembly => "a file of a CDK cloud assembly, beside its templates",
         FileKind::OrgRoots
         | FileKind::OrgOus
         | FileKind::OrgAccounts
@@ -213,6 +214,9 @@ pub fn classify<'j, 'a>(
         ));
     }
     let file_kind = classify::classify(root);
+    if file_kind == FileKind::CloudFormationTemplate {
+        return template(root, hint);
+    }
     if let Some(why) = without_policy(file_kind) {
         return FileClass::Skip(why.into());
     }
@@ -389,6 +393,33 @@ fn plan_documents<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> Vec<DocSpec<'j
             })
         })
         .collect()
+}
+
+/// The policy documents of a CloudFormation template whose values are known (the template as
+/// [`crate::load::cloudformation::lint::lint_view`] resolves it).
+fn template<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> FileClass<'j, 'a> {
+    let docs = crate::load::cloudformation::lint::lint_documents(root)
+        .into_iter()
+        .map(|(d, json)| DocSpec {
+            pointer: d.pointer,
+            carrier: match crate::load::cloudformation::lint::text_of(json) {
+                Some(text) => Carrier::Text {
+                    url_encoded: text != json.as_str().unwrap_or_default(),
+                    text: text.into_owned(),
+                },
+                None => Carrier::Object(json),
+            },
+            kind: Some((d.kind, KindSource::Wrapper)),
+            facts: DocFacts {
+                name: Some(d.name),
+                ..hint.facts.clone()
+            },
+        })
+        .collect();
+    FileClass::Lint {
+        docs,
+        grants: Vec::new(),
+    }
 }
 
 /// Every document of `aws iam get-account-authorization-details`: inline user, group and

@@ -6,6 +6,7 @@
 //! suppressions ([`config`]) and returns a sorted [`LintReport`]. Its errors are exactly the
 //! one validation's ([`crate::rules::validate`]). Rendering is [`crate::report`]'s job.
 
+pub mod cache;
 pub mod config;
 pub mod input;
 pub mod selector;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use self::cache::LintCache;
 pub use crate::diagnostic::RuleMeta;
 pub use crate::rules::{Rule, RULES};
 
@@ -42,7 +44,9 @@ pub struct LintOptions {
     /// Suppressions (and the config file they came from).
     pub config: Config,
     /// Worker threads; `Some(1)` runs sequentially, `None` uses every core.
-    pub threads: Option<usize>,
+    pub jobs: Option<usize>,
+    /// What is known of the stacks of CloudFormation templates.
+    pub templates: crate::load::cloudformation::TemplateOptions,
 }
 
 /// A document found in a file, for the report.
@@ -174,7 +178,7 @@ pub fn lint(args: &[String], opts: &LintOptions) -> Result<LintReport, Error> {
         };
         Ok(lint_text(name, &text, opts, catalog))
     };
-    let outcomes: Vec<Result<FileOutcome, InputError>> = match opts.threads {
+    let outcomes: Vec<Result<FileOutcome, InputError>> = match opts.jobs {
         Some(1) => paths.iter().map(one).collect(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -305,7 +309,22 @@ pub fn lint_parsed(
     let mut owned: Option<Json<'_>> = None;
     let parsed = match parsed {
         Some(j) => Ok(j),
-        None => Json::parse(text).map(|j| &*owned.insert(j)),
+        None => Json::parse(text)
+            .or_else(
+                |e| match crate::load::cloudformation::parse_yaml_template(text) {
+                    Some(crate::load::cloudformation::NotJson::Template(j)) => Ok(j),
+                    _ => Err(e),
+                },
+            )
+            .map(|j| &*owned.insert(j)),
+    };
+    // A CloudFormation template is linted with its policies resolved, in place.
+    let view = parsed.as_ref().ok().and_then(|j| {
+        crate::load::cloudformation::lint::lint_view(j, std::path::Path::new(file), &opts.templates)
+    });
+    let parsed = match &view {
+        Some(v) => Ok(v),
+        None => parsed,
     };
     let root = match parsed {
         Ok(j) => j,
@@ -468,7 +487,7 @@ pub fn lint_parsed(
     }
 
     for pointer in grants {
-        let Some(json) = json_at(root, &pointer) else {
+        let Some(json) = root.at(&pointer) else {
             continue;
         };
         out.file.grants += 1;
@@ -560,18 +579,6 @@ fn to_diagnostic(
             .collect(),
         help: f.help,
     }
-}
-
-fn json_at<'j, 'a>(root: &'j Json<'a>, pointer: &Pointer) -> Option<&'j Json<'a>> {
-    let mut cur = root;
-    for t in pointer.tokens() {
-        cur = match cur {
-            Json::Object(_) => cur.get(&t)?,
-            Json::Array(items) => items.get(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 #[cfg(test)]

@@ -109,6 +109,18 @@ struct Reader<'f> {
 }
 
 impl Reader<'_> {
+    fn wrong_type(&mut self, at: Pointer, expected: &'static str, found: &Json<'_>) {
+        self.errors.push(ParseError {
+            carrier: None,
+            file: Some(self.file.clone()),
+            pointer: at,
+            kind: ParseErrorKind::WrongType {
+                expected,
+                found: found.type_name(),
+            },
+        });
+    }
+
     fn fatal(&self, pointer: Pointer, message: impl Into<String>) -> CaseError {
         CaseError {
             file: self.file.clone(),
@@ -170,15 +182,7 @@ impl Reader<'_> {
                 .filter_map(|(i, j)| self.policy(j, kind, at.index(i)))
                 .collect(),
             Some(other) => {
-                self.errors.push(ParseError {
-                    carrier: None,
-                    file: Some(self.file.clone()),
-                    pointer: at,
-                    kind: ParseErrorKind::WrongType {
-                        expected: "an array of policies",
-                        found: other.type_name(),
-                    },
-                });
+                self.wrong_type(at, "an array of policies", other);
                 Vec::new()
             }
         }
@@ -198,15 +202,7 @@ impl Reader<'_> {
                 .map(|(i, l)| self.policies(Some(l), kind, at.index(i)))
                 .collect(),
             Some(other) => {
-                self.errors.push(ParseError {
-                    carrier: None,
-                    file: Some(self.file.clone()),
-                    pointer: at,
-                    kind: ParseErrorKind::WrongType {
-                        expected: "an array of levels",
-                        found: other.type_name(),
-                    },
-                });
+                self.wrong_type(at, "an array of levels", other);
                 // A level that cannot be read must not be skipped: one empty level denies.
                 vec![Vec::new()]
             }

@@ -94,6 +94,36 @@ pub enum FileKind {
     /// `terraform show -json` of a state (no plan file given): what exists, not what a plan
     /// will change. Refused, with how to make a plan.
     TerraformState,
+    /// `ram get-resource-shares`.
+    RamResourceShares,
+    /// `ram list-resources`.
+    RamResources,
+    /// `ram list-principals`.
+    RamPrincipals,
+    /// `ram list-permission-associations` (or `list-resource-share-permissions`).
+    RamPermissions,
+    /// `ram get-permission`.
+    RamPermission,
+    /// `ram get-resource-share-associations`.
+    RamAssociations,
+    /// The input of `sagemaker create-model-package` (a `check` request, not an export).
+    ModelPackageRequest,
+    /// A SageMaker pipeline definition, as a pipeline SDK writes it (a `check` request).
+    PipelineDefinition,
+    /// `sagemaker describe-pipeline-definition-for-execution` (a `check` request).
+    PipelineExecutionDefinition,
+    /// `sagemaker describe-pipeline` (a `check` request).
+    Pipeline,
+    /// `sagemaker describe-training-job` (a `check` request).
+    TrainingJob,
+    /// `sagemaker describe-user-profile` (a `check` request).
+    UserProfile,
+    /// `sagemaker describe-domain` (a `check` request).
+    Domain,
+    /// A CloudFormation template (JSON, or YAML read into JSON).
+    CloudFormationTemplate,
+    /// A file `cdk synth` writes beside its templates (`manifest.json`, `tree.json`, assets).
+    CloudAssembly,
     /// None of the above.
     Unrecognized,
 }
@@ -141,6 +171,23 @@ impl FileKind {
             FileKind::DbSnapshotAttributes => "aws rds describe-db-snapshot-attributes",
             FileKind::TerraformPlan => "terraform show -json",
             FileKind::TerraformState => "terraform show -json (of a state)",
+            FileKind::RamResourceShares => "aws ram get-resource-shares",
+            FileKind::RamResources => "aws ram list-resources",
+            FileKind::RamPrincipals => "aws ram list-principals",
+            FileKind::RamPermissions => "aws ram list-permission-associations",
+            FileKind::RamPermission => "aws ram get-permission",
+            FileKind::RamAssociations => "aws ram get-resource-share-associations",
+            FileKind::ModelPackageRequest => "a sagemaker create-model-package input",
+            FileKind::PipelineDefinition => "a SageMaker pipeline definition",
+            FileKind::PipelineExecutionDefinition => {
+                "aws sagemaker describe-pipeline-definition-for-execution"
+            }
+            FileKind::Pipeline => "aws sagemaker describe-pipeline",
+            FileKind::TrainingJob => "aws sagemaker describe-training-job",
+            FileKind::UserProfile => "aws sagemaker describe-user-profile",
+            FileKind::Domain => "aws sagemaker describe-domain",
+            FileKind::CloudFormationTemplate => "a CloudFormation template",
+            FileKind::CloudAssembly => "cdk synth",
             FileKind::Unrecognized => "an unrecognized document",
         }
     }
@@ -167,6 +214,33 @@ impl FileKind {
             FileKind::DomainStatus => &["DomainStatus", "AccessPolicies"],
             _ => return None,
         })
+    }
+
+    /// An `aws ram` output.
+    pub fn is_ram(self) -> bool {
+        matches!(
+            self,
+            FileKind::RamResourceShares
+                | FileKind::RamResources
+                | FileKind::RamPrincipals
+                | FileKind::RamPermissions
+                | FileKind::RamPermission
+                | FileKind::RamAssociations
+        )
+    }
+
+    /// What `xacct check` reads as its request (`--request`), not an export.
+    pub fn is_workflow_input(self) -> bool {
+        matches!(
+            self,
+            FileKind::ModelPackageRequest
+                | FileKind::PipelineDefinition
+                | FileKind::PipelineExecutionDefinition
+                | FileKind::Pipeline
+                | FileKind::TrainingJob
+                | FileKind::UserProfile
+                | FileKind::Domain
+        )
     }
 
     /// An `organizations` output (it belongs in an `org/` folder).
@@ -261,6 +335,12 @@ pub fn classify(json: &Json<'_>) -> FileKind {
             return FileKind::TerraformState;
         }
     }
+    if super::cloudformation::is_template(json) {
+        return FileKind::CloudFormationTemplate;
+    }
+    if super::cloudformation::is_cloud_assembly(json) {
+        return FileKind::CloudAssembly;
+    }
     if has(json, "UserDetailList") || has(json, "RoleDetailList") || has(json, "GroupDetailList") {
         return FileKind::AuthorizationDetails;
     }
@@ -346,6 +426,9 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     if has(json, "ModelPackageGroupArn") {
         return FileKind::ModelPackageGroup;
     }
+    if let Some(kind) = classify_sagemaker_input(json).or_else(|| classify_ram(json)) {
+        return kind;
+    }
     if has(json, "Roots") {
         return FileKind::OrgRoots;
     }
@@ -365,6 +448,51 @@ pub fn classify(json: &Json<'_>) -> FileKind {
         return FileKind::Document;
     }
     FileKind::Unrecognized
+}
+
+/// The inputs of `check` that describe SageMaker resources.
+fn classify_sagemaker_input(json: &Json<'_>) -> Option<FileKind> {
+    let kind = if has(json, "TrainingJobArn") {
+        FileKind::TrainingJob
+    } else if has(json, "UserProfileArn") {
+        FileKind::UserProfile
+    } else if has(json, "DomainArn") {
+        FileKind::Domain
+    } else if has(json, "PipelineDefinition") {
+        if has(json, "PipelineArn") {
+            FileKind::Pipeline
+        } else {
+            FileKind::PipelineExecutionDefinition
+        }
+    } else if matches!(json.get("Steps"), Some(Json::Array(_))) {
+        FileKind::PipelineDefinition
+    } else if has(json, "ModelPackageGroupName") && has(json, "InferenceSpecification") {
+        FileKind::ModelPackageRequest
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// The `aws ram` outputs.
+fn classify_ram(json: &Json<'_>) -> Option<FileKind> {
+    let is_array = |key: &str| matches!(json.get(key), Some(Json::Array(_)));
+    let kind = if is_array("resourceShares") {
+        FileKind::RamResourceShares
+    } else if is_array("resourceShareAssociations") {
+        FileKind::RamAssociations
+    } else if is_array("principals") {
+        FileKind::RamPrincipals
+    } else if is_array("resources") {
+        FileKind::RamResources
+    } else if is_array("permissions") {
+        FileKind::RamPermissions
+    } else if json.get("permission").is_some_and(|p| has(p, "permission")) {
+        FileKind::RamPermission
+    } else {
+        return None;
+    };
+    Some(kind)
 }
 
 /// The policy document inside an export of `kind` and its pointer: the JSON value (an object,
@@ -562,6 +690,37 @@ mod tests {
             (
                 r#"{"DBSnapshotAttributesResult": {}}"#,
                 FileKind::DbSnapshotAttributes,
+            ),
+            (r#"{"resourceShares": []}"#, FileKind::RamResourceShares),
+            (r#"{"resources": []}"#, FileKind::RamResources),
+            (r#"{"principals": []}"#, FileKind::RamPrincipals),
+            (r#"{"permissions": []}"#, FileKind::RamPermissions),
+            (
+                r#"{"permission": {"permission": "{}"}}"#,
+                FileKind::RamPermission,
+            ),
+            (
+                r#"{"resourceShareAssociations": []}"#,
+                FileKind::RamAssociations,
+            ),
+            (r#"{"TrainingJobArn": "x"}"#, FileKind::TrainingJob),
+            (r#"{"UserProfileArn": "x"}"#, FileKind::UserProfile),
+            (r#"{"DomainArn": "x"}"#, FileKind::Domain),
+            (
+                r#"{"PipelineArn": "x", "PipelineDefinition": "{}"}"#,
+                FileKind::Pipeline,
+            ),
+            (
+                r#"{"PipelineDefinition": "{}"}"#,
+                FileKind::PipelineExecutionDefinition,
+            ),
+            (
+                r#"{"Version": "2020-12-01", "Steps": []}"#,
+                FileKind::PipelineDefinition,
+            ),
+            (
+                r#"{"ModelPackageGroupName": "g", "InferenceSpecification": {}}"#,
+                FileKind::ModelPackageRequest,
             ),
             (r#"{"todo": 1}"#, FileKind::Unrecognized),
             (r#"[1]"#, FileKind::Unrecognized),

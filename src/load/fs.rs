@@ -227,18 +227,24 @@ pub struct WalkError {
 pub enum Filter {
     /// `*.json` files (exports and plans).
     Json,
+    /// `*.json` files and CloudFormation templates in YAML (`*.yaml`, `*.yml`, `*.template`).
+    Inputs,
 }
 
 impl Filter {
     fn keeps(self, path: &Path) -> bool {
         match self {
             Filter::Json => path.extension().is_some_and(|e| e == "json"),
+            Filter::Inputs => path
+                .extension()
+                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml" || e == "template"),
         }
     }
 
     fn describe(self) -> &'static str {
         match self {
             Filter::Json => "`*.json`",
+            Filter::Inputs => "`*.json` or template",
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod aws_cli;
 pub mod cases;
 pub mod classify;
+pub mod cloudformation;
 pub mod fs;
 pub mod layout;
 pub mod policy_file;
@@ -29,6 +30,9 @@ pub struct LoadOptions {
     /// Which values of a Terraform plan to read: what it will apply (the default), or what
     /// it starts from (`diff` of a plan).
     pub plan_side: PlanSide,
+    /// What is known of the stacks CloudFormation templates make (`--account`, `--region`,
+    /// `--parameters`).
+    pub templates: cloudformation::TemplateOptions,
 }
 
 /// The values of a Terraform plan to read.
@@ -44,7 +48,7 @@ pub enum PlanSide {
 /// Expands command-line inputs (files, folders, glob patterns) into the files to read
 /// ([`fs::discover`]), with what could not be found as problems.
 pub fn discover(inputs: &[String]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let (files, errors) = fs::discover(inputs, fs::Filter::Json);
+    let (files, errors) = fs::discover(inputs, fs::Filter::Inputs);
     let problems = errors
         .into_iter()
         .map(|e| Diagnostic::in_file(&codes::UNREADABLE_INPUT, &e.path, None, e.message))
@@ -194,13 +198,30 @@ pub(crate) fn parse_file<'b>(
     };
     let text = classify::decode_text(bytes).map_err(|e| problem(format!("not UTF-8 text: {e}")))?;
     let json = match &text {
-        std::borrow::Cow::Borrowed(t) => crate::json::Json::parse(t),
-        std::borrow::Cow::Owned(t) => {
-            crate::json::Json::parse(t).map(crate::json::Json::into_owned)
-        }
-    }
-    .map_err(|e| problem(format!("invalid JSON: {e}")))?;
+        std::borrow::Cow::Borrowed(t) => parse_text(name, t)?,
+        std::borrow::Cow::Owned(t) => parse_text(name, t)?.into_owned(),
+    };
     Ok((text, json))
+}
+
+/// The JSON tree of a decoded text: JSON, else a CloudFormation template in YAML.
+fn parse_text<'t>(name: &str, text: &'t str) -> Result<crate::json::Json<'t>, FileOutput> {
+    crate::json::Json::parse(text).or_else(|e| {
+        use cloudformation::NotJson;
+        let (code, message) = match cloudformation::parse_yaml_template(text) {
+            Some(NotJson::Template(json)) => return Ok(json),
+            Some(NotJson::Broken(m)) => (&codes::UNREADABLE_INPUT, m),
+            Some(NotJson::OtherYaml) => (
+                &codes::UNRECOGNIZED_FILE,
+                "unrecognized file: YAML that is not a CloudFormation template".to_owned(),
+            ),
+            None => (&codes::UNREADABLE_INPUT, format!("invalid JSON: {e}")),
+        };
+        Err(FileOutput {
+            problems: vec![Diagnostic::in_file(code, name, None, message)],
+            ..FileOutput::default()
+        })
+    })
 }
 
 /// [`read_file`] on a file already parsed.
@@ -212,6 +233,9 @@ pub(crate) fn read_parsed(
 ) -> FileOutput {
     let file: Arc<str> = Arc::from(name);
     let place = layout::place(path);
+    if let Some(out) = cloudformation::read(name, path, json, &place, opts) {
+        return out;
+    }
     if terraform::is_plan(json) {
         let mut out = terraform::read_plan(json, &file, &place, opts);
         out.is_plan = true;

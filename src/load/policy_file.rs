@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use crate::error::Error;
 use crate::json::{Json, Pointer};
 use crate::load::classify::{self, decode_document, FileKind};
 use crate::policy::{
@@ -17,13 +16,6 @@ use crate::policy::{
 };
 use crate::rules::doc::DocFacts;
 use crate::rules::read_policy as validate_policy;
-
-/// Reads and checks the policy in the file at `path`, a document of `kind`: refused with
-/// every error when the one validation finds anything AWS rejects.
-pub fn read_policy(path: &str, kind: DocKind) -> Result<Policy, Error> {
-    let text = super::fs::read_text_at(path)?;
-    parse_policy_text(&text, Arc::from(path), kind).map_err(Error::Policy)
-}
 
 /// Checks a policy given as file text (bare or wrapped): the model, or every error the one
 /// validation finds ([`crate::rules::read_policy`]).

@@ -550,8 +550,23 @@ pub struct Condition {
     pub key: String,
     /// The key, lowercased for lookups.
     pub key_lc: String,
-    /// [`crate::eval::key_hash`] of `key_lc`.
+    /// [`key_hash`] of `key_lc`.
     pub key_hash: u64,
     /// The values.
     pub values: Values,
+}
+
+/// FNV-1a over a condition key, lowercased: condition keys are case-insensitive, and
+/// lookups in a request context compare hashes before text.
+pub fn key_hash(key: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    if key.is_ascii() {
+        return key.bytes().fold(OFFSET, |h, b| {
+            (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME)
+        });
+    }
+    key.to_lowercase()
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }

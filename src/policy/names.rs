@@ -179,7 +179,7 @@ pub fn principals(set: &PrincipalSet) -> Vec<Named> {
                     .and_then(|r| r.split('/').next())
                     .unwrap_or_default();
                 Named::Role {
-                    arn: format!("arn:aws:iam::{}:role/{role}", a.account),
+                    arn: format!("arn:{}:iam::{}:role/{role}", a.partition, a.account),
                     account: a.account.to_owned(),
                     name: role.to_owned(),
                 }

@@ -11,7 +11,6 @@
 //! Template placeholders (`{bucket}`, `<account-id>`, `${var}`) are what a templating tool
 //! left unrendered: [`placeholders`] finds them.
 
-use crate::eval::Context;
 use crate::pattern::Token;
 
 /// One part of a value that contains policy variables.
@@ -99,13 +98,17 @@ impl Template {
 
     /// The value with every variable replaced, as plain text (escapes become their
     /// character); `None` when a variable has no value and no default.
-    pub fn resolve_text(&self, ctx: &Context) -> Option<String> {
+    /// `value_of` gives a (single-valued) key's value from the request context.
+    pub fn resolve_text<'a>(
+        &'a self,
+        value_of: impl Fn(&str) -> Option<&'a str>,
+    ) -> Option<String> {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Text(t) => out.push_str(t),
                 Part::Escape(c) => out.push(*c),
-                Part::Var { key, default } => out.push_str(var_value(ctx, key, default)?),
+                Part::Var { key, default } => out.push_str(value_of(key).or(default.as_deref())?),
             }
         }
         Some(out)
@@ -113,7 +116,10 @@ impl Template {
 
     /// The value as wildcard tokens: `*`/`?` in written text are wildcards, variable values
     /// and escapes are literal. `None` when a variable has no value and no default.
-    pub fn resolve_tokens<'a>(&'a self, ctx: &'a Context) -> Option<Vec<Token<'a>>> {
+    pub fn resolve_tokens<'a>(
+        &'a self,
+        value_of: impl Fn(&str) -> Option<&'a str>,
+    ) -> Option<Vec<Token<'a>>> {
         let mut out = Vec::new();
         for p in &self.parts {
             match p {
@@ -121,15 +127,13 @@ impl Template {
                 Part::Escape('*') => out.push(Token::Lit("*")),
                 Part::Escape('?') => out.push(Token::Lit("?")),
                 Part::Escape(_) => out.push(Token::Lit("$")),
-                Part::Var { key, default } => out.push(Token::Lit(var_value(ctx, key, default)?)),
+                Part::Var { key, default } => {
+                    out.push(Token::Lit(value_of(key).or(default.as_deref())?))
+                }
             }
         }
         Some(out)
     }
-}
-
-fn var_value<'a>(ctx: &'a Context, key: &str, default: &'a Option<String>) -> Option<&'a str> {
-    ctx.single(key).or(default.as_deref())
 }
 
 /// One unrendered placeholder found in a value.
@@ -223,7 +227,7 @@ pub fn has_placeholder(text: &str, variables: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::ContextValue;
+    use crate::eval::{Context, ContextValue};
 
     fn ctx() -> Context {
         let mut c = Context::default();
@@ -244,29 +248,39 @@ mod tests {
 
     #[test]
     fn resolves_case_insensitive_keys_and_defaults() {
+        let c = ctx();
         assert_eq!(
-            t("home/${AWS:UserName}/*").resolve_text(&ctx()).as_deref(),
+            t("home/${AWS:UserName}/*")
+                .resolve_text(|k| c.single(k))
+                .as_deref(),
             Some("home/alice/*")
         );
         assert_eq!(
             t("${aws:PrincipalTag/team, 'all'}")
-                .resolve_text(&ctx())
+                .resolve_text(|k| c.single(k))
                 .as_deref(),
             Some("all")
         );
-        assert_eq!(t("${aws:PrincipalTag/team}").resolve_text(&ctx()), None);
+        assert_eq!(
+            t("${aws:PrincipalTag/team}").resolve_text(|k| c.single(k)),
+            None
+        );
     }
 
     #[test]
     fn multivalued_keys_are_not_variables() {
-        assert_eq!(t("${aws:PrincipalOrgPaths}").resolve_text(&ctx()), None);
+        let c = ctx();
+        assert_eq!(
+            t("${aws:PrincipalOrgPaths}").resolve_text(|k| c.single(k)),
+            None
+        );
     }
 
     #[test]
     fn escapes_are_literal_in_tokens() {
         let tpl = t("a${*}b*");
         let c = ctx();
-        let toks = tpl.resolve_tokens(&c).unwrap();
+        let toks = tpl.resolve_tokens(|k| c.single(k)).unwrap();
         assert_eq!(
             toks,
             vec![
@@ -276,7 +290,10 @@ mod tests {
                 Token::Any
             ]
         );
-        assert_eq!(t("${$}{x}").resolve_text(&c).as_deref(), Some("${x}"));
+        assert_eq!(
+            t("${$}{x}").resolve_text(|k| c.single(k)).as_deref(),
+            Some("${x}")
+        );
     }
 
     fn found(text: &str, vars: bool) -> Vec<&str> {

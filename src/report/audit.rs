@@ -1,21 +1,24 @@
 //! `xacct audit`: the summary table, JSON, JSON Lines and SARIF. The first three stream,
 //! finding by finding, as the run produces them (the [`Sink`] the audit writes into).
 
+use super::Format::{Github, Html, Json, Jsonl, Junit, Sarif, Table};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use serde::Serialize;
 
+use super::ci::Item;
+use super::junit::{finding_case, Case};
 use super::sarif::{write_sarif, Notification};
 use super::{schema, Format};
 use crate::audit::finding::Finding;
 use crate::audit::outcome::{Sink, Tail};
 use crate::audit::Shard;
 use crate::diagnostic::codes::{self, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 
 /// The formats `xacct audit` writes.
-pub const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Jsonl, Format::Sarif];
+pub const FORMATS: &[Format] = &[Table, Json, Jsonl, Sarif, Junit, Github, Html];
 
 /// The table format's running state.
 #[derive(Default)]
@@ -35,7 +38,8 @@ pub struct Writer<'w> {
     out: &'w mut dyn Write,
     fail_on: Severity,
     first: bool,
-    sarif: Vec<Diagnostic>,
+    /// The findings, for the formats that write them at the end.
+    found: Vec<Finding>,
     table: TableState,
 }
 
@@ -52,9 +56,14 @@ impl<'w> Writer<'w> {
             out,
             fail_on,
             first: true,
-            sarif: Vec::new(),
+            found: Vec::new(),
             table: TableState::default(),
         }
+    }
+
+    /// The findings kept for the end, as items.
+    fn items(&self) -> Vec<Item> {
+        self.found.iter().filter_map(Item::of_finding).collect()
     }
 
     fn list<T: Serialize>(&mut self, key: &str, items: &[T], last: bool) -> std::io::Result<()> {
@@ -96,10 +105,8 @@ impl Sink for Writer<'_> {
                 write!(self.out, "{sep}{}", json_line(f)?)
             }
             Format::Jsonl => writeln!(self.out, "{}", json_line(f)?),
-            Format::Sarif => {
-                if let Some(d) = f.to_diagnostic() {
-                    self.sarif.push(d);
-                }
+            Format::Sarif | Format::Junit | Format::Github | Format::Html => {
+                self.found.push(f.clone());
                 Ok(())
             }
             Format::Table | Format::Dot | Format::Mermaid => {
@@ -164,8 +171,29 @@ impl Sink for Writer<'_> {
                         message: p.message.clone(),
                     })
                     .collect();
-                write_sarif(self.out, &self.sarif, &rules, &notes, notes.is_empty())
+                let items = self.items();
+                write_sarif(self.out, &items, &rules, &notes, notes.is_empty())
             }
+            Format::Junit => {
+                let fail_on = self.fail_on;
+                let mut cases: Vec<Case> = self
+                    .items()
+                    .iter()
+                    .map(|i| finding_case(i, fail_on))
+                    .collect();
+                cases.extend(tail.problems.iter().filter_map(Item::of_finding).map(|i| {
+                    let mut c = finding_case(&i, Severity::Error);
+                    c.classname = format!("inputs.{}", c.classname);
+                    c
+                }));
+                super::junit::write_junit(self.out, "xacct audit", &cases)
+            }
+            Format::Github => {
+                let mut items = self.items();
+                items.extend(tail.problems.iter().filter_map(Item::of_finding));
+                super::github::write_annotations(self.out, &items, summary_line(tail).trim())
+            }
+            Format::Html => super::html::audit_page(&self.found, tail, self.fail_on, self.out),
             Format::Table | Format::Dot | Format::Mermaid => {
                 let text = table(&self.table, tail, self.fail_on);
                 self.out.write_all(text.as_bytes())
@@ -192,18 +220,11 @@ fn table(t: &TableState, tail: &Tail, fail_on: Severity) -> String {
     );
     if !t.by_code.is_empty() {
         out.push_str("\nfindings by code:\n");
-        let rows: Vec<Vec<String>> = t
-            .by_code
-            .iter()
-            .map(|(code, (name, sev, n))| {
-                vec![
-                    code.clone(),
-                    name.clone(),
-                    sev.as_str().to_owned(),
-                    n.to_string(),
-                ]
-            })
-            .collect();
+        let rows = super::table::code_rows(
+            t.by_code
+                .iter()
+                .map(|(code, (name, sev, n))| (code.as_str(), name.as_str(), *sev, *n)),
+        );
         out.push_str(&simple_table(&["code", "name", "level", "findings"], &rows));
     }
     if !t.by_account.is_empty() {
@@ -275,15 +296,19 @@ fn table(t: &TableState, tail: &Tail, fail_on: Severity) -> String {
             shown,
         ));
     }
-    if !tail.problems.is_empty() {
-        out.push_str("\nproblems with the inputs:\n");
-        for p in &tail.problems {
-            out.push_str(&format!(
-                "  {}: {}: {} [{}]\n",
-                p.severity, p.location, p.message, p.code
-            ));
-        }
-    }
+    out.push_str(&super::table::titled_lines(
+        "problems with the inputs:",
+        tail.problems
+            .iter()
+            .map(|p| format!("{}: {}: {} [{}]", p.severity, p.location, p.message, p.code)),
+    ));
+    out.push_str(&summary_line(tail));
+    out
+}
+
+/// The last line: `\nN findings: E errors, W warnings, I infos; …; exit code C\n`.
+fn summary_line(tail: &Tail) -> String {
+    let s = &tail.summary;
     let mut line = format!(
         "\n{}: {} errors, {} warnings, {} infos",
         plural(
@@ -316,8 +341,7 @@ fn table(t: &TableState, tail: &Tail, fail_on: Severity) -> String {
         line.push_str(&format!("; {} ignored", s.ignored));
     }
     line.push_str(&format!("; exit code {}\n", s.exit_code));
-    out.push_str(&line);
-    out
+    line
 }
 
 #[cfg(test)]

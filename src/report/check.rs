@@ -3,31 +3,42 @@
 //! DOT or Mermaid (green allowed, red denied, grey not verified). The table is in
 //! `report::table` ([`super::check_table`]).
 
+use super::Format::{Dot, Github, Html, Json, Junit, Mermaid, Sarif, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::diagram::{self, Cluster, Diagram, Line, Shape};
+use super::diagram::{self, Diagram, Line, Shape};
 use super::{schema, Format};
 use crate::diagnostic::codes::{self, RuleMeta};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::json::Pointer;
-use crate::workflow::{CheckReport, Outcome, Status, Verdict};
+use crate::workflow::{ChainReport, CheckReport, Outcome, Status, Verdict};
 
 /// The formats `xacct check` writes.
-pub const FORMATS: &[Format] = &[
-    Format::Table,
-    Format::Json,
-    Format::Sarif,
-    Format::Dot,
-    Format::Mermaid,
-];
+pub const FORMATS: &[Format] = &[Table, Json, Sarif, Junit, Github, Html, Dot, Mermaid];
 
-/// Writes the report in `format`.
-pub fn render(report: &CheckReport, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the report in `format`; `fail_on_unverified` says whether a step that cannot be
+/// verified fails the check (the formats for CI mark it failed, else skipped).
+pub fn render(
+    report: &CheckReport,
+    format: Format,
+    fail_on_unverified: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
+        Format::Junit => super::junit::write_junit(
+            out,
+            &format!("xacct check {}", report.scenario),
+            &check_cases(report, fail_on_unverified),
+        ),
+        Format::Github => {
+            let items = super::ci::items(&check_diagnostics(report));
+            super::github::write_annotations(out, &items, &verdict_line(report))
+        }
+        Format::Html => super::html::check_page(report, out),
         Format::Json => serde_json::to_writer_pretty(&mut *out, &check_json(report))
             .map_err(io::Error::from)
             .and_then(|()| out.write_all(b"\n")),
@@ -160,7 +171,7 @@ pub fn check_sarif(report: &CheckReport, out: &mut dyn std::io::Write) -> std::i
         .copied()
         .filter(|m| m.family() == "XC" || lint_codes.contains(m.code))
         .collect();
-    crate::report::sarif::write_sarif(out, &diagnostics, &rules, &[], true)
+    super::sarif::write_sarif(out, &super::ci::items(&diagnostics), &rules, &[], true)
 }
 
 fn account_of(arn_or_account: Option<&str>) -> String {
@@ -170,8 +181,23 @@ fn account_of(arn_or_account: Option<&str>) -> String {
 /// The accounts as clusters and each step's action as an edge from the actor to the
 /// resource: green allowed, red denied, grey not verified.
 pub fn check_diagram(report: &CheckReport) -> Diagram {
+    let title = format!(
+        "{}: {}",
+        report.scenario,
+        verdict_text(report.verdict, &report.subject)
+    );
+    diagram_of(&[report], title, false)
+}
+
+/// One diagram for every report (edges of a chain name their stage).
+fn diagram_of(reports: &[&CheckReport], title: String, staged: bool) -> Diagram {
+    let outcomes = || {
+        reports
+            .iter()
+            .flat_map(|r| r.outcomes.iter().map(move |o| (*r, o)))
+    };
     let mut by_account: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for o in &report.outcomes {
+    for (_, o) in outcomes() {
         by_account
             .entry(account_of(o.principal_account.as_deref()))
             .or_default()
@@ -181,47 +207,27 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
             .or_default()
             .insert(o.resource.clone());
     }
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    let mut clusters = Vec::new();
-    for (account, names) in by_account {
-        let mut nodes = Vec::new();
-        for name in names {
-            if ids.contains_key(&name) {
-                continue;
-            }
-            let id = format!("n{}", ids.len());
-            ids.insert(name.clone(), id.clone());
-            nodes.push(diagram::Node {
-                id,
-                tooltip: name.clone(),
-                label: name,
-                shape: Shape::Rect,
-                dashed: false,
-                alert: false,
-            });
-        }
-        clusters.push(Cluster {
-            label: format!("account {account}"),
-            id: account,
-            dashed: false,
-            color: None,
-            nodes,
-        });
-    }
+    let (clusters, ids) = diagram::account_clusters(
+        by_account
+            .into_iter()
+            .map(|(a, names)| (a, names.into_iter().map(|n| (n, Shape::Rect)).collect())),
+    );
     let id = |name: &str| ids.get(name).cloned().unwrap_or_default();
-    let edges = report
-        .outcomes
-        .iter()
-        .map(|o| {
+    let edges = outcomes()
+        .map(|(r, o)| {
             let (color, line) = match o.status {
                 Status::Allowed => ("green", Line::Solid),
                 Status::Denied { .. } => ("red", Line::Bold),
                 Status::NotVerified => ("grey", Line::Dashed),
             };
+            let stage = match (staged, r.stage) {
+                (true, Some(s)) => format!("{}: ", s.name()),
+                _ => String::new(),
+            };
             diagram::Edge {
                 from: id(&o.principal),
                 to: id(&o.resource),
-                label: format!("{}: {}", o.step, o.action),
+                label: format!("{stage}{}: {}", o.step, o.action),
                 tooltip: None,
                 line,
                 color,
@@ -233,11 +239,7 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
         .collect();
     Diagram {
         name: "xacct_check".into(),
-        title: Some(format!(
-            "{}: {}",
-            report.scenario,
-            verdict_text(report.verdict)
-        )),
+        title: Some(title),
         clusters,
         loose: Vec::new(),
         edges,
@@ -245,11 +247,350 @@ pub fn check_diagram(report: &CheckReport) -> Diagram {
     }
 }
 
-/// The verdict in words.
-pub fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Possible => "registration possible",
-        Verdict::NotPossible => "registration NOT possible",
-        Verdict::NotVerified => "registration NOT VERIFIED (data missing)",
+/// `verdict: registration NOT possible (5 allowed, 4 denied, 0 not verified)`, with the
+/// first defective policy when one leaves the verdict not verified.
+pub fn verdict_line(report: &CheckReport) -> String {
+    let defective = match (report.verdict, report.defective.split_first()) {
+        (Verdict::NotVerified, Some((first, rest))) => format!(
+            ": the {} ({}: {}) is defective{}",
+            first.policy,
+            first.location.file,
+            first.location.pointer_text(),
+            match rest.len() {
+                0 => String::new(),
+                n => format!(", and {n} more policies"),
+            }
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "verdict: {}{defective} ({} allowed, {} denied, {} not verified)",
+        verdict_text(report.verdict, &report.subject),
+        report.count(|s| *s == Status::Allowed),
+        report.count(|s| matches!(s, Status::Denied { .. })),
+        report.count(|s| *s == Status::NotVerified),
+    )
+}
+
+/// A step's fixes as text: the target, then the statement, command or note.
+pub fn fix_text(o: &Outcome) -> String {
+    let mut out = String::new();
+    for f in &o.fixes {
+        out.push_str(&format!("fix: {}\n", f.target));
+        if let Some(st) = &f.statement {
+            out.push_str(&serde_json::to_string_pretty(st).unwrap_or_default());
+            out.push('\n');
+        }
+        if let Some(c) = &f.command {
+            out.push_str(&format!("{c}\n"));
+        }
+        if let Some(n) = &f.note {
+            out.push_str(&format!("({n})\n"));
+        }
     }
+    out
+}
+
+/// The step's name as the formats for CI write it: `step (container N): action on resource`.
+pub fn step_name(o: &Outcome) -> String {
+    let container = o
+        .container
+        .map(|c| format!(" (container {c})"))
+        .unwrap_or_default();
+    format!("{}{container}: {} on {}", o.step, o.action, o.resource)
+}
+
+/// The JUnit cases: one a step (failed when denied, or not verified and
+/// `fail_on_unverified`; skipped when not verified otherwise; an advisory action passes
+/// with its denial in the output), then the implausible request parts and the policies AWS
+/// rejects.
+fn check_cases(report: &CheckReport, fail_on_unverified: bool) -> Vec<super::junit::Case> {
+    use super::junit::{finding_case, Case, Outcome as Ends};
+    let mut cases: Vec<Case> = report
+        .outcomes
+        .iter()
+        .map(|o| {
+            let mut text = format!("{} `{}`\n", verdict_word(o), o.principal);
+            for r in &o.reasons {
+                text.push_str(&format!("{r}\n"));
+            }
+            text.push_str(&fix_text(o));
+            let message = format!("{}: {}", verdict_word(o), o.reasons.join("; "));
+            let outcome = match (&o.status, o.required) {
+                (Status::Allowed, _) | (Status::Denied { .. }, false) => Ends::Passed,
+                (Status::Denied { .. }, true) => Ends::Failed {
+                    kind: codes::WORKFLOW_STEP_DENIED.code.into(),
+                    message,
+                },
+                (Status::NotVerified, true) if fail_on_unverified => Ends::Failed {
+                    kind: codes::WORKFLOW_STEP_NOT_VERIFIED.code.into(),
+                    message,
+                },
+                (Status::NotVerified, _) => Ends::Skipped { message },
+            };
+            Case {
+                classname: report.scenario.clone(),
+                name: step_name(o),
+                outcome,
+                text,
+            }
+        })
+        .collect();
+    let others: Vec<Diagnostic> = check_diagnostics(report)
+        .into_iter()
+        .filter(|d| {
+            d.code == codes::IMPLAUSIBLE_REGISTRATION_REQUEST.code || d.code.starts_with("XA")
+        })
+        .collect();
+    for i in super::ci::items(&others) {
+        // A policy AWS rejects leaves steps not verified: it fails as they do.
+        let fails =
+            i.diagnostic.code == codes::IMPLAUSIBLE_REGISTRATION_REQUEST.code || fail_on_unverified;
+        let threshold = if fails {
+            crate::diagnostic::Severity::Info
+        } else {
+            crate::diagnostic::Severity::Error
+        };
+        let mut case = finding_case(&i, threshold);
+        if !fails {
+            case.outcome = Ends::Skipped {
+                message: i.diagnostic.message.clone(),
+            };
+        }
+        cases.push(case);
+    }
+    cases
+}
+
+/// `allowed`, `DENIED`, `denied (advisory)` or `not verified`.
+pub fn verdict_word(o: &Outcome) -> &'static str {
+    match (&o.status, o.required) {
+        (Status::Allowed, _) => "allowed",
+        (Status::Denied { explicit: true }, true) => "DENIED (explicit)",
+        (Status::Denied { .. }, true) => "DENIED",
+        (Status::Denied { .. }, false) => "denied (advisory)",
+        (Status::NotVerified, _) => "not verified",
+    }
+}
+
+/// The verdict in words, about `subject` (`registration`, `deployment`…).
+pub fn verdict_text(v: Verdict, subject: &str) -> String {
+    let subject = if subject.is_empty() {
+        "workflow"
+    } else {
+        subject
+    };
+    match v {
+        Verdict::Possible => format!("{subject} possible"),
+        Verdict::NotPossible => format!("{subject} NOT possible"),
+        Verdict::NotVerified => format!("{subject} NOT VERIFIED (data missing)"),
+    }
+}
+
+/// The verdict of a chain in words.
+fn chain_verdict(chain: &ChainReport) -> String {
+    verdict_text(chain.verdict, "workflow")
+}
+
+/// Writes a chain of reports (train, register, approve, deploy) in `format`;
+/// `fail_on_unverified` as for [`render`].
+pub fn render_chain(
+    chain: &ChainReport,
+    format: Format,
+    fail_on_unverified: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let diagnostics =
+        || -> Vec<Diagnostic> { chain.reports.iter().flat_map(check_diagnostics).collect() };
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &chain_json(chain))
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+        Format::Sarif => {
+            let lint_codes: BTreeSet<&str> = chain
+                .reports
+                .iter()
+                .flat_map(|r| r.policy_errors.iter().map(|d| d.code))
+                .collect();
+            let rules: Vec<&RuleMeta> = codes::ALL
+                .iter()
+                .copied()
+                .filter(|m| m.family() == "XC" || lint_codes.contains(m.code))
+                .collect();
+            let items = super::ci::items(&diagnostics());
+            super::sarif::write_sarif(out, &items, &rules, &[], true)?;
+            out.write_all(b"\n")
+        }
+        Format::Junit => {
+            let cases: Vec<super::junit::Case> = chain
+                .reports
+                .iter()
+                .flat_map(|r| check_cases(r, fail_on_unverified))
+                .collect();
+            super::junit::write_junit(out, "xacct check workflow", &cases)
+        }
+        Format::Github => {
+            let items = super::ci::items(&diagnostics());
+            let summary = format!("verdict: {}", chain_verdict(chain));
+            super::github::write_annotations(out, &items, &summary)
+        }
+        Format::Html => super::html::check_page(&merged(chain), out),
+        Format::Dot | Format::Mermaid => {
+            let reports: Vec<&CheckReport> = chain.reports.iter().collect();
+            let d = diagram_of(
+                &reports,
+                format!("model registry workflow: {}", chain_verdict(chain)),
+                true,
+            );
+            if format == Format::Dot {
+                diagram::dot(&d, out)
+            } else {
+                diagram::mermaid(&d, out)
+            }
+        }
+        Format::Table | Format::Jsonl => out.write_all(chain_table(chain).as_bytes()),
+    }
+}
+
+/// The chain as one report (for the HTML page): every step, named by its stage, every
+/// request problem and policy error, and the chain's verdict.
+fn merged(chain: &ChainReport) -> CheckReport {
+    let first = chain.reports.first();
+    let text = |f: fn(&CheckReport) -> &String| first.map(f).cloned().unwrap_or_default();
+    let mut all = CheckReport {
+        scenario: "model registry workflow".into(),
+        title: "The model registry workflow across accounts".into(),
+        request: text(|r| &r.request),
+        caller: text(|r| &r.caller),
+        consumer: text(|r| &r.consumer),
+        consumer_note: None,
+        outcomes: Vec::new(),
+        plausibility: Vec::new(),
+        policy_errors: Vec::new(),
+        defective: Vec::new(),
+        verdict: chain.verdict,
+        stage: None,
+        label: None,
+        caller_note: None,
+        subject: "workflow".into(),
+    };
+    for r in &chain.reports {
+        let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
+        all.outcomes.extend(r.outcomes.iter().map(|o| {
+            let mut o = o.clone();
+            o.step = format!("{stage}: {}", o.step);
+            o
+        }));
+        all.plausibility.extend(r.plausibility.iter().cloned());
+        for d in &r.policy_errors {
+            if !all.policy_errors.contains(d) {
+                all.policy_errors.push(d.clone());
+            }
+        }
+        for d in &r.defective {
+            if !all.defective.contains(d) {
+                all.defective.push(d.clone());
+            }
+        }
+    }
+    all
+}
+
+/// A chain as JSON: each report as `check --format json` writes it, in order.
+pub fn chain_json(chain: &ChainReport) -> Value {
+    let reports: Vec<Value> = chain.reports.iter().map(check_json).collect();
+    let count = |f: fn(&Status) -> bool| chain.reports.iter().map(|r| r.count(f)).sum::<usize>();
+    json!({
+        "schema_version": schema::CHECK,
+        "verdict": chain.verdict,
+        "breaks_at": chain.breaks_at,
+        "summary": {
+            "allowed": count(|s| *s == Status::Allowed),
+            "denied": count(|s| matches!(s, Status::Denied { .. })),
+            "not_verified": count(|s| *s == Status::NotVerified),
+        },
+        "reports": reports,
+    })
+}
+
+/// A report's stage, and its label between `open` and `close` (nothing without one).
+fn stage_and_label(r: &CheckReport, open: &str, close: &str) -> (&'static str, String) {
+    let stage = r.stage.map_or("scenario", crate::scenario::Stage::name);
+    let label = r
+        .label
+        .as_deref()
+        .map(|l| format!("{open}{l}{close}"))
+        .unwrap_or_default();
+    (stage, label)
+}
+
+/// A chain as text: each report under its stage and subject, then where the chain breaks.
+pub fn chain_table(chain: &ChainReport) -> String {
+    let mut out = String::new();
+    let n = chain.reports.len();
+    for (i, r) in chain.reports.iter().enumerate() {
+        let (stage, label) = stage_and_label(r, ": ", "");
+        out.push_str(&format!("── {}/{n} {stage}{label} ──\n", i + 1));
+        if let Some(note) = &r.caller_note {
+            out.push_str(&format!("(caller: {note})\n"));
+        }
+        out.push_str(&super::check_table(r));
+        out.push('\n');
+    }
+    out.push_str("workflow:\n");
+    for r in &chain.reports {
+        let (stage, label) = stage_and_label(r, " (", ")");
+        out.push_str(&format!(
+            "  {stage:<9} {}{label}\n",
+            verdict_text(r.verdict, &r.subject)
+        ));
+    }
+    let breaks = chain
+        .breaks_at
+        .as_deref()
+        .map(|b| format!(": the chain breaks at {b}"))
+        .unwrap_or_default();
+    out.push_str(&format!("\nverdict: {}{breaks}\n", chain_verdict(chain)));
+    out
+}
+
+/// The scenarios as text: id, stage, title; with `steps`, every step with its actions,
+/// resource and source.
+pub fn scenarios_text(all: &[crate::scenario::Scenario], steps: bool) -> String {
+    let mut out = String::new();
+    for s in all {
+        let stage = s.stage.map_or("-", crate::scenario::Stage::name);
+        out.push_str(&format!("{}  [{stage}]  {}\n", s.id, s.title));
+        if !steps {
+            continue;
+        }
+        out.push_str(&format!("  file: {}\n", s.file));
+        for st in &s.steps {
+            let actions: Vec<String> = st
+                .actions
+                .iter()
+                .map(|a| {
+                    if a.required {
+                        a.action.clone()
+                    } else {
+                        format!("{} (advisory)", a.action)
+                    }
+                })
+                .collect();
+            let actor = match st.actor {
+                crate::scenario::Actor::Caller => "caller",
+                crate::scenario::Actor::Consumer => "consumer",
+            };
+            out.push_str(&format!(
+                "  - {} ({actor}): {}\n      on {}\n",
+                st.id,
+                actions.join(", "),
+                st.resource.0
+            ));
+            if let Some(src) = &st.source {
+                out.push_str(&format!("      source: {src}\n"));
+            }
+        }
+    }
+    out
 }

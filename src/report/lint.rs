@@ -1,9 +1,11 @@
 //! `xacct lint`: the findings as a table with a summary line, JSON, or SARIF.
 
+use super::Format::{Github, Json, Junit, Sarif, Table};
 use std::io::Write;
 
 use serde::Serialize;
 
+use super::junit::{finding_case, Case, Outcome};
 use super::sarif::{write_sarif, Notification};
 use super::{diagnostics_table, schema, Format};
 use crate::diagnostic::codes::{self, RuleMeta};
@@ -12,7 +14,7 @@ use crate::lint::LintReport;
 use crate::policy::DocKind;
 
 /// The formats `xacct lint` writes.
-pub const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Sarif];
+pub const FORMATS: &[Format] = &[Table, Json, Sarif, Junit, Github];
 
 #[derive(Serialize)]
 struct Summary {
@@ -67,6 +69,39 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `3 findings (1 error, 2 warnings, 0 infos) in 2 files (2 policies)`, and what was
+/// skipped and suppressed.
+fn summary_line(counts: Counts, s: &Summary) -> String {
+    let total = counts.errors + counts.warnings + counts.infos;
+    let mut line = if total == 0 {
+        "no findings".to_owned()
+    } else {
+        format!(
+            "{} ({}, {}, {})",
+            plural(total, "finding", "findings"),
+            plural(counts.errors, "error", "errors"),
+            plural(counts.warnings, "warning", "warnings"),
+            plural(counts.infos, "info", "infos")
+        )
+    };
+    line.push_str(&format!(
+        " in {} ({}",
+        plural(s.files, "file", "files"),
+        plural(s.documents, "policy", "policies")
+    ));
+    if s.grants > 0 {
+        line.push_str(&format!(", {}", plural(s.grants, "grant", "grants")));
+    }
+    line.push(')');
+    if s.skipped > 0 {
+        line.push_str(&format!("; {} skipped", s.skipped));
+    }
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
+    line
+}
+
 /// Writes a lint report in `format`; `fail_on` is the threshold the summary states.
 pub fn render(
     format: Format,
@@ -77,36 +112,43 @@ pub fn render(
     let counts = Counts::of(&report.diagnostics);
     let s = summary(report, counts, fail_on);
     match format {
-        Format::Table | Format::Jsonl | Format::Dot | Format::Mermaid => {
+        Format::Table | Format::Jsonl | Format::Dot | Format::Mermaid | Format::Html => {
             out.write_all(diagnostics_table(&report.diagnostics).as_bytes())?;
-            let total = counts.errors + counts.warnings + counts.infos;
-            let mut line = if total == 0 {
-                "no findings".to_owned()
-            } else {
-                format!(
-                    "{} ({}, {}, {})",
-                    plural(total, "finding", "findings"),
-                    plural(counts.errors, "error", "errors"),
-                    plural(counts.warnings, "warning", "warnings"),
-                    plural(counts.infos, "info", "infos")
-                )
-            };
-            line.push_str(&format!(
-                " in {} ({}",
-                plural(s.files, "file", "files"),
-                plural(s.documents, "policy", "policies")
-            ));
-            if s.grants > 0 {
-                line.push_str(&format!(", {}", plural(s.grants, "grant", "grants")));
-            }
-            line.push(')');
-            if s.skipped > 0 {
-                line.push_str(&format!("; {} skipped", s.skipped));
-            }
-            if s.suppressed > 0 {
-                line.push_str(&format!("; {} suppressed", s.suppressed));
-            }
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", summary_line(counts, &s))?;
+        }
+        Format::Github => {
+            let items = super::ci::items(&report.diagnostics);
+            super::github::write_annotations(out, &items, &summary_line(counts, &s))?;
+        }
+        Format::Junit => {
+            let mut cases: Vec<Case> = super::ci::items(&report.diagnostics)
+                .iter()
+                .map(|i| finding_case(i, fail_on))
+                .collect();
+            // A file with no finding is a case that passed (or was skipped).
+            let with_findings: std::collections::HashSet<&str> = report
+                .diagnostics
+                .iter()
+                .map(|d| &*d.primary.file)
+                .collect();
+            cases.extend(
+                report
+                    .files
+                    .iter()
+                    .filter(|f| !with_findings.contains(&*f.file))
+                    .map(|f| Case {
+                        classname: super::ci::report_path(&f.file).as_str().to_owned(),
+                        name: "lint".into(),
+                        outcome: match &f.skipped {
+                            Some(why) => Outcome::Skipped {
+                                message: why.clone(),
+                            },
+                            None => Outcome::Passed,
+                        },
+                        text: String::new(),
+                    }),
+            );
+            super::junit::write_junit(out, "xacct lint", &cases)?;
         }
         Format::Json => {
             let doc = JsonReport {
@@ -147,7 +189,7 @@ pub fn render(
             );
             write_sarif(
                 out,
-                &report.diagnostics,
+                &super::ci::items(&report.diagnostics),
                 &rules,
                 &notes,
                 !report.could_not_run(),

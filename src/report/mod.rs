@@ -10,9 +10,13 @@
 
 pub mod audit;
 pub mod check;
+pub mod ci;
 pub mod diagram;
 pub mod diff;
+pub mod github;
 pub mod graph;
+pub mod html;
+pub mod junit;
 pub mod lint;
 pub mod rules;
 pub mod sarif;
@@ -38,15 +42,24 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart.
     Mermaid,
+    /// JUnit XML (test results in GitLab, Jenkins, Azure DevOps).
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One self-contained HTML page.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
         Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Html,
         Format::Dot,
         Format::Mermaid,
     ];
@@ -60,6 +73,9 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Html => "html",
         }
     }
 
@@ -86,6 +102,6 @@ mod tests {
         for f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(f));
         }
-        assert_eq!(Format::from_name("html"), None);
+        assert_eq!(Format::from_name("xml"), None);
     }
 }

@@ -163,7 +163,6 @@ struct CheckRow {
 
 /// The `check` report, as text: one row per action, then the fixes, then the verdict.
 pub fn check_table(report: &crate::workflow::CheckReport) -> String {
-    use crate::workflow::Status;
     let mut out = format!(
         "{}\ncaller:   {}\nconsumer: {}\n",
         report.title, report.caller, report.consumer
@@ -182,13 +181,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             },
             who: format!("{:?}", o.actor).to_lowercase(),
             what: format!("{}\n{}", o.action, o.resource),
-            result: match (&o.status, o.required) {
-                (Status::Allowed, _) => "allowed".into(),
-                (Status::Denied { explicit: true }, true) => "DENIED (explicit)".into(),
-                (Status::Denied { explicit: false }, true) => "DENIED".into(),
-                (Status::Denied { .. }, false) => "denied (advisory)".into(),
-                (Status::NotVerified, _) => "not verified".into(),
-            },
+            result: super::check::verdict_word(o).into(),
             why: o.reasons.join("\n"),
         })
         .collect();
@@ -252,35 +245,43 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             out.push_str(&format!("  - {mark}: {}{at}\n", p.message));
         }
     }
-    if !report.policy_errors.is_empty() {
-        out.push_str("\npolicies AWS would reject:\n");
-        for d in &report.policy_errors {
-            out.push_str(&format!(
-                "  - {} {}: {} ({})\n",
-                d.code, d.name, d.message, d.primary
-            ));
-        }
-    }
-    let defective = match (report.verdict, report.defective.split_first()) {
-        (crate::workflow::Verdict::NotVerified, Some((first, rest))) => format!(
-            ": the {} ({}: {}) is defective{}",
-            first.policy,
-            first.location.file,
-            first.location.pointer_text(),
-            match rest.len() {
-                0 => String::new(),
-                n => format!(", and {n} more policies"),
-            }
-        ),
-        _ => String::new(),
-    };
-    out.push_str(&format!(
-        "\nverdict: {}{defective} ({} allowed, {} denied, {} not verified)\n",
-        super::check::verdict_text(report.verdict),
-        report.count(|s| *s == Status::Allowed),
-        report.count(|s| matches!(s, Status::Denied { .. })),
-        report.count(|s| *s == Status::NotVerified),
+    out.push_str(&titled_lines(
+        "policies AWS would reject:",
+        report
+            .policy_errors
+            .iter()
+            .map(|d| format!("- {} {}: {} ({})", d.code, d.name, d.message, d.primary)),
     ));
+    out.push_str(&format!("\n{}\n", super::check::verdict_line(report)));
+    out
+}
+
+/// Counts by code as rows of a summary table: code, name, level, count.
+pub fn code_rows<'a>(
+    counts: impl IntoIterator<Item = (&'a str, &'a str, crate::diagnostic::Severity, usize)>,
+) -> Vec<Vec<String>> {
+    counts
+        .into_iter()
+        .map(|(code, name, level, n)| {
+            vec![
+                code.to_owned(),
+                name.to_owned(),
+                level.as_str().to_owned(),
+                n.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// A blank line, `title` and each line indented by two spaces; nothing without lines.
+pub fn titled_lines(title: &str, lines: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::new();
+    for l in lines {
+        if out.is_empty() {
+            out = format!("\n{title}\n");
+        }
+        out.push_str(&format!("  {l}\n"));
+    }
     out
 }
 

@@ -315,4 +315,23 @@ mod tests {
             .collect();
         assert_eq!(rules, registry);
     }
+
+    /// The diagnostics with `code` that lint gives `policy` read as `kind` (the kind the file
+    /// name suggests when `None`): what a rule's unit tests assert on.
+    pub(crate) fn findings_of(
+        code: &str,
+        policy: &serde_json::Value,
+        kind: Option<DocKind>,
+    ) -> Vec<crate::diagnostic::Diagnostic> {
+        let opts = crate::lint::LintOptions {
+            kind,
+            ..crate::lint::LintOptions::default()
+        };
+        let catalog = crate::catalog::catalog().expect("catalog");
+        crate::lint::lint_text("policy.json", &policy.to_string(), &opts, catalog)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == code)
+            .collect()
+    }
 }

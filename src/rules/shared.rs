@@ -7,7 +7,7 @@ use crate::catalog::{Action, ArnShape, ResourceType, Service};
 use crate::pattern::{Case, Glob};
 use crate::policy::{is_resource_value, DocKind};
 pub use crate::rules::doc::Applicability;
-use crate::rules::doc::{Expansion, PolicyDoc, StatementView};
+use crate::rules::doc::{Expansion, PolicyDoc, StatementView, Value};
 
 /// The resources a statement applies to, for action checks: its `Resource` values that are
 /// ARNs, or for a repository policy without `Resource`, the repository. `None` when the
@@ -38,6 +38,24 @@ pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option
         }
         None => None,
     }
+}
+
+/// The values of a statement's `Action` (not `NotAction`), each with what it covers and
+/// what it applies to; `None` when the statement has no `Action` or its applicability is
+/// unknown.
+pub fn action_applicabilities<'s, 'd>(
+    doc: &PolicyDoc<'_>,
+    s: &'s StatementView<'d>,
+) -> Option<impl Iterator<Item = (&'s Value<'d>, &'s Expansion, &'s Option<Applicability>)>> {
+    let a = s.action.as_ref().filter(|a| !a.negated)?;
+    let apps = applicabilities(doc, s)?;
+    Some(
+        a.values
+            .iter()
+            .zip(&s.expansions)
+            .zip(apps)
+            .map(|((v, e), app)| (v, e, app)),
+    )
 }
 
 /// For each `Action` value of `s` (in order), what it applies to among the statement's

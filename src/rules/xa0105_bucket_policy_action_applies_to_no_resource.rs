@@ -4,7 +4,7 @@
 use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
 use crate::rules::shared::{
-    applicabilities, missing_object_arns, resource_types_text, Applicability,
+    action_applicabilities, missing_object_arns, resource_types_text, Applicability,
 };
 use crate::rules::{Findings, Rule};
 
@@ -25,13 +25,10 @@ impl Rule for BucketPolicyActionAppliesToNoResource {
             return;
         }
         for s in &doc.statements {
-            let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
+            let Some(values) = action_applicabilities(doc, s) else {
                 continue;
             };
-            if a.negated {
-                continue;
-            }
-            for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+            for (v, e, app) in values {
                 let objects = missing_object_arns(e, s);
                 let help = match app {
                     Some(Applicability::NoResource) if !objects.is_empty() => format!(

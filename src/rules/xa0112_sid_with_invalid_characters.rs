@@ -78,9 +78,7 @@ impl Rule for SidWithInvalidCharacters {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::catalog;
     use crate::diagnostic::Severity;
-    use crate::lint::{lint_text, LintOptions};
     use crate::policy::DocKind;
 
     /// The severities of the `XA0112` findings for a one-statement document of `kind`.
@@ -88,19 +86,8 @@ mod tests {
         let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Sid": sid, "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
              "Action": "kms:*", "Resource": "*"}]});
-        let opts = LintOptions {
-            kind: Some(kind),
-            ..LintOptions::default()
-        };
-        let out = lint_text(
-            "policy.json",
-            &policy.to_string(),
-            &opts,
-            catalog().expect("catalog"),
-        );
-        out.diagnostics
+        crate::rules::tests::findings_of("XA0112", &policy, Some(kind))
             .iter()
-            .filter(|d| d.code == "XA0112")
             .map(|d| d.severity)
             .collect()
     }

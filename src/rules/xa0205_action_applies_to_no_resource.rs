@@ -4,7 +4,7 @@
 use crate::diagnostic::codes;
 use crate::rules::doc::{DocKind, PolicyDoc};
 use crate::rules::shared::{
-    applicabilities, missing_object_arns, resource_types_text, Applicability,
+    action_applicabilities, missing_object_arns, resource_types_text, Applicability,
 };
 use crate::rules::{Findings, Rule};
 
@@ -21,13 +21,10 @@ impl Rule for ActionAppliesToNoResource {
             return;
         }
         for s in &doc.statements {
-            let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
+            let Some(values) = action_applicabilities(doc, s) else {
                 continue;
             };
-            if a.negated {
-                continue;
-            }
-            for ((v, e), app) in a.values.iter().zip(&s.expansions).zip(apps) {
+            for (v, e, app) in values {
                 if *app != Some(Applicability::NoResource) {
                     continue;
                 }
@@ -69,15 +66,8 @@ mod tests {
     fn flagged(actions: &[&str], resources: &[&str]) -> Vec<String> {
         let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": actions, "Resource": resources}]});
-        let out = lint_text(
-            "policy.json",
-            &policy.to_string(),
-            &LintOptions::default(),
-            catalog().expect("catalog"),
-        );
-        out.diagnostics
+        crate::rules::tests::findings_of("XA0205", &policy, None)
             .iter()
-            .filter(|d| d.code == "XA0205")
             .map(|d| d.primary.pointer.as_str().to_owned())
             .collect()
     }

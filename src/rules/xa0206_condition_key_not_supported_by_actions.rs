@@ -82,23 +82,14 @@ impl Rule for ConditionKeyNotSupportedByActions {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::catalog;
-    use crate::lint::{lint_text, LintOptions};
 
     /// The keys `XA0206` flags in an identity policy with one statement.
     fn flagged(actions: &[&str], resource: &str, condition: serde_json::Value) -> Vec<String> {
         let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": actions, "Resource": resource,
              "Condition": condition}]});
-        let out = lint_text(
-            "policy.json",
-            &policy.to_string(),
-            &LintOptions::default(),
-            catalog().expect("catalog"),
-        );
-        out.diagnostics
+        crate::rules::tests::findings_of("XA0206", &policy, None)
             .iter()
-            .filter(|d| d.code == "XA0206")
             .map(|d| {
                 d.primary
                     .pointer

@@ -1,20 +1,47 @@
 //! Scenarios: declarative cross-account workflows (`data/scenarios/*.json`), validated into
 //! checked types. A scenario is a list of steps; each step says who acts (the caller or the
 //! consumer), which actions it needs (required or advisory), on which resource (a template
-//! over the request's facts), with which context the service sets, and which sides must
-//! allow. The built-in model-registration scenario is embedded in the binary; users add
-//! their own with `--rules DIR`. The schema is documented in `data/README.md`.
+//! over the request's facts), with which context the service sets, which sides must allow,
+//! which resource policy decides it (the resource's own, or an AWS RAM share), and the AWS
+//! documentation it follows. A scenario may name its stage of the model registry workflow
+//! (train, register, approve, deploy), which `check` runs in that order. The built-in
+//! scenarios are embedded in the binary; users add their own with `--scenarios DIR`. The
+//! schema is documented in docs/scenarios.md.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::json::{Json, Pointer};
 
-/// The built-in scenario, embedded.
+/// The built-in registration scenario, embedded.
 pub const BUILTIN: (&str, &str) = (
     "data/scenarios/model-registration.json",
     include_str!("../../data/scenarios/model-registration.json"),
 );
+
+/// Every built-in scenario, embedded, the registration first.
+pub const BUILTINS: [(&str, &str); 5] = [
+    BUILTIN,
+    (
+        "data/scenarios/training-output.json",
+        include_str!("../../data/scenarios/training-output.json"),
+    ),
+    (
+        "data/scenarios/model-approval.json",
+        include_str!("../../data/scenarios/model-approval.json"),
+    ),
+    (
+        "data/scenarios/model-deployment.json",
+        include_str!("../../data/scenarios/model-deployment.json"),
+    ),
+    (
+        "data/scenarios/model-package-group-ram-share.json",
+        include_str!("../../data/scenarios/model-package-group-ram-share.json"),
+    ),
+];
+
+/// The id of the built-in registration scenario (what `check` runs by default).
+pub const REGISTRATION: &str = "sagemaker-cross-account-model-registration";
 
 /// The variables a template may use, with what they hold. `container`-scoped variables exist
 /// only in steps with `"for_each": "container"`.
@@ -47,6 +74,11 @@ pub const VARIABLES: &[(&str, bool, &str)] = &[
         "a package version number, from the step's `matrix`",
     ),
     (
+        "customer_images",
+        false,
+        "`true` unless every container's image is in an AWS-owned SageMaker registry",
+    ),
+    (
         "container.index",
         true,
         "the container's position in `InferenceSpecification.Containers`",
@@ -70,6 +102,11 @@ pub const VARIABLES: &[(&str, bool, &str)] = &[
         "artifact.kms_key",
         true,
         "the KMS key the artifact is encrypted with, when known",
+    ),
+    (
+        "artifact.kms_context",
+        true,
+        "the ARN S3 gives KMS as encryption context (`aws:s3:arn`): the object's, or the bucket's with an S3 Bucket Key",
     ),
 ];
 
@@ -163,8 +200,52 @@ pub struct Step {
     pub sides: Sides,
     /// Why the step is needed.
     pub why: Option<String>,
+    /// The AWS documentation the step follows.
+    pub source: Option<String>,
+    /// Which resource policy the step is decided with.
+    pub resource_policy: PolicySource,
     /// Where the step is defined.
     pub pointer: Pointer,
+}
+
+/// Where a step's resource-side policy comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicySource {
+    /// The resource's own policy, from the exports (the default).
+    Resource,
+    /// The AWS RAM resource share of the model package group (its managed permission and
+    /// principals), from the `aws ram` exports.
+    RamShare,
+}
+
+/// Where a scenario sits in the model registry workflow (`check` runs them in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// A training job writes the model artifact.
+    Train,
+    /// The version is registered into the group.
+    Register,
+    /// The version is approved or rejected.
+    Approve,
+    /// The version is deployed.
+    Deploy,
+}
+
+impl Stage {
+    /// Every stage, in workflow order.
+    pub const ALL: [Stage; 4] = [Stage::Train, Stage::Register, Stage::Approve, Stage::Deploy];
+
+    /// The stage's name, as scenario files write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Train => "train",
+            Stage::Register => "register",
+            Stage::Approve => "approve",
+            Stage::Deploy => "deploy",
+        }
+    }
 }
 
 /// A checked scenario.
@@ -178,6 +259,10 @@ pub struct Scenario {
     pub title: String,
     /// Description.
     pub description: String,
+    /// What the verdict is about (`registration`), for humans.
+    pub subject: String,
+    /// Where it sits in the model registry workflow, for scenarios that are part of it.
+    pub stage: Option<Stage>,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }
@@ -265,7 +350,7 @@ impl Reader {
                 None if matrix.contains_key(name) => {}
                 None => self.error(
                     at.clone(),
-                    format!("unknown variable `{{{name}}}` (see `data/README.md`)"),
+                    format!("unknown variable `{{{name}}}` (see docs/scenarios.md)"),
                 ),
                 Some((_, true, _)) if !per_container => self.error(
                     at.clone(),
@@ -293,8 +378,19 @@ impl Reader {
             json,
             &at,
             &[
-                "id", "title", "actor", "for_each", "when", "actions", "resource", "matrix",
-                "context", "sides", "why",
+                "id",
+                "title",
+                "actor",
+                "for_each",
+                "when",
+                "actions",
+                "resource",
+                "matrix",
+                "context",
+                "sides",
+                "why",
+                "source",
+                "resource_policy",
             ],
         );
         let before = self.errors.len();
@@ -427,6 +523,23 @@ impl Reader {
             }
         }
         let why = self.string(json, "why", &at, false);
+        let source = self.string(json, "source", &at, false);
+        if let Some(u) = &source {
+            if !u.starts_with("https://") {
+                self.error(at.key("source"), format!("`{u}` is not an https:// URL"));
+            }
+        }
+        let resource_policy = match self.string(json, "resource_policy", &at, false).as_deref() {
+            None | Some("resource") => PolicySource::Resource,
+            Some("ram-share") => PolicySource::RamShare,
+            Some(other) => {
+                self.error(
+                    at.key("resource_policy"),
+                    format!("`resource_policy` must be `resource` or `ram-share`, found `{other}`"),
+                );
+                PolicySource::Resource
+            }
+        };
         (self.errors.len() == before).then_some(Step {
             id,
             title,
@@ -439,6 +552,8 @@ impl Reader {
             context,
             sides,
             why,
+            source,
+            resource_policy,
             pointer: at,
         })
     }
@@ -469,7 +584,15 @@ impl Scenario {
         r.known_keys(
             &json,
             &root,
-            &["schema_version", "id", "title", "description", "steps"],
+            &[
+                "schema_version",
+                "id",
+                "title",
+                "description",
+                "subject",
+                "stage",
+                "steps",
+            ],
         );
         match json.get("schema_version") {
             Some(Json::Number(n)) if n.as_u64() == Some(1) => {}
@@ -484,6 +607,24 @@ impl Scenario {
         let description = r
             .string(&json, "description", &root, false)
             .unwrap_or_default();
+        let subject = r
+            .string(&json, "subject", &root, false)
+            .unwrap_or_else(|| "workflow".to_owned());
+        let stage = match r.string(&json, "stage", &root, false) {
+            None => None,
+            Some(name) => {
+                let found = Stage::ALL.into_iter().find(|s| s.name() == name);
+                if found.is_none() {
+                    r.error(
+                        root.key("stage"),
+                        format!(
+                            "`stage` must be train, register, approve or deploy, found `{name}`"
+                        ),
+                    );
+                }
+                found
+            }
+        };
         let mut steps: Vec<Step> = Vec::new();
         match json.get("steps") {
             Some(Json::Array(items)) if !items.is_empty() => {
@@ -506,6 +647,8 @@ impl Scenario {
                 id,
                 title,
                 description,
+                subject,
+                stage,
                 steps,
             })
         } else {
@@ -513,9 +656,34 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario can be checked between two accounts without a request: it has a
+    /// required caller step that is not repeated per container.
+    pub fn between_accounts(&self) -> bool {
+        self.steps.iter().any(|s| {
+            s.actor == Actor::Caller && !s.per_container && s.actions.iter().any(|a| a.required)
+        })
+    }
+
     /// The built-in model-registration scenario.
     pub fn builtin() -> Result<Scenario, Vec<ScenarioError>> {
         Scenario::parse(BUILTIN.1, Arc::from(BUILTIN.0))
+    }
+
+    /// Every built-in scenario, the registration first; every problem of every file.
+    pub fn builtins() -> Result<Vec<Scenario>, Vec<ScenarioError>> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for (file, text) in BUILTINS {
+            match Scenario::parse(text, Arc::from(file)) {
+                Ok(s) => out.push(s),
+                Err(e) => errors.extend(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -559,11 +727,11 @@ mod tests {
         assert_eq!(
             errs,
             vec![
-                "s.json: /extra: unknown field `extra` (expected one of: schema_version, id, title, description, steps)",
+                "s.json: /extra: unknown field `extra` (expected one of: schema_version, id, title, description, subject, stage, steps)",
                 "s.json: /schema_version: unsupported schema version `2`",
                 "s.json: /steps/0/actor: `actor` must be `caller` or `consumer`, found `robot`",
                 "s.json: /steps/0/actions/0/action: `GetObject` is not `service:Name`",
-                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see `data/README.md`)",
+                "s.json: /steps/0/resource: unknown variable `{bucket.arn}` (see docs/scenarios.md)",
                 "s.json: /steps/1/resource: `{artifact.object_arn}` exists only in steps with `\"for_each\": \"container\"`",
             ]
         );

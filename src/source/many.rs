@@ -205,6 +205,9 @@ fn walk(
 /// the start of the element for an array element; `None` when the text is not JSON along that
 /// path or the pointer names nothing.
 pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
+    if let Some(found) = crate::load::cloudformation::yaml::locate_many(text, pointers) {
+        return found;
+    }
     let b = text.as_bytes();
     let tokens: Vec<Vec<Token>> = pointers
         .iter()

@@ -43,21 +43,47 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
 }
 
 /// Fills in the line and column of every location that has none, reading each file's text
-/// from `text_of` once (the line of the string that carries an embedded policy).
+/// from `text_of` once; a place inside policy text carried as a string is found inside it.
 pub fn fill<'t>(locations: Vec<&mut Location>, text_of: &dyn Fn(&str) -> Option<&'t str>) {
     let mut by_file: BTreeMap<String, Vec<&mut Location>> = BTreeMap::new();
     for l in locations.into_iter().filter(|l| l.line.is_none()) {
         by_file.entry(l.file.to_string()).or_default().push(l);
     }
-    for (file, mut locs) in by_file {
+    for (file, locs) in by_file {
         let Some(text) = text_of(&file) else { continue };
-        let pointers: Vec<Pointer> = locs.iter().map(|l| l.pointer.clone()).collect();
-        for (l, lc) in locs.iter_mut().zip(many::locate_many(text, &pointers)) {
-            if let Some(lc) = lc {
-                l.line = Some(lc.line);
-                l.column = Some(lc.column);
-            }
+        let (mut inside, mut plain): (Vec<&mut Location>, Vec<&mut Location>) =
+            locs.into_iter().partition(|l| l.embedded.is_some());
+        let pointers: Vec<Pointer> = plain.iter().map(|l| l.pointer.clone()).collect();
+        for (l, lc) in plain.iter_mut().zip(many::locate_many(text, &pointers)) {
+            set(l, lc);
         }
+        if inside.is_empty() {
+            continue;
+        }
+        // A place inside policy text an export carries as a string: the statement itself,
+        // found through the string's escapes (only the string's start when URL-encoded).
+        let json = crate::json::Json::parse(text).ok();
+        for l in &mut inside {
+            let inner = json
+                .as_ref()
+                .and_then(|j| j.at(&l.pointer))
+                .and_then(|j| j.as_str());
+            let lc = match (inner, &l.embedded) {
+                (Some(inner), Some(at)) => {
+                    let url_encoded = inner.trim_start().starts_with('%');
+                    embedded::resolve(text, &l.pointer, Some((at, inner, url_encoded)))
+                }
+                _ => locate(text, &l.pointer),
+            };
+            set(l, lc);
+        }
+    }
+}
+
+fn set(l: &mut Location, lc: Option<LineCol>) {
+    if let Some(lc) = lc {
+        l.line = Some(lc.line);
+        l.column = Some(lc.column);
     }
 }
 

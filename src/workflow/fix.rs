@@ -27,6 +27,8 @@ pub enum FixKind {
     UseCustomerManagedKey,
     /// A change that needs a decision by the organization's administrators.
     OrganizationPolicy,
+    /// Share the resource with the principal through AWS RAM (or attach a permission).
+    ShareWithPrincipal,
 }
 
 /// One change that would remove a denial.
@@ -99,6 +101,8 @@ pub struct Needs<'a> {
     pub policy_rejected: bool,
     /// The request context (for KMS conditions and grant constraints).
     pub context: &'a Context,
+    /// The AWS RAM share that decides the resource side, when the step is decided with one.
+    pub share: Option<&'a str>,
     /// The step.
     pub step: &'a Step,
 }
@@ -272,7 +276,25 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 Requirement::ResourcePolicy | Requirement::KeyPolicy | Requirement::TrustPolicy
             )
         });
-    if resource_side {
+    if let (true, Some(share)) = (resource_side, n.share) {
+        let account = n.principal.account().unwrap_or_default();
+        let command = if share.contains(":resource-share/") {
+            format!("aws ram associate-resource-share --resource-share-arn {share} --principals {account}")
+        } else {
+            format!("aws ram create-resource-share --name <name> --resource-arns {share} --principals {account}")
+        };
+        out.push(Fix {
+            target: "the AWS RAM share of the group".into(),
+            location: n.resource_policy_file.cloned(),
+            kind: FixKind::ShareWithPrincipal,
+            statement: None,
+            command: Some(command),
+            note: Some(format!(
+                "the share's managed permission must allow `{}`; attach one that does (`aws ram replace-permission-associations` or `associate-resource-share-permission`) if it does not",
+                n.action
+            )),
+        });
+    } else if resource_side {
         let statement = resource_statement(n);
         out.push(Fix {
             target: resource_label(n.resource),

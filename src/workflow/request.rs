@@ -17,13 +17,45 @@ pub struct RequestProblem {
     pub file: Arc<str>,
     /// Where in it.
     pub pointer: Pointer,
+    /// Where in the JSON text the string at `pointer` carries (a pipeline definition inside
+    /// `describe-pipeline`'s output), when the problem is in such text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<Pointer>,
     /// What is wrong.
     pub message: String,
+    /// The value is not wrong but unknown until the pipeline runs (a parameter without a
+    /// default): what depends on it is not verified rather than not possible.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undecided: bool,
+}
+
+impl RequestProblem {
+    /// A problem at `pointer` of `file`.
+    pub fn new(file: Arc<str>, pointer: Pointer, message: impl Into<String>) -> RequestProblem {
+        RequestProblem {
+            file,
+            pointer,
+            embedded: None,
+            message: message.into(),
+            undecided: false,
+        }
+    }
+
+    /// Where it is, as a location.
+    pub fn location(&self) -> crate::diagnostic::Location {
+        let mut l = crate::diagnostic::Location::new(self.file.clone(), self.pointer.clone());
+        l.embedded = self.embedded.clone();
+        l
+    }
 }
 
 impl std::fmt::Display for RequestProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.pointer, self.message)
+        write!(f, "{}: {}", self.file, self.pointer)?;
+        if let Some(e) = &self.embedded {
+            write!(f, " (in its text: {e})")?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 
@@ -102,6 +134,14 @@ pub struct Artifact {
     pub key: String,
     /// Whether `key` is a prefix (`S3DataType: S3Prefix`).
     pub is_prefix: bool,
+    /// How the key was worked out, when the input does not name it as such (a training
+    /// step's output, whose job name SageMaker generates when the pipeline runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Other keys the object may have (the forms of a job name SageMaker generates): every
+    /// step on the artifact is decided for each of them too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_keys: Vec<String>,
 }
 
 /// Is `name` a valid S3 bucket name (3–63 lowercase letters, digits, dots and hyphens,
@@ -140,6 +180,8 @@ impl Artifact {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             is_prefix,
+            note: None,
+            other_keys: Vec::new(),
         })
     }
 
@@ -163,6 +205,26 @@ pub struct Container {
     pub image: Option<Image>,
     /// Its artifact, when it has one that names an object.
     pub artifact: Option<Artifact>,
+    /// The KMS key the input says the artifact is written with, as an ARN (a training job's
+    /// `OutputDataConfig.KmsKeyId`, or SageMaker's default when it names none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    /// Why [`Container::kms_key`] is what it is, when the input does not name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_note: Option<String>,
+}
+
+impl Container {
+    /// A container with an image and an artifact, and nothing else known.
+    pub fn new(index: usize, image: Option<Image>, artifact: Option<Artifact>) -> Container {
+        Container {
+            index,
+            image,
+            artifact,
+            kms_key: None,
+            kms_key_note: None,
+        }
+    }
 }
 
 /// The parsed registration request.
@@ -185,11 +247,8 @@ impl RegistrationRequest {
     /// with one field is kept in `problems` and the rest is still checked).
     pub fn parse(text: &str, file: Arc<str>) -> Result<RegistrationRequest, RequestProblem> {
         let root = Pointer::root();
-        let fail = |pointer: Pointer, message: String| RequestProblem {
-            file: file.clone(),
-            pointer,
-            message,
-        };
+        let fail =
+            |pointer: Pointer, message: String| RequestProblem::new(file.clone(), pointer, message);
         let json =
             Json::parse(text).map_err(|e| fail(root.clone(), format!("invalid JSON: {e}")))?;
         if json.as_object().is_none() {
@@ -316,11 +375,7 @@ impl RegistrationRequest {
                             None
                         }
                     });
-                    containers.push(Container {
-                        index,
-                        image,
-                        artifact,
-                    });
+                    containers.push(Container::new(index, image, artifact));
                 }
             }
             _ => problem(

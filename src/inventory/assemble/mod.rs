@@ -361,6 +361,12 @@ impl Inventory {
         let (kind, message, at) = match self.managed_policy(account, arn) {
             Some(mp) => match &mp.document {
                 Known::Present(p, _) => {
+                    if super::builtin::is_builtin(mp) {
+                        let note = super::builtin::note(mp);
+                        if !a.notes.contains(&note) {
+                            a.notes.push(note);
+                        }
+                    }
                     if boundary {
                         a.boundary.push(p);
                     } else {

@@ -1,5 +1,5 @@
 //! AWS CLI outputs, read as the CLI prints them (docs/semantics.md §9.1), one module per
-//! service family: [`iam`], [`s3`], [`ecr`], [`kms`], [`sagemaker`] and [`org`], and one
+//! service family: [`iam`], [`s3`], [`ecr`], [`kms`], [`sagemaker`], [`ram`] and [`org`], and one
 //! reader for every resource of the generic model ([`resources`]).
 //!
 //! Each file is recognized by its content ([`crate::load::classify`]); where the content does
@@ -16,6 +16,7 @@ pub mod ecr;
 pub mod iam;
 pub mod kms;
 pub mod org;
+pub mod ram;
 pub mod resources;
 pub mod s3;
 pub mod sagemaker;
@@ -133,6 +134,8 @@ fn read_self_describing(
         FileKind::DescribeKey => kms::describe_key(json, file, folder, out),
         FileKind::ListGrants => kms::list_grants(json, file, folder, out),
         FileKind::ModelPackageGroup => sagemaker::describe_group(json, file, folder, out),
+        k if k.is_ram() => ram::read(json, k, file, folder, out),
+        k if k.is_workflow_input() => sagemaker::check_input(out, file, k),
         FileKind::RepositoryPolicy => unrecognized(
             out,
             file,

@@ -1,11 +1,14 @@
 //! SageMaker exports: a model package group's policy
 //! (`<account>/<region>/sagemaker/<group>.json`) and `describe-model-package-group`, which
-//! names its group and says it exists.
+//! names its group and says it exists. The inputs of `xacct check` (a `create-model-package`
+//! input, a pipeline definition, a training job, a Studio profile or domain) are not exports:
+//! found among them, they are named as such.
 
 use std::sync::Arc;
 
 use super::{misplaced, policy_or_marker, str_at, unrecognized, Placed};
 use crate::arn::Arn;
+use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::{FileOutput, Item};
 use crate::inventory::{Known, ModelPackageGroup, Provenance};
 use crate::json::{Json, Pointer};
@@ -61,4 +64,17 @@ pub(super) fn describe_group(
     });
     let account = a.account.to_owned();
     out.items.push(Item::ModelPackageGroup { account, group });
+}
+
+/// An input of `xacct check` found among the exports: not used, and said so.
+pub(super) fn check_input(out: &mut FileOutput, file: &Arc<str>, kind: FileKind) {
+    out.problems.push(Diagnostic::in_file(
+        &codes::EXPORT_NOT_USED,
+        file,
+        None,
+        format!(
+            "this file ({}) is an input of `xacct check --request`, not an export",
+            kind.command()
+        ),
+    ));
 }

@@ -172,15 +172,15 @@ pub(crate) fn read_plan(
 ) -> FileOutput {
     let mut out = FileOutput::default();
     if classify(json) == FileKind::TerraformState {
-        out.problems.push(
-            Diagnostic::in_file(
+        out.problems.push(Diagnostic {
+            help: Some(format!("make a plan and show it: `{MAKE_A_PLAN}`")),
+            ..Diagnostic::in_file(
                 &codes::TERRAFORM_STATE_NOT_PLAN,
                 file,
                 None,
                 format!("this is a Terraform state (`terraform show -json` without a plan file), not a plan: it says what exists, not what the next apply changes; make a plan with `{MAKE_A_PLAN}`"),
             )
-            .with_help(format!("make a plan and show it: `{MAKE_A_PLAN}`")),
-        );
+        });
         return out;
     }
     let version = str_at(json, "format_version").unwrap_or("");
@@ -486,8 +486,9 @@ impl<'j, 'a> Plan<'j, 'a> {
     /// what could not be evaluated (`XL0009`).
     fn summarize(&mut self) {
         if self.unknown_account > 0 {
-            self.out.problems.push(
-                Diagnostic::in_file(
+            self.out.problems.push(Diagnostic {
+                help: Some("give `--terraform-account ACCOUNT`, put the plan in the account's folder, or set `allowed_account_ids` on the AWS provider".into()),
+                ..Diagnostic::in_file(
                     &codes::PLAN_ACCOUNT_UNKNOWN,
                     &self.file,
                     None,
@@ -496,8 +497,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                         self.unknown_account
                     ),
                 )
-                .with_help("give `--terraform-account ACCOUNT`, put the plan in the account's folder, or set `allowed_account_ids` on the AWS provider"),
-            );
+            });
         }
         if self.not_evaluated.is_empty() {
             return;

@@ -22,7 +22,7 @@ impl Parser {
                                     op: op.clone(),
                                     key: key.to_string(),
                                     key_lc: key.to_lowercase(),
-                                    key_hash: crate::eval::key_hash(key),
+                                    key_hash: crate::policy::key_hash(key),
                                     values,
                                 });
                             }
