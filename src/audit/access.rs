@@ -433,7 +433,7 @@ fn finding(
             None => String::new(),
         },
         Scope::OrganizationUnknown if account == UNKNOWN_ACCOUNT => {
-            ", outside the plan's account whatever it is (the plan does not say which account it applies to)".to_owned()
+            ", outside the account it is deployed to, whatever it is (its plan or template does not say which account that is)".to_owned()
         }
         Scope::OrganizationUnknown => {
             format!(" (no loaded organization lists account {account}, so it counts as outside)")

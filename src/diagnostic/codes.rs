@@ -626,12 +626,12 @@ pub static POLICY_NOT_EVALUATED: RuleMeta = RuleMeta {
     docs: include_str!("../../docs/rules/XL0009.md"),
 };
 
-/// `XL0010 plan-account-unknown`: a Terraform plan does not say which account it applies to.
+/// `XL0010 plan-account-unknown`: a Terraform plan or a template does not say which account it applies to.
 pub static PLAN_ACCOUNT_UNKNOWN: RuleMeta = RuleMeta {
     code: "XL0010",
     name: "plan-account-unknown",
     severity: Severity::Warning,
-    summary: "a Terraform plan does not say which account it applies to",
+    summary: "a Terraform plan or a template does not say which account it applies to",
     status: Status::Stable,
     since: "0.2.0",
     docs: include_str!("../../docs/rules/XL0010.md"),
