@@ -127,3 +127,37 @@ fn who_can_sees_a_template_resource_open_to_everyone() {
         "{rows:#?}"
     );
 }
+
+#[test]
+fn lint_reads_the_resource_policies_of_a_template() {
+    let run = xacct(&[
+        "lint",
+        "--account",
+        "333333333333",
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+        EVERYONE,
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{e}: {}{}", run.out, run.err));
+    let places: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "XA0202")
+        .map(|d| d["location"]["pointer"].as_str().unwrap_or("").to_owned())
+        .collect();
+    for at in [
+        "/Resources/Table/Properties/ResourcePolicy/PolicyDocument",
+        "/Resources/Table/Properties/StreamSpecification/ResourcePolicy/PolicyDocument",
+        "/Resources/Vault/Properties/AccessPolicy",
+        "/Resources/FileSystem/Properties/FileSystemPolicy",
+    ] {
+        assert!(
+            places.iter().any(|p| p.starts_with(at)),
+            "{at}: {places:#?}"
+        );
+    }
+}

@@ -200,6 +200,15 @@ static TABLE: &[CfnType] = &[
     ),
 ];
 
+/// The policy documents the table reads: (type, path below `Properties`); permissions are
+/// statements, not documents, and are left out.
+pub(super) fn policy_paths() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    TABLE
+        .iter()
+        .filter(|t| t.role != Role::Permission)
+        .map(|t| (t.cfn, t.policy))
+}
+
 /// The resource type of what a template's resource of type `cfn` makes, when it is one of
 /// the generic model (what a reference to it names).
 fn made_type(cfn: &str) -> Option<&'static ResourceType> {
