@@ -69,8 +69,12 @@ list() {
     "$@" --output text | tr '\t' '\n' | sed '/^None$/d;/^$/d'
 }
 
-# IAM: users, groups, roles, policies (the CLI fetches every page and decodes documents).
+# IAM: users, groups, roles, policies (the CLI fetches every page and decodes documents),
+# and each user's access keys.
 export_to "$dir/iam.json" aws iam get-account-authorization-details
+while read -r user; do
+    export_to "$dir/iam-access-keys/$user.json" aws iam list-access-keys --user-name "$user"
+done < <(list aws iam list-users --query 'Users[].UserName')
 
 # S3: account-level Block Public Access, then each bucket the account owns.
 export_to "$dir/s3control/public-access-block.json" \
@@ -111,6 +115,100 @@ for region in "${regions[@]}"; do
             aws sagemaker get-model-package-group-policy --model-package-group-name "$group" --region "$region"
     done < <(list aws sagemaker list-model-package-groups --region "$region" \
         --query 'ModelPackageGroupSummaryList[].ModelPackageGroupName')
+
+    # Every other resource with a resource-based policy: <region>/<type>/<name>.json, the
+    # types and commands of docs/inventory.md ('/' in a name nests folders).
+    r="$dir/$region"
+    at=(--region "$region")
+    while read -r b; do
+        export_to "$r/s3-directory-bucket/$b.json" aws s3api get-bucket-policy --bucket "$b" "${at[@]}"
+    done < <(list aws s3api list-directory-buckets "${at[@]}" --query 'Buckets[].Name')
+    while read -r ap; do
+        export_to "$r/s3-access-point/$ap.json" \
+            aws s3control get-access-point-policy --account-id "$account" --name "$ap" "${at[@]}"
+    done < <(list aws s3control list-access-points --account-id "$account" "${at[@]}" --query 'AccessPointList[].Name')
+    while read -r tb; do
+        name=${tb##*/}
+        export_to "$r/s3-table-bucket/$name.json" aws s3tables get-table-bucket-policy --table-bucket-arn "$tb" "${at[@]}"
+        while read -r ns table; do
+            export_to "$r/s3-table/$name/table/$ns/$table.json" \
+                aws s3tables get-table-policy --table-bucket-arn "$tb" --namespace "$ns" --name "$table" "${at[@]}"
+        done < <(aws s3tables list-tables --table-bucket-arn "$tb" "${at[@]}" \
+            --query 'tables[].[namespace[0],name]' --output text 2>/dev/null || true)
+    done < <(list aws s3tables list-table-buckets "${at[@]}" --query 'tableBuckets[].arn')
+    while read -r f; do
+        export_to "$r/lambda-function/$f.json" aws lambda get-policy --function-name "$f" "${at[@]}"
+    done < <(list aws lambda list-functions "${at[@]}" --query 'Functions[].FunctionName')
+    while read -r layer; do
+        while read -r v; do
+            export_to "$r/lambda-layer/$layer/$v.json" \
+                aws lambda get-layer-version-policy --layer-name "$layer" --version-number "$v" "${at[@]}"
+        done < <(list aws lambda list-layer-versions --layer-name "$layer" "${at[@]}" --query 'LayerVersions[].Version')
+    done < <(list aws lambda list-layers "${at[@]}" --query 'Layers[].LayerName')
+    while read -r url; do
+        export_to "$r/sqs-queue/${url##*/}.json" \
+            aws sqs get-queue-attributes --queue-url "$url" --attribute-names Policy QueueArn "${at[@]}"
+    done < <(list aws sqs list-queues "${at[@]}" --query 'QueueUrls[]')
+    while read -r topic; do
+        export_to "$r/sns-topic/${topic##*:}.json" aws sns get-topic-attributes --topic-arn "$topic" "${at[@]}"
+    done < <(list aws sns list-topics "${at[@]}" --query 'Topics[].TopicArn')
+    while read -r secret; do
+        export_to "$r/secretsmanager-secret/$secret.json" \
+            aws secretsmanager get-resource-policy --secret-id "$secret" "${at[@]}"
+    done < <(list aws secretsmanager list-secrets "${at[@]}" --query 'SecretList[].Name')
+    while read -r fs; do
+        export_to "$r/efs-file-system/$fs.json" aws efs describe-file-system-policy --file-system-id "$fs" "${at[@]}"
+    done < <(list aws efs describe-file-systems "${at[@]}" --query 'FileSystems[].FileSystemId')
+    while read -r table; do
+        export_to "$r/dynamodb-table/$table.json" aws dynamodb get-resource-policy \
+            --resource-arn "arn:aws:dynamodb:$region:$account:table/$table" "${at[@]}"
+        stream=$(aws dynamodb describe-table --table-name "$table" "${at[@]}" \
+            --query 'Table.LatestStreamArn' --output text 2>/dev/null || true)
+        if [[ -n $stream && $stream != None ]]; then
+            export_to "$r/dynamodb-stream/$table/stream/${stream##*/stream/}.json" \
+                aws dynamodb get-resource-policy --resource-arn "$stream" "${at[@]}"
+        fi
+    done < <(list aws dynamodb list-tables "${at[@]}" --query 'TableNames[]')
+    while read -r stream; do
+        s_arn="arn:aws:kinesis:$region:$account:stream/$stream"
+        export_to "$r/kinesis-stream/$stream.json" aws kinesis get-resource-policy --resource-arn "$s_arn" "${at[@]}"
+        while read -r consumer; do
+            export_to "$r/kinesis-consumer/${consumer#*:stream/}.json" \
+                aws kinesis get-resource-policy --resource-arn "$consumer" "${at[@]}"
+        done < <(list aws kinesis list-stream-consumers --stream-arn "$s_arn" "${at[@]}" --query 'Consumers[].ConsumerARN')
+    done < <(list aws kinesis list-streams "${at[@]}" --query 'StreamNames[]')
+    while read -r domain; do
+        export_to "$r/opensearch-domain/$domain.json" aws opensearch describe-domain-config --domain-name "$domain" "${at[@]}"
+    done < <(list aws opensearch list-domain-names "${at[@]}" --query 'DomainNames[].DomainName')
+    while read -r vault; do
+        export_to "$r/backup-vault/$vault.json" \
+            aws backup get-backup-vault-access-policy --backup-vault-name "$vault" "${at[@]}"
+    done < <(list aws backup list-backup-vaults "${at[@]}" --query 'BackupVaultList[].BackupVaultName')
+    while read -r domain; do
+        export_to "$r/codeartifact-domain/$domain.json" \
+            aws codeartifact get-domain-permissions-policy --domain "$domain" "${at[@]}"
+    done < <(list aws codeartifact list-domains "${at[@]}" --query 'domains[].name')
+    while read -r api; do
+        export_to "$r/api-gateway-rest-api/$api.json" aws apigateway get-rest-api --rest-api-id "$api" "${at[@]}"
+    done < <(list aws apigateway get-rest-apis "${at[@]}" --query 'items[].id')
+    while read -r vault; do
+        export_to "$r/glacier-vault/$vault.json" \
+            aws glacier get-vault-access-policy --account-id - --vault-name "$vault" "${at[@]}"
+    done < <(list aws glacier list-vaults --account-id - "${at[@]}" --query 'VaultList[].VaultName')
+    while read -r snap; do
+        export_to "$r/ebs-snapshot/$snap.json" aws ec2 describe-snapshot-attribute \
+            --snapshot-id "$snap" --attribute createVolumePermission "${at[@]}"
+    done < <(list aws ec2 describe-snapshots --owner-ids self "${at[@]}" --query 'Snapshots[].SnapshotId')
+    while read -r snap; do
+        export_to "$r/rds-snapshot/$snap.json" \
+            aws rds describe-db-snapshot-attributes --db-snapshot-identifier "$snap" "${at[@]}"
+    done < <(list aws rds describe-db-snapshots --snapshot-type manual "${at[@]}" \
+        --query 'DBSnapshots[].DBSnapshotIdentifier')
+    while read -r snap; do
+        export_to "$r/rds-cluster-snapshot/$snap.json" \
+            aws rds describe-db-cluster-snapshot-attributes --db-cluster-snapshot-identifier "$snap" "${at[@]}"
+    done < <(list aws rds describe-db-cluster-snapshots --snapshot-type manual "${at[@]}" \
+        --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier')
 done
 
 if [[ $with_org -eq 1 ]]; then

@@ -3,7 +3,8 @@
 //!
 //! Access is what the account graph ([`crate::graph`]) draws: every edge from a principal
 //! to a resource (resource policies, KMS grants, trust policies, identity policies that name
-//! a loaded resource), one entry per action as written. An entry is new when no edge of the
+//! a loaded resource), one entry per action (compared without regard to case, shown as the
+//! policy writes it). An entry is new when no edge of the
 //! before side has the same principal, resource, kind, action and conditionality; a
 //! condition removed is therefore access gained. Like the graph, it compares what policies
 //! name, not decisions: a `Deny` statement added elsewhere is not seen as access lost.
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Graph, NodeKind};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Unevaluated};
 use crate::load::{FileData, LoadOptions};
 
 /// How far outside the resource's account a principal is.
@@ -74,7 +75,7 @@ pub struct Change {
     /// Its account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_account: Option<String>,
-    /// `trust`, `resource-policy`, `kms-grant`, `identity-policy`.
+    /// `trust`, `resource-policy`, `kms-grant`, `identity-policy`, `shared-attribute`.
     pub kind: EdgeKind,
     /// The actions gained or lost.
     pub actions: Vec<String>,
@@ -112,9 +113,19 @@ pub struct DiffReport {
     pub gained: Vec<Change>,
     /// Access the before side has and the after side does not.
     pub lost: Vec<Change>,
+    /// What the after side carries that could not be evaluated (a policy known only after
+    /// apply, a failed export): whatever it opens is not in `gained`, so the gate cannot
+    /// pass while it is not empty.
+    pub unevaluated: Vec<Unevaluated>,
 }
 
 impl DiffReport {
+    /// Whether the gate fails: new cross-account access, or anything that could not be
+    /// evaluated (it may open anything).
+    pub fn fails(&self) -> bool {
+        self.new_cross_account() > 0 || !self.unevaluated.is_empty()
+    }
+
     /// New access that crosses an account boundary (the gate).
     pub fn new_cross_account(&self) -> usize {
         self.gained
@@ -135,6 +146,8 @@ struct Key {
 
 #[derive(Debug, Clone)]
 struct Value {
+    /// The action as the (first) policy writes it.
+    written: String,
     scope: Scope,
     principal_account: Option<String>,
     resource_account: Option<String>,
@@ -190,9 +203,11 @@ fn access(inv: &Inventory) -> Access {
             undecided: edge.undecided,
         };
         for action in &edge.actions {
+            // Actions compare without regard to case; they are shown as written.
             let v = out
-                .entry((key.clone(), action.clone()))
+                .entry((key.clone(), action.to_ascii_lowercase()))
                 .or_insert_with(|| Value {
+                    written: action.clone(),
                     scope,
                     principal_account: from.account.clone(),
                     resource_account: to.account.clone(),
@@ -209,7 +224,7 @@ fn access(inv: &Inventory) -> Access {
 /// Groups the entries of `only` (present on one side only) per principal, resource, kind.
 fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
     let mut grouped: BTreeMap<Key, Change> = BTreeMap::new();
-    for ((key, action), v) in only {
+    for ((key, _), v) in only {
         let c = grouped.entry(key.clone()).or_insert_with(|| Change {
             scope: v.scope,
             principal: key.principal.clone(),
@@ -222,7 +237,7 @@ fn changes(only: Vec<((Key, String), Value)>) -> Vec<Change> {
             undecided: key.undecided,
             via: Vec::new(),
         });
-        c.actions.push(action);
+        c.actions.push(v.written);
         for via in v.via {
             if !c.via.contains(&via) {
                 c.via.push(via);
@@ -274,6 +289,7 @@ pub fn diff(
         after: side(after_inputs, after),
         gained: changes(gained),
         lost: changes(lost),
+        unevaluated: after.unevaluated(),
     }
 }
 

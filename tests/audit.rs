@@ -557,7 +557,7 @@ fn diff_of_a_plan_puts_new_external_access_first_and_fails() {
     let gained = r["gained"].as_array().unwrap();
     assert_eq!(gained[0]["principal"], "arn:aws:iam::666666666666:root");
     assert_eq!(gained[0]["scope"], "organization-unknown");
-    assert_eq!(gained[0]["actions"], serde_json::json!(["s3:putobject"]));
+    assert_eq!(gained[0]["actions"], serde_json::json!(["s3:PutObject"]));
     assert!(gained[0]["via"][0]
         .as_str()
         .unwrap()

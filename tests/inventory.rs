@@ -29,7 +29,9 @@ fn load(paths: &[&str]) -> Inventory {
 
 fn example() -> Inventory {
     let inv = load(&[&fixture()]);
-    assert!(inv.problems.is_empty(), "{:#?}", inv.problems);
+    // The plan's policies known only after apply are counted in one line (XL0009).
+    let problems: Vec<&Diagnostic> = inv.problems.iter().filter(|p| p.code != "XL0009").collect();
+    assert!(problems.is_empty(), "{problems:#?}");
     inv
 }
 

@@ -1,5 +1,7 @@
 //! The external-access report of one account: every bucket, repository, key (its policy
-//! and each grant), model package group and role trust policy that names a principal
+//! and each grant), model package group, role trust policy and resource of the generic
+//! model ([`crate::inventory::resources`]: topics, queues, functions, snapshots shared by
+//! attribute…) that names a principal
 //! outside the account, classified by how far outside it is (another account of the
 //! organization, outside the organization, or everyone), with the statement or grant that
 //! opens it.
@@ -12,14 +14,13 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::finding::{Access, Finding, Kind};
+use crate::catalog::Catalog;
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
-use crate::inventory::{Account, Known, Organization};
+use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
 use crate::lint::RuleMeta;
 use crate::policy::names::{self, Named};
-use crate::policy::{
-    BaseOp, Grantee, LikeValue, Policy, PrincipalSet, Statement, StrValue, Values,
-};
+use crate::policy::{BaseOp, Grantee, Policy, PrincipalSet, Statement};
 
 /// Who a statement or grant names, outside the account's own principals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +38,8 @@ struct Reach {
 /// Who `set` names, as the report counts them ([`names::principals`]): service principals
 /// act for the account that calls them and a deleted principal's id reaches nothing, so both
 /// are left out.
-fn reaches(set: &PrincipalSet) -> Vec<Reach> {
-    names::principals(set)
+fn reaches(named: Vec<Named>) -> Vec<Reach> {
+    named
         .into_iter()
         .filter_map(|n| {
             let (everyone, federated) = match &n {
@@ -75,23 +76,7 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
         if !positive {
             continue;
         }
-        let values: Vec<String> = match &c.values {
-            Values::Strings(v) => v
-                .iter()
-                .filter_map(|v| match v {
-                    StrValue::Plain(s) => Some(s.clone()),
-                    StrValue::Template(_) => None,
-                })
-                .collect(),
-            Values::Likes(v) => v
-                .iter()
-                .filter_map(|v| match v {
-                    LikeValue::Plain(g) => Some(g.pattern()),
-                    LikeValue::Template(_) => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let values = names::plain_values(&c.values);
         let orgs: Vec<String> = values
             .iter()
             .map(|v| {
@@ -107,6 +92,12 @@ fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
         }
     }
     out
+}
+
+/// Who a statement names ([`names::statement_principals`]: everyone narrowed to the accounts
+/// its conditions pin; the resource's own account is no reach, see [`finding`]).
+fn reaches_of(set: &PrincipalSet, s: &Statement) -> Vec<Reach> {
+    reaches(names::statement_principals(set, s))
 }
 
 /// How far outside the account a principal is.
@@ -156,8 +147,12 @@ struct Opening<'a> {
     resource: String,
     resource_type: &'static str,
     label: String,
+    /// `resource-policy`, `trust-policy`, `kms-grant`, or `shared-attribute` (with the
+    /// attribute's name after a colon).
     via: &'static str,
     actions: Vec<String>,
+    /// The actions for the message, each with the statement's resources it applies to.
+    described: String,
     sid: Option<String>,
     conditional: bool,
     /// The statement cannot be decided (its policy is defective): it may open the resource.
@@ -167,8 +162,84 @@ struct Opening<'a> {
     place: Location,
 }
 
+/// `` `a`, `b` ``.
+fn quoted(items: impl IntoIterator<Item = String>) -> String {
+    items
+        .into_iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which of `resources` an action as written applies to, as AWS's action data says (an object
+/// action to the object ARNs, a bucket action to the bucket ARN); all of them when it cannot
+/// be told (an unknown action, no action data).
+fn applies_to<'r>(
+    action: &str,
+    resources: &'r [String],
+    catalog: Option<&Catalog>,
+) -> Vec<&'r str> {
+    let all = || resources.iter().map(String::as_str).collect();
+    let Some(catalog) = catalog else {
+        return all();
+    };
+    let expanded = catalog.matching_actions(action);
+    let found: Vec<&str> = resources
+        .iter()
+        .filter(|r| {
+            expanded.iter().any(|(svc, a)| {
+                a.resource_types
+                    .iter()
+                    .filter_map(|t| svc.resource_type_of(t))
+                    .any(|t| t.arn_matches(r))
+            })
+        })
+        .map(String::as_str)
+        .collect();
+    if found.is_empty() {
+        all()
+    } else {
+        found
+    }
+}
+
+/// A statement's actions as written, each with the resources it applies to, for messages:
+/// `` `s3:GetObject` on `arn:aws:s3:::b/*`, `s3:ListBucket` on `arn:aws:s3:::b` ``. A statement
+/// on `*` (or on what its policy is attached to: no `Resource`) names the actions alone.
+fn actions_on(s: &Statement, catalog: Option<&Catalog>) -> String {
+    let actions = names::action_texts(&s.action);
+    let resources: Vec<String> = match &s.resource {
+        Some(r) if !r.negated => r.written.iter().filter(|w| *w != "*").cloned().collect(),
+        _ => Vec::new(),
+    };
+    if resources.is_empty() || s.action.as_ref().is_some_and(|a| a.negated) {
+        return quoted(actions);
+    }
+    // Consecutive actions on the same resources are written together.
+    let mut groups: Vec<(Vec<String>, Vec<&str>)> = Vec::new();
+    for a in actions {
+        let on = applies_to(&a, &resources, catalog);
+        match groups.last_mut() {
+            Some((names, last)) if *last == on => names.push(a),
+            _ => groups.push((vec![a], on)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, on)| {
+            format!(
+                "{} on {}",
+                quoted(names),
+                quoted(on.iter().map(|r| r.to_string()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The external-access findings of `acct`.
 pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
+    let catalog = crate::catalog::catalog().ok();
     let mut out = Vec::new();
     let id = acct.id.as_str();
     let org = cx.org_of(id);
@@ -197,13 +268,14 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 label: label.to_owned(),
                 via,
                 actions: names::action_texts(&s.action),
+                described: actions_on(s, catalog),
                 sid: s.sid.clone(),
                 conditional: !s.conditions.is_empty() || s.conditions_partial,
                 undecided,
                 statement: Some(s),
                 place: p.origin.location(&s.pointer),
             };
-            for r in reaches(set) {
+            for r in reaches_of(set, s) {
                 if let Some(f) = finding(id, org, &opening, &r) {
                     out.push(f);
                 }
@@ -271,18 +343,28 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                     label: label.clone(),
                     via: "kms-grant",
                     actions: g.operations.iter().map(|o| format!("kms:{o}")).collect(),
+                    described: quoted(g.operations.iter().map(|o| format!("kms:{o}"))),
                     sid: Some(g.id.clone()).filter(|s| !s.is_empty()),
                     conditional: g.constraints.equals.is_some() || g.constraints.subset.is_some(),
                     undecided: false,
                     statement: None,
                     place: g.origin.location(&g.origin.pointer),
                 };
-                for r in reaches(set) {
+                for r in reaches(names::principals(set)) {
                     if let Some(f) = finding(id, org, &opening, &r) {
                         out.push(f);
                     }
                 }
             }
+        }
+    }
+    for r in acct.resources.values() {
+        if let Known::Present(p, _) = &r.policy {
+            let via = match &r.ty.shared_by {
+                Some(_) => "shared-attribute",
+                None => "resource-policy",
+            };
+            policy(p, &r.arn, r.ty.id, &r.label(), via, &mut out);
         }
     }
     if let Some(iam) = &acct.iam {
@@ -350,6 +432,9 @@ fn finding(
             Some(id) => format!(", outside organization {id}"),
             None => String::new(),
         },
+        Scope::OrganizationUnknown if account == UNKNOWN_ACCOUNT => {
+            ", outside the account it is deployed to, whatever it is (its plan or template does not say which account that is)".to_owned()
+        }
         Scope::OrganizationUnknown => {
             format!(" (no loaded organization lists account {account}, so it counts as outside)")
         }
@@ -365,6 +450,12 @@ fn finding(
                 .unwrap_or_default()
         ),
         "trust-policy" => "its trust policy".to_owned(),
+        "shared-attribute" => match crate::inventory::resources::type_of_arn(&o.resource)
+            .and_then(|t| t.shared_by.as_ref())
+        {
+            Some(by) => format!("its `{}` attribute", by.attribute),
+            None => "its sharing attribute".to_owned(),
+        },
         _ => "its policy".to_owned(),
     };
     let condition = match (o.conditional, o.via) {
@@ -380,13 +471,14 @@ fn finding(
         } else {
             "is reachable"
         },
-        o.actions
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        o.described
     );
-    let mut actions = o.actions.clone();
+    // Ids stay what they were: a statement's actions lowercased, a grant's operations as
+    // AWS spells them.
+    let mut actions: Vec<String> = match o.via {
+        "kms-grant" => o.actions.clone(),
+        _ => o.actions.iter().map(|a| a.to_ascii_lowercase()).collect(),
+    };
     actions.sort();
     // The statement's own pointer (inside an embedded policy text, that text's), as the id
     // has always been made.
@@ -448,5 +540,44 @@ fn abbreviate(s: &str) -> String {
         format!("{}…", s.get(..12).unwrap_or(s))
     } else {
         s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{DocKind, Origin};
+
+    fn statement(text: &str) -> Statement {
+        let p = Policy::parse_text(text, DocKind::Resource, Origin::default()).unwrap();
+        p.statements.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn actions_are_shown_as_written_on_the_resources_they_apply_to() {
+        let cat = crate::catalog::catalog().ok();
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","S3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#,
+        );
+        assert_eq!(
+            actions_on(&s, cat),
+            "`s3:GetObject`, `S3:PutObject` on `arn:aws:s3:::b/*`, `s3:ListBucket` on `arn:aws:s3:::b`"
+        );
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}"#,
+        );
+        assert_eq!(actions_on(&s, cat), "`sqs:SendMessage`");
+    }
+
+    #[test]
+    fn a_statement_pinned_to_the_account_is_not_external() {
+        let s = statement(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"AWS:SourceOwner":"111111111111"}}}]}"#,
+        );
+        let set = s.principal.clone().unwrap();
+        let reach = reaches_of(&set, &s);
+        assert_eq!(reach.len(), 1);
+        assert!(!reach[0].everyone);
+        assert_eq!(reach[0].account.as_deref(), Some("111111111111"));
     }
 }

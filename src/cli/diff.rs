@@ -18,7 +18,8 @@ use crate::report::Format;
 pub const DIFF_EXIT_CODES: &str = "\
 Exit codes:
   0  no new cross-account or external access
-  1  the after side grants cross-account or external access the before side does not
+  1  the after side grants cross-account or external access the before side does not,
+     or holds a policy that could not be evaluated (known only after apply…)
   2  could not run: an input could not be read, a bad flag
 
 Examples:
@@ -61,10 +62,19 @@ pub struct DiffArgs {
 }
 
 fn is_plan(path: &str) -> bool {
-    let Ok(text) = crate::load::fs::read_text(std::path::Path::new(path)) else {
+    let Ok(bytes) = crate::load::fs::read(std::path::Path::new(path)) else {
         return false;
     };
-    crate::json::Json::parse(&text).is_ok_and(|j| classify(&j) == FileKind::TerraformPlan)
+    let Ok(text) = crate::load::classify::decode_text(&bytes) else {
+        return false;
+    };
+    // A state is taken as the plan it was meant to be, and refused with how to make one.
+    crate::json::Json::parse(&text).is_ok_and(|j| {
+        matches!(
+            classify(&j),
+            FileKind::TerraformPlan | FileKind::TerraformState
+        )
+    })
 }
 
 /// The two sides, loaded, with what each side read.
@@ -138,7 +148,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let report = diff(&before, bi, &after, ai);
     let code = if before.has_errors() || after.has_errors() {
         2
-    } else if report.new_cross_account() > 0 {
+    } else if report.fails() {
         1
     } else {
         0

@@ -604,6 +604,39 @@ pub static DEFECTIVE_POLICY: RuleMeta = RuleMeta {
     docs: include_str!("../../docs/rules/XL0007.md"),
 };
 
+/// `XL0008 terraform-state-not-plan`: a `terraform show -json` of a state was given where a plan is read.
+pub static TERRAFORM_STATE_NOT_PLAN: RuleMeta = RuleMeta {
+    code: "XL0008",
+    name: "terraform-state-not-plan",
+    severity: Severity::Error,
+    summary: "a `terraform show -json` of a state was given where a plan is read",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XL0008.md"),
+};
+
+/// `XL0009 policy-not-evaluated`: resources that carry a policy could not be evaluated.
+pub static POLICY_NOT_EVALUATED: RuleMeta = RuleMeta {
+    code: "XL0009",
+    name: "policy-not-evaluated",
+    severity: Severity::Warning,
+    summary: "resources that carry a policy could not be evaluated",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XL0009.md"),
+};
+
+/// `XL0010 plan-account-unknown`: a Terraform plan or a template does not say which account it applies to.
+pub static PLAN_ACCOUNT_UNKNOWN: RuleMeta = RuleMeta {
+    code: "XL0010",
+    name: "plan-account-unknown",
+    severity: Severity::Warning,
+    summary: "a Terraform plan or a template does not say which account it applies to",
+    status: Status::Stable,
+    since: "0.2.0",
+    docs: include_str!("../../docs/rules/XL0010.md"),
+};
+
 /// `XR0001 registration-path-open`: an account can register model versions into a model package group of another account.
 pub static REGISTRATION_PATH_OPEN: RuleMeta = RuleMeta {
     code: "XR0001",
@@ -700,6 +733,9 @@ pub static ALL: &[&RuleMeta] = &[
     &EXPORT_IN_WRONG_ACCOUNT,
     &EXPORT_NOT_USED,
     &DEFECTIVE_POLICY,
+    &TERRAFORM_STATE_NOT_PLAN,
+    &POLICY_NOT_EVALUATED,
+    &PLAN_ACCOUNT_UNKNOWN,
     &REGISTRATION_PATH_OPEN,
     &REGISTRATION_PATH_DENIED,
     &REGISTRATION_PATH_NOT_VERIFIED,

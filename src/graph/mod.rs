@@ -11,6 +11,7 @@
 //! * **trust**: a role's trust policy lets a principal assume it;
 //! * **resource policy**: a resource's policy allows a principal;
 //! * **KMS grant**: a grant allows its grantee operations on a key;
+//! * **shared attribute**: a snapshot is shared with an account (or everyone);
 //! * **identity policy**: a principal's own policy allows it actions on a loaded resource
 //!   that the statement names by account or bucket (statements on `*`, or on every
 //!   account, are not drawn: they say nothing about *which* account is reached).
@@ -58,6 +59,9 @@ pub enum NodeKind {
     Key,
     /// A SageMaker model package group.
     ModelPackageGroup,
+    /// Any other resource with a resource-based policy ([`crate::inventory::resources`]):
+    /// its label names its type.
+    Resource,
 }
 
 /// A node.
@@ -90,6 +94,9 @@ pub enum EdgeKind {
     KmsGrant,
     /// The principal's identity policy allows it actions on the resource.
     IdentityPolicy,
+    /// The resource is shared with the principal's account by an attribute (a snapshot's
+    /// `createVolumePermission` or `restore`).
+    SharedAttribute,
 }
 
 impl EdgeKind {
@@ -101,6 +108,7 @@ impl EdgeKind {
             EdgeKind::ResourcePolicy => "resource policy",
             EdgeKind::KmsGrant => "KMS grant",
             EdgeKind::IdentityPolicy => "identity policy",
+            EdgeKind::SharedAttribute => "shared attribute",
         }
     }
 }
@@ -270,7 +278,12 @@ impl Graph {
 
     /// The nodes a principal element names ([`names::principals`]).
     fn principals(&mut self, set: &PrincipalSet) -> Vec<NodeIndex> {
-        names::principals(set)
+        self.named(names::principals(set))
+    }
+
+    /// The nodes of named principals.
+    fn named(&mut self, named: Vec<Named>) -> Vec<NodeIndex> {
+        named
             .into_iter()
             .map(|n| match n {
                 Named::Everyone => {
@@ -328,7 +341,7 @@ impl Graph {
                 continue;
             }
             let actions = names::action_texts(&s.action);
-            for from in self.principals(set) {
+            for from in self.named(names::statement_principals(set, s)) {
                 self.connect(
                     from,
                     target,
@@ -371,7 +384,14 @@ impl Graph {
                             id: u.arn.clone(),
                             kind: NodeKind::User,
                             account: Some(id.clone()),
-                            label: format!("user/{}", u.name),
+                            label: match u.access_keys.iter().filter(|k| k.is_active()).count() {
+                                0 => format!("user/{}", u.name),
+                                n => format!(
+                                    "user/{} ({n} active access key{})",
+                                    u.name,
+                                    if n == 1 { "" } else { "s" }
+                                ),
+                            },
                             loaded: true,
                         },
                     );
@@ -443,6 +463,23 @@ impl Graph {
                     service_of(&arn),
                 ));
             }
+            for r in acct.resources.values() {
+                let i = g.owned(
+                    r.arn.clone(),
+                    Node {
+                        id: r.arn.clone(),
+                        kind: NodeKind::Resource,
+                        account: Some(id.clone()),
+                        label: format!("{}: {}", r.ty.id, r.name),
+                        loaded: true,
+                    },
+                );
+                by_account.entry(id).or_default().push((
+                    i,
+                    RequestResource::new(&r.arn),
+                    r.ty.service.to_owned(),
+                ));
+            }
             for (region, name) in acct.model_package_groups.keys() {
                 let arn = format!("arn:aws:sagemaker:{region}:{id}:model-package-group/{name}");
                 let i = g.owned(
@@ -481,6 +518,15 @@ impl Graph {
                 let arn = format!("arn:aws:ecr:{region}:{id}:repository/{name}");
                 if let (Known::Present(p, _), Some(i)) = (&r.policy, g.node(&arn)) {
                     g.policy_edges(p, i, EdgeKind::ResourcePolicy);
+                }
+            }
+            for r in acct.resources.values() {
+                if let (Known::Present(p, _), Some(i)) = (&r.policy, g.node(&r.arn)) {
+                    let kind = match r.ty.shared_by {
+                        Some(_) => EdgeKind::SharedAttribute,
+                        None => EdgeKind::ResourcePolicy,
+                    };
+                    g.policy_edges(p, i, kind);
                 }
             }
             for ((region, name), grp) in &acct.model_package_groups {

@@ -64,12 +64,10 @@ pub(crate) enum Item {
         account: String,
         value: Known<PublicAccessBlock>,
     },
+    /// A repository; an unsaid policy keeps what an earlier file said.
     Repository {
         account: String,
-        region: String,
-        name: String,
-        policy: Known<Policy>,
-        at: Provenance,
+        repository: Box<Repository>,
     },
     RegistryPolicy {
         account: String,
@@ -82,12 +80,10 @@ pub(crate) enum Item {
         key_id: String,
         fact: KeyFact,
     },
+    /// A model package group; an unsaid policy keeps what an earlier file said.
     ModelPackageGroup {
         account: String,
-        region: String,
-        name: String,
-        policy: Option<Known<Policy>>,
-        at: Provenance,
+        group: Box<ModelPackageGroup>,
     },
     Org {
         dir: String,
@@ -102,29 +98,97 @@ pub(crate) enum Item {
         account: String,
         role: Box<Role>,
     },
-    /// An inline role policy from a Terraform plan.
-    RolePolicy {
+    /// A user from a Terraform plan (replaces an exported one of the same name).
+    User {
         account: String,
-        role: String,
+        user: Box<User>,
+    },
+    /// A group from a Terraform plan (replaces an exported one of the same name).
+    Group {
+        account: String,
+        group: Box<Group>,
+    },
+    /// An inline policy from a Terraform plan.
+    InlinePolicy {
+        account: String,
+        owner: Owner,
         policy: Known<Policy>,
         name: String,
     },
     /// A managed policy attachment from a Terraform plan.
-    RoleAttachment {
+    Attachment {
         account: String,
-        role: String,
+        owner: Owner,
         arn: Known<String>,
+    },
+    /// A user's membership of a group (a plan's `aws_iam_user_group_membership`…).
+    Membership {
+        account: String,
+        user: String,
+        group: String,
+        at: Provenance,
+    },
+    /// A user's access key (`list-access-keys`, `aws_iam_access_key`).
+    AccessKey {
+        account: String,
+        user: String,
+        key: AccessKey,
     },
     /// A managed policy from a Terraform plan.
     ManagedPolicy {
         account: String,
         policy: Box<ManagedPolicy>,
     },
+    /// A resource of the generic model ([`resources`](super::resources)).
+    Resource(Box<Resource>),
     /// An SCP or RCP from a Terraform plan, with its targets.
     PlannedOrgPolicy {
         policy: Box<OrgPolicy>,
         targets: Vec<String>,
     },
+}
+
+/// The IAM entity an inline policy, attachment or membership is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Owner {
+    Role(String),
+    User(String),
+    Group(String),
+}
+
+impl Owner {
+    fn text(&self) -> String {
+        match self {
+            Owner::Role(n) => format!("role `{n}`"),
+            Owner::User(n) => format!("user `{n}`"),
+            Owner::Group(n) => format!("group `{n}`"),
+        }
+    }
+}
+
+/// The parts of an IAM entity that inline policies and attachments change.
+struct Entity<'a> {
+    inline: &'a mut Vec<Policy>,
+    attached: &'a mut Vec<String>,
+    pending: &'a mut Vec<Pending>,
+}
+
+fn entity<'a>(iam: &'a mut Iam, owner: &Owner) -> Option<Entity<'a>> {
+    macro_rules! parts {
+        ($e:expr) => {{
+            let e = $e;
+            Entity {
+                inline: &mut e.inline,
+                attached: &mut e.attached,
+                pending: &mut e.pending,
+            }
+        }};
+    }
+    Some(match owner {
+        Owner::Role(n) => parts!(iam.roles.get_mut(n)?),
+        Owner::User(n) => parts!(iam.users.get_mut(n)?),
+        Owner::Group(n) => parts!(iam.groups.get_mut(n)?),
+    })
 }
 
 #[derive(Debug)]
@@ -136,6 +200,44 @@ pub(crate) enum BucketFact {
     Ownership(Known<ObjectOwnership>),
     PublicAccessBlock(Known<PublicAccessBlock>),
     Acl(Known<BucketAcl>),
+}
+
+impl BucketFact {
+    /// The file that states it.
+    fn provenance(&self) -> Option<&Provenance> {
+        match self {
+            BucketFact::Exists(p) => Some(p),
+            BucketFact::Policy(k) => k.provenance(),
+            BucketFact::Region(k) => k.provenance(),
+            BucketFact::Encryption(k) => k.provenance(),
+            BucketFact::Ownership(k) => k.provenance(),
+            BucketFact::PublicAccessBlock(k) => k.provenance(),
+            BucketFact::Acl(k) => k.provenance(),
+        }
+    }
+}
+
+/// Sets an exported fact; a fact exported again by another file is reported (unless `quiet`:
+/// a plan says what will be) and the later one used. An unexported fact changes nothing.
+fn set<T>(slot: &mut Known<T>, new: Known<T>, what: &str, quiet: bool, dups: &mut Vec<Diagnostic>) {
+    if let (Some(a), Some(b)) = (slot.provenance(), new.provenance()) {
+        if a.file != b.file && slot.is_known() && !quiet {
+            dups.push(duplicate_of(what, &a.file, &b.file));
+        }
+    }
+    if !matches!(new, Known::NotExported) {
+        *slot = new;
+    }
+}
+
+/// `what` is exported in `file` and again in `again`.
+fn duplicate_of(what: &str, file: &str, again: &str) -> Diagnostic {
+    Diagnostic::in_file(
+        &codes::DUPLICATE_EXPORT,
+        again,
+        None,
+        format!("{what} is also exported in `{file}`; this file is used"),
+    )
 }
 
 #[derive(Debug)]
@@ -154,6 +256,8 @@ pub(crate) enum KeyFact {
 pub(crate) struct FileOutput {
     pub items: Vec<Item>,
     pub problems: Vec<Diagnostic>,
+    /// What carries a policy and could not be placed in the model.
+    pub dropped: Vec<Unevaluated>,
     /// True for Terraform plans: their items are merged last (they say what will be).
     pub is_plan: bool,
 }
@@ -179,6 +283,25 @@ impl Inventory {
             .or_insert_with(|| Account::new(id))
     }
 
+    fn iam_mut(&mut self, id: &str) -> &mut Iam {
+        self.account_mut(id).iam.get_or_insert_with(Iam::default)
+    }
+
+    /// `what` (at `at`) is for an entity that no input has.
+    fn no_entity(&mut self, what: &str, owner: &Owner, account: &str, at: Option<Provenance>) {
+        if let Some(at) = at {
+            self.problems.push(Diagnostic::in_file(
+                &codes::EXPORT_NOT_USED,
+                &at.file,
+                Some(at.pointer.clone()),
+                format!(
+                    "{what} is for {}, which neither the plan nor an IAM export of account {account} has",
+                    owner.text()
+                ),
+            ));
+        }
+    }
+
     fn org_mut(&mut self, dir: &str) -> &mut Organization {
         let i = match self.orgs.iter().position(|o| o.dir == dir) {
             Some(i) => i,
@@ -192,16 +315,26 @@ impl Inventory {
 
     fn merge(&mut self, outputs: Vec<(u64, FileOutput)>) {
         let mut plans = Vec::new();
+        let mut later = Vec::new();
         for (bytes, out) in outputs {
             self.bytes += bytes;
             self.problems.extend(out.problems);
+            self.dropped.extend(out.dropped);
             if out.is_plan {
                 plans.push(out.items);
             } else {
                 for item in out.items {
-                    self.apply(item);
+                    // What adds to a user waits until every export's users are in.
+                    if matches!(item, Item::AccessKey { .. } | Item::Membership { .. }) {
+                        later.push(item);
+                    } else {
+                        self.apply(item);
+                    }
                 }
             }
+        }
+        for item in later {
+            self.apply(item);
         }
         // Plans say what will be: they override exports.
         self.applying_plan = true;
@@ -216,23 +349,14 @@ impl Inventory {
     fn duplicate<T>(&mut self, what: &str, old: &Known<T>, new: &Known<T>) {
         if let (Some(a), Some(b)) = (old.provenance(), new.provenance()) {
             if a.file != b.file && old.is_known() && !self.applying_plan {
-                self.problems.push(Diagnostic::in_file(
-                    &codes::DUPLICATE_EXPORT,
-                    &b.file,
-                    None,
-                    format!("{what} is also exported in `{}`; this file is used", a.file),
-                ));
+                self.problems.push(duplicate_of(what, &a.file, &b.file));
             }
         }
     }
 
     fn apply(&mut self, item: Item) {
         match item {
-            Item::IamPage { account, page } => {
-                let acct = self.account_mut(&account);
-                let iam = acct.iam.get_or_insert_with(Iam::default);
-                merge_iam_page(iam, *page);
-            }
+            Item::IamPage { account, page } => merge_iam_page(self.iam_mut(&account), *page),
             Item::Bucket {
                 account,
                 bucket,
@@ -245,32 +369,24 @@ impl Inventory {
             }
             Item::Repository {
                 account,
-                region,
-                name,
-                policy,
-                at,
+                repository,
             } => {
-                let key = (region.clone(), name.clone());
+                let r = *repository;
+                let key = (r.region.clone(), r.name.clone());
                 let old = self
                     .account_mut(&account)
                     .repositories
                     .remove(&key)
-                    .map(|r| r.policy)
+                    .map(|o| o.policy)
                     .unwrap_or_default();
-                self.duplicate(&format!("the policy of repository `{name}`"), &old, &policy);
-                let policy = match (policy, old) {
-                    (Known::NotExported, old) => old,
-                    (new, _) => new,
+                let what = format!("the policy of repository `{}`", r.name);
+                self.duplicate(&what, &old, &r.policy);
+                let policy = match r.policy {
+                    Known::NotExported => old,
+                    new => new,
                 };
-                self.account_mut(&account).repositories.insert(
-                    key,
-                    Repository {
-                        region,
-                        name,
-                        policy,
-                        at,
-                    },
-                );
+                let repositories = &mut self.account_mut(&account).repositories;
+                repositories.insert(key, Repository { policy, ..r });
             }
             Item::RegistryPolicy {
                 account,
@@ -293,63 +409,51 @@ impl Inventory {
                 key_id,
                 fact,
             } => self.apply_key(&account, region, key_id, fact),
-            Item::ModelPackageGroup {
-                account,
-                region,
-                name,
-                policy,
-                at,
-            } => {
-                let key = (region.clone(), name.clone());
-                let acct = self.account_mut(&account);
-                let group =
-                    acct.model_package_groups
-                        .entry(key)
-                        .or_insert_with(|| ModelPackageGroup {
-                            region,
-                            name,
-                            policy: Known::NotExported,
-                            at,
-                        });
-                if let Some(p) = policy {
-                    group.policy = p;
+            Item::ModelPackageGroup { account, group } => {
+                let g = *group;
+                let key = (g.region.clone(), g.name.clone());
+                let groups = &mut self.account_mut(&account).model_package_groups;
+                match groups.get_mut(&key) {
+                    Some(old) => {
+                        if !matches!(g.policy, Known::NotExported) {
+                            old.policy = g.policy;
+                        }
+                    }
+                    None => {
+                        groups.insert(key, g);
+                    }
                 }
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),
             Item::Ram { account, item } => self.account_mut(&account).ram.apply(item),
             Item::Role { account, role } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
+                let iam = self.iam_mut(&account);
                 iam.roles.insert(role.name.clone(), *role);
             }
-            Item::RolePolicy {
+            Item::User { account, user } => {
+                let iam = self.iam_mut(&account);
+                iam.users.insert(user.name.clone(), *user);
+            }
+            Item::Group { account, group } => {
+                let iam = self.iam_mut(&account);
+                iam.groups.insert(group.name.clone(), *group);
+            }
+            Item::InlinePolicy {
                 account,
-                role,
+                owner,
                 policy,
                 name,
             } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
-                let Some(r) = iam.roles.get_mut(&role) else {
-                    if let Some(at) = policy.provenance() {
-                        let file = at.file.clone();
-                        self.problems.push(Diagnostic::in_file(&codes::EXPORT_NOT_USED,
-                            &file,
-                            Some(at.pointer.clone()),
-                            format!("inline policy `{name}` is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
-                        ));
-                    }
-                    return;
+                let at = policy.provenance().cloned();
+                let Some(e) = entity(self.iam_mut(&account), &owner) else {
+                    let what = format!("inline policy `{name}`");
+                    return self.no_entity(&what, &owner, &account, at);
                 };
-                r.inline
+                e.inline
                     .retain(|p| p.origin.name.as_deref() != Some(name.as_str()));
                 match policy {
-                    Known::Present(p, _) => r.inline.push(p),
-                    Known::Unknown(at, why) => r.pending.push(Pending {
+                    Known::Present(p, _) => e.inline.push(p),
+                    Known::Unknown(at, why) => e.pending.push(Pending {
                         what: format!("inline policy `{name}`"),
                         why,
                         at,
@@ -357,29 +461,22 @@ impl Inventory {
                     Known::Absent(_) | Known::NotExported => {}
                 }
             }
-            Item::RoleAttachment { account, role, arn } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
-                let Some(r) = iam.roles.get_mut(&role) else {
-                    if let Some(at) = arn.provenance() {
-                        let file = at.file.clone();
-                        self.problems.push(Diagnostic::in_file(&codes::EXPORT_NOT_USED,
-                            &file,
-                            Some(at.pointer.clone()),
-                            format!("a policy attachment is for role `{role}`, which neither the plan nor an IAM export of account {account} has"),
-                        ));
-                    }
-                    return;
+            Item::Attachment {
+                account,
+                owner,
+                arn,
+            } => {
+                let at = arn.provenance().cloned();
+                let Some(e) = entity(self.iam_mut(&account), &owner) else {
+                    return self.no_entity("a policy attachment", &owner, &account, at);
                 };
                 match arn {
                     Known::Present(a, _) => {
-                        if !r.attached.contains(&a) {
-                            r.attached.push(a);
+                        if !e.attached.contains(&a) {
+                            e.attached.push(a);
                         }
                     }
-                    Known::Unknown(at, why) => r.pending.push(Pending {
+                    Known::Unknown(at, why) => e.pending.push(Pending {
                         what: "an attached managed policy".to_owned(),
                         why,
                         at,
@@ -387,13 +484,45 @@ impl Inventory {
                     Known::Absent(_) | Known::NotExported => {}
                 }
             }
+            Item::Membership {
+                account,
+                user,
+                group,
+                at,
+            } => {
+                let owner = Owner::User(user.clone());
+                match self.iam_mut(&account).users.get_mut(&user) {
+                    Some(u) => {
+                        if !u.groups.contains(&group) {
+                            u.groups.push(group);
+                        }
+                    }
+                    None => self.no_entity(
+                        &format!("membership of group `{group}`"),
+                        &owner,
+                        &account,
+                        Some(at),
+                    ),
+                }
+            }
+            Item::AccessKey { account, user, key } => {
+                let owner = Owner::User(user.clone());
+                match self.iam_mut(&account).users.get_mut(&user) {
+                    Some(u) => {
+                        u.access_keys.retain(|k| k.id.is_none() || k.id != key.id);
+                        u.access_keys.push(key);
+                    }
+                    None => {
+                        let at = Some(key.at.clone());
+                        self.no_entity("an access key", &owner, &account, at)
+                    }
+                }
+            }
             Item::ManagedPolicy { account, policy } => {
-                let iam = self
-                    .account_mut(&account)
-                    .iam
-                    .get_or_insert_with(Iam::default);
+                let iam = self.iam_mut(&account);
                 iam.policies.insert(policy.arn.clone(), *policy);
             }
+            Item::Resource(r) => self.apply_resource(*r),
             Item::PlannedOrgPolicy { policy, targets } => {
                 let found = self
                     .orgs
@@ -417,36 +546,30 @@ impl Inventory {
     }
 
     fn apply_bucket(&mut self, account: &str, name: &str, fact: BucketFact) {
-        let owner_elsewhere = match self.bucket_owners.get(name) {
-            Some(o) if o != account => Some(o.clone()),
-            Some(_) => None,
+        let at = fact.provenance().cloned();
+        let account = match self.bucket_owners.get(name) {
+            // A plan that does not say its account: the bucket is the exporting account's.
+            Some(o) if account == UNKNOWN_ACCOUNT => o.clone(),
+            Some(other) if other != account => {
+                if let Some(at) = at {
+                    let other = other.clone();
+                    self.problems.push(Diagnostic::in_file(&codes::EXPORT_IN_WRONG_ACCOUNT,
+                        &at.file,
+                        None,
+                        format!("bucket `{name}` is also exported under account {other}; bucket names are global, so one of them is misplaced"),
+                    ));
+                }
+                return;
+            }
+            Some(_) => account.to_owned(),
             None => {
                 self.bucket_owners
                     .insert(name.to_owned(), account.to_owned());
-                None
+                account.to_owned()
             }
         };
-        if let Some(other) = owner_elsewhere {
-            let at = match &fact {
-                BucketFact::Exists(p) => Some(p.clone()),
-                BucketFact::Policy(k) => k.provenance().cloned(),
-                BucketFact::Region(k) => k.provenance().cloned(),
-                BucketFact::Encryption(k) => k.provenance().cloned(),
-                BucketFact::Ownership(k) => k.provenance().cloned(),
-                BucketFact::PublicAccessBlock(k) => k.provenance().cloned(),
-                BucketFact::Acl(k) => k.provenance().cloned(),
-            };
-            if let Some(at) = at {
-                self.problems.push(Diagnostic::in_file(&codes::EXPORT_IN_WRONG_ACCOUNT,
-                    &at.file,
-                    None,
-                    format!("bucket `{name}` is also exported under account {other}; bucket names are global, so one of them is misplaced"),
-                ));
-            }
-            return;
-        }
         let quiet = self.applying_plan;
-        let acct = self.account_mut(account);
+        let acct = self.account_mut(&account);
         let b = acct
             .buckets
             .entry(name.to_owned())
@@ -454,81 +577,64 @@ impl Inventory {
                 name: name.to_owned(),
                 ..Bucket::default()
             });
-        fn set<T>(
-            slot: &mut Known<T>,
-            new: Known<T>,
-            what: &str,
-            quiet: bool,
-            dups: &mut Vec<Diagnostic>,
-        ) {
-            if let (Some(a), Some(b)) = (slot.provenance(), new.provenance()) {
-                if a.file != b.file && slot.is_known() && !quiet {
-                    dups.push(Diagnostic::in_file(
-                        &codes::DUPLICATE_EXPORT,
-                        &b.file,
-                        None,
-                        format!("{what} is also exported in `{}`; this file is used", a.file),
-                    ));
-                }
-            }
-            if !matches!(new, Known::NotExported) {
-                *slot = new;
+        if let Some(p) = at {
+            if !b.sources.contains(&p) {
+                b.sources.push(p);
             }
         }
         let mut dups = Vec::new();
-        let note = |p: Option<&Provenance>, b: &mut Bucket| {
-            if let Some(p) = p {
-                if !b.sources.contains(p) {
-                    b.sources.push(p.clone());
-                }
-            }
-        };
         match fact {
-            BucketFact::Exists(p) => note(Some(&p), b),
-            BucketFact::Policy(k) => {
-                note(k.provenance(), b);
-                set(&mut b.policy, k, "the bucket policy", quiet, &mut dups)
-            }
-            BucketFact::Region(k) => {
-                note(k.provenance(), b);
-                set(&mut b.region, k, "the bucket location", quiet, &mut dups)
-            }
-            BucketFact::Encryption(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.encryption,
-                    k,
-                    "the bucket encryption",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::Ownership(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.ownership,
-                    k,
-                    "the ownership controls",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::PublicAccessBlock(k) => {
-                note(k.provenance(), b);
-                set(
-                    &mut b.public_access_block,
-                    k,
-                    "the Block Public Access setting",
-                    quiet,
-                    &mut dups,
-                )
-            }
-            BucketFact::Acl(k) => {
-                note(k.provenance(), b);
-                set(&mut b.acl, k, "the bucket ACL", quiet, &mut dups)
-            }
+            BucketFact::Exists(_) => {}
+            BucketFact::Policy(k) => set(&mut b.policy, k, "the bucket policy", quiet, &mut dups),
+            BucketFact::Region(k) => set(&mut b.region, k, "the bucket location", quiet, &mut dups),
+            BucketFact::Encryption(k) => set(
+                &mut b.encryption,
+                k,
+                "the bucket encryption",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::Ownership(k) => set(
+                &mut b.ownership,
+                k,
+                "the ownership controls",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::PublicAccessBlock(k) => set(
+                &mut b.public_access_block,
+                k,
+                "the Block Public Access setting",
+                quiet,
+                &mut dups,
+            ),
+            BucketFact::Acl(k) => set(&mut b.acl, k, "the bucket ACL", quiet, &mut dups),
         }
         self.problems.extend(dups);
+    }
+
+    /// A resource of the generic model: its known policy replaces an earlier one (a plan's
+    /// an export's), an unsaid one changes nothing.
+    fn apply_resource(&mut self, r: Resource) {
+        let old = self
+            .account_mut(&r.account)
+            .resources
+            .remove(&r.arn)
+            .map(|o| (o.policy, o.at));
+        let (policy, at) = match old {
+            Some((old, at)) => {
+                self.duplicate(&format!("the policy of {}", r.label()), &old, &r.policy);
+                match r.policy {
+                    Known::NotExported => (old, at),
+                    new => (new, at),
+                }
+            }
+            None => (r.policy, r.at),
+        };
+        let account = r.account.clone();
+        self.account_mut(&account)
+            .resources
+            .insert(r.arn.clone(), Resource { policy, at, ..r });
     }
 
     fn apply_key(&mut self, account: &str, region: String, key_id: String, fact: KeyFact) {

@@ -23,6 +23,7 @@ pub mod builtin;
 pub mod merge;
 pub mod org;
 pub mod ram;
+pub mod resources;
 
 use std::collections::BTreeMap;
 
@@ -34,10 +35,28 @@ use crate::policy::{Grant, Policy};
 
 pub use assemble::{Assembled, Impact, Side, Unknown, UnknownKind};
 pub use org::{OrgPolicy, OrgPolicyType, Organization};
+pub use resources::{Resource, ResourceType};
 
 /// Where an item came from: a file and the JSON pointer of the item in it (the one
 /// [`Location`] of the crate).
 pub type Provenance = Location;
+
+/// The account of what a Terraform plan describes when nothing says which account it applies
+/// to (`XL0010`): a value, not a reason to leave resources out. It is no 12-digit id, so no
+/// principal's account ever equals it: every account a policy names counts as outside it.
+pub const UNKNOWN_ACCOUNT: &str = "unknown";
+
+/// Something that carries a policy (or a grant, or a sharing attribute) and could not be
+/// evaluated: a value known only after apply, a target that cannot be told, a failed export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unevaluated {
+    /// What (`` `aws_sns_topic_policy.t.policy` ``, `the bucket policy of `b``…).
+    pub what: String,
+    /// Why.
+    pub why: String,
+    /// Where.
+    pub at: Provenance,
+}
 
 /// One exported fact: known to be there, known to be absent, or unknown.
 #[derive(Debug, Clone, Default)]
@@ -126,8 +145,30 @@ pub struct User {
     pub boundary: Option<String>,
     /// `Tags`.
     pub tags: Vec<(String, String)>,
+    /// Access keys (`list-access-keys`, `aws_iam_access_key`).
+    pub access_keys: Vec<AccessKey>,
+    /// Values known only after a Terraform apply.
+    pub pending: Vec<Pending>,
     /// Where it was exported.
     pub at: Provenance,
+}
+
+/// An access key of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessKey {
+    /// `AccessKeyId` (known only after apply for a key a plan creates).
+    pub id: Option<String>,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    /// Where it was exported (or planned).
+    pub at: Provenance,
+}
+
+impl AccessKey {
+    /// Whether the key can sign requests.
+    pub fn is_active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("active")
+    }
 }
 
 /// An IAM group.
@@ -141,6 +182,8 @@ pub struct Group {
     pub inline: Vec<Policy>,
     /// Attached managed policy ARNs.
     pub attached: Vec<String>,
+    /// Values known only after a Terraform apply.
+    pub pending: Vec<Pending>,
     /// Where it was exported.
     pub at: Provenance,
 }
@@ -355,6 +398,8 @@ pub struct Account {
     pub keys: BTreeMap<(String, String), KmsKey>,
     /// Model package groups by (region, name).
     pub model_package_groups: BTreeMap<(String, String), ModelPackageGroup>,
+    /// Every other resource with a resource-based policy ([`resources`]), by ARN.
+    pub resources: BTreeMap<String, Resource>,
     /// The AWS RAM shares the account owns.
     pub ram: ram::Ram,
 }
@@ -381,6 +426,10 @@ pub struct Inventory {
     pub files: usize,
     /// Bytes read.
     pub bytes: u64,
+    /// What the files carry that never made it into the model because it could not be
+    /// placed (a plan's policy whose target is known only after apply…); see
+    /// [`Inventory::unevaluated`] for everything.
+    pub dropped: Vec<Unevaluated>,
     /// Set while a Terraform plan's items are merged: a plan overriding an export is
     /// expected, not a duplicate.
     applying_plan: bool,
@@ -422,6 +471,101 @@ impl Inventory {
         self.accounts
             .values()
             .find_map(|a| a.buckets.get(name).map(|b| (a, b)))
+    }
+
+    /// Everything that carries a policy (or a grant) and could not be evaluated: what the
+    /// files held but could not place, and every policy, grant or trust in the model whose
+    /// value is unknown (known only after apply, a failed export, an unreadable document).
+    pub fn unevaluated(&self) -> Vec<Unevaluated> {
+        let mut out = self.dropped.clone();
+        let mut unknown = |what: String, k: &Known<Policy>| {
+            if let Known::Unknown(at, why) = k {
+                out.push(Unevaluated {
+                    what,
+                    why: why.clone(),
+                    at: at.clone(),
+                });
+            }
+        };
+        for acct in self.accounts.values() {
+            for (name, b) in &acct.buckets {
+                unknown(format!("the bucket policy of `{name}`"), &b.policy);
+            }
+            for ((_, name), r) in &acct.repositories {
+                unknown(format!("the policy of repository `{name}`"), &r.policy);
+            }
+            for (region, p) in &acct.registry_policies {
+                unknown(format!("the ECR registry policy of {region}"), p);
+            }
+            for ((_, id), k) in &acct.keys {
+                unknown(format!("the key policy of `{id}`"), &k.policy);
+            }
+            for ((_, name), g) in &acct.model_package_groups {
+                unknown(
+                    format!("the policy of model package group `{name}`"),
+                    &g.policy,
+                );
+            }
+            for r in acct.resources.values() {
+                unknown(format!("the policy of {}", r.label()), &r.policy);
+            }
+            if let Some(iam) = &acct.iam {
+                for r in iam.roles.values() {
+                    unknown(format!("the trust policy of role `{}`", r.name), &r.trust);
+                }
+            }
+        }
+        for acct in self.accounts.values() {
+            let pending =
+                acct.keys
+                    .values()
+                    .flat_map(|k| k.pending.iter())
+                    .chain(acct.iam.iter().flat_map(|i| {
+                        let roles = i.roles.values().flat_map(|r| r.pending.iter());
+                        let users = i.users.values().flat_map(|u| u.pending.iter());
+                        let groups = i.groups.values().flat_map(|g| g.pending.iter());
+                        roles.chain(users).chain(groups)
+                    }));
+            for p in pending {
+                out.push(Unevaluated {
+                    what: p.what.clone(),
+                    why: p.why.clone(),
+                    at: p.at.clone(),
+                });
+            }
+            for ((_, id), k) in &acct.keys {
+                if let Known::Unknown(at, why) = &k.grants {
+                    out.push(Unevaluated {
+                        what: format!("the grants of key `{id}`"),
+                        why: why.clone(),
+                        at: at.clone(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.at, &a.what).cmp(&(&b.at, &b.what)));
+        out.dedup();
+        out
+    }
+
+    /// The resource of [`resources::TYPES`] that a request on `arn` is on (the resource
+    /// itself, or a part of it), and its account.
+    pub fn resource(&self, arn: &str) -> Option<(&Account, &Resource)> {
+        let a = crate::arn::Arn::parse(arn)?;
+        if let Some(acct) = self.accounts.get(a.account) {
+            if let Some(r) = acct.resources.get(arn) {
+                return Some((acct, r));
+            }
+            if let Some(r) = acct.resources.values().find(|r| r.covers(arn)) {
+                return Some((acct, r));
+            }
+        }
+        self.accounts.values().find_map(|acct| {
+            acct.resources
+                .values()
+                .find(|r| r.covers(arn))
+                .map(|r| (acct, r))
+        })
     }
 
     /// A managed policy by ARN: the account's own, or (for AWS managed policies, which every

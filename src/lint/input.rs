@@ -15,7 +15,8 @@
 //! 4. the content: principals, actions and resources of the statements.
 //!
 //! Exports that hold no policy (bucket settings, `describe-key`, organization listings,
-//! Terraform plans…) are skipped and listed as skipped.
+//! Terraform states…) are skipped and listed as skipped. A Terraform plan's documents are its
+//! resources' policy attributes, each of the kind its resource type says.
 
 use std::path::{Path, PathBuf};
 
@@ -136,6 +137,9 @@ pub fn path_hint(path: &str) -> PathHint {
                 Slot::ModelPackageGroup { region, name } => {
                     set(DocKind::ModelPackageGroup, Some(region), Some(name))
                 }
+                Slot::Resource { region, name, .. } => {
+                    set(DocKind::Resource, Some(region), Some(name))
+                }
                 _ => {}
             }
         }
@@ -176,10 +180,16 @@ fn without_policy(kind: FileKind) -> Option<&'static str> {
             "an `s3api` export that holds no policy"
         }
         FileKind::DescribeKey => "`kms describe-key` output holds no policy",
+        FileKind::AccessKeys => "`iam list-access-keys` output holds no policy",
         FileKind::ModelPackageGroup => {
             "`sagemaker describe-model-package-group` output holds no policy"
         }
-        FileKind::TerraformPlan => "a Terraform plan (`xacct check` and `xacct audit` read plans)",
+        FileKind::TerraformState => {
+            "a Terraform state (`terraform show -json` without a plan file): it holds no plan"
+        }
+        FileKind::SnapshotAttribute | FileKind::DbSnapshotAttributes => {
+            "a snapshot shared by an attribute: it holds no policy document"
+        }
         FileKind::CloudAssembly => "a file of a CDK cloud assembly, beside its templates",
         FileKind::OrgRoots
         | FileKind::OrgOus
@@ -256,11 +266,21 @@ pub fn classify<'j, 'a>(
                 grants: Vec::new(),
             }
         }
+        FileKind::TerraformPlan => {
+            return FileClass::Lint {
+                docs: plan_documents(root, hint),
+                grants: Vec::new(),
+            }
+        }
         FileKind::Unrecognized if flag.is_some() => return whole_file(),
         FileKind::Unrecognized => return unrecognized_or_skip(hint),
         _ => {}
     }
     let Some((pointer, value)) = classify::document(root, file_kind) else {
+        if file_kind.document_path().is_some() {
+            // A known export without its policy: the resource has none.
+            return FileClass::Skip(format!("`{}` output without a policy", file_kind.command()));
+        }
         return unrecognized_or_skip(hint);
     };
     let mut facts = hint.facts.clone();
@@ -306,15 +326,18 @@ pub fn classify<'j, 'a>(
     }
     let kind = with_flag(wrapper.map(|k| (k, KindSource::Wrapper)).or(path_kind));
     let carrier = match value {
-        Json::Object(_) if looks_like_policy(value) => Carrier::Object(value),
-        Json::String(raw) => {
-            let text = decode_document(raw).into_owned();
-            Carrier::Text {
-                url_encoded: text != raw.as_ref(),
-                text,
-            }
+        // What the services print when no policy is set.
+        Json::String(t) if matches!(t.trim(), "" | "{}") => {
+            return FileClass::Skip(format!("`{}` output without a policy", file_kind.command()))
         }
-        _ => return unrecognized_or_skip(hint),
+        Json::Object(m) if m.is_empty() => {
+            return FileClass::Skip(format!("`{}` output without a policy", file_kind.command()))
+        }
+        Json::Object(_) if !looks_like_policy(value) => return unrecognized_or_skip(hint),
+        v => match carrier(v) {
+            Some(c) => c,
+            None => return unrecognized_or_skip(hint),
+        },
     };
     FileClass::Lint {
         docs: vec![DocSpec {
@@ -335,6 +358,41 @@ fn unrecognized_or_skip<'j, 'a>(hint: &PathHint) -> FileClass<'j, 'a> {
             "neither a policy document (no `Statement`) nor a known AWS CLI export".into(),
         )
     }
+}
+
+/// A policy carried in a file: an object, or a JSON string holding its text (perhaps
+/// URL-encoded).
+fn carrier<'j, 'a>(json: &'j Json<'a>) -> Option<Carrier<'j, 'a>> {
+    match json {
+        Json::Object(_) => Some(Carrier::Object(json)),
+        Json::String(s) => {
+            let text = decode_document(s).into_owned();
+            Some(Carrier::Text {
+                url_encoded: text != s.as_ref(),
+                text,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Every policy document a Terraform plan carries in its resources' attributes
+/// ([`crate::load::terraform::plan_documents`]), each with its kind.
+fn plan_documents<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> Vec<DocSpec<'j, 'a>> {
+    crate::load::terraform::plan_documents(root)
+        .into_iter()
+        .filter_map(|d| {
+            Some(DocSpec {
+                pointer: d.pointer,
+                carrier: carrier(d.value)?,
+                kind: Some((d.kind, KindSource::Wrapper)),
+                facts: DocFacts {
+                    name: Some(d.address.to_owned()),
+                    ..hint.facts.clone()
+                },
+            })
+        })
+        .collect()
 }
 
 /// The policy documents of a CloudFormation template whose values are known (the template as
@@ -370,16 +428,8 @@ fn template<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> FileClass<'j, 'a> {
 fn authorization_details<'j, 'a>(root: &'j Json<'a>, hint: &PathHint) -> Vec<DocSpec<'j, 'a>> {
     let mut docs = Vec::new();
     let mut push = |json: &'j Json<'a>, pointer: Pointer, kind: DocKind, name: Option<&str>| {
-        let carrier = match json {
-            Json::Object(_) => Carrier::Object(json),
-            Json::String(s) => {
-                let text = decode_document(s).into_owned();
-                Carrier::Text {
-                    url_encoded: text != s.as_ref(),
-                    text,
-                }
-            }
-            _ => return,
+        let Some(carrier) = carrier(json) else {
+            return;
         };
         docs.push(DocSpec {
             pointer,
@@ -617,7 +667,7 @@ mod tests {
             r#"{"Error": {"Code": "NoSuchBucketPolicy", "Message": "The bucket policy does not exist"}}"#,
             r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
             r#"{"Owner": {"ID": "abc"}, "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "abc"}, "Permission": "FULL_CONTROL"}]}"#,
-            r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": []}"#,
+            r#"{"format_version": "1.0", "terraform_version": "1.9.0", "values": {}}"#,
             r#"{"LocationConstraint":"eu-west-1"}"#,
             r#"{"KeyMetadata": {"KeyId": "k"}}"#,
             r#"{"Roots": [{"Id": "r-1"}]}"#,

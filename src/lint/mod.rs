@@ -160,10 +160,17 @@ pub fn lint(args: &[String], opts: &LintOptions) -> Result<LintReport, Error> {
                 message: "standard input could not be read".into(),
             })?
         } else {
-            fs::read_text(path).map_err(|e| InputError {
+            // The one decoder: UTF-8 with or without a byte order mark, UTF-16 with one.
+            let bytes = fs::read(path).map_err(|e| InputError {
                 file: name.clone(),
                 message: e.to_string(),
-            })?
+            })?;
+            crate::load::classify::decode_text(&bytes)
+                .map_err(|e| InputError {
+                    file: name.clone(),
+                    message: format!("not UTF-8 text: {e}"),
+                })?
+                .into_owned()
         };
         let name = if path == stdin {
             "<stdin>"

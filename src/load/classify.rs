@@ -3,8 +3,9 @@
 //! export layout ([`super::layout`]) can say more (which bucket a `{"Policy": …}` is for);
 //! what the content says comes first.
 //!
-//! Also here: where the one policy document of an export sits ([`document`]), and how a
-//! document carried as a string is decoded ([`decode_document`]).
+//! Also here: how a file's bytes become text ([`decode_text`]: UTF-8 with or without a byte
+//! order mark, UTF-16 with one), where the one policy document of an export sits
+//! ([`document`]), and how a document carried as a string is decoded ([`decode_document`]).
 
 use std::borrow::Cow;
 
@@ -34,6 +35,8 @@ pub enum FileKind {
     PolicyVersion,
     /// `iam get-role` (`Role.AssumeRolePolicyDocument`).
     GetRole,
+    /// `iam list-access-keys` (`AccessKeyMetadata`).
+    AccessKeys,
     /// `kms list-grants`.
     ListGrants,
     /// One `kms create-grant` request (`GranteePrincipal`).
@@ -66,8 +69,31 @@ pub enum FileKind {
     OrgOrganization,
     /// `organizations list-policies`.
     OrgListPolicies,
+    /// `sqs get-queue-attributes`, `sns get-topic-attributes` (`Attributes.Policy`).
+    Attributes,
+    /// `secretsmanager get-resource-policy` (`ResourcePolicy`, with the secret's `ARN`).
+    SecretPolicy,
+    /// `s3tables get-table-bucket-policy`, `get-table-policy` (`resourcePolicy`).
+    TablesPolicy,
+    /// `codeartifact get-domain-permissions-policy` (`policy.document`).
+    DomainPermissionsPolicy,
+    /// `glacier get-vault-access-policy` (`policy.Policy`).
+    VaultAccessPolicy,
+    /// `apigateway get-rest-api` (`policy`).
+    RestApi,
+    /// `opensearch describe-domain-config` (`DomainConfig.AccessPolicies.Options`).
+    DomainConfig,
+    /// `opensearch describe-domain` (`DomainStatus.AccessPolicies`).
+    DomainStatus,
+    /// `ec2 describe-snapshot-attribute --attribute createVolumePermission`.
+    SnapshotAttribute,
+    /// `rds describe-db-snapshot-attributes`, `describe-db-cluster-snapshot-attributes`.
+    DbSnapshotAttributes,
     /// `terraform show -json` of a plan.
     TerraformPlan,
+    /// `terraform show -json` of a state (no plan file given): what exists, not what a plan
+    /// will change. Refused, with how to make a plan.
+    TerraformState,
     /// `ram get-resource-shares`.
     RamResourceShares,
     /// `ram list-resources`.
@@ -116,6 +142,7 @@ impl FileKind {
             FileKind::InlinePolicy => "aws iam get-role-policy",
             FileKind::PolicyVersion => "aws iam get-policy-version",
             FileKind::GetRole => "aws iam get-role",
+            FileKind::AccessKeys => "aws iam list-access-keys",
             FileKind::ListGrants => "aws kms list-grants",
             FileKind::GrantRequest => "a kms create-grant request",
             FileKind::DescribeKey => "aws kms describe-key",
@@ -132,7 +159,18 @@ impl FileKind {
             FileKind::OrgTargets => "aws organizations list-targets-for-policy",
             FileKind::OrgOrganization => "aws organizations describe-organization",
             FileKind::OrgListPolicies => "aws organizations list-policies",
+            FileKind::Attributes => "aws sqs get-queue-attributes / aws sns get-topic-attributes",
+            FileKind::SecretPolicy => "aws secretsmanager get-resource-policy",
+            FileKind::TablesPolicy => "aws s3tables get-table-bucket-policy / get-table-policy",
+            FileKind::DomainPermissionsPolicy => "aws codeartifact get-domain-permissions-policy",
+            FileKind::VaultAccessPolicy => "aws glacier get-vault-access-policy",
+            FileKind::RestApi => "aws apigateway get-rest-api",
+            FileKind::DomainConfig => "aws opensearch describe-domain-config",
+            FileKind::DomainStatus => "aws opensearch describe-domain",
+            FileKind::SnapshotAttribute => "aws ec2 describe-snapshot-attribute",
+            FileKind::DbSnapshotAttributes => "aws rds describe-db-snapshot-attributes",
             FileKind::TerraformPlan => "terraform show -json",
+            FileKind::TerraformState => "terraform show -json (of a state)",
             FileKind::RamResourceShares => "aws ram get-resource-shares",
             FileKind::RamResources => "aws ram list-resources",
             FileKind::RamPrincipals => "aws ram list-principals",
@@ -166,6 +204,14 @@ impl FileKind {
             FileKind::InlinePolicy => &["PolicyDocument"],
             FileKind::PolicyVersion => &["PolicyVersion", "Document"],
             FileKind::GetRole => &["Role", "AssumeRolePolicyDocument"],
+            FileKind::Attributes => &["Attributes", "Policy"],
+            FileKind::SecretPolicy => &["ResourcePolicy"],
+            FileKind::TablesPolicy => &["resourcePolicy"],
+            FileKind::DomainPermissionsPolicy => &["policy", "document"],
+            FileKind::VaultAccessPolicy => &["policy", "Policy"],
+            FileKind::RestApi => &["policy"],
+            FileKind::DomainConfig => &["DomainConfig", "AccessPolicies", "Options"],
+            FileKind::DomainStatus => &["DomainStatus", "AccessPolicies"],
             _ => return None,
         })
     }
@@ -228,6 +274,51 @@ pub fn looks_like_policy(json: &Json<'_>) -> bool {
     })
 }
 
+/// The exports of the generic model's resources ([`crate::inventory::resources`]) that no
+/// other kind's keys already name.
+fn resource_policy_export(json: &Json<'_>) -> Option<FileKind> {
+    let secret = json
+        .get("ARN")
+        .and_then(Json::as_str)
+        .is_some_and(|a| a.contains(":secretsmanager:"));
+    Some(if has(json, "Attributes") {
+        FileKind::Attributes
+    } else if secret {
+        // A secret without a policy: `get-resource-policy` prints its `ARN` and `Name` only.
+        FileKind::SecretPolicy
+    } else if has(json, "resourcePolicy") {
+        FileKind::TablesPolicy
+    } else if json.get("policy").is_some_and(|p| has(p, "document")) {
+        FileKind::DomainPermissionsPolicy
+    } else if json.get("policy").is_some_and(|p| has(p, "Policy")) {
+        FileKind::VaultAccessPolicy
+    } else if has(json, "rootResourceId") || has(json, "apiKeySource") {
+        FileKind::RestApi
+    } else if has(json, "DomainConfig") {
+        FileKind::DomainConfig
+    } else if has(json, "DomainStatus") {
+        FileKind::DomainStatus
+    } else if has(json, "CreateVolumePermissions") {
+        FileKind::SnapshotAttribute
+    } else if has(json, "DBSnapshotAttributesResult")
+        || has(json, "DBClusterSnapshotAttributesResult")
+    {
+        FileKind::DbSnapshotAttributes
+    } else {
+        return None;
+    })
+}
+
+/// Keys only a `terraform show -json` of a plan has (every format version, 0.1 to 1.x).
+const PLAN_KEYS: [&str; 6] = [
+    "resource_changes",
+    "planned_values",
+    "prior_state",
+    "configuration",
+    "output_changes",
+    "resource_drift",
+];
+
 /// Recognizes a document by its content.
 pub fn classify(json: &Json<'_>) -> FileKind {
     if json.as_object().is_none() {
@@ -236,9 +327,13 @@ pub fn classify(json: &Json<'_>) -> FileKind {
     if has(json, "Statement") {
         return FileKind::Document;
     }
-    if has(json, "format_version") && (has(json, "resource_changes") || has(json, "planned_values"))
-    {
-        return FileKind::TerraformPlan;
+    if has(json, "format_version") {
+        if PLAN_KEYS.iter().any(|k| has(json, k)) {
+            return FileKind::TerraformPlan;
+        }
+        if has(json, "values") || has(json, "terraform_version") {
+            return FileKind::TerraformState;
+        }
     }
     if is_template(json) {
         return FileKind::CloudFormationTemplate;
@@ -277,7 +372,14 @@ pub fn classify(json: &Json<'_>) -> FileKind {
         };
     }
     if has(json, "ResourcePolicy") {
-        return FileKind::GroupPolicy;
+        return if has(json, "ARN") || has(json, "Name") {
+            FileKind::SecretPolicy
+        } else {
+            FileKind::GroupPolicy
+        };
+    }
+    if let Some(kind) = resource_policy_export(json) {
+        return kind;
     }
     if has(json, "PolicyDocument") {
         return FileKind::InlinePolicy;
@@ -293,6 +395,9 @@ pub fn classify(json: &Json<'_>) -> FileKind {
         .is_some_and(|r| has(r, "AssumeRolePolicyDocument"))
     {
         return FileKind::GetRole;
+    }
+    if has(json, "AccessKeyMetadata") {
+        return FileKind::AccessKeys;
     }
     if has(json, "Owner") && has(json, "Grants") {
         return FileKind::Acl;
@@ -404,9 +509,48 @@ pub fn document<'j, 'a>(json: &'j Json<'a>, kind: FileKind) -> Option<(Pointer, 
     Some((at, cur))
 }
 
+/// The text of a file: UTF-8, with or without a byte order mark, or UTF-16 (little or big
+/// endian) with one, as `terraform show -json > plan.json` writes it in Windows PowerShell.
+/// `Err` says why it is no text (for `not UTF-8 text: …`).
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
+            .map_err(|e| e.to_string());
+    }
+    let (rest, little) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => {
+            return std::str::from_utf8(bytes)
+                .map(Cow::Borrowed)
+                .map_err(|e| e.to_string())
+        }
+    };
+    if rest.len() % 2 != 0 {
+        return Err("UTF-16 text with an odd number of bytes".to_owned());
+    }
+    let units = rest.chunks_exact(2).map(|c| match c {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map(Cow::Owned)
+        .map_err(|e| format!("invalid UTF-16: {e}"))
+}
+
 /// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
+/// API Gateway's `get-rest-api` prints its policy with its quotes escaped once more
+/// (`{\"Version\":…}`): that is undone too.
 pub fn decode_document(s: &str) -> Cow<'_, str> {
     let t = s.trim_start();
+    if t.starts_with("{\\\"") {
+        if let Ok(d) = serde_json::from_str::<String>(&format!("\"{t}\"")) {
+            return Cow::Owned(d);
+        }
+    }
     if t.starts_with('{') {
         return Cow::Borrowed(s);
     }
@@ -502,6 +646,7 @@ mod tests {
                 FileKind::GetRole,
             ),
             (r#"{"Grants": []}"#, FileKind::ListGrants),
+            (r#"{"AccessKeyMetadata": []}"#, FileKind::AccessKeys),
             (r#"{"Owner": {}, "Grants": []}"#, FileKind::Acl),
             (
                 r#"{"KeyId": "k", "GranteePrincipal": "arn:aws:iam::1:root"}"#,
@@ -534,6 +679,47 @@ mod tests {
             (
                 r#"{"format_version": "1.2", "resource_changes": []}"#,
                 FileKind::TerraformPlan,
+            ),
+            (
+                r#"{"format_version": "0.1", "terraform_version": "0.12.31", "planned_values": {}}"#,
+                FileKind::TerraformPlan,
+            ),
+            (
+                r#"{"format_version": "1.0", "terraform_version": "1.9.0", "values": {}}"#,
+                FileKind::TerraformState,
+            ),
+            (
+                r#"{"Attributes": {"QueueArn": "arn:aws:sqs:us-east-1:1:q"}}"#,
+                FileKind::Attributes,
+            ),
+            (
+                r#"{"ARN": "a", "Name": "s", "ResourcePolicy": "{}"}"#,
+                FileKind::SecretPolicy,
+            ),
+            (r#"{"resourcePolicy": "{}"}"#, FileKind::TablesPolicy),
+            (
+                r#"{"policy": {"resourceArn": "a", "document": "{}"}}"#,
+                FileKind::DomainPermissionsPolicy,
+            ),
+            (
+                r#"{"policy": {"Policy": "{}"}}"#,
+                FileKind::VaultAccessPolicy,
+            ),
+            (
+                r#"{"id": "a1", "name": "api", "rootResourceId": "r"}"#,
+                FileKind::RestApi,
+            ),
+            (
+                r#"{"DomainConfig": {"AccessPolicies": {"Options": ""}}}"#,
+                FileKind::DomainConfig,
+            ),
+            (
+                r#"{"CreateVolumePermissions": [], "SnapshotId": "snap-1"}"#,
+                FileKind::SnapshotAttribute,
+            ),
+            (
+                r#"{"DBSnapshotAttributesResult": {}}"#,
+                FileKind::DbSnapshotAttributes,
             ),
             (r#"{"resourceShares": []}"#, FileKind::RamResourceShares),
             (r#"{"resources": []}"#, FileKind::RamResources),
@@ -584,5 +770,29 @@ mod tests {
         let enc = "%7B%22Statement%22%3A%5B%5D%7D";
         assert_eq!(decode_document(enc), r#"{"Statement":[]}"#);
         assert_eq!(decode_document("{}"), "{}");
+        assert_eq!(
+            decode_document(r#"{\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}"#),
+            r#"{"Resource":"arn:aws:execute-api:us-east-1:1:a/*"}"#
+        );
+    }
+
+    #[test]
+    fn text_in_every_encoding_terraform_writes() {
+        let text = r#"{"a":"é"}"#;
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [text.as_bytes(), &bom, &le, &be] {
+            assert_eq!(decode_text(bytes).unwrap(), text);
+        }
+        assert!(decode_text(&[0xFF, 0xFE, 0x41]).is_err());
+        assert!(decode_text(&[0xC3]).is_err());
     }
 }

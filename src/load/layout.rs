@@ -15,6 +15,9 @@
 //!     <region>/ecr-registry-policy.json        get-registry-policy
 //!     <region>/kms/<key-id>.<what>.json        what = policy | grants | key
 //!     <region>/sagemaker/<group>.json          get-model-package-group-policy
+//!     <region>/<type>/<name>.json              a resource of the generic model: <type> is
+//!                                              its id (`sns-topic`, `lambda-function`…, see
+//!                                              `inventory::resources::TYPES`); '/' nests
 //!   org/                                       the organization (see [`super::org`])
 //!     roots.json, organization.json
 //!     ous/<parent-id>.json                     list-organizational-units-for-parent
@@ -29,6 +32,7 @@
 use std::path::Path;
 
 use crate::arn::is_account_id;
+use crate::inventory::resources::by_id;
 
 /// What a file's place in the tree says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +95,16 @@ pub enum Slot {
         /// The region.
         region: String,
         /// The group name.
+        name: String,
+    },
+    /// `<region>/<type>/<name>.json`: a resource of the generic model
+    /// ([`crate::inventory::resources`]).
+    Resource {
+        /// The region.
+        region: String,
+        /// The type's id (`sns-topic`).
+        ty: &'static str,
+        /// The name (folder levels joined as the type says).
         name: String,
     },
     /// Some other path below the account (its content may still say what it is).
@@ -263,6 +277,19 @@ fn account_slot(rest: &[String]) -> Slot {
                 })
             })
             .unwrap_or(Slot::Other),
+        [region, dir, names @ ..]
+            if is_region(region) && !names.is_empty() && by_id(dir).is_some() =>
+        {
+            let joined = names.join("/");
+            match (by_id(dir), joined.strip_suffix(".json")) {
+                (Some(ty), Some(name)) if !name.is_empty() => Slot::Resource {
+                    region: region.clone(),
+                    ty: ty.id,
+                    name: ty.name_from_path(name),
+                },
+                _ => Slot::Other,
+            }
+        }
         [region, dir, file] if is_region(region) && dir == "sagemaker" => {
             match file.strip_suffix(".json") {
                 Some(name) if !name.is_empty() => Slot::ModelPackageGroup {
@@ -318,6 +345,22 @@ mod tests {
             Slot::ModelPackageGroup {
                 region: "us-gov-west-1".into(),
                 name: "grp".into()
+            }
+        );
+        assert_eq!(
+            slot("111111111111/us-east-1/lambda-layer/shared-libs/3.json"),
+            Slot::Resource {
+                region: "us-east-1".into(),
+                ty: "lambda-layer",
+                name: "shared-libs:3".into()
+            }
+        );
+        assert_eq!(
+            slot("111111111111/eu-west-1/sns-topic/events.json"),
+            Slot::Resource {
+                region: "eu-west-1".into(),
+                ty: "sns-topic",
+                name: "events".into()
             }
         );
         assert_eq!(slot("111111111111/notes/readme.json"), Slot::Other);

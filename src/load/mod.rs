@@ -180,22 +180,33 @@ pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOption
     }
 }
 
-/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none.
+/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none. The
+/// text is decoded by the one decoder ([`classify::decode_text`]): UTF-8 with or without a
+/// byte order mark, UTF-16 with one.
 pub(crate) fn parse_file<'b>(
     name: &str,
     bytes: &'b [u8],
-) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
-    let text = std::str::from_utf8(bytes).map_err(|e| FileOutput {
+) -> Result<(std::borrow::Cow<'b, str>, crate::json::Json<'b>), FileOutput> {
+    let problem = |message: String| FileOutput {
         problems: vec![Diagnostic::in_file(
             &codes::UNREADABLE_INPUT,
             name,
             None,
-            format!("not UTF-8 text: {e}"),
+            message,
         )],
         ..FileOutput::default()
-    })?;
-    let json = crate::json::Json::parse(text).or_else(|e| {
-        // A CloudFormation template in YAML.
+    };
+    let text = classify::decode_text(bytes).map_err(|e| problem(format!("not UTF-8 text: {e}")))?;
+    let json = match &text {
+        std::borrow::Cow::Borrowed(t) => parse_text(name, t)?,
+        std::borrow::Cow::Owned(t) => parse_text(name, t)?.into_owned(),
+    };
+    Ok((text, json))
+}
+
+/// The JSON tree of a decoded text: JSON, else a CloudFormation template in YAML.
+fn parse_text<'t>(name: &str, text: &'t str) -> Result<crate::json::Json<'t>, FileOutput> {
+    crate::json::Json::parse(text).or_else(|e| {
         use cloudformation::NotJson;
         let (code, message) = match cloudformation::parse_yaml_template(text) {
             Some(NotJson::Template(json)) => return Ok(json),
@@ -210,8 +221,7 @@ pub(crate) fn parse_file<'b>(
             problems: vec![Diagnostic::in_file(code, name, None, message)],
             ..FileOutput::default()
         })
-    })?;
-    Ok((text, json))
+    })
 }
 
 /// [`read_file`] on a file already parsed.

@@ -308,6 +308,8 @@ pub struct ActionSet {
     pub partial: bool,
     /// The patterns (lowercase, case-insensitive).
     pub patterns: Vec<Glob>,
+    /// The values as the policy writes them (for messages; `patterns` decide).
+    pub written: Vec<String>,
 }
 
 /// `Resource` (or, when `negated`, `NotResource`).
@@ -319,6 +321,8 @@ pub struct ResourceSet {
     pub partial: bool,
     /// The patterns.
     pub patterns: Vec<ResourceEntry>,
+    /// The values as the policy writes them (for messages; `patterns` decide).
+    pub written: Vec<String>,
 }
 
 /// One `Resource` value.

@@ -3,7 +3,9 @@
 //! statement concerns assuming the role, and whether a statement can be decided at all. One
 //! reading, so that every command that says "this statement opens X to Y" says the same.
 
-use super::{ActionSet, AwsPrincipal, Policy, PrincipalSet, Statement};
+use super::{
+    ActionSet, AwsPrincipal, BaseOp, LikeValue, Policy, PrincipalSet, Statement, StrValue, Values,
+};
 use crate::arn::Arn;
 
 /// One principal a `Principal` element names.
@@ -72,6 +74,72 @@ impl Named {
     }
 }
 
+/// The values of a condition that are plain text (policy variables left out).
+pub fn plain_values(values: &Values) -> Vec<String> {
+    match values {
+        Values::Strings(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                StrValue::Plain(s) => Some(s.clone()),
+                StrValue::Template(_) => None,
+            })
+            .collect(),
+        Values::Likes(v) => v
+            .iter()
+            .filter_map(|v| match v {
+                LikeValue::Plain(g) => Some(g.pattern()),
+                LikeValue::Template(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The accounts a statement's conditions pin the caller (or the source of a service's call)
+/// to, when one of them does: `aws:PrincipalAccount`, `aws:SourceAccount` or
+/// `AWS:SourceOwner` (SNS's default topic policy) with a positive string operator and values
+/// without wildcards.
+pub fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
+    let mut out: Option<Vec<String>> = None;
+    for c in &s.conditions {
+        if !matches!(
+            c.key_lc.as_str(),
+            "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner"
+        ) {
+            continue;
+        }
+        let positive =
+            matches!(c.op.base, BaseOp::StringEquals | BaseOp::StringLike) && !c.op.if_exists;
+        let values = plain_values(&c.values);
+        if positive && !values.is_empty() && values.iter().all(|v| !v.contains(['*', '?'])) {
+            out.get_or_insert_with(Vec::new).extend(values);
+        }
+    }
+    out
+}
+
+/// The principals a statement names ([`principals`] of its `Principal`), everyone narrowed to
+/// the accounts its conditions pin ([`pinned_accounts`]).
+pub fn statement_principals(set: &PrincipalSet, s: &Statement) -> Vec<Named> {
+    let all = principals(set);
+    let Some(pinned) = pinned_accounts(s) else {
+        return all;
+    };
+    let mut out = Vec::new();
+    for n in all {
+        let narrowed: Vec<Named> = match n {
+            Named::Everyone => pinned.iter().cloned().map(Named::Account).collect(),
+            other => vec![other],
+        };
+        for n in narrowed {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
 /// The principals `set` names. A `NotPrincipal` names everyone (other than what it lists)
 /// and nothing else; values that name no principal are left out (lint reports them).
 pub fn principals(set: &PrincipalSet) -> Vec<Named> {
@@ -135,13 +203,13 @@ pub fn principals(set: &PrincipalSet) -> Vec<Named> {
 pub fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
     match a {
         Some(set) => set
-            .patterns
+            .written
             .iter()
-            .map(|g| {
+            .map(|w| {
                 if set.negated {
-                    format!("not {}", g.pattern())
+                    format!("not {w}")
                 } else {
-                    g.pattern()
+                    w.clone()
                 }
             })
             .collect(),
@@ -152,9 +220,10 @@ pub fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
 /// Whether a trust policy statement concerns assuming the role: it names `sts:` actions,
 /// `*`, or a `NotAction`.
 pub fn concerns_sts(s: &Statement) -> bool {
-    action_texts(&s.action)
-        .iter()
-        .any(|a| a == "*" || a.starts_with("sts:") || a.starts_with("not "))
+    action_texts(&s.action).iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "*" || a.starts_with("sts:") || a.starts_with("not ")
+    })
 }
 
 /// Whether a statement cannot be decided: its policy is one AWS rejects, or it has elements
@@ -202,7 +271,7 @@ mod tests {
         );
         assert_eq!(n, vec![Named::Everyone]);
         assert!(concerns_sts(&p.statements[0]));
-        assert_eq!(action_texts(&p.statements[0].action), ["sts:assumerole"]);
+        assert_eq!(action_texts(&p.statements[0].action), ["sts:AssumeRole"]);
         assert!(!undecided(&p, &p.statements[0]));
     }
 

@@ -52,12 +52,22 @@ fn via_location(via: &str) -> Location {
 }
 
 /// The access gained across an account boundary, as findings at the statement or grant
-/// that opens it (the other statements in related locations); lines are not filled in.
+/// that opens it (the other statements in related locations), and what the after side
+/// carries that could not be evaluated (`XL0009`, the gate's other reason to fail); lines
+/// are not filled in.
 pub fn findings(report: &DiffReport) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = report
         .gained
         .iter()
         .filter_map(|c| finding(c, after_input(report)))
+        .chain(report.unevaluated.iter().map(|u| Diagnostic {
+            help: Some("whatever it opens is not compared: make its value known (apply the plan's dependencies, export it again) and run the diff again".into()),
+            ..Diagnostic::new(
+                &codes::POLICY_NOT_EVALUATED,
+                u.at.clone(),
+                format!("not evaluated: {}: {}", u.what, u.why),
+            )
+        }))
         .collect();
     crate::diagnostic::sort(&mut out);
     out
@@ -110,7 +120,7 @@ fn finding(c: &Change, fallback: &str) -> Option<Diagnostic> {
 }
 
 /// One JUnit case a change: access gained across an account boundary fails, the rest
-/// passes.
+/// passes; one failed case for each thing that could not be evaluated.
 fn cases(report: &DiffReport) -> Vec<Case> {
     let mut out = Vec::new();
     for (side, list) in [("gained", &report.gained), ("lost", &report.lost)] {
@@ -137,6 +147,17 @@ fn cases(report: &DiffReport) -> Vec<Case> {
             });
         }
     }
+    for u in &report.unevaluated {
+        out.push(Case {
+            classname: "not evaluated".into(),
+            name: u.what.clone(),
+            outcome: Outcome::Failed {
+                kind: codes::POLICY_NOT_EVALUATED.code.into(),
+                message: format!("not evaluated: {}: {}", u.what, u.why),
+            },
+            text: u.at.short(),
+        });
+    }
     out
 }
 
@@ -157,6 +178,7 @@ pub fn render(
                 &codes::RESOURCE_OPEN_TO_EVERYONE,
                 &codes::RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION,
                 &codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
+                &codes::POLICY_NOT_EVALUATED,
             ];
             let failed = report
                 .before
@@ -172,14 +194,15 @@ pub fn render(
         Format::Github => {
             let n = report.new_cross_account();
             let summary = format!(
-                "access gained: {}, lost: {}; new cross-account or external access: {n}; exit code {exit_code}",
+                "access gained: {}, lost: {}; new cross-account or external access: {n}; not evaluated: {}; exit code {exit_code}",
                 report.gained.len(),
-                report.lost.len()
+                report.lost.len(),
+                report.unevaluated.len()
             );
             return super::github::write_annotations(out, &items(found), &summary);
         }
         Format::Json => {}
-        _ => return out.write_all(table(report, all).as_bytes()),
+        _ => return out.write_all(table(report, all, exit_code).as_bytes()),
     }
     let doc = json!({
         "schema_version": schema::DIFF,
@@ -187,10 +210,12 @@ pub fn render(
         "after": report.after,
         "gained": report.gained,
         "lost": report.lost,
+        "unevaluated": report.unevaluated,
         "summary": {
             "gained": report.gained.len(),
             "lost": report.lost.len(),
             "new_cross_account": report.new_cross_account(),
+            "unevaluated": report.unevaluated.len(),
             "exit_code": exit_code,
         },
     });
@@ -221,7 +246,7 @@ fn rows(changes: &[&Change]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn table(report: &DiffReport, all: bool) -> String {
+fn table(report: &DiffReport, all: bool, exit_code: u8) -> String {
     fn shown(list: &[Change], all: bool) -> Vec<&Change> {
         list.iter()
             .filter(|c| all || c.scope.is_cross_account())
@@ -251,10 +276,26 @@ fn table(report: &DiffReport, all: bool) -> String {
         out.push('\n');
     }
     let n = report.new_cross_account();
-    if n == 0 {
-        out.push_str("no new cross-account or external access\n");
-    } else {
+    let u = report.unevaluated.len();
+    if u > 0 {
+        out.push_str(&format!("could not be evaluated: {u}\n"));
+        for e in &report.unevaluated {
+            out.push_str(&format!("  {}: {} ({})\n", e.what, e.why, e.at));
+        }
+        out.push('\n');
+    }
+    if n > 0 {
         out.push_str(&format!("NEW cross-account or external access: {n}\n"));
+    }
+    if exit_code == 2 {
+        out.push_str("NOT VERIFIED: some inputs could not be read (see the problems above)\n");
+    } else if u > 0 {
+        out.push_str(&format!(
+            "NOT VERIFIED: {u} {} could not be evaluated\n",
+            if u == 1 { "policy" } else { "policies" }
+        ));
+    } else if n == 0 {
+        out.push_str("no new cross-account or external access\n");
     }
     out
 }

@@ -21,12 +21,14 @@ use crate::eval::{
 };
 use crate::inventory::org::OrgPolicyType;
 use crate::inventory::{
-    Bucket, Inventory, KmsKey, Known, ModelPackageGroup, Provenance, Repository, Role, User,
+    Bucket, Inventory, KmsKey, Known, ModelPackageGroup, Provenance, Repository, Resource, Role,
+    User,
 };
 use crate::policy::{Grant, Policy};
 
-/// Services with resource policies that the inventory does not read: a request for one of
-/// their resources has an unknown resource policy.
+/// Services with resource policies that the inventory does not read (for resources of no
+/// type of [`crate::inventory::resources::TYPES`]): a request for one of their resources has
+/// an unknown resource policy.
 const UNREAD_RESOURCE_POLICIES: [&str; 12] = [
     "sqs",
     "sns",
@@ -154,6 +156,8 @@ pub enum ResourceKind {
     ModelPackageGroup,
     /// An IAM role, as a trust target.
     Role,
+    /// A resource of the generic model ([`crate::inventory::resources`]), or a part of one.
+    PolicyResource,
     /// Something else.
     Other,
 }
@@ -197,6 +201,8 @@ pub struct Assembled<'i> {
     pub repository: Option<&'i Repository>,
     /// The model package group, when the resource is one or a package in it.
     pub model_package_group: Option<&'i ModelPackageGroup>,
+    /// The resource of the generic model, when the resource is one or a part of one.
+    pub policy_resource: Option<&'i Resource>,
     /// The role, when the principal is a role session.
     pub role: Option<&'i Role>,
     /// The user, when the principal is a user.
@@ -320,6 +326,7 @@ impl Inventory {
             key: None,
             repository: None,
             model_package_group: None,
+            policy_resource: None,
             role: None,
             user: None,
             principal_tags: Vec::new(),
@@ -346,7 +353,12 @@ impl Inventory {
         owner: &str,
         boundary: bool,
     ) {
-        match self.managed_policy(account, arn) {
+        let (impact, what) = if boundary {
+            (Impact::MayDeny, "permissions boundary")
+        } else {
+            (Impact::Either, "managed policy")
+        };
+        let (kind, message, at) = match self.managed_policy(account, arn) {
             Some(mp) => match &mp.document {
                 Known::Present(p, _) => {
                     if super::builtin::is_builtin(mp) {
@@ -360,42 +372,23 @@ impl Inventory {
                     } else {
                         a.identity.push(p);
                     }
+                    return;
                 }
-                other => a.unknown(
+                other => (
                     UnknownKind::Unreadable,
-                    Side::Principal,
-                    if boundary {
-                        Impact::MayDeny
-                    } else {
-                        Impact::Either
-                    },
-                    arn,
                     format!(
-                        "managed policy `{arn}` of {owner} is unknown: {}",
+                        "{what} `{arn}` of {owner} is unknown: {}",
                         other.why_unknown().unwrap_or_default()
                     ),
                     other.provenance().cloned(),
                 ),
             },
-            None => a.unknown(
+            None => (
                 UnknownKind::ManagedPolicyNotExported,
-                Side::Principal,
-                if boundary {
-                    Impact::MayDeny
-                } else {
-                    Impact::Either
-                },
-                arn,
-                format!(
-                    "{} `{arn}` of {owner} is in no loaded IAM export",
-                    if boundary {
-                        "permissions boundary"
-                    } else {
-                        "managed policy"
-                    }
-                ),
+                format!("{what} `{arn}` of {owner} is in no loaded IAM export"),
                 None,
             ),
-        }
+        };
+        a.unknown(kind, Side::Principal, impact, arn, message, at);
     }
 }

@@ -2,6 +2,7 @@
 //! and managed), its permissions boundary, and the SCPs and RCPs of the organization path.
 
 use super::*;
+use crate::inventory::Pending;
 
 impl Inventory {
     pub(super) fn identity_side<'i>(&'i self, a: &mut Assembled<'i>) {
@@ -100,6 +101,22 @@ impl Inventory {
                 if let Some(b) = &user.boundary {
                     self.managed(a, &account, b, &owner, true);
                 }
+                let mut pending: Vec<(String, &Pending)> =
+                    user.pending.iter().map(|p| (owner.clone(), p)).collect();
+                for g in user.groups.iter().filter_map(|g| iam.groups.get(g)) {
+                    let whose = format!("group `{}`", g.name);
+                    pending.extend(g.pending.iter().map(|p| (whose.clone(), p)));
+                }
+                for (whose, p) in pending {
+                    a.unknown(
+                        UnknownKind::AfterApply,
+                        Side::Principal,
+                        Impact::Either,
+                        &user.arn,
+                        format!("the {} of {whose} is unknown: {}", p.what, p.why),
+                        Some(p.at.clone()),
+                    );
+                }
             }
             Principal::RoleSession {
                 role_name,
@@ -165,33 +182,8 @@ impl Inventory {
         if a.principal.is_service_linked_role() {
             return;
         }
-        let Some(org) = self.org_of(&account) else {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                &account,
-                format!("no loaded organization lists account {account}: its SCPs are unknown"),
-                None,
-            );
-            return;
-        };
-        let chain = org.chain(&account, OrgPolicyType::Scp);
-        if let Some(n) = chain.note {
-            a.notes.push(n);
-        }
-        for u in chain.unknown {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                &account,
-                u,
-                None,
-            );
-        }
-        if chain.applies {
-            a.scps = chain.levels;
+        if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Scp, "its SCPs") {
+            a.scps = levels;
         }
     }
 
@@ -212,33 +204,45 @@ impl Inventory {
                 .push("RCPs do not apply to AWS managed KMS keys".to_owned());
             return;
         }
-        let Some(org) = self.org_of(&account) else {
+        let what = "the RCPs on its resources";
+        if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Rcp, what) {
+            a.rcps = levels;
+        }
+    }
+
+    /// The chain of SCPs or RCPs along `account`'s path, when they apply; what is unknown
+    /// about it (`what` names it in messages) goes to the unknowns.
+    fn org_chain<'i>(
+        &'i self,
+        a: &mut Assembled<'i>,
+        account: &str,
+        kind: OrgPolicyType,
+        what: &str,
+    ) -> Option<Vec<Vec<&'i Policy>>> {
+        let unknown = |a: &mut Assembled<'i>, message: String| {
             a.unknown(
                 UnknownKind::Organization,
                 Side::Organization,
                 Impact::MayDeny,
-                &account,
-                format!("no loaded organization lists account {account}: the RCPs on its resources are unknown"),
+                account,
+                message,
                 None,
-            );
-            return;
+            )
         };
-        let chain = org.chain(&account, OrgPolicyType::Rcp);
+        let Some(org) = self.org_of(account) else {
+            unknown(
+                a,
+                format!("no loaded organization lists account {account}: {what} are unknown"),
+            );
+            return None;
+        };
+        let chain = org.chain(account, kind);
         if let Some(n) = chain.note {
             a.notes.push(n);
         }
         for u in chain.unknown {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                &account,
-                u,
-                None,
-            );
+            unknown(a, u);
         }
-        if chain.applies {
-            a.rcps = chain.levels;
-        }
+        chain.applies.then_some(chain.levels)
     }
 }

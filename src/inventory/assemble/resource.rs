@@ -52,6 +52,9 @@ impl Inventory {
         if !arn.region.is_empty() {
             a.region = Some(arn.region.to_owned());
         }
+        if let Some(ty) = crate::inventory::resources::type_of_arn(&resource) {
+            return self.policy_resource_side(a, ty);
+        }
         let acct = self.accounts.get(arn.account);
         let not_loaded = |a: &mut Assembled<'i>, what: &str| {
             let owner = arn.account;
@@ -246,6 +249,44 @@ impl Inventory {
             ),
             _ => {}
         }
+    }
+
+    /// A resource of the generic model: its owner and policy.
+    fn policy_resource_side<'i>(
+        &'i self,
+        a: &mut Assembled<'i>,
+        ty: &'static crate::inventory::ResourceType,
+    ) {
+        a.resource_kind = ResourceKind::PolicyResource;
+        let resource = a.resource.clone();
+        let Some((acct, r)) = self.resource(&resource) else {
+            let owner = a.resource_account.clone();
+            let (kind, message) = match owner.as_deref().filter(|o| !self.accounts.contains_key(*o)) {
+                Some(o) => (
+                    UnknownKind::AccountNotExported,
+                    format!("nothing was loaded for account {o}: the policy of {} `{resource}` is unknown", ty.label),
+                ),
+                None => (
+                    UnknownKind::ResourceNotExported,
+                    format!("no export has {} `{resource}`: its policy is unknown", ty.label),
+                ),
+            };
+            a.unknown(
+                kind,
+                Side::Resource,
+                Impact::Either,
+                &resource,
+                message,
+                None,
+            );
+            return;
+        };
+        a.resource_account = Some(acct.id.clone());
+        if a.region.is_none() && !r.region.is_empty() {
+            a.region = Some(r.region.clone());
+        }
+        a.policy_resource = Some(r);
+        Self::resource_policy_of(a, &r.policy, &format!("policy of {}", r.label()));
     }
 
     pub(super) fn s3_side<'i>(&'i self, a: &mut Assembled<'i>, path: &str) {

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{document_of, error_marker, policy_at, str_at};
+use super::{document_of, error_marker, policy_at, policy_or_marker, str_at, Placed};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::{FileOutput, Item};
-use crate::inventory::Provenance;
+use crate::inventory::{Provenance, Repository};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::policy::DocKind;
@@ -15,12 +15,15 @@ use crate::policy::DocKind;
 pub(super) fn repository(
     json: &Json<'_>,
     kind: FileKind,
-    file: &Arc<str>,
-    account: &str,
-    region: &str,
-    name: &str,
+    place: &Placed<'_>,
     out: &mut FileOutput,
 ) {
+    let Placed {
+        file,
+        account,
+        region,
+        name,
+    } = *place;
     let (policy, name) = match kind {
         FileKind::ErrorMarker => (error_marker(json, file), name.to_owned()),
         _ => {
@@ -50,12 +53,16 @@ pub(super) fn repository(
             )
         }
     };
-    out.items.push(Item::Repository {
-        account: account.to_owned(),
+    let repository = Box::new(Repository {
         region: region.to_owned(),
         name,
         policy,
         at: Provenance::file(file),
+    });
+    let account = account.to_owned();
+    out.items.push(Item::Repository {
+        account,
+        repository,
     });
 }
 
@@ -68,20 +75,8 @@ pub(super) fn registry_policy(
     region: &str,
     out: &mut FileOutput,
 ) {
-    let policy = match kind {
-        FileKind::ErrorMarker => error_marker(json, file),
-        _ => {
-            let (doc, at) = document_of(json, kind);
-            policy_at(
-                doc,
-                &at,
-                file,
-                DocKind::Registry,
-                Some(Arc::from("registry policy")),
-                &mut out.problems,
-            )
-        }
-    };
+    let name = "registry policy";
+    let policy = policy_or_marker(json, kind, file, DocKind::Registry, name, &mut out.problems);
     out.items.push(Item::RegistryPolicy {
         account: account.to_owned(),
         region: region.to_owned(),

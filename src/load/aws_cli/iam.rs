@@ -1,6 +1,8 @@
 //! IAM exports: `get-account-authorization-details` (`<account>/iam.json`, or pages
 //! `iam.<n>.json`): users, groups, roles with their trust policies, inline policies,
-//! attachments and boundaries, and the managed policies with their default versions.
+//! attachments and boundaries, and the managed policies with their default versions; and
+//! each user's `list-access-keys` (`<account>/iam-access-keys/<user>.json`: it names its
+//! user, not its account).
 
 use std::sync::Arc;
 
@@ -8,7 +10,7 @@ use super::{array_at, bool_at, managed_kind, policy_at, str_at, unrecognized};
 use crate::arn::{is_account_id, Arn};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::{FileOutput, IamPage, Item};
-use crate::inventory::{Group, Known, ManagedPolicy, Provenance, Role, User};
+use crate::inventory::{AccessKey, Group, Known, ManagedPolicy, Provenance, Role, User};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::policy::{DocKind, Policy};
@@ -163,6 +165,8 @@ pub(super) fn authorization_details(
                 .collect(),
             boundary: boundary(u),
             tags: tags(u),
+            access_keys: Vec::new(),
+            pending: Vec::new(),
             at: Provenance::at(file, at),
         });
     }
@@ -174,6 +178,7 @@ pub(super) fn authorization_details(
                 .unwrap_or_else(|| format!("arn:aws:iam::{account}:group/{name}")),
             inline: inline(g, "GroupPolicyList", name, &at, file, &mut out.problems),
             attached: attached(g),
+            pending: Vec::new(),
             at: Provenance::at(file, at),
         });
     }
@@ -255,4 +260,43 @@ pub(super) fn authorization_details(
         account,
         page: Box::new(page),
     });
+}
+
+/// `list-access-keys` of one user, in its account's folder.
+pub(super) fn access_keys(
+    json: &Json<'_>,
+    file: &Arc<str>,
+    folder: Option<&str>,
+    out: &mut FileOutput,
+) {
+    let Some(account) = folder else {
+        unrecognized(
+            out,
+            file,
+            FileKind::AccessKeys,
+            "does not say its account: put it at `<account>/iam-access-keys/<user>.json`",
+        );
+        return;
+    };
+    let at = Pointer::root().key("AccessKeyMetadata");
+    for (i, k) in array_at(json, "AccessKeyMetadata").iter().enumerate() {
+        let Some(user) = str_at(k, "UserName") else {
+            out.problems.push(Diagnostic::in_file(
+                &codes::MALFORMED_EXPORT,
+                file,
+                Some(at.index(i)),
+                "missing `UserName`",
+            ));
+            continue;
+        };
+        out.items.push(Item::AccessKey {
+            account: account.to_owned(),
+            user: user.to_owned(),
+            key: AccessKey {
+                id: str_at(k, "AccessKeyId").map(str::to_owned),
+                status: str_at(k, "Status").unwrap_or("Active").to_owned(),
+                at: Provenance::at(file, at.index(i)),
+            },
+        });
+    }
 }

@@ -1,5 +1,6 @@
 //! AWS CLI outputs, read as the CLI prints them (docs/semantics.md §9.1), one module per
-//! service family: [`iam`], [`s3`], [`ecr`], [`kms`], [`sagemaker`], [`ram`] and [`org`].
+//! service family: [`iam`], [`s3`], [`ecr`], [`kms`], [`sagemaker`], [`ram`] and [`org`], and one
+//! reader for every resource of the generic model ([`resources`]).
 //!
 //! Each file is recognized by its content ([`crate::load::classify`]); where the content does
 //! not say which resource it is about (`{"Policy": "..."}`), its place in the layout
@@ -16,6 +17,7 @@ pub mod iam;
 pub mod kms;
 pub mod org;
 pub mod ram;
+pub mod resources;
 pub mod s3;
 pub mod sagemaker;
 
@@ -71,7 +73,8 @@ fn read_account_file(
             s3::account_public_access_block(json, kind, file, account, out)
         }
         Slot::Repository { region, name } if policy_like => {
-            ecr::repository(json, kind, file, account, region, name, out)
+            let at = Placed::new(file, account, region, name);
+            ecr::repository(json, kind, &at, out)
         }
         Slot::RegistryPolicy { region } if policy_like => {
             ecr::registry_policy(json, kind, file, account, region, out)
@@ -82,9 +85,37 @@ fn read_account_file(
             what,
         } => kms::key_file(json, kind, file, account, region, key_id, *what, out),
         Slot::ModelPackageGroup { region, name } if policy_like => {
-            sagemaker::group_policy(json, kind, file, account, region, name, out)
+            let at = Placed::new(file, account, region, name);
+            sagemaker::group_policy(json, kind, &at, out)
         }
+        Slot::Resource { region, ty, name } => resources::resource_file(
+            json,
+            kind,
+            &Placed::new(file, account, region, name),
+            ty,
+            out,
+        ),
         _ => read_self_describing(json, kind, file, Some(account), out),
+    }
+}
+
+/// Where a file's place in the layout puts what it holds: its file, and the account, region
+/// and name of the resource.
+pub(crate) struct Placed<'a> {
+    pub file: &'a Arc<str>,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> Placed<'a> {
+    fn new(file: &'a Arc<str>, account: &'a str, region: &'a str, name: &'a str) -> Placed<'a> {
+        Placed {
+            file,
+            account,
+            region,
+            name,
+        }
     }
 }
 
@@ -99,6 +130,7 @@ fn read_self_describing(
 ) {
     match kind {
         FileKind::AuthorizationDetails => iam::authorization_details(json, file, folder, out),
+        FileKind::AccessKeys => iam::access_keys(json, file, folder, out),
         FileKind::DescribeKey => kms::describe_key(json, file, folder, out),
         FileKind::ListGrants => kms::list_grants(json, file, folder, out),
         FileKind::ModelPackageGroup => sagemaker::describe_group(json, file, folder, out),
@@ -293,6 +325,22 @@ pub(crate) fn policy_at(
     }
 }
 
+/// The policy an export of `kind` carries, or what its error marker says of it.
+pub(crate) fn policy_or_marker(
+    json: &Json<'_>,
+    kind: FileKind,
+    file: &Arc<str>,
+    doc: DocKind,
+    name: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Known<Policy> {
+    if kind == FileKind::ErrorMarker {
+        return error_marker(json, file);
+    }
+    let (document, at) = document_of(json, kind);
+    policy_at(document, &at, file, doc, Some(Arc::from(name)), problems)
+}
+
 /// An AWS managed policy (`arn:PARTITION:iam::aws:policy/…`) or a customer managed one.
 pub(crate) fn managed_kind(arn: &str) -> DocKind {
     if arn.split(':').nth(4) == Some("aws") {
@@ -308,8 +356,13 @@ pub(crate) fn error_marker<T>(json: &Json<'_>, file: &Arc<str>) -> Known<T> {
     let err = json.get("Error");
     let code = err.and_then(|e| str_at(e, "Code")).unwrap_or("");
     let message = err.and_then(|e| str_at(e, "Message")).unwrap_or("");
-    const NONE: [&str; 9] = [
+    const NONE: [&str; 14] = [
         "NoSuchBucketPolicy",
+        "NoSuchAccessPointPolicy",
+        "PolicyNotFound",
+        "PolicyNotFoundException",
+        "NotFoundException",
+        "ResourcePolicyNotFoundException",
         "OwnershipControlsNotFoundError",
         "NoSuchPublicAccessBlockConfiguration",
         "ServerSideEncryptionConfigurationNotFoundError",

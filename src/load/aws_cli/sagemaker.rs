@@ -6,46 +6,27 @@
 
 use std::sync::Arc;
 
-use super::{document_of, error_marker, misplaced, policy_at, str_at, unrecognized};
+use super::{misplaced, policy_or_marker, str_at, unrecognized, Placed};
 use crate::arn::Arn;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::inventory::merge::{FileOutput, Item};
-use crate::inventory::Provenance;
+use crate::inventory::{Known, ModelPackageGroup, Provenance};
 use crate::json::{Json, Pointer};
 use crate::load::classify::FileKind;
 use crate::policy::DocKind;
 
 /// `get-model-package-group-policy` (or its error marker) at a group's place.
-pub(super) fn group_policy(
-    json: &Json<'_>,
-    kind: FileKind,
-    file: &Arc<str>,
-    account: &str,
-    region: &str,
-    name: &str,
-    out: &mut FileOutput,
-) {
-    let policy = match kind {
-        FileKind::ErrorMarker => error_marker(json, file),
-        _ => {
-            let (doc, at) = document_of(json, kind);
-            policy_at(
-                doc,
-                &at,
-                file,
-                DocKind::ModelPackageGroup,
-                Some(Arc::from(name)),
-                &mut out.problems,
-            )
-        }
-    };
-    out.items.push(Item::ModelPackageGroup {
-        account: account.to_owned(),
-        region: region.to_owned(),
-        name: name.to_owned(),
-        policy: Some(policy),
-        at: Provenance::file(file),
+pub(super) fn group_policy(json: &Json<'_>, kind: FileKind, at: &Placed<'_>, out: &mut FileOutput) {
+    let doc = DocKind::ModelPackageGroup;
+    let policy = policy_or_marker(json, kind, at.file, doc, at.name, &mut out.problems);
+    let group = Box::new(ModelPackageGroup {
+        region: at.region.to_owned(),
+        name: at.name.to_owned(),
+        policy,
+        at: Provenance::file(at.file),
     });
+    let account = at.account.to_owned();
+    out.items.push(Item::ModelPackageGroup { account, group });
 }
 
 /// `describe-model-package-group`, anywhere: the group exists.
@@ -75,13 +56,14 @@ pub(super) fn describe_group(
         .resource
         .strip_prefix("model-package-group/")
         .unwrap_or_default();
-    out.items.push(Item::ModelPackageGroup {
-        account: a.account.to_owned(),
+    let group = Box::new(ModelPackageGroup {
         region: a.region.to_owned(),
         name: name.to_owned(),
-        policy: None,
+        policy: Known::NotExported,
         at: Provenance::file(file),
     });
+    let account = a.account.to_owned();
+    out.items.push(Item::ModelPackageGroup { account, group });
 }
 
 /// An input of `xacct check` found among the exports: not used, and said so.

@@ -79,6 +79,25 @@ fn places(root: &Json<'_>) -> Vec<LintDoc> {
                 });
             }
         }
+        // The resource policies of the generic model ([`super::shared`]).
+        for (t, path) in super::shared::policy_paths() {
+            if t != ty {
+                continue;
+            }
+            let mut at = props_at.clone();
+            let mut cur = Some(props);
+            for key in path {
+                cur = cur.and_then(|c| c.get(key));
+                at = at.key(key);
+            }
+            if cur.is_some() && !out.iter().any(|d| d.pointer == at) {
+                out.push(LintDoc {
+                    pointer: at,
+                    kind: DocKind::Resource,
+                    name: logical.to_string(),
+                });
+            }
+        }
         if INLINE.contains(&ty) {
             if let Some(Json::Array(list)) = props.get("Policies") {
                 for (i, p) in list.iter().enumerate() {

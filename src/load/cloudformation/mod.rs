@@ -154,7 +154,22 @@ pub(crate) fn read(
         ));
         return Some(out);
     }
-    let stack = stack_for(json, path, place, &opts.templates);
+    let mut stack = stack_for(json, path, place, &opts.templates);
+    if stack.account.is_none() {
+        // The stack's account is a value, not a reason to drop its resources: read under
+        // the unknown account, every account their policies name is outside it, and what
+        // is open to everyone is open whichever account it is.
+        stack.account = Some(crate::inventory::UNKNOWN_ACCOUNT.to_owned());
+        out.problems.push(Diagnostic {
+            help: Some("give `--account ACCOUNT` (or `--account TEMPLATE@ACCOUNT`), or put the template in the account's folder".into()),
+            ..Diagnostic::in_file(
+                &codes::PLAN_ACCOUNT_UNKNOWN,
+                name,
+                None,
+                format!("the template does not say which account it deploys to: its resources are read under account `{}`, and every account their policies name counts as outside it", crate::inventory::UNKNOWN_ACCOUNT),
+            )
+        });
+    }
     resources::read_stack(&stack, &file, &mut out);
     for (at, message) in stack.take_problems() {
         out.problems.push(Diagnostic::in_file(

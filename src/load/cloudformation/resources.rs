@@ -2,7 +2,8 @@
 //! IAM roles (trust, inline policies, managed policy ARNs, boundary), users, groups, inline
 //! (`AWS::IAM::Policy`) and managed policies with what they attach to, and the ECR registry
 //! policy; buckets, keys, repositories and model package groups are read by
-//! [`super::storage`], and the types the inventory does not model yet by [`super::shared`].
+//! [`super::storage`], and every other resource with a resource-based policy by
+//! [`super::shared`] into the generic model.
 //!
 //! A resource whose name CloudFormation generates (no `RoleName`, `BucketName`…) and every
 //! KMS key (whose id is random) is entered under its handle `<LogicalId>`, which no AWS name
@@ -16,8 +17,10 @@ use super::intrinsic::Stack;
 use super::names;
 use super::value::V;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::inventory::merge::{FileOutput, IamPage, Item};
-use crate::inventory::{Group, Known, ManagedPolicy, Pending, Provenance, Role, User};
+use crate::inventory::merge::{FileOutput, IamPage, Item, Owner};
+use crate::inventory::{
+    Group, Known, ManagedPolicy, Pending, Provenance, Role, User, UNKNOWN_ACCOUNT,
+};
 use crate::json::{Json, Pointer};
 use crate::load::aws_cli::{managed_kind, policy_at};
 use crate::policy::{DocKind, Policy};
@@ -39,7 +42,9 @@ pub(super) struct Reader<'s, 't, 'a> {
     users: BTreeMap<String, (User, Option<String>)>,
     groups: BTreeMap<String, (Group, Option<String>)>,
     /// Why the resource being read may not exist (its condition is unknown).
-    uncertain: Option<String>,
+    pub uncertain: Option<String>,
+    /// The policies being made of permissions ([`super::shared`]).
+    pub permissions: super::shared::Permissions,
 }
 
 /// One resource being read.
@@ -79,15 +84,10 @@ pub(super) fn read_stack(stack: &Stack<'_, '_>, file: &Arc<str>, out: &mut FileO
             format!("the transform `{t}` makes resources at deploy (their roles and policies among them): what it makes is not read"),
         ));
     }
-    let Some(account) = stack.account.clone() else {
-        out.problems.push(Diagnostic::in_file(
-            &codes::EXPORT_NOT_USED,
-            file,
-            None,
-            "the account this template deploys to is unknown: name it with `--account ACCOUNT` (or `--account TEMPLATE@ACCOUNT`); its resources are not used",
-        ));
-        return;
-    };
+    let account = stack
+        .account
+        .clone()
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
     let mut r = Reader {
         stack,
         file: file.clone(),
@@ -99,6 +99,7 @@ pub(super) fn read_stack(stack: &Stack<'_, '_>, file: &Arc<str>, out: &mut FileO
         users: BTreeMap::new(),
         groups: BTreeMap::new(),
         uncertain: None,
+        permissions: BTreeMap::new(),
     };
     let Some(resources) = root.get("Resources").and_then(Json::as_object) else {
         return;
@@ -331,7 +332,9 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
                 res.at.clone(),
                 format!("`{}` ({ty}) is made by the SAM transform at deploy, with roles and policies that are not read", res.logical),
             ),
-            _ => super::shared::read(self, res),
+            _ => {
+                self.shared(res);
+            }
         }
     }
 
@@ -477,6 +480,8 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             groups,
             boundary,
             tags: self.tags(res),
+            access_keys: Vec::new(),
+            pending: Vec::new(),
             at: self.prov(res.at.clone()),
         };
         self.users.insert(name, (user, why));
@@ -498,6 +503,7 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
             arn,
             inline,
             attached,
+            pending: Vec::new(),
             at: self.prov(res.at.clone()),
         };
         self.groups.insert(name, (group, why));
@@ -574,9 +580,9 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         let policy = self.policy(res, "PolicyDocument", DocKind::Identity, &pname);
         for (key, name, at) in self.targets(res) {
             if key == "Roles" {
-                self.later.push(Item::RolePolicy {
+                self.later.push(Item::InlinePolicy {
                     account: self.account.clone(),
-                    role: name.clone(),
+                    owner: Owner::Role(name.clone()),
                     policy: policy.clone(),
                     name: format!("{name}/{pname}"),
                 });
@@ -603,9 +609,9 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
         let document = self.policy(res, "PolicyDocument", managed_kind(&arn), &arn);
         for (key, t, at) in self.targets(res) {
             if key == "Roles" {
-                self.later.push(Item::RoleAttachment {
+                self.later.push(Item::Attachment {
                     account: self.account.clone(),
-                    role: t,
+                    owner: Owner::Role(t),
                     arn: Known::Present(arn.clone(), self.prov(at)),
                 });
             } else {
@@ -664,6 +670,7 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
     }
 
     fn finish(&mut self) {
+        self.finish_permissions();
         let mut page = IamPage::default();
         for (name, (user, why)) in std::mem::take(&mut self.users) {
             match why {

@@ -10,7 +10,7 @@ use super::resources::{handle, Reader, Res};
 use super::value::V;
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::inventory::merge::{BucketFact, Item, KeyFact};
-use crate::inventory::{Encryption, KeyMetadata, Known};
+use crate::inventory::{Encryption, KeyMetadata, Known, ModelPackageGroup, Repository};
 use crate::json::Pointer;
 use crate::policy::{DocKind, Origin, Policy};
 
@@ -273,10 +273,12 @@ impl Reader<'_, '_, '_> {
         let policy = self.policy(res, "RepositoryPolicyText", DocKind::Repository, &name);
         self.later.push(Item::Repository {
             account: self.account.clone(),
-            region: self.region.clone(),
-            name,
-            policy,
-            at: self.prov(res.at.clone()),
+            repository: Box::new(Repository {
+                region: self.region.clone(),
+                name,
+                policy,
+                at: self.prov(res.at.clone()),
+            }),
         });
     }
 
@@ -290,10 +292,12 @@ impl Reader<'_, '_, '_> {
         );
         self.later.push(Item::ModelPackageGroup {
             account: self.account.clone(),
-            region: self.region.clone(),
-            name,
-            policy: Some(policy),
-            at: self.prov(res.at.clone()),
+            group: Box::new(ModelPackageGroup {
+                region: self.region.clone(),
+                name,
+                policy,
+                at: self.prov(res.at.clone()),
+            }),
         });
     }
 }

@@ -9,27 +9,20 @@ impl Plan<'_, '_> {
         let res = &self.res[r];
         let (ty, creates) = (res.ty, res.creates);
         let name = if ty == "aws_ecr_repository" {
-            res.s("name").map(str::to_owned)
+            Some(self.own_name(r, "name"))
         } else {
             self.name_via(r, "repository", "aws_ecr_repository", "name")
         };
         let Some(name) = name else {
-            let res = &self.res[r];
             let attr = if ty == "aws_ecr_repository" {
                 "name"
             } else {
                 "repository"
             };
-            let (at, why) = (res.ptr(attr), self.why(res.addr, attr));
-            self.warn(
-                at,
-                format!("{why}: which repository it is is unknown; not used"),
-            );
+            self.target_unknown(r, attr, "which repository");
             return;
         };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
+        let account = self.account_of(r, Some("arn"));
         let region = self.region_of(r, Some("arn"));
         let at = self.prov(self.res[r].at.clone());
         let policy = if ty == "aws_ecr_repository" {
@@ -41,19 +34,20 @@ impl Plan<'_, '_> {
         } else {
             self.policy(r, "policy", DocKind::Repository, &name)
         };
-        self.out.items.push(Item::Repository {
-            account,
+        let repository = Box::new(Repository {
             region,
             name,
             policy,
             at,
         });
+        self.out.items.push(Item::Repository {
+            account,
+            repository,
+        });
     }
 
     pub(super) fn registry_policy(&mut self, r: usize) {
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
+        let account = self.account_of(r, None);
         let region = self.region_of(r, None);
         let policy = self.policy(r, "policy", DocKind::Registry, "registry policy");
         self.out.items.push(Item::RegistryPolicy {
@@ -67,7 +61,7 @@ impl Plan<'_, '_> {
         let res = &self.res[r];
         let (ty, creates) = (res.ty, res.creates);
         let name = if ty == "aws_sagemaker_model_package_group" {
-            res.s("model_package_group_name").map(str::to_owned)
+            Some(self.own_name(r, "model_package_group_name"))
         } else {
             self.name_via(
                 r,
@@ -77,30 +71,25 @@ impl Plan<'_, '_> {
             )
         };
         let Some(name) = name else {
-            let res = &self.res[r];
-            let (at, why) = (
-                res.ptr("model_package_group_name"),
-                self.why(res.addr, "model_package_group_name"),
-            );
-            self.warn(at, format!("{why}: which group it is is unknown; not used"));
+            self.target_unknown(r, "model_package_group_name", "which group");
             return;
         };
-        let Some(account) = self.account_of(r, Some("arn")) else {
-            return;
-        };
+        let account = self.account_of(r, Some("arn"));
         let region = self.region_of(r, Some("arn"));
         let at = self.prov(self.res[r].at.clone());
-        let policy = if ty == "aws_sagemaker_model_package_group" {
-            creates.then(|| Known::Absent(at.clone()))
-        } else {
-            Some(self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name))
+        let policy = match (ty == "aws_sagemaker_model_package_group", creates) {
+            (true, true) => Known::Absent(at.clone()),
+            (true, false) => Known::NotExported,
+            (false, _) => self.policy(r, "resource_policy", DocKind::ModelPackageGroup, &name),
         };
-        self.out.items.push(Item::ModelPackageGroup {
-            account,
+        let group = Box::new(ModelPackageGroup {
             region,
             name,
             policy,
             at,
         });
+        self.out
+            .items
+            .push(Item::ModelPackageGroup { account, group });
     }
 }

@@ -10,7 +10,7 @@ impl Plan<'_, '_> {
         if let Some((a, reg, id)) = res.s("arn").and_then(key_parts) {
             return Some((a, reg, id));
         }
-        let account = self.account_of(r, Some("arn"))?;
+        let account = self.account_of(r, Some("arn"));
         let region = self.region_of(r, Some("arn"));
         let res = &self.res[r];
         let id = res.s("key_id").unwrap_or(res.addr).to_owned();
@@ -90,7 +90,7 @@ impl Plan<'_, '_> {
             if let Some((a, reg, id)) = key_parts(k) {
                 return Some((a, reg, id, Some(k.to_owned())));
             }
-            let account = self.account_of(r, None)?;
+            let account = self.account_of(r, None);
             let region = self.region_of(r, None);
             return Some((account, region, k.to_owned(), None));
         }
@@ -104,12 +104,7 @@ impl Plan<'_, '_> {
                 Some((a, reg, id, arn))
             }
             _ => {
-                let res = &self.res[r];
-                let (at, why) = (res.ptr("key_id"), self.why(addr, "key_id"));
-                self.warn(
-                    at,
-                    format!("{why}: which key it is for is unknown; not used"),
-                );
+                self.target_unknown(r, "key_id", "which key");
                 None
             }
         }

@@ -39,11 +39,7 @@ impl Plan<'_, '_> {
         let res = &self.res[r];
         let addr = res.addr;
         let Some(target) = res.s("target_id").map(str::to_owned) else {
-            let (at, why) = (res.ptr("target_id"), self.why(addr, "target_id"));
-            self.warn(
-                at,
-                format!("{why}: where the policy is attached is unknown; not used"),
-            );
+            self.target_unknown(r, "target_id", "where");
             return;
         };
         // The planned policy this attaches, by reference or by id.

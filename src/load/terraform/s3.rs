@@ -7,23 +7,14 @@ impl Plan<'_, '_> {
     pub(super) fn bucket_name(&mut self, r: usize) -> Option<String> {
         let name = self.name_via(r, "bucket", "aws_s3_bucket", "bucket");
         if name.is_none() {
-            let res = &self.res[r];
-            let (at, why) = (res.ptr("bucket"), self.why(res.addr, "bucket"));
-            self.warn(
-                at,
-                format!("{why}: which bucket it is for is unknown; not used"),
-            );
+            self.target_unknown(r, "bucket", "which bucket");
         }
         name
     }
 
     pub(super) fn bucket(&mut self, r: usize) {
-        let Some(bucket) = self.bucket_name(r) else {
-            return;
-        };
-        let Some(account) = self.account_of(r, None) else {
-            return;
-        };
+        let bucket = self.own_name(r, "bucket");
+        let account = self.account_of(r, None);
         let res = &self.res[r];
         let at = self.prov(res.at.clone());
         let mut facts = vec![BucketFact::Exists(at.clone())];
@@ -60,9 +51,14 @@ impl Plan<'_, '_> {
         let Some(bucket) = self.bucket_name(r) else {
             return;
         };
-        let Some(account) = self.account_of(r, None) else {
+        if bucket.ends_with("--x-s3") {
+            // A directory bucket (S3 Express One Zone): only its policy is read.
+            if self.res[r].ty == "aws_s3_bucket_policy" {
+                self.directory_bucket_policy(r, &bucket);
+            }
             return;
-        };
+        }
+        let account = self.account_of(r, None);
         let res = &self.res[r];
         let (ty, addr) = (res.ty, res.addr);
         let fact = match ty {

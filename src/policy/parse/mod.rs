@@ -367,6 +367,7 @@ impl Parser {
                             negated: prev.negated && set.negated,
                             partial: true,
                             patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
+                            written: prev.written.into_iter().chain(set.written).collect(),
                         },
                     });
                 }
@@ -383,6 +384,7 @@ impl Parser {
                             negated: prev.negated && set.negated,
                             partial: true,
                             patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
+                            written: prev.written.into_iter().chain(set.written).collect(),
                         },
                     });
                 }
@@ -441,6 +443,7 @@ impl Parser {
 
     fn actions(&mut self, json: &Json<'_>, negated: bool) -> ActionSet {
         let mut patterns = Vec::new();
+        let mut written = Vec::new();
         for (s, i) in self.strings(json) {
             if s == "*"
                 || s.split_once(':')
@@ -448,6 +451,7 @@ impl Parser {
             {
                 if self.compile {
                     patterns.push(Glob::new(s, Case::Insensitive));
+                    written.push(s.to_owned());
                 }
             } else {
                 self.error_at_index(i, K::Action(s.to_owned()));
@@ -457,16 +461,21 @@ impl Parser {
             negated,
             partial: false,
             patterns,
+            written,
         }
     }
 
     fn resources(&mut self, json: &Json<'_>, negated: bool) -> ResourceSet {
         let mut patterns = Vec::new();
+        let mut written = Vec::new();
         let mut partial = false;
         for (s, i) in self.strings(json) {
             if !is_resource_value(s) {
                 self.error_at_index(i, K::ResourceNotArn(s.to_owned()));
                 continue;
+            }
+            if self.compile {
+                written.push(s.to_owned());
             }
             if !(self.version.has_variables() && s.contains("${")) {
                 if self.compile {
@@ -511,6 +520,7 @@ impl Parser {
             negated,
             partial,
             patterns,
+            written,
         }
     }
 
