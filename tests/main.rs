@@ -6,6 +6,7 @@ mod aws_examples;
 mod check;
 mod cli;
 mod cloudformation;
+mod command_line;
 mod conformance;
 mod fail_closed;
 mod formats;

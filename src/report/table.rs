@@ -1,7 +1,15 @@
-//! The human-readable table. The only module that uses `tabled`.
+//! The human-readable table. The only module that uses `tabled`. Every table is laid out by
+//! [`finish`]: the rounded style, fitted to the terminal's width (the widest columns wrap
+//! first, at spaces where they can) and, on a colour terminal, its verdict and level
+//! columns coloured ([`super::term`]).
 
-use tabled::settings::Style;
+use tabled::grid::records::PeekableRecords;
+use tabled::settings::peaker::PriorityMax;
+use tabled::settings::object::Columns;
+use tabled::settings::{Color, Style, Width};
 use tabled::{Table, Tabled};
+
+use super::term::{self, Tone};
 
 use crate::eval::{Decision, Request, Response};
 use crate::policy::Effect;
@@ -30,8 +38,9 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         (Decision::ExplicitDeny, _) => "DENIED (explicit deny)",
     };
     out.push_str(&format!(
-        "decision:  {} — {verdict}\n",
-        resp.decision.as_str()
+        "decision:  {} — {}\n",
+        resp.decision.as_str(),
+        term::paint(verdict, Tone::of(verdict))
     ));
     out.push_str(&format!("principal: {}\n", req.principal.display()));
     out.push_str(&format!("action:    {}\n", req.action));
@@ -73,8 +82,7 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         out.push_str("\nno statement applied\n");
     } else {
         out.push_str("\nstatements that applied:\n");
-        out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
-        out.push('\n');
+        out.push_str(&finish(Table::new(rows)));
     }
     for m in resp
         .trace
@@ -142,9 +150,7 @@ pub fn diagnostics_table(diagnostics: &[crate::diagnostic::Diagnostic]) -> Strin
             }
         })
         .collect();
-    let mut out = Table::new(rows).with(Style::rounded()).to_string();
-    out.push('\n');
-    out
+    finish(Table::new(rows))
 }
 
 #[derive(Tabled)]
@@ -185,8 +191,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             why: o.reasons.join("\n"),
         })
         .collect();
-    out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
-    out.push('\n');
+    out.push_str(&finish(Table::new(rows)));
     let failed: Vec<&crate::workflow::Outcome> = report
         .outcomes
         .iter()
@@ -293,7 +298,119 @@ pub fn simple_table(header: &[&str], rows: &[Vec<String>]) -> String {
     for r in rows {
         b.push_record(r.iter().cloned());
     }
-    let mut out = b.build().with(Style::rounded()).to_string();
+    finish(b.build())
+}
+
+/// The width of each column's cells when `natural` (each column's widest line) does not fit
+/// in `avail`: a column narrower than its share keeps its width; the others share the rest
+/// in proportion to the square root of their width, so that a column of long sentences
+/// gets more room than one of names without leaving the names a few letters wide.
+fn column_widths(natural: &[usize], avail: usize) -> Vec<usize> {
+    let weight: Vec<f64> = natural.iter().map(|&n| (n.max(1) as f64).sqrt()).collect();
+    let mut fixed = vec![false; natural.len()];
+    loop {
+        let taken: usize = (0..natural.len())
+            .filter(|&i| fixed[i])
+            .map(|i| natural[i])
+            .sum();
+        let free = avail.saturating_sub(taken) as f64;
+        let weights: f64 = (0..natural.len())
+            .filter(|&i| !fixed[i])
+            .map(|i| weight[i])
+            .sum();
+        if weights == 0.0 {
+            return natural.to_vec();
+        }
+        let share = free / weights;
+        let mut changed = false;
+        for i in 0..natural.len() {
+            if !fixed[i] && natural[i] as f64 <= share * weight[i] {
+                fixed[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (0..natural.len())
+                .map(|i| {
+                    if fixed[i] {
+                        natural[i]
+                    } else {
+                        ((share * weight[i]) as usize).max(1)
+                    }
+                })
+                .collect();
+        }
+    }
+}
+
+/// The columns whose cells are coloured by their words ([`Tone::of`]), by header.
+const TONED: [&str; 4] = ["effect", "result", "level", "verdict"];
+
+/// `table` in the house style, fitted to the terminal and coloured ([`term::get`]), with a
+/// final newline.
+pub fn finish(mut table: Table) -> String {
+    let t = term::get();
+    table.with(Style::rounded());
+    if let Some(width) = t.width {
+        let (rows, cols) = (table.count_rows(), table.count_columns());
+        let natural: Vec<usize> = (0..cols)
+            .map(|col| {
+                (0..rows)
+                    .flat_map(|row| table.get_records().get_text((row, col).into()).lines())
+                    .map(term::display_width)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // Each column takes `│ ` before its cell and ` ` after; the last `│` closes the row.
+        let avail = width.saturating_sub(3 * cols + 1);
+        if natural.iter().sum::<usize>() > avail {
+            for (col, w) in column_widths(&natural, avail).into_iter().enumerate() {
+                table.modify(Columns::one(col), Width::wrap(w).keep_words(true));
+            }
+        }
+        // Whatever the cells' words did, the table fits.
+        table.with(
+            Width::wrap(width)
+                .priority(PriorityMax::new(true))
+                .keep_words(true),
+        );
+    }
+    if t.color {
+        let (rows, cols) = (table.count_rows(), table.count_columns());
+        let mut paint: Vec<((usize, usize), anstyle::Style)> = Vec::new();
+        for col in 0..cols {
+            paint.push(((0, col), anstyle::Style::new().bold()));
+            let header = table.get_records().get_text((0, col).into());
+            if !TONED.contains(&header.trim()) {
+                continue;
+            }
+            for row in 1..rows {
+                let text = table.get_records().get_text((row, col).into());
+                if let Some(tone) = Tone::of(text) {
+                    paint.push(((row, col), tone.style()));
+                }
+            }
+        }
+        for (cell, style) in paint {
+            table.modify(cell, Color::new(style.render().to_string(), style.render_reset().to_string()));
+        }
+    }
+    let mut out = table.to_string();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn narrow_columns_keep_their_width_and_wide_ones_share_the_rest() {
+        let w = column_widths(&[60, 12, 33, 35, 250], 84);
+        assert_eq!(w[1], 12);
+        assert!(w.iter().sum::<usize>() <= 84, "{w:?}");
+        assert!(w[4] > w[0] && w[0] > 12, "{w:?}");
+        assert_eq!(column_widths(&[5, 6], 100), vec![5, 6]);
+    }
 }
