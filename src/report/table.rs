@@ -1,12 +1,11 @@
 //! The human-readable table. The only module that uses `tabled`. Every table is laid out by
-//! [`finish`]: the rounded style, fitted to the terminal's width (the widest columns wrap
-//! first, at spaces where they can) and, on a colour terminal, its verdict and level
-//! columns coloured ([`super::term`]).
+//! [`finish`]: the rounded style, fitted to the terminal's width (each column at least as
+//! wide as its longest word up to a limit, the wide ones sharing the rest; cells wrap at
+//! spaces, longer words are cut) and, on a colour terminal, its verdict and level columns
+//! coloured ([`super::term`]).
 
 use tabled::grid::records::PeekableRecords;
-use tabled::settings::peaker::PriorityMax;
-use tabled::settings::object::Columns;
-use tabled::settings::{Color, Style, Width};
+use tabled::settings::{Color, Style};
 use tabled::{Table, Tabled};
 
 use super::term::{self, Tone};
@@ -301,46 +300,44 @@ pub fn simple_table(header: &[&str], rows: &[Vec<String>]) -> String {
     finish(b.build())
 }
 
+/// The widest a column's floor is: a longer word (an ARN) is cut across lines.
+const WORD: usize = 16;
+
 /// The width of each column's cells when `natural` (each column's widest line) does not fit
-/// in `avail`: a column narrower than its share keeps its width; the others share the rest
-/// in proportion to the square root of their width, so that a column of long sentences
-/// gets more room than one of names without leaving the names a few letters wide.
-fn column_widths(natural: &[usize], avail: usize) -> Vec<usize> {
+/// in `avail`: each column starts at its `floor`, and the room left is shared by the
+/// columns that want more, in proportion to the square root of their width (a column of
+/// long sentences gets more room than one of names, without leaving the names a few
+/// letters wide), none beyond its natural width.
+fn column_widths(natural: &[usize], floor: &[usize], avail: usize) -> Vec<usize> {
     let weight: Vec<f64> = natural.iter().map(|&n| (n.max(1) as f64).sqrt()).collect();
-    let mut fixed = vec![false; natural.len()];
-    loop {
-        let taken: usize = (0..natural.len())
-            .filter(|&i| fixed[i])
-            .map(|i| natural[i])
-            .sum();
-        let free = avail.saturating_sub(taken) as f64;
-        let weights: f64 = (0..natural.len())
-            .filter(|&i| !fixed[i])
-            .map(|i| weight[i])
-            .sum();
-        if weights == 0.0 {
-            return natural.to_vec();
+    let mut w: Vec<usize> = floor
+        .iter()
+        .zip(natural)
+        .map(|(f, n)| (*f).min(*n))
+        .collect();
+    let mut left = avail.saturating_sub(w.iter().sum());
+    while left > 0 {
+        let open: Vec<usize> = (0..w.len()).filter(|&i| w[i] < natural[i]).collect();
+        if open.is_empty() {
+            break;
         }
-        let share = free / weights;
-        let mut changed = false;
-        for i in 0..natural.len() {
-            if !fixed[i] && natural[i] as f64 <= share * weight[i] {
-                fixed[i] = true;
-                changed = true;
+        let total: f64 = open.iter().map(|&i| weight[i]).sum();
+        let mut given = 0;
+        for &i in &open {
+            let add = ((left as f64 * weight[i] / total) as usize).min(natural[i] - w[i]);
+            w[i] += add;
+            given += add;
+        }
+        if given == 0 {
+            // Less than one column each: one to the widest wanting more.
+            if let Some(&i) = open.iter().max_by_key(|&&i| natural[i] - w[i]) {
+                w[i] += 1;
+                given = 1;
             }
         }
-        if !changed {
-            return (0..natural.len())
-                .map(|i| {
-                    if fixed[i] {
-                        natural[i]
-                    } else {
-                        ((share * weight[i]) as usize).max(1)
-                    }
-                })
-                .collect();
-        }
+        left -= given;
     }
+    w
 }
 
 /// The columns whose cells are coloured by their words ([`Tone::of`]), by header.
@@ -348,52 +345,78 @@ const TONED: [&str; 4] = ["effect", "result", "level", "verdict"];
 
 /// `table` in the house style, fitted to the terminal and coloured ([`term::get`]), with a
 /// final newline.
-pub fn finish(mut table: Table) -> String {
+pub fn finish(table: Table) -> String {
     let t = term::get();
-    table.with(Style::rounded());
+    let (rows, cols) = (table.count_rows(), table.count_columns());
+    let mut cells: Vec<Vec<String>> = (0..rows)
+        .map(|row| {
+            (0..cols)
+                .map(|col| table.get_records().get_text((row, col).into()).to_owned())
+                .collect()
+        })
+        .collect();
     if let Some(width) = t.width {
-        let (rows, cols) = (table.count_rows(), table.count_columns());
         let natural: Vec<usize> = (0..cols)
             .map(|col| {
-                (0..rows)
-                    .flat_map(|row| table.get_records().get_text((row, col).into()).lines())
+                cells
+                    .iter()
+                    .flat_map(|r| r[col].lines())
                     .map(term::display_width)
                     .max()
                     .unwrap_or(0)
             })
             .collect();
+        // A column is never narrower than its longest word (up to `WORD`), nor than its
+        // content when that is shorter.
+        let floor: Vec<usize> = (0..cols)
+            .map(|col| {
+                let word = cells
+                    .iter()
+                    .flat_map(|r| r[col].split_whitespace())
+                    .map(term::display_width)
+                    .max()
+                    .unwrap_or(0);
+                word.clamp(6, WORD).min(natural[col])
+            })
+            .collect();
         // Each column takes `│ ` before its cell and ` ` after; the last `│` closes the row.
         let avail = width.saturating_sub(3 * cols + 1);
         if natural.iter().sum::<usize>() > avail {
-            for (col, w) in column_widths(&natural, avail).into_iter().enumerate() {
-                table.modify(Columns::one(col), Width::wrap(w).keep_words(true));
+            let widths = column_widths(&natural, &floor, avail);
+            for row in &mut cells {
+                for (cell, w) in row.iter_mut().zip(&widths) {
+                    *cell = term::wrap(cell, *w);
+                }
             }
         }
-        // Whatever the cells' words did, the table fits.
-        table.with(
-            Width::wrap(width)
-                .priority(PriorityMax::new(true))
-                .keep_words(true),
-        );
     }
+    let mut b = tabled::builder::Builder::default();
+    for r in &cells {
+        b.push_record(r.iter().cloned());
+    }
+    let mut table = b.build();
+    table.with(Style::rounded());
     if t.color {
-        let (rows, cols) = (table.count_rows(), table.count_columns());
         let mut paint: Vec<((usize, usize), anstyle::Style)> = Vec::new();
         for col in 0..cols {
             paint.push(((0, col), anstyle::Style::new().bold()));
-            let header = table.get_records().get_text((0, col).into());
-            if !TONED.contains(&header.trim()) {
+            if !TONED.contains(&cells[0][col].trim()) {
                 continue;
             }
-            for row in 1..rows {
-                let text = table.get_records().get_text((row, col).into());
-                if let Some(tone) = Tone::of(text) {
+            for (row, r) in cells.iter().enumerate().skip(1) {
+                if let Some(tone) = Tone::of(&r[col]) {
                     paint.push(((row, col), tone.style()));
                 }
             }
         }
         for (cell, style) in paint {
-            table.modify(cell, Color::new(style.render().to_string(), style.render_reset().to_string()));
+            table.modify(
+                cell,
+                Color::new(
+                    style.render().to_string(),
+                    style.render_reset().to_string(),
+                ),
+            );
         }
     }
     let mut out = table.to_string();
@@ -407,10 +430,10 @@ mod tests {
 
     #[test]
     fn narrow_columns_keep_their_width_and_wide_ones_share_the_rest() {
-        let w = column_widths(&[60, 12, 33, 35, 250], 84);
+        let w = column_widths(&[60, 12, 33, 35, 250], &[16, 12, 8, 16, 16], 84);
         assert_eq!(w[1], 12);
-        assert!(w.iter().sum::<usize>() <= 84, "{w:?}");
-        assert!(w[4] > w[0] && w[0] > 12, "{w:?}");
-        assert_eq!(column_widths(&[5, 6], 100), vec![5, 6]);
+        assert_eq!(w.iter().sum::<usize>(), 84, "{w:?}");
+        assert!(w[4] > w[0] && w[0] > 16, "{w:?}");
+        assert_eq!(column_widths(&[5, 6], &[5, 6], 100), vec![5, 6]);
     }
 }

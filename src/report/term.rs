@@ -176,6 +176,46 @@ pub fn fold(line: &str, width: Option<usize>, indent: usize) -> String {
     out
 }
 
+/// `text` wrapped into lines of at most `width` columns: each of its lines folded at
+/// spaces, a word longer than `width` cut into pieces of `width`.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(1);
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut cur = String::new();
+        let mut col = 0;
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let w = display_width(word);
+            if col > 0 && col + 1 + w <= width {
+                cur.push(' ');
+                cur.push_str(word);
+                col += 1 + w;
+                continue;
+            }
+            if col > 0 {
+                out.push(std::mem::take(&mut cur));
+                col = 0;
+            }
+            if w <= width {
+                cur.push_str(word);
+                col = w;
+                continue;
+            }
+            // A word wider than the column: pieces of `width` characters.
+            let chars: Vec<char> = word.chars().collect();
+            for piece in chars.chunks(width) {
+                if col > 0 {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur = piece.iter().collect();
+                col = piece.len();
+            }
+        }
+        out.push(cur);
+    }
+    out.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +227,13 @@ mod tests {
         assert!(f.lines().all(|l| display_width(l) <= 10));
         assert_eq!(fold("aaa bbb", None, 2), "aaa bbb");
         assert_eq!(fold("averyveryverylongword x", Some(8), 0), "averyveryverylongword\nx");
+    }
+
+    #[test]
+    fn wraps_lines_and_cuts_long_words() {
+        assert_eq!(wrap("aa bb cc\ndd", 5), "aa bb\ncc\ndd");
+        assert_eq!(wrap("arn:aws:iam::1:root x", 8), "arn:aws:\niam::1:r\noot x");
+        assert!(wrap("a b c d e f g", 3).lines().all(|l| l.len() <= 3));
     }
 
     #[test]

@@ -75,7 +75,6 @@ fn table(w: &WhoCan) -> String {
             .map(|r| {
                 vec![
                     principal_label(&r.principal),
-                    r.account.clone().unwrap_or_else(|| "-".into()),
                     r.verdict.text().to_owned(),
                     r.marks.join(", "),
                     r.why.join("\n"),
@@ -83,7 +82,7 @@ fn table(w: &WhoCan) -> String {
             })
             .collect();
         s.push_str(&super::simple_table(
-            &["principal", "account", "verdict", "marks", "why"],
+            &["principal", "verdict", "marks", "why"],
             &cells,
         ));
     }
