@@ -152,9 +152,7 @@ pub fn who_can(
                 }
             }
             // A denial that what is unknown could undo is not a denial.
-            Decision::ImplicitDeny
-                if undoable(&resp, &relevant, a.resource_account.is_some()) =>
-            {
+            Decision::ImplicitDeny if undoable(&resp, &relevant, a.resource_account.is_some()) => {
                 why = denial_not_verified(&resp, &relevant);
                 Verdict::NotVerified
             }

@@ -14,7 +14,7 @@ pub struct GlobalArgs {
     /// Write the report to FILE instead of standard output (`-` is standard output).
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
     pub output: Option<String>,
-    /// Print only errors on standard error: no warnings, progress or statistics.
+    /// Print only errors on standard error: no warnings, notes, progress or statistics.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Colour the tables: `auto` on a terminal unless `NO_COLOR` is set, `always`, `never`.
@@ -82,9 +82,8 @@ impl GlobalArgs {
         match self.output.as_deref() {
             None | Some("-") => Ok((Target::Out(out), true)),
             Some(path) => {
-                let f = std::fs::File::create(path).map_err(|e| {
-                    Error::Usage(format!("--output: cannot write `{path}`: {e}"))
-                })?;
+                let f = std::fs::File::create(path)
+                    .map_err(|e| Error::Usage(format!("--output: cannot write `{path}`: {e}")))?;
                 Ok((
                     Target::File(std::io::BufWriter::new(f), path.to_owned()),
                     false,
@@ -125,22 +124,25 @@ impl<'a> QuietErr<'a> {
             inner,
             quiet,
             line: Vec::new(),
-            keeping: false,
+            keeping: true,
         }
     }
 
-    /// Whether a whole line is kept: an error (`error: …`, `before: error: …`), or a line
-    /// that continues a kept one (indented).
+    /// Whether a whole line is kept: everything but warnings, notes and information
+    /// (`warning: …`, `before: warning: …`) and the indented lines that continue them.
     fn keep(&mut self, line: &[u8]) -> bool {
         let text = String::from_utf8_lossy(line);
         let body = text
             .strip_prefix("before: ")
             .or_else(|| text.strip_prefix("after: "))
             .unwrap_or(&text);
-        if body.starts_with("error") {
-            self.keeping = true;
-        } else if !body.starts_with(' ') {
+        if ["warning", "info", "note"]
+            .iter()
+            .any(|w| body.starts_with(w))
+        {
             self.keeping = false;
+        } else if !body.starts_with(' ') {
+            self.keeping = true;
         }
         self.keeping
     }
@@ -191,13 +193,13 @@ mod tests {
             let mut q = QuietErr::new(&mut sink, true);
             write!(
                 q,
-                "warning: a: b [XL0001]\nerror: c\n  caused by: d\nbefore: warning: e\nafter: error: f\nerr"
+                "warning: a: b [XL0001]\n  more\nerror: c\n  caused by: d\nfile: /x: e\nbefore: warning: e\nafter: error: f\nerr"
             )
             .unwrap();
         }
         assert_eq!(
             String::from_utf8(sink).unwrap(),
-            "error: c\n  caused by: d\nafter: error: f\nerr"
+            "error: c\n  caused by: d\nfile: /x: e\nafter: error: f\nerr"
         );
         let mut sink = Vec::new();
         QuietErr::new(&mut sink, false)

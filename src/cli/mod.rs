@@ -95,19 +95,16 @@ pub enum Command {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     let mut quiet = global::QuietErr::new(err, cli.global.quiet);
     let err: &mut dyn Write = &mut quiet;
-    let result = cli
-        .global
-        .open(out)
-        .and_then(|(mut target, to_stdout)| {
-            crate::report::term::set(crate::report::term::detect(
-                cli.global.color.into(),
-                to_stdout,
-            ));
-            cli.global.start_threads()?;
-            let status = dispatch(&cli, target.writer(), err)?;
-            target.finish()?;
-            Ok(status)
-        });
+    let result = cli.global.open(out).and_then(|(mut target, to_stdout)| {
+        crate::report::term::set(crate::report::term::detect(
+            cli.global.color.into(),
+            to_stdout,
+        ));
+        cli.global.start_threads()?;
+        let status = dispatch(&cli, target.writer(), err)?;
+        target.finish()?;
+        Ok(status)
+    });
     match result {
         Ok(status) => status,
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,

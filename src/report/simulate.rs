@@ -44,7 +44,9 @@ impl Explanation {
             }
         }
         if !self.assumed.is_empty() {
-            out.push_str("\nassumed absent (no flag gave them; `PATH...` reads them from exports):\n");
+            out.push_str(
+                "\nassumed absent (no flag gave them; `PATH...` reads them from exports):\n",
+            );
             for a in &self.assumed {
                 out.push_str(&super::term::fold(&format!("  - {a}"), width, 4));
                 out.push('\n');

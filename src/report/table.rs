@@ -315,6 +315,13 @@ fn column_widths(natural: &[usize], floor: &[usize], avail: usize) -> Vec<usize>
         .zip(natural)
         .map(|(f, n)| (*f).min(*n))
         .collect();
+    // Too narrow for the floors: they shrink together.
+    let floors: usize = w.iter().sum();
+    if floors > avail {
+        for x in &mut w {
+            *x = (*x * avail / floors).max(1);
+        }
+    }
     let mut left = avail.saturating_sub(w.iter().sum());
     while left > 0 {
         let open: Vec<usize> = (0..w.len()).filter(|&i| w[i] < natural[i]).collect();
@@ -412,10 +419,7 @@ pub fn finish(table: Table) -> String {
         for (cell, style) in paint {
             table.modify(
                 cell,
-                Color::new(
-                    style.render().to_string(),
-                    style.render_reset().to_string(),
-                ),
+                Color::new(style.render().to_string(), style.render_reset().to_string()),
             );
         }
     }
@@ -435,5 +439,7 @@ mod tests {
         assert_eq!(w.iter().sum::<usize>(), 84, "{w:?}");
         assert!(w[4] > w[0] && w[0] > 16, "{w:?}");
         assert_eq!(column_widths(&[5, 6], &[5, 6], 100), vec![5, 6]);
+        let narrow = column_widths(&[23, 8, 73, 17, 95], &[16, 8, 16, 10, 16], 56);
+        assert!(narrow.iter().sum::<usize>() <= 56, "{narrow:?}");
     }
 }

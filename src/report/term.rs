@@ -226,13 +226,19 @@ mod tests {
         assert_eq!(f, "  aaa bbb\n    ccc\n    ddd");
         assert!(f.lines().all(|l| display_width(l) <= 10));
         assert_eq!(fold("aaa bbb", None, 2), "aaa bbb");
-        assert_eq!(fold("averyveryverylongword x", Some(8), 0), "averyveryverylongword\nx");
+        assert_eq!(
+            fold("averyveryverylongword x", Some(8), 0),
+            "averyveryverylongword\nx"
+        );
     }
 
     #[test]
     fn wraps_lines_and_cuts_long_words() {
         assert_eq!(wrap("aa bb cc\ndd", 5), "aa bb\ncc\ndd");
-        assert_eq!(wrap("arn:aws:iam::1:root x", 8), "arn:aws:\niam::1:r\noot x");
+        assert_eq!(
+            wrap("arn:aws:iam::1:root x", 8),
+            "arn:aws:\niam::1:r\noot x"
+        );
         assert!(wrap("a b c d e f g", 3).lines().all(|l| l.len() <= 3));
     }
 
@@ -247,7 +253,10 @@ mod tests {
         assert_eq!(Tone::of("DENIED"), Some(Tone::Bad));
         assert_eq!(Tone::of("denied (advisory)"), Some(Tone::Bad));
         assert_eq!(Tone::of("not verified"), Some(Tone::Doubt));
-        assert_eq!(Tone::of("allowed if its own policies allow"), Some(Tone::Doubt));
+        assert_eq!(
+            Tone::of("allowed if its own policies allow"),
+            Some(Tone::Doubt)
+        );
         assert_eq!(Tone::of("Allow (undecided)"), Some(Tone::Doubt));
         assert_eq!(Tone::of("Allow"), Some(Tone::Good));
         assert_eq!(Tone::of("warning"), Some(Tone::Doubt));

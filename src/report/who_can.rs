@@ -92,7 +92,7 @@ fn table(w: &WhoCan) -> String {
         .resource_unknowns
         .iter()
         .filter(|u| {
-            rows.is_empty() && u.could_change(crate::eval::Decision::ImplicitDeny)
+            (rows.is_empty() && u.could_change(crate::eval::Decision::ImplicitDeny))
                 || rows.iter().any(|r| u.could_change(r.decision))
         })
         .chain(rows.iter().flat_map(|r| &r.unknowns))
