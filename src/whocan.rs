@@ -4,7 +4,10 @@
 //!
 //! A principal whose own account's IAM is not loaded is listed when the resource side allows
 //! it, as "allowed if its own policies allow": the inventory cannot see them. Statements that
-//! cannot be decided make a row "not verified", never allowed or denied.
+//! cannot be decided, and a denial that something unknown could undo (the resource's policy
+//! or owner not exported, an S3 setting unknown), make a row "not verified", never allowed or
+//! denied. An IAM export whose last page is missing (`IsTruncated: true`) is named: the
+//! principals on the missing pages are not listed.
 
 use std::collections::BTreeSet;
 
@@ -79,6 +82,8 @@ pub struct WhoCan {
     pub principals: Vec<Row>,
     /// What is unknown on the resource's side.
     pub resource_unknowns: Vec<Unknown>,
+    /// What may be missing from the list: IAM exports whose last page is not loaded.
+    pub incomplete: Vec<String>,
 }
 
 /// Decides `action` on `resource` for every candidate principal. `all` keeps the denied ones
@@ -127,14 +132,29 @@ pub fn who_can(
                 let mut set = a.policy_set();
                 set.identity.push(&assume);
                 let alone = authorize(&req, &set);
+                let resource_side: Vec<&Unknown> = relevant
+                    .iter()
+                    .copied()
+                    .filter(|u| u.side != Side::Principal)
+                    .collect();
                 if alone.is_indeterminate() {
                     why.splice(0..0, undecided(&alone));
                     Verdict::NotVerified
                 } else if alone.decision == Decision::Allow {
                     Verdict::AllowedIfItsPoliciesAllow
+                } else if alone.decision == Decision::ImplicitDeny
+                    && undoable(&alone, &resource_side, a.resource_account.is_some())
+                {
+                    why = denial_not_verified(&alone, &resource_side);
+                    Verdict::NotVerified
                 } else {
                     Verdict::Denied
                 }
+            }
+            // A denial that what is unknown could undo is not a denial.
+            Decision::ImplicitDeny if undoable(&resp, &relevant, a.resource_account.is_some()) => {
+                why = denial_not_verified(&resp, &relevant);
+                Verdict::NotVerified
             }
             _ => Verdict::Denied,
         };
@@ -193,7 +213,23 @@ pub fn who_can(
     rows.sort_by(|a, b| {
         (a.verdict, &a.account, &a.principal).cmp(&(b.verdict, &b.account, &b.principal))
     });
+    let incomplete = inv
+        .accounts
+        .iter()
+        .filter_map(|(id, acct)| {
+            let iam = acct.iam.as_ref().filter(|i| i.truncated())?;
+            let file = iam
+                .pages
+                .first()
+                .map(|at| format!(" in `{}`", at.file))
+                .unwrap_or_default();
+            Some(format!(
+                "the IAM export of account {id} is truncated (`IsTruncated: true`{file}) and its last page is not loaded: the users and roles on the missing pages are not listed (export it with `aws iam get-account-authorization-details`, which follows every page)"
+            ))
+        })
+        .collect();
     Ok(WhoCan {
+        incomplete,
         action: action.to_owned(),
         resource: resource.to_owned(),
         resource_account: owner,
@@ -273,6 +309,41 @@ fn candidates(inv: &Inventory, a: &Assembled<'_>) -> Vec<Principal> {
         }
     }
     out
+}
+
+/// Whether what is unknown could undo an implicit denial: each missing allow is on a side
+/// of which something is unknown that could allow (with the resource's owner unknown, the
+/// resource side may be the caller's own account and answer for the identity side too), or
+/// nothing is missing but facts the engine could not verify.
+fn undoable(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown], owner_known: bool) -> bool {
+    use crate::eval::Requirement as R;
+    let on = |side: Side| {
+        unknowns
+            .iter()
+            .any(|u| u.side == side && u.could_change(Decision::ImplicitDeny))
+    };
+    let covered = |r: &R| match r {
+        R::IdentityPolicy | R::PermissionsBoundary | R::SessionPolicy => {
+            on(Side::Principal) || (!owner_known && on(Side::Resource))
+        }
+        R::ResourcePolicy | R::KeyPolicy | R::TrustPolicy => on(Side::Resource),
+        R::IdentityOrResourcePolicy => on(Side::Principal) || on(Side::Resource),
+        R::Scp { .. } => on(Side::Organization),
+        R::VpcEndpointPolicy { .. } => false,
+    };
+    let missing = &resp.trace.missing;
+    missing.iter().all(covered) && (!missing.is_empty() || !resp.trace.unverified.is_empty())
+}
+
+/// Why an implicit denial is not verified: what is missing, what is unknown that could
+/// allow it, and what the engine could not verify.
+fn denial_not_verified(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown]) -> Vec<String> {
+    let mut why: Vec<String> = resp.trace.missing.iter().map(|r| r.describe()).collect();
+    for u in unknowns {
+        why.push(format!("not verified: {}", u.message));
+    }
+    why.extend(resp.trace.unverified.iter().cloned());
+    why
 }
 
 /// Identity-side unknowns: the principal's own account cannot be seen.

@@ -651,7 +651,11 @@ fn cli_who_can_marks_outsiders() {
     ]);
     let line = out
         .lines()
-        .find(|l| l.starts_with("arn:aws:iam::444444444444:role/VendorScanner"))
+        .find(|l| {
+            l.trim_start_matches('│')
+                .trim_start()
+                .starts_with("arn:aws:iam::444444444444:role/VendorScanner")
+        })
         .unwrap();
     assert!(
         line.contains("denied") && line.contains("outside-organization"),
@@ -669,7 +673,11 @@ fn cli_who_can_marks_outsiders() {
     ]);
     let line = out
         .lines()
-        .find(|l| l.starts_with("arn:aws:iam::111111111111:root"))
+        .find(|l| {
+            l.trim_start_matches('│')
+                .trim_start()
+                .starts_with("arn:aws:iam::111111111111:root")
+        })
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
         line.contains("not-loaded") && line.contains("organization-unknown"),

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod cloudformation;
 mod cloudformation_resources;
+mod command_line;
 mod conformance;
 mod fail_closed;
 mod formats;

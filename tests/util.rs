@@ -93,11 +93,20 @@ pub struct Run {
     pub err: String,
 }
 
-/// Runs the `xacct` binary with `args` from the crate's root.
+/// Runs the `xacct` binary with `args` from the crate's root (without `COLUMNS`, so that
+/// text reports are as wide as their content, as in a pipe).
 pub fn xacct(args: &[&str]) -> Run {
+    xacct_env(args, &[])
+}
+
+/// [`xacct`], with these environment variables set.
+pub fn xacct_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let o = Command::new(env!("CARGO_BIN_EXE_xacct"))
         .args(args)
         .current_dir(root())
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
         .output()
         .expect("run xacct");
     Run {

@@ -60,9 +60,6 @@ pub struct OutputArgs {
     /// are not in it, and list those that went away as fixed.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<String>,
-    /// No progress bar and no statistics on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 impl OutputArgs {
@@ -77,8 +74,11 @@ impl OutputArgs {
 pub struct AuditRunArgs {
     /// The exports: files, folders or glob patterns in the layout of `docs/inventory.md`
     /// (account folders, `org/` folders, Terraform plans).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "inventory", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// The exports, as `--inventory PATH...` (the spelling of `simulate` and `who-can`).
+    #[arg(long = "inventory", value_name = "PATH", num_args = 1.., hide = true)]
+    pub inventory: Vec<String>,
     /// An audit file (`docs/audit.md`): trusted accounts that silence intended external
     /// access, and registrations to check with their request (repeatable).
     #[arg(long = "audit-file", value_name = "FILE")]
@@ -90,9 +90,6 @@ pub struct AuditRunArgs {
     /// audit merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Worker threads (1 runs sequentially) [default: one per core].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
     /// Leave out these codes: codes (`XE0003`), prefixes (`XA02`) or rule names;
     /// comma-separated or repeated.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
@@ -158,12 +155,13 @@ fn bar() -> Bar {
 /// Runs `audit` or `audit merge`.
 pub fn run(
     args: &AuditArgs,
+    global: &super::GlobalArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     match &args.command {
         Some(AuditCommand::Merge(m)) => run_merge(m, out),
-        None => run_one(&args.run, out, err),
+        None => run_one(&args.run, global, out, err),
     }
 }
 
@@ -177,6 +175,7 @@ fn status(code: u8) -> ExitStatus {
 
 fn run_one(
     args: &AuditRunArgs,
+    global: &super::GlobalArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
@@ -210,7 +209,7 @@ fn run_one(
     })?;
     let baseline = args.output.baseline()?;
     let opts = AuditOptions {
-        paths: args.paths.clone(),
+        paths: args.paths.iter().chain(&args.inventory).cloned().collect(),
         config,
         load: LoadOptions {
             terraform_account: args.terraform_account.clone(),
@@ -218,13 +217,13 @@ fn run_one(
             ..LoadOptions::default()
         },
         shard,
-        jobs: args.jobs.map(usize::from),
+        jobs: global.jobs(),
         ignore,
         no_lint: args.no_lint,
         identity_center: args.identity_center,
     };
     let started = Instant::now();
-    let show_bar = !args.output.quiet && std::io::stderr().is_terminal();
+    let show_bar = !global.quiet && std::io::stderr().is_terminal();
     let bar = show_bar.then(bar);
     let progress: &dyn Progress = match &bar {
         Some(b) => b,
@@ -244,7 +243,7 @@ fn run_one(
             &opts.ignore,
         ))
         .map_err(Error::Output)?;
-    if !args.output.quiet {
+    if !global.quiet {
         let mb = bytes as f64 / 1e6;
         let _ = writeln!(
             err,

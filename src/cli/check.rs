@@ -90,8 +90,11 @@ pub struct CheckArgs {
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Unverified)]
     pub fail_on: FailOn,
     /// The exports: files, folders or glob patterns (see docs/inventory.md).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "inventory", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// The exports, as `--inventory PATH...` (the spelling of `simulate` and `who-can`).
+    #[arg(long = "inventory", value_name = "PATH", num_args = 1.., hide = true)]
+    pub inventory: Vec<String>,
 }
 
 /// Whether `p` names the same file as `q`.
@@ -144,8 +147,9 @@ pub fn run(
             r.label
         )));
     }
+    let paths: Vec<String> = args.paths.iter().chain(&args.inventory).cloned().collect();
     let inventory = crate::load::inventory(
-        &args.paths,
+        &paths,
         &LoadOptions {
             terraform_account: args.terraform_account.clone(),
             templates: args.templates.options()?,

@@ -25,13 +25,14 @@ Exit codes:
 Examples:
   xacct diff exports-2024-05/ exports-2024-06/
   xacct diff plan.json                          # the plan's before and after
-  xacct diff --plan plan.json --inventory exports/";
+  xacct diff --plan plan.json exports/          # with the exports it does not change";
 
 /// Arguments of `xacct diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// BEFORE AFTER: two inventories (a file, folder or glob pattern each); or one Terraform
-    /// plan (`terraform show -json`), compared before and after it applies.
+    /// plan (`terraform show -json`), compared before and after it applies; with --plan, the
+    /// exports both sides of the plan share (the accounts it does not change).
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
     /// The before side, when it takes several paths (with --after).
@@ -43,8 +44,9 @@ pub struct DiffArgs {
     /// A Terraform plan: its `before` values against its `after` values.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<String>,
-    /// Exports both sides of a plan share (the accounts the plan does not change).
-    #[arg(long = "inventory", value_name = "PATH", num_args = 1..)]
+    /// Exports both sides of a plan share, as `--inventory PATH...` (the older spelling of
+    /// `--plan FILE PATH...`).
+    #[arg(long = "inventory", value_name = "PATH", num_args = 1.., hide = true)]
     pub inventory: Vec<String>,
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
@@ -82,8 +84,12 @@ fn sides(
     args: &DiffArgs,
     opts: &LoadOptions,
 ) -> Result<(Inventory, Vec<String>, Inventory, Vec<String>), Error> {
+    let mut shared = args.inventory.clone();
     let plan = match (&args.plan, args.paths.as_slice()) {
-        (Some(p), []) => Some(p.clone()),
+        (Some(p), paths) if args.before.is_empty() && args.after.is_empty() => {
+            shared.extend(paths.iter().cloned());
+            Some(p.clone())
+        }
         (None, [one]) if args.before.is_empty() && args.after.is_empty() => {
             if !is_plan(one) {
                 return Err(Error::Usage(format!(
@@ -94,7 +100,7 @@ fn sides(
         }
         (Some(_), _) => {
             return Err(Error::Usage(
-                "--plan takes the plan alone; shared exports go in --inventory".into(),
+                "--plan compares the plan's two sides: it takes no --before or --after".into(),
             ))
         }
         (None, _) => None,
@@ -102,7 +108,7 @@ fn sides(
     if let Some(plan) = plan {
         // Both sides read the plan and the shared exports; the before side reads the plan's
         // `before` values.
-        let mut inputs = args.inventory.clone();
+        let mut inputs = shared.clone();
         inputs.push(plan.clone());
         let (files, problems) = read_inputs(&inputs);
         let before_opts = LoadOptions {
@@ -111,7 +117,7 @@ fn sides(
         };
         let before = load(&files, problems.clone(), &before_opts);
         let after = load(&files, problems, opts);
-        let mut before_inputs = args.inventory.clone();
+        let mut before_inputs = shared;
         before_inputs.push(format!("{plan} (its `before` values)"));
         return Ok((before, before_inputs, after, inputs));
     }

@@ -1,4 +1,6 @@
-//! The `--inventory PATH...` argument group that `simulate`, `who-can` and `graph` share.
+//! The exports argument group that `simulate`, `who-can` and `graph` share: `PATH...`
+//! after the flags, as in every subcommand (`--inventory PATH...`, the older spelling, is
+//! still read).
 
 use std::io::Write;
 
@@ -16,7 +18,10 @@ pub struct InventoryArgs {
     /// Exported files, folders or glob patterns (quote them) to load as one inventory: AWS
     /// CLI outputs in the documented layout (`docs/inventory.md`) and Terraform plans
     /// (`terraform show -json`). Folders are searched for `*.json`.
-    #[arg(long = "inventory", value_name = "PATH", num_args = 1..)]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// The exports, as `--inventory PATH...` (the older spelling of `PATH...`).
+    #[arg(long = "inventory", value_name = "PATH", num_args = 1.., hide = true)]
     pub inventory: Vec<String>,
     /// The account of Terraform plan resources whose ARNs do not say it.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
@@ -24,6 +29,16 @@ pub struct InventoryArgs {
 }
 
 impl InventoryArgs {
+    /// Every export path given, positional ones first.
+    pub fn all(&self) -> Vec<String> {
+        self.paths.iter().chain(&self.inventory).cloned().collect()
+    }
+
+    /// Whether any export was given.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.inventory.is_empty()
+    }
+
     /// Loads the inventory and prints every problem to `err`. Problems never stop the
     /// load; [`Inventory::has_errors`] says whether the command must end with exit 2.
     pub fn load(&self, err: &mut dyn Write) -> Result<Inventory, Error> {
@@ -36,9 +51,10 @@ impl InventoryArgs {
         templates: crate::load::cloudformation::TemplateOptions,
         err: &mut dyn Write,
     ) -> Result<Inventory, Error> {
-        if self.inventory.is_empty() {
+        let paths = self.all();
+        if paths.is_empty() {
             return Err(Error::Usage(
-                "`--inventory PATH...` is required: the exported files to load".into(),
+                "the exports are required: give their files or folders (`PATH...`)".into(),
             ));
         }
         if let Some(a) = &self.terraform_account {
@@ -49,7 +65,7 @@ impl InventoryArgs {
             }
         }
         let inv = crate::load::inventory(
-            &self.inventory,
+            &paths,
             &LoadOptions {
                 terraform_account: self.terraform_account.clone(),
                 templates,

@@ -32,8 +32,11 @@ Kinds (from --kind, the AWS CLI export, the inventory layout, or the content):
 pub struct LintArgs {
     /// Files, directories (every `*.json` below them), glob patterns, or `-` for standard
     /// input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "inventory", value_name = "PATH")]
     pub paths: Vec<String>,
+    /// The files, as `--inventory PATH...` (the spelling of `simulate` and `who-can`).
+    #[arg(long = "inventory", value_name = "PATH", num_args = 1.., hide = true)]
+    pub inventory: Vec<String>,
     /// Lint every policy document as this kind (exports such as `iam.json` and KMS grant
     /// lists keep their own).
     #[arg(long, value_enum)]
@@ -58,9 +61,6 @@ pub struct LintArgs {
     /// A TOML configuration file (`[lint]` select, ignore, fail-on, severity, suppress).
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
-    /// Worker threads (1 runs sequentially) [default: one per core].
-    #[arg(long, alias = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
     /// CloudFormation templates: their accounts, regions and parameters.
     #[command(flatten)]
     pub templates: super::TemplateArgs,
@@ -86,7 +86,7 @@ pub struct RuleArgs {
 }
 
 /// Resolves flags and the configuration file into options and the `--fail-on` threshold.
-pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
+pub fn resolve(args: &LintArgs, jobs: Option<usize>) -> Result<(LintOptions, Severity), Error> {
     let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
@@ -109,7 +109,7 @@ pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
             kind: args.kind,
             selection: RuleSelection::new(&select, &ignore, &overrides),
             config,
-            jobs: args.jobs.map(usize::from),
+            jobs,
             templates: args.templates.options()?,
         },
         fail_on,
@@ -117,9 +117,15 @@ pub fn resolve(args: &LintArgs) -> Result<(LintOptions, Severity), Error> {
 }
 
 /// Runs `xacct lint`.
-pub fn run(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (opts, fail_on) = resolve(args)?;
-    let report = lint(&args.paths, &opts)?;
+pub fn run(
+    args: &LintArgs,
+    global: &super::GlobalArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let (opts, fail_on) = resolve(args, global.jobs())?;
+    let paths: Vec<String> = args.paths.iter().chain(&args.inventory).cloned().collect();
+    let report = lint(&paths, &opts)?;
     for e in &report.input_errors {
         let _ = writeln!(err, "error: {}: {}", e.file, e.message);
     }

@@ -1,17 +1,20 @@
 //! The command line: clap definitions, and one function per subcommand that returns an
 //! [`ExitStatus`]. Arguments are resolved into library calls here; nothing below knows
-//! about flags.
+//! about flags. The options every subcommand takes (`--output`, `--quiet`, `--color`,
+//! `--jobs`) are resolved once, in [`run`].
 
 mod audit;
 mod check;
 mod diff;
 mod exit;
+mod global;
 mod graph;
 mod inventory;
 mod lint;
 mod scenarios;
 mod simulate;
 mod template;
+mod tools;
 mod who_can;
 
 use std::io::Write;
@@ -22,12 +25,14 @@ pub use audit::{AuditArgs, AuditCommand, AuditRunArgs, MergeArgs, OutputArgs, AU
 pub use check::{CheckArgs, CHECK_EXIT_CODES};
 pub use diff::{DiffArgs, DIFF_EXIT_CODES};
 pub use exit::{ExitStatus, EXIT_CODES};
+pub use global::{ColorArg, GlobalArgs};
 pub use graph::GraphArgs;
 pub use inventory::InventoryArgs;
 pub use lint::{LintArgs, RuleArgs, RulesArgs, LINT_EXIT_CODES};
 pub use scenarios::ScenariosArgs;
 pub use simulate::{run_case_lines as simulate_case_lines, SimulateArgs};
 pub use template::TemplateArgs;
+pub use tools::{CompletionsArgs, ManArgs};
 pub use who_can::WhoCanArgs;
 
 use crate::error::Error;
@@ -36,6 +41,9 @@ use crate::error::Error;
 #[derive(Debug, Parser)]
 #[command(name = "xacct", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// The options of every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -76,22 +84,27 @@ pub enum Command {
     /// plan's before and after), cross-account first.
     #[command(after_help = DIFF_EXIT_CODES)]
     Diff(DiffArgs),
+    /// Print a shell's completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of xacct or of one subcommand.
+    Man(ManArgs),
 }
 
-/// Runs a parsed command line, writing results to `out` and problems to `err`.
+/// Runs a parsed command line, writing results to `out` (or the `--output` file) and
+/// problems to `err` (only errors with `--quiet`).
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
-    let result = match cli.command {
-        Command::Check(args) => check::run(&args, out, err),
-        Command::Simulate(args) => simulate::run(&args, out, err),
-        Command::Lint(args) => lint::run(&args, out, err),
-        Command::Scenarios(args) => scenarios::run(&args, out),
-        Command::Rules(args) => lint::run_rules(&args, out),
-        Command::Rule(args) => lint::run_rule(&args, out),
-        Command::WhoCan(args) => who_can::run(&args, out, err),
-        Command::Graph(args) => graph::run(&args, out, err),
-        Command::Audit(args) => audit::run(&args, out, err),
-        Command::Diff(args) => diff::run(&args, out, err),
-    };
+    let mut quiet = global::QuietErr::new(err, cli.global.quiet);
+    let err: &mut dyn Write = &mut quiet;
+    let result = cli.global.open(out).and_then(|(mut target, to_stdout)| {
+        crate::report::term::set(crate::report::term::detect(
+            cli.global.color.into(),
+            to_stdout,
+        ));
+        cli.global.start_threads()?;
+        let status = dispatch(&cli, target.writer(), err)?;
+        target.finish()?;
+        Ok(status)
+    });
     match result {
         Ok(status) => status,
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
@@ -99,6 +112,24 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
             report_error(&e, err);
             ExitStatus::Error
         }
+    }
+}
+
+fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Check(args) => check::run(args, out, err),
+        Command::Simulate(args) => simulate::run(args, out, err),
+        Command::Lint(args) => lint::run(args, g, out, err),
+        Command::Scenarios(args) => scenarios::run(args, out),
+        Command::Rules(args) => lint::run_rules(args, out),
+        Command::Rule(args) => lint::run_rule(args, out),
+        Command::WhoCan(args) => who_can::run(args, out, err),
+        Command::Graph(args) => graph::run(args, out, err),
+        Command::Audit(args) => audit::run(args, g, out, err),
+        Command::Diff(args) => diff::run(args, out, err),
+        Command::Completions(args) => tools::completions(args, out),
+        Command::Man(args) => tools::man(args, out),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::report::{self, Format};
 pub struct SimulateArgs {
     /// Decide every case of a JSON Lines file (`-` for standard input) and print one JSON
     /// line per case; with `expected` decisions, end with `N passed, N failed`.
-    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["principal", "action", "resource", "inventory"])]
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["principal", "action", "resource", "inventory", "paths"])]
     pub cases: Option<String>,
 
     /// Who makes the request: a user, role, root, assumed-role or federated-user ARN, a
@@ -83,7 +83,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    if !args.inventory.inventory.is_empty() {
+    if !args.inventory.is_empty() {
         return with_inventory(args, out, err);
     }
     match &args.cases {
@@ -243,12 +243,69 @@ fn run_one(
         bucket: None,
     };
     let response = authorize(&request, &set);
-    report::simulate::decision(&request, &response, args.format, out).map_err(Error::Output)?;
+    let why = report::simulate::Explanation {
+        near: crate::eval::explain::near_misses(&request, &set, &response),
+        assumed: assumed_absent(&flags, action, &set),
+    };
+    report::simulate::decision(&request, &response, &why, args.format, out)
+        .map_err(Error::Output)?;
     Ok(if response.decision == Decision::Allow {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
+}
+
+/// What the decision takes to be absent because no flag gave it: the policies and
+/// settings an inventory would have read from exports.
+fn assumed_absent(flags: &FlagPolicies, action: &str, set: &PolicySet<'_>) -> Vec<String> {
+    let service = action
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut absent = |missing: bool, what: &str| {
+        if missing {
+            out.push(what.to_owned());
+        }
+    };
+    absent(
+        flags.identity.is_empty(),
+        "no identity policy of the caller (--identity-policy)",
+    );
+    absent(
+        flags.resource_policy.is_none(),
+        "no policy on the resource (--resource-policy)",
+    );
+    absent(
+        flags.boundary.is_none(),
+        "no permissions boundary (--boundary)",
+    );
+    absent(
+        flags.session.is_none(),
+        "no session policy (--session-policy)",
+    );
+    absent(
+        flags.scps.is_empty(),
+        "no SCP: the caller's account is in no organization, or is its management account (--scp)",
+    );
+    absent(
+        flags.rcps.is_empty(),
+        "no RCP on the resource's account (--rcp)",
+    );
+    absent(
+        flags.vpce.is_empty(),
+        "no VPC endpoint policy on the request's path (--vpc-endpoint-policy)",
+    );
+    absent(
+        service == "s3" && set.bucket.is_none(),
+        "no S3 Block Public Access (account or bucket) and the bucket owner owns the object: S3 settings are read only from exports",
+    );
+    absent(
+        service == "kms" && set.grants.is_empty(),
+        "no KMS grant on the key: grants are read only from exports (`aws kms list-grants`)",
+    );
+    out
 }
 
 /// `KEY=VALUE` flags into a context; a repeated key becomes multi-valued.
@@ -401,11 +458,16 @@ fn with_inventory(
     set.session = flags.session.as_ref();
     set.vpc_endpoint = flags.vpce.iter().collect();
     let response = authorize(&request, &set);
+    let why = report::simulate::Explanation {
+        near: crate::eval::explain::near_misses(&request, &set, &response),
+        assumed: Vec::new(),
+    };
     report::simulate::with_inventory(
         &request,
         &response,
         &assembled,
         &inv.problems,
+        &why,
         args.format,
         out,
     )

@@ -13,6 +13,7 @@
 
 mod authorizer;
 mod condition;
+pub mod explain;
 mod request;
 mod s3;
 mod statement;

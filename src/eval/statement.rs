@@ -305,7 +305,7 @@ fn matched_through_null(stmt: &Statement, req: &Request) -> bool {
 
 /// One element: whether a readable value matched, whether some value could not be read, and
 /// whether it is the `Not…` form.
-fn element(matched: bool, partial: bool, negated: bool) -> Tri {
+pub(super) fn element(matched: bool, partial: bool, negated: bool) -> Tri {
     let m = match (matched, partial) {
         (true, _) => Tri::Yes,
         (false, true) => Tri::Maybe,
@@ -318,7 +318,7 @@ fn element(matched: bool, partial: bool, negated: bool) -> Tri {
     }
 }
 
-fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> Tri {
+pub(super) fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request) -> Tri {
     let Some(set) = &stmt.resource else {
         // No `Resource`: in a resource policy it means the resource the policy is attached to
         // (ECR repositories, trust policies), except in a KMS key policy, where such a

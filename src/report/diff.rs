@@ -223,6 +223,16 @@ pub fn render(
     out.write_all(b"\n")
 }
 
+/// An action as AWS spells it (`s3:PutObject`), when it is one AWS lists; a pattern or an
+/// unknown action as the policy has it.
+fn spelled(action: &str) -> String {
+    crate::catalog::catalog()
+        .ok()
+        .and_then(|c| c.action(action))
+        .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name))
+        .unwrap_or_else(|| action.to_owned())
+}
+
 fn rows(changes: &[&Change]) -> Vec<Vec<String>> {
     changes
         .iter()
@@ -232,7 +242,11 @@ fn rows(changes: &[&Change]) -> Vec<Vec<String>> {
                 c.principal.clone(),
                 format!(
                     "{}{}",
-                    c.actions.join("\n"),
+                    c.actions
+                        .iter()
+                        .map(|a| spelled(a))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                     match (c.conditional, c.undecided) {
                         (_, true) => "\n(not verified: defective policy)",
                         (true, false) => "\n(conditional)",

@@ -23,6 +23,7 @@ pub mod sarif;
 pub mod schema;
 pub mod simulate;
 mod table;
+pub mod term;
 pub mod who_can;
 
 pub use table::{check_table, decision_table, diagnostics_table, simple_table};

@@ -44,15 +44,18 @@ pub fn list(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
         return out.write_all(b"\n");
     }
     let width = codes::ALL.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    let columns = super::term::get().width;
     for m in codes::ALL {
-        writeln!(
-            out,
+        let line = format!(
             "{}  {:<width$}  {:<7}  {}",
             m.code,
             m.name,
             m.severity.as_str(),
             m.summary
-        )?;
+        );
+        // A long summary continues under itself.
+        let indent = m.code.len() + 2 + width + 2 + 7 + 2;
+        writeln!(out, "{}", super::term::fold(&line, columns, indent))?;
     }
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! `xacct simulate`: one decision with its request and trace, as a table or JSON; with an
-//! inventory, what the inventory did not know and whether it could change the decision.
+//! `xacct simulate`: one decision with its request and trace, as a table or JSON; for an
+//! implicit deny, the nearest statements and what each missed; with policies from flags,
+//! what was assumed absent; with an inventory, what the inventory did not know and whether
+//! it could change the decision.
 
 use std::io::Write;
 
@@ -7,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::{decision_table, schema, Format};
 use crate::diagnostic::Diagnostic;
+use crate::eval::explain::NearMiss;
 use crate::eval::{ContextValue, Request, Response};
 use crate::inventory::{Assembled, Unknown};
 
@@ -18,16 +21,71 @@ fn write_json(out: &mut dyn Write, doc: &Value) -> std::io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// What explains a decision beyond its trace.
+#[derive(Debug, Clone, Default)]
+pub struct Explanation {
+    /// For an implicit deny: the nearest `Allow` statements and what each missed.
+    pub near: Vec<NearMiss>,
+    /// With policies from flags: what was taken to be absent because no flag gave it.
+    pub assumed: Vec<String>,
+}
+
+impl Explanation {
+    /// The explanation as text, after the trace.
+    fn text(&self) -> String {
+        let width = super::term::get().width;
+        let mut out = String::new();
+        if !self.near.is_empty() {
+            out.push_str("\nnearest statements (why they do not allow it):\n");
+            for m in &self.near {
+                let line = format!("  - {}: {}", m.requirement.describe(), m.sentence());
+                out.push_str(&super::term::fold(&line, width, 4));
+                out.push('\n');
+            }
+        }
+        if !self.assumed.is_empty() {
+            out.push_str(
+                "\nassumed absent (no flag gave them; `PATH...` reads them from exports):\n",
+            );
+            for a in &self.assumed {
+                out.push_str(&super::term::fold(&format!("  - {a}"), width, 4));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Adds the explanation to a decision's JSON document.
+    fn add_to(&self, doc: &mut Value) {
+        if let Some(o) = doc.as_object_mut() {
+            o.insert(
+                "nearest_statements".into(),
+                serde_json::to_value(&self.near).unwrap_or(Value::Null),
+            );
+            o.insert("assumed_absent".into(), json!(self.assumed));
+        }
+    }
+}
+
 /// Writes one decision (policies from flags).
 pub fn decision(
     request: &Request,
     response: &Response<'_>,
+    why: &Explanation,
     format: Format,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => write_json(out, &decision_json(request, response)),
-        _ => out.write_all(decision_table(request, response).as_bytes()),
+        Format::Json => {
+            let mut doc = decision_json(request, response);
+            why.add_to(&mut doc);
+            write_json(out, &doc)
+        }
+        _ => {
+            let mut text = decision_table(request, response);
+            text.push_str(&why.text());
+            out.write_all(text.as_bytes())
+        }
     }
 }
 
@@ -38,12 +96,14 @@ pub fn with_inventory(
     response: &Response<'_>,
     assembled: &Assembled<'_>,
     problems: &[Diagnostic],
+    why: &Explanation,
     format: Format,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let relevant = assembled.relevant_unknowns(response.decision);
     if format == Format::Json {
         let mut doc = decision_json(request, response);
+        why.add_to(&mut doc);
         if let Some(o) = doc.as_object_mut() {
             let unknowns: Vec<Value> = assembled
                 .unknowns
@@ -72,6 +132,7 @@ pub fn with_inventory(
         return write_json(out, &doc);
     }
     let mut text = decision_table(request, response);
+    text.push_str(&why.text());
     if !relevant.is_empty() {
         text.push_str("\nnot verified: the inventory does not know\n");
         for u in &relevant {

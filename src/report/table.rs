@@ -1,7 +1,14 @@
-//! The human-readable table. The only module that uses `tabled`.
+//! The human-readable table. The only module that uses `tabled`. Every table is laid out by
+//! [`finish`]: the rounded style, fitted to the terminal's width (each column at least as
+//! wide as its longest word up to a limit, the wide ones sharing the rest; cells wrap at
+//! spaces, longer words are cut) and, on a colour terminal, its verdict and level columns
+//! coloured ([`super::term`]).
 
-use tabled::settings::Style;
+use tabled::grid::records::PeekableRecords;
+use tabled::settings::{Color, Style};
 use tabled::{Table, Tabled};
+
+use super::term::{self, Tone};
 
 use crate::eval::{Decision, Request, Response};
 use crate::policy::Effect;
@@ -30,8 +37,9 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         (Decision::ExplicitDeny, _) => "DENIED (explicit deny)",
     };
     out.push_str(&format!(
-        "decision:  {} — {verdict}\n",
-        resp.decision.as_str()
+        "decision:  {} — {}\n",
+        resp.decision.as_str(),
+        term::paint(verdict, Tone::of(verdict))
     ));
     out.push_str(&format!("principal: {}\n", req.principal.display()));
     out.push_str(&format!("action:    {}\n", req.action));
@@ -73,8 +81,7 @@ pub fn decision_table(req: &Request, resp: &Response<'_>) -> String {
         out.push_str("\nno statement applied\n");
     } else {
         out.push_str("\nstatements that applied:\n");
-        out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
-        out.push('\n');
+        out.push_str(&finish(Table::new(rows)));
     }
     for m in resp
         .trace
@@ -142,9 +149,7 @@ pub fn diagnostics_table(diagnostics: &[crate::diagnostic::Diagnostic]) -> Strin
             }
         })
         .collect();
-    let mut out = Table::new(rows).with(Style::rounded()).to_string();
-    out.push('\n');
-    out
+    finish(Table::new(rows))
 }
 
 #[derive(Tabled)]
@@ -185,8 +190,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             why: o.reasons.join("\n"),
         })
         .collect();
-    out.push_str(&Table::new(rows).with(Style::rounded()).to_string());
-    out.push('\n');
+    out.push_str(&finish(Table::new(rows)));
     let failed: Vec<&crate::workflow::Outcome> = report
         .outcomes
         .iter()
@@ -293,7 +297,149 @@ pub fn simple_table(header: &[&str], rows: &[Vec<String>]) -> String {
     for r in rows {
         b.push_record(r.iter().cloned());
     }
-    let mut out = b.build().with(Style::rounded()).to_string();
+    finish(b.build())
+}
+
+/// The widest a column's floor is: a longer word (an ARN) is cut across lines.
+const WORD: usize = 16;
+
+/// The width of each column's cells when `natural` (each column's widest line) does not fit
+/// in `avail`: each column starts at its `floor`, and the room left is shared by the
+/// columns that want more, in proportion to the square root of their width (a column of
+/// long sentences gets more room than one of names, without leaving the names a few
+/// letters wide), none beyond its natural width.
+fn column_widths(natural: &[usize], floor: &[usize], avail: usize) -> Vec<usize> {
+    let weight: Vec<f64> = natural.iter().map(|&n| (n.max(1) as f64).sqrt()).collect();
+    let mut w: Vec<usize> = floor
+        .iter()
+        .zip(natural)
+        .map(|(f, n)| (*f).min(*n))
+        .collect();
+    // Too narrow for the floors: they shrink together.
+    let floors: usize = w.iter().sum();
+    if floors > avail {
+        for x in &mut w {
+            *x = (*x * avail / floors).max(1);
+        }
+    }
+    let mut left = avail.saturating_sub(w.iter().sum());
+    while left > 0 {
+        let open: Vec<usize> = (0..w.len()).filter(|&i| w[i] < natural[i]).collect();
+        if open.is_empty() {
+            break;
+        }
+        let total: f64 = open.iter().map(|&i| weight[i]).sum();
+        let mut given = 0;
+        for &i in &open {
+            let add = ((left as f64 * weight[i] / total) as usize).min(natural[i] - w[i]);
+            w[i] += add;
+            given += add;
+        }
+        if given == 0 {
+            // Less than one column each: one to the widest wanting more.
+            if let Some(&i) = open.iter().max_by_key(|&&i| natural[i] - w[i]) {
+                w[i] += 1;
+                given = 1;
+            }
+        }
+        left -= given;
+    }
+    w
+}
+
+/// The columns whose cells are coloured by their words ([`Tone::of`]), by header.
+const TONED: [&str; 4] = ["effect", "result", "level", "verdict"];
+
+/// `table` in the house style, fitted to the terminal and coloured ([`term::get`]), with a
+/// final newline.
+pub fn finish(table: Table) -> String {
+    let t = term::get();
+    let (rows, cols) = (table.count_rows(), table.count_columns());
+    let mut cells: Vec<Vec<String>> = (0..rows)
+        .map(|row| {
+            (0..cols)
+                .map(|col| table.get_records().get_text((row, col).into()).to_owned())
+                .collect()
+        })
+        .collect();
+    if let Some(width) = t.width {
+        let natural: Vec<usize> = (0..cols)
+            .map(|col| {
+                cells
+                    .iter()
+                    .flat_map(|r| r[col].lines())
+                    .map(term::display_width)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // A column is never narrower than its longest word (up to `WORD`), nor than its
+        // content when that is shorter.
+        let floor: Vec<usize> = (0..cols)
+            .map(|col| {
+                let word = cells
+                    .iter()
+                    .flat_map(|r| r[col].split_whitespace())
+                    .map(term::display_width)
+                    .max()
+                    .unwrap_or(0);
+                word.clamp(6, WORD).min(natural[col])
+            })
+            .collect();
+        // Each column takes `│ ` before its cell and ` ` after; the last `│` closes the row.
+        let avail = width.saturating_sub(3 * cols + 1);
+        if natural.iter().sum::<usize>() > avail {
+            let widths = column_widths(&natural, &floor, avail);
+            for row in &mut cells {
+                for (cell, w) in row.iter_mut().zip(&widths) {
+                    *cell = term::wrap(cell, *w);
+                }
+            }
+        }
+    }
+    let mut b = tabled::builder::Builder::default();
+    for r in &cells {
+        b.push_record(r.iter().cloned());
+    }
+    let mut table = b.build();
+    table.with(Style::rounded());
+    if t.color {
+        let mut paint: Vec<((usize, usize), anstyle::Style)> = Vec::new();
+        for col in 0..cols {
+            paint.push(((0, col), anstyle::Style::new().bold()));
+            if !TONED.contains(&cells[0][col].trim()) {
+                continue;
+            }
+            for (row, r) in cells.iter().enumerate().skip(1) {
+                if let Some(tone) = Tone::of(&r[col]) {
+                    paint.push(((row, col), tone.style()));
+                }
+            }
+        }
+        for (cell, style) in paint {
+            table.modify(
+                cell,
+                Color::new(style.render().to_string(), style.render_reset().to_string()),
+            );
+        }
+    }
+    let mut out = table.to_string();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn narrow_columns_keep_their_width_and_wide_ones_share_the_rest() {
+        let w = column_widths(&[60, 12, 33, 35, 250], &[16, 12, 8, 16, 16], 84);
+        assert_eq!(w[1], 12);
+        assert_eq!(w.iter().sum::<usize>(), 84, "{w:?}");
+        assert!(w[4] > w[0] && w[0] > 16, "{w:?}");
+        assert_eq!(column_widths(&[5, 6], &[5, 6], 100), vec![5, 6]);
+        let narrow = column_widths(&[23, 8, 73, 17, 95], &[16, 8, 16, 10, 16], 56);
+        assert!(narrow.iter().sum::<usize>() <= 56, "{narrow:?}");
+    }
 }

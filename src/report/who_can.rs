@@ -31,62 +31,79 @@ pub fn render(
     out.write_all(table(w).as_bytes())
 }
 
+/// How the table names a principal: `anonymous` is everyone.
+fn principal_label(p: &str) -> String {
+    if p == "anonymous" {
+        "everyone (anonymous)".to_owned()
+    } else {
+        p.to_owned()
+    }
+}
+
 fn table(w: &WhoCan) -> String {
     let (owner, org, rows) = (
         w.resource_account.as_deref(),
         w.resource_organization.as_deref(),
         &w.principals,
     );
-    let mut s = format!(
-        "who can {} on {}\nresource account: {}   organization: {}\n\n",
-        w.action,
-        w.resource,
-        owner.unwrap_or("unknown"),
-        org.unwrap_or("unknown")
-    );
+    let width = super::term::get().width;
+    let mut s = String::new();
+    for line in [
+        format!("who can {} on {}", w.action, w.resource),
+        format!(
+            "resource account: {}   organization: {}",
+            owner.unwrap_or("unknown"),
+            org.unwrap_or("unknown")
+        ),
+    ] {
+        s.push_str(&super::term::fold(&line, width, 2));
+        s.push('\n');
+    }
+    s.push('\n');
+    for i in &w.incomplete {
+        s.push_str(&super::term::fold(&format!("incomplete: {i}"), width, 2));
+        s.push('\n');
+    }
+    if !w.incomplete.is_empty() {
+        s.push('\n');
+    }
     if rows.is_empty() {
         s.push_str("no principal in the inventory is allowed (and none is undecided)\n");
-        return s;
+    } else {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    principal_label(&r.principal),
+                    r.verdict.text().to_owned(),
+                    r.marks.join(", "),
+                    r.why.join("\n"),
+                ]
+            })
+            .collect();
+        s.push_str(&super::simple_table(
+            &["principal", "verdict", "marks", "why"],
+            &cells,
+        ));
     }
-    let headers = ["principal", "account", "verdict", "marks"];
-    let cells: Vec<[String; 4]> = rows
+    // Every unknown that could change an answer, once.
+    let mut seen = std::collections::BTreeSet::new();
+    let unknowns: Vec<String> = w
+        .resource_unknowns
         .iter()
-        .map(|r| {
-            [
-                r.principal.clone(),
-                r.account.clone().unwrap_or_else(|| "-".into()),
-                r.verdict.text().to_owned(),
-                r.marks.join(", "),
-            ]
+        .filter(|u| {
+            (rows.is_empty() && u.could_change(crate::eval::Decision::ImplicitDeny))
+                || rows.iter().any(|r| u.could_change(r.decision))
         })
+        .chain(rows.iter().flat_map(|r| &r.unknowns))
+        .filter(|u| seen.insert(u.message.clone()))
+        .map(|u| u.message.clone())
         .collect();
-    let mut width = headers.map(str::len);
-    for c in &cells {
-        for (w, v) in width.iter_mut().zip(c.iter()) {
-            *w = (*w).max(v.chars().count());
-        }
-    }
-    let line = |vals: [&str; 4]| {
-        let mut l = String::new();
-        for (i, v) in vals.iter().enumerate() {
-            if i > 0 {
-                l.push_str("  ");
-            }
-            l.push_str(v);
-            if i + 1 < vals.len() {
-                l.push_str(&" ".repeat(width[i].saturating_sub(v.chars().count())));
-            }
-        }
-        l.trim_end().to_owned() + "\n"
-    };
-    s.push_str(&line(headers));
-    s.push_str(&line(
-        width.map(|w| "─".repeat(w)).each_ref().map(String::as_str),
-    ));
-    for (row, c) in rows.iter().zip(&cells) {
-        s.push_str(&line(c.each_ref().map(String::as_str)));
-        for w in &row.why {
-            s.push_str(&format!("    · {w}\n"));
+    if !unknowns.is_empty() {
+        s.push_str("\nwhat the inventory does not know, which could change these answers:\n");
+        for u in unknowns {
+            s.push_str(&super::term::fold(&format!("  - {u}"), width, 4));
+            s.push('\n');
         }
     }
     s
