@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod audit;
+mod audit_cache;
 mod aws_examples;
 mod check;
 mod cli;
@@ -17,5 +18,6 @@ mod managed_policies;
 mod properties;
 mod sarif;
 mod semantics;
+mod shard_auto;
 mod util;
 mod workflows;

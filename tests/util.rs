@@ -95,7 +95,19 @@ pub struct Run {
 
 /// Runs the `xacct` binary with `args` from the crate's root.
 pub fn xacct(args: &[&str]) -> Run {
-    let o = Command::new(env!("CARGO_BIN_EXE_xacct"))
+    xacct_env(args, &[])
+}
+
+/// [`xacct`] with environment variables set (`Some`) or removed (`None`).
+pub fn xacct_env(args: &[&str], vars: &[(&str, Option<&str>)]) -> Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_xacct"));
+    for (k, v) in vars {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    let o = c
         .args(args)
         .current_dir(root())
         .output()
