@@ -11,6 +11,8 @@
 //! a sink, as `xacct audit --format jsonl > /dev/null` does). One run before the group prints
 //! the peak resident memory of the audit. Whole runs of the binary: `scripts/bench-whole.sh`.
 
+#![allow(missing_docs)]
+
 mod support;
 
 use std::io::Write;

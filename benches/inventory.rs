@@ -12,6 +12,8 @@
 //! `xacct/load_{one_core,all_cores}` (`xacct::load::inventory_in_memory`); and the group
 //! `graph_<N>_accounts` with `xacct/build`.
 
+#![allow(missing_docs)]
+
 mod support;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

@@ -12,7 +12,6 @@
 #![allow(dead_code)]
 
 #[path = "../../examples/gen_org.rs"]
-#[allow(dead_code)]
 mod gen_org;
 
 use std::path::{Path, PathBuf};

@@ -3,8 +3,9 @@
 //!
 //! An account's entry is used only when all of these are as they were:
 //!
-//! * the run's key: the xacct binary itself (a hash of its bytes: its version, rules, AWS
-//!   data and scenarios) and the options that change every account's findings (`--ignore`,
+//! * the run's key: the xacct binary itself (its version and the stamp of its file, so a
+//!   rebuilt or reinstalled binary, with other rules, AWS data or scenarios, reuses nothing)
+//!   and the options that change every account's findings (`--ignore`,
 //!   `--no-lint`, the load options);
 //! * its context ([`super::Ctx::context`]): the list of its files, the shared files that
 //!   describe it, the model package groups that name it as a caller (and their files), the
@@ -25,7 +26,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -165,17 +166,21 @@ pub struct Cache {
     new: Mutex<BTreeMap<String, Entry>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Whether anything differs from the file read: else [`Cache::save`] leaves it be.
+    dirty: AtomicBool,
     /// Why the last run's cache was not used (one line each), for stderr.
     pub warnings: Vec<String>,
 }
 
-/// The key of a run: the binary's hash and `options`.
+/// The key of a run: xacct's version, the binary's stamp (a rebuilt or reinstalled binary
+/// is another one, whatever its version says) and `options`.
 pub fn run_key(options: &str) -> Result<String, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find xacct's binary: {e}"))?;
-    let bytes = std::fs::read(&exe)
-        .map_err(|e| format!("cannot read xacct's binary `{}`: {e}", exe.display()))?;
+    let stamp =
+        Stamp::at(&exe).ok_or_else(|| format!("cannot read xacct's binary `{}`", exe.display()))?;
+    let binary = format!("{} {} {stamp:?}", env!("CARGO_PKG_VERSION"), exe.display());
     Ok(digest_parts([
-        digest(&bytes).as_bytes(),
+        binary.as_bytes(),
         options.as_bytes(),
         &FORMAT_VERSION.to_le_bytes(),
     ]))
@@ -199,6 +204,7 @@ impl Cache {
             new: Mutex::new(BTreeMap::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            dirty: AtomicBool::new(true),
             warnings: Vec::new(),
         };
         let shown = fs::display(&cache.file);
@@ -216,11 +222,11 @@ impl Cache {
             Err(e) => cache.warnings.push(format!(
                 "ignoring the cache `{shown}`: not an xacct audit cache ({e})"
             )),
-            Ok(f) if f.format != FORMAT || f.format_version != FORMAT_VERSION => cache
-                .warnings
-                .push(format!(
+            Ok(f) if f.format != FORMAT || f.format_version != FORMAT_VERSION => {
+                cache.warnings.push(format!(
                 "ignoring the cache `{shown}`: not an xacct audit cache of format {FORMAT_VERSION}"
-            )),
+            ))
+            }
             Ok(f) if f.key != cache.key => cache.warnings.push(format!(
                 "ignoring the cache `{shown}`: written by xacct {} or with other options",
                 f.xacct
@@ -228,6 +234,7 @@ impl Cache {
             Ok(f) => {
                 cache.old_stamps = f.stamps.into_iter().collect();
                 cache.old = f.accounts.into_iter().collect();
+                cache.dirty = AtomicBool::new(false);
             }
         }
         cache
@@ -246,6 +253,7 @@ impl Cache {
         let counter = if hit.is_some() {
             &self.hits
         } else {
+            self.dirty.store(true, Ordering::Relaxed);
             &self.misses
         };
         counter.fetch_add(1, Ordering::Relaxed);
@@ -289,6 +297,8 @@ impl Cache {
         if let Some(s) = self.old_stamps.get(path).filter(|s| s.stamp == stamp) {
             return Some(s.clone());
         }
+        // A stamp to record anew, even when the content turns out the same.
+        self.dirty.store(true, Ordering::Relaxed);
         let (bytes, stamp) = fs::read_stamped(p).ok()?;
         Some(Seen {
             stamp,
@@ -355,8 +365,18 @@ impl Cache {
         )
     }
 
-    /// Writes this run's entries (the file replaced at once, never half-written).
+    /// Writes this run's entries (the file replaced at once, never half-written), unless
+    /// they are those of the file read: every account reused, every file stamp unchanged.
     pub fn save(self) -> Result<(), String> {
+        let same = !self.dirty.load(Ordering::Relaxed)
+            && self.new.lock().is_ok_and(|n| n.len() == self.old.len())
+            && self
+                .stamps
+                .lock()
+                .is_ok_and(|s| s.len() == self.old_stamps.len());
+        if same {
+            return Ok(());
+        }
         let shown = fs::display(&self.file);
         let file = CacheFile {
             format: FORMAT.to_owned(),
