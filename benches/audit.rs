@@ -1,168 +1,83 @@
-//! The whole audit on synthetic organizations (`examples/gen_org.rs`), next to serde_json's
-//! bare parse of the same bytes, in the same run.
+//! The whole audit on synthetic organizations (`examples/gen_org.rs`, seed 7), next to
+//! serde_json's read and parse of the same files on the same cores, in the same run.
 //!
 //! ```text
-//! XACCT_BENCH_SIZES=100,1000,10000 cargo bench --bench audit
+//! XACCT_BENCH_ACCOUNTS=100,1000 cargo bench --bench audit
 //! ```
 //!
-//! Each organization is generated once into `target/bench-org-<N>` (seed 7, the same folders
-//! the inventory bench uses; never committed). For each size, in this order:
-//!
-//! 1. **serde_json**: every file read and parsed into `serde_json::Value` on all cores (the
-//!    floor: the same reads and one parse, nothing else), and the same parse on one core with
-//!    the reads not timed;
-//! 2. **audit**: `xacct::audit::run` with every finding serialized as JSON Lines into a sink
-//!    (what `xacct audit --format jsonl > /dev/null` does), with the peak resident memory
-//!    of the process during it (`VmHWM`, reset through `/proc/self/clear_refs`).
-//!
-//! One measurement per size: at ten thousand accounts a run takes about a minute, and the
-//! figures are for a table of growth, not for detecting small regressions. The peak memory of
-//! the command itself is measured with `/usr/bin/time -v` (see `docs/audit.md`).
+//! Per size, one group `audit_<N>_accounts`: `serde_json_floor/read_parse_all_cores` (every
+//! file read and parsed into `serde_json::Value` on all cores: the floor) and
+//! `xacct/audit_all_cores` (`xacct::audit::run`, every finding serialized as JSON Lines into
+//! a sink, as `xacct audit --format jsonl > /dev/null` does). One run before the group prints
+//! the peak resident memory of the audit. Whole runs of the binary: `scripts/bench-whole.sh`.
+
+#![allow(missing_docs)]
 
 mod support;
 
-use support::{data_dir, status_kb};
-
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
-use rayon::prelude::*;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use xacct::audit::{run, AuditOptions, NoProgress};
 
 /// The binary's allocator, so that the figures are the command's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json") {
-            out.push(p);
-        }
-    }
-}
-
-struct Row {
-    accounts: usize,
-    files: usize,
-    mb: f64,
-    serde_all: Duration,
-    serde_one: Duration,
-    audit: Duration,
-    peak_mb: f64,
-    findings: usize,
-}
-
-fn measure(n: usize) -> Result<Row, Box<dyn std::error::Error>> {
-    let dir = data_dir(n)?;
-    let mut list = Vec::new();
-    files(&dir, &mut list);
-    // serde_json: reads and parse on all cores.
-    let t = Instant::now();
-    let bytes: u64 = list
-        .par_iter()
-        .map(|p| {
-            let b = std::fs::read(p).unwrap_or_default();
-            let v: Result<serde_json::Value, _> = serde_json::from_slice(&b);
-            std::hint::black_box(v.is_ok());
-            b.len() as u64
-        })
-        .sum();
-    let serde_all = t.elapsed();
-    // serde_json: the parse alone, one core.
-    let mut serde_one = Duration::ZERO;
-    for p in &list {
-        let b = std::fs::read(p).unwrap_or_default();
-        let t = Instant::now();
-        let v: Result<serde_json::Value, _> = serde_json::from_slice(&b);
-        std::hint::black_box(v.is_ok());
-        serde_one += t.elapsed();
-    }
-    // The audit, findings serialized as JSON Lines.
-    let _ = std::fs::write("/proc/self/clear_refs", b"5");
+/// One audit, findings as JSON Lines into a sink; the number of findings.
+fn audit(dir: &str) -> usize {
     let opts = AuditOptions {
-        paths: vec![dir.to_string_lossy().into_owned()],
+        paths: vec![dir.to_owned()],
         ..AuditOptions::default()
     };
     let mut sink = std::io::sink();
     let mut findings = 0usize;
-    let t = Instant::now();
-    let totals = run(&opts, &NoProgress, &mut |f| {
+    let done = run(&opts, &NoProgress, &mut |f| {
         findings += 1;
         let line = serde_json::to_string(&f).map_err(std::io::Error::from)?;
         writeln!(sink, "{line}")
-    })?;
-    let audit = t.elapsed();
-    let peak_mb = status_kb("VmHWM:").unwrap_or(0) as f64 / 1024.0;
-    if totals.bytes != bytes {
-        eprintln!(
-            "note: the audit read {} bytes, serde_json {bytes}",
-            totals.bytes
-        );
+    });
+    if let Err(e) = done {
+        eprintln!("audit: {e}");
     }
-    Ok(Row {
-        accounts: totals.accounts,
-        files: list.len(),
-        mb: bytes as f64 / 1e6,
-        serde_all,
-        serde_one,
-        audit,
-        peak_mb,
-        findings,
-    })
+    findings
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: then only the
-    // smallest size runs, as a smoke test.
-    let benching = std::env::args().any(|a| a == "--bench");
-    let sizes: Vec<usize> = std::env::var("XACCT_BENCH_SIZES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| if benching { vec![100, 1000] } else { vec![10] });
-    println!(
-        "{} cores; audit = xacct::audit::run, findings as JSON Lines into a sink",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    println!(
-        "{:>8} {:>8} {:>9} | {:>22} {:>18} | {:>16} {:>8} | {:>9} {:>9}",
-        "accounts",
-        "files",
-        "MB",
-        "serde_json all cores",
-        "serde_json 1 core",
-        "audit",
-        "vs serde",
-        "peak MB",
-        "findings"
-    );
-    for n in sizes {
-        let r = measure(n)?;
-        let rate = |d: Duration| r.mb / d.as_secs_f64().max(1e-9);
-        println!(
-            "{:>8} {:>8} {:>9.1} | {:>8.2} s {:>7.0} MB/s {:>6.2} s {:>5.0} MB/s | {:>6.2} s {:>4.0} MB/s {:>7.0}% | {:>9.0} {:>9}",
-            r.accounts,
-            r.files,
-            r.mb,
-            r.serde_all.as_secs_f64(),
-            rate(r.serde_all),
-            r.serde_one.as_secs_f64(),
-            rate(r.serde_one),
-            r.audit.as_secs_f64(),
-            rate(r.audit),
-            100.0 * rate(r.audit) / rate(r.serde_all),
-            r.peak_mb,
-            r.findings
+fn audits(c: &mut Criterion) {
+    for n in support::accounts(&[100]) {
+        let dir = match support::data_dir(n) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("cannot generate {n} accounts: {e}");
+                continue;
+            }
+        };
+        let files: Vec<PathBuf> = support::json_files(&dir);
+        let bytes = support::floor_read_parse(&files);
+        let path = dir.to_string_lossy().into_owned();
+        let (findings, time, peak) = support::peak_mb(|| audit(&path));
+        eprintln!(
+            "audit of {n} accounts ({} files, {:.1} MB): {findings} findings, {time:.2?}, peak RSS {peak:.0} MB",
+            files.len(),
+            bytes as f64 / 1e6
         );
+        let mut g = c.benchmark_group(format!("audit_{n}_accounts"));
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function(
+            BenchmarkId::new("serde_json_floor", "read_parse_all_cores"),
+            |b| b.iter(|| support::floor_read_parse(&files)),
+        );
+        g.bench_function(BenchmarkId::new("xacct", "audit_all_cores"), |b| {
+            b.iter(|| audit(&path))
+        });
+        g.finish();
     }
-    Ok(())
 }
+
+criterion_group! {
+    name = benches;
+    config = support::criterion();
+    targets = audits
+}
+criterion_main!(benches);

@@ -2,14 +2,18 @@
 //! `simulate --cases` path next to serde_json's bare parse of the same bytes (the floor),
 //! and the wildcard matcher on an adversarial pattern.
 //!
-//! Run: `cargo bench --bench evaluate`.
+//! Run: `cargo bench --bench evaluate`. Written in the style of `benches/support`: groups
+//! `decide`, `decide_one`, `simulate_cases` (`serde_json_floor/parse_value_one_core` beside
+//! `xacct/simulate_case_lines_one_core`) and `glob`.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use xacct::cli::simulate_case_lines;
 use xacct::eval::authorize;
 use xacct::load::cases::{parse_case, Case};
@@ -35,13 +39,16 @@ fn decide(c: &mut Criterion) {
     g.throughput(Throughput::Elements(cases.len() as u64));
     // Policy sets are built once too: only the decision is measured.
     let sets: Vec<_> = cases.iter().map(|c| c.policies.set()).collect();
-    g.bench_function("compiled_2000_generated_cases", |b| {
-        b.iter(|| {
-            for (case, set) in cases.iter().zip(&sets) {
-                black_box(authorize(&case.request, set).decision);
-            }
-        })
-    });
+    g.bench_function(
+        BenchmarkId::new("xacct", "compiled_2000_generated_cases"),
+        |b| {
+            b.iter(|| {
+                for (case, set) in cases.iter().zip(&sets) {
+                    black_box(authorize(&case.request, set).decision);
+                }
+            })
+        },
+    );
     g.finish();
 
     // One realistic cross-account request with several policy types.
@@ -52,16 +59,17 @@ fn decide(c: &mut Criterion) {
     let set = case.policies.set();
     let mut g = c.benchmark_group("decide_one");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("kms_scp_boundary_notprincipal", |b| {
-        b.iter(|| black_box(authorize(&case.request, &set).decision))
-    });
+    g.bench_function(
+        BenchmarkId::new("xacct", "kms_scp_boundary_notprincipal"),
+        |b| b.iter(|| black_box(authorize(&case.request, &set).decision)),
+    );
     // The registration's typical question: cross-account, identity + resource policy + SCP.
     let typical = cases
         .iter()
         .find(|c| c.id == "gen-000005")
         .expect("case present");
     let typical_set = typical.policies.set();
-    g.bench_function("typical_cross_account", |b| {
+    g.bench_function(BenchmarkId::new("xacct", "typical_cross_account"), |b| {
         b.iter(|| black_box(authorize(&typical.request, &typical_set).decision))
     });
     g.finish();
@@ -71,25 +79,36 @@ fn end_to_end(c: &mut Criterion) {
     let lines = GENERATED.lines().filter(|l| !l.trim().is_empty()).count() as u64;
     let mut g = c.benchmark_group("simulate_cases");
     g.throughput(Throughput::Elements(lines));
-    g.bench_function("xacct_parse_compile_decide_write", |b| {
-        b.iter_batched(
-            || Vec::with_capacity(1 << 17),
-            |mut out| {
-                let mut err = std::io::sink();
-                simulate_case_lines(GENERATED.as_bytes(), "generated.jsonl", &mut out, &mut err)
+    g.bench_function(
+        BenchmarkId::new("serde_json_floor", "parse_value_one_core"),
+        |b| {
+            b.iter(|| {
+                for l in GENERATED.lines() {
+                    black_box(serde_json::from_str::<serde_json::Value>(l).unwrap());
+                }
+            })
+        },
+    );
+    g.bench_function(
+        BenchmarkId::new("xacct", "simulate_case_lines_one_core"),
+        |b| {
+            b.iter_batched(
+                || Vec::with_capacity(1 << 17),
+                |mut out| {
+                    let mut err = std::io::sink();
+                    simulate_case_lines(
+                        GENERATED.as_bytes(),
+                        "generated.jsonl",
+                        &mut out,
+                        &mut err,
+                    )
                     .unwrap();
-                out
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    g.bench_function("serde_json_value_parse_only", |b| {
-        b.iter(|| {
-            for l in GENERATED.lines() {
-                black_box(serde_json::from_str::<serde_json::Value>(l).unwrap());
-            }
-        })
-    });
+                    out
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
     g.finish();
 }
 
@@ -99,11 +118,16 @@ fn glob(c: &mut Criterion) {
     let g = Glob::new(&pattern, Fold::Sensitive);
     let mut group = c.benchmark_group("glob");
     group.throughput(Throughput::Bytes(input.len() as u64));
-    group.bench_function("adversarial_star_a_500_vs_100k", |b| {
-        b.iter(|| black_box(g.is_match(&input)))
-    });
+    group.bench_function(
+        BenchmarkId::new("xacct", "adversarial_star_a_500_vs_100k"),
+        |b| b.iter(|| black_box(g.is_match(&input))),
+    );
     group.finish();
 }
 
-criterion_group!(benches, decide, end_to_end, glob);
+criterion_group! {
+    name = benches;
+    config = support::criterion();
+    targets = decide, end_to_end, glob
+}
 criterion_main!(benches);

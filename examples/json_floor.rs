@@ -1,41 +1,102 @@
-//! The floor for `xacct simulate --cases`: how long serde_json alone takes to parse every
-//! line of a case file into `serde_json::Value`. Used by `scripts/bench-simulate.sh`.
+//! The floor xacct's whole runs are measured against: how long serde_json alone takes to
+//! read and parse the same bytes into `serde_json::Value`, on the same cores. Used by
+//! `scripts/bench-whole.sh` and `scripts/bench-simulate.sh`.
 //!
-//! Usage: `cargo run --release --example json_floor -- FILE.jsonl [REPEAT]`
+//! - `json_floor DIR [REPEAT]`: every `*.json` file under `DIR` (hidden entries skipped)
+//!   read and parsed on all cores with rayon, as `xacct audit` and `xacct inventory` read
+//!   them (the walk included);
+//! - `json_floor FILE.jsonl [REPEAT]`: every non-blank line of the file parsed on one core,
+//!   as `xacct simulate --cases` reads it.
+//!
+//! Prints the best of `REPEAT` runs (default 1) and, last, `floor_seconds=S` for scripts.
 
 use std::io::BufRead;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under `dir` read and parsed on all cores: (files, bytes).
+fn tree(dir: &Path) -> (usize, u64) {
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    let bytes = files
+        .par_iter()
+        .map(|p| {
+            let b = std::fs::read(p).unwrap_or_default();
+            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&b).is_ok());
+            b.len() as u64
+        })
+        .sum();
+    (files.len(), bytes)
+}
+
+/// Every non-blank line of `file` parsed on one core: (lines, bytes).
+fn lines(file: &Path) -> Result<(usize, u64), Box<dyn std::error::Error>> {
+    let bytes = std::fs::read(file)?;
+    let mut n = 0;
+    for line in bytes.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)?;
+        std::hint::black_box(v);
+        n += 1;
+    }
+    Ok((n, bytes.len() as u64))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: json_floor FILE.jsonl [REPEAT]")?;
-    let repeat: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
-    let bytes = std::fs::read(&path)?;
+    let path = PathBuf::from(
+        args.next()
+            .ok_or("usage: json_floor DIR|FILE.jsonl [REPEAT]")?,
+    );
+    let repeat: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(1);
     let mut best = f64::INFINITY;
-    let mut lines = 0;
-    for _ in 0..repeat {
+    let (mut items, mut bytes) = (0, 0);
+    for _ in 0..repeat.max(1) {
         let start = Instant::now();
-        lines = 0;
-        for line in bytes.lines() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(&line)?;
-            std::hint::black_box(v);
-            lines += 1;
-        }
+        (items, bytes) = if path.is_dir() {
+            tree(&path)
+        } else {
+            lines(&path)?
+        };
         best = best.min(start.elapsed().as_secs_f64());
     }
+    let what = if path.is_dir() {
+        "files read + parsed on all cores"
+    } else {
+        "lines parsed on one core"
+    };
     println!(
-        "serde_json::Value parse: {lines} lines, {:.1} MB in {:.2} ms (best of {repeat}): {:.0} lines/s, {:.0} MB/s",
-        bytes.len() as f64 / 1e6,
+        "serde_json::Value: {items} {what}, {:.1} MB in {:.2} ms (best of {repeat}): {:.0} items/s, {:.0} MB/s",
+        bytes as f64 / 1e6,
         best * 1e3,
-        lines as f64 / best,
-        bytes.len() as f64 / 1e6 / best
+        items as f64 / best,
+        bytes as f64 / 1e6 / best
     );
+    println!("floor_seconds={best:.6}");
     Ok(())
 }

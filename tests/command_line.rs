@@ -94,7 +94,7 @@ fn every_table_fits_in_the_columns_it_is_given() {
     for columns in ["100", "72"] {
         let max: usize = columns.parse().unwrap();
         for (name, args) in table_commands() {
-            let r = xacct_env(&args, &[("COLUMNS", columns)]);
+            let r = xacct_env(&args, &[("COLUMNS", Some(columns))]);
             assert!(r.code <= 1, "{name}: {}", r.err);
             let table: Vec<&str> = r.out.lines().filter(|l| is_table_line(l)).collect();
             assert!(!table.is_empty(), "{name} printed no table:\n{}", r.out);
@@ -122,7 +122,7 @@ fn every_table_fits_in_the_columns_it_is_given() {
         if max < 100 {
             continue;
         }
-        let rules = xacct_env(&["rules"], &[("COLUMNS", columns)]);
+        let rules = xacct_env(&["rules"], &[("COLUMNS", Some(columns))]);
         assert_eq!(rules.code, 0);
         for line in rules.out.lines() {
             assert!(width(line) <= max, "rules: {line}");
@@ -167,7 +167,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!xacct(&never).out.contains('\u{1b}'));
     let mut auto = args.clone();
     auto.extend(["--color", "auto"]);
-    assert!(!xacct_env(&auto, &[("NO_COLOR", "1")])
+    assert!(!xacct_env(&auto, &[("NO_COLOR", Some("1"))])
         .out
         .contains('\u{1b}'));
     let bad = xacct(&["rules", "--color", "sometimes"]);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod audit;
+mod audit_cache;
 mod aws_examples;
 mod check;
 mod cli;
@@ -20,6 +21,7 @@ mod properties;
 mod resource_types;
 mod sarif;
 mod semantics;
+mod shard_auto;
 mod terraform_plans;
 mod util;
 mod workflows;

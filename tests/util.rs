@@ -99,14 +99,20 @@ pub fn xacct(args: &[&str]) -> Run {
     xacct_env(args, &[])
 }
 
-/// [`xacct`], with these environment variables set.
-pub fn xacct_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let o = Command::new(env!("CARGO_BIN_EXE_xacct"))
+/// [`xacct`] with environment variables set (`Some`) or removed (`None`); `COLUMNS` and
+/// `NO_COLOR` are removed unless given, so that outputs do not depend on the terminal.
+pub fn xacct_env(args: &[&str], vars: &[(&str, Option<&str>)]) -> Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_xacct"));
+    c.env_remove("COLUMNS").env_remove("NO_COLOR");
+    for (k, v) in vars {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    let o = c
         .args(args)
         .current_dir(root())
-        .env_remove("COLUMNS")
-        .env_remove("NO_COLOR")
-        .envs(env.iter().copied())
         .output()
         .expect("run xacct");
     Run {

@@ -21,6 +21,7 @@
 //! with a baseline and merges shards; [`diff`] compares the access two inventories grant.
 
 pub mod access;
+pub mod cache;
 pub mod config;
 pub mod finding;
 pub mod outcome;
@@ -28,7 +29,7 @@ pub mod plan;
 pub mod registration;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -37,6 +38,7 @@ pub use finding::Finding;
 pub use plan::Shard;
 
 use self::access::{external_access, AccessContext};
+use self::cache::{digest, digest_parts, Cache, Read};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
 use crate::catalog::Catalog;
@@ -107,6 +109,9 @@ pub struct AuditOptions {
     /// Report IAM Identity Center's permission-set roles as reachable from their SAML
     /// provider (silenced by default: see [`identity_center_role`]).
     pub identity_center: bool,
+    /// Keep each account's conclusions in this folder and reuse them while what they
+    /// depended on is unchanged ([`cache`]).
+    pub cache: Option<PathBuf>,
 }
 
 /// Whether `a` is IAM Identity Center's own trust: a permission-set role
@@ -161,6 +166,10 @@ pub struct RunTotals {
     pub silenced: usize,
     /// Findings left out by `--ignore`.
     pub ignored: usize,
+    /// With a cache: the accounts taken from it, and those audited.
+    pub cached: Option<(usize, usize)>,
+    /// What went wrong with the cache (it never stops a run).
+    pub warnings: Vec<String>,
 }
 
 /// The read-only state every account's job shares.
@@ -174,6 +183,9 @@ struct Ctx<'a> {
     scenarios: Vec<Scenario>,
     catalog: &'static Catalog,
     lint: LintOptions,
+    /// With a cache: the hash of each shared file held in memory (the organizations', the
+    /// global ones, the model package groups'), and every file read is hashed.
+    hashes: Option<HashMap<String, String>>,
 }
 
 /// What one account gave.
@@ -185,6 +197,8 @@ struct JobResult {
     trusted_uses: Vec<usize>,
     silenced: usize,
     ignored: usize,
+    /// With a cache: the files the account's audit read.
+    reads: Vec<Read>,
 }
 
 impl JobResult {
@@ -197,6 +211,7 @@ impl JobResult {
             trusted_uses: vec![0; trusted],
             silenced: 0,
             ignored: 0,
+            reads: Vec::new(),
         }
     }
 
@@ -305,15 +320,139 @@ impl Ctx<'_> {
         r
     }
 
-    /// Audits one account.
-    fn job(&self, account: &str) -> JobResult {
+    /// Reads one file; with a cache, records its stamp and hash in `reads`.
+    fn read(&self, path: &Path, reads: &mut Vec<Read>) -> Result<Vec<u8>, fs::FileError> {
+        if self.hashes.is_none() {
+            return fs::read(path);
+        }
+        let name = fs::display(path);
+        match fs::read_stamped(path) {
+            Ok((bytes, stamp)) => {
+                reads.push(Read::of(&name, stamp, &bytes));
+                Ok(bytes)
+            }
+            Err(e) => {
+                reads.push(Read::failed(&name));
+                Err(e)
+            }
+        }
+    }
+
+    /// Audits one account, from the cache when it can.
+    fn job(&self, account: &str, cache: Option<&Cache>) -> JobResult {
+        let mut r = match cache {
+            None => self.evaluate(account),
+            Some(c) => {
+                let context = self.context(account);
+                let membership = |named: &[String]| self.membership(account, named);
+                match c.lookup(account, &context, &membership) {
+                    Some(e) => JobResult {
+                        problems: e.problems().unwrap_or_default(),
+                        findings: e.findings,
+                        files: e.read,
+                        bytes: e.bytes,
+                        ..JobResult::new(self.opts.config.trusted.len())
+                    },
+                    None => {
+                        let r = self.evaluate(account);
+                        let counts = (r.files, r.bytes);
+                        let (reads, findings) = (&r.reads, &r.findings);
+                        c.store(
+                            account,
+                            context,
+                            &membership,
+                            reads,
+                            counts,
+                            findings,
+                            &r.problems,
+                        );
+                        r
+                    }
+                }
+            }
+        };
+        r.settle(self.opts);
+        r
+    }
+
+    /// What an account's audit depends on besides the files it reads (see [`cache`]).
+    fn context(&self, account: &str) -> String {
+        let hashes = self.hashes.as_ref();
+        let hash_of = |p: &str| hashes.and_then(|h| h.get(p)).map_or("", String::as_str);
+        let mut parts: Vec<String> = vec![account.to_owned()];
+        let grants = self.index.by_caller.get(account);
+        let listed: Vec<_> = self
+            .opts
+            .config
+            .registrations
+            .iter()
+            .filter(|e| e.caller_account == account)
+            .collect();
+        let pairs: Vec<_> = self
+            .opts
+            .config
+            .pairs
+            .iter()
+            .filter(|p| p.caller_account == account)
+            .collect();
+        // The accounts whose files the audit loads (listed registrations and scenario
+        // pairs load every account they involve), and those whose chains it reads.
+        let mut loaded: BTreeSet<String> = BTreeSet::new();
+        loaded.insert(account.to_owned());
+        for e in &listed {
+            parts.push(format!("listed {e:?}"));
+            loaded.extend(self.listed_accounts(e));
+        }
+        for p in &pairs {
+            parts.push(format!("pair {p:?}"));
+            loaded.insert(p.registry_account.clone());
+        }
+        let mut chains = loaded.clone();
+        for g in grants.into_iter().flatten() {
+            chains.insert(g.registry.clone());
+            parts.push(format!("grant {g:?} {}", hash_of(&g.file)));
+        }
+        for a in &loaded {
+            for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
+                parts.push(format!("file {a} {}", fs::display(path)));
+            }
+            for g in self.shared.globals_for(a) {
+                parts.push(format!("global {a} {} {}", g.path, hash_of(&g.path)));
+            }
+        }
+        if grants.is_some() || !listed.is_empty() || !pairs.is_empty() {
+            let list: Vec<&str> = chains.iter().map(String::as_str).collect();
+            for o in self.shared.trimmed_orgs(&list) {
+                parts.push(format!("org {o:?}"));
+                let from = o.policies.values().map(|p| &p.at.file);
+                for f in from.chain(o.accounts.values().map(|a| &a.at.file)) {
+                    parts.push(format!("org file {f} {}", hash_of(f)));
+                }
+            }
+        }
+        digest_parts(parts.iter().map(String::as_bytes))
+    }
+
+    /// What the external-access findings of `account` read of the organizations: its
+    /// organization, and whether each account they name is a member.
+    fn membership(&self, account: &str, named: &[String]) -> String {
+        let org = self.shared.orgs.iter().find(|o| o.contains(account));
+        let mut parts = vec![org.map(|o| o.label()).unwrap_or_default()];
+        if let Some(o) = org {
+            parts.extend(named.iter().map(|a| format!("{a} {}", o.contains(a))));
+        }
+        digest_parts(parts.iter().map(String::as_bytes))
+    }
+
+    /// Audits one account: its findings before the trusted accounts and `--ignore` apply.
+    fn evaluate(&self, account: &str) -> JobResult {
         let mut r = JobResult::new(self.opts.config.trusted.len());
         let no_files = Vec::new();
         let own = self.layout.accounts.get(account).unwrap_or(&no_files);
         let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(own.len() + 1);
         let mut slots = Vec::with_capacity(own.len());
         for (path, slot) in own {
-            match fs::read(path) {
+            match self.read(path, &mut r.reads) {
                 Ok(bytes) => {
                     r.bytes += bytes.len() as u64;
                     files.push((fs::display(path), bytes));
@@ -409,7 +548,7 @@ impl Ctx<'_> {
             .iter()
             .filter(|e| e.caller_account == account)
         {
-            r.findings.push(self.listed(entry));
+            r.findings.push(self.listed(entry, &mut r.reads));
         }
         for pair in self
             .opts
@@ -418,15 +557,27 @@ impl Ctx<'_> {
             .iter()
             .filter(|p| p.caller_account == account)
         {
-            r.findings.extend(self.pair(pair, &mut known));
+            r.findings.extend(self.pair(pair, &mut known, &mut r.reads));
         }
         finding::fill_lines(&mut r.findings, &text_of);
-        r.settle(self.opts);
         r
     }
 
     /// Checks a registration the audit file lists, with every account it involves loaded.
-    fn listed(&self, entry: &config::ListedRegistration) -> Finding {
+    fn listed(&self, entry: &config::ListedRegistration, reads: &mut Vec<Read>) -> Finding {
+        let req = &entry.request;
+        let inv = self.inventory_of(&self.listed_accounts(entry), reads);
+        let input = CheckInput {
+            caller: entry.caller.clone(),
+            consumer: entry.consumer.clone(),
+            artifact_key: entry.artifact_key.clone(),
+        };
+        let report = check(&inv, &self.scenario, req, &input);
+        registration::listed_finding(entry, report)
+    }
+
+    /// The accounts a registration the audit file lists involves.
+    fn listed_accounts(&self, entry: &config::ListedRegistration) -> BTreeSet<String> {
         let req = &entry.request;
         let mut accounts: BTreeSet<String> = BTreeSet::new();
         accounts.insert(entry.caller_account.clone());
@@ -447,21 +598,19 @@ impl Ctx<'_> {
         if let Some(k) = &entry.artifact_key {
             accounts.extend(Arn::parse(k).map(|a| a.account.to_owned()));
         }
-        let inv = self.inventory_of(&accounts);
-        let input = CheckInput {
-            caller: entry.caller.clone(),
-            consumer: entry.consumer.clone(),
-            artifact_key: entry.artifact_key.clone(),
-        };
-        let report = check(&inv, &self.scenario, req, &input);
-        registration::listed_finding(entry, report)
+        accounts
     }
 
     /// Checks a scenario pair the audit file lists, with both accounts loaded.
-    fn pair(&self, pair: &config::ScenarioPair, lint: &mut LintCache) -> Vec<Finding> {
+    fn pair(
+        &self,
+        pair: &config::ScenarioPair,
+        lint: &mut LintCache,
+        reads: &mut Vec<Read>,
+    ) -> Vec<Finding> {
         let accounts: BTreeSet<String> =
             [pair.caller_account.clone(), pair.registry_account.clone()].into();
-        let inv = self.inventory_of(&accounts);
+        let inv = self.inventory_of(&accounts, reads);
         match self.scenarios.iter().find(|s| s.id == pair.scenario) {
             Some(scenario) => registration::pair_findings(scenario, pair, &inv, lint),
             None => Vec::new(),
@@ -470,14 +619,14 @@ impl Ctx<'_> {
 
     /// The inventory of `accounts`: their files, the shared files that describe them, and
     /// the organizations cut down to their chains.
-    fn inventory_of(&self, accounts: &BTreeSet<String>) -> Inventory {
+    fn inventory_of(&self, accounts: &BTreeSet<String>, reads: &mut Vec<Read>) -> Inventory {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for a in accounts {
             for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
                 let name = fs::display(path);
                 if seen.insert(name.clone()) {
-                    if let Ok(bytes) = fs::read(path) {
+                    if let Ok(bytes) = self.read(path, reads) {
                         files.push((name, bytes));
                     }
                 }
@@ -560,6 +709,23 @@ pub fn run(
         jobs.retain(|a| s.has(a));
     }
     let jobs: Vec<String> = jobs.into_iter().collect();
+    let mut warnings = Vec::new();
+    let cache = opts.cache.as_deref().and_then(|dir| {
+        let options = format!("{:?} {:?} {}", opts.load, opts.ignore.items(), opts.no_lint);
+        match cache::run_key(&options) {
+            Ok(key) => Some(Cache::open(dir, key, opts.shard)),
+            Err(e) => {
+                warnings.push(format!("not using the cache: {e}"));
+                None
+            }
+        }
+    });
+    let hashes = cache.as_ref().map(|_| {
+        let held = shared.org_files.iter().chain(&shared.globals);
+        held.chain(index.files.values())
+            .map(|f| (f.path.clone(), digest(&f.bytes)))
+            .collect()
+    });
     let ctx = Ctx {
         opts,
         layout,
@@ -573,6 +739,7 @@ pub fn run(
             templates: opts.load.templates.clone(),
             ..LintOptions::default()
         },
+        hashes,
     };
 
     let mut totals = RunTotals {
@@ -608,7 +775,7 @@ pub fn run(
     }
     progress.start(jobs.len() as u64);
     let one = |a: &String| {
-        let r = ctx.job(a);
+        let r = ctx.job(a, cache.as_ref());
         progress.advance();
         r
     };
@@ -646,5 +813,13 @@ pub fn run(
     crate::diagnostic::sort(&mut problems);
     problems.dedup();
     totals.problems = problems;
+    if let Some(c) = cache {
+        warnings.append(&mut c.warnings.clone());
+        totals.cached = Some(c.counts());
+        if let Err(e) = c.save() {
+            warnings.push(e);
+        }
+    }
+    totals.warnings = warnings;
     Ok(totals)
 }

@@ -34,6 +34,42 @@ pub struct Shard {
 /// The most slices a run can be cut into: far more than any batch system runs at once.
 pub const MAX_SHARDS: usize = 65_536;
 
+/// AWS Batch's array index of the child job (0-based).
+pub const AWS_BATCH_INDEX: &str = "AWS_BATCH_JOB_ARRAY_INDEX";
+/// AWS Batch's array size.
+pub const AWS_BATCH_SIZE: &str = "AWS_BATCH_JOB_ARRAY_SIZE";
+/// A Kubernetes Indexed Job's completion index (0-based).
+pub const K8S_INDEX: &str = "JOB_COMPLETION_INDEX";
+/// The shard count of `--shard auto` under a Kubernetes Indexed Job, when not given as `auto/N`.
+pub const SHARD_COUNT: &str = "XACCT_SHARD_COUNT";
+
+/// A 0-based index read from the variable `name`.
+fn index_of(name: &str, value: &str) -> Result<usize, String> {
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|i| *i < MAX_SHARDS)
+        .ok_or_else(|| {
+            format!(
+                "--shard auto: {name}=`{value}` is not an index from 0 to {}",
+                MAX_SHARDS - 1
+            )
+        })
+}
+
+/// A shard count read from `what`.
+fn count_of(what: &str, value: &str) -> Result<usize, String> {
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_SHARDS).contains(n))
+        .ok_or_else(|| {
+            format!("--shard auto: {what}=`{value}` is not a shard count from 1 to {MAX_SHARDS}")
+        })
+}
+
 impl Shard {
     /// Reads `I/N` (1 ≤ I ≤ N ≤ [`MAX_SHARDS`]).
     pub fn parse(text: &str) -> Result<Shard, String> {
@@ -47,6 +83,86 @@ impl Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+
+    /// Reads the value of `--shard`: `I/N`, or `auto` (`auto/N`) to take the slice from the
+    /// batch system running xacct, its variables read through `var`: an AWS Batch array job
+    /// (`AWS_BATCH_JOB_ARRAY_INDEX`, 0-based, and `AWS_BATCH_JOB_ARRAY_SIZE`) or a Kubernetes
+    /// Indexed Job (`JOB_COMPLETION_INDEX`, 0-based, with the count from `auto/N` or
+    /// `XACCT_SHARD_COUNT`, as Kubernetes does not tell a pod the job's completions).
+    pub fn resolve(text: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let Some(rest) = text.strip_prefix("auto") else {
+            return Shard::parse(text);
+        };
+        let given = match rest.strip_prefix('/') {
+            Some(n) => Some(
+                n.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_SHARDS).contains(n))
+                    .ok_or_else(|| {
+                        format!("--shard `{text}`: expected auto/N with 1 <= N <= {MAX_SHARDS}")
+                    })?,
+            ),
+            None if rest.is_empty() => None,
+            None => {
+                return Err(format!(
+                    "`{text}` is not a shard: expected I/N, auto or auto/N"
+                ))
+            }
+        };
+        let batch = var(AWS_BATCH_INDEX);
+        let k8s = var(K8S_INDEX);
+        let (index, count) = match (batch, k8s) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "--shard auto: both {AWS_BATCH_INDEX} and {K8S_INDEX} are set; give the slice as I/N"
+                ))
+            }
+            (Some(i), None) => {
+                let index = index_of(AWS_BATCH_INDEX, &i)?;
+                let size = var(AWS_BATCH_SIZE).ok_or_else(|| {
+                    format!("--shard auto: {AWS_BATCH_INDEX} is set but {AWS_BATCH_SIZE} is not")
+                })?;
+                let count = count_of(AWS_BATCH_SIZE, &size)?;
+                if given.is_some_and(|g| g != count) {
+                    return Err(format!(
+                        "--shard `{text}` disagrees with {AWS_BATCH_SIZE}={count}"
+                    ));
+                }
+                (index, count)
+            }
+            (None, Some(i)) => {
+                let index = index_of(K8S_INDEX, &i)?;
+                let count = match (given, var(SHARD_COUNT)) {
+                    (Some(g), Some(c)) if count_of(SHARD_COUNT, &c)? != g => {
+                        return Err(format!("--shard `{text}` disagrees with {SHARD_COUNT}={c}"))
+                    }
+                    (Some(g), _) => g,
+                    (None, Some(c)) => count_of(SHARD_COUNT, &c)?,
+                    (None, None) => {
+                        return Err(format!(
+                            "--shard auto: {K8S_INDEX} is set but not the number of shards: give --shard auto/N (the Job's completions) or set {SHARD_COUNT}"
+                        ))
+                    }
+                };
+                (index, count)
+            }
+            (None, None) => {
+                return Err(format!(
+                    "--shard auto: no batch system found: neither {AWS_BATCH_INDEX} (AWS Batch array job) nor {K8S_INDEX} (Kubernetes Indexed Job) is set; give the slice as I/N"
+                ))
+            }
+        };
+        if index >= count {
+            return Err(format!(
+                "--shard auto: index {index} (0-based) is not below the shard count {count}"
+            ));
+        }
+        Ok(Shard {
+            index: index + 1,
+            count,
+        })
     }
 
     /// Whether `account` belongs to this slice: a fixed hash of the account id, so a slice
@@ -491,6 +607,42 @@ pub fn lintable(slot: &Slot) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn auto_shards_come_from_the_batch_system() {
+        let s = |text: &str, vars: &[(&str, &str)]| Shard::resolve(text, &env(vars));
+        let batch = [(AWS_BATCH_INDEX, "2"), (AWS_BATCH_SIZE, "5")];
+        assert_eq!(s("auto", &batch), Ok(Shard { index: 3, count: 5 }));
+        assert_eq!(s("auto/5", &batch), Ok(Shard { index: 3, count: 5 }));
+        assert!(s("auto/4", &batch).unwrap_err().contains("disagrees"));
+        assert!(s("auto", &[(AWS_BATCH_INDEX, "2")])
+            .unwrap_err()
+            .contains(AWS_BATCH_SIZE));
+        assert!(s("auto", &[(AWS_BATCH_INDEX, "5"), (AWS_BATCH_SIZE, "5")]).is_err());
+        assert!(s("auto", &[(AWS_BATCH_INDEX, "-1"), (AWS_BATCH_SIZE, "5")]).is_err());
+        let k8s = [(K8S_INDEX, "0")];
+        assert_eq!(s("auto/4", &k8s), Ok(Shard { index: 1, count: 4 }));
+        assert!(s("auto", &k8s).unwrap_err().contains(SHARD_COUNT));
+        let k8s_count = [(K8S_INDEX, "3"), (SHARD_COUNT, "4")];
+        assert_eq!(s("auto", &k8s_count), Ok(Shard { index: 4, count: 4 }));
+        assert!(s("auto/3", &k8s_count).unwrap_err().contains("disagrees"));
+        assert!(s("auto/0", &k8s).is_err());
+        assert!(s("auto", &[(K8S_INDEX, "0"), (AWS_BATCH_INDEX, "0")])
+            .unwrap_err()
+            .contains("both"));
+        assert!(s("auto", &[]).unwrap_err().contains("no batch system"));
+        assert!(s("autox", &batch).is_err());
+        // I/N ignores the variables.
+        assert_eq!(s("1/2", &batch), Ok(Shard { index: 1, count: 2 }));
+    }
 
     #[test]
     fn shards_parse_and_split_every_account_once() {

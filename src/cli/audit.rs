@@ -27,7 +27,9 @@ Exit codes:
 
 Sharding (a CI matrix or a batch array job):
   xacct audit exports/ --shard 1/4 --format json > shard-1.json   # ... up to 4/4
-  xacct audit merge shard-*.json --format json > audit.json       # = the run without --shard";
+  xacct audit merge shard-*.json --format json > audit.json       # = the run without --shard
+  --shard auto: AWS Batch array (AWS_BATCH_JOB_ARRAY_INDEX/_SIZE) or Kubernetes Indexed Job
+  (JOB_COMPLETION_INDEX, with --shard auto/N or XACCT_SHARD_COUNT)";
 
 /// Arguments of `xacct audit`.
 #[derive(Debug, Args)]
@@ -87,9 +89,15 @@ pub struct AuditRunArgs {
     #[arg(long = "fail-on", value_enum, value_name = "LEVEL", default_value_t = Severity::Error)]
     pub fail_on: Severity,
     /// Audit only this slice of the accounts (`I/N`, 1-based); merge the slices with `xacct
-    /// audit merge`.
-    #[arg(long, value_name = "I/N")]
+    /// audit merge`. `auto` (or `auto/N`) takes the slice from an AWS Batch array job or a
+    /// Kubernetes Indexed Job (docs/audit.md).
+    #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
+    /// Keep what each account's audit concluded, and what it depended on, in this folder,
+    /// and reuse it while those inputs are unchanged: the output is the same, and only the
+    /// accounts an edit affects are audited again (docs/audit.md).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
     /// Leave out these codes: codes (`XE0003`), prefixes (`XA02`) or rule names;
     /// comma-separated or repeated.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
@@ -182,9 +190,15 @@ fn run_one(
     let shard = args
         .shard
         .as_deref()
-        .map(Shard::parse)
+        .map(|s| Shard::resolve(s, &|name| std::env::var(name).ok()))
         .transpose()
-        .map_err(|e| Error::Usage(format!("--shard: {e}")))?;
+        .map_err(|e| {
+            Error::Usage(if e.starts_with("--shard") {
+                e
+            } else {
+                format!("--shard: {e}")
+            })
+        })?;
     if shard.is_some() && args.output.baseline.is_some() {
         return Err(Error::Usage(
             "--baseline compares a whole run: merge the shards first (`xacct audit merge --baseline FILE shard-*.json`)".into(),
@@ -221,6 +235,7 @@ fn run_one(
         ignore,
         no_lint: args.no_lint,
         identity_center: args.identity_center,
+        cache: args.cache.clone(),
     };
     let started = Instant::now();
     let show_bar = !global.quiet && std::io::stderr().is_terminal();
@@ -235,6 +250,9 @@ fn run_one(
     let totals = run_audit(&opts, progress, &mut |f| collector.push(f))?;
     let elapsed = started.elapsed().as_secs_f64();
     report_problems(&totals.problems, err);
+    for w in &totals.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
     let (accounts, files, bytes) = (totals.accounts, totals.files, totals.bytes);
     let code = collector
         .finish(Totals::from_run(
@@ -250,6 +268,9 @@ fn run_one(
             "audited {accounts} accounts ({files} files, {mb:.1} MB) in {elapsed:.1} s ({:.0} MB/s)",
             if elapsed > 0.0 { mb / elapsed } else { 0.0 }
         );
+        if let Some((reused, audited)) = totals.cached {
+            let _ = writeln!(err, "cache: {reused} accounts reused, {audited} audited");
+        }
     }
     Ok(status(code))
 }

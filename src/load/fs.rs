@@ -110,6 +110,72 @@ fn open(path: &Path, cap: u64) -> Result<File, FileError> {
     Ok(file)
 }
 
+/// What a file's metadata says of its version: size, modification and change times, inode.
+/// Two equal stamps of one path mean the file was not written in between (the change time
+/// cannot be set back by a user), which `audit --cache` relies on to skip reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time (ns since the epoch).
+    pub mtime: i64,
+    /// Change time (ns since the epoch; 0 where the platform has none).
+    pub ctime: i64,
+    /// Inode (0 where the platform has none).
+    pub ino: u64,
+}
+
+impl Stamp {
+    /// The stamp of `meta`.
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+            Stamp {
+                len: meta.len(),
+                mtime: ns(meta.mtime(), meta.mtime_nsec()),
+                ctime: ns(meta.ctime(), meta.ctime_nsec()),
+                ino: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+            Stamp {
+                len: meta.len(),
+                mtime,
+                ctime: 0,
+                ino: 0,
+            }
+        }
+    }
+
+    /// The stamp of the file at `path`, when it is a regular file.
+    pub fn at(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| Stamp::of(&m))
+    }
+}
+
+/// [`read`], with the stamp of the file that was read, taken before reading it.
+pub fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp), FileError> {
+    let file = open(path, MAX_FILE_BYTES)?;
+    let stamp = Stamp::of(&file.metadata()?);
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
+    }
+    Ok((bytes, stamp))
+}
+
 /// Reads a regular file whole, at most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
     let file = open(path, MAX_FILE_BYTES)?;
