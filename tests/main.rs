@@ -4,6 +4,7 @@
 mod audit;
 mod aws_examples;
 mod check;
+mod check_stated;
 mod cli;
 mod cloudformation;
 mod conformance;

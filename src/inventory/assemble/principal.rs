@@ -166,14 +166,18 @@ impl Inventory {
             return;
         }
         let Some(org) = self.org_of(&account) else {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                &account,
-                format!("no loaded organization lists account {account}: its SCPs are unknown"),
-                None,
-            );
+            let stated = self.membership(&account);
+            match stated.none_applies(&account) {
+                Some(n) => a.notes.push(n),
+                None => a.unknown(
+                    UnknownKind::Organization,
+                    Side::Organization,
+                    Impact::MayDeny,
+                    &account,
+                    stated.unknown_why(&account, "its SCPs").unwrap_or_default(),
+                    None,
+                ),
+            }
             return;
         };
         let chain = org.chain(&account, OrgPolicyType::Scp);
@@ -213,14 +217,20 @@ impl Inventory {
             return;
         }
         let Some(org) = self.org_of(&account) else {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                &account,
-                format!("no loaded organization lists account {account}: the RCPs on its resources are unknown"),
-                None,
-            );
+            let stated = self.membership(&account);
+            match stated.none_applies(&account) {
+                Some(n) => a.notes.push(n),
+                None => a.unknown(
+                    UnknownKind::Organization,
+                    Side::Organization,
+                    Impact::MayDeny,
+                    &account,
+                    stated
+                        .unknown_why(&account, "the RCPs on its resources")
+                        .unwrap_or_default(),
+                    None,
+                ),
+            }
             return;
         };
         let chain = org.chain(&account, OrgPolicyType::Rcp);

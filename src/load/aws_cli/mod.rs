@@ -70,6 +70,7 @@ fn read_account_file(
         Slot::AccountPublicAccessBlock => {
             s3::account_public_access_block(json, kind, file, account, out)
         }
+        Slot::Organization => org::membership(json, kind, file, account, out),
         Slot::Repository { region, name } if policy_like => {
             ecr::repository(json, kind, file, account, region, name, out)
         }
