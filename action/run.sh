@@ -234,10 +234,6 @@ cmd_run() {
 
     local sarif=${XACCT_SARIF:-false} sarif_file=${XACCT_SARIF_FILE:-xacct.sarif}
     case "$sarif" in true | false) ;; *) die "sarif is \`$sarif\`: write true or false" ;; esac
-    if [ "$sarif" = true ] && [ "$command" = diff ]; then
-        note "\`diff\` writes no SARIF: nothing to upload"
-        sarif=false
-    fi
     if [ "$sarif" = true ]; then
         for a in ${args[@]+"${args[@]}"}; do
             case "$a" in

@@ -1470,8 +1470,9 @@ def main():
         write_inventory(vroot / name, s, variant_readme(name, verdict, what, expect))
     # fixtures/workflows/: the workflow's inputs and scenarios, from this same setup.
     import gen_workflow_fixtures
+    from workflow_fixture_cases import CASES
 
-    gen_workflow_fixtures.main(sys.modules[__name__])
+    gen_workflow_fixtures.main(sys.modules[__name__], CASES)
 
 
 if __name__ == "__main__":

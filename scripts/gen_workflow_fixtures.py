@@ -43,7 +43,9 @@ def arn_role(account, name):
     return f"arn:aws:iam::{account}:role/{name}"
 
 
-def main(seed):
+def main(seed, cases):
+    """Writes the fixtures: `seed` is the seed script's module, `cases` the case table
+    (`workflow_fixture_cases.CASES`, which is built with this module's builders)."""
     s = seed
     root = s.FIXTURES / "workflows"
     if root.exists():
@@ -55,12 +57,10 @@ def main(seed):
         GOV: ("ml-governance", "aws-ml-governance@example.com", "CREATED", "2021-06-03T12:09:51.310000+00:00", s.OU_WORKLOADS),
         PROD: ("ml-production", "aws-ml-production@example.com", "CREATED", "2021-06-03T12:12:26.775000+00:00", s.OU_WORKLOADS),
     }
-    from workflow_fixture_cases import CASES  # the case table imports this module's builders
-
     w = Writer(s, root)
     w.seed_expressions()
-    for name, title, cases in CASES:
-        w.case(name, title, cases)
+    for name, title, variants in cases:
+        w.case(name, title, variants)
     w.index()
 
 

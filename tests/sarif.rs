@@ -350,3 +350,85 @@ fn every_code_has_its_current_page_and_every_page_a_code() {
         );
     }
 }
+
+/// Applies a SARIF log's fixes to `text` (regions in lines and columns of characters).
+fn apply_fixes(text: &str, log: &Value) -> (String, usize) {
+    let offset = |line: u64, column: u64| -> usize {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum();
+        let rest = &text[start..];
+        rest.char_indices()
+            .nth(column as usize - 1)
+            .map_or(text.len(), |(i, _)| start + i)
+    };
+    let mut edits = Vec::new();
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        for f in r["fixes"].as_array().into_iter().flatten() {
+            for c in f["artifactChanges"].as_array().unwrap() {
+                for rep in c["replacements"].as_array().unwrap() {
+                    let d = &rep["deletedRegion"];
+                    let n = |k: &str| d[k].as_u64().unwrap();
+                    edits.push((
+                        offset(n("startLine"), n("startColumn")),
+                        offset(n("endLine"), n("endColumn")),
+                        rep["insertedContent"]["text"].as_str().unwrap().to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    edits.sort();
+    let mut out = text.to_owned();
+    for (start, end, new) in edits.iter().rev() {
+        out.replace_range(*start..*end, new);
+    }
+    (out, edits.len())
+}
+
+#[test]
+fn fixes_that_are_text_changes_apply_and_leave_nothing_to_fix() {
+    let dir = scratch("sarif-fixes");
+    let file = dir.join("policy.json");
+    let text = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Ünïcode", "Effect": "Allow", "Action": ["s3:GetObjct", "sagemakr:CreateModelPackage"],
+     "Resource": "*", "Condition": {"StringEqulas": {"aws:PrincipalAccount": "111111111111"}}},
+    {"Effect": "Allow", "Action": "kms:Decrpt", "Resource": "*"}
+  ]
+}
+"#;
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap().to_owned();
+    let args = |format: &str| {
+        vec![
+            "lint".to_owned(),
+            path.clone(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let log = sarif(&args("sarif"), &[0, 1]);
+    let (fixed, applied) = apply_fixes(text, &log);
+    assert_eq!(applied, 4, "{log:#}");
+    assert!(
+        fixed.contains(r#"["s3:GetObject", "sagemaker:CreateModelPackage"]"#),
+        "{fixed}"
+    );
+    assert!(fixed.contains(r#""StringEquals": {"#), "{fixed}");
+    assert!(fixed.contains(r#""Action": "kms:Decrypt""#), "{fixed}");
+    std::fs::write(&file, &fixed).unwrap();
+    let after = sarif(&args("sarif"), &[0, 1]);
+    let codes: Vec<&str> = after["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    for c in ["XA0102", "XA0103", "XA0104"] {
+        assert!(!codes.contains(&c), "{c} left after the fixes: {after:#}");
+    }
+}

@@ -219,6 +219,7 @@ impl Finding {
             primary: self.location.clone(),
             related: self.related.clone(),
             help: self.help.clone(),
+            replacement: None,
         })
     }
 

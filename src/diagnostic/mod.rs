@@ -196,6 +196,40 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The fix as a text change, when it is one (SARIF `fixes`; not in the JSON report).
+    #[serde(skip)]
+    pub replacement: Option<Replacement>,
+}
+
+/// Which string at a member's place a [`Replacement`] changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The member's name (an unknown condition operator, say).
+    Key,
+    /// The value: the member's, or the array element's.
+    Value,
+}
+
+/// A fix that is a text change: the string at the finding's primary location becomes
+/// `text`. The span is known only once the file's text has been read, and only for a string
+/// in the file's own JSON text (not inside policy text carried as a string, not YAML).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// The key or the value.
+    pub part: Part,
+    /// The new string (unquoted).
+    pub text: String,
+    /// The old string's place, quotes included, once known.
+    pub span: Option<Span>,
+}
+
+/// A stretch of a file's text: 1-based lines and columns (in characters), the end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Line and column of the first character.
+    pub start: (usize, usize),
+    /// Line and column of the character after the last.
+    pub end: (usize, usize),
 }
 
 impl Diagnostic {
@@ -209,6 +243,7 @@ impl Diagnostic {
             primary,
             related: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 
@@ -314,6 +349,7 @@ mod tests {
             },
             related: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 

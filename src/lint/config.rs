@@ -253,6 +253,7 @@ pointer = "/Statement/0"
             primary: Location::new(Arc::from(file), Pointer::parse(pointer).unwrap()),
             related: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 

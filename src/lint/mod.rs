@@ -25,7 +25,7 @@ use self::config::Config;
 use self::input::{Carrier, FileClass, KindSource};
 use self::selector::RuleSelection;
 use crate::catalog::{catalog, Catalog};
-use crate::diagnostic::{self, Diagnostic, Location, Related};
+use crate::diagnostic::{self, Diagnostic, Location, Related, Replacement, Span};
 use crate::error::Error;
 use crate::json::{Json, Pointer};
 use crate::load::fs;
@@ -33,6 +33,7 @@ use crate::policy::DocKind;
 use crate::policy::{Origin, Policy};
 use crate::rules::doc::{GrantDoc, PolicyDoc};
 use crate::rules::{Finding, Findings};
+use crate::source;
 
 /// What `lint` was asked to do, resolved from flags and the configuration file.
 #[derive(Debug, Clone, Default)]
@@ -239,6 +240,7 @@ fn finish(report: &mut LintReport, opts: &LintOptions) {
                 },
                 related: Vec::new(),
                 help: Some("remove it, or correct its `code`, `file` or `pointer`".into()),
+                replacement: None,
             });
         }
     }
@@ -297,6 +299,7 @@ pub fn lint_parsed(
         primary: location,
         related: Vec::new(),
         help,
+        replacement: None,
     };
     let invalid = crate::rules::xa0100_invalid_json::InvalidJson.meta();
     let mut owned: Option<Json<'_>> = None;
@@ -548,6 +551,21 @@ fn locate_in_file(text: &str, diagnostics: &mut [Diagnostic], indices: &[usize])
                 l.column = lc.map(|l| l.column);
             }
         }
+        if let Some(r) = d
+            .replacement
+            .as_mut()
+            .filter(|_| d.primary.embedded.is_none())
+        {
+            r.span = crate::source::many::string_span(text, &d.primary.pointer, r.part).map(
+                |(start, end)| {
+                    let (s, e) = (source::line_col(text, start), source::line_col(text, end));
+                    Span {
+                        start: (s.line, s.column),
+                        end: (e.line, e.column),
+                    }
+                },
+            );
+        }
     }
 }
 
@@ -571,6 +589,11 @@ fn to_diagnostic(
             })
             .collect(),
         help: f.help,
+        replacement: f.replacement.map(|(part, text)| Replacement {
+            part,
+            text,
+            span: None,
+        }),
     }
 }
 

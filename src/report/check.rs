@@ -145,6 +145,7 @@ fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
         primary,
         related,
         help: (!help.is_empty()).then_some(help),
+        replacement: None,
     })
 }
 
@@ -169,6 +170,7 @@ pub fn check_diagnostics(report: &CheckReport) -> Vec<Diagnostic> {
             primary,
             related: Vec::new(),
             help: None,
+            replacement: None,
         });
     }
     out.extend(report.policy_errors.iter().cloned());

@@ -8,7 +8,10 @@
 //! - its file as a relative URI under `uriBaseId` `%SRCROOT%` (the directory xacct ran in,
 //!   declared in `originalUriBaseIds`); files outside it as absolute `file://` URIs;
 //! - a region at the line and column of the element the finding names, and the JSON pointer
-//!   as a logical location; line 1 only for a finding about a whole file.
+//!   as a logical location; line 1 only for a finding about a whole file;
+//! - `fixes` where the fix is a text change whose place is known (a misspelt action, service
+//!   prefix, condition operator or grant operation: the string, quotes included, and the one
+//!   to write instead).
 //!
 //! GitHub's documented limits hold ([`MAX_RESULTS`], [`MAX_LOCATIONS`], at most
 //! [`MAX_TAGS`] tags a rule, one run a log): past them the most serious results are kept and
@@ -22,7 +25,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use super::ci::{help_uri, report_path, Item, ReportPath};
-use crate::diagnostic::{Location, RuleMeta, Severity, DOC_SECTIONS};
+use crate::diagnostic::{Diagnostic, Location, RuleMeta, Severity, DOC_SECTIONS};
 
 /// The `$schema` written into every log.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -148,8 +151,41 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
     partial_fingerprints: HashMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<Fix>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties>,
+}
+
+/// A finding's fix as a text change (`fixes`): one replacement in the finding's own file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fix {
+    description: OwnedText,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<SarifReplacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifReplacement {
+    deleted_region: DeletedRegion,
+    inserted_content: OwnedText,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
 }
 
 #[derive(Serialize)]
@@ -385,6 +421,31 @@ fn kept(items: &[Item]) -> Vec<&Item> {
     chosen
 }
 
+/// The fix of `d` when it is a text change whose place in the file is known: the old string,
+/// quotes included, becomes the new one as JSON writes it.
+fn fix(d: &Diagnostic) -> Option<Fix> {
+    let r = d.replacement.as_ref()?;
+    let span = r.span?;
+    let inserted = serde_json::to_string(&r.text).ok()?;
+    Some(Fix {
+        description: OwnedText {
+            text: format!("write `{}`", r.text),
+        },
+        artifact_changes: vec![ArtifactChange {
+            artifact_location: artifact(&d.primary.file),
+            replacements: vec![SarifReplacement {
+                deleted_region: DeletedRegion {
+                    start_line: span.start.0,
+                    start_column: span.start.1,
+                    end_line: span.end.0,
+                    end_column: span.end.1,
+                },
+                inserted_content: OwnedText { text: inserted },
+            }],
+        }],
+    })
+}
+
 fn result(item: &Item, fingerprint: String, rules: &[&RuleMeta]) -> SarifResult {
     let d = &item.diagnostic;
     let mut text = d.message.clone();
@@ -406,6 +467,7 @@ fn result(item: &Item, fingerprint: String, rules: &[&RuleMeta]) -> SarifResult 
             .map(|(i, r)| location(&r.location, Some(i), Some(r.message.clone())))
             .collect(),
         partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        fixes: fix(d).into_iter().collect(),
         properties: item.account.clone().map(|account| ResultProperties {
             account: Some(account),
         }),

@@ -54,7 +54,7 @@ pub mod xa0900_unmatched_suppression;
 pub mod xa0901_unrecognized_file;
 
 use self::doc::{DocFacts, GrantDoc, PolicyDoc};
-use crate::diagnostic::{RuleMeta, Severity};
+use crate::diagnostic::{Part, RuleMeta, Severity};
 use crate::json::{Json, Pointer};
 use crate::policy::{Defect, DocKind, Origin, ParseError, Policy};
 
@@ -136,6 +136,9 @@ pub struct Finding {
     /// The severity, when it is not the rule's own (a rule that errs for some kinds of
     /// document and warns for others).
     pub severity: Option<Severity>,
+    /// The fix as a text change: the string at `pointer` (its key or its value) becomes
+    /// this text.
+    pub replacement: Option<(Part, String)>,
 }
 
 impl Finding {
@@ -153,6 +156,13 @@ impl Finding {
     /// Adds how to fix it.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Finding {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Says the fix is a text change: the string at the finding's place (`part`: the
+    /// member's name or the value) becomes `text`.
+    pub fn replace(&mut self, part: Part, text: impl Into<String>) -> &mut Finding {
+        self.replacement = Some((part, text.into()));
         self
     }
 
@@ -189,6 +199,7 @@ impl Findings {
             help: None,
             related: Vec::new(),
             severity: None,
+            replacement: None,
         });
         // INVARIANT: the vector is not empty, an item was just pushed.
         let last = self.items.len() - 1;

@@ -2,7 +2,7 @@
 //! the checked policy model reports it (unknown or duplicate elements, wrong types, bad
 //! `Effect`, `Version`, condition values…), and malformed KMS grants.
 
-use crate::diagnostic::codes;
+use crate::diagnostic::{codes, Part};
 use crate::json::Json;
 use crate::rules::doc::{GrantDoc, PolicyDoc};
 use crate::rules::{Findings, Rule};
@@ -68,7 +68,8 @@ impl Rule for InvalidPolicyGrammar {
                             if let Some(s) =
                                 super::shared::closest(o, GRANT_OPERATIONS.iter().copied())
                             {
-                                f.help(format!("did you mean `{s}`?"));
+                                f.help(format!("did you mean `{s}`?"))
+                                    .replace(Part::Value, s);
                             }
                         }
                         None => {

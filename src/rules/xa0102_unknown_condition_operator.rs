@@ -1,6 +1,6 @@
 //! `XA0102 unknown-condition-operator`: a `Condition` operator IAM does not have.
 
-use crate::diagnostic::codes;
+use crate::diagnostic::{codes, Part};
 use crate::policy::{BaseOp, ParseErrorKind};
 use crate::rules::doc::PolicyDoc;
 use crate::rules::{Findings, Rule};
@@ -38,7 +38,7 @@ impl Rule for UnknownConditionOperator {
             if let ParseErrorKind::UnknownOperator(op) = &e.kind {
                 let f = out.report(e.pointer.clone(), e.kind.to_string());
                 if let Some(s) = suggestion(op) {
-                    f.help(format!("did you mean `{s}`?"));
+                    f.help(format!("did you mean `{s}`?")).replace(Part::Key, s);
                 }
             }
         }

@@ -1,8 +1,8 @@
 //! `XA0103 unknown-service-prefix`: an action whose service prefix AWS does not have.
 
 use crate::catalog::{Origin, OverlayStatus};
-use crate::diagnostic::codes;
 use crate::diagnostic::Severity;
+use crate::diagnostic::{codes, Part};
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
 use crate::rules::{Findings, Rule};
@@ -61,6 +61,9 @@ impl Rule for UnknownServicePrefix {
                     doc.catalog.services().map(|s| s.prefix.as_str()),
                 ) {
                     f.help(format!("did you mean `{c}`?"));
+                    if let Some((_, name)) = v.text.split_once(':') {
+                        f.replace(Part::Value, format!("{c}:{name}"));
+                    }
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! service.
 
 use crate::catalog::{Origin, OverlayStatus};
-use crate::diagnostic::codes;
 use crate::diagnostic::Severity;
+use crate::diagnostic::{codes, Part};
 use crate::policy::DocKind;
 use crate::rules::doc::{Expansion, PolicyDoc};
 use crate::rules::{Findings, Rule};
@@ -65,6 +65,9 @@ impl Rule for UnknownAction {
                         super::shared::closest(name, service.actions().map(|a| a.name.as_str()))
                     {
                         f.help(format!("did you mean `{}:{c}`?", service.prefix));
+                        if let Some((written, _)) = v.text.split_once(':') {
+                            f.replace(Part::Value, format!("{written}:{c}"));
+                        }
                     }
                 }
             }

@@ -8,6 +8,7 @@
 //! [`crate::source::locate`]'s (a test holds them together).
 
 use super::LineCol;
+use crate::diagnostic::Part;
 use crate::json::Pointer;
 
 fn skip_ws(b: &[u8], mut pos: usize) -> usize {
@@ -208,6 +209,12 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
     if let Some(found) = crate::load::cloudformation::yaml::locate_many(text, pointers) {
         return found;
     }
+    let offsets = offsets_many(text, pointers);
+    lines_of(text, &offsets)
+}
+
+/// The byte offsets of [`locate_many`]'s places in a JSON `text`.
+fn offsets_many(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
     let b = text.as_bytes();
     let tokens: Vec<Vec<Token>> = pointers
         .iter()
@@ -236,14 +243,19 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
         }
     }
     let _ = walk(b, start, 0, &targets, &mut offsets);
-    // Lines in one pass, in offset order.
+    offsets
+}
+
+/// The line and column of each offset, counted in one pass in offset order.
+fn lines_of(text: &str, offsets: &[Option<usize>]) -> Vec<Option<LineCol>> {
+    let b = text.as_bytes();
     let mut order: Vec<(usize, usize)> = offsets
         .iter()
         .enumerate()
         .filter_map(|(i, o)| o.map(|o| (o, i)))
         .collect();
     order.sort_unstable();
-    let mut out = vec![None; pointers.len()];
+    let mut out = vec![None; offsets.len()];
     let (mut line, mut line_start, mut at) = (1usize, 0usize, 0usize);
     for (offset, i) in order {
         let offset = offset.min(b.len());
@@ -261,6 +273,31 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
         }
     }
     out
+}
+
+/// The byte range (quotes included) of the string at the place `pointer` names in the JSON
+/// `text`: the member's name for [`Part::Key`], the member's value or the array element for
+/// [`Part::Value`]. `None` when that is not a string, or the text is not JSON along the path.
+pub fn string_span(text: &str, pointer: &Pointer, part: Part) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let at = offsets_many(text, std::slice::from_ref(pointer))
+        .pop()
+        .flatten()?;
+    if b.get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(b, at)?;
+    let colon = skip_ws(b, end);
+    let member = b.get(colon) == Some(&b':') && !pointer.as_str().is_empty();
+    match (part, member) {
+        (Part::Key, true) | (Part::Value, false) => Some((at, end)),
+        (Part::Key, false) => None,
+        (Part::Value, true) => {
+            let value = skip_ws(b, colon + 1);
+            (b.get(value) == Some(&b'"')).then_some(())?;
+            Some((value, string_end(b, value)?))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -291,5 +328,19 @@ mod tests {
         for (p, got) in pointers.iter().zip(many) {
             assert_eq!(got, crate::source::oracle::locate(TEXT, p), "{p}");
         }
+    }
+
+    #[test]
+    fn string_spans_of_keys_values_and_elements() {
+        let text = "{\"a\": \"x\\\"y\", \"b\": [\"é\", 1], \"c\": 2}";
+        let p = |s: &str| Pointer::parse(s).unwrap();
+        let span = |ptr: &str, part| string_span(text, &p(ptr), part).map(|(s, e)| &text[s..e]);
+        assert_eq!(span("/a", Part::Key), Some("\"a\""));
+        assert_eq!(span("/a", Part::Value), Some("\"x\\\"y\""));
+        assert_eq!(span("/b/0", Part::Value), Some("\"é\""));
+        assert_eq!(span("/b/0", Part::Key), None);
+        assert_eq!(span("/b/1", Part::Value), None);
+        assert_eq!(span("/c", Part::Value), None);
+        assert_eq!(span("/d", Part::Value), None);
     }
 }
