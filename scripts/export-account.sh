@@ -5,8 +5,11 @@
 #
 # The credentials in effect (AWS_PROFILE, …) select the account; it is written to
 # OUT_DIR/<account-id>/. REGIONs default to $AWS_REGION (or us-east-1); S3 is global.
-# --org also writes OUT_DIR/org/ (run it with the management account's or a delegated
-# administrator's credentials).
+# OUT_DIR/<account-id>/organization.json is what `aws organizations describe-organization`
+# answers in that account: the organization it is a member of, or, for an account in no
+# organization, the CLI's error as {"Error": {"Code": "AWSOrganizationsNotInUseException", …}}
+# (then no SCP or RCP applies to it). --org also writes OUT_DIR/org/ (run it with the
+# management account's or a delegated administrator's credentials).
 #
 # Read-only: only get-*, list-* and describe-* calls. When the CLI answers that a thing does
 # not exist (NoSuchBucketPolicy, …) or refuses (AccessDenied, …), the file gets the error as
@@ -68,6 +71,9 @@ export_to() {
 list() {
     "$@" --output text | tr '\t' '\n' | sed '/^None$/d;/^$/d'
 }
+
+# Organizations: whether the account is in an organization, and which.
+export_to "$dir/organization.json" aws organizations describe-organization
 
 # IAM: users, groups, roles, policies (the CLI fetches every page and decodes documents),
 # and each user's access keys.
@@ -211,7 +217,9 @@ for region in "${regions[@]}"; do
         --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier')
 done
 
-if [[ $with_org -eq 1 ]]; then
+if [[ $with_org -eq 1 ]] && grep -q '"AWSOrganizationsNotInUseException"' "$dir/organization.json"; then
+    echo "account $account is in no organization: no org/ folder to export" >&2
+elif [[ $with_org -eq 1 ]]; then
     org="$out/org"
     echo "exporting the organization to $org" >&2
     export_to "$org/organization.json" aws organizations describe-organization

@@ -63,7 +63,7 @@ fn the_guide_as_written_fails_and_names_every_cause() {
     let (code, r) = json("fixtures/seed-example");
     assert_eq!(code, 1);
     assert_eq!(r["verdict"], "not-possible");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     let got = outcomes(&r);
     let want = [
         (
@@ -287,11 +287,11 @@ fn without_a_consumer_the_registry_roles_are_tried() {
         dir,
     ]);
     let r: Value = serde_json::from_str(&o.out).unwrap();
-    assert_eq!(r["consumer"], CONSUMER);
-    assert!(r["consumer_note"]
-        .as_str()
-        .unwrap()
-        .starts_with("no --consumer was named"));
+    // The registry account as a whole, with a note of which of its roles could use it.
+    assert_eq!(r["consumer"], "arn:aws:iam::111111111111:root");
+    let note = r["consumer_note"].as_str().unwrap();
+    assert!(note.starts_with("no --consumer was named"), "{note}");
+    assert!(note.contains("`ModelRegistryDeployRole`"), "{note}");
     assert_eq!(r["verdict"], "possible");
     assert_eq!(Some(o.code), Some(0));
 }
@@ -315,7 +315,7 @@ fn without_a_consumer_or_registry_iam_the_identity_side_is_not_verified() {
         &org,
     ]);
     let r: Value = serde_json::from_str(&o.out).unwrap();
-    assert_eq!(r["consumer"], "any principal of account 111111111111");
+    assert_eq!(r["consumer"], "arn:aws:iam::111111111111:root");
     let token = status_of(&r, "ecr:GetAuthorizationToken");
     assert_eq!(token["status"], "not-verified");
     assert_eq!(r["verdict"], "not-verified");

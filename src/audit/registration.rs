@@ -73,7 +73,18 @@ fn step_result(o: &Outcome) -> StepResult {
         action: o.action.clone(),
         resource: o.resource.clone(),
         status: status_text(&o.status).to_owned(),
-        reasons: o.reasons.clone(),
+        reasons: o
+            .reasons
+            .iter()
+            .cloned()
+            .chain(o.unknowns.iter().map(|u| {
+                let bare = ["could deny: ", "could allow: ", "could change it: "]
+                    .iter()
+                    .find_map(|p| u.strip_prefix(p))
+                    .unwrap_or(u);
+                format!("not verified: {bare}")
+            }))
+            .collect(),
     }
 }
 
@@ -144,7 +155,7 @@ fn first_reason(outcomes: &[&Outcome]) -> String {
     outcomes
         .iter()
         .find_map(|o| {
-            o.reasons.first().map(|r| {
+            o.reasons.first().or(o.unknowns.first()).map(|r| {
                 format!(
                     "`{}` {}: {r}",
                     o.action,

@@ -77,6 +77,16 @@ pub struct CheckArgs {
     /// --approver), deploy (with --deployer).
     #[arg(long)]
     pub scenario: Option<String>,
+    /// An account that is in no AWS Organizations organization, when no
+    /// `<account>/organization.json` export says so: no SCP or RCP applies to it (the report
+    /// says what it assumed). Once or more.
+    #[arg(long = "no-organization", value_name = "ACCOUNT")]
+    pub no_organization: Vec<String>,
+    /// Write the corrected exports (the policies the fixes change, in the inventory's own
+    /// layout and formats) into this folder: the inventory with it laid over passes the check
+    /// when the report says the changes make the workflow possible.
+    #[arg(long = "fix-dir", value_name = "DIR")]
+    pub fix_dir: Option<String>,
     /// Account for Terraform resources whose ARNs the plan does not know yet.
     #[arg(long = "terraform-account", value_name = "ACCOUNT")]
     pub terraform_account: Option<String>,
@@ -109,7 +119,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let all = super::scenarios::load(args.scenarios.as_deref())?;
+    let all_scenarios = super::scenarios::load(args.scenarios.as_deref())?;
+    let all = &all_scenarios;
     let only = match &args.scenario {
         Some(wanted) => Some(all.iter().find(|s| &s.id == wanted).ok_or_else(|| {
             Error::Usage(format!(
@@ -147,15 +158,23 @@ pub fn run(
             r.label
         )));
     }
+    for a in &args.no_organization {
+        if !crate::arn::is_account_id(a) {
+            return Err(Error::Usage(format!(
+                "--no-organization: `{a}` is not an account id (12 digits)"
+            )));
+        }
+    }
+    let opts = LoadOptions {
+        terraform_account: args.terraform_account.clone(),
+        templates: args.templates.options()?,
+        ..LoadOptions::default()
+    };
     let paths: Vec<String> = args.paths.iter().chain(&args.inventory).cloned().collect();
-    let inventory = crate::load::inventory(
-        &paths,
-        &LoadOptions {
-            terraform_account: args.terraform_account.clone(),
-            templates: args.templates.options()?,
-            ..LoadOptions::default()
-        },
-    );
+    let mut inventory = crate::load::inventory(&paths, &opts);
+    for a in &args.no_organization {
+        inventory.assume_no_organization(a);
+    }
     // The inputs may sit in the inventory folder; they are not exports.
     for p in &inventory.problems {
         let is_input = args.request.iter().any(|r| same_file(&p.primary.file, r));
@@ -172,8 +191,35 @@ pub fn run(
         deploy_role: args.deploy_role.clone(),
     };
     let mut lint = LintCache::default();
-    let mut chain = crate::workflow::chain(&inventory, &all, &plan, &roles, only, &mut lint)
+    let mut chain = crate::workflow::chain(&inventory, all, &plan, &roles, only, &mut lint)
         .map_err(Error::Usage)?;
+    // The fixes as whole policies, applied in memory to the same exports and checked again.
+    let all: Vec<&crate::workflow::CheckReport> = chain.reports.iter().collect();
+    let changes = crate::workflow::fix_plan::changes(&all);
+    if !changes.is_empty() {
+        let mut fixed = crate::workflow::fix_plan::overlay(&args.paths, &opts, &changes);
+        for a in &args.no_organization {
+            fixed.assume_no_organization(a);
+        }
+        let again = crate::workflow::chain(
+            &fixed,
+            &all_scenarios,
+            &plan,
+            &roles,
+            only,
+            &mut LintCache::default(),
+        )
+        .map_err(Error::Usage)?;
+        chain.with_changes = Some(again.verdict);
+    }
+    if let Some(dir) = &args.fix_dir {
+        for f in
+            crate::workflow::fix_plan::write(dir, &args.paths, &changes).map_err(Error::Usage)?
+        {
+            let _ = writeln!(err, "wrote {f}");
+        }
+    }
+    chain.changes = changes;
     for r in &mut chain.reports {
         crate::load::fs::fill_lines(r.locations_mut());
     }
@@ -181,14 +227,21 @@ pub fn run(
     let fail_on_unverified = args.fail_on == FailOn::Unverified;
     // One create-model-package input, one scenario: the report as it always was.
     let single = matches!(chain.reports.as_slice(), [one] if one.label.as_deref() == args.request.first().map(String::as_str));
+    let (changes, with_changes) = (chain.changes.clone(), chain.with_changes);
     if single {
         let mut one = chain.reports.remove(0);
         one.label = None;
+        one.changes = std::mem::take(&mut chain.changes);
+        one.with_changes = chain.with_changes;
         check::render(&one, args.format, fail_on_unverified, out)
     } else {
         check::render_chain(&chain, args.format, fail_on_unverified, out)
     }
     .map_err(Error::Output)?;
+    if args.format == Format::Table {
+        out.write_all(check::changes_text(&changes, with_changes).as_bytes())
+            .map_err(Error::Output)?;
+    }
     if inventory.has_errors() {
         return Ok(ExitStatus::Error);
     }

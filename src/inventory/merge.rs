@@ -89,6 +89,11 @@ pub(crate) enum Item {
         dir: String,
         item: org::OrgItem,
     },
+    /// `<account>/organization.json`.
+    Membership {
+        account: String,
+        value: Known<org::Membership>,
+    },
     Ram {
         account: String,
         item: super::ram::RamItem,
@@ -425,6 +430,11 @@ impl Inventory {
                 }
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),
+            Item::Membership { account, value } => {
+                let old = std::mem::take(&mut self.account_mut(&account).organization);
+                self.duplicate("the account's organization", &old, &value);
+                self.account_mut(&account).organization = value;
+            }
             Item::Ram { account, item } => self.account_mut(&account).ram.apply(item),
             Item::Role { account, role } => {
                 let iam = self.iam_mut(&account);

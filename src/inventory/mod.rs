@@ -402,6 +402,9 @@ pub struct Account {
     pub resources: BTreeMap<String, Resource>,
     /// The AWS RAM shares the account owns.
     pub ram: ram::Ram,
+    /// What `describe-organization` answered in the account (`organization.json`): absent
+    /// means it is in no organization.
+    pub organization: Known<org::Membership>,
 }
 
 impl Account {
@@ -435,6 +438,8 @@ pub struct Inventory {
     applying_plan: bool,
     /// The account each bucket was first exported under (bucket names are global).
     bucket_owners: std::collections::HashMap<String, String>,
+    /// Accounts stated to be in no organization (`--no-organization`).
+    assumed_outside: std::collections::BTreeSet<String>,
 }
 
 impl Inventory {

@@ -16,6 +16,10 @@
 //! ```
 //!
 //! Listing outputs do not name the parent or policy they were asked about, so the file name
+//! does. An account folder may hold `<account>/organization.json`, what
+//! `describe-organization` answers in that account ([`Membership`]): the organization it is a
+//! member of, or the CLI's `AWSOrganizationsNotInUseException` error (it is in none, so no SCP
+//! or RCP applies to it). `check --no-organization ACCOUNT` states the same when no export
 //! does. Inheritance: SCPs filter at every level (each level from the root down to the
 //! account needs an allow); RCPs likewise, with `RCPFullAWSAccess` implied, so only their
 //! denies bite. Neither applies to the management account.
@@ -26,6 +30,120 @@ use serde::Serialize;
 
 use super::{Known, Provenance};
 use crate::policy::{DocKind, Policy};
+
+/// The error code the AWS CLI prints when `describe-organization` runs in an account that is
+/// in no organization.
+pub const NOT_IN_USE: &str = "AWSOrganizationsNotInUseException";
+
+/// What `describe-organization` answered in an account that is a member of an organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// `o-…`.
+    pub org: Option<String>,
+    /// `MasterAccountId`: SCPs and RCPs do not apply to it.
+    pub management_account: Option<String>,
+}
+
+/// Whether an account is in an organization, and who says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stated {
+    /// A loaded `org/` folder lists it.
+    Listed(String),
+    /// Its `organization.json` names the organization (its `org/` folder is not loaded).
+    Member(Membership, Provenance),
+    /// Its `organization.json` is the `AWSOrganizationsNotInUseException` error.
+    NoOrganization(Provenance),
+    /// `--no-organization` assumes it is in none.
+    AssumedNone,
+    /// Its `organization.json` is another error.
+    Failed(Provenance, String),
+    /// Nothing says.
+    Unknown,
+}
+
+impl super::Inventory {
+    /// What the inputs say about `account`'s organization: a loaded `org/` folder first, then
+    /// the account's `organization.json`, then `--no-organization`.
+    pub fn membership(&self, account: &str) -> Stated {
+        if let Some(o) = self.org_of(account) {
+            return Stated::Listed(o.label());
+        }
+        match self.accounts.get(account).map(|a| &a.organization) {
+            Some(Known::Present(m, p)) => Stated::Member(m.clone(), p.clone()),
+            Some(Known::Absent(p)) => Stated::NoOrganization(p.clone()),
+            Some(Known::Unknown(p, why)) if !self.assumed_outside.contains(account) => {
+                Stated::Failed(p.clone(), why.clone())
+            }
+            _ if self.assumed_outside.contains(account) => Stated::AssumedNone,
+            _ => Stated::Unknown,
+        }
+    }
+
+    /// States that `account` is in no organization (`--no-organization`), unless an export
+    /// says otherwise.
+    pub fn assume_no_organization(&mut self, account: &str) {
+        self.assumed_outside.insert(account.to_owned());
+    }
+}
+
+impl Stated {
+    /// Why no SCP or RCP applies to the account, when none does by this statement.
+    pub fn none_applies(&self, account: &str) -> Option<String> {
+        match self {
+            Stated::NoOrganization(p) => Some(format!(
+                "account {account} is in no organization (`{}`: {NOT_IN_USE}): no SCP or RCP applies to it",
+                p.file
+            )),
+            Stated::AssumedNone => Some(format!(
+                "account {account} is assumed to be in no organization (--no-organization {account}): no SCP or RCP applies to it"
+            )),
+            Stated::Member(m, p) if m.management_account.as_deref() == Some(account) => {
+                Some(format!(
+                    "account {account} is the management account of organization {} (`{}`): SCPs and RCPs do not apply to it",
+                    m.org.as_deref().unwrap_or("-"),
+                    p.file
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// Why the SCPs (or RCPs, `what`) of the account are unknown, when they are.
+    pub fn unknown_why(&self, account: &str, what: &str) -> Option<String> {
+        match self {
+            Stated::Member(m, p) if m.management_account.as_deref() != Some(account) => {
+                Some(format!(
+                    "account {account} is a member of organization {} (`{}`), whose `org/` folder is not loaded: {what} are unknown",
+                    m.org.as_deref().unwrap_or("-"),
+                    p.file
+                ))
+            }
+            Stated::Failed(p, why) => Some(format!(
+                "whether account {account} is in an organization is unknown (`{}`: {why}): {what} are unknown",
+                p.file
+            )),
+            Stated::Unknown => Some(format!(
+                "no loaded organization lists account {account}: {what} are unknown"
+            )),
+            _ => None,
+        }
+    }
+
+    /// The assumption this statement makes, for a report (nothing for a loaded `org/`).
+    pub fn assumption(&self, account: &str) -> Option<String> {
+        match self {
+            Stated::Listed(_) | Stated::Unknown | Stated::Failed(..) => None,
+            Stated::Member(m, p) if m.management_account.as_deref() != Some(account) => {
+                Some(format!(
+                    "account {account} is a member of organization {} (`{}`); its SCPs and RCPs are unknown until that organization's `org/` folder is loaded",
+                    m.org.as_deref().unwrap_or("-"),
+                    p.file
+                ))
+            }
+            other => other.none_applies(account),
+        }
+    }
+}
 
 /// SCP or RCP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

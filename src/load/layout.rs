@@ -8,6 +8,8 @@
 //! <any folder>/
 //!   <account-id>/                              12 digits; everything below belongs to it
 //!     iam.json, iam.*.json                     get-account-authorization-details (pages)
+//!     organization.json                        organizations describe-organization (or the
+//!                                              AWSOrganizationsNotInUseException marker)
 //!     s3control/public-access-block.json       s3control get-public-access-block (account)
 //!     s3/<bucket>.<what>.json                  what = policy | location | encryption |
 //!                                              ownership | public-access-block | acl
@@ -60,6 +62,8 @@ pub enum Place {
 pub enum Slot {
     /// `iam.json` or `iam.<page>.json`.
     Iam,
+    /// `organization.json`: `describe-organization` in this account.
+    Organization,
     /// `s3control/public-access-block.json`.
     AccountPublicAccessBlock,
     /// `s3/<bucket>.<what>.json`.
@@ -238,6 +242,7 @@ fn account_slot(rest: &[String]) -> Slot {
         [file] if file == "iam.json" || (file.starts_with("iam.") && file.ends_with(".json")) => {
             Slot::Iam
         }
+        [file] if file == "organization.json" => Slot::Organization,
         [dir, file] if dir == "s3control" && file == "public-access-block.json" => {
             Slot::AccountPublicAccessBlock
         }
@@ -318,6 +323,7 @@ mod tests {
     fn reads_the_account_layout() {
         assert_eq!(slot("x/111111111111/iam.json"), Slot::Iam);
         assert_eq!(slot("111111111111/iam.page-2.json"), Slot::Iam);
+        assert_eq!(slot("x/111111111111/organization.json"), Slot::Organization);
         assert_eq!(
             slot("x/111111111111/s3/my.bucket.public-access-block.json"),
             Slot::Bucket {

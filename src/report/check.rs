@@ -54,16 +54,26 @@ pub fn check_json(report: &CheckReport) -> Value {
     let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.insert("schema_version".into(), json!(schema::CHECK));
-        m.insert(
-            "summary".into(),
-            json!({
-                "allowed": report.count(|s| *s == Status::Allowed),
-                "denied": report.count(|s| matches!(s, Status::Denied { .. })),
-                "not_verified": report.count(|s| *s == Status::NotVerified),
-            }),
-        );
+        m.insert("summary".into(), summary(&[report]));
+        m.insert("unknowns".into(), json!(report.unknowns()));
     }
     v
+}
+
+/// The counts of every row: the required actions, the advisory ones, the skipped steps.
+fn summary(reports: &[&CheckReport]) -> Value {
+    let sum = |f: &dyn Fn(&CheckReport) -> usize| reports.iter().map(|r| f(r)).sum::<usize>();
+    json!({
+        "allowed": sum(&|r| r.count(|s| *s == Status::Allowed)),
+        "denied": sum(&|r| r.count(|s| matches!(s, Status::Denied { .. }))),
+        "not_verified": sum(&|r| r.count(|s| *s == Status::NotVerified)),
+        "advisory": {
+            "allowed": sum(&|r| r.count_advisory(|s| *s == Status::Allowed)),
+            "denied": sum(&|r| r.count_advisory(|s| matches!(s, Status::Denied { .. }))),
+            "not_verified": sum(&|r| r.count_advisory(|s| *s == Status::NotVerified)),
+        },
+        "skipped": sum(&|r| r.skipped.len()),
+    })
 }
 
 /// The request file, where a finding that names no policy is.
@@ -125,7 +135,12 @@ fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
             o.principal,
             o.action,
             o.resource,
-            o.reasons.join("; ")
+            o.reasons
+                .iter()
+                .chain(&o.unknowns)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         primary,
         related,
@@ -265,13 +280,125 @@ pub fn verdict_line(report: &CheckReport) -> String {
         ),
         _ => String::new(),
     };
+    let advisory = report.outcomes.iter().filter(|o| !o.required).count();
+    let advisory = if advisory > 0 {
+        let parts: Vec<String> = [
+            (report.count_advisory(|s| *s == Status::Allowed), "allowed"),
+            (
+                report.count_advisory(|s| matches!(s, Status::Denied { .. })),
+                "denied",
+            ),
+            (
+                report.count_advisory(|s| *s == Status::NotVerified),
+                "not verified",
+            ),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, w)| format!("{n} {w}"))
+        .collect();
+        format!("; {advisory} advisory: {}", parts.join(", "))
+    } else {
+        String::new()
+    };
+    let skipped = match report.skipped.len() {
+        0 => String::new(),
+        n => format!("; {n} skipped"),
+    };
     format!(
-        "verdict: {}{defective} ({} allowed, {} denied, {} not verified)",
+        "verdict: {}{defective} ({} allowed, {} denied, {} not verified of {} required{advisory}{skipped})",
         verdict_text(report.verdict, &report.subject),
         report.count(|s| *s == Status::Allowed),
         report.count(|s| matches!(s, Status::Denied { .. })),
         report.count(|s| *s == Status::NotVerified),
+        report.outcomes.iter().filter(|o| o.required).count(),
     )
+}
+
+/// The `why` cell of a step: its decision and notes, then the numbers of the unknowns
+/// (`unknowns`, the report's, each said once under the table) that could change it.
+pub fn why_cell(unknowns: &[&str], o: &Outcome) -> String {
+    let mut lines: Vec<String> = o.reasons.clone();
+    let refs: Vec<String> = o
+        .unknowns
+        .iter()
+        .filter_map(|u| unknowns.iter().position(|x| x == u))
+        .map(|i| format!("[{}]", i + 1))
+        .collect();
+    if !refs.is_empty() {
+        lines.push(format!("could change: {}", refs.join(" ")));
+    }
+    lines.join("\n")
+}
+
+/// The unknowns of a report, numbered, and the skipped steps, for the text under the table.
+pub fn unknowns_text(report: &CheckReport) -> String {
+    let mut out = String::new();
+    let unknowns = report.unknowns();
+    if !unknowns.is_empty() {
+        out.push_str("\nwhat could still change the answers:\n");
+        for (i, u) in unknowns.iter().enumerate() {
+            out.push_str(&format!("  [{}] {u}\n", i + 1));
+        }
+    }
+    if !report.skipped.is_empty() {
+        out.push_str("\nskipped:\n");
+        for s in &report.skipped {
+            out.push_str(&format!("  - {s}\n"));
+        }
+    }
+    out
+}
+
+/// The head of the table: the verdict, the title, caller and consumer, and what the report
+/// assumed.
+pub fn header_text(report: &CheckReport) -> String {
+    let mut out = format!(
+        "{}\n\n{}\ncaller:   {}\nconsumer: {}\n",
+        verdict_line(report),
+        report.title,
+        report.caller,
+        report.consumer
+    );
+    if let Some(n) = &report.consumer_note {
+        out.push_str(&format!("          ({n})\n"));
+    }
+    if !report.assumptions.is_empty() {
+        out.push_str("assumed:\n");
+        for a in &report.assumptions {
+            out.push_str(&format!("  - {a}\n"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The policies to change, each as its complete new document with the command that applies
+/// it, and what the check answers once they are applied.
+pub fn changes_text(
+    changes: &[crate::workflow::fix_plan::PolicyChange],
+    with_changes: Option<Verdict>,
+) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\npolicies to change (each the complete new document, saved as policy.json):\n",
+    );
+    for c in changes {
+        out.push_str(&format!("\n- {} [{}]\n  {}\n", c.target, c.file, c.command));
+        let pretty = serde_json::to_string_pretty(&c.document).unwrap_or_default();
+        for line in pretty.lines() {
+            out.push_str(&format!("      {line}\n"));
+        }
+    }
+    if let Some(v) = with_changes {
+        out.push_str(&format!(
+            "\nwith these changes applied to the same exports: {}\n",
+            verdict_text(v, "workflow")
+        ));
+    }
+    out
 }
 
 /// A step's fixes as text: the target, then the statement, command or note.
@@ -313,11 +440,19 @@ fn check_cases(report: &CheckReport, fail_on_unverified: bool) -> Vec<super::jun
         .iter()
         .map(|o| {
             let mut text = format!("{} `{}`\n", verdict_word(o), o.principal);
-            for r in &o.reasons {
+            for r in o.reasons.iter().chain(&o.unknowns) {
                 text.push_str(&format!("{r}\n"));
             }
             text.push_str(&fix_text(o));
-            let message = format!("{}: {}", verdict_word(o), o.reasons.join("; "));
+            let why: Vec<&String> = o.reasons.iter().chain(&o.unknowns).collect();
+            let message = format!(
+                "{}: {}",
+                verdict_word(o),
+                why.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
             let outcome = match (&o.status, o.required) {
                 (Status::Allowed, _) | (Status::Denied { .. }, false) => Ends::Passed,
                 (Status::Denied { .. }, true) => Ends::Failed {
@@ -466,11 +601,15 @@ fn merged(chain: &ChainReport) -> CheckReport {
         caller: text(|r| &r.caller),
         consumer: text(|r| &r.consumer),
         consumer_note: None,
+        assumptions: Vec::new(),
         outcomes: Vec::new(),
+        skipped: Vec::new(),
         plausibility: Vec::new(),
         policy_errors: Vec::new(),
         defective: Vec::new(),
         verdict: chain.verdict,
+        changes: Vec::new(),
+        with_changes: None,
         stage: None,
         label: None,
         caller_note: None,
@@ -484,6 +623,11 @@ fn merged(chain: &ChainReport) -> CheckReport {
             o
         }));
         all.plausibility.extend(r.plausibility.iter().cloned());
+        for a in &r.assumptions {
+            if !all.assumptions.contains(a) {
+                all.assumptions.push(a.clone());
+            }
+        }
         for d in &r.policy_errors {
             if !all.policy_errors.contains(d) {
                 all.policy_errors.push(d.clone());
@@ -501,16 +645,12 @@ fn merged(chain: &ChainReport) -> CheckReport {
 /// A chain as JSON: each report as `check --format json` writes it, in order.
 pub fn chain_json(chain: &ChainReport) -> Value {
     let reports: Vec<Value> = chain.reports.iter().map(check_json).collect();
-    let count = |f: fn(&Status) -> bool| chain.reports.iter().map(|r| r.count(f)).sum::<usize>();
+    let all: Vec<&CheckReport> = chain.reports.iter().collect();
     json!({
         "schema_version": schema::CHECK,
         "verdict": chain.verdict,
         "breaks_at": chain.breaks_at,
-        "summary": {
-            "allowed": count(|s| *s == Status::Allowed),
-            "denied": count(|s| matches!(s, Status::Denied { .. })),
-            "not_verified": count(|s| *s == Status::NotVerified),
-        },
+        "summary": summary(&all),
         "reports": reports,
     })
 }

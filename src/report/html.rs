@@ -336,7 +336,7 @@ pub fn check_page(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
             level_cell(class, verdict_word(o)),
             esc(&step_name(o)),
             esc(&o.principal),
-            esc(&o.reasons.join("\n")).replace('\n', "<br>"),
+            esc(&o.reasons.iter().chain(&o.unknowns).map(String::as_str).collect::<Vec<_>>().join("\n")).replace('\n', "<br>"),
             if fix.is_empty() { String::new() } else { format!("<pre>{}</pre>", esc(fix.trim_end())) }
         ));
     }

@@ -6,7 +6,7 @@
 pub const SIMULATE: u32 = 2;
 
 /// `check --format json`.
-pub const CHECK: u32 = 1;
+pub const CHECK: u32 = 2;
 
 /// `lint --format json`.
 pub const LINT: u32 = 1;

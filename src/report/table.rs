@@ -168,14 +168,8 @@ struct CheckRow {
 
 /// The `check` report, as text: one row per action, then the fixes, then the verdict.
 pub fn check_table(report: &crate::workflow::CheckReport) -> String {
-    let mut out = format!(
-        "{}\ncaller:   {}\nconsumer: {}\n",
-        report.title, report.caller, report.consumer
-    );
-    if let Some(n) = &report.consumer_note {
-        out.push_str(&format!("          ({n})\n"));
-    }
-    out.push('\n');
+    let mut out = super::check::header_text(report);
+    let unknowns = report.unknowns();
     let rows: Vec<CheckRow> = report
         .outcomes
         .iter()
@@ -187,10 +181,11 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             who: format!("{:?}", o.actor).to_lowercase(),
             what: format!("{}\n{}", o.action, o.resource),
             result: super::check::verdict_word(o).into(),
-            why: o.reasons.join("\n"),
+            why: super::check::why_cell(&unknowns, o),
         })
         .collect();
     out.push_str(&finish(Table::new(rows)));
+    out.push_str(&super::check::unknowns_text(report));
     let failed: Vec<&crate::workflow::Outcome> = report
         .outcomes
         .iter()

@@ -37,6 +37,12 @@ pub struct ChainReport {
     /// The first report that is not possible or not verified, for humans.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks_at: Option<String>,
+    /// Every policy to change, over every report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<super::fix_plan::PolicyChange>,
+    /// The verdict once the changes are applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_changes: Option<Verdict>,
 }
 
 /// A report for a scenario that cannot run (its caller is unknown): not verified, saying why.
@@ -53,7 +59,9 @@ fn not_run(
         caller: "-".into(),
         consumer: "-".into(),
         consumer_note: None,
+        assumptions: Vec::new(),
         outcomes: Vec::new(),
+        skipped: Vec::new(),
         plausibility: vec![Plausibility {
             check: "caller".into(),
             ok: None,
@@ -63,6 +71,8 @@ fn not_run(
         policy_errors: Vec::new(),
         defective: Vec::new(),
         verdict: Verdict::NotVerified,
+        changes: Vec::new(),
+        with_changes: None,
         stage: scenario.stage,
         label: Some(label),
         caller_note: None,
@@ -240,5 +250,7 @@ fn finish(reports: Vec<CheckReport>) -> ChainReport {
         reports,
         verdict,
         breaks_at,
+        changes: Vec::new(),
+        with_changes: None,
     }
 }

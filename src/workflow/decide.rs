@@ -57,6 +57,20 @@ fn managed_key_policy(key: &str) -> Option<Policy> {
     Policy::parse_text(&text, crate::policy::DocKind::Key, origin).ok()
 }
 
+/// `identity policy `name` statement /Statement/0 (`Sid`) in FILE`.
+fn place_text(p: &Place) -> String {
+    format!(
+        "{} statement {}{} in {}",
+        p.policy,
+        p.location.pointer_text(),
+        p.sid
+            .as_deref()
+            .map(|s| format!(" (`{s}`)"))
+            .unwrap_or_default(),
+        p.location.file
+    )
+}
+
 /// Whether `resource` is an AWS managed key, by its alias.
 fn is_managed_alias(resource: &str) -> bool {
     resource.contains(":alias/aws/")
@@ -73,6 +87,9 @@ impl Run<'_> {
     ) -> Outcome {
         let mut o = self.not_run(ask, resource, reasons);
         o.resource_account = crate::arn::Arn::parse(&o.resource).map(|a| a.account.to_owned());
+        if status != Status::NotVerified {
+            o.reasons = std::mem::take(&mut o.unknowns);
+        }
         o.status = status;
         o
     }
@@ -181,10 +198,17 @@ impl Run<'_> {
             }
         }
         let decision = response.decision;
-        let unknowns: Vec<String> = assembled
+        let mut unknowns: Vec<String> = assembled
             .relevant_unknowns(decision)
             .iter()
-            .map(|u| u.message.clone())
+            .map(|u| {
+                let could = match u.impact {
+                    crate::inventory::Impact::MayDeny => "could deny",
+                    crate::inventory::Impact::MayAllow => "could allow",
+                    crate::inventory::Impact::Either => "could change it",
+                };
+                format!("{could}: {}", u.message)
+            })
             .collect();
         let mut status = match decision {
             Decision::Allow if unknowns.is_empty() => Status::Allowed,
@@ -241,40 +265,58 @@ impl Run<'_> {
             if !self.defective.contains(&place) {
                 self.defective.push(place);
             }
-            reasons.push(format!(
-                "not verified: {} in {} could apply but cannot be decided: {why}",
+            unknowns.push(format!(
+                "could change it: {} in {} could apply but cannot be decided: {why}",
                 m.policy_label(),
                 m.policy.origin.location(&m.policy.origin.pointer),
             ));
         }
+        let place = |m: &crate::eval::Matched<'_>| Place {
+            location: m.policy.origin.location(&m.statement.pointer),
+            sid: m.statement.sid.clone(),
+            policy: m.policy_label(),
+        };
+        let allowed_by: Vec<Place> = if decision == Decision::Allow {
+            response
+                .trace
+                .matched
+                .iter()
+                .filter(|m| {
+                    m.indeterminate.is_none()
+                        && m.statement.effect == Some(crate::policy::Effect::Allow)
+                        && m.at.level.is_none()
+                })
+                .map(place)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let denied_by: Vec<Place> = response.denied_by().map(place).collect();
+        // The decision first: what allowed, what is missing, what denied.
+        for a in &allowed_by {
+            reasons.push(format!("allowed by {}", place_text(a)));
+        }
+        if decision == Decision::Allow && allowed_by.is_empty() {
+            let grants = response.trace.grants.len();
+            reasons.push(if grants > 0 {
+                format!("allowed by {grants} KMS grant(s) of the key")
+            } else {
+                "allowed by the loaded policies".to_owned()
+            });
+        }
         reasons.extend(response.trace.missing.iter().map(|m| m.describe()));
-        reasons.extend(response.trace.unverified.iter().cloned());
-        reasons.extend(unknowns.iter().map(|u| format!("not verified: {u}")));
+        for d in &denied_by {
+            reasons.push(format!("denied by {}", place_text(d)));
+        }
+        unknowns.extend(response.trace.unverified.iter().cloned());
         if step.actor == Actor::Consumer && !self.consumer_given && identity_only {
-            reasons.push("no --consumer was named: the registry account's principals need this in their identity policies".into());
+            unknowns.push(format!(
+                "{}: the registry account's principals need this in their identity policies",
+                super::consumer::NO_CONSUMER
+            ));
             if status == Status::Allowed {
                 status = Status::NotVerified;
             }
-        }
-        let denied_by: Vec<Place> = response
-            .denied_by()
-            .map(|m| Place {
-                location: m.policy.origin.location(&m.statement.pointer),
-                sid: m.statement.sid.clone(),
-                policy: m.policy_label(),
-            })
-            .collect();
-        for d in &denied_by {
-            reasons.push(format!(
-                "denied by {} statement {}{} in {}",
-                d.policy,
-                d.location.pointer_text(),
-                d.sid
-                    .as_deref()
-                    .map(|s| format!(" (`{s}`)"))
-                    .unwrap_or_default(),
-                d.location.file
-            ));
         }
         reasons.extend(notes);
         let shared_side = match &shared {
@@ -324,7 +366,10 @@ impl Run<'_> {
             required: ask.required,
             resource,
             status,
+            decision: Some(decision),
             reasons,
+            unknowns,
+            allowed_by,
             denied_by,
             missing: response.trace.missing.clone(),
             fixes,

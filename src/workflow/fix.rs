@@ -31,6 +31,86 @@ pub enum FixKind {
     ShareWithPrincipal,
 }
 
+/// Which policy a fix changes, as the command that applies it names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applies {
+    /// An inline policy of this role.
+    Role {
+        /// The role's name.
+        name: String,
+    },
+    /// The bucket policy.
+    Bucket {
+        /// The bucket.
+        name: String,
+    },
+    /// The repository policy.
+    Repository {
+        /// The registry (account).
+        registry: String,
+        /// The Region.
+        region: String,
+        /// The repository.
+        name: String,
+    },
+    /// The key policy.
+    Key {
+        /// The key's ARN.
+        arn: String,
+    },
+    /// The model package group policy.
+    Group {
+        /// The Region.
+        region: String,
+        /// The group.
+        name: String,
+    },
+    /// An SCP or RCP.
+    OrgPolicy {
+        /// `p-…`.
+        id: String,
+    },
+    /// Another policy.
+    Other,
+}
+
+impl Applies {
+    /// The resource policy of `resource` (an ARN).
+    pub fn resource(resource: &str) -> Applies {
+        let Some(a) = Arn::parse(resource) else {
+            return Applies::Other;
+        };
+        match a.service {
+            "s3" => Applies::Bucket {
+                name: a
+                    .resource
+                    .split('/')
+                    .next()
+                    .unwrap_or(a.resource)
+                    .to_owned(),
+            },
+            "ecr" => Applies::Repository {
+                registry: a.account.to_owned(),
+                region: a.region.to_owned(),
+                name: a.resource.trim_start_matches("repository/").to_owned(),
+            },
+            "kms" => Applies::Key {
+                arn: resource.to_owned(),
+            },
+            "sagemaker" => Applies::Group {
+                region: a.region.to_owned(),
+                name: a
+                    .resource
+                    .split('/')
+                    .nth(1)
+                    .unwrap_or(a.resource)
+                    .to_owned(),
+            },
+            _ => Applies::Other,
+        }
+    }
+}
+
 /// One change that would remove a denial.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fix {
@@ -50,6 +130,9 @@ pub struct Fix {
     /// A note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Which policy it changes, when a whole new document can be written for it.
+    #[serde(skip)]
+    pub applies: Option<Applies>,
 }
 
 impl Fix {
@@ -239,6 +322,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             kind: FixKind::UseCustomerManagedKey,
             statement: None,
             command: None,
+            applies: None,
             note: Some(
                 "write the artifact with a customer managed key (`OutputDataConfig.KmsKeyId`, or the bucket's default `KMSMasterKeyID`), then give the registry account `kms:Decrypt` on it through its key policy or a grant; AWS managed keys cannot be shared"
                     .into(),
@@ -247,12 +331,24 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
         return out;
     }
     for d in n.denied_by {
+        let applies = if d.policy.starts_with("SCP") || d.policy.starts_with("RCP") {
+            std::path::Path::new(&*d.location.file)
+                .file_stem()
+                .map(|id| Applies::OrgPolicy {
+                    id: id.to_string_lossy().into_owned(),
+                })
+        } else if d.policy.starts_with("resource policy") || d.policy.starts_with("key policy") {
+            Some(Applies::resource(n.resource))
+        } else {
+            None
+        };
         out.push(Fix {
             target: format!("{} in {}", d.policy, d.location.file),
             location: Some(d.location.clone()),
             kind: FixKind::RemoveStatement,
             statement: None,
             command: None,
+            applies,
             note: Some(format!(
                 "remove or narrow statement {}{} so that it no longer denies `{}` on `{}` to {}",
                 d.location.pointer_text(),
@@ -289,6 +385,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             kind: FixKind::ShareWithPrincipal,
             statement: None,
             command: Some(command),
+            applies: None,
             note: Some(format!(
                 "the share's managed permission must allow `{}`; attach one that does (`aws ram replace-permission-associations` or `associate-resource-share-permission`) if it does not",
                 n.action
@@ -302,6 +399,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             kind: if n.policy_rejected { FixKind::CorrectPolicy } else { FixKind::AddStatement },
             statement: Some(statement),
             command: None,
+            applies: Some(Applies::resource(n.resource)),
             note: if n.policy_rejected {
                 Some("correct the policy so that AWS accepts it (see the policy errors), with this statement for the step".into())
             } else if !n.consumer_given {
@@ -319,6 +417,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 target: format!("a grant on `{}` (instead of the key policy)", n.resource),
                 location: None,
                 kind: FixKind::CreateGrant,
+                applies: None,
                 statement: None,
                 command: Some(format!(
                     "aws kms create-grant --key-id {} --grantee-principal {} --operations {op}{constraint}",
@@ -335,12 +434,24 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             Requirement::IdentityPolicy | Requirement::IdentityOrResourcePolicy
         )
     }) {
+        let role = match n.principal {
+            Principal::RoleSession { role_arn, .. } => n
+                .principal_role_arn
+                .unwrap_or(role_arn)
+                .rsplit('/')
+                .next()
+                .map(|name| Applies::Role {
+                    name: name.to_owned(),
+                }),
+            _ => None,
+        };
         out.push(Fix {
             target: format!("an identity policy of {}", who(n)),
             location: n.identity_file.cloned(),
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
             command: None,
+            applies: role.filter(|_| n.identity_file.is_some()),
             note: (n.step.sides == crate::scenario::Sides::Identity)
                 .then(|| "this action has no resource type: only an identity policy can grant it, on `\"Resource\": \"*\"`".into()),
         });
@@ -352,6 +463,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
             command: None,
+            applies: None,
             note: None,
         });
     }
@@ -363,6 +475,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 kind: FixKind::OrganizationPolicy,
                 statement: Some(json!({"Effect": "Allow", "Action": n.action, "Resource": "*"})),
                 command: None,
+                applies: None,
                 note: Some("every level from the root to the account must allow the action".into()),
             });
         }
@@ -392,6 +505,7 @@ mod tests {
             statement: Some(json!({"Resource": "arn:x/1", "Action": "a"})),
             command: Some("--resource arn:x/1".into()),
             note: None,
+            applies: None,
         };
         f.widen_resource("arn:x/1", "arn:x/*");
         assert_eq!(f.statement.unwrap()["Resource"], "arn:x/*");

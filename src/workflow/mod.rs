@@ -10,8 +10,10 @@
 //! here renders: [`crate::report`] does.
 
 mod chain;
+mod consumer;
 mod decide;
 pub mod fix;
+pub mod fix_plan;
 pub mod inputs;
 mod plausibility;
 pub mod registries;
@@ -109,8 +111,18 @@ pub struct Outcome {
     /// The answer.
     #[serde(flatten)]
     pub status: Status,
-    /// Why, in sentences.
+    /// What the loaded policies decide, unknowns aside (`None`: nothing was evaluated).
+    pub decision: Option<Decision>,
+    /// Why, in sentences: the decision (the statements that allowed, the side whose allow
+    /// is missing, the statements that denied) and notes; never the unknowns.
     pub reasons: Vec<String>,
+    /// What could still change the answer (data that is not exported, statements that
+    /// cannot be decided), each once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknowns: Vec<String>,
+    /// The statements that allowed (identity, resource and key policies, grants aside).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_by: Vec<Place>,
     /// The statements that denied.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub denied_by: Vec<Place>,
@@ -168,8 +180,14 @@ pub struct CheckReport {
     /// How the consumer was chosen, when no `--consumer` was named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_note: Option<String>,
+    /// What the report assumes that no export says (an account in no organization…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
     /// Every outcome, in scenario order.
     pub outcomes: Vec<Outcome>,
+    /// Steps that did not apply, with why (a KMS step for an artifact encrypted without KMS).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
     /// Plausibility checks.
     pub plausibility: Vec<Plausibility>,
     /// Lint errors in policies the steps depend on (AWS rejects such policies).
@@ -181,6 +199,12 @@ pub struct CheckReport {
     pub defective: Vec<Place>,
     /// The verdict.
     pub verdict: Verdict,
+    /// Every policy to change, as a whole new document with the command that applies it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<fix_plan::PolicyChange>,
+    /// The verdict once the changes are applied (in memory, to the same exports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_changes: Option<Verdict>,
     /// Where the scenario sits in the model registry workflow, in a chain of scenarios.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
@@ -220,6 +244,25 @@ impl CheckReport {
             .filter(|o| o.required && f(&o.status))
             .count()
     }
+
+    /// Advisory outcomes with this status.
+    pub fn count_advisory(&self, f: impl Fn(&Status) -> bool) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| !o.required && f(&o.status))
+            .count()
+    }
+
+    /// Every unknown of the report, each once, in the order the steps first name it.
+    pub fn unknowns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for u in self.outcomes.iter().flat_map(|o| o.unknowns.iter()) {
+            if !out.contains(&u.as_str()) {
+                out.push(u);
+            }
+        }
+        out
+    }
 }
 
 /// One action of one step, for one container: what a run decides.
@@ -245,6 +288,7 @@ struct Run<'a> {
     lint_cache: &'a mut LintCache,
     policy_errors: Vec<Diagnostic>,
     defective: Vec<Place>,
+    skipped: Vec<String>,
 }
 
 pub use chain::{chain, ChainReport, Roles};

@@ -7,26 +7,7 @@ impl Run<'_> {
     /// The resource policies and grants of every account the workflow touches: the caller's,
     /// the consumer's, the group's, and the images' and artifacts' owners.
     pub(super) fn involved_policy_files(&self) -> Vec<Arc<str>> {
-        let mut accounts: Vec<String> = Vec::new();
-        let mut add = |a: Option<&str>| {
-            if let Some(a) = a {
-                if !accounts.iter().any(|x| x == a) {
-                    accounts.push(a.to_owned());
-                }
-            }
-        };
-        add(self.caller.account());
-        add(self.consumer.account());
-        add(self.request.group.account.as_deref());
-        for c in &self.request.containers {
-            add(c.image.as_ref().map(|i| i.account.as_str()));
-            if let Some(a) = &c.artifact {
-                add(self
-                    .inv
-                    .bucket_owner(&a.bucket)
-                    .map(|(acct, _)| acct.id.as_str()));
-            }
-        }
+        let accounts = self.involved_accounts();
         let mut files: Vec<Arc<str>> = Vec::new();
         let mut push = |p: Option<&crate::inventory::Provenance>| {
             if let Some(p) = p {
@@ -54,6 +35,41 @@ impl Run<'_> {
             }
         }
         files
+    }
+
+    /// What the report assumes about the organizations of the accounts it involves (an
+    /// account in none, stated by its export or by `--no-organization`).
+    pub(super) fn assumptions(&self) -> Vec<String> {
+        self.involved_accounts()
+            .iter()
+            .filter_map(|a| self.inv.membership(a).assumption(a))
+            .collect()
+    }
+
+    /// The accounts the workflow touches: the caller's, the consumer's, the group's, and the
+    /// images' and artifacts' owners.
+    fn involved_accounts(&self) -> Vec<String> {
+        let mut accounts: Vec<String> = Vec::new();
+        let mut add = |a: Option<&str>| {
+            if let Some(a) = a {
+                if !accounts.iter().any(|x| x == a) {
+                    accounts.push(a.to_owned());
+                }
+            }
+        };
+        add(self.caller.account());
+        add(self.consumer.account());
+        add(self.request.group.account.as_deref());
+        for c in &self.request.containers {
+            add(c.image.as_ref().map(|i| i.account.as_str()));
+            if let Some(a) = &c.artifact {
+                add(self
+                    .inv
+                    .bucket_owner(&a.bucket)
+                    .map(|(acct, _)| acct.id.as_str()));
+            }
+        }
+        accounts
     }
 
     pub(super) fn plausibility(&self) -> Vec<Plausibility> {

@@ -2,10 +2,9 @@
 
 use super::*;
 
-/// Runs the scenario. Without a consumer, the registry account as a whole: when its IAM
-/// export is loaded, each of its roles is tried and the one that completes the most
-/// required steps is reported (the report says so); otherwise the account root stands for
-/// it and its identity side is not verified.
+/// Runs the scenario. Without a consumer, the registry account as a whole
+/// ([`super::consumer`]): its resource side for the account, its identity side for each of
+/// its roles, with a note of which roles could complete every consumer step.
 pub fn check(
     inv: &Inventory,
     scenario: &Scenario,
@@ -42,67 +41,9 @@ pub fn check_with(
         .clone()
         .or_else(|| caller.account().map(str::to_owned))
         .unwrap_or_default();
-    let roles: Vec<String> = inv
-        .accounts
-        .get(&registry)
-        .and_then(|a| a.iam.as_ref())
-        .map(|iam| {
-            iam.roles
-                .values()
-                .filter(|r| !r.arn.contains(":role/aws-service-role/"))
-                .map(|r| r.arn.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut best: Option<(usize, CheckReport)> = None;
-    for arn in &roles {
-        let Ok(p) = Principal::parse(arn) else {
-            continue;
-        };
-        let report = run_with(
-            inv,
-            scenario,
-            request,
-            input,
-            caller.clone(),
-            (p, arn.clone(), true),
-            lint,
-        );
-        let score = report
-            .outcomes
-            .iter()
-            .filter(|o| o.actor == Actor::Consumer && o.required && o.status == Status::Allowed)
-            .count();
-        if best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, report));
-        }
-    }
-    if let Some((_, mut report)) = best {
-        report.consumer_note = Some(format!(
-            "no --consumer was named: {} is the one of the registry account's {} roles that completes the most steps",
-            report.consumer,
-            roles.len()
-        ));
-        return Ok(report);
-    }
-    let consumer = Principal::AnyOf {
-        account: registry.clone(),
-        partition: request.group.partition.clone(),
-    };
-    let text = consumer.display();
-    let mut report = run_with(
-        inv,
-        scenario,
-        request,
-        input,
-        caller,
-        (consumer, text, false),
-        lint,
-    );
-    report.consumer_note = Some(format!(
-        "no --consumer was named and account {registry}'s IAM is not loaded: any of its principals may be the consumer, and their identity policies are not verified"
-    ));
-    Ok(report)
+    Ok(super::consumer::registry_account(
+        inv, scenario, request, input, caller, &registry, lint,
+    ))
 }
 
 pub(super) fn run_with(
@@ -126,6 +67,7 @@ pub(super) fn run_with(
         lint_cache,
         policy_errors: Vec::new(),
         defective: Vec::new(),
+        skipped: Vec::new(),
     };
     let mut outcomes = Vec::new();
     for step in &scenario.steps {
@@ -137,20 +79,8 @@ pub(super) fn run_with(
         run.lint_errors(&file);
     }
     let plausibility = run.plausibility();
-    let denied = outcomes
-        .iter()
-        .any(|o| o.required && matches!(o.status, Status::Denied { .. }));
-    let unverified = outcomes
-        .iter()
-        .any(|o| o.required && o.status == Status::NotVerified);
-    let implausible = plausibility.iter().any(|p| p.ok == Some(false));
-    let verdict = if denied || implausible {
-        Verdict::NotPossible
-    } else if unverified || plausibility.iter().any(|p| p.ok.is_none()) {
-        Verdict::NotVerified
-    } else {
-        Verdict::Possible
-    };
+    let assumptions = run.assumptions();
+    let verdict = super::consumer::verdict_of(&outcomes, &plausibility);
     let mut policy_errors = std::mem::take(&mut run.policy_errors);
     crate::diagnostic::sort(&mut policy_errors);
     CheckReport {
@@ -159,11 +89,15 @@ pub(super) fn run_with(
         request: request.file.to_string(),
         caller: input.caller.clone(),
         consumer: consumer_text,
+        assumptions,
         outcomes,
+        skipped: std::mem::take(&mut run.skipped),
         plausibility,
         policy_errors,
         defective: run.defective,
         verdict,
+        changes: Vec::new(),
+        with_changes: None,
         consumer_note: None,
         stage: scenario.stage,
         label: None,

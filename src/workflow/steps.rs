@@ -241,7 +241,29 @@ impl Run<'_> {
                     Some(w) if !inst.vars.contains_key(w) => {
                         // Skipped, unless the reason it has no value is unknown data.
                         if w == "artifact.kms_key" && !inst.notes.is_empty() {
-                            outcomes.push(self.not_run(&ask, "-".into(), inst.notes.clone()));
+                            let mut o = self.not_run(&ask, "-".into(), Vec::new());
+                            o.unknowns = inst.notes.clone();
+                            outcomes.push(o);
+                        } else {
+                            let container = inst
+                                .container
+                                .map(|c| format!(" (container {c})"))
+                                .unwrap_or_default();
+                            let why = if w == "artifact.kms_key"
+                                && inst.vars.contains_key("artifact.object_arn")
+                            {
+                                "the artifact is not encrypted with a KMS key, so no KMS permission is needed".to_owned()
+                            } else if w == "artifact.kms_key" {
+                                "the request names no usable artifact, so no KMS key is known"
+                                    .to_owned()
+                            } else {
+                                format!("`{{{w}}}` has no value, so the step does not apply")
+                            };
+                            let line =
+                                format!("{}{container}: `{}` skipped: {why}", step.id, a.action);
+                            if !self.skipped.contains(&line) {
+                                self.skipped.push(line);
+                            }
                         }
                     }
                     _ => outcomes.push(self.action(&ask, &inst.vars, &inst.alternatives)),
@@ -263,7 +285,10 @@ impl Run<'_> {
             required: ask.required,
             resource,
             status: Status::NotVerified,
-            reasons,
+            decision: None,
+            reasons: Vec::new(),
+            unknowns: reasons,
+            allowed_by: Vec::new(),
             denied_by: Vec::new(),
             missing: Vec::new(),
             fixes: Vec::new(),

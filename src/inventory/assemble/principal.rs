@@ -230,10 +230,18 @@ impl Inventory {
             )
         };
         let Some(org) = self.org_of(account) else {
-            unknown(
-                a,
-                format!("no loaded organization lists account {account}: {what} are unknown"),
-            );
+            // No loaded organization lists the account: an export or the user may say it is
+            // in none (then no SCP or RCP applies), else what applies is unknown.
+            let stated = self.membership(account);
+            match stated.none_applies(account) {
+                Some(n) => a.notes.push(n),
+                None => {
+                    let why = stated.unknown_why(account, what).unwrap_or_else(|| {
+                        format!("the organization of account {account} is not loaded: {what} are unknown")
+                    });
+                    unknown(a, why);
+                }
+            }
             return None;
         };
         let chain = org.chain(account, kind);

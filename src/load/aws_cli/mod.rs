@@ -72,6 +72,7 @@ fn read_account_file(
         Slot::AccountPublicAccessBlock => {
             s3::account_public_access_block(json, kind, file, account, out)
         }
+        Slot::Organization => org::membership(json, kind, file, account, out),
         Slot::Repository { region, name } if policy_like => {
             let at = Placed::new(file, account, region, name);
             ecr::repository(json, kind, &at, out)

@@ -1,7 +1,9 @@
 //! Reading an `org/` folder of `aws organizations` outputs into an
 //! [`Organization`](crate::inventory::Organization) (the layout is in
-//! [`crate::inventory::org`]). Listing outputs do not name the parent or policy they were
-//! asked about, so the file name does ([`crate::load::layout::OrgSlot`]).
+//! [`crate::inventory::org`]), and an account's own `organization.json` (what
+//! `describe-organization` answers in it) into its [`Membership`]. Listing outputs do not
+//! name the parent or policy they were asked about, so the file name does
+//! ([`crate::load::layout::OrgSlot`]).
 
 use std::sync::Arc;
 
@@ -20,6 +22,60 @@ fn array<'j, 'a>(json: &'j Json<'a>, key: &str) -> &'j [Json<'a>] {
         Some(Json::Array(a)) => a,
         _ => &[],
     }
+}
+
+/// The error code of an error marker, if `json` is one.
+fn error_code<'j>(json: &'j Json<'_>) -> Option<&'j str> {
+    json.get("Error").and_then(|e| str_at(e, "Code"))
+}
+
+/// Reads `<account>/organization.json`: `describe-organization`'s answer (the account is a
+/// member of that organization), or the `AWSOrganizationsNotInUseException` marker (it is in
+/// none), or another error (unknown).
+pub(crate) fn membership(
+    json: &Json<'_>,
+    kind: FileKind,
+    file: &Arc<str>,
+    account: &str,
+    out: &mut FileOutput,
+) {
+    let value = match kind {
+        FileKind::OrgOrganization => {
+            let o = json.get("Organization");
+            let s = |k: &str| o.and_then(|o| str_at(o, k)).map(str::to_owned);
+            Known::Present(
+                Membership {
+                    org: s("Id"),
+                    management_account: s("MasterAccountId").or_else(|| s("ManagementAccountId")),
+                },
+                Provenance::at(file, Pointer::root().key("Organization")),
+            )
+        }
+        FileKind::ErrorMarker if error_code(json) == Some(NOT_IN_USE) => {
+            Known::Absent(Provenance::file(file))
+        }
+        FileKind::ErrorMarker => {
+            let err = json.get("Error");
+            let text = |k: &str| err.and_then(|e| str_at(e, k)).unwrap_or("");
+            Known::Unknown(
+                Provenance::file(file),
+                format!("the export failed: {}: {}", text("Code"), text("Message")),
+            )
+        }
+        _ => {
+            super::unrecognized(
+                out,
+                file,
+                kind,
+                "is not what `aws organizations describe-organization` prints (nor its error): `organization.json` in an account folder holds that",
+            );
+            return;
+        }
+    };
+    out.items.push(Item::Membership {
+        account: account.to_owned(),
+        value,
+    });
 }
 
 /// Reads one file of an `org/` folder.
@@ -45,6 +101,17 @@ pub(crate) fn read_org_file(
         ));
     }
     match (kind, slot) {
+        (FileKind::ErrorMarker, OrgSlot::Other) if error_code(json) == Some(NOT_IN_USE) => {
+            // The exporting account is in no organization, but an `org/` folder does not say
+            // which account that is.
+            super::unrecognized(
+                out,
+                file,
+                kind,
+                "says the exporting account is in no organization: an `org/` folder does not say which account that is; put it at `<account-id>/organization.json` (as scripts/export-account.sh does), or state it with `check --no-organization ACCOUNT`",
+            );
+            return;
+        }
         (FileKind::OrgRoots, _) => {
             let Some(root) = array(json, "Roots").first() else {
                 out.problems.push(Diagnostic::in_file(
