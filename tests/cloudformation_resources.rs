@@ -33,7 +33,7 @@ const LABELS: &[&str] = &[
 
 /// The external-access findings of `audit` on `args`: (code, message).
 fn audit(args: &[&str]) -> (i32, Vec<(String, String)>, String) {
-    let mut all = vec!["audit", "--quiet", "--format", "json"];
+    let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
     let run = xacct(&all);
     let v: serde_json::Value =

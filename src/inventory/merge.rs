@@ -90,7 +90,7 @@ pub(crate) enum Item {
         item: org::OrgItem,
     },
     /// `<account>/organization.json`.
-    Membership {
+    OrgMembership {
         account: String,
         value: Known<org::Membership>,
     },
@@ -430,7 +430,7 @@ impl Inventory {
                 }
             }
             Item::Org { dir, item } => self.org_mut(&dir).apply(item),
-            Item::Membership { account, value } => {
+            Item::OrgMembership { account, value } => {
                 let old = std::mem::take(&mut self.account_mut(&account).organization);
                 self.duplicate("the account's organization", &old, &value);
                 self.account_mut(&account).organization = value;

@@ -72,7 +72,7 @@ pub(crate) fn membership(
             return;
         }
     };
-    out.items.push(Item::Membership {
+    out.items.push(Item::OrgMembership {
         account: account.to_owned(),
         value,
     });
