@@ -16,15 +16,11 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::check::{
-    check_diagnostics, check_diagram, fix_text, step_name, verdict_line, verdict_word,
-};
 use super::ci::{help_uri, report_path, Item};
 use super::diagram::{self, xml_escape as esc, Diagram, Edge, Line, Shape};
 use crate::audit::finding::Finding;
 use crate::audit::outcome::Tail;
 use crate::diagnostic::Severity;
-use crate::workflow::{CheckReport, Status};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; --err: #b42318; --warn: #b54708; --info: #175cd3; --ok: #067647; }
@@ -112,7 +108,7 @@ const SCRIPT: &str = r#"
 "#;
 
 /// One row of a findings table.
-struct Row {
+pub(super) struct Row {
     level: Severity,
     code: String,
     name: String,
@@ -125,7 +121,7 @@ struct Row {
 }
 
 impl Row {
-    fn of_item(i: &Item) -> Row {
+    pub(super) fn of_item(i: &Item) -> Row {
         let d = &i.diagnostic;
         let mut message = d.message.clone();
         for r in &d.related {
@@ -145,14 +141,14 @@ impl Row {
     }
 }
 
-fn level_cell(level: &str, shown: &str) -> String {
+pub(super) fn level_cell(level: &str, shown: &str) -> String {
     format!(
         r#"<td><span class="level level-{level}">{}</span></td>"#,
         esc(shown)
     )
 }
 
-fn findings_table(id: &str, rows: &[Row], with_account: bool) -> String {
+pub(super) fn findings_table(id: &str, rows: &[Row], with_account: bool) -> String {
     let mut o = format!(
         r#"<table class="filterable" id="{id}"><thead><tr><th>Level</th><th>Code</th>{}<th>Where</th><th>Finding</th><th>Fix</th></tr></thead><tbody>"#,
         if with_account { "<th>Account</th>" } else { "" }
@@ -203,14 +199,14 @@ fn rank(s: Severity) -> usize {
 }
 
 /// Adds one to the `i`th count of `account`.
-fn count(counts: &mut BTreeMap<String, [usize; 3]>, account: String, i: usize) {
+pub(super) fn count(counts: &mut BTreeMap<String, [usize; 3]>, account: String, i: usize) {
     if let Some(n) = counts.entry(account).or_default().get_mut(i) {
         *n += 1;
     }
 }
 
 /// The counts as rows: the account, then its three counts.
-fn count_rows(counts: BTreeMap<String, [usize; 3]>) -> Vec<Vec<String>> {
+pub(super) fn count_rows(counts: BTreeMap<String, [usize; 3]>) -> Vec<Vec<String>> {
     counts
         .into_iter()
         .map(|(a, c)| vec![a, c[0].to_string(), c[1].to_string(), c[2].to_string()])
@@ -218,7 +214,7 @@ fn count_rows(counts: BTreeMap<String, [usize; 3]>) -> Vec<Vec<String>> {
 }
 
 /// A small table of counts under a heading.
-fn counts_table(title: &str, header: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn counts_table(title: &str, header: &[&str], rows: &[Vec<String>]) -> String {
     let mut o = format!("<div><h2>{}</h2><table><thead><tr>", esc(title));
     for h in header {
         o.push_str(&format!("<th>{}</th>", esc(h)));
@@ -247,7 +243,7 @@ fn counts_table(title: &str, header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Rows of the per-code summary: code, name, level, count.
-fn by_code(rows: &[Row]) -> Vec<Vec<String>> {
+pub(super) fn by_code(rows: &[Row]) -> Vec<Vec<String>> {
     let mut m: BTreeMap<&str, (&str, Severity, usize)> = BTreeMap::new();
     for r in rows {
         m.entry(&r.code).or_insert((&r.name, r.level, 0)).2 += 1;
@@ -256,7 +252,12 @@ fn by_code(rows: &[Row]) -> Vec<Vec<String>> {
 }
 
 /// Writes the page around its sections.
-fn page(out: &mut dyn Write, title: &str, verdict: &str, sections: &[String]) -> io::Result<()> {
+pub(super) fn page(
+    out: &mut dyn Write,
+    title: &str,
+    verdict: &str,
+    sections: &[String],
+) -> io::Result<()> {
     write!(
         out,
         r#"<!DOCTYPE html>
@@ -283,11 +284,11 @@ fn page(out: &mut dyn Write, title: &str, verdict: &str, sections: &[String]) ->
     writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>")
 }
 
-fn controls() -> String {
+pub(super) fn controls() -> String {
     r#"<div class="controls"><input id="filter" type="search" placeholder="Filter: a code, an account, an ARN, a file…" aria-label="Filter the tables"><label>Level <select id="level"><option value="">all</option><option value="error">error</option><option value="warning">warning</option><option value="info">info</option></select></label></div>"#.to_owned()
 }
 
-fn diagram_section(title: &str, d: Option<&Diagram>, none: &str) -> String {
+pub(super) fn diagram_section(title: &str, d: Option<&Diagram>, none: &str) -> String {
     match d {
         Some(d) => format!(
             r#"<section id="diagram"><h2>{}</h2><div class="diagram-box">{}</div></section>"#,
@@ -300,74 +301,6 @@ fn diagram_section(title: &str, d: Option<&Diagram>, none: &str) -> String {
             esc(none)
         ),
     }
-}
-
-/// `check --format html`.
-pub fn check_page(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
-    let items = super::ci::items(&check_diagnostics(report));
-    let rows: Vec<Row> = items.iter().map(Row::of_item).collect();
-    // Per account: the steps on its resources.
-    let mut accounts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
-    for o in &report.outcomes {
-        let a = o
-            .resource_account
-            .clone()
-            .unwrap_or_else(|| "unknown".into());
-        let i = match o.status {
-            Status::Allowed => 0,
-            Status::Denied { .. } => 1,
-            Status::NotVerified => 2,
-        };
-        count(&mut accounts, a, i);
-    }
-    let account_rows = count_rows(accounts);
-    let mut steps = String::from(
-        r#"<table class="filterable" id="steps"><thead><tr><th>Result</th><th>Step</th><th>Who</th><th>Why</th><th>Fix</th></tr></thead><tbody>"#,
-    );
-    for o in &report.outcomes {
-        let (lv, class) = match (&o.status, o.required) {
-            (Status::Allowed, _) => ("info", "pass"),
-            (Status::Denied { .. }, true) => ("error", "error"),
-            _ => ("warning", "warning"),
-        };
-        let fix = fix_text(o);
-        steps.push_str(&format!(
-            r#"<tr data-level="{lv}">{}<td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>"#,
-            level_cell(class, verdict_word(o)),
-            esc(&step_name(o)),
-            esc(&o.principal),
-            esc(&o.reasons.iter().chain(&o.unknowns).map(String::as_str).collect::<Vec<_>>().join("\n")).replace('\n', "<br>"),
-            if fix.is_empty() { String::new() } else { format!("<pre>{}</pre>", esc(fix.trim_end())) }
-        ));
-    }
-    steps.push_str(&format!(
-        r#"</tbody></table><p class="count" id="steps-count">{n} of {n} shown</p>"#,
-        n = report.outcomes.len()
-    ));
-    let sections = vec![
-        format!(
-            r#"<section class="summary">{}{}</section>"#,
-            counts_table(
-                "Steps by resource account",
-                &["account", "allowed", "denied", "not verified"],
-                &account_rows
-            ),
-            counts_table(
-                "Findings by code",
-                &["code", "name", "level", "findings"],
-                &by_code(&rows)
-            ),
-        ),
-        diagram_section("The registration", Some(&check_diagram(report)), ""),
-        controls(),
-        format!(r#"<section><h2>Steps</h2>{steps}</section>"#),
-        format!(
-            r#"<section><h2>Findings</h2>{}</section>"#,
-            findings_table("findings", &rows, false)
-        ),
-    ];
-    let title = format!("xacct check: {}", report.title);
-    page(out, &title, &verdict_line(report), &sections)
 }
 
 /// The registration paths an audit found, as a diagram: each caller account's principal
@@ -509,7 +442,7 @@ mod tests {
     use crate::diagnostic::{Diagnostic, Location};
 
     #[test]
-    fn findings_tables_escape_and_count() {
+    pub(super) fn findings_tables_escape_and_count() {
         let mut d = Diagnostic::new(
             &crate::diagnostic::codes::UNRENDERED_TEMPLATE_PLACEHOLDER,
             Location::new("a<b>.json".into(), crate::json::Pointer::root()),

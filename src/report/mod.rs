@@ -26,7 +26,8 @@ mod table;
 pub mod term;
 pub mod who_can;
 
-pub use table::{check_table, decision_table, diagnostics_table, simple_table};
+pub use check::text::check_table;
+pub use table::{decision_table, diagnostics_table, simple_table};
 
 /// Every output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

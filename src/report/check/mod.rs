@@ -1,7 +1,10 @@
 //! Renderers for `xacct check`: stable JSON, SARIF (each failed step a result at the policy
 //! where the fix goes, or at the statement that denies), and the accounts-and-steps graph as
-//! DOT or Mermaid (green allowed, red denied, grey not verified). The table is in
-//! `report::table` ([`super::check_table`]).
+//! DOT or Mermaid (green allowed, red denied, grey not verified). The table is
+//! [`text`], the HTML page [`page`].
+
+mod page;
+pub mod text;
 
 use super::Format::{Dot, Github, Html, Json, Junit, Mermaid, Sarif, Table};
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,14 +41,14 @@ pub fn render(
             let items = super::ci::items(&check_diagnostics(report));
             super::github::write_annotations(out, &items, &verdict_line(report))
         }
-        Format::Html => super::html::check_page(report, out),
+        Format::Html => page::check_page(report, out),
         Format::Json => serde_json::to_writer_pretty(&mut *out, &check_json(report))
             .map_err(io::Error::from)
             .and_then(|()| out.write_all(b"\n")),
         Format::Sarif => check_sarif(report, out).and_then(|()| out.write_all(b"\n")),
         Format::Dot => diagram::dot(&check_diagram(report), out),
         Format::Mermaid => diagram::mermaid(&check_diagram(report), out),
-        Format::Table | Format::Jsonl => out.write_all(super::check_table(report).as_bytes()),
+        Format::Table | Format::Jsonl => out.write_all(text::check_table(report).as_bytes()),
     }
 }
 
@@ -571,7 +574,7 @@ pub fn render_chain(
             let summary = format!("verdict: {}", chain_verdict(chain));
             super::github::write_annotations(out, &items, &summary)
         }
-        Format::Html => super::html::check_page(&merged(chain), out),
+        Format::Html => page::check_page(&merged(chain), out),
         Format::Dot | Format::Mermaid => {
             let reports: Vec<&CheckReport> = chain.reports.iter().collect();
             let d = diagram_of(
@@ -676,7 +679,7 @@ pub fn chain_table(chain: &ChainReport) -> String {
         if let Some(note) = &r.caller_note {
             out.push_str(&format!("(caller: {note})\n"));
         }
-        out.push_str(&super::check_table(r));
+        out.push_str(&text::check_table(r));
         out.push('\n');
     }
     out.push_str("workflow:\n");
