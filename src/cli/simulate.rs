@@ -263,49 +263,40 @@ fn assumed_absent(flags: &FlagPolicies, action: &str, set: &PolicySet<'_>) -> Ve
         .split_once(':')
         .map(|(s, _)| s.to_ascii_lowercase())
         .unwrap_or_default();
-    let mut out = Vec::new();
-    let mut absent = |missing: bool, what: &str| {
-        if missing {
-            out.push(what.to_owned());
-        }
-    };
-    absent(
-        flags.identity.is_empty(),
-        "no identity policy of the caller (--identity-policy)",
-    );
-    absent(
-        flags.resource_policy.is_none(),
-        "no policy on the resource (--resource-policy)",
-    );
-    absent(
-        flags.boundary.is_none(),
-        "no permissions boundary (--boundary)",
-    );
-    absent(
-        flags.session.is_none(),
-        "no session policy (--session-policy)",
-    );
-    absent(
-        flags.scps.is_empty(),
-        "no SCP: the caller's account is in no organization, or is its management account (--scp)",
-    );
-    absent(
-        flags.rcps.is_empty(),
-        "no RCP on the resource's account (--rcp)",
-    );
-    absent(
-        flags.vpce.is_empty(),
-        "no VPC endpoint policy on the request's path (--vpc-endpoint-policy)",
-    );
-    absent(
-        service == "s3" && set.bucket.is_none(),
-        "no S3 Block Public Access (account or bucket) and the bucket owner owns the object: S3 settings are read only from exports",
-    );
-    absent(
-        service == "kms" && set.grants.is_empty(),
-        "no KMS grant on the key: grants are read only from exports (`aws kms list-grants`)",
-    );
-    out
+    let absent = [
+        (
+            flags.identity.is_empty(),
+            "no identity policy of the caller (--identity-policy)",
+        ),
+        (
+            flags.resource_policy.is_none(),
+            "no policy on the resource (--resource-policy)",
+        ),
+        (flags.boundary.is_none(), "no permissions boundary (--boundary)"),
+        (flags.session.is_none(), "no session policy (--session-policy)"),
+        (
+            flags.scps.is_empty(),
+            "no SCP: the caller's account is in no organization, or is its management account (--scp)",
+        ),
+        (flags.rcps.is_empty(), "no RCP on the resource's account (--rcp)"),
+        (
+            flags.vpce.is_empty(),
+            "no VPC endpoint policy on the request's path (--vpc-endpoint-policy)",
+        ),
+        (
+            service == "s3" && set.bucket.is_none(),
+            "no S3 Block Public Access (account or bucket) and the bucket owner owns the object: S3 settings are read only from exports",
+        ),
+        (
+            service == "kms" && set.grants.is_empty(),
+            "no KMS grant on the key: grants are read only from exports (`aws kms list-grants`)",
+        ),
+    ];
+    absent
+        .into_iter()
+        .filter(|(missing, _)| *missing)
+        .map(|(_, what)| what.to_owned())
+        .collect()
 }
 
 /// `KEY=VALUE` flags into a context; a repeated key becomes multi-valued.

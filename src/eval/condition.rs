@@ -395,36 +395,16 @@ mod tests {
             &[("aws:SourceIp", &["2001:db8::5"])]
         ));
         let arn: &[(&str, &[&str])] = &[("aws:SourceArn", &["arn:aws:s3:::bucket/x"])];
-        assert!(h(
-            "ArnLike",
-            "aws:SourceArn",
-            r#""arn:aws:s3:::bucket/*""#,
-            arn
-        ));
-        assert!(h(
-            "ArnEquals",
-            "aws:SourceArn",
-            r#""arn:aws:s3:::bucket/*""#,
-            arn
-        ));
-        assert!(!h(
-            "ArnLike",
-            "aws:SourceArn",
-            r#""arn:aws:s3:::other/*""#,
-            arn
-        ));
-        assert!(h(
-            "ArnNotLike",
-            "aws:SourceArn",
-            r#""arn:aws:s3:::other/*""#,
-            arn
-        ));
-        assert!(h(
-            "ArnNotEquals",
-            "aws:SourceArn",
-            r#""arn:aws:s3:::other/*""#,
-            arn
-        ));
+        let cases = [
+            ("ArnLike", r#""arn:aws:s3:::bucket/*""#, true),
+            ("ArnEquals", r#""arn:aws:s3:::bucket/*""#, true),
+            ("ArnLike", r#""arn:aws:s3:::other/*""#, false),
+            ("ArnNotLike", r#""arn:aws:s3:::other/*""#, true),
+            ("ArnNotEquals", r#""arn:aws:s3:::other/*""#, true),
+        ];
+        for (op, value, holds) in cases {
+            assert_eq!(h(op, "aws:SourceArn", value, arn), holds, "{op} {value}");
+        }
         assert!(
             !h("ArnLike", "aws:SourceArn", r#""arn:aws:*""#, arn),
             "a * cannot span segments"

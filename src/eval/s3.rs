@@ -30,6 +30,14 @@ pub struct PublicAccessBlock {
 }
 
 impl PublicAccessBlock {
+    /// All four settings on: what S3 sets on every new bucket since April 2023.
+    pub const ALL: PublicAccessBlock = PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
+
     /// The most restrictive combination of two settings (bucket and account).
     pub fn combine(self, other: PublicAccessBlock) -> PublicAccessBlock {
         PublicAccessBlock {

@@ -397,6 +397,151 @@ pub fn attribute_policy(
     Some(made_policy(&name, statements, file, at))
 }
 
+/// A Lambda permission (`AddPermission`, `AddLayerVersionPermission`) as a template or a
+/// plan states it: the one statement AWS adds for it to the function's or the layer
+/// version's policy. `None` is a field not given.
+#[derive(Debug, Default)]
+pub struct LambdaPermission<'a> {
+    /// The statement id (the permission's id, or its logical id or address).
+    pub sid: &'a str,
+    /// An account id, an ARN, a service principal, or `*` (also when not given).
+    pub principal: Option<&'a str>,
+    /// The action it allows.
+    pub action: Option<&'a str>,
+    /// The ARN the statement names (a qualifier included).
+    pub resource: String,
+    /// `AWS:SourceArn` (`ArnLike`).
+    pub source_arn: Option<&'a str>,
+    /// `AWS:SourceAccount`; this and the rest are `StringEquals` conditions.
+    pub source_account: Option<&'a str>,
+    /// `aws:PrincipalOrgID`, as a function's permission names it.
+    pub principal_org_id: Option<&'a str>,
+    /// `aws:PrincipalOrgID`, as a layer's permission names it.
+    pub organization_id: Option<&'a str>,
+    /// `lambda:FunctionUrlAuthType`.
+    pub function_url_auth_type: Option<&'a str>,
+    /// `lambda:EventSourceToken`.
+    pub event_source_token: Option<&'a str>,
+}
+
+impl LambdaPermission<'_> {
+    /// The statement on a resource of type `ty` (`lambda-function` or `lambda-layer`, whose
+    /// action when none is named is `lambda:GetLayerVersion`).
+    pub fn statement(&self, ty: &ResourceType) -> serde_json::Value {
+        use serde_json::json;
+        let default_action = if ty.id == "lambda-layer" {
+            "lambda:GetLayerVersion"
+        } else {
+            "lambda:InvokeFunction"
+        };
+        let principal = match self.principal.unwrap_or("*") {
+            "*" => json!("*"),
+            p if crate::arn::is_account_id(p) => json!({ "AWS": format!("arn:aws:iam::{p}:root") }),
+            p if p.starts_with("arn:") => json!({ "AWS": p }),
+            p => json!({ "Service": p }),
+        };
+        let mut conditions = serde_json::Map::new();
+        let given = [
+            ("ArnLike", "AWS:SourceArn", self.source_arn),
+            ("StringEquals", "AWS:SourceAccount", self.source_account),
+            ("StringEquals", "aws:PrincipalOrgID", self.principal_org_id),
+            ("StringEquals", "aws:PrincipalOrgID", self.organization_id),
+            (
+                "StringEquals",
+                "lambda:FunctionUrlAuthType",
+                self.function_url_auth_type,
+            ),
+            (
+                "StringEquals",
+                "lambda:EventSourceToken",
+                self.event_source_token,
+            ),
+        ];
+        for (op, key, value) in given {
+            let Some(v) = value else { continue };
+            let entry = conditions.entry(op.to_owned()).or_insert_with(|| json!({}));
+            if let Some(m) = entry.as_object_mut() {
+                m.insert(key.to_owned(), json!(v));
+            }
+        }
+        let mut statement = json!({
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": self.action.unwrap_or(default_action),
+            "Resource": self.resource,
+        });
+        if !conditions.is_empty() {
+            statement["Condition"] = serde_json::Value::Object(conditions);
+        }
+        statement
+    }
+}
+
+/// The policies a file makes of what stands for their statements (Lambda permissions,
+/// accounts a snapshot is shared with by attribute), by ARN, until the whole file is read.
+#[derive(Debug, Default)]
+pub struct MadePolicies(std::collections::BTreeMap<String, Made>);
+
+#[derive(Debug)]
+struct Made {
+    resource: Resource,
+    statements: Vec<(serde_json::Value, Pointer)>,
+    /// The first part known only at deploy or after apply: the policy is unknown.
+    unknown: Option<(Pointer, String)>,
+}
+
+impl MadePolicies {
+    fn entry(&mut self, resource: Resource) -> &mut Made {
+        self.0.entry(resource.arn.clone()).or_insert_with(|| Made {
+            resource,
+            statements: Vec::new(),
+            unknown: None,
+        })
+    }
+
+    /// A statement of `resource`'s policy (for a type shared by an attribute, the
+    /// grantee's account as a JSON string), found at `at`.
+    pub fn add(&mut self, resource: Resource, statement: serde_json::Value, at: Pointer) {
+        self.entry(resource).statements.push((statement, at));
+    }
+
+    /// A part of `resource`'s policy is unknown (`why`), at `at`: so is the policy.
+    pub fn unknown(&mut self, resource: Resource, at: Pointer, why: String) {
+        self.entry(resource).unknown.get_or_insert((at, why));
+    }
+
+    /// The resources with their policies made, read from `file`.
+    pub fn finish(self, file: &Arc<str>) -> Vec<Resource> {
+        let mut out = Vec::with_capacity(self.0.len());
+        for (_, m) in self.0 {
+            let Made {
+                mut resource,
+                statements,
+                unknown,
+            } = m;
+            let at = resource.at.pointer.clone();
+            resource.policy = match unknown {
+                Some((at, why)) => Known::Unknown(Provenance::at(file, at), why),
+                None if resource.ty.shared_by.is_some() => {
+                    let grantees: Vec<(String, Pointer)> = statements
+                        .into_iter()
+                        .filter_map(|(v, p)| Some((v.as_str()?.to_owned(), p)))
+                        .collect();
+                    attribute_policy(resource.ty, &resource.arn, &grantees, file, &at)
+                        .unwrap_or(Known::NotExported)
+                }
+                None => {
+                    let name = format!("the policy of {}", resource.label());
+                    made_policy(&name, statements, file, &at)
+                }
+            };
+            out.push(resource);
+        }
+        out
+    }
+}
+
 /// A policy made of statements that stand for other things (attribute shares, Lambda
 /// permissions): each statement is placed where the thing it stands for is in `file`, so
 /// that messages point there. No statements: there is no policy.

@@ -19,6 +19,7 @@ mod intrinsic;
 pub mod lint;
 mod names;
 pub mod params;
+mod reader;
 mod resources;
 mod shared;
 mod storage;

@@ -13,13 +13,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
-
-use super::resources::{handle, Reader, Res};
+use super::reader::{handle, Reader, Res};
 use super::value::V;
 use crate::arn::Arn;
 use crate::inventory::merge::Item;
-use crate::inventory::resources::{by_id, made_policy, Resource, ResourceType};
+use crate::inventory::resources::{by_id, LambdaPermission, Resource, ResourceType};
 use crate::inventory::Known;
 use crate::json::Pointer;
 
@@ -243,17 +241,6 @@ fn queue_url(url: &str) -> Option<(&str, &str, &str)> {
     Some((region, account, name))
 }
 
-/// A policy being made of permissions, until the whole template is read.
-pub(super) struct Made {
-    resource: Resource,
-    statements: Vec<(Value, Pointer)>,
-    /// A permission with a value known only at deploy: the policy is unknown.
-    unknown: Option<(Pointer, String)>,
-}
-
-/// The policies being made of permissions, by ARN.
-pub(super) type Permissions = BTreeMap<String, Made>;
-
 impl Reader<'_, '_, '_> {
     /// The name a resource of the template is entered under in the generic model: the
     /// property that names it, or its handle.
@@ -462,8 +449,7 @@ impl Reader<'_, '_, '_> {
             match self.prop(res, k) {
                 Some(V::Unknown(u)) => {
                     let why = format!("`{k}` is unknown: {} (known at deploy)", u.why);
-                    let made = self.made(resource);
-                    made.unknown.get_or_insert((res.ptr(k), why));
+                    self.permissions.unknown(resource, res.ptr(k), why);
                     return;
                 }
                 Some(v) => {
@@ -475,86 +461,31 @@ impl Reader<'_, '_, '_> {
             }
         }
         if let Some(why) = self.uncertain.clone() {
-            let made = self.made(resource);
-            made.unknown.get_or_insert((res.at.clone(), why));
+            self.permissions.unknown(resource, res.at.clone(), why);
             return;
         }
-        let principal = match text.get("Principal").map(String::as_str).unwrap_or("*") {
-            "*" => json!("*"),
-            p if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                json!({ "AWS": format!("arn:aws:iam::{p}:root") })
-            }
-            p if p.starts_with("arn:") => json!({ "AWS": p }),
-            p => json!({ "Service": p }),
-        };
-        let mut conditions = serde_json::Map::new();
-        let mut cond = |op: &str, key: &str, prop: &str| {
-            if let Some(v) = text.get(prop) {
-                let entry = conditions.entry(op.to_owned()).or_insert_with(|| json!({}));
-                if let Some(m) = entry.as_object_mut() {
-                    m.insert(key.to_owned(), json!(v));
-                }
-            }
-        };
-        cond("ArnLike", "AWS:SourceArn", "SourceArn");
-        cond("StringEquals", "AWS:SourceAccount", "SourceAccount");
-        cond("StringEquals", "aws:PrincipalOrgID", "PrincipalOrgID");
-        cond("StringEquals", "aws:PrincipalOrgID", "OrganizationId");
-        cond(
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-            "FunctionUrlAuthType",
-        );
-        cond(
-            "StringEquals",
-            "lambda:EventSourceToken",
-            "EventSourceToken",
-        );
-        let default_action = if ty.id == "lambda-layer" {
-            "lambda:GetLayerVersion"
-        } else {
-            "lambda:InvokeFunction"
-        };
-        let mut statement = json!({
-            "Sid": res.logical,
-            "Effect": "Allow",
-            "Principal": principal,
-            "Action": text.get("Action").map_or(default_action, String::as_str),
-            "Resource": qualified,
-        });
-        if !conditions.is_empty() {
-            statement["Condition"] = Value::Object(conditions);
+        let given = |k: &str| text.get(k).map(String::as_str);
+        let statement = LambdaPermission {
+            sid: res.logical,
+            principal: given("Principal"),
+            action: given("Action"),
+            resource: qualified,
+            source_arn: given("SourceArn"),
+            source_account: given("SourceAccount"),
+            principal_org_id: given("PrincipalOrgID"),
+            organization_id: given("OrganizationId"),
+            function_url_auth_type: given("FunctionUrlAuthType"),
+            event_source_token: given("EventSourceToken"),
         }
+        .statement(resource.ty);
         let at = res.at.clone();
-        self.made(resource).statements.push((statement, at));
-    }
-
-    fn made(&mut self, resource: Resource) -> &mut Made {
-        self.permissions
-            .entry(resource.arn.clone())
-            .or_insert_with(|| Made {
-                resource,
-                statements: Vec::new(),
-                unknown: None,
-            })
+        self.permissions.add(resource, statement, at);
     }
 
     /// The policies made of the template's permissions.
     pub(super) fn finish_permissions(&mut self) {
-        for (_, m) in std::mem::take(&mut self.permissions) {
-            let Made {
-                mut resource,
-                statements,
-                unknown,
-            } = m;
-            let at = resource.at.pointer.clone();
-            resource.policy = match unknown {
-                Some((at, why)) => Known::Unknown(self.prov(at), why),
-                None => {
-                    let name = format!("the policy of {}", resource.label());
-                    made_policy(&name, statements, &self.file, &at)
-                }
-            };
+        let made = std::mem::take(&mut self.permissions);
+        for resource in made.finish(&self.file) {
             self.later.push(Item::Resource(Box::new(resource)));
         }
     }

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::resources::{handle, Reader, Res};
+use super::reader::{handle, Reader, Res};
 use super::value::V;
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::inventory::merge::{BucketFact, Item, KeyFact};
@@ -87,15 +87,7 @@ impl Reader<'_, '_, '_> {
         };
         self.bucket_fact(&name, BucketFact::Ownership(ownership));
         let pab = match self.prop(res, "PublicAccessBlockConfiguration") {
-            None => Known::Present(
-                PublicAccessBlock {
-                    block_public_acls: true,
-                    ignore_public_acls: true,
-                    block_public_policy: true,
-                    restrict_public_buckets: true,
-                },
-                at.clone(),
-            ),
+            None => Known::Present(PublicAccessBlock::ALL, at.clone()),
             Some(v) => match v.first_unknown() {
                 Some(u) => super::unknown(&self.file, u),
                 None => {

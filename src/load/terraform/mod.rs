@@ -160,7 +160,7 @@ struct Plan<'j, 'a> {
     /// Planned SCPs/RCPs by id or address, and their targets.
     org_policies: BTreeMap<String, (OrgPolicy, Vec<String>)>,
     /// Policies made of statements (Lambda permissions) or shares (snapshots), by ARN.
-    made: BTreeMap<String, shared::Made>,
+    made: crate::inventory::resources::MadePolicies,
 }
 
 /// Reads a plan.
@@ -276,7 +276,7 @@ pub(crate) fn read_plan(
         out,
         not_evaluated: Vec::new(),
         org_policies: BTreeMap::new(),
-        made: BTreeMap::new(),
+        made: Default::default(),
     };
     for i in 0..plan.res.len() {
         plan.resource(i);

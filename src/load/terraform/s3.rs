@@ -26,12 +26,7 @@ impl Plan<'_, '_> {
                 at.clone(),
             )));
             facts.push(BucketFact::PublicAccessBlock(Known::Present(
-                PublicAccessBlock {
-                    block_public_acls: true,
-                    ignore_public_acls: true,
-                    block_public_policy: true,
-                    restrict_public_buckets: true,
-                },
+                PublicAccessBlock::ALL,
                 at.clone(),
             )));
         }

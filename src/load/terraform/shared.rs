@@ -9,10 +9,10 @@
 //! (`aws_snapshot_create_volume_permission`, `shared_accounts`) are the accounts of the
 //! snapshot's attribute: both are made into a policy once the whole plan is read.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::*;
-use crate::inventory::resources::{attribute_policy, by_id, made_policy, Resource};
+use crate::inventory::resources::{attribute_policy, by_id, LambdaPermission, Resource};
 
 /// What a Terraform resource type is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +50,7 @@ const fn own(
     target: &'static str,
     policy: &'static str,
 ) -> TfType {
-    TfType {
-        tf,
-        ty,
-        role: Role::Own,
-        target,
-        parents: &[],
-        policy,
-    }
+    of(tf, ty, Role::Own, target, &[], policy)
 }
 
 const fn of(
@@ -318,14 +311,6 @@ pub(super) fn policy_attribute(tf: &str) -> Option<&'static str> {
     document.then_some(t.policy)
 }
 
-/// A policy being made of statements or shares, until the whole plan is read.
-pub(super) struct Made {
-    resource: Resource,
-    statements: Vec<(Value, Pointer)>,
-    /// A statement or share known only after apply: the policy is unknown.
-    unknown: Option<(Pointer, String)>,
-}
-
 /// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` → (region, account, name).
 fn queue_url(url: &str) -> Option<(&str, &str, &str)> {
     let rest = url.strip_prefix("https://")?;
@@ -503,16 +488,6 @@ impl Plan<'_, '_> {
     }
 
     /// The policy being made for `resource`.
-    fn made(&mut self, resource: Resource) -> &mut Made {
-        self.made
-            .entry(resource.arn.clone())
-            .or_insert_with(|| Made {
-                resource,
-                statements: Vec::new(),
-                unknown: None,
-            })
-    }
-
     /// One `aws_lambda_permission` or `aws_lambda_layer_version_permission`: a statement.
     fn permission(&mut self, r: usize, resource: Resource) {
         let res = &self.res[r];
@@ -531,53 +506,26 @@ impl Plan<'_, '_> {
             let why = self.why(res.addr, k);
             let what = format!("the permission `{}` of {}", res.addr, resource.label());
             self.not_evaluated(res.ptr(k), what, why.clone(), false);
-            self.made(resource).unknown = Some((at, why));
+            self.made.unknown(resource, at, why);
             return;
         }
-        let principal = match res.s("principal").unwrap_or("*") {
-            "*" => json!("*"),
-            p if is_account_id(p) => json!({ "AWS": format!("arn:aws:iam::{p}:root") }),
-            p if p.starts_with("arn:") => json!({ "AWS": p }),
-            p => json!({ "Service": p }),
-        };
-        let mut conditions = serde_json::Map::new();
-        let mut cond = |op: &str, key: &str, attr: &str| {
-            if let Some(v) = res.s(attr) {
-                let entry = conditions.entry(op.to_owned()).or_insert_with(|| json!({}));
-                if let Some(m) = entry.as_object_mut() {
-                    m.insert(key.to_owned(), json!(v));
-                }
-            }
-        };
-        cond("ArnLike", "AWS:SourceArn", "source_arn");
-        cond("StringEquals", "AWS:SourceAccount", "source_account");
-        cond("StringEquals", "aws:PrincipalOrgID", "principal_org_id");
-        cond("StringEquals", "aws:PrincipalOrgID", "organization_id");
-        cond(
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-            "function_url_auth_type",
-        );
-        cond(
-            "StringEquals",
-            "lambda:EventSourceToken",
-            "event_source_token",
-        );
-        let target = match res.s("qualifier") {
-            Some(q) => format!("{}:{q}", resource.arn),
-            None => resource.arn.clone(),
-        };
-        let mut statement = json!({
-            "Sid": res.s("statement_id").unwrap_or(res.addr),
-            "Effect": "Allow",
-            "Principal": principal,
-            "Action": res.s("action").unwrap_or("lambda:InvokeFunction"),
-            "Resource": target,
-        });
-        if !conditions.is_empty() {
-            statement["Condition"] = Value::Object(conditions);
+        let statement = LambdaPermission {
+            sid: res.s("statement_id").unwrap_or(res.addr),
+            principal: res.s("principal"),
+            action: res.s("action"),
+            resource: match res.s("qualifier") {
+                Some(q) => format!("{}:{q}", resource.arn),
+                None => resource.arn.clone(),
+            },
+            source_arn: res.s("source_arn"),
+            source_account: res.s("source_account"),
+            principal_org_id: res.s("principal_org_id"),
+            organization_id: res.s("organization_id"),
+            function_url_auth_type: res.s("function_url_auth_type"),
+            event_source_token: res.s("event_source_token"),
         }
-        self.made(resource).statements.push((statement, at));
+        .statement(resource.ty);
+        self.made.add(resource, statement, at);
     }
 
     /// One `aws_snapshot_create_volume_permission`: an account the snapshot is shared with.
@@ -588,41 +536,20 @@ impl Plan<'_, '_> {
             let why = self.why(res.addr, t.policy);
             let what = format!("an account {} is shared with", resource.label());
             self.not_evaluated(at.clone(), what, why.clone(), false);
-            self.made(resource).unknown = Some((at, why));
+            self.made.unknown(resource, at, why);
             return;
         }
         let Some(account) = res.s(t.policy).map(str::to_owned) else {
             return;
         };
         // Written as the attribute share it is, once all of them are read.
-        self.made(resource).statements.push((json!(account), at));
+        self.made.add(resource, json!(account), at);
     }
 
     /// The policies made of the plan's statements and shares.
     pub(super) fn finish_made(&mut self) {
         let made = std::mem::take(&mut self.made);
-        for (_, m) in made {
-            let Made {
-                mut resource,
-                statements,
-                unknown,
-            } = m;
-            let at = resource.at.pointer.clone();
-            resource.policy = match unknown {
-                Some((at, why)) => Known::Unknown(self.prov(at), why),
-                None if resource.ty.shared_by.is_some() => {
-                    let grantees: Vec<(String, Pointer)> = statements
-                        .into_iter()
-                        .filter_map(|(v, p)| Some((v.as_str()?.to_owned(), p)))
-                        .collect();
-                    attribute_policy(resource.ty, &resource.arn, &grantees, &self.file, &at)
-                        .unwrap_or(Known::NotExported)
-                }
-                None => {
-                    let name = format!("the policy of {}", resource.label());
-                    made_policy(&name, statements, &self.file, &at)
-                }
-            };
+        for resource in made.finish(&self.file) {
             self.out.items.push(Item::Resource(Box::new(resource)));
         }
     }
