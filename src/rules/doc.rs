@@ -118,7 +118,13 @@ pub struct StatementView<'d> {
     pub(crate) applicability: OnceCell<Option<Vec<Option<Applicability>>>>,
 }
 
-impl StatementView<'_> {
+impl<'d> StatementView<'d> {
+    /// Each value of `Action`/`NotAction` with what it covers.
+    pub fn actions(&self) -> impl Iterator<Item = (&Value<'d>, &Expansion)> {
+        let values = self.action.as_ref().map_or(&[][..], |a| &a.values[..]);
+        values.iter().zip(&self.expansions)
+    }
+
     /// `Effect` is `Allow`.
     pub fn is_allow(&self) -> bool {
         self.allow == Some(true)

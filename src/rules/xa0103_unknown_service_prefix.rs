@@ -20,21 +20,19 @@ impl Rule for UnknownServicePrefix {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
-            let Some(a) = &s.action else { continue };
-            for (v, e) in a.values.iter().zip(&s.expansions) {
-                let Expansion::UnknownService = e else {
-                    continue;
-                };
-                // A value without `:` is a grammar error (XA0101).
-                let Some((prefix, _)) = v.text.split_once(':') else {
-                    continue;
-                };
-                let f = match doc.catalog.service_origin(prefix) {
-                    Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
-                    Origin::Data => continue,
-                    Origin::Overlay(e) => {
-                        let f = out.report(
+        for (v, e) in doc.statements.iter().flat_map(|s| s.actions()) {
+            let Expansion::UnknownService = e else {
+                continue;
+            };
+            // A value without `:` is a grammar error (XA0101).
+            let Some((prefix, _)) = v.text.split_once(':') else {
+                continue;
+            };
+            let f = match doc.catalog.service_origin(prefix) {
+                Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
+                Origin::Data => continue,
+                Origin::Overlay(e) => {
+                    let f = out.report(
                             v.pointer.clone(),
                             format!(
                                 "`{prefix}` is a service AWS retired{}: IAM accepts `{}`, and it grants nothing",
@@ -42,28 +40,26 @@ impl Rule for UnknownServicePrefix {
                                 v.text
                             ),
                         );
-                        f.help(format!("remove it (source: {})", e.source));
-                        if !doc.kind.validates_actions() {
-                            f.severity(Severity::Warning);
-                        }
-                        continue;
+                    f.help(format!("remove it (source: {})", e.source));
+                    if !doc.kind.validates_actions() {
+                        f.severity(Severity::Warning);
                     }
-                    Origin::Unknown => out.report(
-                        v.pointer.clone(),
-                        format!("unknown service prefix `{prefix}` in `{}`", v.text),
-                    ),
-                };
-                if !doc.kind.validates_actions() {
-                    f.severity(Severity::Warning);
+                    continue;
                 }
-                if let Some(c) = super::shared::closest(
-                    prefix,
-                    doc.catalog.services().map(|s| s.prefix.as_str()),
-                ) {
-                    f.help(format!("did you mean `{c}`?"));
-                    if let Some((_, name)) = v.text.split_once(':') {
-                        f.replace(Part::Value, format!("{c}:{name}"));
-                    }
+                Origin::Unknown => out.report(
+                    v.pointer.clone(),
+                    format!("unknown service prefix `{prefix}` in `{}`", v.text),
+                ),
+            };
+            if !doc.kind.validates_actions() {
+                f.severity(Severity::Warning);
+            }
+            if let Some(c) =
+                super::shared::closest(prefix, doc.catalog.services().map(|s| s.prefix.as_str()))
+            {
+                f.help(format!("did you mean `{c}`?"));
+                if let Some((_, name)) = v.text.split_once(':') {
+                    f.replace(Part::Value, format!("{c}:{name}"));
                 }
             }
         }

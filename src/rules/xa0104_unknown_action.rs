@@ -21,53 +21,50 @@ impl Rule for UnknownAction {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
-            let Some(a) = &s.action else { continue };
-            for (v, e) in a.values.iter().zip(&s.expansions) {
-                let Expansion::Actions(list) = e else {
-                    continue;
-                };
-                if !list.is_empty() {
-                    continue;
-                }
-                let Some((prefix, name)) = v.text.split_once(':') else {
-                    continue;
-                };
-                let Some(service) = doc.catalog.service(prefix) else {
-                    continue;
-                };
-                let f = match doc.catalog.action_origin(v.text) {
-                    // AWS's own policies use it though the reference does not list it: IAM
-                    // accepts it; nothing to report.
-                    Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
-                    Origin::Data => continue,
-                    Origin::Overlay(e) => {
-                        let f = out.report(
-                            v.pointer.clone(),
-                            format!(
-                                "`{}` is an action AWS retired: IAM accepts it, and it grants nothing",
-                                v.text
-                            ),
-                        );
-                        f.help(format!("remove it (source: {})", e.source));
-                        f
-                    }
-                    Origin::Unknown => out.report(
+        for (v, e) in doc.statements.iter().flat_map(|s| s.actions()) {
+            let Expansion::Actions(list) = e else {
+                continue;
+            };
+            if !list.is_empty() {
+                continue;
+            }
+            let Some((prefix, name)) = v.text.split_once(':') else {
+                continue;
+            };
+            let Some(service) = doc.catalog.service(prefix) else {
+                continue;
+            };
+            let f = match doc.catalog.action_origin(v.text) {
+                // AWS's own policies use it though the reference does not list it: IAM
+                // accepts it; nothing to report.
+                Origin::Overlay(e) if e.status == OverlayStatus::Undocumented => continue,
+                Origin::Data => continue,
+                Origin::Overlay(e) => {
+                    let f = out.report(
                         v.pointer.clone(),
-                        format!("`{}` matches no action of `{}`", v.text, service.prefix),
-                    ),
-                };
-                if !doc.kind.validates_actions() {
-                    f.severity(Severity::Warning);
+                        format!(
+                            "`{}` is an action AWS retired: IAM accepts it, and it grants nothing",
+                            v.text
+                        ),
+                    );
+                    f.help(format!("remove it (source: {})", e.source));
+                    f
                 }
-                if !name.contains(['*', '?']) {
-                    if let Some(c) =
-                        super::shared::closest(name, service.actions().map(|a| a.name.as_str()))
-                    {
-                        f.help(format!("did you mean `{}:{c}`?", service.prefix));
-                        if let Some((written, _)) = v.text.split_once(':') {
-                            f.replace(Part::Value, format!("{written}:{c}"));
-                        }
+                Origin::Unknown => out.report(
+                    v.pointer.clone(),
+                    format!("`{}` matches no action of `{}`", v.text, service.prefix),
+                ),
+            };
+            if !doc.kind.validates_actions() {
+                f.severity(Severity::Warning);
+            }
+            if !name.contains(['*', '?']) {
+                if let Some(c) =
+                    super::shared::closest(name, service.actions().map(|a| a.name.as_str()))
+                {
+                    f.help(format!("did you mean `{}:{c}`?", service.prefix));
+                    if let Some((written, _)) = v.text.split_once(':') {
+                        f.replace(Part::Value, format!("{written}:{c}"));
                     }
                 }
             }
