@@ -537,6 +537,9 @@ pub fn lint_parsed(
 /// embedded policy string) of the diagnostics at `indices`, in one pass over the text: a
 /// scan of the text for each place made an export with many findings quadratic.
 fn locate_in_file(text: &str, diagnostics: &mut [Diagnostic], indices: &[usize]) {
+    if indices.is_empty() {
+        return;
+    }
     let mut pointers = Vec::new();
     for d in indices.iter().filter_map(|i| diagnostics.get(*i)) {
         for l in std::iter::once(&d.primary).chain(d.related.iter().map(|r| &r.location)) {

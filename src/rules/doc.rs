@@ -179,6 +179,8 @@ pub struct PolicyDoc<'d> {
     pub facts: &'d DocFacts,
     /// AWS's action data.
     pub catalog: &'static Catalog,
+    /// [`compact_size`] of the document, worked out once for the rules that ask.
+    compact: std::cell::OnceCell<(usize, usize)>,
 }
 
 impl<'d> PolicyDoc<'d> {
@@ -212,7 +214,16 @@ impl<'d> PolicyDoc<'d> {
             errors,
             facts,
             catalog,
+            compact: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The document's size without insignificant whitespace, in bytes and in characters
+    /// ([`compact_size`]).
+    pub fn compact_size(&self) -> (usize, usize) {
+        *self
+            .compact
+            .get_or_init(|| compact_size(self.text, self.json))
     }
 }
 
@@ -220,7 +231,7 @@ impl PolicyDoc<'_> {
     /// Whether the document is larger than any policy AWS stores
     /// ([`crate::policy::MAX_POLICY_BYTES`], without whitespace): no service accepts it.
     pub fn oversized(&self) -> bool {
-        compact_size(self.text, self.json).0 > crate::policy::MAX_POLICY_BYTES
+        self.compact_size().0 > crate::policy::MAX_POLICY_BYTES
     }
 
     /// Whether `Version` is `2012-10-17` (policy variables are resolved).
@@ -524,11 +535,64 @@ pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {
             (bytes, chars)
         }
         None => {
-            let mut s = String::new();
-            write_compact(json, &mut s);
-            (s.len(), s.chars().count())
+            let mut size = (0, 0);
+            compact_len(json, &mut size);
+            size
         }
     }
+}
+
+/// Adds the length of `json` as [`write_compact`] writes it, in bytes and in characters,
+/// to `size`, without writing it.
+fn compact_len(json: &Json<'_>, size: &mut (usize, usize)) {
+    let mut ascii = |n: usize| {
+        size.0 += n;
+        size.1 += n;
+    };
+    match json {
+        Json::Null => ascii(4),
+        Json::Bool(b) => ascii(if *b { 4 } else { 5 }),
+        Json::Number(n) => ascii(n.to_string().len()),
+        Json::String(s) => quoted_len(s, size),
+        Json::Array(items) => {
+            size.0 += 2 + items.len().saturating_sub(1);
+            size.1 += 2 + items.len().saturating_sub(1);
+            for j in items {
+                compact_len(j, size);
+            }
+        }
+        Json::Object(members) => {
+            // Braces, commas between members, and a colon in each.
+            let n = 2 + members.len().saturating_sub(1) + members.len();
+            size.0 += n;
+            size.1 += n;
+            for (k, v) in members.iter() {
+                quoted_len(k, size);
+                compact_len(v, size);
+            }
+        }
+    }
+}
+
+/// The length of `s` quoted as serde_json writes it (`\"`, `\\`, the short escapes of
+/// `\b \f \n \r \t`, `\u00XX` for other control characters), added to `size`.
+fn quoted_len(s: &str, size: &mut (usize, usize)) {
+    let (mut bytes, mut chars) = (2, 2);
+    for c in s.chars() {
+        let n = match c {
+            '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => {
+                bytes += c.len_utf8();
+                chars += 1;
+                continue;
+            }
+        };
+        bytes += n;
+        chars += n;
+    }
+    size.0 += bytes;
+    size.1 += chars;
 }
 
 fn write_compact(json: &Json<'_>, out: &mut String) {
@@ -611,5 +675,15 @@ mod tests {
         let j = Json::parse(text).unwrap();
         assert_eq!(compact_size(Some(text), &j), (15, 15));
         assert_eq!(compact_size(None, &j), (15, 15));
+    }
+
+    #[test]
+    fn compact_sizes_count_what_serde_json_writes() {
+        let text = r#"{"k\u0001\"": [null, true, false, -1.5e3, {}, [], "é\n\t\\ \u007f \u001f ✓"], "": {"x": 0}}"#;
+        let j = Json::parse(text).unwrap();
+        let mut s = String::new();
+        write_compact(&j, &mut s);
+        assert_eq!(compact_size(None, &j), (s.len(), s.chars().count()));
+        assert!(s.len() > s.chars().count());
     }
 }
