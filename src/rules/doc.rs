@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
+use std::sync::Arc;
 
 pub use crate::policy::{DocKind, SizeUnit};
 
@@ -84,8 +85,9 @@ pub enum Expansion {
     All,
     /// The service prefix is not one AWS has (or the value is not `service:name`).
     UnknownService,
-    /// The actions the pattern covers; empty when it covers none.
-    Actions(Vec<(&'static Service, &'static Action)>),
+    /// The actions the pattern covers; empty when it covers none (shared with the
+    /// per-thread memo of [`expand`]).
+    Actions(Arc<[(&'static Service, &'static Action)]>),
 }
 
 /// A statement as written, tolerant of errors.
@@ -103,8 +105,12 @@ pub struct StatementView<'d> {
     pub principal: Option<PrincipalElement<'d>>,
     /// `Action`/`NotAction`.
     pub action: Option<StringsElement<'d>>,
-    /// For each value of [`StatementView::action`], what it covers.
-    pub expansions: Vec<Expansion>,
+    /// For each value of [`StatementView::action`], what it covers, worked out on first
+    /// use ([`StatementView::expansions`]): validating a document for the inventory asks
+    /// for it only for the kinds whose actions AWS validates.
+    expansions: OnceCell<Vec<Expansion>>,
+    /// AWS's action data, for the expansions.
+    catalog: &'static Catalog,
     /// `Resource`/`NotResource`.
     pub resource: Option<StringsElement<'d>>,
     /// `Condition`, flattened.
@@ -119,6 +125,18 @@ pub struct StatementView<'d> {
 }
 
 impl StatementView<'_> {
+    /// For each value of [`StatementView::action`], what it covers.
+    pub fn expansions(&self) -> &[Expansion] {
+        self.expansions.get_or_init(|| match &self.action {
+            Some(a) => a
+                .values
+                .iter()
+                .map(|v| expand(self.catalog, v.text))
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+
     /// `Effect` is `Allow`.
     pub fn is_allow(&self) -> bool {
         self.allow == Some(true)
@@ -131,7 +149,7 @@ impl StatementView<'_> {
         if a.negated {
             return false;
         }
-        self.expansions.iter().any(|e| match e {
+        self.expansions().iter().any(|e| match e {
             Expansion::All => true,
             Expansion::UnknownService => false,
             Expansion::Actions(list) => list.iter().any(|(s, act)| is_action(s, act, full)),
@@ -326,7 +344,8 @@ fn statement<'d>(
         allow: None,
         principal: None,
         action: None,
-        expansions: Vec::new(),
+        expansions: OnceCell::new(),
+        catalog,
         resource: None,
         conditions: Vec::new(),
         condition_pointer: None,
@@ -369,9 +388,6 @@ fn statement<'d>(
             }
             _ => {}
         }
-    }
-    if let Some(a) = &view.action {
-        view.expansions = a.values.iter().map(|v| expand(catalog, v.text)).collect();
     }
     Some(view)
 }
@@ -486,7 +502,7 @@ fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
         return Expansion::Actions(catalog.action(pattern).into_iter().collect());
     }
     let _ = name;
-    Expansion::Actions(catalog.matching_actions(pattern))
+    Expansion::Actions(catalog.matching_actions(pattern).into())
 }
 
 /// Whether the document is the default version of an AWS managed policy (compared as JSON
@@ -666,7 +682,7 @@ mod tests {
         );
         assert_eq!(s.conditions[0].values[1].0, "5");
         assert!(s.grants_action("S3:getobject"));
-        assert!(matches!(&s.expansions[1], Expansion::Actions(l) if l.len() > 10));
+        assert!(matches!(&s.expansions()[1], Expansion::Actions(l) if l.len() > 10));
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl Rule for UnknownServicePrefix {
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
         for s in &doc.statements {
             let Some(a) = &s.action else { continue };
-            for (v, e) in a.values.iter().zip(&s.expansions) {
+            for (v, e) in a.values.iter().zip(s.expansions()) {
                 let Expansion::UnknownService = e else {
                     continue;
                 };
