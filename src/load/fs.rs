@@ -234,7 +234,7 @@ pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
         return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
     let (file, _) = open(Path::new(path), u64::MAX)?;
-    Ok(Box::new(std::io::BufReader::new(file)))
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }
 
 /// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at
