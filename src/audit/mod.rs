@@ -53,6 +53,7 @@ use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
+use crate::rules::{collect_errors, KnownErrors};
 use crate::scenario::Scenario;
 use crate::workflow::{check, CheckInput};
 
@@ -275,11 +276,16 @@ fn worth_linting(bytes: &[u8]) -> bool {
 impl Ctx<'_> {
     /// Lints one file into `out`; with every rule selected, its errors also go to `known`
     /// (when given), so that the registration checks do not lint the file again.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the file, what is known of it, and where its findings go"
+    )]
     fn lint_file(
         &self,
         path: &str,
         bytes: &[u8],
         parsed: Option<&Json<'_>>,
+        read: Option<&KnownErrors>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
         known: Option<&mut LintCache>,
@@ -289,7 +295,7 @@ impl Ctx<'_> {
         }
         // Text that is not UTF-8 is a load problem already.
         if let Some(t) = text(bytes) {
-            let o = lint_parsed(path, t, parsed, &self.lint, self.catalog);
+            let o = lint_parsed(path, t, parsed, read, &self.lint, self.catalog);
             out.extend(
                 o.diagnostics
                     .iter()
@@ -314,7 +320,7 @@ impl Ctx<'_> {
     fn shared_findings(&self) -> JobResult {
         let mut r = JobResult::new(self.opts.config.trusted.len());
         for f in self.shared.org_files.iter().chain(&self.shared.globals) {
-            self.lint_file(&f.path, &f.bytes, None, None, &mut r.findings, None);
+            self.lint_file(&f.path, &f.bytes, None, None, None, &mut r.findings, None);
         }
         r.settle(self.opts);
         r
@@ -469,13 +475,31 @@ impl Ctx<'_> {
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);
+            // Read for the inventory first: the lint reuses the grammar errors found.
+            let (out, read) = match &parsed {
+                Ok((_, json)) => {
+                    let load = || read_parsed(path, Path::new(path), json, &self.opts.load);
+                    let (out, read) = collect_errors(load);
+                    (Some(out), read)
+                }
+                Err(_) => (None, KnownErrors::default()),
+            };
             if lintable(slot) {
                 let json = parsed.as_ref().ok().map(|(_, j)| j);
                 let known = Some(&mut known);
-                self.lint_file(path, bytes, json, Some(account), &mut r.findings, known);
+                let read = Some(&read);
+                self.lint_file(
+                    path,
+                    bytes,
+                    json,
+                    read,
+                    Some(account),
+                    &mut r.findings,
+                    known,
+                );
             }
             let out = match parsed {
-                Ok((_, json)) => read_parsed(path, Path::new(path), &json, &self.opts.load),
+                Ok(_) => out.unwrap_or_default(),
                 Err(out) => out,
             };
             outputs.push((bytes.len() as u64, out));

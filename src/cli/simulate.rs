@@ -372,12 +372,13 @@ pub fn run_case_lines(
             Ok(c) => c,
             Err(e) => {
                 unreadable += 1;
-                let _ = writeln!(err, "error: {e}");
+                // One write a line: standard error is not buffered.
+                let _ = err.write_all(format!("error: {e}\n").as_bytes());
                 continue;
             }
         };
         for e in &case.errors {
-            let _ = writeln!(err, "error: {e}");
+            let _ = err.write_all(format!("error: {e}\n").as_bytes());
         }
         if !case.errors.is_empty() {
             unreadable += 1;

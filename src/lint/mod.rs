@@ -270,18 +270,22 @@ pub fn lint_text(
     opts: &LintOptions,
     catalog: &'static Catalog,
 ) -> FileOutcome {
-    lint_parsed(file, text, None, opts, catalog)
+    lint_parsed(file, text, None, None, opts, catalog)
 }
 
 /// [`lint_text`], with the JSON tree of `text` when the caller has parsed it already
-/// (`None`: parsed here).
+/// (`None`: parsed here), and the grammar errors the inventory's reader found in its
+/// documents ([`crate::rules::collect_errors`]), which then are not checked again.
 pub fn lint_parsed(
     file: &str,
     text: &str,
     parsed: Option<&Json<'_>>,
+    known: Option<&crate::rules::KnownErrors>,
     opts: &LintOptions,
     catalog: &'static Catalog,
 ) -> FileOutcome {
+    // Errors are looked up only for nodes of the caller's tree, alive since they were read.
+    let known = known.filter(|_| parsed.is_some());
     let file_arc: Arc<str> = Arc::from(file);
     let mut out = FileOutcome {
         file: FileReport {
@@ -325,6 +329,7 @@ pub fn lint_parsed(
     let view = parsed.as_ref().ok().and_then(|j| {
         crate::load::cloudformation::lint::lint_view(j, std::path::Path::new(file), &opts.templates)
     });
+    let known = known.filter(|_| view.is_none());
     let parsed = match &view {
         Some(v) => Ok(v),
         None => parsed,
@@ -431,15 +436,22 @@ pub fn lint_parsed(
             kind,
             kind_from,
         });
-        let errors = Policy::check_json(
-            json,
-            kind,
-            Origin {
-                file: Some(file_arc.clone()),
-                pointer: doc_root.clone(),
-                ..Origin::default()
-            },
-        );
+        let read = match &spec.carrier {
+            Carrier::File | Carrier::Object(_) => known.and_then(|k| k.get(json, kind, &doc_root)),
+            Carrier::Text { .. } => None,
+        };
+        let errors = match read {
+            Some(e) => e.to_vec(),
+            None => Policy::check_json(
+                json,
+                kind,
+                Origin {
+                    file: Some(file_arc.clone()),
+                    pointer: doc_root.clone(),
+                    ..Origin::default()
+                },
+            ),
+        };
         let doc = PolicyDoc::new(
             file,
             kind,
@@ -537,6 +549,9 @@ pub fn lint_parsed(
 /// embedded policy string) of the diagnostics at `indices`, in one pass over the text: a
 /// scan of the text for each place made an export with many findings quadratic.
 fn locate_in_file(text: &str, diagnostics: &mut [Diagnostic], indices: &[usize]) {
+    if indices.is_empty() {
+        return;
+    }
     let mut pointers = Vec::new();
     for d in indices.iter().filter_map(|i| diagnostics.get(*i)) {
         for l in std::iter::once(&d.primary).chain(d.related.iter().map(|r| &r.location)) {

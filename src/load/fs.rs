@@ -85,8 +85,9 @@ fn file_kind(t: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Opens a regular file for reading without ever blocking on a FIFO, and checks its size.
-fn open(path: &Path, cap: u64) -> Result<File, FileError> {
+/// Opens a regular file for reading without ever blocking on a FIFO, and checks its size;
+/// with its metadata as read from the open file.
+fn open(path: &Path, cap: u64) -> Result<(File, std::fs::Metadata), FileError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(FileError::NotRegular(file_kind(meta.file_type())));
@@ -107,7 +108,20 @@ fn open(path: &Path, cap: u64) -> Result<File, FileError> {
     if meta.len() > cap {
         return Err(FileError::TooLarge(meta.len(), cap));
     }
-    Ok(file)
+    Ok((file, meta))
+}
+
+/// Reads an open file whole, at most [`MAX_FILE_BYTES`]; `len` (its size when opened) sizes
+/// the buffer, so that a file is read in one call rather than in growing steps.
+fn read_open(file: File, len: u64) -> Result<Vec<u8>, FileError> {
+    let hint = usize::try_from(len.min(MAX_FILE_BYTES)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(hint.saturating_add(1));
+    // A file that grows while it is read stops at the cap.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
+    }
+    Ok(bytes)
 }
 
 /// What a file's metadata says of its version: size, modification and change times, inode.
@@ -166,26 +180,15 @@ impl Stamp {
 
 /// [`read`], with the stamp of the file that was read, taken before reading it.
 pub fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp), FileError> {
-    let file = open(path, MAX_FILE_BYTES)?;
-    let stamp = Stamp::of(&file.metadata()?);
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
-    }
-    Ok((bytes, stamp))
+    let (file, meta) = open(path, MAX_FILE_BYTES)?;
+    let stamp = Stamp::of(&meta);
+    Ok((read_open(file, meta.len())?, stamp))
 }
 
 /// Reads a regular file whole, at most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
-    let file = open(path, MAX_FILE_BYTES)?;
-    let mut bytes = Vec::new();
-    // A file that grows while it is read stops at the cap.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
-    }
-    Ok(bytes)
+    let (file, meta) = open(path, MAX_FILE_BYTES)?;
+    read_open(file, meta.len())
 }
 
 /// Reads a regular file as UTF-8 text (a byte order mark is kept: callers that accept one
@@ -230,8 +233,8 @@ pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
     if path == "-" {
         return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
-    let file = open(Path::new(path), u64::MAX)?;
-    Ok(Box::new(std::io::BufReader::new(file)))
+    let (file, _) = open(Path::new(path), u64::MAX)?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }
 
 /// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at

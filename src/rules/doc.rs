@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
+use std::sync::Arc;
 
 pub use crate::policy::{DocKind, SizeUnit};
 
@@ -84,8 +85,9 @@ pub enum Expansion {
     All,
     /// The service prefix is not one AWS has (or the value is not `service:name`).
     UnknownService,
-    /// The actions the pattern covers; empty when it covers none.
-    Actions(Vec<(&'static Service, &'static Action)>),
+    /// The actions the pattern covers; empty when it covers none (shared with the
+    /// per-thread memo of [`expand`]).
+    Actions(Arc<[(&'static Service, &'static Action)]>),
 }
 
 /// A statement as written, tolerant of errors.
@@ -103,8 +105,12 @@ pub struct StatementView<'d> {
     pub principal: Option<PrincipalElement<'d>>,
     /// `Action`/`NotAction`.
     pub action: Option<StringsElement<'d>>,
-    /// For each value of [`StatementView::action`], what it covers.
-    pub expansions: Vec<Expansion>,
+    /// For each value of [`StatementView::action`], what it covers, worked out on first
+    /// use ([`StatementView::expansions`]): validating a document for the inventory asks
+    /// for it only for the kinds whose actions AWS validates.
+    expansions: OnceCell<Vec<Expansion>>,
+    /// AWS's action data, for the expansions.
+    catalog: &'static Catalog,
     /// `Resource`/`NotResource`.
     pub resource: Option<StringsElement<'d>>,
     /// `Condition`, flattened.
@@ -122,7 +128,19 @@ impl<'d> StatementView<'d> {
     /// Each value of `Action`/`NotAction` with what it covers.
     pub fn actions(&self) -> impl Iterator<Item = (&Value<'d>, &Expansion)> {
         let values = self.action.as_ref().map_or(&[][..], |a| &a.values[..]);
-        values.iter().zip(&self.expansions)
+        values.iter().zip(self.expansions())
+    }
+
+    /// For each value of [`StatementView::action`], what it covers.
+    pub fn expansions(&self) -> &[Expansion] {
+        self.expansions.get_or_init(|| match &self.action {
+            Some(a) => a
+                .values
+                .iter()
+                .map(|v| expand(self.catalog, v.text))
+                .collect(),
+            None => Vec::new(),
+        })
     }
 
     /// `Effect` is `Allow`.
@@ -137,7 +155,7 @@ impl<'d> StatementView<'d> {
         if a.negated {
             return false;
         }
-        self.expansions.iter().any(|e| match e {
+        self.expansions().iter().any(|e| match e {
             Expansion::All => true,
             Expansion::UnknownService => false,
             Expansion::Actions(list) => list.iter().any(|(s, act)| is_action(s, act, full)),
@@ -185,6 +203,8 @@ pub struct PolicyDoc<'d> {
     pub facts: &'d DocFacts,
     /// AWS's action data.
     pub catalog: &'static Catalog,
+    /// [`compact_size`] of the document, worked out once for the rules that ask.
+    compact: std::cell::OnceCell<(usize, usize)>,
 }
 
 impl<'d> PolicyDoc<'d> {
@@ -218,7 +238,16 @@ impl<'d> PolicyDoc<'d> {
             errors,
             facts,
             catalog,
+            compact: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The document's size without insignificant whitespace, in bytes and in characters
+    /// ([`compact_size`]).
+    pub fn compact_size(&self) -> (usize, usize) {
+        *self
+            .compact
+            .get_or_init(|| compact_size(self.text, self.json))
     }
 }
 
@@ -226,7 +255,7 @@ impl PolicyDoc<'_> {
     /// Whether the document is larger than any policy AWS stores
     /// ([`crate::policy::MAX_POLICY_BYTES`], without whitespace): no service accepts it.
     pub fn oversized(&self) -> bool {
-        compact_size(self.text, self.json).0 > crate::policy::MAX_POLICY_BYTES
+        self.compact_size().0 > crate::policy::MAX_POLICY_BYTES
     }
 
     /// Whether `Version` is `2012-10-17` (policy variables are resolved).
@@ -321,7 +350,8 @@ fn statement<'d>(
         allow: None,
         principal: None,
         action: None,
-        expansions: Vec::new(),
+        expansions: OnceCell::new(),
+        catalog,
         resource: None,
         conditions: Vec::new(),
         condition_pointer: None,
@@ -364,9 +394,6 @@ fn statement<'d>(
             }
             _ => {}
         }
-    }
-    if let Some(a) = &view.action {
-        view.expansions = a.values.iter().map(|v| expand(catalog, v.text)).collect();
     }
     Some(view)
 }
@@ -481,7 +508,7 @@ fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
         return Expansion::Actions(catalog.action(pattern).into_iter().collect());
     }
     let _ = name;
-    Expansion::Actions(catalog.matching_actions(pattern))
+    Expansion::Actions(catalog.matching_actions(pattern).into())
 }
 
 /// Whether the document is the default version of an AWS managed policy (compared as JSON
@@ -530,11 +557,64 @@ pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {
             (bytes, chars)
         }
         None => {
-            let mut s = String::new();
-            write_compact(json, &mut s);
-            (s.len(), s.chars().count())
+            let mut size = (0, 0);
+            compact_len(json, &mut size);
+            size
         }
     }
+}
+
+/// Adds the length of `json` as [`write_compact`] writes it, in bytes and in characters,
+/// to `size`, without writing it.
+fn compact_len(json: &Json<'_>, size: &mut (usize, usize)) {
+    let mut ascii = |n: usize| {
+        size.0 += n;
+        size.1 += n;
+    };
+    match json {
+        Json::Null => ascii(4),
+        Json::Bool(b) => ascii(if *b { 4 } else { 5 }),
+        Json::Number(n) => ascii(n.to_string().len()),
+        Json::String(s) => quoted_len(s, size),
+        Json::Array(items) => {
+            size.0 += 2 + items.len().saturating_sub(1);
+            size.1 += 2 + items.len().saturating_sub(1);
+            for j in items {
+                compact_len(j, size);
+            }
+        }
+        Json::Object(members) => {
+            // Braces, commas between members, and a colon in each.
+            let n = 2 + members.len().saturating_sub(1) + members.len();
+            size.0 += n;
+            size.1 += n;
+            for (k, v) in members.iter() {
+                quoted_len(k, size);
+                compact_len(v, size);
+            }
+        }
+    }
+}
+
+/// The length of `s` quoted as serde_json writes it (`\"`, `\\`, the short escapes of
+/// `\b \f \n \r \t`, `\u00XX` for other control characters), added to `size`.
+fn quoted_len(s: &str, size: &mut (usize, usize)) {
+    let (mut bytes, mut chars) = (2, 2);
+    for c in s.chars() {
+        let n = match c {
+            '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => {
+                bytes += c.len_utf8();
+                chars += 1;
+                continue;
+            }
+        };
+        bytes += n;
+        chars += n;
+    }
+    size.0 += bytes;
+    size.1 += chars;
 }
 
 fn write_compact(json: &Json<'_>, out: &mut String) {
@@ -608,7 +688,7 @@ mod tests {
         );
         assert_eq!(s.conditions[0].values[1].0, "5");
         assert!(s.grants_action("S3:getobject"));
-        assert!(matches!(&s.expansions[1], Expansion::Actions(l) if l.len() > 10));
+        assert!(matches!(&s.expansions()[1], Expansion::Actions(l) if l.len() > 10));
     }
 
     #[test]
@@ -617,5 +697,15 @@ mod tests {
         let j = Json::parse(text).unwrap();
         assert_eq!(compact_size(Some(text), &j), (15, 15));
         assert_eq!(compact_size(None, &j), (15, 15));
+    }
+
+    #[test]
+    fn compact_sizes_count_what_serde_json_writes() {
+        let text = r#"{"k\u0001\"": [null, true, false, -1.5e3, {}, [], "é\n\t\\ \u007f \u001f ✓"], "": {"x": 0}}"#;
+        let j = Json::parse(text).unwrap();
+        let mut s = String::new();
+        write_compact(&j, &mut s);
+        assert_eq!(compact_size(None, &j), (s.len(), s.chars().count()));
+        assert!(s.len() > s.chars().count());
     }
 }

@@ -53,6 +53,9 @@ pub mod xa0303_redundant_statement;
 pub mod xa0900_unmatched_suppression;
 pub mod xa0901_unrecognized_file;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use self::doc::{DocFacts, GrantDoc, PolicyDoc};
 use crate::diagnostic::{Part, RuleMeta, Severity};
 use crate::json::{Json, Pointer};
@@ -256,6 +259,38 @@ fn reports_parse_errors(code: &str) -> bool {
     )
 }
 
+/// The grammar errors [`read_policy`] found in the documents of a JSON tree, for the lint of
+/// the same tree: the audit reads each file for the inventory and then lints it, and the
+/// grammar check ([`Policy::check_json`], the same parser without compiling) need not run
+/// twice. Kept by the address of each document's node in the tree, its kind and its
+/// pointer: only while that tree is alive, so a node found is the document read.
+#[derive(Debug, Default)]
+pub struct KnownErrors(HashMap<(usize, DocKind, Pointer), Vec<ParseError>>);
+
+thread_local! {
+    /// What [`read_policy`] records on this thread inside [`collect_errors`].
+    static COLLECTING: RefCell<Option<KnownErrors>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` (reading a tree that stays alive after it, for the inventory), with the
+/// grammar errors of every document [`read_policy`] reads in place (not a policy carried
+/// as text) recorded. Nested runs (a thread that waits for other work may run it) keep
+/// their own records.
+pub fn collect_errors<T>(read: impl FnOnce() -> T) -> (T, KnownErrors) {
+    let outer = COLLECTING.with(|c| c.replace(Some(KnownErrors::default())));
+    let out = read();
+    let mine = COLLECTING.with(|c| c.replace(outer));
+    (out, mine.unwrap_or_default())
+}
+
+impl KnownErrors {
+    /// The grammar errors of the document `json` of `kind` at `pointer`, when recorded.
+    pub fn get(&self, json: &Json<'_>, kind: DocKind, pointer: &Pointer) -> Option<&[ParseError]> {
+        let key = (std::ptr::from_ref(json) as usize, kind, pointer.clone());
+        self.0.get(&key).map(Vec::as_slice)
+    }
+}
+
 /// Reads one policy document of `kind` leniently and validates it: the model (when the
 /// document has a usable shape), with every error of the one validation as its
 /// [`Policy::defects`], and the parser's errors. `text` is the document's own text when it
@@ -270,7 +305,16 @@ pub fn read_policy(
     let file = origin.file.clone();
     // Pointers of a policy carried as text are relative to the text.
     let root = origin.root();
+    let embedded = origin.embedded;
     let (policy, errors) = Policy::from_json_lenient(json, kind, origin);
+    if !embedded {
+        COLLECTING.with(|c| {
+            if let Some(known) = c.borrow_mut().as_mut() {
+                let key = (std::ptr::from_ref(json) as usize, kind, root.clone());
+                known.0.insert(key, errors.clone());
+            }
+        });
+    }
     let Some(mut policy) = policy else {
         return (None, errors);
     };

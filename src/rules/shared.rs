@@ -52,7 +52,7 @@ pub fn action_applicabilities<'s, 'd>(
     Some(
         a.values
             .iter()
-            .zip(&s.expansions)
+            .zip(s.expansions())
             .zip(apps)
             .map(|((v, e), app)| (v, e, app)),
     )
@@ -83,7 +83,7 @@ pub fn applicabilities<'s>(
                     m
                 };
                 Some(
-                    s.expansions
+                    s.expansions()
                         .iter()
                         .map(|e| applicability(e, &mut type_matches))
                         .collect(),
@@ -170,7 +170,7 @@ pub fn resource_types_text(expansion: &Expansion) -> String {
         return String::new();
     };
     let mut out: Vec<String> = Vec::new();
-    for (s, a) in list {
+    for (s, a) in list.iter() {
         for r in &a.resource_types {
             let text = match s.resource_type_of(r).and_then(|t| t.arn_formats.first()) {
                 Some(f) => format!("`{}` (`{f}`)", r.name),

@@ -1,7 +1,7 @@
 //! `XA0111 policy-exceeds-size-limit`: a policy larger than its service accepts.
 
 use crate::diagnostic::codes;
-use crate::rules::doc::{compact_size, DocKind, PolicyDoc, SizeUnit};
+use crate::rules::doc::{DocKind, PolicyDoc, SizeUnit};
 use crate::rules::{Findings, Rule};
 
 /// `XA0111 policy-exceeds-size-limit`.
@@ -35,7 +35,7 @@ impl Rule for PolicyExceedsSizeLimit {
             .kind
             .size_limit()
             .unwrap_or((crate::policy::MAX_POLICY_BYTES, SizeUnit::Bytes));
-        let (bytes, chars) = compact_size(doc.text, doc.json);
+        let (bytes, chars) = doc.compact_size();
         let (size, what) = match unit {
             SizeUnit::Bytes => (bytes, "bytes"),
             SizeUnit::Chars => (chars, "characters"),

@@ -21,7 +21,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
             }
             let mut actions = Vec::new();
             let mut known = true;
-            for e in &s.expansions {
+            for e in s.expansions() {
                 match e {
                     Expansion::Actions(list) if !list.is_empty() => actions.extend(list.iter()),
                     _ => known = false,

@@ -22,7 +22,7 @@ impl Rule for EcrPullWithoutLayerDownload {
             if a.negated {
                 continue;
             }
-            let hit = a.values.iter().zip(&s.expansions).find(|(_, e)| match e {
+            let hit = a.values.iter().zip(s.expansions()).find(|(_, e)| match e {
                 Expansion::Actions(list) => list
                     .iter()
                     .any(|(svc, act)| svc.prefix == "ecr" && act.name == "BatchGetImage"),

@@ -23,7 +23,7 @@ impl Rule for EcrDescribeWildcardForPull {
             if a.negated {
                 continue;
             }
-            for (v, e) in a.values.iter().zip(&s.expansions) {
+            for (v, e) in a.values.iter().zip(s.expansions()) {
                 let Expansion::Actions(list) = e else {
                     continue;
                 };
