@@ -5,6 +5,7 @@ mod audit;
 mod audit_cache;
 mod aws_examples;
 mod check;
+mod check_fixes;
 mod check_stated;
 mod cli;
 mod cloudformation;

@@ -13,6 +13,7 @@ mod chain;
 mod consumer;
 mod decide;
 pub mod fix;
+pub mod fix_form;
 pub mod fix_plan;
 pub mod inputs;
 mod plausibility;

@@ -120,6 +120,7 @@ fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
             let body = f
                 .statement
                 .as_ref()
+                .or(f.condition.as_ref())
                 .map(|s| serde_json::to_string(s).unwrap_or_default())
                 .or_else(|| f.command.clone())
                 .or_else(|| f.note.clone())
@@ -390,7 +391,11 @@ pub fn changes_text(
     );
     for c in changes {
         out.push_str(&format!("\n- {} [{}]\n  {}\n", c.target, c.file, c.command));
-        let pretty = serde_json::to_string_pretty(&c.document).unwrap_or_default();
+        // A plan's or template's change in its own terms (HCL, or the template's JSON).
+        let pretty = match &c.source_change {
+            Some(sc) => sc.text.clone(),
+            None => serde_json::to_string_pretty(&c.document).unwrap_or_default(),
+        };
         for line in pretty.lines() {
             out.push_str(&format!("      {line}\n"));
         }
@@ -409,7 +414,7 @@ pub fn fix_text(o: &Outcome) -> String {
     let mut out = String::new();
     for f in &o.fixes {
         out.push_str(&format!("fix: {}\n", f.target));
-        if let Some(st) = &f.statement {
+        if let Some(st) = f.statement.as_ref().or(f.condition.as_ref()) {
             out.push_str(&serde_json::to_string_pretty(st).unwrap_or_default());
             out.push('\n');
         }

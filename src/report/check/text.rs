@@ -64,7 +64,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
                     .map(|l| format!(" [{}]", l.file))
                     .unwrap_or_default();
                 out.push_str(&format!("  {}{file}\n", f.target));
-                if let Some(st) = &f.statement {
+                if let Some(st) = f.statement.as_ref().or(f.condition.as_ref()) {
                     let pretty = serde_json::to_string_pretty(st).unwrap_or_default();
                     for line in pretty.lines() {
                         out.push_str(&format!("      {line}\n"));
