@@ -117,3 +117,159 @@ fn an_scp_deny_is_kept_with_an_exception_for_the_caller_only() {
     assert!(text.contains("ExplicitDeny"), "{sim:#}");
     assert!(text.contains("p-7q2ml0reg.json"), "{sim:#}");
 }
+
+/// `file` below `dir` with `from` replaced by `to` (which must be there).
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}: no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The report's policy change whose `source_change` names `resource`.
+fn change_for<'r>(report: &'r Value, resource: &str) -> &'r Value {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source_change"]["resource"] == resource)
+        .unwrap_or_else(|| panic!("no change for `{resource}`: {:#}", report["changes"]))
+}
+
+#[test]
+fn a_policy_from_a_terraform_plan_is_fixed_in_terraform_terms() {
+    let inv = scratch("tf-form");
+    copy_tree("fixtures/seed-variants/terraform-registry-side", &inv);
+    // The group policy no longer grants the registration (in both places of the plan).
+    let plan = "terraform/registry.tfplan.json";
+    for _ in 0..2 {
+        edit(
+            &inv,
+            plan,
+            r#"sagemaker:CreateModelPackage\"]"#,
+            r#"sagemaker:DescribeModelPackage\"]"#,
+        );
+    }
+    let o = check(&inv, &["--format", "json"]);
+    assert_eq!(o.code, 1, "{}{}", o.out, o.err);
+    let report: Value = serde_json::from_str(&o.out).unwrap();
+    let c = change_for(
+        &report,
+        "aws_sagemaker_model_package_group_policy.decision_trees",
+    );
+    let sc = &c["source_change"];
+    assert_eq!(sc["form"], "terraform");
+    assert_eq!(sc["path"], "resource_policy");
+    assert_eq!(sc["new"], false);
+    let hcl = sc["text"].as_str().unwrap();
+    assert!(hcl.starts_with("resource_policy = jsonencode({"), "{hcl}");
+    assert!(
+        hcl.contains(r#""Action" = "sagemaker:CreateModelPackage""#),
+        "{hcl}"
+    );
+    // The statement that was there stays.
+    assert!(
+        hcl.contains(r#""Sid" = "AddPermModelPackageVersion""#),
+        "{hcl}"
+    );
+    assert!(c["command"]
+        .as_str()
+        .unwrap()
+        .contains("aws_sagemaker_model_package_group_policy.decision_trees"));
+    // Proven on the plan with the change made.
+    assert_eq!(report["with_changes"], "possible", "{report:#}");
+    // The table prints it; --fix-dir writes no plan (a plan is changed in its configuration).
+    let fixes = scratch("tf-form-fixes");
+    let t = check(&inv, &["--fix-dir", fixes.to_str().unwrap()]);
+    assert!(t
+        .out
+        .contains("terraform: in resource `aws_sagemaker_model_package_group_policy.decision_trees`, set `resource_policy`"),
+        "{}", t.out);
+    assert!(
+        t.out.contains("resource_policy = jsonencode({"),
+        "{}",
+        t.out
+    );
+    assert!(std::fs::read_dir(&fixes).unwrap().next().is_none());
+}
+
+#[test]
+fn a_policy_from_a_cloudformation_template_is_fixed_in_template_terms() {
+    let dir = scratch("cfn-form");
+    copy_tree("fixtures/cloudformation/registration-fixed", &dir);
+    // The YAML template's repository policy loses an action, the JSON template's group
+    // policy the registration.
+    edit(
+        &dir,
+        "training.yaml",
+        "              - ecr:GetDownloadUrlForLayer\n",
+        "",
+    );
+    edit(
+        &dir,
+        "registry.json",
+        r#"["sagemaker:CreateModelPackage"]"#,
+        r#"["sagemaker:DescribeModelPackage"]"#,
+    );
+    let d = dir.to_str().unwrap();
+    let training = format!("--account={d}/training.yaml@222222222222");
+    let registry = format!("--account={d}/registry.json@111111111111");
+    let params =
+        format!("--parameters={d}/registry.json@fixtures/cloudformation/parameters/registry.json");
+    let run = |format: &str| {
+        xacct(&[
+            "check",
+            "--request",
+            "fixtures/seed-example-fixed/create-model-package.json",
+            "--caller",
+            CALLER,
+            "--consumer",
+            CONSUMER,
+            &training,
+            &registry,
+            "--region=us-east-2",
+            &params,
+            "--format",
+            format,
+            d,
+            "fixtures/seed-example-fixed/org",
+        ])
+    };
+    let o = run("json");
+    assert_eq!(o.code, 1, "{}{}", o.out, o.err);
+    let report: Value = serde_json::from_str(&o.out).unwrap();
+    let repo = &change_for(&report, "ImageRepository")["source_change"];
+    assert_eq!(repo["form"], "cloudformation");
+    assert_eq!(
+        repo["path"],
+        "Resources.ImageRepository.Properties.RepositoryPolicyText"
+    );
+    let doc: Value = serde_json::from_str(repo["text"].as_str().unwrap()).unwrap();
+    let statements = doc["Statement"].as_array().unwrap();
+    // The template's own statement, intrinsics and all, and the one added.
+    assert!(
+        statements[0]["Principal"]["AWS"]["Fn::If"].is_array(),
+        "{doc:#}"
+    );
+    assert!(statements
+        .iter()
+        .any(|s| s["Action"] == "ecr:GetDownloadUrlForLayer" && s["Principal"]["AWS"] == CONSUMER));
+    let group = &change_for(&report, "ModelGroup")["source_change"];
+    assert_eq!(
+        group["path"],
+        "Resources.ModelGroup.Properties.ModelPackageGroupPolicy"
+    );
+    assert!(group["text"]
+        .as_str()
+        .unwrap()
+        .contains("sagemaker:CreateModelPackage"));
+    assert_eq!(report["with_changes"], "possible", "{report:#}");
+    let t = run("table");
+    assert!(
+        t.out.contains(
+            "cloudformation: set `Resources.ImageRepository.Properties.RepositoryPolicyText`"
+        ),
+        "{}",
+        t.out
+    );
+}

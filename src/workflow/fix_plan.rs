@@ -289,23 +289,51 @@ fn change(g: &Group, files: &mut BTreeMap<String, (Value, Form)>) -> Option<Poli
     let document = match &g.applies {
         Applies::Role { .. } => {
             let role = at(file, &g.pointer)?;
-            let list = role
+            // Where the role's inline policies are, and how each names its document.
+            let (list, name_key, doc_key) = match form {
+                Form::Export => (role, "RolePolicyList", ("PolicyName", "PolicyDocument")),
+                Form::CloudFormation => (
+                    role.as_object_mut()?
+                        .entry("Properties")
+                        .or_insert_with(|| json!({})),
+                    "Policies",
+                    ("PolicyName", "PolicyDocument"),
+                ),
+                Form::Terraform => (
+                    if role.get("values").is_some() {
+                        role.get_mut("values")?
+                    } else {
+                        role
+                    },
+                    "inline_policy",
+                    ("name", "policy"),
+                ),
+            };
+            let list = list
                 .as_object_mut()?
-                .entry("RolePolicyList")
+                .entry(name_key)
                 .or_insert_with(|| json!([]));
             let list = list.as_array_mut()?;
+            let ours =
+                |p: &Value| p.get(doc_key.0).and_then(Value::as_str) == Some(ROLE_POLICY_NAME);
             // Statements an earlier step added to the same role stay.
             let mut statements: Vec<Value> = list
                 .iter()
-                .find(|p| p.get("PolicyName").and_then(Value::as_str) == Some(ROLE_POLICY_NAME))
-                .and_then(|p| p.pointer("/PolicyDocument/Statement"))
-                .and_then(Value::as_array)
-                .cloned()
+                .find(|p| ours(p))
+                .and_then(|p| p.get(doc_key.1))
+                .and_then(document_in)
+                .and_then(|d| d.get("Statement").and_then(Value::as_array).cloned())
                 .unwrap_or_default();
             statements.extend(added);
             let document = json!({"Version": "2012-10-17", "Statement": merge(&statements)});
-            list.retain(|p| p.get("PolicyName").and_then(Value::as_str) != Some(ROLE_POLICY_NAME));
-            list.push(json!({"PolicyName": ROLE_POLICY_NAME, "PolicyDocument": document}));
+            list.retain(|p| !ours(p));
+            // A plan holds documents as JSON strings.
+            let stored = if form == Form::Terraform {
+                Value::String(document.to_string())
+            } else {
+                document.clone()
+            };
+            list.push(json!({doc_key.0: ROLE_POLICY_NAME, doc_key.1: stored}));
             document
         }
         _ => {
