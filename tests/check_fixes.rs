@@ -273,3 +273,111 @@ fn a_policy_from_a_cloudformation_template_is_fixed_in_template_terms() {
         t.out
     );
 }
+
+#[test]
+fn the_fixes_written_with_fix_dir_make_every_broken_workflow_pass_or_say_what_they_cannot_fix() {
+    // (workflow, what no export change fixes: the step it names, or none)
+    let cases: [(&str, Option<&str>); 7] = [
+        ("approve", None),
+        ("deploy", None),
+        ("ram-share", None),
+        ("studio", None),
+        // The training job wrote the artifact with the AWS managed key: only the job's
+        // output encryption can change that.
+        (
+            "training-job",
+            Some("step `kms-decrypt-artifact` (`kms:Decrypt`)"),
+        ),
+        (
+            "pipeline",
+            Some("step `kms-decrypt-artifact` (`kms:Decrypt`)"),
+        ),
+        // The image is in another Region than the group: the request is wrong.
+        (
+            "aws-owned-image",
+            Some("the request: the image, the artifact and the group"),
+        ),
+    ];
+    let listed: Vec<String> = std::fs::read_dir(crate::util::root().join("fixtures/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("broken").is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        listed.len(),
+        cases.len(),
+        "a broken workflow is not covered: {listed:?}"
+    );
+    for (workflow, unfixable) in cases {
+        let src = format!("fixtures/workflows/{workflow}/broken");
+        let dir = scratch(&format!("wf-fix-{workflow}"));
+        copy_tree(&src, &dir);
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
+        let args: Vec<String> = expected["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().replace(&src, dir.to_str().unwrap()))
+            .collect();
+        let fixes = scratch(&format!("wf-fixes-{workflow}"));
+        let mut with_dir: Vec<&str> = args.iter().map(String::as_str).collect();
+        with_dir.extend(["--fix-dir", fixes.to_str().unwrap()]);
+        let o = xacct(&with_dir);
+        assert_eq!(o.code, 1, "{workflow}: {}{}", o.out, o.err);
+        let again = |extra: &[&str]| {
+            let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+            a.extend_from_slice(extra);
+            xacct(&a)
+        };
+        lay(&fixes, &dir.join("inventory"));
+        match unfixable {
+            None => {
+                assert!(
+                    o.out.contains(
+                        "with these changes applied to the same exports: workflow possible"
+                    ),
+                    "{workflow}: {}",
+                    o.out
+                );
+                assert!(!o.out.contains("what no change to the exports fixes"));
+                let r = again(&[]);
+                assert_eq!(r.code, 0, "{workflow}: {}{}", r.out, r.err);
+            }
+            Some(what) => {
+                // Said, and never presented as possible.
+                assert!(
+                    o.out.contains("what no change to the exports fixes"),
+                    "{workflow}: {}",
+                    o.out
+                );
+                assert!(o.out.contains(what), "{workflow}: {}", o.out);
+                assert!(
+                    !o.out.contains("workflow possible"),
+                    "{workflow}: {}",
+                    o.out
+                );
+                // Laid over, what is left is exactly what it said: no other step fails.
+                let r = again(&["--format", "json"]);
+                assert_eq!(r.code, 1, "{workflow}");
+                let v: Value = serde_json::from_str(&r.out).unwrap();
+                let reports: Vec<&Value> = match v["reports"].as_array() {
+                    Some(all) => all.iter().collect(),
+                    None => vec![&v],
+                };
+                for report in reports {
+                    for f in report["outcomes"].as_array().unwrap() {
+                        if f["required"] == true && f["status"] != "allowed" {
+                            assert!(
+                                what.contains(&format!("`{}`", f["step"].as_str().unwrap())),
+                                "{workflow}: {f:#}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

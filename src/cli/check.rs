@@ -196,6 +196,7 @@ pub fn run(
     // The fixes as whole policies, applied in memory to the same exports and checked again.
     let all: Vec<&crate::workflow::CheckReport> = chain.reports.iter().collect();
     let changes = crate::workflow::fix_plan::changes(&all);
+    let not_fixable = crate::workflow::fix_plan::not_fixable(&all);
     if !changes.is_empty() {
         let mut fixed = crate::workflow::fix_plan::overlay(&args.paths, &opts, &changes);
         for a in &args.no_organization {
@@ -239,7 +240,7 @@ pub fn run(
     }
     .map_err(Error::Output)?;
     if args.format == Format::Table {
-        out.write_all(check::changes_text(&changes, with_changes).as_bytes())
+        out.write_all(check::changes_text(&changes, with_changes, &not_fixable).as_bytes())
             .map_err(Error::Output)?;
     }
     if inventory.has_errors() {

@@ -68,6 +68,13 @@ pub enum Applies {
         /// The group.
         name: String,
     },
+    /// The principals of an AWS RAM share (the `list-principals` export beside the share's).
+    Share {
+        /// The share's ARN.
+        arn: String,
+        /// The account to associate.
+        account: String,
+    },
     /// An SCP or RCP.
     OrgPolicy {
         /// `p-…`.
@@ -442,7 +449,12 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             statement: None,
             condition: None,
             command: Some(command),
-            applies: None,
+            applies: share
+                .contains(":resource-share/")
+                .then(|| Applies::Share {
+                    arn: share.to_owned(),
+                    account: account.to_owned(),
+                }),
             note: Some(format!(
                 "the share's managed permission must allow `{}`; attach one that does (`aws ram replace-permission-associations` or `associate-resource-share-permission`) if it does not",
                 n.action

@@ -200,6 +200,8 @@ fn statement_index(pointer: &str) -> Option<usize> {
 /// The changes the reports' fixes make, one per policy, in the order the steps need them.
 pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
     let mut groups: Vec<Group> = Vec::new();
+    // (the share's export, its ARN, the account to associate)
+    let mut shares: Vec<(String, String, String)> = Vec::new();
     for (report, o) in reports
         .iter()
         .flat_map(|r| r.outcomes.iter().map(move |o| (*r, o)))
@@ -208,6 +210,13 @@ pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
             let (Some(loc), Some(applies)) = (&f.location, &f.applies) else {
                 continue;
             };
+            if let Applies::Share { arn, account } = applies {
+                let entry = (loc.file.to_string(), arn.clone(), account.clone());
+                if !shares.contains(&entry) {
+                    shares.push(entry);
+                }
+                continue;
+            }
             let pointer = loc.pointer.as_str().to_owned();
             let i = match groups
                 .iter()
@@ -270,7 +279,8 @@ pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
         .iter()
         .filter_map(|g| change(g, &mut files))
         .collect();
-    for c in &mut out {
+    out.extend(share_changes(&shares));
+    for c in out.iter_mut().filter(|c| c.export.is_none()) {
         c.export = files
             .get(&c.file)
             .and_then(|(v, _)| serde_json::to_string_pretty(v).ok())
@@ -424,6 +434,98 @@ fn change(g: &Group, files: &mut BTreeMap<String, (Value, Form)>) -> Option<Poli
     })
 }
 
+/// What no change to the exports can fix, for humans: each denied required step none of
+/// whose fixes changes an export (an AWS managed key, a permissions boundary…), with what
+/// the fix changes instead, and each failed plausibility check of the request.
+pub fn not_fixable(reports: &[&CheckReport]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in reports {
+        for o in &r.outcomes {
+            let denied = matches!(o.status, super::Status::Denied { .. });
+            if !o.required || !denied || o.fixes.iter().any(|f| f.applies.is_some()) {
+                continue;
+            }
+            let what = o
+                .fixes
+                .first()
+                .map(|f| format!("change {}", f.target))
+                .unwrap_or_else(|| "no fix is known".to_owned());
+            let line = format!("step `{}` (`{}`): {what}", o.step, o.action);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        for p in r.plausibility.iter().filter(|p| p.ok == Some(false)) {
+            let line = format!("the request: {}", p.message);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+/// The `list-principals` export beside each share's export (`aws ram list-principals`), with
+/// the accounts to associate added: what the export reads once `associate-resource-share`
+/// ran.
+fn share_changes(shares: &[(String, String, String)]) -> Vec<PolicyChange> {
+    let mut out: Vec<PolicyChange> = Vec::new();
+    for (file, arn, account) in shares {
+        let Some(dir) = std::path::Path::new(file).parent() else {
+            continue;
+        };
+        let path = dir.join("list-principals.json").display().to_string();
+        let i = match out.iter().position(|c| c.file == path) {
+            Some(i) => i,
+            None => {
+                let doc = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                    .unwrap_or_else(|| json!({"principals": []}));
+                out.push(PolicyChange {
+                    target: format!("the principals of AWS RAM share `{arn}`"),
+                    file: path,
+                    document: doc,
+                    command: String::new(),
+                    source_change: None,
+                    export: None,
+                    writable: true,
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        if let Some(list) = c
+            .document
+            .get_mut("principals")
+            .and_then(Value::as_array_mut)
+        {
+            let has = list.iter().any(|p| {
+                p.get("id").and_then(Value::as_str) == Some(account.as_str())
+                    && p.get("resourceShareArn").and_then(Value::as_str) == Some(arn.as_str())
+            });
+            if !has {
+                list.push(json!({"id": account, "resourceShareArn": arn, "external": false}));
+            }
+        }
+        let command = format!(
+            "aws ram associate-resource-share --resource-share-arn {arn} --principals {account}"
+        );
+        if !c.command.contains(&command) {
+            if !c.command.is_empty() {
+                c.command.push_str(" && ");
+            }
+            c.command.push_str(&command);
+        }
+    }
+    for c in &mut out {
+        c.export = serde_json::to_string_pretty(&c.document)
+            .ok()
+            .map(|t| t + "\n");
+    }
+    out
+}
+
 /// Merges `condition` (`{operator: {key: values}}`) into the statement's `Condition` block:
 /// a key the block has under the same operator gets the new values besides its own (for
 /// the negated operators an exception uses, one more value exempts one more principal);
@@ -502,7 +604,10 @@ fn exported(applies: &Applies, policy: Value) -> Value {
         Applies::Group { .. } => {
             m.insert("ResourcePolicy".into(), policy);
         }
-        Applies::OrgPolicy { .. } | Applies::Role { .. } | Applies::Other => {
+        Applies::OrgPolicy { .. }
+        | Applies::Role { .. }
+        | Applies::Share { .. }
+        | Applies::Other => {
             return policy;
         }
     }
@@ -533,6 +638,9 @@ fn command(applies: &Applies) -> String {
         ),
         Applies::OrgPolicy { id } => format!(
             "aws organizations update-policy --policy-id {id} --content file://policy.json"
+        ),
+        Applies::Share { arn, account } => format!(
+            "aws ram associate-resource-share --resource-share-arn {arn} --principals {account}"
         ),
         Applies::Other => "apply the document to the policy".to_owned(),
     }

@@ -382,13 +382,19 @@ pub fn header_text(report: &CheckReport) -> String {
 pub fn changes_text(
     changes: &[crate::workflow::fix_plan::PolicyChange],
     with_changes: Option<Verdict>,
+    not_fixable: &[String],
 ) -> String {
-    if changes.is_empty() {
-        return String::new();
+    let mut out = String::new();
+    if !not_fixable.is_empty() {
+        out.push_str("\nwhat no change to the exports fixes (change it where it is said):\n");
+        for n in not_fixable {
+            out.push_str(&format!("  - {n}\n"));
+        }
     }
-    let mut out = String::from(
-        "\npolicies to change (each the complete new document, saved as policy.json):\n",
-    );
+    if changes.is_empty() {
+        return out;
+    }
+    out.push_str("\npolicies to change (each the complete new document, saved as policy.json):\n");
     for c in changes {
         out.push_str(&format!("\n- {} [{}]\n  {}\n", c.target, c.file, c.command));
         // A plan's or template's change in its own terms (HCL, or the template's JSON).
