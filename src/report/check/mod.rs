@@ -392,7 +392,7 @@ pub fn changes_text(
         }
     }
     if changes.is_empty() {
-        return out;
+        return text::fit_text(&out);
     }
     out.push_str("\npolicies to change (each the complete new document, saved as policy.json):\n");
     for c in changes {
@@ -412,7 +412,7 @@ pub fn changes_text(
             verdict_text(v, "workflow")
         ));
     }
-    out
+    text::fit_text(&out)
 }
 
 /// A step's fixes as text: the target, then the statement, command or note.
@@ -707,7 +707,7 @@ pub fn chain_table(chain: &ChainReport) -> String {
         .map(|b| format!(": the chain breaks at {b}"))
         .unwrap_or_default();
     out.push_str(&format!("\nverdict: {}{breaks}\n", chain_verdict(chain)));
-    out
+    text::fit_text(&out)
 }
 
 /// The scenarios as text: id, stage, title; with `steps`, every step with its actions,
