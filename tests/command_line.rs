@@ -127,8 +127,11 @@ fn every_table_fits_in_the_columns_it_is_given() {
         for line in rules.out.lines() {
             assert!(width(line) <= max, "rules: {line}");
         }
-        assert!(rules.out.lines().any(|l| l.starts_with("XA0100  invalid-json")
-            && l.contains("a file or an embedded policy text")));
+        assert!(rules
+            .out
+            .lines()
+            .any(|l| l.starts_with("XA0100  invalid-json")
+                && l.contains("a file or an embedded policy text")));
     }
 }
 
