@@ -26,4 +26,5 @@ mod semantics;
 mod shard_auto;
 mod terraform_plans;
 mod util;
+mod who_can_unknown;
 mod workflows;
