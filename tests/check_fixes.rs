@@ -194,6 +194,41 @@ fn a_policy_from_a_terraform_plan_is_fixed_in_terraform_terms() {
 }
 
 #[test]
+fn a_role_of_a_terraform_plan_gets_a_new_aws_iam_role_policy() {
+    let inv = scratch("tf-role-form");
+    copy_tree("fixtures/seed-variants/terraform-registry-side", &inv);
+    // The managed policy attached to the deploy role no longer grants the token.
+    let plan = inv.join("terraform/registry.tfplan.json");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains("ecr:GetAuthorizationToken"));
+    std::fs::write(
+        &plan,
+        text.replace("ecr:GetAuthorizationToken", "ecr:DescribeRegistry"),
+    )
+    .unwrap();
+    let o = check(&inv, &["--format", "json"]);
+    assert_eq!(o.code, 1, "{}{}", o.out, o.err);
+    let report: Value = serde_json::from_str(&o.out).unwrap();
+    let sc =
+        &change_for(&report, "aws_iam_role_policy.xacct_cross_account_access")["source_change"];
+    assert_eq!(sc["new"], true);
+    let hcl = sc["text"].as_str().unwrap();
+    assert!(
+        hcl.starts_with(r#"resource "aws_iam_role_policy" "xacct_cross_account_access" {"#),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains(r#"role   = "ModelRegistryDeployRole""#),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains(r#""Action" = "ecr:GetAuthorizationToken""#),
+        "{hcl}"
+    );
+    assert_eq!(report["with_changes"], "possible", "{report:#}");
+}
+
+#[test]
 fn a_policy_from_a_cloudformation_template_is_fixed_in_template_terms() {
     let dir = scratch("cfn-form");
     copy_tree("fixtures/cloudformation/registration-fixed", &dir);
