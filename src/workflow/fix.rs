@@ -159,6 +159,10 @@ impl Fix {
         if let Some(c) = &mut self.command {
             *c = c.replace(from, to);
         }
+        // Notes quote resources in backticks.
+        if let Some(n) = &mut self.note {
+            *n = n.replace(&format!("`{from}`"), &format!("`{to}`"));
+        }
     }
 }
 
@@ -582,7 +586,12 @@ mod tests {
             note: None,
             applies: None,
         };
+        f.note = Some("denies `a` on `arn:x/1` and `arn:x/10`".into());
         f.widen_resource("arn:x/1", "arn:x/*");
+        assert_eq!(
+            f.note.as_deref(),
+            Some("denies `a` on `arn:x/*` and `arn:x/10`")
+        );
         assert_eq!(f.statement.unwrap()["Resource"], "arn:x/*");
         assert_eq!(f.command.unwrap(), "--resource arn:x/*");
     }
