@@ -68,10 +68,13 @@ fn an_scp_deny_is_kept_with_an_exception_for_the_caller_only() {
         fix["condition"]["ArnNotLike"]["aws:PrincipalArn"], CALLER,
         "{fix:#}"
     );
-    assert!(fix["note"]
-        .as_str()
-        .unwrap()
-        .contains("every other principal"));
+    let note = fix["note"].as_str().unwrap();
+    assert!(note.contains("every other principal"), "{note}");
+    // Every version the group will hold, as the step's resource says.
+    assert!(
+        note.contains(&format!("`{}`", create["resource"].as_str().unwrap())),
+        "{note}"
+    );
     // The new SCP: the statement is still there, still a deny of the same actions, with
     // the pipeline's exception and the caller's.
     let policy = |dir: &Path| -> Value {
