@@ -397,6 +397,11 @@ pub fn changes_text(
     out.push_str("\npolicies to change (each the complete new document, saved as policy.json):\n");
     for c in changes {
         out.push_str(&format!("\n- {} [{}]\n  {}\n", c.target, c.file, c.command));
+        // A command that takes no document (AWS RAM's): the document is the export as it
+        // will read.
+        if c.source_change.is_none() && !c.command.contains("file://policy.json") {
+            out.push_str("  (the export once it has run:)\n");
+        }
         // A plan's or template's change in its own terms (HCL, or the template's JSON).
         let pretty = match &c.source_change {
             Some(sc) => sc.text.clone(),
