@@ -401,6 +401,12 @@ fn the_fixes_written_with_fix_dir_make_every_broken_workflow_pass_or_say_what_th
                 let r = again(&["--format", "json"]);
                 assert_eq!(r.code, 1, "{workflow}");
                 let v: Value = serde_json::from_str(&r.out).unwrap();
+                // The JSON says it too.
+                assert!(
+                    v["not_fixable"].to_string().contains(what),
+                    "{workflow}: {:#}",
+                    v["not_fixable"]
+                );
                 let reports: Vec<&Value> = match v["reports"].as_array() {
                     Some(all) => all.iter().collect(),
                     None => vec![&v],

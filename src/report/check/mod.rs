@@ -629,6 +629,7 @@ fn merged(chain: &ChainReport) -> CheckReport {
         verdict: chain.verdict,
         changes: Vec::new(),
         with_changes: None,
+        not_fixable: Vec::new(),
         stage: None,
         label: None,
         caller_note: None,
@@ -671,6 +672,9 @@ pub fn chain_json(chain: &ChainReport) -> Value {
         "breaks_at": chain.breaks_at,
         "summary": summary(&all),
         "reports": reports,
+        "changes": chain.changes,
+        "with_changes": chain.with_changes,
+        "not_fixable": chain.not_fixable,
     })
 }
 
