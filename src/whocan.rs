@@ -159,13 +159,27 @@ pub fn who_can(
             _ => Verdict::Denied,
         };
         if verdict == Verdict::Denied {
-            why = if resp.decision == Decision::ExplicitDeny {
-                resp.denied_by()
-                    .map(|m| format!("explicit deny: {}", m.location_text()))
-                    .collect()
-            } else {
-                resp.trace.missing.iter().map(|r| r.describe()).collect()
-            };
+            why =
+                if resp.decision == Decision::ExplicitDeny {
+                    resp.denied_by()
+                        .map(|m| format!("explicit deny: {}", m.location_text()))
+                        .collect()
+                } else {
+                    // The missing allow that decides it first; one on a side that is unknown
+                    // is said as unknown, not as a fact.
+                    let (unknown, known): (Vec<&crate::eval::Requirement>, Vec<_>) = resp
+                        .trace
+                        .missing
+                        .iter()
+                        .partition(|r| covered(r, &relevant, a.resource_account.is_some()));
+                    known
+                        .iter()
+                        .map(|r| r.describe())
+                        .chain(unknown.iter().map(|r| {
+                            format!("with what is loaded, {} (not verified)", r.describe())
+                        }))
+                        .collect()
+                };
             why.extend(resp.trace.unverified.iter().cloned());
             if !all {
                 continue;
@@ -181,7 +195,8 @@ pub fn who_can(
             _ => {}
         }
         if let Some(acct) = &account {
-            if owner.as_deref() != Some(acct.as_str()) {
+            // With the owner unknown, whether it is cross-account is unknown too.
+            if owner.as_deref().is_some_and(|o| o != acct) {
                 marks.push("cross-account");
             }
             match owner_org {
@@ -311,18 +326,17 @@ fn candidates(inv: &Inventory, a: &Assembled<'_>) -> Vec<Principal> {
     out
 }
 
-/// Whether what is unknown could undo an implicit denial: each missing allow is on a side
-/// of which something is unknown that could allow (with the resource's owner unknown, the
-/// resource side may be the caller's own account and answer for the identity side too), or
-/// nothing is missing but facts the engine could not verify.
-fn undoable(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown], owner_known: bool) -> bool {
+/// Whether something unknown could supply the missing allow `r`: it is on a side of which
+/// something is unknown that could allow (with the resource's owner unknown, the resource
+/// side may be the caller's own account and answer for the identity side too).
+fn covered(r: &crate::eval::Requirement, unknowns: &[&Unknown], owner_known: bool) -> bool {
     use crate::eval::Requirement as R;
     let on = |side: Side| {
         unknowns
             .iter()
             .any(|u| u.side == side && u.could_change(Decision::ImplicitDeny))
     };
-    let covered = |r: &R| match r {
+    match r {
         R::IdentityPolicy | R::PermissionsBoundary | R::SessionPolicy => {
             on(Side::Principal) || (!owner_known && on(Side::Resource))
         }
@@ -330,15 +344,26 @@ fn undoable(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown], owner_known
         R::IdentityOrResourcePolicy => on(Side::Principal) || on(Side::Resource),
         R::Scp { .. } => on(Side::Organization),
         R::VpcEndpointPolicy { .. } => false,
-    };
+    }
+}
+
+/// Whether what is unknown could undo an implicit denial: each missing allow is
+/// [`covered`], or nothing is missing but facts the engine could not verify.
+fn undoable(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown], owner_known: bool) -> bool {
     let missing = &resp.trace.missing;
-    missing.iter().all(covered) && (!missing.is_empty() || !resp.trace.unverified.is_empty())
+    missing.iter().all(|r| covered(r, unknowns, owner_known))
+        && (!missing.is_empty() || !resp.trace.unverified.is_empty())
 }
 
 /// Why an implicit denial is not verified: what is missing, what is unknown that could
 /// allow it, and what the engine could not verify.
 fn denial_not_verified(resp: &crate::eval::Response<'_>, unknowns: &[&Unknown]) -> Vec<String> {
-    let mut why: Vec<String> = resp.trace.missing.iter().map(|r| r.describe()).collect();
+    let mut why: Vec<String> = resp
+        .trace
+        .missing
+        .iter()
+        .map(|r| format!("with what is loaded, {}", r.describe()))
+        .collect();
     for u in unknowns {
         why.push(format!("not verified: {}", u.message));
     }

@@ -325,19 +325,55 @@ fn without_a_consumer_the_registry_account_is_the_consumer_with_a_note_per_role(
         ]);
         (o.code, serde_json::from_str::<Value>(&o.out).unwrap())
     };
-    let _ = request;
     let (code, report) = run(&dir);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["consumer"], "arn:aws:iam::111111111111:root");
     let note = report["consumer_note"].as_str().unwrap();
     assert!(note.contains("registry account as a whole"), "{note}");
-    assert!(note.contains("`ModelRegistryDeployRole`"), "{note}");
-    assert!(note.contains("`OrganizationAccountAccessRole`"), "{note}");
+    // The role that could complete every consumer step is named as such, and the other
+    // with the step it fails.
+    assert!(
+        note.contains(
+            "the roles that could complete every consumer step: `ModelRegistryDeployRole`;"
+        ),
+        "{note}"
+    );
+    assert!(
+        note.contains("the others fail: `OrganizationAccountAccessRole` (kms-decrypt-artifact)"),
+        "{note}"
+    );
+    // The table says it under the consumer.
+    let table = xacct(&[
+        "check",
+        "--request",
+        request.to_str().unwrap(),
+        "--caller",
+        CALLER,
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        table.out.contains(
+            "consumer: arn:aws:iam::111111111111:root\n          (no --consumer was named"
+        ),
+        "{}",
+        table.out
+    );
     // The broken example: the account's own causes, not those of the best role.
     let broken = without_org("fixtures/seed-example", "consumer-broken", Some(NOT_IN_USE));
     let (code, report) = run(&broken);
     assert_eq!(code, 1);
     assert_eq!(report["consumer"], "arn:aws:iam::111111111111:root");
+    // No role completes every step: none is named as one that could, each with its failures.
+    let note = report["consumer_note"].as_str().unwrap();
+    assert!(
+        note.contains("none of its 2 roles completes every consumer step"),
+        "{note}"
+    );
+    assert!(!note.contains("could complete every"), "{note}");
+    assert!(
+        note.contains("where each fails: `ModelRegistryDeployRole` (ecr-authorization-token, ecr-pull-image, s3-read-artifact)"),
+        "{note}"
+    );
     let pull = report["outcomes"]
         .as_array()
         .unwrap()

@@ -196,6 +196,7 @@ pub fn run(
     // The fixes as whole policies, applied in memory to the same exports and checked again.
     let all: Vec<&crate::workflow::CheckReport> = chain.reports.iter().collect();
     let changes = crate::workflow::fix_plan::changes(&all);
+    let not_fixable = crate::workflow::fix_plan::not_fixable(&all);
     if !changes.is_empty() {
         let mut fixed = crate::workflow::fix_plan::overlay(&args.paths, &opts, &changes);
         for a in &args.no_organization {
@@ -220,6 +221,7 @@ pub fn run(
         }
     }
     chain.changes = changes;
+    chain.not_fixable = not_fixable;
     for r in &mut chain.reports {
         crate::load::fs::fill_lines(r.locations_mut());
     }
@@ -227,19 +229,24 @@ pub fn run(
     let fail_on_unverified = args.fail_on == FailOn::Unverified;
     // One create-model-package input, one scenario: the report as it always was.
     let single = matches!(chain.reports.as_slice(), [one] if one.label.as_deref() == args.request.first().map(String::as_str));
-    let (changes, with_changes) = (chain.changes.clone(), chain.with_changes);
+    let (changes, with_changes, not_fixable) = (
+        chain.changes.clone(),
+        chain.with_changes,
+        chain.not_fixable.clone(),
+    );
     if single {
         let mut one = chain.reports.remove(0);
         one.label = None;
         one.changes = std::mem::take(&mut chain.changes);
         one.with_changes = chain.with_changes;
+        one.not_fixable = chain.not_fixable.clone();
         check::render(&one, args.format, fail_on_unverified, out)
     } else {
         check::render_chain(&chain, args.format, fail_on_unverified, out)
     }
     .map_err(Error::Output)?;
     if args.format == Format::Table {
-        out.write_all(check::changes_text(&changes, with_changes).as_bytes())
+        out.write_all(check::changes_text(&changes, with_changes, &not_fixable).as_bytes())
             .map_err(Error::Output)?;
     }
     if inventory.has_errors() {

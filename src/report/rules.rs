@@ -45,20 +45,34 @@ pub fn list(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     }
     let width = codes::ALL.iter().map(|m| m.name.len()).max().unwrap_or(0);
     let columns = super::term::get().width;
+    // The summary continues under itself while its column is wide enough for a long word;
+    // on a narrower terminal it goes under the code, indented.
+    let code = codes::ALL.iter().map(|m| m.code.len()).max().unwrap_or(0);
+    let indent = code + 2 + width + 2 + 7 + 2;
+    let beside = columns.is_none_or(|c| c >= indent + SUMMARY_MIN);
     for m in codes::ALL {
-        let line = format!(
-            "{}  {:<width$}  {:<7}  {}",
-            m.code,
-            m.name,
-            m.severity.as_str(),
-            m.summary
-        );
-        // A long summary continues under itself.
-        let indent = m.code.len() + 2 + width + 2 + 7 + 2;
-        writeln!(out, "{}", super::term::fold(&line, columns, indent))?;
+        if beside {
+            let line = format!(
+                "{:<code$}  {:<width$}  {:<7}  {}",
+                m.code,
+                m.name,
+                m.severity.as_str(),
+                m.summary
+            );
+            writeln!(out, "{}", super::term::fit(&line, columns, indent))?;
+        } else {
+            let head = format!("{}  {}  {}", m.code, m.name, m.severity.as_str());
+            writeln!(out, "{}", super::term::fit(&head, columns, 4))?;
+            let summary = format!("        {}", m.summary);
+            writeln!(out, "{}", super::term::fit(&summary, columns, 0))?;
+        }
     }
     Ok(())
 }
+
+/// The narrowest summary column `xacct rules` keeps beside the names (the longest words
+/// of the summaries, such as `ecr:GetDownloadUrlForLayer`, fit).
+const SUMMARY_MIN: usize = 30;
 
 /// Writes one code's documentation.
 pub fn one(m: &RuleMeta, format: Format, out: &mut dyn Write) -> std::io::Result<()> {

@@ -176,6 +176,81 @@ pub fn fold(line: &str, width: Option<usize>, indent: usize) -> String {
     out
 }
 
+/// `line` in lines of at most `width` columns, as [`fold`] folds it, except that a word
+/// wider than a line can hold is cut into pieces (a path, an ARN): nothing is wider than
+/// `width`. Whole when no width is set.
+pub fn fit(line: &str, width: Option<usize>, indent: usize) -> String {
+    let Some(width) = width else {
+        return line.to_owned();
+    };
+    if display_width(line) <= width {
+        return line.to_owned();
+    }
+    let lead = line.len() - line.trim_start().len();
+    // The hanging indent leaves at least half the width to the text.
+    let pad_len = (lead + indent).min(width / 2);
+    let pad = " ".repeat(pad_len);
+    let room = width - pad_len;
+    let mut words: Vec<String> = Vec::new();
+    for word in line.trim_start().split(' ') {
+        if display_width(word) <= room {
+            words.push(word.to_owned());
+        } else {
+            let chars: Vec<char> = word.chars().collect();
+            words.extend(chars.chunks(room.max(1)).map(|c| c.iter().collect()));
+        }
+    }
+    let mut out = line[..lead].to_owned();
+    let mut col = lead;
+    let mut first = true;
+    for word in &words {
+        let w = display_width(word);
+        if !first && col + 1 + w > width {
+            out.push('\n');
+            out.push_str(&pad);
+            col = pad_len;
+        } else if !first {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+        first = false;
+    }
+    out
+}
+
+/// A shell command folded at spaces into lines of at most `width` columns, each but the
+/// last ending with ` \` so that it still pastes as one command. Whole when no width is
+/// set.
+pub fn fit_command(line: &str, width: Option<usize>, indent: usize) -> String {
+    let Some(width) = width else {
+        return line.to_owned();
+    };
+    if display_width(line) <= width {
+        return line.to_owned();
+    }
+    let folded = fold(
+        line,
+        Some(width.saturating_sub(2).max(MIN_WIDTH / 2)),
+        indent,
+    );
+    let lines: Vec<&str> = folded.lines().collect();
+    let last = lines.len().saturating_sub(1);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < last {
+                format!("{l} \\")
+            } else {
+                (*l).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `text` wrapped into lines of at most `width` columns: each of its lines folded at
 /// spaces, a word longer than `width` cut into pieces of `width`.
 pub fn wrap(text: &str, width: usize) -> String {
@@ -230,6 +305,26 @@ mod tests {
             fold("averyveryverylongword x", Some(8), 0),
             "averyveryverylongword\nx"
         );
+    }
+
+    #[test]
+    fn fits_cutting_only_words_wider_than_a_line() {
+        let f = fit(
+            "  - see fixtures/a/very/long/path/to/a/file.json now",
+            Some(20),
+            2,
+        );
+        assert!(f.lines().all(|l| display_width(l) <= 20), "{f}");
+        assert!(f.starts_with("  - see\n"), "{f}");
+        assert_eq!(fit("short", Some(20), 2), "short");
+        let c = fit_command(
+            "aws s3api put-bucket-policy --bucket b --policy file://p.json",
+            Some(30),
+            4,
+        );
+        assert!(c.lines().all(|l| display_width(l) <= 30), "{c}");
+        assert!(c.lines().next().unwrap().ends_with(" \\"), "{c}");
+        assert!(!c.ends_with('\\'), "{c}");
     }
 
     #[test]

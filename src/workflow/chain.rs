@@ -43,6 +43,9 @@ pub struct ChainReport {
     /// The verdict once the changes are applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_changes: Option<Verdict>,
+    /// What no change to the exports fixes, over every report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_fixable: Vec<String>,
 }
 
 /// A report for a scenario that cannot run (its caller is unknown): not verified, saying why.
@@ -73,6 +76,7 @@ fn not_run(
         verdict: Verdict::NotVerified,
         changes: Vec::new(),
         with_changes: None,
+        not_fixable: Vec::new(),
         stage: scenario.stage,
         label: Some(label),
         caller_note: None,
@@ -252,5 +256,6 @@ fn finish(reports: Vec<CheckReport>) -> ChainReport {
         breaks_at,
         changes: Vec::new(),
         with_changes: None,
+        not_fixable: Vec::new(),
     }
 }

@@ -235,7 +235,12 @@ pub(super) fn registry_account(
     if !others.is_empty() {
         let more = others.len().saturating_sub(8);
         note.push_str(&format!(
-            "; the others fail: {}{}",
+            "; {} {}{}",
+            if complete.is_empty() {
+                "where each fails:"
+            } else {
+                "the others fail:"
+            },
             others
                 .iter()
                 .take(8)

@@ -19,6 +19,9 @@ pub enum FixKind {
     AddStatement,
     /// Remove or narrow the statement at `file`/`pointer`.
     RemoveStatement,
+    /// Keep the statement at `file`/`pointer` and merge `condition` into its `Condition`
+    /// block: an exception for the principal only.
+    AddException,
     /// Run `command`.
     CreateGrant,
     /// Correct the policy so that AWS accepts it.
@@ -64,6 +67,13 @@ pub enum Applies {
         region: String,
         /// The group.
         name: String,
+    },
+    /// The principals of an AWS RAM share (the `list-principals` export beside the share's).
+    Share {
+        /// The share's ARN.
+        arn: String,
+        /// The account to associate.
+        account: String,
     },
     /// An SCP or RCP.
     OrgPolicy {
@@ -124,6 +134,10 @@ pub struct Fix {
     /// The statement to add.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<Value>,
+    /// The condition to merge into the denying statement's `Condition` block (the operators
+    /// and keys it has keep their values, these are added).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Value>,
     /// The command to run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
@@ -144,6 +158,10 @@ impl Fix {
         }
         if let Some(c) = &mut self.command {
             *c = c.replace(from, to);
+        }
+        // Notes quote resources in backticks.
+        if let Some(n) = &mut self.note {
+            *n = n.replace(&format!("`{from}`"), &format!("`{to}`"));
         }
     }
 }
@@ -271,6 +289,31 @@ fn who(n: &Needs<'_>) -> String {
     }
 }
 
+/// The condition that exempts the principal from a deny statement, and who it exempts: its
+/// role (`aws:PrincipalArn` names a role session by its role, path included), user, or
+/// account when no specific principal was named. `None` for a principal no key names.
+fn exception(n: &Needs<'_>) -> Option<(Value, String)> {
+    match n.principal {
+        Principal::Root { account, .. } if !n.consumer_given => Some((
+            json!({"StringNotEquals": {"aws:PrincipalAccount": account}}),
+            format!("the principals of account {account}"),
+        )),
+        Principal::RoleSession { role_arn, .. } => {
+            let arn = n.principal_role_arn.unwrap_or(role_arn);
+            Some((
+                json!({"ArnNotLike": {"aws:PrincipalArn": arn}}),
+                format!("role `{arn}`"),
+            ))
+        }
+        other => other.principal_arn().map(|arn| {
+            (
+                json!({"ArnNotLike": {"aws:PrincipalArn": arn}}),
+                format!("`{arn}`"),
+            )
+        }),
+    }
+}
+
 /// Where the resource's policy lives (or would live) in the inventory.
 pub fn resource_policy_home(a: &Assembled<'_>) -> Option<Location> {
     if let Some(b) = a.bucket_info {
@@ -321,6 +364,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             location: None,
             kind: FixKind::UseCustomerManagedKey,
             statement: None,
+            condition: None,
             command: None,
             applies: None,
             note: Some(
@@ -331,7 +375,8 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
         return out;
     }
     for d in n.denied_by {
-        let applies = if d.policy.starts_with("SCP") || d.policy.starts_with("RCP") {
+        let org = d.policy.starts_with("SCP") || d.policy.starts_with("RCP");
+        let applies = if org {
             std::path::Path::new(&*d.location.file)
                 .file_stem()
                 .map(|id| Applies::OrgPolicy {
@@ -342,20 +387,42 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
         } else {
             None
         };
+        let sid = d
+            .sid
+            .as_deref()
+            .map(|s| format!(" (`{s}`)"))
+            .unwrap_or_default();
+        // An organization's deny guards every account below it: it stays, with an exception
+        // for this principal only.
+        if let Some((condition, exempted)) = exception(n).filter(|_| org) {
+            out.push(Fix {
+                target: format!("{} in {}", d.policy, d.location.file),
+                location: Some(d.location.clone()),
+                kind: FixKind::AddException,
+                statement: None,
+                condition: Some(condition),
+                command: None,
+                applies,
+                note: Some(format!(
+                    "keep statement {}{sid}: merge this condition into its `Condition` block (the conditions it has stay) so that it no longer denies `{}` on `{}` to {exempted} and still denies it to every other principal",
+                    d.location.pointer_text(),
+                    n.action,
+                    n.resource,
+                )),
+            });
+            continue;
+        }
         out.push(Fix {
             target: format!("{} in {}", d.policy, d.location.file),
             location: Some(d.location.clone()),
             kind: FixKind::RemoveStatement,
             statement: None,
+            condition: None,
             command: None,
             applies,
             note: Some(format!(
-                "remove or narrow statement {}{} so that it no longer denies `{}` on `{}` to {}",
+                "remove or narrow statement {}{sid} so that it no longer denies `{}` on `{}` to {}",
                 d.location.pointer_text(),
-                d.sid
-                    .as_deref()
-                    .map(|s| format!(" (`{s}`)"))
-                    .unwrap_or_default(),
                 n.action,
                 n.resource,
                 who(n)
@@ -384,8 +451,14 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             location: n.resource_policy_file.cloned(),
             kind: FixKind::ShareWithPrincipal,
             statement: None,
+            condition: None,
             command: Some(command),
-            applies: None,
+            applies: share
+                .contains(":resource-share/")
+                .then(|| Applies::Share {
+                    arn: share.to_owned(),
+                    account: account.to_owned(),
+                }),
             note: Some(format!(
                 "the share's managed permission must allow `{}`; attach one that does (`aws ram replace-permission-associations` or `associate-resource-share-permission`) if it does not",
                 n.action
@@ -398,6 +471,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             location: n.resource_policy_file.cloned(),
             kind: if n.policy_rejected { FixKind::CorrectPolicy } else { FixKind::AddStatement },
             statement: Some(statement),
+            condition: None,
             command: None,
             applies: Some(Applies::resource(n.resource)),
             note: if n.policy_rejected {
@@ -419,6 +493,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 kind: FixKind::CreateGrant,
                 applies: None,
                 statement: None,
+                condition: None,
                 command: Some(format!(
                     "aws kms create-grant --key-id {} --grantee-principal {} --operations {op}{constraint}",
                     n.resource,
@@ -450,6 +525,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             location: n.identity_file.cloned(),
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
+            condition: None,
             command: None,
             applies: role.filter(|_| n.identity_file.is_some()),
             note: (n.step.sides == crate::scenario::Sides::Identity)
@@ -462,6 +538,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             location: None,
             kind: FixKind::AddStatement,
             statement: Some(identity_statement(n)),
+            condition: None,
             command: None,
             applies: None,
             note: None,
@@ -474,6 +551,7 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
                 location: None,
                 kind: FixKind::OrganizationPolicy,
                 statement: Some(json!({"Effect": "Allow", "Action": n.action, "Resource": "*"})),
+                condition: None,
                 command: None,
                 applies: None,
                 note: Some("every level from the root to the account must allow the action".into()),
@@ -503,11 +581,17 @@ mod tests {
             location: None,
             kind: FixKind::AddStatement,
             statement: Some(json!({"Resource": "arn:x/1", "Action": "a"})),
+            condition: None,
             command: Some("--resource arn:x/1".into()),
             note: None,
             applies: None,
         };
+        f.note = Some("denies `a` on `arn:x/1` and `arn:x/10`".into());
         f.widen_resource("arn:x/1", "arn:x/*");
+        assert_eq!(
+            f.note.as_deref(),
+            Some("denies `a` on `arn:x/*` and `arn:x/10`")
+        );
         assert_eq!(f.statement.unwrap()["Resource"], "arn:x/*");
         assert_eq!(f.command.unwrap(), "--resource arn:x/*");
     }

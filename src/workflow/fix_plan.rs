@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::fix::{Applies, FixKind};
+use super::fix_form::{self, Form, SourceChange};
 use super::CheckReport;
 
 /// The name of the inline role policy a fix adds.
@@ -23,12 +24,20 @@ pub struct PolicyChange {
     pub file: String,
     /// The complete new document.
     pub document: Value,
-    /// The command that applies it (`policy.json` holding `document`), or the Terraform
-    /// change.
+    /// The command that applies it (`policy.json` holding `document`), or what to change
+    /// in the Terraform configuration or CloudFormation template.
     pub command: String,
-    /// The export's new text, when it is an AWS CLI export (not a Terraform plan).
+    /// The change in the configuration's own terms, when the policy came from a Terraform
+    /// plan or a CloudFormation template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_change: Option<SourceChange>,
+    /// The file's new text (a plan or template as JSON), for the proof in memory.
     #[serde(skip)]
     pub export: Option<String>,
+    /// Whether `export` is an AWS CLI export that `--fix-dir` writes (a plan or a template
+    /// is changed in its configuration, not in the file).
+    #[serde(skip)]
+    pub writable: bool,
 }
 
 /// The inventory with the changes laid over it: the same files, each changed export with
@@ -69,7 +78,7 @@ fn relative(file: &str, paths: &[String]) -> Option<std::path::PathBuf> {
 /// the files written.
 pub fn write(dir: &str, paths: &[String], changes: &[PolicyChange]) -> Result<Vec<String>, String> {
     let mut written = Vec::new();
-    for c in changes {
+    for c in changes.iter().filter(|c| c.writable) {
         let Some(text) = &c.export else {
             continue;
         };
@@ -176,6 +185,8 @@ struct Group {
     applies: Applies,
     add: Vec<Value>,
     remove: Vec<usize>,
+    /// Deny statements that stay, each with the condition that exempts a principal.
+    except: Vec<(usize, Value)>,
     /// Statements AWS rejects (dropped from the new document).
     rejected: Vec<usize>,
 }
@@ -189,6 +200,8 @@ fn statement_index(pointer: &str) -> Option<usize> {
 /// The changes the reports' fixes make, one per policy, in the order the steps need them.
 pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
     let mut groups: Vec<Group> = Vec::new();
+    // (the share's export, its ARN, the account to associate)
+    let mut shares: Vec<(String, String, String)> = Vec::new();
     for (report, o) in reports
         .iter()
         .flat_map(|r| r.outcomes.iter().map(move |o| (*r, o)))
@@ -197,6 +210,13 @@ pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
             let (Some(loc), Some(applies)) = (&f.location, &f.applies) else {
                 continue;
             };
+            if let Applies::Share { arn, account } = applies {
+                let entry = (loc.file.to_string(), arn.clone(), account.clone());
+                if !shares.contains(&entry) {
+                    shares.push(entry);
+                }
+                continue;
+            }
             let pointer = loc.pointer.as_str().to_owned();
             let i = match groups
                 .iter()
@@ -211,6 +231,7 @@ pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
                         applies: applies.clone(),
                         add: Vec::new(),
                         remove: Vec::new(),
+                        except: Vec::new(),
                         rejected: Vec::new(),
                     });
                     groups.len() - 1
@@ -241,56 +262,88 @@ pub fn changes(reports: &[&CheckReport]) -> Vec<PolicyChange> {
                         }
                     }
                 }
+                FixKind::AddException => {
+                    let p = loc.embedded.as_ref().unwrap_or(&loc.pointer);
+                    if let (Some(k), Some(c)) = (statement_index(p.as_str()), &f.condition) {
+                        g.except.push((k, c.clone()));
+                    }
+                }
                 _ => {}
             }
         }
     }
     // Several policies may live in one export (roles in `iam.json`): each change is made on
     // the file as the previous ones left it.
-    let mut files: BTreeMap<String, Value> = BTreeMap::new();
+    let mut files: BTreeMap<String, (Value, Form)> = BTreeMap::new();
     let mut out: Vec<PolicyChange> = groups
         .iter()
         .filter_map(|g| change(g, &mut files))
         .collect();
-    for c in &mut out {
-        if c.export.is_some() {
-            c.export = files
-                .get(&c.file)
-                .and_then(|v| serde_json::to_string_pretty(v).ok())
-                .map(|t| t + "\n");
-        }
+    out.extend(share_changes(&shares));
+    for c in out.iter_mut().filter(|c| c.export.is_none()) {
+        c.export = files
+            .get(&c.file)
+            .and_then(|(v, _)| serde_json::to_string_pretty(v).ok())
+            .map(|t| t + "\n");
     }
     out
 }
 
-fn change(g: &Group, files: &mut BTreeMap<String, Value>) -> Option<PolicyChange> {
+fn change(g: &Group, files: &mut BTreeMap<String, (Value, Form)>) -> Option<PolicyChange> {
     if !files.contains_key(&g.file) {
-        let text = std::fs::read_to_string(&g.file).ok()?;
-        files.insert(g.file.clone(), serde_json::from_str(&text).ok()?);
+        files.insert(g.file.clone(), fix_form::read(&g.file)?);
     }
-    let file = files.get_mut(&g.file)?;
-    let terraform = file.get("planned_values").is_some() || file.get("resource_changes").is_some();
+    let (file, form) = files.get_mut(&g.file)?;
+    let form = *form;
     let added = merge(&g.add);
     let document = match &g.applies {
         Applies::Role { .. } => {
             let role = at(file, &g.pointer)?;
-            let list = role
+            // Where the role's inline policies are, and how each names its document.
+            let (list, name_key, doc_key) = match form {
+                Form::Export => (role, "RolePolicyList", ("PolicyName", "PolicyDocument")),
+                Form::CloudFormation => (
+                    role.as_object_mut()?
+                        .entry("Properties")
+                        .or_insert_with(|| json!({})),
+                    "Policies",
+                    ("PolicyName", "PolicyDocument"),
+                ),
+                Form::Terraform => (
+                    if role.get("values").is_some() {
+                        role.get_mut("values")?
+                    } else {
+                        role
+                    },
+                    "inline_policy",
+                    ("name", "policy"),
+                ),
+            };
+            let list = list
                 .as_object_mut()?
-                .entry("RolePolicyList")
+                .entry(name_key)
                 .or_insert_with(|| json!([]));
             let list = list.as_array_mut()?;
+            let ours =
+                |p: &Value| p.get(doc_key.0).and_then(Value::as_str) == Some(ROLE_POLICY_NAME);
             // Statements an earlier step added to the same role stay.
             let mut statements: Vec<Value> = list
                 .iter()
-                .find(|p| p.get("PolicyName").and_then(Value::as_str) == Some(ROLE_POLICY_NAME))
-                .and_then(|p| p.pointer("/PolicyDocument/Statement"))
-                .and_then(Value::as_array)
-                .cloned()
+                .find(|p| ours(p))
+                .and_then(|p| p.get(doc_key.1))
+                .and_then(document_in)
+                .and_then(|d| d.get("Statement").and_then(Value::as_array).cloned())
                 .unwrap_or_default();
             statements.extend(added);
             let document = json!({"Version": "2012-10-17", "Statement": merge(&statements)});
-            list.retain(|p| p.get("PolicyName").and_then(Value::as_str) != Some(ROLE_POLICY_NAME));
-            list.push(json!({"PolicyName": ROLE_POLICY_NAME, "PolicyDocument": document}));
+            list.retain(|p| !ours(p));
+            // A plan holds documents as JSON strings.
+            let stored = if form == Form::Terraform {
+                Value::String(document.to_string())
+            } else {
+                document.clone()
+            };
+            list.push(json!({doc_key.0: ROLE_POLICY_NAME, doc_key.1: stored}));
             document
         }
         _ => {
@@ -305,6 +358,11 @@ fn change(g: &Group, files: &mut BTreeMap<String, Value>) -> Option<PolicyChange
                 Some(one @ Value::Object(_)) => vec![one.clone()],
                 _ => Vec::new(),
             };
+            for (k, condition) in &g.except {
+                if let Some(s) = statements.get_mut(*k) {
+                    add_condition(s, condition);
+                }
+            }
             let drop: Vec<usize> = g.remove.iter().chain(&g.rejected).copied().collect();
             statements = statements
                 .into_iter()
@@ -333,19 +391,193 @@ fn change(g: &Group, files: &mut BTreeMap<String, Value>) -> Option<PolicyChange
             doc
         }
     };
-    let command = if terraform {
-        format!("terraform: set the policy of the resource in `{}` ({}) to this document in its configuration, then plan again", g.file, g.pointer)
-    } else {
-        command(&g.applies)
+    let role = match &g.applies {
+        Applies::Role { name } => Some(name.as_str()),
+        _ => None,
     };
-    let export = (!terraform).then(String::new);
+    let source_change = match form {
+        Form::Export => None,
+        Form::Terraform => fix_form::terraform(file, &g.pointer, &document, role),
+        Form::CloudFormation => fix_form::cloudformation(&g.pointer, &document, role.is_some()),
+    };
+    let command = match (&source_change, form) {
+        (_, Form::Export) => command(&g.applies),
+        (Some(c), Form::Terraform) if c.new => format!(
+            "terraform: add resource `{}` to the configuration, then plan again",
+            c.resource
+        ),
+        (Some(c), Form::Terraform) => format!(
+            "terraform: in resource `{}`, set `{}` as below, then plan again",
+            c.resource, c.path
+        ),
+        (Some(c), _) if c.new => format!(
+            "cloudformation: add this entry to `{}` in `{}`, then update the stack",
+            c.path, g.file
+        ),
+        (Some(c), _) => format!(
+            "cloudformation: set `{}` in `{}` to this document, then update the stack",
+            c.path, g.file
+        ),
+        (None, _) => format!(
+            "set the policy at {} of `{}` to this document in its configuration",
+            g.pointer, g.file
+        ),
+    };
     Some(PolicyChange {
         target: g.target.clone(),
         file: g.file.clone(),
         document,
         command,
-        export,
+        source_change,
+        export: None,
+        writable: form == Form::Export,
     })
+}
+
+/// What no change to the exports can fix, for humans: each denied required step none of
+/// whose fixes changes an export (an AWS managed key, a permissions boundary…), with what
+/// the fix changes instead, and each failed plausibility check of the request.
+pub fn not_fixable(reports: &[&CheckReport]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in reports {
+        for o in &r.outcomes {
+            let denied = matches!(o.status, super::Status::Denied { .. });
+            if !o.required || !denied || o.fixes.iter().any(|f| f.applies.is_some()) {
+                continue;
+            }
+            let what = o
+                .fixes
+                .first()
+                .map(|f| format!("change {}", f.target))
+                .unwrap_or_else(|| "no fix is known".to_owned());
+            let line = format!("step `{}` (`{}`): {what}", o.step, o.action);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        for p in r.plausibility.iter().filter(|p| p.ok == Some(false)) {
+            let line = format!("the request: {}", p.message);
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+/// The `list-principals` export beside each share's export (`aws ram list-principals`), with
+/// the accounts to associate added: what the export reads once `associate-resource-share`
+/// ran.
+fn share_changes(shares: &[(String, String, String)]) -> Vec<PolicyChange> {
+    let mut out: Vec<PolicyChange> = Vec::new();
+    for (file, arn, account) in shares {
+        let Some(dir) = std::path::Path::new(file).parent() else {
+            continue;
+        };
+        let path = dir.join("list-principals.json").display().to_string();
+        let i = match out.iter().position(|c| c.file == path) {
+            Some(i) => i,
+            None => {
+                let doc = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                    .unwrap_or_else(|| json!({"principals": []}));
+                out.push(PolicyChange {
+                    target: format!("the principals of AWS RAM share `{arn}`"),
+                    file: path,
+                    document: doc,
+                    command: String::new(),
+                    source_change: None,
+                    export: None,
+                    writable: true,
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        if let Some(list) = c
+            .document
+            .get_mut("principals")
+            .and_then(Value::as_array_mut)
+        {
+            let has = list.iter().any(|p| {
+                p.get("id").and_then(Value::as_str) == Some(account.as_str())
+                    && p.get("resourceShareArn").and_then(Value::as_str) == Some(arn.as_str())
+            });
+            if !has {
+                list.push(json!({"id": account, "resourceShareArn": arn, "external": false}));
+            }
+        }
+        let command = format!(
+            "aws ram associate-resource-share --resource-share-arn {arn} --principals {account}"
+        );
+        if !c.command.contains(&command) {
+            if !c.command.is_empty() {
+                c.command.push_str(" && ");
+            }
+            c.command.push_str(&command);
+        }
+    }
+    for c in &mut out {
+        c.export = serde_json::to_string_pretty(&c.document)
+            .ok()
+            .map(|t| t + "\n");
+    }
+    out
+}
+
+/// Merges `condition` (`{operator: {key: values}}`) into the statement's `Condition` block:
+/// a key the block has under the same operator gets the new values besides its own (for
+/// the negated operators an exception uses, one more value exempts one more principal);
+/// other operators and keys stay as they are, so the statement applies to no one new.
+fn add_condition(statement: &mut Value, condition: &Value) {
+    let Some(add) = condition.as_object() else {
+        return;
+    };
+    let Some(m) = statement.as_object_mut() else {
+        return;
+    };
+    let block = m.entry("Condition").or_insert_with(|| json!({}));
+    let Some(block) = block.as_object_mut() else {
+        return;
+    };
+    for (op, keys) in add {
+        let Some(keys) = keys.as_object() else {
+            continue;
+        };
+        let slot = block.entry(op.clone()).or_insert_with(|| json!({}));
+        let Some(slot) = slot.as_object_mut() else {
+            continue;
+        };
+        for (key, values) in keys {
+            // Condition keys are case-insensitive.
+            let name = slot
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case(key))
+                .cloned()
+                .unwrap_or_else(|| key.clone());
+            let mut all: Vec<Value> = match slot.get(&name) {
+                Some(Value::Array(a)) => a.clone(),
+                Some(one) => vec![one.clone()],
+                None => Vec::new(),
+            };
+            let new: Vec<Value> = match values {
+                Value::Array(a) => a.clone(),
+                one => vec![one.clone()],
+            };
+            for v in new {
+                if !all.contains(&v) {
+                    all.push(v);
+                }
+            }
+            let value = if all.len() == 1 {
+                all.remove(0)
+            } else {
+                Value::Array(all)
+            };
+            slot.insert(name, value);
+        }
+    }
 }
 
 /// Whether the whole export is an error marker (`{"Error": {"Code": …}}`).
@@ -372,7 +604,10 @@ fn exported(applies: &Applies, policy: Value) -> Value {
         Applies::Group { .. } => {
             m.insert("ResourcePolicy".into(), policy);
         }
-        Applies::OrgPolicy { .. } | Applies::Role { .. } | Applies::Other => {
+        Applies::OrgPolicy { .. }
+        | Applies::Role { .. }
+        | Applies::Share { .. }
+        | Applies::Other => {
             return policy;
         }
     }
@@ -404,6 +639,9 @@ fn command(applies: &Applies) -> String {
         Applies::OrgPolicy { id } => format!(
             "aws organizations update-policy --policy-id {id} --content file://policy.json"
         ),
+        Applies::Share { arn, account } => format!(
+            "aws ram associate-resource-share --resource-share-arn {arn} --principals {account}"
+        ),
         Applies::Other => "apply the document to the policy".to_owned(),
     }
 }
@@ -429,6 +667,31 @@ mod tests {
         let other =
             json!({"Effect": "Allow", "Principal": {"AWS": "q"}, "Action": "ecr:BatchGetImage"});
         assert_eq!(merge(&[s("ecr:BatchGetImage"), other]).len(), 2);
+    }
+
+    #[test]
+    fn an_exception_joins_the_conditions_a_deny_has() {
+        let mut s = json!({"Effect": "Deny", "Action": "a", "Resource": "*",
+            "Condition": {"ArnNotLike": {"aws:principalarn": "arn:aws:iam::*:role/p"},
+                          "Bool": {"aws:ViaAWSService": "false"}}});
+        add_condition(
+            &mut s,
+            &json!({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::1:role/r"}}),
+        );
+        assert_eq!(
+            s["Condition"],
+            json!({"ArnNotLike": {"aws:principalarn": ["arn:aws:iam::*:role/p", "arn:aws:iam::1:role/r"]},
+                   "Bool": {"aws:ViaAWSService": "false"}})
+        );
+        let mut bare = json!({"Effect": "Deny", "Action": "a", "Resource": "*"});
+        add_condition(
+            &mut bare,
+            &json!({"StringNotEquals": {"aws:PrincipalAccount": "1"}}),
+        );
+        assert_eq!(
+            bare["Condition"],
+            json!({"StringNotEquals": {"aws:PrincipalAccount": "1"}})
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod chain;
 mod consumer;
 mod decide;
 pub mod fix;
+pub mod fix_form;
 pub mod fix_plan;
 pub mod inputs;
 mod plausibility;
@@ -205,6 +206,9 @@ pub struct CheckReport {
     /// The verdict once the changes are applied (in memory, to the same exports).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_changes: Option<Verdict>,
+    /// What no change to the exports fixes (a training job's key, the request), for humans.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_fixable: Vec<String>,
     /// Where the scenario sits in the model registry workflow, in a chain of scenarios.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,

@@ -98,6 +98,7 @@ pub(super) fn run_with(
         verdict,
         changes: Vec::new(),
         with_changes: None,
+        not_fixable: Vec::new(),
         consumer_note: None,
         stage: scenario.stage,
         label: None,

@@ -120,6 +120,7 @@ fn outcome_diagnostic(report: &CheckReport, o: &Outcome) -> Option<Diagnostic> {
             let body = f
                 .statement
                 .as_ref()
+                .or(f.condition.as_ref())
                 .map(|s| serde_json::to_string(s).unwrap_or_default())
                 .or_else(|| f.command.clone())
                 .or_else(|| f.note.clone())
@@ -381,16 +382,31 @@ pub fn header_text(report: &CheckReport) -> String {
 pub fn changes_text(
     changes: &[crate::workflow::fix_plan::PolicyChange],
     with_changes: Option<Verdict>,
+    not_fixable: &[String],
 ) -> String {
-    if changes.is_empty() {
-        return String::new();
+    let mut out = String::new();
+    if !not_fixable.is_empty() {
+        out.push_str("\nwhat no change to the exports fixes (change it where it is said):\n");
+        for n in not_fixable {
+            out.push_str(&format!("  - {n}\n"));
+        }
     }
-    let mut out = String::from(
-        "\npolicies to change (each the complete new document, saved as policy.json):\n",
-    );
+    if changes.is_empty() {
+        return text::fit_text(&out);
+    }
+    out.push_str("\npolicies to change (each the complete new document, saved as policy.json):\n");
     for c in changes {
         out.push_str(&format!("\n- {} [{}]\n  {}\n", c.target, c.file, c.command));
-        let pretty = serde_json::to_string_pretty(&c.document).unwrap_or_default();
+        // A command that takes no document (AWS RAM's): the document is the export as it
+        // will read.
+        if c.source_change.is_none() && !c.command.contains("file://policy.json") {
+            out.push_str("  (the export once it has run:)\n");
+        }
+        // A plan's or template's change in its own terms (HCL, or the template's JSON).
+        let pretty = match &c.source_change {
+            Some(sc) => sc.text.clone(),
+            None => serde_json::to_string_pretty(&c.document).unwrap_or_default(),
+        };
         for line in pretty.lines() {
             out.push_str(&format!("      {line}\n"));
         }
@@ -401,7 +417,7 @@ pub fn changes_text(
             verdict_text(v, "workflow")
         ));
     }
-    out
+    text::fit_text(&out)
 }
 
 /// A step's fixes as text: the target, then the statement, command or note.
@@ -409,7 +425,7 @@ pub fn fix_text(o: &Outcome) -> String {
     let mut out = String::new();
     for f in &o.fixes {
         out.push_str(&format!("fix: {}\n", f.target));
-        if let Some(st) = &f.statement {
+        if let Some(st) = f.statement.as_ref().or(f.condition.as_ref()) {
             out.push_str(&serde_json::to_string_pretty(st).unwrap_or_default());
             out.push('\n');
         }
@@ -613,6 +629,7 @@ fn merged(chain: &ChainReport) -> CheckReport {
         verdict: chain.verdict,
         changes: Vec::new(),
         with_changes: None,
+        not_fixable: Vec::new(),
         stage: None,
         label: None,
         caller_note: None,
@@ -655,6 +672,9 @@ pub fn chain_json(chain: &ChainReport) -> Value {
         "breaks_at": chain.breaks_at,
         "summary": summary(&all),
         "reports": reports,
+        "changes": chain.changes,
+        "with_changes": chain.with_changes,
+        "not_fixable": chain.not_fixable,
     })
 }
 
@@ -696,7 +716,7 @@ pub fn chain_table(chain: &ChainReport) -> String {
         .map(|b| format!(": the chain breaks at {b}"))
         .unwrap_or_default();
     out.push_str(&format!("\nverdict: {}{breaks}\n", chain_verdict(chain)));
-    out
+    text::fit_text(&out)
 }
 
 /// The scenarios as text: id, stage, title; with `steps`, every step with its actions,

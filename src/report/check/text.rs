@@ -64,7 +64,7 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
                     .map(|l| format!(" [{}]", l.file))
                     .unwrap_or_default();
                 out.push_str(&format!("  {}{file}\n", f.target));
-                if let Some(st) = &f.statement {
+                if let Some(st) = f.statement.as_ref().or(f.condition.as_ref()) {
                     let pretty = serde_json::to_string_pretty(st).unwrap_or_default();
                     for line in pretty.lines() {
                         out.push_str(&format!("      {line}\n"));
@@ -107,5 +107,34 @@ pub fn check_table(report: &crate::workflow::CheckReport) -> String {
             .map(|d| format!("- {} {}: {} ({})", d.code, d.name, d.message, d.primary)),
     ));
     out.push_str(&format!("\n{}\n", verdict_line(report)));
+    fit_text(&out)
+}
+
+/// The text around the tables fitted to the terminal's width (the tables are already):
+/// prose folded with a hanging indent, words wider than a line cut, AWS CLI commands
+/// continued with ` \\`.
+pub fn fit_text(text: &str) -> String {
+    use crate::report::term;
+    let width = term::get().width;
+    if width.is_none() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let trimmed = body.trim_start();
+        let fitted = if body.starts_with(['╭', '│', '├', '╰']) {
+            body.to_owned()
+        } else if trimmed.starts_with("aws ") {
+            term::fit_command(body, width, 4)
+        } else {
+            term::fit(body, width, 2)
+        };
+        out.push_str(&fitted);
+        out.push_str(end);
+    }
     out
 }
