@@ -269,7 +269,12 @@ fn explicit_denials_name_the_statement_and_file() {
         .as_str()
         .unwrap()
         .contains("s3/sagemaker-training-artifacts-222222222222.policy.json"));
-    assert_eq!(read["fixes"][0]["kind"], "remove-statement");
+    // The bucket owner's deny stays: the fix exempts the consumer's role only.
+    assert_eq!(read["fixes"][0]["kind"], "add-exception");
+    assert_eq!(
+        read["fixes"][0]["condition"]["ArnNotLike"]["aws:PrincipalArn"],
+        CONSUMER
+    );
 }
 
 #[test]

@@ -294,6 +294,10 @@ fn who(n: &Needs<'_>) -> String {
 /// account when no specific principal was named. `None` for a principal no key names.
 fn exception(n: &Needs<'_>) -> Option<(Value, String)> {
     match n.principal {
+        Principal::AnyOf { account, .. } => Some((
+            json!({"StringNotEquals": {"aws:PrincipalAccount": account}}),
+            format!("the principals of account {account}"),
+        )),
         Principal::Root { account, .. } if !n.consumer_given => Some((
             json!({"StringNotEquals": {"aws:PrincipalAccount": account}}),
             format!("the principals of account {account}"),
@@ -392,9 +396,12 @@ pub fn fixes(n: &Needs<'_>) -> Vec<Fix> {
             .as_deref()
             .map(|s| format!(" (`{s}`)"))
             .unwrap_or_default();
-        // An organization's deny guards every account below it: it stays, with an exception
-        // for this principal only.
-        if let Some((condition, exempted)) = exception(n).filter(|_| org) {
+        // An organization's deny guards every account below it, and a deny in a resource's
+        // own policy guards the resource (other accounts, other networks): either stays, with
+        // an exception for this principal only. A deny in the principal's own policies is its
+        // owner's to remove or narrow.
+        let guards = org || applies.is_some();
+        if let Some((condition, exempted)) = exception(n).filter(|_| guards) {
             out.push(Fix {
                 target: format!("{} in {}", d.policy, d.location.file),
                 location: Some(d.location.clone()),
