@@ -155,16 +155,27 @@ pub fn fold(line: &str, width: Option<usize>, indent: usize) -> String {
         return line.to_owned();
     }
     let lead = line.len() - line.trim_start().len();
-    let pad = " ".repeat(lead + indent);
-    let mut out = line[..lead].to_owned();
-    let mut col = lead;
+    fill(
+        &line[..lead],
+        line.trim_start().split(' '),
+        width,
+        lead + indent,
+    )
+}
+
+/// `words` laid out after `head` (spaces), a word to a line's end; a word that would pass
+/// `width` starts a new line indented by `pad` spaces.
+fn fill<'w>(head: &str, words: impl Iterator<Item = &'w str>, width: usize, pad: usize) -> String {
+    let indent = " ".repeat(pad);
+    let mut out = head.to_owned();
+    let mut col = head.len();
     let mut first = true;
-    for word in line.trim_start().split(' ') {
+    for word in words {
         let w = display_width(word);
         if !first && col + 1 + w > width {
             out.push('\n');
-            out.push_str(&pad);
-            col = pad.len();
+            out.push_str(&indent);
+            col = pad;
         } else if !first {
             out.push(' ');
             col += 1;
@@ -189,7 +200,6 @@ pub fn fit(line: &str, width: Option<usize>, indent: usize) -> String {
     let lead = line.len() - line.trim_start().len();
     // The hanging indent leaves at least half the width to the text.
     let pad_len = (lead + indent).min(width / 2);
-    let pad = " ".repeat(pad_len);
     let room = width - pad_len;
     let mut words: Vec<String> = Vec::new();
     for word in line.trim_start().split(' ') {
@@ -200,24 +210,12 @@ pub fn fit(line: &str, width: Option<usize>, indent: usize) -> String {
             words.extend(chars.chunks(room.max(1)).map(|c| c.iter().collect()));
         }
     }
-    let mut out = line[..lead].to_owned();
-    let mut col = lead;
-    let mut first = true;
-    for word in &words {
-        let w = display_width(word);
-        if !first && col + 1 + w > width {
-            out.push('\n');
-            out.push_str(&pad);
-            col = pad_len;
-        } else if !first {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += w;
-        first = false;
-    }
-    out
+    fill(
+        &line[..lead],
+        words.iter().map(String::as_str),
+        width,
+        pad_len,
+    )
 }
 
 /// A shell command folded at spaces into lines of at most `width` columns, each but the

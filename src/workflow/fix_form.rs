@@ -7,6 +7,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
+/// The name of the inline role policy a fix adds.
+pub const ROLE_POLICY_NAME: &str = "xacct-cross-account-access";
+
 /// What kind of file holds a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
@@ -70,7 +73,7 @@ pub fn terraform(
     if let Some(role) = role {
         let text = format!(
             "resource \"aws_iam_role_policy\" \"{TF_NAME}\" {{\n  name   = \"{}\"\n  role   = {}\n  policy = jsonencode({})\n}}",
-            super::fix_plan::ROLE_POLICY_NAME,
+            ROLE_POLICY_NAME,
             hcl(&Value::String(role.to_owned()), 1),
             hcl(document, 1)
         );
@@ -116,7 +119,7 @@ pub fn cloudformation(pointer: &str, document: &Value, role: bool) -> Option<Sou
         (
             format!("Resources.{logical}.Properties.Policies"),
             serde_json::json!({
-                "PolicyName": super::fix_plan::ROLE_POLICY_NAME,
+                "PolicyName": ROLE_POLICY_NAME,
                 "PolicyDocument": document,
             }),
         )

@@ -9,11 +9,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::fix::{Applies, FixKind};
-use super::fix_form::{self, Form, SourceChange};
+use super::fix_form::{self, Form, SourceChange, ROLE_POLICY_NAME};
 use super::CheckReport;
-
-/// The name of the inline role policy a fix adds.
-pub const ROLE_POLICY_NAME: &str = "xacct-cross-account-access";
 
 /// One policy to change.
 #[derive(Debug, Clone, Serialize)]
