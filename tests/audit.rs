@@ -10,7 +10,7 @@
 #[path = "../examples/gen_org.rs"]
 mod gen_org_for_audit;
 
-use crate::util::{xacct, Run};
+use crate::util::{lay, xacct, Run};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -35,22 +35,9 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 fn fixture_copy(name: &str) -> PathBuf {
     let dir = scratch(name).join("exports");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join(EXPORTS), &dir);
+    lay(&Path::new(env!("CARGO_MANIFEST_DIR")).join(EXPORTS), &dir);
     dir
 }
 
@@ -369,7 +356,7 @@ fn a_baseline_reports_only_new_findings_and_lists_fixed_ones() {
         .unwrap();
     // The exports moved (another checkout): ids do not depend on where they sit.
     let moved = exports.parent().unwrap().join("moved");
-    copy_tree(&exports, &moved);
+    lay(&exports, &moved);
     let moved = moved.to_string_lossy().into_owned();
     let Run { code, out, err } = xacct(&[
         "audit",

@@ -6,24 +6,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{copy_tree, scratch, xacct, Run};
+use crate::util::{copy_tree, lay, scratch, xacct, Run};
 
 const CALLER: &str = "arn:aws:iam::222222222222:role/SageMakerTrainingRole";
 const CONSUMER: &str = "arn:aws:iam::111111111111:role/ModelRegistryDeployRole";
-
-/// Copies every file below `from` to the same relative path below `to`.
-fn lay(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&t).unwrap();
-            lay(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), t).unwrap();
-        }
-    }
-}
 
 fn check(dir: &Path, extra: &[&str]) -> Run {
     let request = dir.join("create-model-package.json");

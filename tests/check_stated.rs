@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{copy_tree, scratch, xacct, Run};
+use crate::util::{copy_tree, lay, scratch, xacct, Run};
 
 const CALLER: &str = "arn:aws:iam::222222222222:role/SageMakerTrainingRole";
 const CONSUMER: &str = "arn:aws:iam::111111111111:role/ModelRegistryDeployRole";
@@ -415,18 +415,6 @@ fn the_fixes_written_with_fix_dir_make_every_broken_variant_pass() {
         );
         assert!(o.out.contains("\"Version\": \"2012-10-17\""), "{variant}");
         // Lay the written exports over the inventory: the same check passes.
-        fn lay(from: &Path, to: &Path) {
-            for e in std::fs::read_dir(from).unwrap() {
-                let e = e.unwrap();
-                let t = to.join(e.file_name());
-                if e.file_type().unwrap().is_dir() {
-                    std::fs::create_dir_all(&t).unwrap();
-                    lay(&e.path(), &t);
-                } else {
-                    std::fs::copy(e.path(), t).unwrap();
-                }
-            }
-        }
         assert!(
             std::fs::read_dir(&fixes).unwrap().next().is_some(),
             "{variant}: nothing written"

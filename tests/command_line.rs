@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::util::{copy_tree, scratch, xacct, xacct_env, Run};
+use crate::util::{copy_tree, scratch, who_can_json, xacct, xacct_env, Run};
 
 const CALLER: &str = "arn:aws:iam::222222222222:role/SageMakerTrainingRole";
 const CONSUMER: &str = "arn:aws:iam::111111111111:role/ModelRegistryDeployRole";
@@ -489,22 +489,6 @@ fn manual_pages() {
     let bad = xacct(&["man", "nope"]);
     assert_eq!(bad.code, 2);
     assert!(bad.err.contains("`nope`"), "{}", bad.err);
-}
-
-fn who_can_json(dir: &Path, action: &str, resource: &str) -> serde_json::Value {
-    let r = xacct(&[
-        "who-can",
-        dir.to_str().unwrap(),
-        "--action",
-        action,
-        "--resource",
-        resource,
-        "--all",
-        "--format",
-        "json",
-    ]);
-    assert!(r.code <= 1, "{}", r.err);
-    serde_json::from_str(&r.out).unwrap()
 }
 
 fn verdict_of<'a>(doc: &'a serde_json::Value, principal: &str) -> &'a str {

@@ -132,17 +132,37 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// Copies a folder of the repository (relative to the crate's root) to `to`.
 pub fn copy_tree(from: &str, to: &std::path::Path) {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let t = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &t);
-            } else {
-                std::fs::copy(e.path(), t).unwrap();
-            }
+    lay(&root().join(from), to);
+}
+
+/// Copies every file below `from` to the same relative path below `to`, over what is there
+/// (an inventory with a fix folder laid over it).
+pub fn lay(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            lay(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), t).unwrap();
         }
     }
-    copy(&root().join(from), to);
+}
+
+/// `xacct who-can DIR --action A --resource R --all --format json`, parsed (exit 0 or 1).
+pub fn who_can_json(dir: &std::path::Path, action: &str, resource: &str) -> serde_json::Value {
+    let r = xacct(&[
+        "who-can",
+        dir.to_str().unwrap(),
+        "--action",
+        action,
+        "--resource",
+        resource,
+        "--all",
+        "--format",
+        "json",
+    ]);
+    assert!(r.code <= 1, "{}", r.err);
+    serde_json::from_str(&r.out).unwrap()
 }

@@ -6,25 +6,15 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{copy_tree, scratch, xacct};
+use crate::util::{copy_tree, scratch, who_can_json};
 
 const BUCKET: &str = "sagemaker-training-artifacts-222222222222";
 
 fn who_can(dir: &Path, action: &str, resource: &str) -> Vec<Value> {
-    let o = xacct(&[
-        "who-can",
-        dir.to_str().unwrap(),
-        "--action",
-        action,
-        "--resource",
-        resource,
-        "--all",
-        "--format",
-        "json",
-    ]);
-    assert!(o.code <= 1, "{}", o.err);
-    let v: Value = serde_json::from_str(&o.out).unwrap();
-    v["principals"].as_array().unwrap().clone()
+    who_can_json(dir, action, resource)["principals"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn row<'r>(rows: &'r [Value], principal: &str) -> &'r Value {
