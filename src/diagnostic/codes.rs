@@ -52,695 +52,146 @@ pub const DOC_SECTIONS: [&str; 5] = [
     "## References",
 ];
 
-/// `XA0100 invalid-json`: a file or an embedded policy text that is not JSON.
-pub static INVALID_JSON: RuleMeta = RuleMeta {
-    code: "XA0100",
-    name: "invalid-json",
-    severity: Severity::Error,
-    summary: "a file or an embedded policy text that is not JSON",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0100.md"),
-};
+/// Declares each code's [`RuleMeta`] (its documentation `docs/rules/CODE.md`, compiled in)
+/// and [`ALL`] from one list, so that no code is declared and left out of the registry.
+/// A row: `STATIC = "CODE" "name" Severity Status "since" "summary";`.
+macro_rules! registry {
+    ($($id:ident = $code:literal $name:literal $severity:ident $status:ident $since:literal
+        $summary:literal;)*) => {
+        $(
+            #[doc = concat!("`", $code, " ", $name, "`: ", $summary, ".")]
+            pub static $id: RuleMeta = RuleMeta {
+                code: $code,
+                name: $name,
+                severity: Severity::$severity,
+                summary: $summary,
+                status: Status::$status,
+                since: $since,
+                docs: include_str!(concat!("../../docs/rules/", $code, ".md")),
+            };
+        )*
 
-/// `XA0101 invalid-policy-grammar`: a policy element or KMS grant field the grammar does not allow.
-pub static INVALID_POLICY_GRAMMAR: RuleMeta = RuleMeta {
-    code: "XA0101",
-    name: "invalid-policy-grammar",
-    severity: Severity::Error,
-    summary: "a policy element or KMS grant field the grammar does not allow",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0101.md"),
-};
+        /// Every code, sorted.
+        pub static ALL: &[&RuleMeta] = &[$(&$id),*];
+    };
+}
 
-/// `XA0102 unknown-condition-operator`: a condition operator that does not exist.
-pub static UNKNOWN_CONDITION_OPERATOR: RuleMeta = RuleMeta {
-    code: "XA0102",
-    name: "unknown-condition-operator",
-    severity: Severity::Error,
-    summary: "a condition operator that does not exist",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0102.md"),
-};
-
-/// `XA0103 unknown-service-prefix`: an action whose service prefix is not an AWS service.
-pub static UNKNOWN_SERVICE_PREFIX: RuleMeta = RuleMeta {
-    code: "XA0103",
-    name: "unknown-service-prefix",
-    severity: Severity::Error,
-    summary: "an action whose service prefix is not an AWS service",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0103.md"),
-};
-
-/// `XA0104 unknown-action`: an action or action pattern that matches no action of its service.
-pub static UNKNOWN_ACTION: RuleMeta = RuleMeta {
-    code: "XA0104",
-    name: "unknown-action",
-    severity: Severity::Error,
-    summary: "an action or action pattern that matches no action of its service",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0104.md"),
-};
-
-/// `XA0105 bucket-policy-action-applies-to-no-resource`: a bucket policy action that applies to none of the statement's resources.
-pub static BUCKET_POLICY_ACTION_APPLIES_TO_NO_RESOURCE: RuleMeta = RuleMeta {
-    code: "XA0105",
-    name: "bucket-policy-action-applies-to-no-resource",
-    severity: Severity::Error,
-    summary: "a bucket policy action that applies to none of the statement's resources",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0105.md"),
-};
-
-/// `XA0106 resource-not-an-arn`: a resource value that is neither `*` nor an ARN.
-pub static RESOURCE_NOT_AN_ARN: RuleMeta = RuleMeta {
-    code: "XA0106",
-    name: "resource-not-an-arn",
-    severity: Severity::Error,
-    summary: "a resource value that is neither `*` nor an ARN",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0106.md"),
-};
-
-/// `XA0107 unrendered-template-placeholder`: a template placeholder left in an ARN, principal or condition value.
-pub static UNRENDERED_TEMPLATE_PLACEHOLDER: RuleMeta = RuleMeta {
-    code: "XA0107",
-    name: "unrendered-template-placeholder",
-    severity: Severity::Error,
-    summary: "a template placeholder left in an ARN, principal or condition value",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0107.md"),
-};
-
-/// `XA0108 principal-in-identity-policy`: a `Principal` in an identity policy or SCP.
-pub static PRINCIPAL_IN_IDENTITY_POLICY: RuleMeta = RuleMeta {
-    code: "XA0108",
-    name: "principal-in-identity-policy",
-    severity: Severity::Error,
-    summary: "a `Principal` in an identity policy or SCP",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0108.md"),
-};
-
-/// `XA0109 resource-policy-without-principal`: a resource policy statement without a `Principal`.
-pub static RESOURCE_POLICY_WITHOUT_PRINCIPAL: RuleMeta = RuleMeta {
-    code: "XA0109",
-    name: "resource-policy-without-principal",
-    severity: Severity::Error,
-    summary: "a resource policy statement without a `Principal`",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0109.md"),
-};
-
-/// `XA0110 grant-grantee-not-a-principal-arn`: a KMS grant whose grantee is not a principal ARN.
-pub static GRANT_GRANTEE_NOT_A_PRINCIPAL_ARN: RuleMeta = RuleMeta {
-    code: "XA0110",
-    name: "grant-grantee-not-a-principal-arn",
-    severity: Severity::Error,
-    summary: "a KMS grant whose grantee is not a principal ARN",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0110.md"),
-};
-
-/// `XA0111 policy-exceeds-size-limit`: a policy larger than its service's size limit.
-pub static POLICY_EXCEEDS_SIZE_LIMIT: RuleMeta = RuleMeta {
-    code: "XA0111",
-    name: "policy-exceeds-size-limit",
-    severity: Severity::Error,
-    summary: "a policy larger than its service's size limit",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0111.md"),
-};
-
-/// `XA0112 sid-with-invalid-characters`: a `Sid` with characters other than ASCII letters and digits.
-pub static SID_WITH_INVALID_CHARACTERS: RuleMeta = RuleMeta {
-    code: "XA0112",
-    name: "sid-with-invalid-characters",
-    severity: Severity::Error,
-    summary: "a `Sid` with characters other than ASCII letters and digits",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XA0112.md"),
-};
-
-/// `XA0113 principal-arn-without-identity-type`: a principal ARN that names no account, user, role or session.
-pub static PRINCIPAL_ARN_WITHOUT_IDENTITY_TYPE: RuleMeta = RuleMeta {
-    code: "XA0113",
-    name: "principal-arn-without-identity-type",
-    severity: Severity::Error,
-    summary: "a principal ARN that names no account, user, role or session",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XA0113.md"),
-};
-
-/// `XA0201 allow-with-not-element`: `Allow` with `NotPrincipal`, `NotAction` or `NotResource`.
-pub static ALLOW_WITH_NOT_ELEMENT: RuleMeta = RuleMeta {
-    code: "XA0201",
-    name: "allow-with-not-element",
-    severity: Severity::Warning,
-    summary: "`Allow` with `NotPrincipal`, `NotAction` or `NotResource`",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0201.md"),
-};
-
-/// `XA0202 wildcard-principal-without-condition`: `Allow` to every principal without a condition that narrows the caller.
-pub static WILDCARD_PRINCIPAL_WITHOUT_CONDITION: RuleMeta = RuleMeta {
-    code: "XA0202",
-    name: "wildcard-principal-without-condition",
-    severity: Severity::Warning,
-    summary: "`Allow` to every principal without a condition that narrows the caller",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0202.md"),
-};
-
-/// `XA0203 for-all-values-without-null-check`: `ForAllValues:` in an `Allow` without a `Null` check on the key.
-pub static FOR_ALL_VALUES_WITHOUT_NULL_CHECK: RuleMeta = RuleMeta {
-    code: "XA0203",
-    name: "for-all-values-without-null-check",
-    severity: Severity::Warning,
-    summary: "`ForAllValues:` in an `Allow` without a `Null` check on the key",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0203.md"),
-};
-
-/// `XA0204 condition-operator-cardinality-mismatch`: a single-valued operator on a multivalued key, or the reverse.
-pub static CONDITION_OPERATOR_CARDINALITY_MISMATCH: RuleMeta = RuleMeta {
-    code: "XA0204",
-    name: "condition-operator-cardinality-mismatch",
-    severity: Severity::Warning,
-    summary: "a single-valued operator on a multivalued key, or the reverse",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0204.md"),
-};
-
-/// `XA0205 action-applies-to-no-resource`: an action that applies to none of the statement's resources.
-pub static ACTION_APPLIES_TO_NO_RESOURCE: RuleMeta = RuleMeta {
-    code: "XA0205",
-    name: "action-applies-to-no-resource",
-    severity: Severity::Warning,
-    summary: "an action that applies to none of the statement's resources",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0205.md"),
-};
-
-/// `XA0206 condition-key-not-supported-by-actions`: a condition key that no action of the statement supports.
-pub static CONDITION_KEY_NOT_SUPPORTED_BY_ACTIONS: RuleMeta = RuleMeta {
-    code: "XA0206",
-    name: "condition-key-not-supported-by-actions",
-    severity: Severity::Warning,
-    summary: "a condition key that no action of the statement supports",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0206.md"),
-};
-
-/// `XA0207 key-policy-without-iam-delegation`: a key policy without the statement that enables IAM policies.
-pub static KEY_POLICY_WITHOUT_IAM_DELEGATION: RuleMeta = RuleMeta {
-    code: "XA0207",
-    name: "key-policy-without-iam-delegation",
-    severity: Severity::Warning,
-    summary: "a key policy without the statement that enables IAM policies",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0207.md"),
-};
-
-/// `XA0208 principal-is-unique-id`: a principal that is a unique id of a deleted user or role.
-pub static PRINCIPAL_IS_UNIQUE_ID: RuleMeta = RuleMeta {
-    code: "XA0208",
-    name: "principal-is-unique-id",
-    severity: Severity::Warning,
-    summary: "a principal that is a unique id of a deleted user or role",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0208.md"),
-};
-
-/// `XA0209 ecr-pull-without-layer-download`: an ECR pull grant without `ecr:GetDownloadUrlForLayer`.
-pub static ECR_PULL_WITHOUT_LAYER_DOWNLOAD: RuleMeta = RuleMeta {
-    code: "XA0209",
-    name: "ecr-pull-without-layer-download",
-    severity: Severity::Warning,
-    summary: "an ECR pull grant without `ecr:GetDownloadUrlForLayer`",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0209.md"),
-};
-
-/// `XA0210 ecr-describe-wildcard-for-pull`: `ecr:Describe*` where pulling images was meant.
-pub static ECR_DESCRIBE_WILDCARD_FOR_PULL: RuleMeta = RuleMeta {
-    code: "XA0210",
-    name: "ecr-describe-wildcard-for-pull",
-    severity: Severity::Warning,
-    summary: "`ecr:Describe*` where pulling images was meant",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0210.md"),
-};
-
-/// `XA0211 wildcard-only-action-on-specific-resource`: a wildcard-only action granted on a specific ARN, which never matches.
-pub static WILDCARD_ONLY_ACTION_ON_SPECIFIC_RESOURCE: RuleMeta = RuleMeta {
-    code: "XA0211",
-    name: "wildcard-only-action-on-specific-resource",
-    severity: Severity::Warning,
-    summary: "a wildcard-only action granted on a specific ARN, which never matches",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0211.md"),
-};
-
-/// `XA0212 duplicate-sid`: two statements with the same `Sid`.
-pub static DUPLICATE_SID: RuleMeta = RuleMeta {
-    code: "XA0212",
-    name: "duplicate-sid",
-    severity: Severity::Warning,
-    summary: "two statements with the same `Sid`",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0212.md"),
-};
-
-/// `XA0213 missing-or-outdated-version`: a policy without `Version` or with `2008-10-17`.
-pub static MISSING_OR_OUTDATED_VERSION: RuleMeta = RuleMeta {
-    code: "XA0213",
-    name: "missing-or-outdated-version",
-    severity: Severity::Warning,
-    summary: "a policy without `Version` or with `2008-10-17`",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0213.md"),
-};
-
-/// `XA0214 mfa-present-false`: `aws:MultiFactorAuthPresent` is `false` where long-term credentials slip through.
-pub static MFA_PRESENT_FALSE: RuleMeta = RuleMeta {
-    code: "XA0214",
-    name: "mfa-present-false",
-    severity: Severity::Warning,
-    summary: "`aws:MultiFactorAuthPresent` is `false` where long-term credentials slip through",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XA0214.md"),
-};
-
-/// `XA0215 string-operator-on-typed-key`: a string operator on a numeric, date or boolean condition key.
-pub static STRING_OPERATOR_ON_TYPED_KEY: RuleMeta = RuleMeta {
-    code: "XA0215",
-    name: "string-operator-on-typed-key",
-    severity: Severity::Warning,
-    summary: "a string operator on a numeric, date or boolean condition key",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XA0215.md"),
-};
-
-/// `XA0216 condition-key-without-prefix`: a condition key without a `service:` prefix.
-pub static CONDITION_KEY_WITHOUT_PREFIX: RuleMeta = RuleMeta {
-    code: "XA0216",
-    name: "condition-key-without-prefix",
-    severity: Severity::Warning,
-    summary: "a condition key without a `service:` prefix",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XA0216.md"),
-};
-
-/// `XA0301 redundant-action`: an action already covered by another action of the statement.
-pub static REDUNDANT_ACTION: RuleMeta = RuleMeta {
-    code: "XA0301",
-    name: "redundant-action",
-    severity: Severity::Info,
-    summary: "an action already covered by another action of the statement",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0301.md"),
-};
-
-/// `XA0302 redundant-resource`: a resource already covered by another resource of the statement.
-pub static REDUNDANT_RESOURCE: RuleMeta = RuleMeta {
-    code: "XA0302",
-    name: "redundant-resource",
-    severity: Severity::Info,
-    summary: "a resource already covered by another resource of the statement",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0302.md"),
-};
-
-/// `XA0303 redundant-statement`: a statement already covered by another statement.
-pub static REDUNDANT_STATEMENT: RuleMeta = RuleMeta {
-    code: "XA0303",
-    name: "redundant-statement",
-    severity: Severity::Info,
-    summary: "a statement already covered by another statement",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0303.md"),
-};
-
-/// `XA0900 unmatched-suppression`: a suppression in the configuration file that matched no finding.
-pub static UNMATCHED_SUPPRESSION: RuleMeta = RuleMeta {
-    code: "XA0900",
-    name: "unmatched-suppression",
-    severity: Severity::Warning,
-    summary: "a suppression in the configuration file that matched no finding",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0900.md"),
-};
-
-/// `XA0901 unrecognized-file`: a JSON file that is neither a policy nor a known export.
-pub static UNRECOGNIZED_FILE: RuleMeta = RuleMeta {
-    code: "XA0901",
-    name: "unrecognized-file",
-    severity: Severity::Warning,
-    summary: "a JSON file that is neither a policy nor a known export",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XA0901.md"),
-};
-
-/// `XC0001 workflow-step-denied`: a required step of the cross-account workflow is denied.
-pub static WORKFLOW_STEP_DENIED: RuleMeta = RuleMeta {
-    code: "XC0001",
-    name: "workflow-step-denied",
-    severity: Severity::Error,
-    summary: "a required step of the cross-account workflow is denied",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XC0001.md"),
-};
-
-/// `XC0002 workflow-step-not-verified`: a required step cannot be verified with the exported data.
-pub static WORKFLOW_STEP_NOT_VERIFIED: RuleMeta = RuleMeta {
-    code: "XC0002",
-    name: "workflow-step-not-verified",
-    severity: Severity::Warning,
-    summary: "a required step cannot be verified with the exported data",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XC0002.md"),
-};
-
-/// `XC0003 workflow-advisory-action-denied`: an advisory action of a workflow step is denied.
-pub static WORKFLOW_ADVISORY_ACTION_DENIED: RuleMeta = RuleMeta {
-    code: "XC0003",
-    name: "workflow-advisory-action-denied",
-    severity: Severity::Warning,
-    summary: "an advisory action of a workflow step is denied",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XC0003.md"),
-};
-
-/// `XC0004 implausible-registration-request`: the request names something that cannot work.
-pub static IMPLAUSIBLE_REGISTRATION_REQUEST: RuleMeta = RuleMeta {
-    code: "XC0004",
-    name: "implausible-registration-request",
-    severity: Severity::Error,
-    summary: "the request names something that cannot work",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XC0004.md"),
-};
-
-/// `XE0001 resource-open-to-everyone`: a resource policy or trust policy allows everyone (`*`) without a condition.
-pub static RESOURCE_OPEN_TO_EVERYONE: RuleMeta = RuleMeta {
-    code: "XE0001",
-    name: "resource-open-to-everyone",
-    severity: Severity::Error,
-    summary: "a resource policy or trust policy allows everyone (`*`) without a condition",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XE0001.md"),
-};
-
-/// `XE0002 resource-reachable-from-outside-organization`: a resource is reachable from an account outside its organization.
-pub static RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION: RuleMeta = RuleMeta {
-    code: "XE0002",
-    name: "resource-reachable-from-outside-organization",
-    severity: Severity::Warning,
-    summary: "a resource is reachable from an account outside its organization",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XE0002.md"),
-};
-
-/// `XE0003 resource-reachable-from-other-account`: a resource is reachable from another account of its organization.
-pub static RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT: RuleMeta = RuleMeta {
-    code: "XE0003",
-    name: "resource-reachable-from-other-account",
-    severity: Severity::Info,
-    summary: "a resource is reachable from another account of its organization",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XE0003.md"),
-};
-
-/// `XE0900 unused-trusted-account`: a `trusted_accounts` entry of the audit file matched no finding.
-pub static UNUSED_TRUSTED_ACCOUNT: RuleMeta = RuleMeta {
-    code: "XE0900",
-    name: "unused-trusted-account",
-    severity: Severity::Warning,
-    summary: "a `trusted_accounts` entry of the audit file matched no finding",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XE0900.md"),
-};
-
-/// `XL0001 unreadable-input`: an input cannot be read: missing, not a regular file, too large, not UTF-8 or not JSON.
-pub static UNREADABLE_INPUT: RuleMeta = RuleMeta {
-    code: "XL0001",
-    name: "unreadable-input",
-    severity: Severity::Error,
-    summary:
-        "an input cannot be read: missing, not a regular file, too large, not UTF-8 or not JSON",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0001.md"),
-};
-
-/// `XL0002 malformed-export`: an export xacct recognizes holds a value of the wrong shape.
-pub static MALFORMED_EXPORT: RuleMeta = RuleMeta {
-    code: "XL0002",
-    name: "malformed-export",
-    severity: Severity::Error,
-    summary: "an export xacct recognizes holds a value of the wrong shape",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0002.md"),
-};
-
-/// `XL0003 incomplete-export`: an export says it is incomplete.
-pub static INCOMPLETE_EXPORT: RuleMeta = RuleMeta {
-    code: "XL0003",
-    name: "incomplete-export",
-    severity: Severity::Warning,
-    summary: "an export says it is incomplete",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0003.md"),
-};
-
-/// `XL0004 duplicate-export`: the same setting is exported in two files.
-pub static DUPLICATE_EXPORT: RuleMeta = RuleMeta {
-    code: "XL0004",
-    name: "duplicate-export",
-    severity: Severity::Warning,
-    summary: "the same setting is exported in two files",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0004.md"),
-};
-
-/// `XL0005 export-in-wrong-account`: a file's content belongs to another account than the folder it is in.
-pub static EXPORT_IN_WRONG_ACCOUNT: RuleMeta = RuleMeta {
-    code: "XL0005",
-    name: "export-in-wrong-account",
-    severity: Severity::Error,
-    summary: "a file's content belongs to another account than the folder it is in",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0005.md"),
-};
-
-/// `XL0006 export-not-used`: something that was read cannot be used.
-pub static EXPORT_NOT_USED: RuleMeta = RuleMeta {
-    code: "XL0006",
-    name: "export-not-used",
-    severity: Severity::Warning,
-    summary: "something that was read cannot be used",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0006.md"),
-};
-
-/// `XL0007 defective-policy`: a policy AWS would reject, or one that cannot be read fully, is evaluated fail-closed.
-pub static DEFECTIVE_POLICY: RuleMeta = RuleMeta {
-    code: "XL0007",
-    name: "defective-policy",
-    severity: Severity::Warning,
-    summary:
-        "a policy AWS would reject, or one that cannot be read fully, is evaluated fail-closed",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0007.md"),
-};
-
-/// `XL0008 terraform-state-not-plan`: a `terraform show -json` of a state was given where a plan is read.
-pub static TERRAFORM_STATE_NOT_PLAN: RuleMeta = RuleMeta {
-    code: "XL0008",
-    name: "terraform-state-not-plan",
-    severity: Severity::Error,
-    summary: "a `terraform show -json` of a state was given where a plan is read",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0008.md"),
-};
-
-/// `XL0009 policy-not-evaluated`: resources that carry a policy could not be evaluated.
-pub static POLICY_NOT_EVALUATED: RuleMeta = RuleMeta {
-    code: "XL0009",
-    name: "policy-not-evaluated",
-    severity: Severity::Warning,
-    summary: "resources that carry a policy could not be evaluated",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0009.md"),
-};
-
-/// `XL0010 plan-account-unknown`: a Terraform plan or a template does not say which account it applies to.
-pub static PLAN_ACCOUNT_UNKNOWN: RuleMeta = RuleMeta {
-    code: "XL0010",
-    name: "plan-account-unknown",
-    severity: Severity::Warning,
-    summary: "a Terraform plan or a template does not say which account it applies to",
-    status: Status::Stable,
-    since: "0.2.0",
-    docs: include_str!("../../docs/rules/XL0010.md"),
-};
-
-/// `XR0001 registration-path-open`: an account can register model versions into a model package group of another account.
-pub static REGISTRATION_PATH_OPEN: RuleMeta = RuleMeta {
-    code: "XR0001",
-    name: "registration-path-open",
-    severity: Severity::Info,
-    summary: "an account can register model versions into a model package group of another account",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XR0001.md"),
-};
-
-/// `XR0002 registration-path-denied`: a model package group lets an account register, but the registration is denied.
-pub static REGISTRATION_PATH_DENIED: RuleMeta = RuleMeta {
-    code: "XR0002",
-    name: "registration-path-denied",
-    severity: Severity::Warning,
-    summary: "a model package group lets an account register, but the registration is denied",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XR0002.md"),
-};
-
-/// `XR0003 registration-path-not-verified`: a cross-account registration path cannot be verified with the exported data.
-pub static REGISTRATION_PATH_NOT_VERIFIED: RuleMeta = RuleMeta {
-    code: "XR0003",
-    name: "registration-path-not-verified",
-    severity: Severity::Warning,
-    summary: "a cross-account registration path cannot be verified with the exported data",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XR0003.md"),
-};
-
-/// `XR0004 listed-registration-denied`: a registration listed in the audit file is not possible.
-pub static LISTED_REGISTRATION_DENIED: RuleMeta = RuleMeta {
-    code: "XR0004",
-    name: "listed-registration-denied",
-    severity: Severity::Error,
-    summary: "a registration listed in the audit file is not possible",
-    status: Status::Stable,
-    since: "0.1.0",
-    docs: include_str!("../../docs/rules/XR0004.md"),
-};
-
-/// Every code, sorted.
-pub static ALL: &[&RuleMeta] = &[
-    &INVALID_JSON,
-    &INVALID_POLICY_GRAMMAR,
-    &UNKNOWN_CONDITION_OPERATOR,
-    &UNKNOWN_SERVICE_PREFIX,
-    &UNKNOWN_ACTION,
-    &BUCKET_POLICY_ACTION_APPLIES_TO_NO_RESOURCE,
-    &RESOURCE_NOT_AN_ARN,
-    &UNRENDERED_TEMPLATE_PLACEHOLDER,
-    &PRINCIPAL_IN_IDENTITY_POLICY,
-    &RESOURCE_POLICY_WITHOUT_PRINCIPAL,
-    &GRANT_GRANTEE_NOT_A_PRINCIPAL_ARN,
-    &POLICY_EXCEEDS_SIZE_LIMIT,
-    &SID_WITH_INVALID_CHARACTERS,
-    &PRINCIPAL_ARN_WITHOUT_IDENTITY_TYPE,
-    &ALLOW_WITH_NOT_ELEMENT,
-    &WILDCARD_PRINCIPAL_WITHOUT_CONDITION,
-    &FOR_ALL_VALUES_WITHOUT_NULL_CHECK,
-    &CONDITION_OPERATOR_CARDINALITY_MISMATCH,
-    &ACTION_APPLIES_TO_NO_RESOURCE,
-    &CONDITION_KEY_NOT_SUPPORTED_BY_ACTIONS,
-    &KEY_POLICY_WITHOUT_IAM_DELEGATION,
-    &PRINCIPAL_IS_UNIQUE_ID,
-    &ECR_PULL_WITHOUT_LAYER_DOWNLOAD,
-    &ECR_DESCRIBE_WILDCARD_FOR_PULL,
-    &WILDCARD_ONLY_ACTION_ON_SPECIFIC_RESOURCE,
-    &DUPLICATE_SID,
-    &MISSING_OR_OUTDATED_VERSION,
-    &MFA_PRESENT_FALSE,
-    &STRING_OPERATOR_ON_TYPED_KEY,
-    &CONDITION_KEY_WITHOUT_PREFIX,
-    &REDUNDANT_ACTION,
-    &REDUNDANT_RESOURCE,
-    &REDUNDANT_STATEMENT,
-    &UNMATCHED_SUPPRESSION,
-    &UNRECOGNIZED_FILE,
-    &WORKFLOW_STEP_DENIED,
-    &WORKFLOW_STEP_NOT_VERIFIED,
-    &WORKFLOW_ADVISORY_ACTION_DENIED,
-    &IMPLAUSIBLE_REGISTRATION_REQUEST,
-    &RESOURCE_OPEN_TO_EVERYONE,
-    &RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION,
-    &RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
-    &UNUSED_TRUSTED_ACCOUNT,
-    &UNREADABLE_INPUT,
-    &MALFORMED_EXPORT,
-    &INCOMPLETE_EXPORT,
-    &DUPLICATE_EXPORT,
-    &EXPORT_IN_WRONG_ACCOUNT,
-    &EXPORT_NOT_USED,
-    &DEFECTIVE_POLICY,
-    &TERRAFORM_STATE_NOT_PLAN,
-    &POLICY_NOT_EVALUATED,
-    &PLAN_ACCOUNT_UNKNOWN,
-    &REGISTRATION_PATH_OPEN,
-    &REGISTRATION_PATH_DENIED,
-    &REGISTRATION_PATH_NOT_VERIFIED,
-    &LISTED_REGISTRATION_DENIED,
-];
+registry! {
+    INVALID_JSON = "XA0100" "invalid-json" Error Stable "0.1.0"
+        "a file or an embedded policy text that is not JSON";
+    INVALID_POLICY_GRAMMAR = "XA0101" "invalid-policy-grammar" Error Stable "0.1.0"
+        "a policy element or KMS grant field the grammar does not allow";
+    UNKNOWN_CONDITION_OPERATOR = "XA0102" "unknown-condition-operator" Error Stable "0.1.0"
+        "a condition operator that does not exist";
+    UNKNOWN_SERVICE_PREFIX = "XA0103" "unknown-service-prefix" Error Stable "0.1.0"
+        "an action whose service prefix is not an AWS service";
+    UNKNOWN_ACTION = "XA0104" "unknown-action" Error Stable "0.1.0"
+        "an action or action pattern that matches no action of its service";
+    BUCKET_POLICY_ACTION_APPLIES_TO_NO_RESOURCE = "XA0105" "bucket-policy-action-applies-to-no-resource" Error Stable "0.1.0"
+        "a bucket policy action that applies to none of the statement's resources";
+    RESOURCE_NOT_AN_ARN = "XA0106" "resource-not-an-arn" Error Stable "0.1.0"
+        "a resource value that is neither `*` nor an ARN";
+    UNRENDERED_TEMPLATE_PLACEHOLDER = "XA0107" "unrendered-template-placeholder" Error Stable "0.1.0"
+        "a template placeholder left in an ARN, principal or condition value";
+    PRINCIPAL_IN_IDENTITY_POLICY = "XA0108" "principal-in-identity-policy" Error Stable "0.1.0"
+        "a `Principal` in an identity policy or SCP";
+    RESOURCE_POLICY_WITHOUT_PRINCIPAL = "XA0109" "resource-policy-without-principal" Error Stable "0.1.0"
+        "a resource policy statement without a `Principal`";
+    GRANT_GRANTEE_NOT_A_PRINCIPAL_ARN = "XA0110" "grant-grantee-not-a-principal-arn" Error Stable "0.1.0"
+        "a KMS grant whose grantee is not a principal ARN";
+    POLICY_EXCEEDS_SIZE_LIMIT = "XA0111" "policy-exceeds-size-limit" Error Stable "0.1.0"
+        "a policy larger than its service's size limit";
+    SID_WITH_INVALID_CHARACTERS = "XA0112" "sid-with-invalid-characters" Error Stable "0.2.0"
+        "a `Sid` with characters other than ASCII letters and digits";
+    PRINCIPAL_ARN_WITHOUT_IDENTITY_TYPE = "XA0113" "principal-arn-without-identity-type" Error Stable "0.2.0"
+        "a principal ARN that names no account, user, role or session";
+    ALLOW_WITH_NOT_ELEMENT = "XA0201" "allow-with-not-element" Warning Stable "0.1.0"
+        "`Allow` with `NotPrincipal`, `NotAction` or `NotResource`";
+    WILDCARD_PRINCIPAL_WITHOUT_CONDITION = "XA0202" "wildcard-principal-without-condition" Warning Stable "0.1.0"
+        "`Allow` to every principal without a condition that narrows the caller";
+    FOR_ALL_VALUES_WITHOUT_NULL_CHECK = "XA0203" "for-all-values-without-null-check" Warning Stable "0.1.0"
+        "`ForAllValues:` in an `Allow` without a `Null` check on the key";
+    CONDITION_OPERATOR_CARDINALITY_MISMATCH = "XA0204" "condition-operator-cardinality-mismatch" Warning Stable "0.1.0"
+        "a single-valued operator on a multivalued key, or the reverse";
+    ACTION_APPLIES_TO_NO_RESOURCE = "XA0205" "action-applies-to-no-resource" Warning Stable "0.1.0"
+        "an action that applies to none of the statement's resources";
+    CONDITION_KEY_NOT_SUPPORTED_BY_ACTIONS = "XA0206" "condition-key-not-supported-by-actions" Warning Stable "0.1.0"
+        "a condition key that no action of the statement supports";
+    KEY_POLICY_WITHOUT_IAM_DELEGATION = "XA0207" "key-policy-without-iam-delegation" Warning Stable "0.1.0"
+        "a key policy without the statement that enables IAM policies";
+    PRINCIPAL_IS_UNIQUE_ID = "XA0208" "principal-is-unique-id" Warning Stable "0.1.0"
+        "a principal that is a unique id of a deleted user or role";
+    ECR_PULL_WITHOUT_LAYER_DOWNLOAD = "XA0209" "ecr-pull-without-layer-download" Warning Stable "0.1.0"
+        "an ECR pull grant without `ecr:GetDownloadUrlForLayer`";
+    ECR_DESCRIBE_WILDCARD_FOR_PULL = "XA0210" "ecr-describe-wildcard-for-pull" Warning Stable "0.1.0"
+        "`ecr:Describe*` where pulling images was meant";
+    WILDCARD_ONLY_ACTION_ON_SPECIFIC_RESOURCE = "XA0211" "wildcard-only-action-on-specific-resource" Warning Stable "0.1.0"
+        "a wildcard-only action granted on a specific ARN, which never matches";
+    DUPLICATE_SID = "XA0212" "duplicate-sid" Warning Stable "0.1.0"
+        "two statements with the same `Sid`";
+    MISSING_OR_OUTDATED_VERSION = "XA0213" "missing-or-outdated-version" Warning Stable "0.1.0"
+        "a policy without `Version` or with `2008-10-17`";
+    MFA_PRESENT_FALSE = "XA0214" "mfa-present-false" Warning Stable "0.2.0"
+        "`aws:MultiFactorAuthPresent` is `false` where long-term credentials slip through";
+    STRING_OPERATOR_ON_TYPED_KEY = "XA0215" "string-operator-on-typed-key" Warning Stable "0.2.0"
+        "a string operator on a numeric, date or boolean condition key";
+    CONDITION_KEY_WITHOUT_PREFIX = "XA0216" "condition-key-without-prefix" Warning Stable "0.2.0"
+        "a condition key without a `service:` prefix";
+    REDUNDANT_ACTION = "XA0301" "redundant-action" Info Stable "0.1.0"
+        "an action already covered by another action of the statement";
+    REDUNDANT_RESOURCE = "XA0302" "redundant-resource" Info Stable "0.1.0"
+        "a resource already covered by another resource of the statement";
+    REDUNDANT_STATEMENT = "XA0303" "redundant-statement" Info Stable "0.1.0"
+        "a statement already covered by another statement";
+    UNMATCHED_SUPPRESSION = "XA0900" "unmatched-suppression" Warning Stable "0.1.0"
+        "a suppression in the configuration file that matched no finding";
+    UNRECOGNIZED_FILE = "XA0901" "unrecognized-file" Warning Stable "0.1.0"
+        "a JSON file that is neither a policy nor a known export";
+    WORKFLOW_STEP_DENIED = "XC0001" "workflow-step-denied" Error Stable "0.1.0"
+        "a required step of the cross-account workflow is denied";
+    WORKFLOW_STEP_NOT_VERIFIED = "XC0002" "workflow-step-not-verified" Warning Stable "0.1.0"
+        "a required step cannot be verified with the exported data";
+    WORKFLOW_ADVISORY_ACTION_DENIED = "XC0003" "workflow-advisory-action-denied" Warning Stable "0.1.0"
+        "an advisory action of a workflow step is denied";
+    IMPLAUSIBLE_REGISTRATION_REQUEST = "XC0004" "implausible-registration-request" Error Stable "0.1.0"
+        "the request names something that cannot work";
+    RESOURCE_OPEN_TO_EVERYONE = "XE0001" "resource-open-to-everyone" Error Stable "0.1.0"
+        "a resource policy or trust policy allows everyone (`*`) without a condition";
+    RESOURCE_REACHABLE_FROM_OUTSIDE_ORGANIZATION = "XE0002" "resource-reachable-from-outside-organization" Warning Stable "0.1.0"
+        "a resource is reachable from an account outside its organization";
+    RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT = "XE0003" "resource-reachable-from-other-account" Info Stable "0.1.0"
+        "a resource is reachable from another account of its organization";
+    UNUSED_TRUSTED_ACCOUNT = "XE0900" "unused-trusted-account" Warning Stable "0.1.0"
+        "a `trusted_accounts` entry of the audit file matched no finding";
+    UNREADABLE_INPUT = "XL0001" "unreadable-input" Error Stable "0.2.0"
+        "an input cannot be read: missing, not a regular file, too large, not UTF-8 or not JSON";
+    MALFORMED_EXPORT = "XL0002" "malformed-export" Error Stable "0.2.0"
+        "an export xacct recognizes holds a value of the wrong shape";
+    INCOMPLETE_EXPORT = "XL0003" "incomplete-export" Warning Stable "0.2.0"
+        "an export says it is incomplete";
+    DUPLICATE_EXPORT = "XL0004" "duplicate-export" Warning Stable "0.2.0"
+        "the same setting is exported in two files";
+    EXPORT_IN_WRONG_ACCOUNT = "XL0005" "export-in-wrong-account" Error Stable "0.2.0"
+        "a file's content belongs to another account than the folder it is in";
+    EXPORT_NOT_USED = "XL0006" "export-not-used" Warning Stable "0.2.0"
+        "something that was read cannot be used";
+    DEFECTIVE_POLICY = "XL0007" "defective-policy" Warning Stable "0.2.0"
+        "a policy AWS would reject, or one that cannot be read fully, is evaluated fail-closed";
+    TERRAFORM_STATE_NOT_PLAN = "XL0008" "terraform-state-not-plan" Error Stable "0.2.0"
+        "a `terraform show -json` of a state was given where a plan is read";
+    POLICY_NOT_EVALUATED = "XL0009" "policy-not-evaluated" Warning Stable "0.2.0"
+        "resources that carry a policy could not be evaluated";
+    PLAN_ACCOUNT_UNKNOWN = "XL0010" "plan-account-unknown" Warning Stable "0.2.0"
+        "a Terraform plan or a template does not say which account it applies to";
+    REGISTRATION_PATH_OPEN = "XR0001" "registration-path-open" Info Stable "0.1.0"
+        "an account can register model versions into a model package group of another account";
+    REGISTRATION_PATH_DENIED = "XR0002" "registration-path-denied" Warning Stable "0.1.0"
+        "a model package group lets an account register, but the registration is denied";
+    REGISTRATION_PATH_NOT_VERIFIED = "XR0003" "registration-path-not-verified" Warning Stable "0.1.0"
+        "a cross-account registration path cannot be verified with the exported data";
+    LISTED_REGISTRATION_DENIED = "XR0004" "listed-registration-denied" Error Stable "0.1.0"
+        "a registration listed in the audit file is not possible";
+}
 
 #[cfg(test)]
 mod tests {

@@ -103,13 +103,12 @@ pub(super) fn authorization_details(
             match found {
                 Some(a) => a,
                 None => {
-                    unrecognized(
+                    return unrecognized(
                         out,
                         file,
                         FileKind::AuthorizationDetails,
                         "names no account: put it at `<account>/iam.json`",
-                    );
-                    return;
+                    )
                 }
             }
         }
@@ -270,13 +269,12 @@ pub(super) fn access_keys(
     out: &mut FileOutput,
 ) {
     let Some(account) = folder else {
-        unrecognized(
+        return unrecognized(
             out,
             file,
             FileKind::AccessKeys,
             "does not say its account: put it at `<account>/iam-access-keys/<user>.json`",
         );
-        return;
     };
     let at = Pointer::root().key("AccessKeyMetadata");
     for (i, k) in array_at(json, "AccessKeyMetadata").iter().enumerate() {

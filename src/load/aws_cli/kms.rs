@@ -93,8 +93,7 @@ pub(super) fn describe_key(
     let arn = meta.value().and_then(|m| m.arn.clone());
     let parsed = arn.as_deref().and_then(Arn::parse);
     let (Some(owner), Some(a)) = (owner, parsed) else {
-        unrecognized(out, file, kind, "names no key ARN and account");
-        return;
+        return unrecognized(out, file, kind, "names no key ARN and account");
     };
     if folder.is_some_and(|f| f != owner) {
         misplaced(
@@ -107,8 +106,7 @@ pub(super) fn describe_key(
         return;
     }
     let Some(key_id) = a.resource.strip_prefix("key/") else {
-        unrecognized(out, file, kind, "names no key");
-        return;
+        return unrecognized(out, file, kind, "names no key");
     };
     out.items.push(Item::Key {
         account: owner.clone(),
@@ -130,13 +128,12 @@ pub(super) fn list_grants(
         .find_map(|g| str_at(g, "KeyId"))
         .map(str::to_owned);
     let Some((account, region, key_id)) = first_key.as_deref().and_then(key_parts) else {
-        unrecognized(
+        return unrecognized(
             out,
             file,
             FileKind::ListGrants,
             "does not say which key it is for: put it at `<account>/<region>/kms/<key-id>.grants.json`",
         );
-        return;
     };
     if folder.is_some_and(|f| f != account) {
         misplaced(out, file, folder, &account, Pointer::root().key("Grants"));

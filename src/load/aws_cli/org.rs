@@ -62,15 +62,12 @@ pub(crate) fn membership(
                 format!("the export failed: {}: {}", text("Code"), text("Message")),
             )
         }
-        _ => {
-            super::unrecognized(
+        _ => return super::unrecognized(
                 out,
                 file,
                 kind,
                 "is not what `aws organizations describe-organization` prints (nor its error): `organization.json` in an account folder holds that",
-            );
-            return;
-        }
+            ),
     };
     out.items.push(Item::OrgMembership {
         account: account.to_owned(),

@@ -151,15 +151,12 @@ fn permission(json: &Json<'_>, file: &Arc<str>, folder: Option<&str>, out: &mut 
         }
         (Some(f), _) => f,
         (None, Some(n)) => n,
-        (None, None) => {
-            unrecognized(
-                out,
-                file,
-                FileKind::RamPermission,
-                "does not say whose shares use it: put it in the folder of the account that owns them",
-            );
-            return;
-        }
+        (None, None) => return unrecognized(
+            out,
+            file,
+            FileKind::RamPermission,
+            "does not say whose shares use it: put it in the folder of the account that owns them",
+        ),
     };
     let Some(template) = str_at(p, "permission") else {
         out.problems.push(Diagnostic::in_file(

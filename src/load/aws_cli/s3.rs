@@ -81,13 +81,12 @@ pub(super) fn account_public_access_block(
         FileKind::PublicAccessBlock => public_access_block(json, file, out),
         FileKind::ErrorMarker => error_marker(json, file),
         _ => {
-            unrecognized(
+            return unrecognized(
                 out,
                 file,
                 kind,
                 "does not belong at `s3control/public-access-block.json`",
-            );
-            return;
+            )
         }
     };
     out.items.push(Item::AccountPublicAccessBlock {

@@ -39,8 +39,7 @@ pub(super) fn describe_group(
     let kind = FileKind::ModelPackageGroup;
     let arn = str_at(json, "ModelPackageGroupArn").and_then(Arn::parse);
     let Some(a) = arn.filter(|a| a.resource.starts_with("model-package-group/")) else {
-        unrecognized(out, file, kind, "has no model package group ARN");
-        return;
+        return unrecognized(out, file, kind, "has no model package group ARN");
     };
     if folder.is_some_and(|f| f != a.account) {
         misplaced(

@@ -44,158 +44,35 @@ struct CfnType {
     policy: &'static [&'static str],
 }
 
-const fn row(
-    cfn: &'static str,
-    ty: &'static str,
-    role: Role,
-    name: &'static str,
-    policy: &'static [&'static str],
-) -> CfnType {
-    CfnType {
-        cfn,
-        ty,
-        role,
-        name,
-        policy,
-    }
+/// A row of [`TABLE`]: `cfn => ty, Role, name, [policy path];`.
+macro_rules! cfn_types {
+    ($($cfn:literal => $ty:literal, $role:ident, $name:literal, [$($step:literal),*];)*) => {
+        [$(CfnType { cfn: $cfn, ty: $ty, role: Role::$role, name: $name, policy: &[$($step),*] }),*]
+    };
 }
 
 /// Every template type read for the generic model, with the properties the CloudFormation
 /// template reference gives them.
-static TABLE: &[CfnType] = &[
-    row(
-        "AWS::S3Express::BucketPolicy",
-        "s3-directory-bucket",
-        Role::Policy,
-        "Bucket",
-        &["PolicyDocument"],
-    ),
-    row(
-        "AWS::S3::AccessPoint",
-        "s3-access-point",
-        Role::Own,
-        "Name",
-        &["Policy"],
-    ),
-    row(
-        "AWS::S3Tables::TableBucketPolicy",
-        "s3-table-bucket",
-        Role::Policy,
-        "TableBucketARN",
-        &["ResourcePolicy"],
-    ),
-    row(
-        "AWS::S3Tables::TablePolicy",
-        "s3-table",
-        Role::Policy,
-        "TableARN",
-        &["ResourcePolicy"],
-    ),
-    row(
-        "AWS::Lambda::Permission",
-        "lambda-function",
-        Role::Permission,
-        "FunctionName",
-        &[],
-    ),
-    row(
-        "AWS::Lambda::LayerVersionPermission",
-        "lambda-layer",
-        Role::Permission,
-        "LayerVersionArn",
-        &[],
-    ),
-    row(
-        "AWS::SQS::QueuePolicy",
-        "sqs-queue",
-        Role::Policy,
-        "Queues",
-        &["PolicyDocument"],
-    ),
-    row(
-        "AWS::SQS::QueueInlinePolicy",
-        "sqs-queue",
-        Role::Policy,
-        "Queue",
-        &["PolicyDocument"],
-    ),
-    row(
-        "AWS::SNS::TopicPolicy",
-        "sns-topic",
-        Role::Policy,
-        "Topics",
-        &["PolicyDocument"],
-    ),
-    row(
-        "AWS::SNS::TopicInlinePolicy",
-        "sns-topic",
-        Role::Policy,
-        "TopicArn",
-        &["PolicyDocument"],
-    ),
-    row(
-        "AWS::SecretsManager::ResourcePolicy",
-        "secretsmanager-secret",
-        Role::Policy,
-        "SecretId",
-        &["ResourcePolicy"],
-    ),
-    row(
-        "AWS::EFS::FileSystem",
-        "efs-file-system",
-        Role::Own,
-        "",
-        &["FileSystemPolicy"],
-    ),
-    row(
-        "AWS::DynamoDB::Table",
-        "dynamodb-table",
-        Role::Own,
-        "TableName",
-        &["ResourcePolicy", "PolicyDocument"],
-    ),
-    row(
-        "AWS::DynamoDB::Table",
-        "dynamodb-stream",
-        Role::Own,
-        "TableName",
-        &["StreamSpecification", "ResourcePolicy", "PolicyDocument"],
-    ),
-    row(
-        "AWS::Kinesis::ResourcePolicy",
-        "kinesis-stream",
-        Role::Policy,
-        "ResourceArn",
-        &["ResourcePolicy"],
-    ),
-    row(
-        "AWS::OpenSearchService::Domain",
-        "opensearch-domain",
-        Role::Own,
-        "DomainName",
-        &["AccessPolicies"],
-    ),
-    row(
-        "AWS::Backup::BackupVault",
-        "backup-vault",
-        Role::Own,
-        "BackupVaultName",
-        &["AccessPolicy"],
-    ),
-    row(
-        "AWS::CodeArtifact::Domain",
-        "codeartifact-domain",
-        Role::Own,
-        "DomainName",
-        &["PermissionsPolicyDocument"],
-    ),
-    row(
-        "AWS::ApiGateway::RestApi",
-        "api-gateway-rest-api",
-        Role::Own,
-        "",
-        &["Policy"],
-    ),
+static TABLE: &[CfnType] = &cfn_types![
+    "AWS::S3Express::BucketPolicy" => "s3-directory-bucket", Policy, "Bucket", ["PolicyDocument"];
+    "AWS::S3::AccessPoint" => "s3-access-point", Own, "Name", ["Policy"];
+    "AWS::S3Tables::TableBucketPolicy" => "s3-table-bucket", Policy, "TableBucketARN", ["ResourcePolicy"];
+    "AWS::S3Tables::TablePolicy" => "s3-table", Policy, "TableARN", ["ResourcePolicy"];
+    "AWS::Lambda::Permission" => "lambda-function", Permission, "FunctionName", [];
+    "AWS::Lambda::LayerVersionPermission" => "lambda-layer", Permission, "LayerVersionArn", [];
+    "AWS::SQS::QueuePolicy" => "sqs-queue", Policy, "Queues", ["PolicyDocument"];
+    "AWS::SQS::QueueInlinePolicy" => "sqs-queue", Policy, "Queue", ["PolicyDocument"];
+    "AWS::SNS::TopicPolicy" => "sns-topic", Policy, "Topics", ["PolicyDocument"];
+    "AWS::SNS::TopicInlinePolicy" => "sns-topic", Policy, "TopicArn", ["PolicyDocument"];
+    "AWS::SecretsManager::ResourcePolicy" => "secretsmanager-secret", Policy, "SecretId", ["ResourcePolicy"];
+    "AWS::EFS::FileSystem" => "efs-file-system", Own, "", ["FileSystemPolicy"];
+    "AWS::DynamoDB::Table" => "dynamodb-table", Own, "TableName", ["ResourcePolicy", "PolicyDocument"];
+    "AWS::DynamoDB::Table" => "dynamodb-stream", Own, "TableName", ["StreamSpecification", "ResourcePolicy", "PolicyDocument"];
+    "AWS::Kinesis::ResourcePolicy" => "kinesis-stream", Policy, "ResourceArn", ["ResourcePolicy"];
+    "AWS::OpenSearchService::Domain" => "opensearch-domain", Own, "DomainName", ["AccessPolicies"];
+    "AWS::Backup::BackupVault" => "backup-vault", Own, "BackupVaultName", ["AccessPolicy"];
+    "AWS::CodeArtifact::Domain" => "codeartifact-domain", Own, "DomainName", ["PermissionsPolicyDocument"];
+    "AWS::ApiGateway::RestApi" => "api-gateway-rest-api", Own, "", ["Policy"];
 ];
 
 /// The policy documents the table reads: (type, path below `Properties`); permissions are

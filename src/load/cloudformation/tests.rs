@@ -24,32 +24,15 @@ Mappings:
   Regions:
     us-east-2: {Ami: ami-123, Names: [x, y]}
 Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties: {RoleName: my-role, Path: /team/}
-  Generated:
-    Type: AWS::IAM::Role
-    Properties: {}
-  Bucket:
-    Type: AWS::S3::Bucket
-    Properties: {BucketName: !Sub 'data-${AWS::AccountId}'}
-  Key:
-    Type: AWS::KMS::Key
-  Repo:
-    Type: AWS::ECR::Repository
-    Properties: {RepositoryName: repo}
-  Group:
-    Type: AWS::SageMaker::ModelPackageGroup
-    Properties: {ModelPackageGroupName: Trees}
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties: {QueueName: q}
-  Topic:
-    Type: AWS::SNS::Topic
-    Properties: {TopicName: t}
-  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties: {ManagedPolicyName: p}
+  Role: {Type: AWS::IAM::Role, Properties: {RoleName: my-role, Path: /team/}}
+  Generated: {Type: AWS::IAM::Role, Properties: {}}
+  Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub 'data-${AWS::AccountId}'}}
+  Key: {Type: AWS::KMS::Key}
+  Repo: {Type: AWS::ECR::Repository, Properties: {RepositoryName: repo}}
+  Group: {Type: AWS::SageMaker::ModelPackageGroup, Properties: {ModelPackageGroupName: Trees}}
+  Queue: {Type: AWS::SQS::Queue, Properties: {QueueName: q}}
+  Topic: {Type: AWS::SNS::Topic, Properties: {TopicName: t}}
+  Policy: {Type: AWS::IAM::ManagedPolicy, Properties: {ManagedPolicyName: p}}
 "#;
 
 fn with_stack(account: Option<&str>, f: impl FnOnce(&Stack<'_, '_>)) {

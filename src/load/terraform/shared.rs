@@ -44,247 +44,53 @@ struct TfType {
     policy: &'static str,
 }
 
-const fn own(
-    tf: &'static str,
-    ty: &'static str,
-    target: &'static str,
-    policy: &'static str,
-) -> TfType {
-    of(tf, ty, Role::Own, target, &[], policy)
-}
-
-const fn of(
-    tf: &'static str,
-    ty: &'static str,
-    role: Role,
-    target: &'static str,
-    parents: &'static [&'static str],
-    policy: &'static str,
-) -> TfType {
-    TfType {
-        tf,
-        ty,
-        role,
-        target,
-        parents,
-        policy,
-    }
+/// A row of [`TF`]: `tf => ty, Role, target, [parents], policy;`.
+macro_rules! tf_types {
+    ($($tf:literal => $ty:literal, $role:ident, $target:literal, [$($parent:literal),*], $policy:literal;)*) => {
+        [$(TfType { tf: $tf, ty: $ty, role: Role::$role, target: $target, parents: &[$($parent),*], policy: $policy }),*]
+    };
 }
 
 /// Every Terraform resource type read for the generic model.
-static TF: &[TfType] = &[
-    own(
-        "aws_s3_directory_bucket",
-        "s3-directory-bucket",
-        "bucket",
-        "",
-    ),
-    own("aws_s3_access_point", "s3-access-point", "name", "policy"),
-    of(
-        "aws_s3control_access_point_policy",
-        "s3-access-point",
-        Role::Policy,
-        "access_point_arn",
-        &["aws_s3_access_point"],
-        "policy",
-    ),
-    own("aws_s3tables_table_bucket", "s3-table-bucket", "name", ""),
-    of(
-        "aws_s3tables_table_bucket_policy",
-        "s3-table-bucket",
-        Role::Policy,
-        "table_bucket_arn",
-        &["aws_s3tables_table_bucket"],
-        "resource_policy",
-    ),
-    of(
-        "aws_s3tables_table_policy",
-        "s3-table",
-        Role::Policy,
-        "table_bucket_arn",
-        &["aws_s3tables_table_bucket"],
-        "resource_policy",
-    ),
-    own(
-        "aws_lambda_function",
-        "lambda-function",
-        "function_name",
-        "",
-    ),
-    of(
-        "aws_lambda_permission",
-        "lambda-function",
-        Role::Statement,
-        "function_name",
-        &["aws_lambda_function"],
-        "",
-    ),
-    own("aws_lambda_layer_version", "lambda-layer", "layer_name", ""),
-    of(
-        "aws_lambda_layer_version_permission",
-        "lambda-layer",
-        Role::Statement,
-        "layer_name",
-        &["aws_lambda_layer_version"],
-        "",
-    ),
-    own("aws_sqs_queue", "sqs-queue", "name", "policy"),
-    of(
-        "aws_sqs_queue_policy",
-        "sqs-queue",
-        Role::Policy,
-        "queue_url",
-        &["aws_sqs_queue"],
-        "policy",
-    ),
-    own("aws_sns_topic", "sns-topic", "name", "policy"),
-    of(
-        "aws_sns_topic_policy",
-        "sns-topic",
-        Role::Policy,
-        "arn",
-        &["aws_sns_topic"],
-        "policy",
-    ),
-    own(
-        "aws_secretsmanager_secret",
-        "secretsmanager-secret",
-        "name",
-        "policy",
-    ),
-    of(
-        "aws_secretsmanager_secret_policy",
-        "secretsmanager-secret",
-        Role::Policy,
-        "secret_arn",
-        &["aws_secretsmanager_secret"],
-        "policy",
-    ),
-    own("aws_efs_file_system", "efs-file-system", "id", ""),
-    of(
-        "aws_efs_file_system_policy",
-        "efs-file-system",
-        Role::Policy,
-        "file_system_id",
-        &["aws_efs_file_system"],
-        "policy",
-    ),
-    own("aws_dynamodb_table", "dynamodb-table", "name", ""),
-    of(
-        "aws_dynamodb_resource_policy",
-        "dynamodb-table",
-        Role::Policy,
-        "resource_arn",
-        &["aws_dynamodb_table"],
-        "policy",
-    ),
-    own("aws_kinesis_stream", "kinesis-stream", "name", ""),
-    own(
-        "aws_kinesis_stream_consumer",
-        "kinesis-consumer",
-        "name",
-        "",
-    ),
-    of(
-        "aws_kinesis_resource_policy",
-        "kinesis-stream",
-        Role::Policy,
-        "resource_arn",
-        &["aws_kinesis_stream", "aws_kinesis_stream_consumer"],
-        "policy",
-    ),
-    own(
-        "aws_opensearch_domain",
-        "opensearch-domain",
-        "domain_name",
-        "access_policies",
-    ),
-    of(
-        "aws_opensearch_domain_policy",
-        "opensearch-domain",
-        Role::Policy,
-        "domain_name",
-        &["aws_opensearch_domain"],
-        "access_policies",
-    ),
-    own(
-        "aws_elasticsearch_domain",
-        "opensearch-domain",
-        "domain_name",
-        "access_policies",
-    ),
-    of(
-        "aws_elasticsearch_domain_policy",
-        "opensearch-domain",
-        Role::Policy,
-        "domain_name",
-        &["aws_elasticsearch_domain"],
-        "access_policies",
-    ),
-    own("aws_backup_vault", "backup-vault", "name", ""),
-    of(
-        "aws_backup_vault_policy",
-        "backup-vault",
-        Role::Policy,
-        "backup_vault_name",
-        &["aws_backup_vault"],
-        "policy",
-    ),
-    own(
-        "aws_codeartifact_domain",
-        "codeartifact-domain",
-        "domain",
-        "",
-    ),
-    of(
-        "aws_codeartifact_domain_permissions_policy",
-        "codeartifact-domain",
-        Role::Policy,
-        "domain",
-        &["aws_codeartifact_domain"],
-        "policy_document",
-    ),
-    own(
-        "aws_api_gateway_rest_api",
-        "api-gateway-rest-api",
-        "id",
-        "policy",
-    ),
-    of(
-        "aws_api_gateway_rest_api_policy",
-        "api-gateway-rest-api",
-        Role::Policy,
-        "rest_api_id",
-        &["aws_api_gateway_rest_api"],
-        "policy",
-    ),
-    own(
-        "aws_glacier_vault",
-        "glacier-vault",
-        "name",
-        "access_policy",
-    ),
-    own("aws_ebs_snapshot", "ebs-snapshot", "id", ""),
-    of(
-        "aws_snapshot_create_volume_permission",
-        "ebs-snapshot",
-        Role::Share,
-        "snapshot_id",
-        &["aws_ebs_snapshot"],
-        "account_id",
-    ),
-    own(
-        "aws_db_snapshot",
-        "rds-snapshot",
-        "db_snapshot_identifier",
-        "shared_accounts",
-    ),
-    own(
-        "aws_db_cluster_snapshot",
-        "rds-cluster-snapshot",
-        "db_cluster_snapshot_identifier",
-        "shared_accounts",
-    ),
+static TF: &[TfType] = &tf_types![
+    "aws_s3_directory_bucket" => "s3-directory-bucket", Own, "bucket", [], "";
+    "aws_s3_access_point" => "s3-access-point", Own, "name", [], "policy";
+    "aws_s3control_access_point_policy" => "s3-access-point", Policy, "access_point_arn", ["aws_s3_access_point"], "policy";
+    "aws_s3tables_table_bucket" => "s3-table-bucket", Own, "name", [], "";
+    "aws_s3tables_table_bucket_policy" => "s3-table-bucket", Policy, "table_bucket_arn", ["aws_s3tables_table_bucket"], "resource_policy";
+    "aws_s3tables_table_policy" => "s3-table", Policy, "table_bucket_arn", ["aws_s3tables_table_bucket"], "resource_policy";
+    "aws_lambda_function" => "lambda-function", Own, "function_name", [], "";
+    "aws_lambda_permission" => "lambda-function", Statement, "function_name", ["aws_lambda_function"], "";
+    "aws_lambda_layer_version" => "lambda-layer", Own, "layer_name", [], "";
+    "aws_lambda_layer_version_permission" => "lambda-layer", Statement, "layer_name", ["aws_lambda_layer_version"], "";
+    "aws_sqs_queue" => "sqs-queue", Own, "name", [], "policy";
+    "aws_sqs_queue_policy" => "sqs-queue", Policy, "queue_url", ["aws_sqs_queue"], "policy";
+    "aws_sns_topic" => "sns-topic", Own, "name", [], "policy";
+    "aws_sns_topic_policy" => "sns-topic", Policy, "arn", ["aws_sns_topic"], "policy";
+    "aws_secretsmanager_secret" => "secretsmanager-secret", Own, "name", [], "policy";
+    "aws_secretsmanager_secret_policy" => "secretsmanager-secret", Policy, "secret_arn", ["aws_secretsmanager_secret"], "policy";
+    "aws_efs_file_system" => "efs-file-system", Own, "id", [], "";
+    "aws_efs_file_system_policy" => "efs-file-system", Policy, "file_system_id", ["aws_efs_file_system"], "policy";
+    "aws_dynamodb_table" => "dynamodb-table", Own, "name", [], "";
+    "aws_dynamodb_resource_policy" => "dynamodb-table", Policy, "resource_arn", ["aws_dynamodb_table"], "policy";
+    "aws_kinesis_stream" => "kinesis-stream", Own, "name", [], "";
+    "aws_kinesis_stream_consumer" => "kinesis-consumer", Own, "name", [], "";
+    "aws_kinesis_resource_policy" => "kinesis-stream", Policy, "resource_arn", ["aws_kinesis_stream", "aws_kinesis_stream_consumer"], "policy";
+    "aws_opensearch_domain" => "opensearch-domain", Own, "domain_name", [], "access_policies";
+    "aws_opensearch_domain_policy" => "opensearch-domain", Policy, "domain_name", ["aws_opensearch_domain"], "access_policies";
+    "aws_elasticsearch_domain" => "opensearch-domain", Own, "domain_name", [], "access_policies";
+    "aws_elasticsearch_domain_policy" => "opensearch-domain", Policy, "domain_name", ["aws_elasticsearch_domain"], "access_policies";
+    "aws_backup_vault" => "backup-vault", Own, "name", [], "";
+    "aws_backup_vault_policy" => "backup-vault", Policy, "backup_vault_name", ["aws_backup_vault"], "policy";
+    "aws_codeartifact_domain" => "codeartifact-domain", Own, "domain", [], "";
+    "aws_codeartifact_domain_permissions_policy" => "codeartifact-domain", Policy, "domain", ["aws_codeartifact_domain"], "policy_document";
+    "aws_api_gateway_rest_api" => "api-gateway-rest-api", Own, "id", [], "policy";
+    "aws_api_gateway_rest_api_policy" => "api-gateway-rest-api", Policy, "rest_api_id", ["aws_api_gateway_rest_api"], "policy";
+    "aws_glacier_vault" => "glacier-vault", Own, "name", [], "access_policy";
+    "aws_ebs_snapshot" => "ebs-snapshot", Own, "id", [], "";
+    "aws_snapshot_create_volume_permission" => "ebs-snapshot", Share, "snapshot_id", ["aws_ebs_snapshot"], "account_id";
+    "aws_db_snapshot" => "rds-snapshot", Own, "db_snapshot_identifier", [], "shared_accounts";
+    "aws_db_cluster_snapshot" => "rds-cluster-snapshot", Own, "db_cluster_snapshot_identifier", [], "shared_accounts";
 ];
 
 fn tf_type(tf: &str) -> Option<&'static TfType> {
