@@ -35,7 +35,7 @@ cases=target/bench-cases-$ncases.jsonl
 if [ ! -s "$cases" ]; then
   python3 scripts/differential/gen_cases.py --seed 7 --count "$ncases" > "$cases"
 fi
-bucket=$(basename "$(find "$org" -path '*/s3/*' -name '*.policy.json' -print -quit)" .policy.json)
+bucket=$(basename "$(find -L "$org" -path '*/s3/*' -name '*.policy.json' -print -quit)" .policy.json)
 resource="arn:aws:s3:::${bucket:-bucket}/key"
 
 # Nanoseconds of one run of a command (its output discarded). Exit 1 (findings) is fine;
