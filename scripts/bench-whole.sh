@@ -65,9 +65,9 @@ best_pair() {
     'BEGIN { printf "%-10s %10.3f s %10.3f s %8.2fx\n", n, f / 1e9, x / 1e9, x / f }'
 }
 
-mb=$(du -sm --apparent-size "$org" | cut -f1)
+mb=$(du -sLm --apparent-size "$org" | cut -f1)
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); best of $runs whole runs"
-echo "org: $accounts accounts, $(find "$org" -name '*.json' | wc -l) files, ${mb} MB; cases: $(grep -c . "$cases")"
+echo "org: $accounts accounts, $(find -L "$org" -name '*.json' | wc -l) files, ${mb} MB; cases: $(grep -c . "$cases")"
 printf '%-10s %12s %12s %9s\n' what serde_json xacct ratio
 best_pair audit "$floor" "$org" -- "$bin" audit "$org" --format jsonl --quiet
 best_pair simulate "$floor" "$cases" -- "$bin" simulate --cases "$cases"
