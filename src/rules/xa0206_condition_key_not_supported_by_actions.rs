@@ -63,7 +63,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
                     .map(|v| format!("`{}`", v.text))
                     .collect();
                 out.report(
-                    c.pointer.clone(),
+                    &c.pointer,
                     format!(
                         "no action of the statement supports the condition key `{}`",
                         c.key

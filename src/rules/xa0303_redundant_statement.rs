@@ -89,10 +89,10 @@ impl Rule for RedundantStatement {
                 .find(|(j, a)| *j != i && covers(a, b) && (!covers(b, a) || *j < i));
             if let Some((_, a)) = by {
                 out.report(
-                    b.pointer.clone(),
+                    &b.pointer,
                     format!("{} is already covered by {}", label(b), label(a)),
                 )
-                .related(a.pointer.clone(), "covering statement")
+                .related(&a.pointer, "covering statement")
                 .help("remove the statement, or merge what it adds into the covering one");
             }
         }
