@@ -539,34 +539,61 @@ pub fn is_aws_managed(text: Option<&str>, json: &Json<'_>) -> bool {
 /// characters (IAM counts policy sizes without whitespace).
 pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {
     match text {
-        Some(t) => {
-            let (mut bytes, mut chars) = (0, 0);
-            let mut in_string = false;
-            let mut escaped = false;
-            for c in t.chars() {
-                if in_string {
-                    match (escaped, c) {
-                        (true, _) => escaped = false,
-                        (false, '\\') => escaped = true,
-                        (false, '"') => in_string = false,
-                        _ => {}
-                    }
-                } else if c.is_whitespace() {
-                    continue;
-                } else if c == '"' {
-                    in_string = true;
-                }
-                bytes += c.len_utf8();
-                chars += 1;
-            }
-            (bytes, chars)
-        }
+        Some(t) => compact_text_size(t),
         None => {
             let mut size = (0, 0);
             compact_len(json, &mut size);
             size
         }
     }
+}
+
+/// [`compact_size`] of a text: its length without the whitespace outside strings, in one
+/// pass that jumps from quote to quote inside strings.
+fn compact_text_size(t: &str) -> (usize, usize) {
+    let b = t.as_bytes();
+    let (mut skipped_bytes, mut skipped_chars) = (0, 0);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'"' {
+            // Inside a string every character counts: find its closing quote (a
+            // backslash escapes the character after it, whatever it is).
+            i += 1;
+            loop {
+                match b
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                {
+                    Some(k) if b.get(i + k) == Some(&b'\\') => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    // An unterminated string runs to the end of the text.
+                    None => {
+                        i = b.len();
+                        break;
+                    }
+                }
+            }
+        } else if c.is_ascii() {
+            if char::from(c).is_whitespace() {
+                skipped_bytes += 1;
+                skipped_chars += 1;
+            }
+            i += 1;
+        } else {
+            let Some(ch) = t.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            if ch.is_whitespace() {
+                skipped_bytes += ch.len_utf8();
+                skipped_chars += 1;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    (b.len() - skipped_bytes, t.chars().count() - skipped_chars)
 }
 
 /// Adds the length of `json` as [`write_compact`] writes it, in bytes and in characters,
@@ -604,6 +631,14 @@ fn compact_len(json: &Json<'_>, size: &mut (usize, usize)) {
 /// The length of `s` quoted as serde_json writes it (`\"`, `\\`, the short escapes of
 /// `\b \f \n \r \t`, `\u00XX` for other control characters), added to `size`.
 fn quoted_len(s: &str, size: &mut (usize, usize)) {
+    // Most strings need no escape: two quotes and the text.
+    if s.bytes()
+        .all(|b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\')
+    {
+        size.0 += s.len() + 2;
+        size.1 += s.len() + 2;
+        return;
+    }
     let (mut bytes, mut chars) = (2, 2);
     for c in s.chars() {
         let n = match c {
@@ -706,6 +741,45 @@ mod tests {
         let j = Json::parse(text).unwrap();
         assert_eq!(compact_size(Some(text), &j), (15, 15));
         assert_eq!(compact_size(None, &j), (15, 15));
+    }
+
+    /// The definition [`compact_text_size`] follows, one character at a time.
+    fn compact_chars(t: &str) -> (usize, usize) {
+        let (mut bytes, mut chars) = (0, 0);
+        let (mut in_string, mut escaped) = (false, false);
+        for c in t.chars() {
+            if in_string {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_string = false,
+                    _ => {}
+                }
+            } else if c.is_whitespace() {
+                continue;
+            } else if c == '"' {
+                in_string = true;
+            }
+            bytes += c.len_utf8();
+            chars += 1;
+        }
+        (bytes, chars)
+    }
+
+    #[test]
+    fn compact_text_sizes_agree_with_the_character_walk() {
+        let texts = [
+            "",
+            "{ \"a\" : [ 1, \"x y\" ] }",
+            "{\"k\u{e9}\": \"\\\"é \\\\\", \"b\":\t\r\n\u{b}\u{c} 2}",
+            "\u{a0}{\u{3000}\"é\u{a0}\" :\u{85}\"x\"}\u{2028}",
+            "{\"unterminated: é  \\",
+            "{\"ends with a backslash\\",
+            "\"\\é\" \"\\\\\" \"a\\\"b\"",
+        ];
+        for t in texts {
+            assert_eq!(compact_text_size(t), compact_chars(t), "{t:?}");
+        }
     }
 
     #[test]
