@@ -188,4 +188,57 @@ mod tests {
             .key("e");
         assert_eq!(deep.pointer(), expected);
     }
+
+    #[test]
+    fn views_place_every_value_where_it_is() {
+        use crate::json::Json;
+        use crate::rules::doc::statements;
+        let j = Json::parse(
+            r#"{"Statement":{"Sid":"s","Effect":"Allow","Principal":"arn:aws:iam::1:root",
+                "Action":"s3:GetObject","NotResource":["a","b/c"],
+                "Condition":{"StringLike":{"k/e~y":["x", 5]},"Bool":{"aws:SecureTransport":true}}}}"#,
+        )
+        .unwrap();
+        let root = Pointer::root().key("PolicyDocument");
+        let catalog = crate::catalog::catalog().unwrap();
+        let views = statements(&j, &root, catalog);
+        let s = &views[0];
+        let at = |p: &Place<'_>| p.pointer().as_str().to_owned();
+        let base = "/PolicyDocument/Statement";
+        assert_eq!(at(&s.pointer), base);
+        assert_eq!(at(&s.sid.as_ref().unwrap().pointer), format!("{base}/Sid"));
+        let principal = s.principal.as_ref().unwrap();
+        assert_eq!(
+            at(&principal.values[0].1.pointer),
+            format!("{base}/Principal")
+        );
+        let action = s.action.as_ref().unwrap();
+        assert_eq!(at(&action.values[0].pointer), format!("{base}/Action"));
+        let resource = s.resource.as_ref().unwrap();
+        assert_eq!(at(&resource.pointer), format!("{base}/NotResource"));
+        assert_eq!(
+            at(&resource.values[1].pointer),
+            format!("{base}/NotResource/1")
+        );
+        assert_eq!(
+            at(s.condition_pointer.as_ref().unwrap()),
+            format!("{base}/Condition")
+        );
+        let c = &s.conditions[0];
+        assert_eq!(at(&c.op_pointer), format!("{base}/Condition/StringLike"));
+        assert_eq!(
+            at(&c.pointer),
+            format!("{base}/Condition/StringLike/k~1e~0y")
+        );
+        assert_eq!(
+            at(&c.values[1].1),
+            format!("{base}/Condition/StringLike/k~1e~0y/1")
+        );
+        let b = &s.conditions[1];
+        assert_eq!(
+            at(&b.values[0].1),
+            format!("{base}/Condition/Bool/aws:SecureTransport")
+        );
+        assert_eq!(b.values[0].0, "true");
+    }
 }
