@@ -175,8 +175,13 @@ pub(super) fn arn_pattern_tokens(arn: &str) -> Vec<Tok> {
 /// The variable tail some SAR condition keys spell without `${...}`: the `tag-key` of
 /// `secretsmanager:ResourceTag/tag-key`, or nothing at all (`glacier:ResourceTag/`).
 pub(super) fn literal_variable_tail(name: &str) -> Option<usize> {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with("/tag-key") {
+    const TAIL: &str = "/tag-key";
+    let tag_key = name
+        .len()
+        .checked_sub(TAIL.len())
+        .and_then(|at| name.as_bytes().get(at..))
+        .is_some_and(|t| t.eq_ignore_ascii_case(TAIL.as_bytes()));
+    if tag_key {
         Some(name.len() - "tag-key".len())
     } else if name.ends_with('/') {
         Some(name.len())

@@ -5,6 +5,21 @@ use super::arn_format::{intersects, key_pattern, key_template_matches, ArnShape}
 use super::*;
 use crate::pattern::{Case, Glob};
 
+/// `f` of `name` in ASCII lowercase (as the indexes are keyed), written on the stack when
+/// it is short: lookups by name are made for every value of every policy.
+fn with_lowercase<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 128];
+    if let Some(lower) = buf.get_mut(..name.len()) {
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII lowercasing keeps UTF-8 valid.
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return f(lower);
+        }
+    }
+    f(&name.to_ascii_lowercase())
+}
+
 impl Catalog {
     /// Where knowledge of a service prefix comes from (case-insensitive): the data, the
     /// overlay (a retired or undocumented service IAM accepts), or neither.
@@ -82,8 +97,8 @@ impl Catalog {
 
     /// The service with this action prefix (case-insensitive), e.g. `S3`.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = self.service_index.get(&prefix.to_ascii_lowercase())?;
-        self.services.get(*i)
+        let i = with_lowercase(prefix, |p| self.service_index.get(p).copied())?;
+        self.services.get(i)
     }
 
     /// The action named `prefix:Name` (case-insensitive), e.g. `s3:GetObject`.
@@ -163,10 +178,10 @@ impl Catalog {
     /// a variable part matches the listed form: `aws:PrincipalTag/team` finds
     /// `aws:PrincipalTag/tag-key`.
     pub fn global_condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        let lower = name.to_ascii_lowercase();
-        if let Some(i) = self.global_index.get(&lower) {
-            return self.global_keys.get(*i);
+        if let Some(i) = with_lowercase(name, |n| self.global_index.get(n).copied()) {
+            return self.global_keys.get(i);
         }
+        let lower = name.to_ascii_lowercase();
         let (head, tail) = lower.split_once('/')?;
         if tail.is_empty() {
             return None;
@@ -215,7 +230,7 @@ impl Service {
     /// The action with this name (without prefix; case-insensitive).
     pub fn action(&self, name: &str) -> Option<&Action> {
         self.actions
-            .get(*self.action_index.get(&name.to_ascii_lowercase())?)
+            .get(with_lowercase(name, |n| self.action_index.get(n).copied())?)
     }
 
     /// The service's resource types, sorted by name.
@@ -257,8 +272,8 @@ impl Service {
     /// (`${...}`, `<...>`, or a final `/tag-key` or `/`, as the SAR spells a few):
     /// `s3:ExistingObjectTag/team` finds `s3:ExistingObjectTag/<key>`.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        if let Some(i) = self.condition_key_index.get(&name.to_ascii_lowercase()) {
-            return self.condition_keys.get(*i);
+        if let Some(i) = with_lowercase(name, |n| self.condition_key_index.get(n).copied()) {
+            return self.condition_keys.get(i);
         }
         self.condition_keys
             .iter()

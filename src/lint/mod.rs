@@ -455,7 +455,7 @@ pub fn lint_parsed(
         let doc = PolicyDoc::new(
             file,
             kind,
-            doc_root.clone(),
+            &doc_root,
             json,
             doc_text,
             &errors,

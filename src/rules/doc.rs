@@ -16,14 +16,15 @@ pub use crate::policy::{DocKind, SizeUnit};
 use crate::catalog::{Action, Catalog, Service};
 use crate::json::{Json, Pointer};
 use crate::policy::{parse_operator, Operator, ParseError};
+pub use crate::rules::place::Place;
 
 /// One string value of an element, with where it is.
 #[derive(Debug, Clone)]
 pub struct Value<'d> {
     /// The text.
     pub text: &'d str,
-    /// Its pointer.
-    pub pointer: Pointer,
+    /// Where it is.
+    pub pointer: Place<'d>,
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`: the strings it holds.
@@ -31,8 +32,8 @@ pub struct Value<'d> {
 pub struct StringsElement<'d> {
     /// The `Not…` form.
     pub negated: bool,
-    /// Pointer to the element.
-    pub pointer: Pointer,
+    /// Where the element is.
+    pub pointer: Place<'d>,
     /// Its string values (non-strings are grammar errors and left out).
     pub values: Vec<Value<'d>>,
 }
@@ -42,8 +43,8 @@ pub struct StringsElement<'d> {
 pub struct PrincipalElement<'d> {
     /// `NotPrincipal`.
     pub negated: bool,
-    /// Pointer to the element.
-    pub pointer: Pointer,
+    /// Where the element is.
+    pub pointer: Place<'d>,
     /// `"*"` as the whole element.
     pub star: bool,
     /// `(type, value)`: `("AWS", "arn:aws:iam::111111111111:root")`.
@@ -68,14 +69,14 @@ pub struct ConditionEntry<'d> {
     pub op_text: &'d str,
     /// The operator, when it exists.
     pub op: Option<Operator>,
-    /// Pointer to the operator.
-    pub op_pointer: Pointer,
+    /// Where the operator is.
+    pub op_pointer: Place<'d>,
     /// The key as written.
     pub key: &'d str,
-    /// Pointer to the key.
-    pub pointer: Pointer,
-    /// The values as text (numbers and booleans as their JSON text).
-    pub values: Vec<(Cow<'d, str>, Pointer)>,
+    /// Where the key is.
+    pub pointer: Place<'d>,
+    /// The values as text (numbers and booleans as their JSON text), with where they are.
+    pub values: Vec<(Cow<'d, str>, Place<'d>)>,
 }
 
 /// What an action pattern covers in AWS's data.
@@ -95,8 +96,8 @@ pub enum Expansion {
 pub struct StatementView<'d> {
     /// Position in `Statement` (0 for a lone object).
     pub index: usize,
-    /// Pointer to the statement.
-    pub pointer: Pointer,
+    /// Where the statement is.
+    pub pointer: Place<'d>,
     /// `Sid`.
     pub sid: Option<Value<'d>>,
     /// `Effect`: `Some(true)` for `Allow`, `Some(false)` for `Deny`, `None` when unreadable.
@@ -115,8 +116,8 @@ pub struct StatementView<'d> {
     pub resource: Option<StringsElement<'d>>,
     /// `Condition`, flattened.
     pub conditions: Vec<ConditionEntry<'d>>,
-    /// Pointer to `Condition`, when present.
-    pub condition_pointer: Option<Pointer>,
+    /// Where `Condition` is, when present.
+    pub condition_pointer: Option<Place<'d>>,
     /// The raw statement (for comparisons between statements).
     pub json: &'d Json<'d>,
     /// What each action value applies to, worked out on first use
@@ -187,7 +188,7 @@ pub struct PolicyDoc<'d> {
     /// Its kind.
     pub kind: DocKind,
     /// Where the document is in its own text (the file, or the policy text of an export).
-    pub root: Pointer,
+    pub root: &'d Pointer,
     /// The document.
     pub json: &'d Json<'d>,
     /// The document's own text when it has one (a whole file, or the policy text carried
@@ -217,7 +218,7 @@ impl<'d> PolicyDoc<'d> {
     pub fn new(
         file: &'d str,
         kind: DocKind,
-        root: Pointer,
+        root: &'d Pointer,
         json: &'d Json<'d>,
         text: Option<&'d str>,
         errors: &'d [ParseError],
@@ -229,9 +230,9 @@ impl<'d> PolicyDoc<'d> {
             kind,
             version: json.get("Version").and_then(Json::as_str).map(|v| Value {
                 text: v,
-                pointer: root.key("Version"),
+                pointer: Place::root(root).key("Version"),
             }),
-            statements: statements(json, &root, catalog),
+            statements: statements(json, root, catalog),
             root,
             json,
             text,
@@ -287,12 +288,12 @@ pub struct GrantDoc<'d> {
 }
 
 impl<'d> GrantDoc<'d> {
-    /// A string member of the grant, with its pointer.
-    pub fn string(&self, key: &str) -> Option<Value<'d>> {
+    /// A string member of the grant, with where it is.
+    pub fn string<'s>(&'s self, key: &'s str) -> Option<Value<'s>> {
         let v = self.json.get(key)?.as_str()?;
         Some(Value {
             text: v,
-            pointer: self.pointer.key(key),
+            pointer: Place::root(&self.pointer).key(key),
         })
     }
 }
@@ -301,22 +302,23 @@ impl<'d> GrantDoc<'d> {
 /// `Statement`).
 pub fn statements<'d>(
     json: &'d Json<'d>,
-    root: &Pointer,
+    root: &'d Pointer,
     catalog: &'static Catalog,
 ) -> Vec<StatementView<'d>> {
-    let at = root.key("Statement");
     match json.get("Statement") {
         Some(Json::Array(items)) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| statement(s, i, at.index(i), catalog))
+            .filter_map(|(i, s)| statement(s, i, Place::statement(root, Some(i)), catalog))
             .collect(),
-        Some(s @ Json::Object(_)) => statement(s, 0, at, catalog).into_iter().collect(),
+        Some(s @ Json::Object(_)) => statement(s, 0, Place::statement(root, None), catalog)
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-fn strings<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<Value<'d>> {
+fn strings<'d>(json: &'d Json<'d>, at: &Place<'d>) -> Vec<Value<'d>> {
     match json {
         Json::String(s) => vec![Value {
             text: s,
@@ -339,7 +341,7 @@ fn strings<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<Value<'d>> {
 fn statement<'d>(
     json: &'d Json<'d>,
     index: usize,
-    pointer: Pointer,
+    pointer: Place<'d>,
     catalog: &'static Catalog,
 ) -> Option<StatementView<'d>> {
     let members = json.as_object()?;
@@ -359,10 +361,10 @@ fn statement<'d>(
         applicability: OnceCell::new(),
     };
     for (k, v) in members {
-        let p = pointer.key(k);
+        let p = || pointer.key(k);
         match k.as_ref() {
             "Sid" if view.sid.is_none() => {
-                view.sid = v.as_str().map(|text| Value { text, pointer: p })
+                view.sid = v.as_str().map(|text| Value { text, pointer: p() })
             }
             "Effect" if view.allow.is_none() => {
                 view.allow = match v.as_str() {
@@ -372,9 +374,10 @@ fn statement<'d>(
                 }
             }
             "Principal" | "NotPrincipal" if view.principal.is_none() => {
-                view.principal = Some(principal(v, p, k == "NotPrincipal"));
+                view.principal = Some(principal(v, p(), k == "NotPrincipal"));
             }
             "Action" | "NotAction" if view.action.is_none() => {
+                let p = p();
                 view.action = Some(StringsElement {
                     negated: k == "NotAction",
                     values: strings(v, &p),
@@ -382,6 +385,7 @@ fn statement<'d>(
                 });
             }
             "Resource" | "NotResource" if view.resource.is_none() => {
+                let p = p();
                 view.resource = Some(StringsElement {
                     negated: k == "NotResource",
                     values: strings(v, &p),
@@ -389,6 +393,7 @@ fn statement<'d>(
                 });
             }
             "Condition" if view.condition_pointer.is_none() => {
+                let p = p();
                 view.conditions = conditions(v, &p);
                 view.condition_pointer = Some(p);
             }
@@ -398,7 +403,7 @@ fn statement<'d>(
     Some(view)
 }
 
-fn principal<'d>(json: &'d Json<'d>, pointer: Pointer, negated: bool) -> PrincipalElement<'d> {
+fn principal<'d>(json: &'d Json<'d>, pointer: Place<'d>, negated: bool) -> PrincipalElement<'d> {
     let mut el = PrincipalElement {
         negated,
         pointer: pointer.clone(),
@@ -421,7 +426,7 @@ fn principal<'d>(json: &'d Json<'d>, pointer: Pointer, negated: bool) -> Princip
     el
 }
 
-fn conditions<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<ConditionEntry<'d>> {
+fn conditions<'d>(json: &'d Json<'d>, at: &Place<'d>) -> Vec<ConditionEntry<'d>> {
     let mut out = Vec::new();
     let Some(ops) = json.as_object() else {
         return out;
@@ -434,7 +439,7 @@ fn conditions<'d>(json: &'d Json<'d>, at: &Pointer) -> Vec<ConditionEntry<'d>> {
         };
         for (key, values) in keys {
             let pointer = op_pointer.key(key);
-            let scalar = |j: &'d Json<'d>, p: Pointer| -> Option<(Cow<'d, str>, Pointer)> {
+            let scalar = |j: &'d Json<'d>, p: Place<'d>| -> Option<(Cow<'d, str>, Place<'d>)> {
                 match j {
                     Json::String(s) => Some((Cow::Borrowed(s.as_ref()), p)),
                     Json::Number(n) => Some((Cow::Owned(n.to_string()), p)),
@@ -534,34 +539,61 @@ pub fn is_aws_managed(text: Option<&str>, json: &Json<'_>) -> bool {
 /// characters (IAM counts policy sizes without whitespace).
 pub fn compact_size(text: Option<&str>, json: &Json<'_>) -> (usize, usize) {
     match text {
-        Some(t) => {
-            let (mut bytes, mut chars) = (0, 0);
-            let mut in_string = false;
-            let mut escaped = false;
-            for c in t.chars() {
-                if in_string {
-                    match (escaped, c) {
-                        (true, _) => escaped = false,
-                        (false, '\\') => escaped = true,
-                        (false, '"') => in_string = false,
-                        _ => {}
-                    }
-                } else if c.is_whitespace() {
-                    continue;
-                } else if c == '"' {
-                    in_string = true;
-                }
-                bytes += c.len_utf8();
-                chars += 1;
-            }
-            (bytes, chars)
-        }
+        Some(t) => compact_text_size(t),
         None => {
             let mut size = (0, 0);
             compact_len(json, &mut size);
             size
         }
     }
+}
+
+/// [`compact_size`] of a text: its length without the whitespace outside strings, in one
+/// pass that jumps from quote to quote inside strings.
+fn compact_text_size(t: &str) -> (usize, usize) {
+    let b = t.as_bytes();
+    let (mut skipped_bytes, mut skipped_chars) = (0, 0);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'"' {
+            // Inside a string every character counts: find its closing quote (a
+            // backslash escapes the character after it, whatever it is).
+            i += 1;
+            loop {
+                match b
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                {
+                    Some(k) if b.get(i + k) == Some(&b'\\') => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    // An unterminated string runs to the end of the text.
+                    None => {
+                        i = b.len();
+                        break;
+                    }
+                }
+            }
+        } else if c.is_ascii() {
+            if char::from(c).is_whitespace() {
+                skipped_bytes += 1;
+                skipped_chars += 1;
+            }
+            i += 1;
+        } else {
+            let Some(ch) = t.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            if ch.is_whitespace() {
+                skipped_bytes += ch.len_utf8();
+                skipped_chars += 1;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    (b.len() - skipped_bytes, t.chars().count() - skipped_chars)
 }
 
 /// Adds the length of `json` as [`write_compact`] writes it, in bytes and in characters,
@@ -599,6 +631,14 @@ fn compact_len(json: &Json<'_>, size: &mut (usize, usize)) {
 /// The length of `s` quoted as serde_json writes it (`\"`, `\\`, the short escapes of
 /// `\b \f \n \r \t`, `\u00XX` for other control characters), added to `size`.
 fn quoted_len(s: &str, size: &mut (usize, usize)) {
+    // Most strings need no escape: two quotes and the text.
+    if s.bytes()
+        .all(|b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\')
+    {
+        size.0 += s.len() + 2;
+        size.1 += s.len() + 2;
+        return;
+    }
     let (mut bytes, mut chars) = (2, 2);
     for c in s.chars() {
         let n = match c {
@@ -674,16 +714,20 @@ mod tests {
             r#"{"Statement":[{"Sid":"a","Effect":"Allow","Principal":{"AWS":["1","2"]},"Action":["s3:GetObject","s3:Get*"],"Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-1", 5]}}}]}"#,
         )
         .unwrap();
-        let s = statements(&j, &Pointer::root(), catalog().unwrap());
+        let root = Pointer::root();
+        let s = statements(&j, &root, catalog().unwrap());
         let s = &s[0];
         assert!(s.is_allow());
         let p = s.principal.as_ref().unwrap();
         assert_eq!(
-            p.values[1].1.pointer.as_str(),
+            p.values[1].1.pointer.pointer().as_str(),
             "/Statement/0/Principal/AWS/1"
         );
         assert_eq!(
-            s.resource.as_ref().unwrap().values[0].pointer.as_str(),
+            s.resource.as_ref().unwrap().values[0]
+                .pointer
+                .pointer()
+                .as_str(),
             "/Statement/0/Resource"
         );
         assert_eq!(s.conditions[0].values[1].0, "5");
@@ -697,6 +741,45 @@ mod tests {
         let j = Json::parse(text).unwrap();
         assert_eq!(compact_size(Some(text), &j), (15, 15));
         assert_eq!(compact_size(None, &j), (15, 15));
+    }
+
+    /// The definition [`compact_text_size`] follows, one character at a time.
+    fn compact_chars(t: &str) -> (usize, usize) {
+        let (mut bytes, mut chars) = (0, 0);
+        let (mut in_string, mut escaped) = (false, false);
+        for c in t.chars() {
+            if in_string {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_string = false,
+                    _ => {}
+                }
+            } else if c.is_whitespace() {
+                continue;
+            } else if c == '"' {
+                in_string = true;
+            }
+            bytes += c.len_utf8();
+            chars += 1;
+        }
+        (bytes, chars)
+    }
+
+    #[test]
+    fn compact_text_sizes_agree_with_the_character_walk() {
+        let texts = [
+            "",
+            "{ \"a\" : [ 1, \"x y\" ] }",
+            "{\"k\u{e9}\": \"\\\"é \\\\\", \"b\":\t\r\n\u{b}\u{c} 2}",
+            "\u{a0}{\u{3000}\"é\u{a0}\" :\u{85}\"x\"}\u{2028}",
+            "{\"unterminated: é  \\",
+            "{\"ends with a backslash\\",
+            "\"\\é\" \"\\\\\" \"a\\\"b\"",
+        ];
+        for t in texts {
+            assert_eq!(compact_text_size(t), compact_chars(t), "{t:?}");
+        }
     }
 
     #[test]

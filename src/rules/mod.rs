@@ -15,6 +15,7 @@
 //! itself. A code is never reused for another meaning.
 
 pub mod doc;
+pub mod place;
 pub mod shared;
 
 pub mod xa0100_invalid_json;
@@ -170,8 +171,12 @@ impl Finding {
     }
 
     /// Adds a related place in the same document.
-    pub fn related(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
-        self.related.push((pointer, message.into()));
+    pub fn related(
+        &mut self,
+        pointer: impl Into<Pointer>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.related.push((pointer.into(), message.into()));
         self
     }
 }
@@ -192,12 +197,17 @@ impl Findings {
         }
     }
 
-    /// Reports a finding at `pointer` (lowercase message, user input in backticks, no final
+    /// Reports a finding at `pointer` (a [`Pointer`], or the [`doc::Place`] of a value of a
+    /// view, written out only now; lowercase message, user input in backticks, no final
     /// period).
-    pub fn report(&mut self, pointer: Pointer, message: impl Into<String>) -> &mut Finding {
+    pub fn report(
+        &mut self,
+        pointer: impl Into<Pointer>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         self.items.push(Finding {
             rule: self.rule,
-            pointer,
+            pointer: pointer.into(),
             message: message.into(),
             help: None,
             related: Vec::new(),
@@ -323,7 +333,7 @@ pub fn read_policy(
             Ok(catalog) => {
                 let file_name = file.as_deref().unwrap_or("-");
                 let doc =
-                    PolicyDoc::new(file_name, kind, root, json, text, &errors, facts, catalog);
+                    PolicyDoc::new(file_name, kind, &root, json, text, &errors, facts, catalog);
                 for rule in RULES.iter().filter(|r| r.rejects(kind)) {
                     let mut f = Findings::new(rule.meta());
                     rule.check_policy(&doc, &mut f);

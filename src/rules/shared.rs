@@ -1,6 +1,7 @@
 //! Helpers several rules share: what an action applies to, template placeholders, pattern
 //! coverage and spelling suggestions.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::catalog::{Action, ArnShape, ResourceType, Service};
@@ -12,29 +13,32 @@ use crate::rules::doc::{Expansion, PolicyDoc, StatementView, Value};
 /// The resources a statement applies to, for action checks: its `Resource` values that are
 /// ARNs, or for a repository policy without `Resource`, the repository. `None` when the
 /// statement has `NotResource`, no resource, `*`, or no ARN to check.
-pub fn statement_resources(doc: &PolicyDoc<'_>, s: &StatementView<'_>) -> Option<Vec<String>> {
+pub fn statement_resources<'d>(
+    doc: &PolicyDoc<'_>,
+    s: &StatementView<'d>,
+) -> Option<Vec<Cow<'d, str>>> {
     match &s.resource {
         Some(r) if r.negated => None,
         Some(r) => {
             if r.values.iter().any(|v| v.text == "*") {
                 return None;
             }
-            let arns: Vec<String> = r
+            let arns: Vec<Cow<'d, str>> = r
                 .values
                 .iter()
                 .filter(|v| is_resource_value(v.text))
-                .map(|v| v.text.to_owned())
+                .map(|v| Cow::Borrowed(v.text))
                 .collect();
             (!arns.is_empty()).then_some(arns)
         }
         None if doc.kind == DocKind::Repository => {
             let f = doc.facts;
-            Some(vec![format!(
+            Some(vec![Cow::Owned(format!(
                 "arn:aws:ecr:{}:{}:repository/{}",
                 f.region.as_deref().unwrap_or("*"),
                 f.account.as_deref().unwrap_or("*"),
                 f.name.as_deref().unwrap_or("*")
-            )])
+            ))])
         }
         None => None,
     }
@@ -102,8 +106,15 @@ thread_local! {
 /// role's policy). Bounded: emptied when it reaches [`TypeMatches::CAP`] ARNs.
 #[derive(Default)]
 struct TypeMatches {
-    /// By ARN: the types tried, by address in the `'static` catalog, and the answer.
-    by_arn: foldhash::HashMap<Box<str>, Vec<(usize, bool)>>,
+    by_arn: foldhash::HashMap<Box<str>, Tried>,
+}
+
+/// What is known of one ARN: its shape, once a type was tried, and the types tried, by
+/// address in the `'static` catalog, with the answer.
+#[derive(Default)]
+struct Tried {
+    shape: Option<ArnShape>,
+    types: Vec<(usize, bool)>,
 }
 
 impl TypeMatches {
@@ -111,24 +122,57 @@ impl TypeMatches {
 
     fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
         let id = std::ptr::from_ref(t) as usize;
-        if let Some(m) = self
-            .by_arn
-            .get(arn)
-            .and_then(|tried| tried.iter().find(|(x, _)| *x == id))
-        {
-            return m.1;
-        }
-        let m = t.shape_matches(&ArnShape::new(arn));
-        if let Some(tried) = self.by_arn.get_mut(arn) {
-            tried.push((id, m));
-        } else {
+        if !self.by_arn.contains_key(arn) {
             if self.by_arn.len() >= Self::CAP {
                 self.by_arn.clear();
             }
-            self.by_arn.insert(arn.into(), vec![(id, m)]);
+            self.by_arn.insert(arn.into(), Tried::default());
         }
+        let Some(tried) = self.by_arn.get_mut(arn) else {
+            return t.shape_matches(&ArnShape::new(arn));
+        };
+        if let Some((_, m)) = tried.types.iter().find(|(x, _)| *x == id) {
+            return *m;
+        }
+        let m = t.shape_matches(tried.shape.get_or_insert_with(|| ArnShape::new(arn)));
+        tried.types.push((id, m));
         m
     }
+}
+
+/// By condition key: the actions asked about, by address in the `'static` catalog, and the
+/// answers.
+type KeySupport = foldhash::HashMap<Box<str>, Vec<(usize, bool)>>;
+
+thread_local! {
+    static KEY_SUPPORT: RefCell<KeySupport> = RefCell::default();
+}
+
+/// Whether `action` supports the condition key `key` ([`Action::supports_condition_key`]),
+/// remembered per thread: policies name the same few keys with the same few actions in
+/// account after account. Bounded: emptied when it reaches 4,096 keys.
+pub fn supports_condition_key(action: &'static Action, key: &str) -> bool {
+    const CAP: usize = 1 << 12;
+    let id = std::ptr::from_ref(action) as usize;
+    KEY_SUPPORT.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some((_, m)) = memo
+            .get(key)
+            .and_then(|tried| tried.iter().find(|(x, _)| *x == id))
+        {
+            return *m;
+        }
+        let m = action.supports_condition_key(key);
+        if let Some(tried) = memo.get_mut(key) {
+            tried.push((id, m));
+        } else {
+            if memo.len() >= CAP {
+                memo.clear();
+            }
+            memo.insert(key.into(), vec![(id, m)]);
+        }
+        m
+    })
 }
 
 /// Applicability of one `Action` value, given which resource types the resources match.

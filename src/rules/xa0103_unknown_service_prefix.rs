@@ -33,7 +33,7 @@ impl Rule for UnknownServicePrefix {
                 Origin::Data => continue,
                 Origin::Overlay(e) => {
                     let f = out.report(
-                            v.pointer.clone(),
+                            &v.pointer,
                             format!(
                                 "`{prefix}` is a service AWS retired{}: IAM accepts `{}`, and it grants nothing",
                                 e.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
@@ -47,7 +47,7 @@ impl Rule for UnknownServicePrefix {
                     continue;
                 }
                 Origin::Unknown => out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("unknown service prefix `{prefix}` in `{}`", v.text),
                 ),
             };

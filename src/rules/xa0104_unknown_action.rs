@@ -41,7 +41,7 @@ impl Rule for UnknownAction {
                 Origin::Data => continue,
                 Origin::Overlay(e) => {
                     let f = out.report(
-                        v.pointer.clone(),
+                        &v.pointer,
                         format!(
                             "`{}` is an action AWS retired: IAM accepts it, and it grants nothing",
                             v.text
@@ -51,7 +51,7 @@ impl Rule for UnknownAction {
                     f
                 }
                 Origin::Unknown => out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("`{}` matches no action of `{}`", v.text, service.prefix),
                 ),
             };

@@ -48,7 +48,7 @@ impl Rule for BucketPolicyActionAppliesToNoResource {
                     _ => continue,
                 };
                 out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("`{}` applies to none of the statement's resources", v.text),
                 )
                 .help(help);

@@ -35,7 +35,7 @@ fn check(v: &Value<'_>, variables: bool, severity: Option<Severity>, out: &mut F
             "render the template before applying the policy (a Python string needs the `f` prefix)",
         )
     };
-    let f = out.report(v.pointer.clone(), message);
+    let f = out.report(&v.pointer, message);
     f.help(help);
     if let Some(s) = severity {
         f.severity(s);

@@ -25,7 +25,7 @@ impl Rule for GrantGranteeNotAPrincipalArn {
             }
             if is_account_id(t) {
                 out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("`{key}` `{t}` is an account id, not a principal ARN"),
                 )
                 .help(format!(
@@ -42,7 +42,7 @@ impl Rule for GrantGranteeNotAPrincipalArn {
                     | AwsPrincipal::FederatedUser { .. },
                 ) => {}
                 _ => {
-                    out.report(v.pointer.clone(), format!("`{key}` `{t}` is not a principal ARN"))
+                    out.report(&v.pointer, format!("`{key}` `{t}` is not a principal ARN"))
                         .help("a grantee is the ARN of an account (`arn:aws:iam::111111111111:root`), user, role, assumed-role session or federated user");
                 }
             }

@@ -64,7 +64,7 @@ impl Rule for SidWithInvalidCharacters {
                 "the IAM policy grammar allows only those".to_owned()
             };
             out.report(
-                sid.pointer.clone(),
+                &sid.pointer,
                 format!(
                     "`Sid` `{}` has characters other than ASCII letters and digits: {why}",
                     sid.text

@@ -73,7 +73,7 @@ impl Rule for PrincipalArnWithoutIdentityType {
                     ),
                     _ => "name the account (`root`), a user, a role or a session".to_owned(),
                 };
-                out.report(v.pointer.clone(), format!("`{}` {why}", v.text))
+                out.report(&v.pointer, format!("`{}` {why}", v.text))
                     .severity(severity)
                     .help(help);
             }

@@ -55,7 +55,7 @@ impl Rule for WildcardPrincipalWithoutCondition {
                 continue;
             }
             out.report(
-                p.pointer.clone(),
+                &p.pointer,
                 "`Allow` to every principal (`\"*\"`) without a condition that narrows the caller",
             )
             .help("name the principals, or add a condition such as `\"StringEquals\": {\"aws:PrincipalOrgID\": \"o-…\"}` or `aws:SourceAccount`");

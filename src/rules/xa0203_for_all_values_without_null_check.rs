@@ -33,7 +33,7 @@ impl Rule for ForAllValuesWithoutNullCheck {
                 });
                 if !guarded {
                     out.report(
-                        c.pointer.clone(),
+                        &c.pointer,
                         format!(
                             "`{}` on `{}` in an `Allow` also matches requests without `{}`",
                             c.op_text, c.key, c.key

@@ -27,7 +27,7 @@ impl Rule for ConditionOperatorCardinalityMismatch {
                 let multi = key.value_type.is_array();
                 if multi && op.set.is_none() {
                     out.report(
-                        c.pointer.clone(),
+                        &c.pointer,
                         format!(
                             "`{}` is a single-valued operator but `{}` is multivalued (`{}`)",
                             c.op_text, c.key, key.value_type
@@ -40,7 +40,7 @@ impl Rule for ConditionOperatorCardinalityMismatch {
                 } else if !multi && op.set.is_some() {
                     let base = c.op_text.split_once(':').map_or(c.op_text, |(_, b)| b);
                     out.report(
-                        c.pointer.clone(),
+                        &c.pointer,
                         format!(
                             "`{}` is a set operator but `{}` is single-valued (`{}`)",
                             c.op_text, c.key, key.value_type

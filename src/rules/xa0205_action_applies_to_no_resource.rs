@@ -48,7 +48,7 @@ impl Rule for ActionAppliesToNoResource {
                     )
                 };
                 out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("`{}` applies to none of {whose}", v.text),
                 )
                 .help(help);

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::codes;
 use crate::rules::doc::{Expansion, PolicyDoc};
+use crate::rules::shared::supports_condition_key;
 use crate::rules::{Findings, Rule};
 
 /// `XA0206 condition-key-not-supported-by-actions`.
@@ -52,7 +53,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
                 }
                 if actions
                     .iter()
-                    .any(|(_, act)| act.supports_condition_key(c.key))
+                    .any(|(_, act)| supports_condition_key(act, c.key))
                 {
                     continue;
                 }
@@ -63,7 +64,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
                     .map(|v| format!("`{}`", v.text))
                     .collect();
                 out.report(
-                    c.pointer.clone(),
+                    &c.pointer,
                     format!(
                         "no action of the statement supports the condition key `{}`",
                         c.key

@@ -12,7 +12,7 @@ pub struct PrincipalIsUniqueId;
 fn check(v: &Value<'_>, out: &mut Findings) {
     if is_unique_id(v.text) {
         out.report(
-            v.pointer.clone(),
+            &v.pointer,
             format!(
                 "principal `{}` is a unique id: the user or role it named was deleted",
                 v.text

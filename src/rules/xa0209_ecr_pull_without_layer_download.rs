@@ -30,7 +30,7 @@ impl Rule for EcrPullWithoutLayerDownload {
             });
             if let Some((v, _)) = hit {
                 out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     format!("`{}` grants image manifests, but no statement grants `ecr:GetDownloadUrlForLayer`: images cannot be pulled", v.text),
                 )
                 .help("add `ecr:GetDownloadUrlForLayer` (and `ecr:BatchCheckLayerAvailability`) to the statement");

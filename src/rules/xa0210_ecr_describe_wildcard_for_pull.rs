@@ -34,7 +34,7 @@ impl Rule for EcrDescribeWildcardForPull {
                         .all(|(svc, act)| svc.prefix == "ecr" && act.name.starts_with("Describe"));
                 if describe_only {
                     out.report(
-                        v.pointer.clone(),
+                        &v.pointer,
                         format!(
                             "`{}` covers {} `Describe` actions, none of which pulls an image",
                             v.text,

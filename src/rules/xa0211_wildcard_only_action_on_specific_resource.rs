@@ -46,7 +46,7 @@ impl Rule for WildcardOnlyActionOnSpecificResource {
                         format!("grant `{}` in a statement with `\"Resource\": \"*\"`", v.text),
                     )
                 };
-                out.report(v.pointer.clone(), message).help(help);
+                out.report(&v.pointer, message).help(help);
             }
         }
     }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::codes;
-use crate::rules::doc::PolicyDoc;
+use crate::rules::doc::{Place, PolicyDoc};
 use crate::rules::{Findings, Rule};
 
 /// `XA0212 duplicate-sid`.
@@ -15,7 +15,7 @@ impl Rule for DuplicateSid {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        let mut seen = HashMap::new();
+        let mut seen: HashMap<&str, &Place<'_>> = HashMap::new();
         for s in &doc.statements {
             // An empty `Sid` names no statement (AWS's own examples repeat `"Sid": ""`).
             let Some(sid) = s.sid.as_ref().filter(|s| !s.text.is_empty()) else {
@@ -23,16 +23,12 @@ impl Rule for DuplicateSid {
             };
             match seen.get(sid.text) {
                 Some(first) => {
-                    let first: &crate::json::Pointer = first;
-                    out.report(
-                        sid.pointer.clone(),
-                        format!("duplicate `Sid` `{}`", sid.text),
-                    )
-                    .related(first.clone(), "first used here")
-                    .help("give every statement its own `Sid`");
+                    out.report(&sid.pointer, format!("duplicate `Sid` `{}`", sid.text))
+                        .related(*first, "first used here")
+                        .help("give every statement its own `Sid`");
                 }
                 None => {
-                    seen.insert(sid.text, sid.pointer.clone());
+                    seen.insert(sid.text, &sid.pointer);
                 }
             }
         }

@@ -27,7 +27,7 @@ impl Rule for MissingOrOutdatedVersion {
             }
             Some(v) if v.text == "2008-10-17" => {
                 out.report(
-                    v.pointer.clone(),
+                    &v.pointer,
                     "`Version` `2008-10-17` is outdated: policy variables are literal text",
                 )
                 .help("use `\"Version\": \"2012-10-17\"`");

@@ -50,7 +50,7 @@ impl Rule for MfaPresentFalse {
                     ),
                     (false, true) => continue,
                 };
-                out.report(c.pointer.clone(), message).help(help);
+                out.report(&c.pointer, message).help(help);
             }
         }
     }

@@ -65,13 +65,13 @@ impl Rule for StringOperatorOnTypedKey {
                     continue;
                 }
                 out.report(
-                    c.pointer.clone(),
+                    &c.pointer,
                     format!(
                         "`{}` compares text, but `{}` is of type `{}`",
                         c.op_text, c.key, key.value_type
                     ),
                 )
-                .related(c.op_pointer.clone(), "the operator")
+                .related(&c.op_pointer, "the operator")
                 .help(format!("use an operator of its type: {use_instead}"));
             }
         }

@@ -44,7 +44,7 @@ impl Rule for ConditionKeyWithoutPrefix {
                     None => "write the key with its prefix: `aws:` for global keys, the service's prefix for its own (`s3:prefix`)".to_owned(),
                 };
                 out.report(
-                    c.pointer.clone(),
+                    &c.pointer,
                     format!(
                         "condition key `{}` has no prefix: no request carries it",
                         c.key

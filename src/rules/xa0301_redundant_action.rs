@@ -20,10 +20,10 @@ pub fn redundant_values(el: &StringsElement<'_>, case: Case, what: &str, out: &m
         });
         if let Some((_, w)) = by {
             out.report(
-                v.pointer.clone(),
+                &v.pointer,
                 format!("{what} `{}` is already covered by `{}`", v.text, w.text),
             )
-            .related(w.pointer.clone(), "covered by this value")
+            .related(&w.pointer, "covered by this value")
             .help(format!("remove `{}`", v.text));
         }
     }
