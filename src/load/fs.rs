@@ -256,8 +256,9 @@ pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
 /// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at
 /// the end of the input.
 pub fn read_line(input: &mut dyn BufRead, buf: &mut String) -> Result<bool, FileError> {
-    buf.clear();
-    let mut bytes = Vec::new();
+    // The line is read into `buf`'s own memory, which a caller reading many lines reuses.
+    let mut bytes = std::mem::take(buf).into_bytes();
+    bytes.clear();
     let n = (&mut *input)
         .take(MAX_LINE_BYTES + 1)
         .read_until(b'\n', &mut bytes)?;
