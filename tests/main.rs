@@ -18,6 +18,7 @@ mod golden;
 mod html;
 mod inventory;
 mod lint;
+mod load_reuse;
 mod managed_policies;
 mod properties;
 mod resource_types;

@@ -114,14 +114,22 @@ fn open(path: &Path, cap: u64) -> Result<(File, std::fs::Metadata), FileError> {
 /// Reads an open file whole, at most [`MAX_FILE_BYTES`]; `len` (its size when opened) sizes
 /// the buffer, so that a file is read in one call rather than in growing steps.
 fn read_open(file: File, len: u64) -> Result<Vec<u8>, FileError> {
+    let mut bytes = Vec::new();
+    read_open_into(file, len, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_open`] into `bytes`, cleared first.
+fn read_open_into(file: File, len: u64, bytes: &mut Vec<u8>) -> Result<(), FileError> {
     let hint = usize::try_from(len.min(MAX_FILE_BYTES)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(hint.saturating_add(1));
+    bytes.clear();
+    bytes.reserve(hint.saturating_add(1));
     // A file that grows while it is read stops at the cap.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// What a file's metadata says of its version: size, modification and change times, inode.
@@ -187,8 +195,16 @@ pub fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp), FileError> {
 
 /// Reads a regular file whole, at most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
+    let mut bytes = Vec::new();
+    read_into(path, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read`] into `bytes` (cleared first), so that a caller reading many files can reuse one
+/// buffer.
+pub fn read_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), FileError> {
     let (file, meta) = open(path, MAX_FILE_BYTES)?;
-    read_open(file, meta.len())
+    read_open_into(file, meta.len(), bytes)
 }
 
 /// Reads a regular file as UTF-8 text (a byte order mark is kept: callers that accept one
@@ -240,8 +256,9 @@ pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
 /// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at
 /// the end of the input.
 pub fn read_line(input: &mut dyn BufRead, buf: &mut String) -> Result<bool, FileError> {
-    buf.clear();
-    let mut bytes = Vec::new();
+    // The line is read into `buf`'s own memory, which a caller reading many lines reuses.
+    let mut bytes = std::mem::take(buf).into_bytes();
+    bytes.clear();
     let n = (&mut *input)
         .take(MAX_LINE_BYTES + 1)
         .read_until(b'\n', &mut bytes)?;

@@ -157,11 +157,21 @@ pub fn unreadable(path: &str, e: &fs::FileError) -> Diagnostic {
     )
 }
 
+thread_local! {
+    /// The buffer each thread reads files into, kept from one file to the next: freed and
+    /// allocated again for every file, its memory would go back to the system and be
+    /// mapped (and zeroed) again.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Reads one file from disk: its size and what it gave.
 pub(crate) fn read_path(path: &Path, opts: &LoadOptions) -> (u64, FileOutput) {
     let name = fs::display(path);
-    match fs::read(path) {
-        Ok(bytes) => (bytes.len() as u64, read_file(&name, path, &bytes, opts)),
+    // Taken, not borrowed: a thread that waits for other work inside `read_file` may read
+    // another file meanwhile (it then uses a buffer of its own).
+    let mut bytes = READ_BUFFER.take();
+    let out = match fs::read_into(path, &mut bytes) {
+        Ok(()) => (bytes.len() as u64, read_file(&name, path, &bytes, opts)),
         Err(e) => (
             0,
             FileOutput {
@@ -169,7 +179,12 @@ pub(crate) fn read_path(path: &Path, opts: &LoadOptions) -> (u64, FileOutput) {
                 ..FileOutput::default()
             },
         ),
+    };
+    // A buffer grown by a file much larger than most is not kept.
+    if bytes.capacity() <= 16 << 20 {
+        READ_BUFFER.set(bytes);
     }
+    out
 }
 
 /// Reads one file: recognizes it by content and place, and returns what it holds.

@@ -21,7 +21,11 @@ impl Parser {
                                     pointer: self.here(),
                                     op: op.clone(),
                                     key: key.to_string(),
-                                    key_lc: key.to_lowercase(),
+                                    key_lc: if key.is_ascii() {
+                                        key.to_ascii_lowercase()
+                                    } else {
+                                        key.to_lowercase()
+                                    },
                                     key_hash: crate::policy::key_hash(key),
                                     values,
                                 });

@@ -132,7 +132,12 @@ impl Parser {
     fn push_key(&mut self, key: &str) -> usize {
         let len = self.path.len();
         self.path.push('/');
-        Pointer::escape_into(key, &mut self.path);
+        // Keys almost never need escaping: one pass over the bytes decides.
+        if key.bytes().any(|b| b == b'~' || b == b'/') {
+            Pointer::escape_into(key, &mut self.path);
+        } else {
+            self.path.push_str(key);
+        }
         len
     }
 
@@ -315,7 +320,9 @@ impl Parser {
         };
         self.variables.clear();
         let mut sid = None;
-        let mut effects: Vec<Option<Effect>> = Vec::new();
+        // The first `Effect`, and whether another one disagrees with it.
+        let mut effect: Option<Option<Effect>> = None;
+        let mut effects_disagree = false;
         let mut principal: Option<PrincipalSet> = None;
         let mut action: Option<ActionSet> = None;
         let mut resource: Option<ResourceSet> = None;
@@ -326,15 +333,21 @@ impl Parser {
             let before = self.errors.len();
             match k.as_ref() {
                 "Sid" => sid = self.string(v).map(str::to_owned),
-                "Effect" => effects.push(match self.string(v) {
-                    Some("Allow") => Some(Effect::Allow),
-                    Some("Deny") => Some(Effect::Deny),
-                    Some(other) => {
-                        self.error(K::Effect(other.to_owned()));
-                        None
+                "Effect" => {
+                    let this = match self.string(v) {
+                        Some("Allow") => Some(Effect::Allow),
+                        Some("Deny") => Some(Effect::Deny),
+                        Some(other) => {
+                            self.error(K::Effect(other.to_owned()));
+                            None
+                        }
+                        None => None,
+                    };
+                    match effect {
+                        None => effect = Some(this),
+                        Some(first) => effects_disagree |= first != this,
                     }
-                    None => None,
-                }),
+                }
                 "Principal" | "NotPrincipal" => {
                     let negated = k == "NotPrincipal";
                     if principal.as_ref().is_some_and(|p| p.negated != negated) {
@@ -396,7 +409,7 @@ impl Parser {
             }
             self.pop(len);
         }
-        if effects.is_empty() {
+        if effect.is_none() {
             self.error(K::Missing("Effect"));
         }
         if action.is_none() {
@@ -415,15 +428,20 @@ impl Parser {
         }
         // Two `Effect`s that disagree (or one that cannot be read): the statement might
         // allow or deny.
-        let effect = match effects.split_first() {
-            Some((first, rest)) if rest.iter().all(|e| e == first) => *first,
+        let effect = match effect {
+            Some(first) if !effects_disagree => first,
             _ => None,
         };
         let defects: Vec<String> = self.errors[errors_before..]
             .iter()
             .map(|e| format!("{}: {}", e.pointer, e.kind))
             .collect();
-        let mut variables = std::mem::take(&mut self.variables);
+        // The buffer is kept for the next statement unless this one has variables.
+        let mut variables = if self.variables.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut self.variables)
+        };
         variables.sort();
         variables.dedup();
         Statement {
