@@ -54,38 +54,33 @@ fn string_end(b: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// For the JSON string literal starting at `pos` in `text`, the file offset of every byte of
-/// its decoded value (plus one past the end).
-fn decoded_offsets(text: &str, pos: usize) -> Option<Vec<usize>> {
+/// For the JSON string literal starting at `pos` in `text`, the file offset of byte `at` of
+/// its decoded value (one past the last byte: the closing quote), read through the escapes
+/// up to it and no further.
+fn decoded_offset(text: &str, pos: usize, at: usize) -> Option<usize> {
     let b = text.as_bytes();
     if b.get(pos) != Some(&b'"') {
         return None;
     }
-    let mut map = Vec::new();
+    // `decoded`: bytes of the value before the one at `i`.
+    let mut decoded = 0usize;
     let mut i = pos + 1;
     loop {
-        match *b.get(i)? {
-            b'"' => {
-                map.push(i);
-                return Some(map);
-            }
-            b'\\' => {
-                let esc = *b.get(i + 1)?;
-                if esc == b'u' {
+        let (len, raw) = match *b.get(i)? {
+            b'"' => return (decoded == at).then_some(i),
+            b'\\' => match *b.get(i + 1)? {
+                b'u' => {
                     let hex = text.get(i + 2..i + 6)?;
                     let unit = u32::from_str_radix(hex, 16).ok()?;
-                    let (len, raw) = if (0xD800..0xDC00).contains(&unit) {
+                    if (0xD800..0xDC00).contains(&unit) {
                         (4, 12) // a surrogate pair: one 4-byte character, two escapes
                     } else {
                         (char::from_u32(unit).map_or(3, char::len_utf8), 6)
-                    };
-                    map.extend(std::iter::repeat_n(i, len));
-                    i += raw;
-                } else {
-                    map.push(i);
-                    i += 2;
+                    }
                 }
-            }
+                _ => (1, 2),
+            },
+            // A character as it is: each of its bytes is at its own place.
             c => {
                 let len = match c {
                     0x00..=0x7F => 1,
@@ -93,12 +88,20 @@ fn decoded_offsets(text: &str, pos: usize) -> Option<Vec<usize>> {
                     0xE0..=0xEF => 3,
                     _ => 4,
                 };
-                for k in 0..len {
-                    map.push(i + k);
+                if at < decoded + len {
+                    return Some(i + (at - decoded));
                 }
+                decoded += len;
                 i += len;
+                continue;
             }
+        };
+        // An escape: every byte of what it decodes to is at the backslash.
+        if at < decoded + len {
+            return Some(i);
         }
+        decoded += len;
+        i += raw;
     }
 }
 
@@ -121,15 +124,59 @@ pub fn resolve(
     let Some(inner_at) = locate(inner, inner_ptr).and_then(|lc| offset_of(inner, lc)) else {
         return fallback;
     };
-    match decoded_offsets(text, start) {
-        Some(map) => map.get(inner_at).map(|o| line_col(text, *o)).or(fallback),
-        None => fallback,
-    }
+    decoded_offset(text, start, inner_at)
+        .map(|o| line_col(text, o))
+        .or(fallback)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `s` as a JSON string literal that escapes every character outside printable ASCII
+    /// as `\\uXXXX` (astral characters as a surrogate pair), as some writers do.
+    fn ascii_literal(s: &str) -> String {
+        let mut out = String::from("\"");
+        for ch in s.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                ' '..='~' => out.push(ch),
+                _ => {
+                    let mut units = [0u16; 2];
+                    for u in ch.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{u:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_character_is_where_the_literal_writes_it(
+            s in "[a-z \"\\\\\n\t\u{1}é€😀/]{0,24}"
+        ) {
+            let plain = serde_json::to_string(&s).unwrap();
+            for lit in [plain, ascii_literal(&s)] {
+                let text = format!("{{\"P\": {lit}}}");
+                let pos = 6;
+                let mut last = pos;
+                for (at, ch) in s.char_indices() {
+                    let o = decoded_offset(&text, pos, at).unwrap();
+                    proptest::prop_assert!(o > last, "{lit} {at}");
+                    let raw = &text[o..];
+                    proptest::prop_assert!(raw.starts_with(ch) || raw.starts_with('\\'), "{lit} {at}");
+                    last = o;
+                }
+                // One past the value is the closing quote; further is nothing.
+                proptest::prop_assert_eq!(decoded_offset(&text, pos, s.len()), Some(pos + lit.len() - 1));
+                proptest::prop_assert_eq!(decoded_offset(&text, pos, s.len() + 1), None);
+            }
+        }
+    }
 
     #[test]
     fn maps_through_escapes() {
@@ -164,7 +211,7 @@ mod tests {
     #[test]
     fn unicode_escapes_count_as_their_bytes() {
         let file = r#"{"P": "\u00e9x"}"#;
-        let map = decoded_offsets(file, 6).unwrap();
-        assert_eq!(map, vec![7, 7, 13, 14]);
+        let map: Vec<Option<usize>> = (0..5).map(|at| decoded_offset(file, 6, at)).collect();
+        assert_eq!(map, vec![Some(7), Some(7), Some(13), Some(14), None]);
     }
 }
