@@ -122,6 +122,8 @@ impl TypeMatches {
 
     fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
         let id = std::ptr::from_ref(t) as usize;
+        let arn = any_account(arn);
+        let arn = arn.as_ref();
         if !self.by_arn.contains_key(arn) {
             if self.by_arn.len() >= Self::CAP {
                 self.by_arn.clear();
@@ -137,6 +139,23 @@ impl TypeMatches {
         let m = t.shape_matches(tried.shape.get_or_insert_with(|| ArnShape::new(arn)));
         tried.types.push((id, m));
         m
+    }
+}
+
+/// `arn` with an account segment of 12 digits written as `000000000000`, so that the
+/// same ARN in account after account is tried once. Exact: no ARN format of the catalog
+/// spells a digit where an account's digits could stand (only variables and wildcards
+/// meet them, and those take any digits alike); a test holds the catalog to that.
+fn any_account(arn: &str) -> std::borrow::Cow<'_, str> {
+    let mut colons = arn.match_indices(':').map(|(i, _)| i);
+    let (Some(start), Some(end)) = (colons.nth(3), colons.next()) else {
+        return arn.into();
+    };
+    match arn.get(start + 1..end) {
+        Some(a) if a.len() == 12 && a != "000000000000" && crate::arn::is_account_id(a) => {
+            format!("{}000000000000{}", &arn[..=start], &arn[end..]).into()
+        }
+        _ => arn.into(),
     }
 }
 
@@ -333,6 +352,89 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_account_stands_for_every_account() {
+        let any = |a: &str| any_account(a).into_owned();
+        assert_eq!(
+            any("arn:aws:iam::123456789012:role/x"),
+            "arn:aws:iam::000000000000:role/x"
+        );
+        assert_eq!(
+            any("arn:aws:ecr:us-east-1:123456789012:repository/a:b"),
+            "arn:aws:ecr:us-east-1:000000000000:repository/a:b"
+        );
+        for kept in [
+            "arn:aws:s3:::bucket-123456789012/*",
+            "arn:aws:iam::12345678901:role/x",
+            "arn:aws:iam::*:role/x",
+            "arn:aws:iam::aws:policy/x",
+            "arn:aws:iam::1234567890123:role/x",
+            "*",
+        ] {
+            assert_eq!(any(kept), kept);
+        }
+    }
+
+    /// What makes [`any_account`] exact: in every ARN format of the catalog, the text
+    /// between variables and wildcards never holds digits that stand alone between colons
+    /// (or at the run's ends), so only variables and wildcards can meet an account's digits.
+    #[test]
+    fn no_arn_format_spells_an_account_digit() {
+        let catalog = crate::catalog::catalog().unwrap();
+        let mut formats = 0;
+        for service in catalog.services() {
+            for t in service.resource_types() {
+                for f in &t.arn_formats {
+                    formats += 1;
+                    let mut rest = f.as_str();
+                    let mut runs = Vec::new();
+                    while let Some(i) = rest.find(['$', '*', '?']) {
+                        runs.push(&rest[..i]);
+                        rest = &rest[i..];
+                        rest = match rest.strip_prefix("${") {
+                            Some(r) => r.split_once('}').map_or("", |(_, r)| r),
+                            None => &rest[1..],
+                        };
+                    }
+                    runs.push(rest);
+                    for run in runs {
+                        for part in run.split(':') {
+                            let digits =
+                                !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+                            assert!(
+                                !digits,
+                                "`{f}` spells `{part}` where an account could stand"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(formats > 2000, "{formats}");
+    }
+
+    #[test]
+    fn a_type_matches_an_arn_as_it_matches_it_in_any_account() {
+        let catalog = crate::catalog::catalog().unwrap();
+        let arns = [
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:ecr:us-east-1:123456789012:repository/repo",
+            "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g",
+            "arn:aws:kms:us-east-1:123456789012:key/1234",
+            "arn:aws:s3:::b/k",
+            "arn:aws:iam::123456789012:*",
+        ];
+        for service in catalog.services() {
+            for t in service.resource_types() {
+                for arn in arns {
+                    let direct = t.shape_matches(&ArnShape::new(arn));
+                    let any = t.shape_matches(&ArnShape::new(&any_account(arn)));
+                    assert_eq!(direct, any, "{} {arn}", t.name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn coverage_is_conservative() {
