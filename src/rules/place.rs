@@ -176,16 +176,7 @@ mod tests {
             .index(5)
             .key("e");
         assert_eq!(deep.pointer().as_str(), "/Statement/0/a/b/c/d/4/5/e");
-        let expected = Pointer::root()
-            .key("Statement")
-            .index(0)
-            .key("a")
-            .key("b")
-            .key("c")
-            .key("d")
-            .index(4)
-            .index(5)
-            .key("e");
+        let expected = Pointer::parse("/Statement/0/a/b/c/d/4/5/e").unwrap();
         assert_eq!(deep.pointer(), expected);
     }
 
