@@ -53,7 +53,7 @@ use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
-use crate::rules::{collect_errors, KnownErrors};
+use crate::rules::{collect, KnownDocs, RuleSet};
 use crate::scenario::Scenario;
 use crate::workflow::{check, CheckInput};
 
@@ -184,6 +184,8 @@ struct Ctx<'a> {
     scenarios: Vec<Scenario>,
     catalog: &'static Catalog,
     lint: LintOptions,
+    /// The rules `lint` runs.
+    lint_rules: RuleSet,
     /// With a cache: the hash of each shared file held in memory (the organizations', the
     /// global ones, the model package groups'), and every file read is hashed.
     hashes: Option<HashMap<String, String>>,
@@ -285,12 +287,12 @@ impl Ctx<'_> {
         path: &str,
         bytes: &[u8],
         parsed: Option<&Json<'_>>,
-        read: Option<&KnownErrors>,
+        read: Option<&mut KnownDocs>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
         known: Option<&mut LintCache>,
     ) {
-        if self.opts.no_lint || !worth_linting(bytes) {
+        if !self.lints(bytes) {
             return;
         }
         // Text that is not UTF-8 is a load problem already.
@@ -305,6 +307,11 @@ impl Ctx<'_> {
                 k.seed(path, &o.diagnostics);
             }
         }
+    }
+
+    /// Whether [`Ctx::lint_file`] lints a file of these bytes (when they are text).
+    fn lints(&self, bytes: &[u8]) -> bool {
+        !self.opts.no_lint && worth_linting(bytes)
     }
 
     fn org_text(&self, file: &str) -> Option<&str> {
@@ -475,19 +482,24 @@ impl Ctx<'_> {
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);
-            // Read for the inventory first: the lint reuses the grammar errors found.
-            let (out, read) = match &parsed {
+            // Read for the inventory first: the lint reuses the grammar errors found, and the
+            // rules' findings when the rules ran there.
+            let lints = match lintable(slot) && self.lints(bytes) {
+                true => self.lint_rules,
+                false => RuleSet::NONE,
+            };
+            let (out, mut read) = match &parsed {
                 Ok((_, json)) => {
                     let load = || read_parsed(path, Path::new(path), json, &self.opts.load);
-                    let (out, read) = collect_errors(load);
+                    let (out, read) = collect(lints, load);
                     (Some(out), read)
                 }
-                Err(_) => (None, KnownErrors::default()),
+                Err(_) => (None, KnownDocs::default()),
             };
             if lintable(slot) {
                 let json = parsed.as_ref().ok().map(|(_, j)| j);
                 let known = Some(&mut known);
-                let read = Some(&read);
+                let read = Some(&mut read);
                 self.lint_file(
                     path,
                     bytes,
@@ -750,6 +762,7 @@ pub fn run(
             .map(|f| (f.path.clone(), digest(&f.bytes)))
             .collect()
     });
+    let lint_selection = opts.ignore.lint_selection();
     let ctx = Ctx {
         opts,
         layout,
@@ -758,8 +771,9 @@ pub fn run(
         scenario,
         scenarios,
         catalog,
+        lint_rules: RuleSet::of(|code| lint_selection.is_enabled(code)),
         lint: LintOptions {
-            selection: opts.ignore.lint_selection(),
+            selection: lint_selection,
             templates: opts.load.templates.clone(),
             ..LintOptions::default()
         },

@@ -274,18 +274,19 @@ pub fn lint_text(
 }
 
 /// [`lint_text`], with the JSON tree of `text` when the caller has parsed it already
-/// (`None`: parsed here), and the grammar errors the inventory's reader found in its
-/// documents ([`crate::rules::collect_errors`]), which then are not checked again.
+/// (`None`: parsed here), and what the inventory's reader found in its documents
+/// ([`crate::rules::collect`]): grammar errors, which then are not checked again, and the
+/// rules' findings, which then are not looked for again.
 pub fn lint_parsed(
     file: &str,
     text: &str,
     parsed: Option<&Json<'_>>,
-    known: Option<&crate::rules::KnownErrors>,
+    known: Option<&mut crate::rules::KnownDocs>,
     opts: &LintOptions,
     catalog: &'static Catalog,
 ) -> FileOutcome {
-    // Errors are looked up only for nodes of the caller's tree, alive since they were read.
-    let known = known.filter(|_| parsed.is_some());
+    // Records are looked up only for nodes of the caller's tree, alive since they were read.
+    let mut known = known.filter(|_| parsed.is_some());
     let file_arc: Arc<str> = Arc::from(file);
     let mut out = FileOutcome {
         file: FileReport {
@@ -329,7 +330,9 @@ pub fn lint_parsed(
     let view = parsed.as_ref().ok().and_then(|j| {
         crate::load::cloudformation::lint::lint_view(j, std::path::Path::new(file), &opts.templates)
     });
-    let known = known.filter(|_| view.is_none());
+    if view.is_some() {
+        known = None;
+    }
     let parsed = match &view {
         Some(v) => Ok(v),
         None => parsed,
@@ -436,38 +439,53 @@ pub fn lint_parsed(
             kind,
             kind_from,
         });
-        let read = match &spec.carrier {
-            Carrier::File | Carrier::Object(_) => known.and_then(|k| k.get(json, kind, &doc_root)),
+        // Only documents of the caller's tree are looked up, not those of a policy text.
+        let mut known = match &spec.carrier {
+            Carrier::File | Carrier::Object(_) => known.as_deref_mut(),
             Carrier::Text { .. } => None,
         };
-        let errors = match read {
-            Some(e) => e.to_vec(),
-            None => Policy::check_json(
-                json,
-                kind,
-                Origin {
-                    file: Some(file_arc.clone()),
-                    pointer: doc_root.clone(),
-                    ..Origin::default()
-                },
-            ),
+        let reused = known
+            .as_deref_mut()
+            .and_then(|k| k.take_findings(json, kind, &doc_root, file, doc_text, &spec.facts));
+        let findings = match reused {
+            // Every rule's findings in the registry's order: those of the enabled rules are
+            // what running the enabled rules in that order finds.
+            Some(all) => all
+                .into_iter()
+                .filter(|f| sel.is_enabled(f.rule.code))
+                .collect(),
+            None => {
+                let errors = match known.and_then(|k| k.errors(json, kind, &doc_root)) {
+                    Some(e) => e.to_vec(),
+                    None => Policy::check_json(
+                        json,
+                        kind,
+                        Origin {
+                            file: Some(file_arc.clone()),
+                            pointer: doc_root.clone(),
+                            ..Origin::default()
+                        },
+                    ),
+                };
+                let doc = PolicyDoc::new(
+                    file,
+                    kind,
+                    &doc_root,
+                    json,
+                    doc_text,
+                    &errors,
+                    &spec.facts,
+                    catalog,
+                );
+                let mut findings = Vec::new();
+                for rule in &enabled {
+                    let mut f = Findings::new(rule.meta());
+                    rule.check_policy(&doc, &mut f);
+                    findings.extend(f.into_items());
+                }
+                findings
+            }
         };
-        let doc = PolicyDoc::new(
-            file,
-            kind,
-            &doc_root,
-            json,
-            doc_text,
-            &errors,
-            &spec.facts,
-            catalog,
-        );
-        let mut findings = Vec::new();
-        for rule in &enabled {
-            let mut f = Findings::new(rule.meta());
-            rule.check_policy(&doc, &mut f);
-            findings.extend(f.into_items());
-        }
         let place = |pointer: Pointer| -> Location {
             let (p, embedded) = match inner_text {
                 Some(_) => (spec.pointer.clone(), Some(pointer)),
@@ -665,6 +683,77 @@ mod tests {
             assert_eq!(
                 (d.primary.line, d.primary.column),
                 (Some(lc.line), Some(lc.column))
+            );
+        }
+    }
+
+    /// The rules run once in an audit: the findings the inventory's reader recorded for the
+    /// lint ([`crate::rules::collect`]) are the lint's own, for every rule selection, and each
+    /// document read in place but an AWS managed one is taken from the record.
+    #[test]
+    fn findings_recorded_while_reading_are_the_lints_own() {
+        let doc = |statements: serde_json::Value| serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+        let export = serde_json::json!({
+            "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
+                "UserPolicyList": [{"PolicyName": "up", "PolicyDocument": doc(serde_json::json!([
+                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:Get*"], "Resource": "*"}]))}]}],
+            "GroupDetailList": [{"GroupName": "g", "Arn": "arn:aws:iam::111111111111:group/g",
+                "GroupPolicyList": [{"PolicyName": "gp", "PolicyDocument": doc(serde_json::json!([
+                    {"Effect": "Allow", "Action": "ecr:BatchGetImage",
+                     "Resource": "arn:aws:ecr:us-east-1:111111111111:repository/r"}]))}]}],
+            "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111111111111:role/r",
+                "AssumeRolePolicyDocument": doc(serde_json::json!([
+                    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}])),
+                "RolePolicyList": [{"PolicyName": "rp", "PolicyDocument": doc(serde_json::json!([
+                    {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"},
+                    {"Sid": "bad sid!", "Effect": "Allow", "Action": "kms:Decrypt",
+                     "Resource": "arn:aws:s3:::b/*",
+                     "Condition": {"StringEquals": {"kms:ViaService": ["a", "b"]}}}]))}]}],
+            "Policies": [
+                {"PolicyName": "mine", "Arn": "arn:aws:iam::111111111111:policy/mine",
+                 "PolicyVersionList": [
+                    {"VersionId": "v2", "IsDefaultVersion": true, "Document": doc(serde_json::json!([
+                        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]))},
+                    {"VersionId": "v1", "IsDefaultVersion": false, "Document": doc(serde_json::json!([
+                        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]))}]},
+                {"PolicyName": "ReadOnly", "Arn": "arn:aws:iam::aws:policy/ReadOnly",
+                 "PolicyVersionList": [
+                    {"VersionId": "v1", "IsDefaultVersion": true, "Document": doc(serde_json::json!([
+                        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]))}]}]
+        });
+        let text = serde_json::to_string_pretty(&export).unwrap();
+        let file = "111111111111/iam.json";
+        let json = Json::parse(&text).unwrap();
+        let catalog = catalog().unwrap();
+        let ignore = selector::parse_list(&["XA03".to_owned(), "XA0112".to_owned()]).unwrap();
+        for selection in [
+            RuleSelection::default(),
+            RuleSelection::new(&[], &ignore, &[]),
+        ] {
+            let rules = crate::rules::RuleSet::of(|code| selection.is_enabled(code));
+            let opts = LintOptions {
+                selection,
+                ..LintOptions::default()
+            };
+            let read = || {
+                let path = std::path::Path::new(file);
+                crate::load::read_parsed(file, path, &json, &crate::load::LoadOptions::default())
+            };
+            let (_, mut known) = crate::rules::collect(rules, read);
+            // Three inline documents, the trust policy and the customer managed policy's
+            // default version (the version in force; the AWS managed one is not recorded).
+            assert_eq!(known.untaken(), 5);
+            let reused = lint_parsed(file, &text, Some(&json), Some(&mut known), &opts, catalog);
+            assert_eq!(known.untaken(), 0);
+            let fresh = lint_parsed(file, &text, Some(&json), None, &opts, catalog);
+            let codes: Vec<&str> = fresh.diagnostics.iter().map(|d| d.code).collect();
+            assert!(
+                codes.contains(&"XA0104") && codes.contains(&"XA0201"),
+                "{codes:?}"
+            );
+            assert_eq!(
+                format!("{:?}", reused.diagnostics),
+                format!("{:?}", fresh.diagnostics)
             );
         }
     }

@@ -180,6 +180,25 @@ pub struct DocFacts {
     pub name: Option<String>,
 }
 
+impl DocFacts {
+    /// What the rules read of these facts for a document of `kind`: the account, region and
+    /// name of a key or repository policy (they name the resource the policy governs where
+    /// its statements do not); nothing for other kinds. A document's findings depend on no
+    /// other facts, which lets [`crate::rules::KnownDocs`] reuse them across readers that
+    /// know more or less of the document's place.
+    pub fn for_kind(&self, kind: DocKind) -> &DocFacts {
+        static NONE: DocFacts = DocFacts {
+            account: None,
+            region: None,
+            name: None,
+        };
+        match kind {
+            DocKind::Key | DocKind::Repository => self,
+            _ => &NONE,
+        }
+    }
+}
+
 /// One policy document, ready for the rules.
 #[derive(Debug)]
 pub struct PolicyDoc<'d> {
@@ -200,7 +219,7 @@ pub struct PolicyDoc<'d> {
     pub statements: Vec<StatementView<'d>>,
     /// Grammar errors from the checked model.
     pub errors: &'d [ParseError],
-    /// Account, region, name.
+    /// Account, region, name, as far as the rules read them ([`DocFacts::for_kind`]).
     pub facts: &'d DocFacts,
     /// AWS's action data.
     pub catalog: &'static Catalog,
@@ -237,7 +256,7 @@ impl<'d> PolicyDoc<'d> {
             json,
             text,
             errors,
-            facts,
+            facts: facts.for_kind(kind),
             catalog,
             compact: std::cell::OnceCell::new(),
         }

@@ -269,35 +269,126 @@ fn reports_parse_errors(code: &str) -> bool {
     )
 }
 
-/// The grammar errors [`read_policy`] found in the documents of a JSON tree, for the lint of
-/// the same tree: the audit reads each file for the inventory and then lints it, and the
-/// grammar check ([`Policy::check_json`], the same parser without compiling) need not run
-/// twice. Kept by the address of each document's node in the tree, its kind and its
-/// pointer: only while that tree is alive, so a node found is the document read.
+/// What [`read_policy`] found in the documents of a JSON tree, for the lint of the same
+/// tree: the audit reads each file for the inventory and then lints it, and neither the
+/// grammar check ([`Policy::check_json`], the same parser without compiling) nor, for a file
+/// the run lints, the rules need run twice. Kept by the address of each document's node in
+/// the tree, its kind and its pointer: only while that tree is alive, so a node found is the
+/// document read.
 #[derive(Debug, Default)]
-pub struct KnownErrors(HashMap<(usize, DocKind, Pointer), Vec<ParseError>>);
-
-thread_local! {
-    /// What [`read_policy`] records on this thread inside [`collect_errors`].
-    static COLLECTING: RefCell<Option<KnownErrors>> = const { RefCell::new(None) };
+pub struct KnownDocs {
+    /// The rules the lint of the tree runs, which run on each document read ([`collect`]).
+    lint: RuleSet,
+    docs: HashMap<(usize, DocKind, Pointer), Known>,
 }
 
-/// Runs `read` (reading a tree that stays alive after it, for the inventory), with the
-/// grammar errors of every document [`read_policy`] reads in place (not a policy carried
-/// as text) recorded. Nested runs (a thread that waits for other work may run it) keep
-/// their own records.
-pub fn collect_errors<T>(read: impl FnOnce() -> T) -> (T, KnownErrors) {
-    let outer = COLLECTING.with(|c| c.replace(Some(KnownErrors::default())));
+/// A set of the rules of [`RULES`], by their place in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleSet(u64);
+
+const _: () = assert!(RULES.len() <= 64, "a rule set holds 64 rules");
+
+impl RuleSet {
+    /// No rule.
+    pub const NONE: RuleSet = RuleSet(0);
+
+    /// The rules whose codes `keep` keeps.
+    pub fn of(keep: impl Fn(&str) -> bool) -> RuleSet {
+        let bits = RULES
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| keep(r.meta().code))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        RuleSet(bits)
+    }
+
+    fn contains(self, index: usize) -> bool {
+        self.0 & (1 << index) != 0
+    }
+}
+
+/// What [`read_policy`] found in one document.
+#[derive(Debug)]
+struct Known {
+    /// Its grammar errors.
+    errors: Vec<ParseError>,
+    /// The findings of the lint's rules (and of those that reject the document), when the
+    /// run lints the tree.
+    checked: Option<Checked>,
+}
+
+/// The rules' findings on one document (in the order of [`RULES`]), and what they were
+/// found with besides the tree: the file's name, the document's own text and its facts.
+#[derive(Debug)]
+struct Checked {
+    file: Option<std::sync::Arc<str>>,
+    text: Option<String>,
+    facts: DocFacts,
+    findings: Vec<Finding>,
+}
+
+thread_local! {
+    /// What [`read_policy`] records on this thread inside [`collect`].
+    static COLLECTING: RefCell<Option<KnownDocs>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` (reading a tree that stays alive after it, for the inventory), with what
+/// [`read_policy`] finds in every document it reads in place (not a policy carried as text)
+/// recorded: the grammar errors, and the findings of the rules in `lint` (the file's lint
+/// runs next; [`RuleSet::NONE`] when it does not). Nested runs (a thread that waits for other
+/// work may run it) keep their own records.
+pub fn collect<T>(lint: RuleSet, read: impl FnOnce() -> T) -> (T, KnownDocs) {
+    let mine = KnownDocs {
+        lint,
+        docs: HashMap::new(),
+    };
+    let outer = COLLECTING.with(|c| c.replace(Some(mine)));
     let out = read();
     let mine = COLLECTING.with(|c| c.replace(outer));
     (out, mine.unwrap_or_default())
 }
 
-impl KnownErrors {
+impl KnownDocs {
+    /// How many documents have findings recorded and not taken yet.
+    pub fn untaken(&self) -> usize {
+        self.docs.values().filter(|k| k.checked.is_some()).count()
+    }
+
     /// The grammar errors of the document `json` of `kind` at `pointer`, when recorded.
-    pub fn get(&self, json: &Json<'_>, kind: DocKind, pointer: &Pointer) -> Option<&[ParseError]> {
+    pub fn errors(
+        &self,
+        json: &Json<'_>,
+        kind: DocKind,
+        pointer: &Pointer,
+    ) -> Option<&[ParseError]> {
         let key = (std::ptr::from_ref(json) as usize, kind, pointer.clone());
-        self.0.get(&key).map(Vec::as_slice)
+        self.docs.get(&key).map(|k| k.errors.as_slice())
+    }
+
+    /// The findings of the lint's rules (given to [`collect`]) on the document `json` of
+    /// `kind` at `pointer` (taken: asked once per document), when recorded with the same file
+    /// name, own text and facts as the caller's: then they are what those rules would find
+    /// now, in the order of [`RULES`].
+    pub fn take_findings(
+        &mut self,
+        json: &Json<'_>,
+        kind: DocKind,
+        pointer: &Pointer,
+        file: &str,
+        text: Option<&str>,
+        facts: &DocFacts,
+    ) -> Option<Vec<Finding>> {
+        let key = (std::ptr::from_ref(json) as usize, kind, pointer.clone());
+        let known = self.docs.get_mut(&key)?;
+        let same = known.checked.as_ref().is_some_and(|c| {
+            c.file.as_deref().unwrap_or("-") == file
+                && c.text.as_deref() == text
+                && c.facts == *facts.for_kind(kind)
+        });
+        if !same {
+            return None;
+        }
+        known.checked.take().map(|c| c.findings)
     }
 }
 
@@ -305,6 +396,10 @@ impl KnownErrors {
 /// document has a usable shape), with every error of the one validation as its
 /// [`Policy::defects`], and the parser's errors. `text` is the document's own text when it
 /// has one (for size limits); `facts` say what the export knows of its resource.
+///
+/// Inside [`collect`], a document read in place is recorded for the lint of the same tree:
+/// its grammar errors, and, when the run lints it, the lint's rules' findings (the rules then
+/// run here once, on one set of views, instead of once here and once in the lint).
 pub fn read_policy(
     json: &Json<'_>,
     kind: DocKind,
@@ -316,53 +411,97 @@ pub fn read_policy(
     // Pointers of a policy carried as text are relative to the text.
     let root = origin.root();
     let embedded = origin.embedded;
-    let (policy, errors) = Policy::from_json_lenient(json, kind, origin);
-    if !embedded {
-        COLLECTING.with(|c| {
-            if let Some(known) = c.borrow_mut().as_mut() {
-                let key = (std::ptr::from_ref(json) as usize, kind, root.clone());
-                known.0.insert(key, errors.clone());
-            }
-        });
+    let (mut policy, errors) = Policy::from_json_lenient(json, kind, origin);
+    // The lint's rules when this document is recorded. The lint leaves out AWS managed
+    // policies (they are AWS's to fix), so their findings are not looked for here either;
+    // were the lint to check them, it would find nothing recorded and run the rules itself.
+    let recording = match embedded {
+        true => None,
+        false => COLLECTING.with(|c| c.borrow().as_ref().map(|k| k.lint)),
     }
-    let Some(mut policy) = policy else {
-        return (None, errors);
-    };
-    if RULES.iter().any(|r| r.rejects(kind)) {
+    .map(|lint| match kind {
+        DocKind::AwsManaged => RuleSet::NONE,
+        _ => lint,
+    });
+    let lint = recording.unwrap_or_default();
+    let all_rules = lint != RuleSet::NONE;
+    let rejecting = RULES.iter().any(|r| r.rejects(kind));
+    let mut found: Option<Vec<Finding>> = None;
+    if all_rules || (policy.is_some() && rejecting) {
         match crate::catalog::catalog() {
             Ok(catalog) => {
                 let file_name = file.as_deref().unwrap_or("-");
                 let doc =
                     PolicyDoc::new(file_name, kind, &root, json, text, &errors, facts, catalog);
-                for rule in RULES.iter().filter(|r| r.rejects(kind)) {
+                let mut all = Vec::new();
+                let run = RULES
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, r)| lint.contains(*i) || r.rejects(kind));
+                for (_, rule) in run {
                     let mut f = Findings::new(rule.meta());
                     rule.check_policy(&doc, &mut f);
-                    for f in f.items {
-                        let known = policy
-                            .defects
-                            .iter()
-                            .any(|d| d.code == f.rule.code && d.pointer == f.pointer);
-                        if f.default_severity() == Severity::Error && !known {
-                            policy.defects.push(Defect {
-                                code: f.rule.code,
-                                pointer: f.pointer,
-                                message: f.message,
-                            });
-                        }
+                    match policy.as_mut().filter(|_| rule.rejects(kind)) {
+                        Some(policy) if all_rules => add_defects(policy, f.items.iter().cloned()),
+                        Some(policy) => add_defects(policy, f.items.drain(..)),
+                        None => {}
                     }
+                    all.extend(f.items);
                 }
+                found = Some(all);
             }
             // Fail closed: a document whose validity cannot be checked is not trusted.
-            Err(e) => policy.defects.push(Defect {
-                code: "XA0101",
-                pointer: Pointer::root(),
-                message: format!(
-                    "cannot validate the document: AWS action data failed to load: {e}"
-                ),
-            }),
+            Err(e) => {
+                if let Some(policy) = policy.as_mut().filter(|_| rejecting) {
+                    policy.defects.push(Defect {
+                        code: "XA0101",
+                        pointer: Pointer::root(),
+                        message: format!(
+                            "cannot validate the document: AWS action data failed to load: {e}"
+                        ),
+                    });
+                }
+            }
         }
     }
-    (Some(policy), errors)
+    if recording.is_some() {
+        let checked = found.filter(|_| all_rules).map(|findings| Checked {
+            file,
+            text: text.map(str::to_owned),
+            facts: facts.for_kind(kind).clone(),
+            findings,
+        });
+        COLLECTING.with(|c| {
+            if let Some(known) = c.borrow_mut().as_mut() {
+                let key = (std::ptr::from_ref(json) as usize, kind, root);
+                known.docs.insert(
+                    key,
+                    Known {
+                        errors: errors.clone(),
+                        checked,
+                    },
+                );
+            }
+        });
+    }
+    (policy, errors)
+}
+
+/// Adds the errors among `findings` to the policy's defects (once each).
+fn add_defects(policy: &mut Policy, findings: impl IntoIterator<Item = Finding>) {
+    for f in findings {
+        let known = policy
+            .defects
+            .iter()
+            .any(|d| d.code == f.rule.code && d.pointer == f.pointer);
+        if f.default_severity() == Severity::Error && !known {
+            policy.defects.push(Defect {
+                code: f.rule.code,
+                pointer: f.pointer,
+                message: f.message,
+            });
+        }
+    }
 }
 
 #[cfg(test)]
