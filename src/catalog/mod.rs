@@ -6,9 +6,18 @@
 //! see `data/aws/NOTICE`), the hand-kept `data/aws/overlay.json` merged into
 //! it, and everything needed to query them:
 //!
-//! * [`catalog()`] parses the embedded data and overlay once, on first use, and
+//! * [`catalog()`] reads the embedded data and overlay once, on first use, and
 //!   hands out a `&'static` [`Catalog`]; a broken file is reported as an
 //!   [`AwsDataError`], never a panic.
+//! * Laziness: that first read checks the whole data file's JSON syntax but parses
+//!   eagerly only what is small or global (source, shared tables, global condition
+//!   keys, unassociated key prefixes, the service-prefix index) and the services the
+//!   overlay adds to; every other service stays a slice of the embedded text until a
+//!   query first needs it, and is then parsed once (thread-safe) and kept. Queries
+//!   that need every service ([`Catalog::services`], patterns with a wildcard service
+//!   part) parse them all. A service whose data turns out broken is never answered
+//!   from: look-ups find nothing in it and [`catalog()`] returns its error from then on
+//!   (the tests parse every embedded service, so a release cannot ship one).
 //! * The overlay adds what the data lacks, each entry with its source: services
 //!   and actions IAM accepts but the data does not list (retired ones, and
 //!   undocumented ones AWS's own policies use), which [`Catalog::service_origin`]
@@ -30,6 +39,8 @@
 //! the script's header.
 
 mod arn_format;
+#[cfg(test)]
+mod laziness;
 mod load;
 pub mod managed;
 mod query;
@@ -76,11 +87,12 @@ pub enum AwsDataError {
 
 static CATALOG: OnceLock<Result<Catalog, AwsDataError>> = OnceLock::new();
 
-/// The embedded catalogue with the overlay merged, parsed on first call (later calls are
-/// free).
+/// The embedded catalogue with the overlay merged, read on first call (later calls are
+/// free; services are parsed on first use, see the module documentation). `Err` also once
+/// a service's data has turned out broken.
 pub fn catalog() -> Result<&'static Catalog, AwsDataError> {
     match CATALOG.get_or_init(|| Catalog::from_json(DATA)?.with_overlay(OVERLAY)) {
-        Ok(c) => Ok(c),
+        Ok(c) => c.usable(),
         Err(e) => Err(e.clone()),
     }
 }
@@ -104,8 +116,14 @@ pub struct SourceInfo {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     source: SourceInfo,
-    services: Vec<Service>,
+    /// The data's shared tables the services' entries refer to by index.
+    levels: Vec<String>,
+    types: Vec<ConditionValueType>,
+    /// Every service of the data, in prefix order, each parsed on first use.
+    services: Vec<LazyService>,
     service_index: HashMap<String, usize>,
+    /// The first error met parsing a service on first use: the catalogue is broken.
+    broken: OnceLock<AwsDataError>,
     global_keys: Vec<ConditionKey>,
     global_index: HashMap<String, usize>,
     /// Condition-key prefixes that are not service prefixes (e.g.
@@ -117,6 +135,17 @@ pub struct Catalog {
     /// Actions the overlay says IAM accepts, and their index by lowercase `prefix:name`.
     overlay_actions: Vec<OverlayEntry>,
     overlay_action_index: HashMap<String, usize>,
+}
+
+/// A service of the data: its prefix, its entry as text of the embedded data, and the
+/// [`Service`] parsed from it on first use.
+#[derive(Debug, Clone)]
+struct LazyService {
+    prefix: String,
+    name: String,
+    /// `[condition keys, resource types, actions, extras]` of the entry, unparsed.
+    raw: [&'static serde_json::value::RawValue; 4],
+    built: OnceLock<Result<Service, AwsDataError>>,
 }
 
 /// Where the catalogue's knowledge of a service or action comes from.
