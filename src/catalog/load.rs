@@ -1,8 +1,6 @@
 //! Reading the embedded data and overlay into a [`Catalog`]: the on-disk format (index tables,
 //! positional arrays, documented in `scripts/gen-aws-data.py`) is private to this file.
 
-use serde_json::value::RawValue;
-
 use super::arn_format::{arn_format_tokens, common_literal_service};
 use super::*;
 
@@ -11,9 +9,10 @@ struct RawFormat {
     format: u32,
 }
 
-/// The data file, its services left as text (checked to be JSON) to parse on first use.
+/// The data file's first line, which holds all but its services (each on a line of its
+/// own, parsed on first use), closed: `"services":[]}`.
 #[derive(Deserialize)]
-struct RawData<'a> {
+struct RawData {
     format: u32,
     source: SourceInfo,
     levels: Vec<String>,
@@ -21,20 +20,23 @@ struct RawData<'a> {
     global: Vec<(String, usize, String)>,
     #[serde(default)]
     unassociated: BTreeMap<String, Vec<String>>,
-    #[serde(borrow)]
-    services: Vec<RawService<'a>>,
 }
 
-/// `[prefix, name, condition keys, resource types, actions, extras]`, the last four
-/// unparsed: [`RawKeys`], [`RawTypes`], [`RawAction`]s and [`RawExtra`]s.
+/// How the first line of the data file ends: the services follow, one a line.
+const SERVICES_OPEN: &str = "\"services\":[";
+
+/// How the data file ends, on a line of its own after the last service.
+const SERVICES_CLOSE: &str = "]}";
+
+/// `[prefix, name, condition keys, resource types, actions, extras]`: one service's line.
 #[derive(Deserialize)]
-struct RawService<'a>(
+struct RawService(
     String,
     String,
-    #[serde(borrow)] &'a RawValue,
-    #[serde(borrow)] &'a RawValue,
-    #[serde(borrow)] &'a RawValue,
-    #[serde(borrow)] &'a RawValue,
+    RawKeys,
+    RawTypes,
+    Vec<RawAction>,
+    Vec<RawExtra>,
 );
 
 /// `[[key, type index]]`
@@ -163,19 +165,22 @@ impl Catalog {
     /// to be JSON, the services are parsed on first use (see the module documentation).
     /// [`catalog()`] does this once for the embedded file.
     pub fn from_json(json: &'static str) -> Result<Self, AwsDataError> {
-        let raw: RawData = match serde_json::from_str(json) {
-            Ok(raw) => raw,
-            Err(e) => {
-                // A format change usually breaks the shape: report it as such.
-                return Err(match serde_json::from_str::<RawFormat>(json) {
-                    Ok(f) if f.format != FORMAT => AwsDataError::Format {
-                        found: f.format,
-                        expected: FORMAT,
-                    },
-                    _ => AwsDataError::Parse(e.to_string()),
-                });
-            }
+        let (first, rest) = json.split_once('\n').unwrap_or((json, ""));
+        let Some(head) = first.strip_suffix(SERVICES_OPEN) else {
+            // Not laid out as this build reads: a format change, or not the data at all.
+            return Err(match serde_json::from_str::<RawFormat>(json) {
+                Ok(f) if f.format != FORMAT => AwsDataError::Format {
+                    found: f.format,
+                    expected: FORMAT,
+                },
+                Ok(_) => AwsDataError::Parse(format!(
+                    "the first line does not end with `{SERVICES_OPEN}`"
+                )),
+                Err(e) => AwsDataError::Parse(e.to_string()),
+            });
         };
+        let raw: RawData = serde_json::from_str(&format!("{head}{SERVICES_OPEN}]}}"))
+            .map_err(|e| AwsDataError::Parse(format!("line 1: {e}")))?;
         if raw.format != FORMAT {
             return Err(AwsDataError::Format {
                 found: raw.format,
@@ -199,18 +204,7 @@ impl Catalog {
         }
         let global_index = index_by_lower(global_keys.iter().map(|k| k.name.as_str()));
 
-        let services: Vec<LazyService> = raw
-            .services
-            .into_iter()
-            .map(
-                |RawService(prefix, name, keys, rtypes, actions, extras)| LazyService {
-                    prefix,
-                    name,
-                    raw: [keys, rtypes, actions, extras],
-                    built: OnceLock::new(),
-                },
-            )
-            .collect();
+        let services = service_lines(rest)?;
         let service_index = index_by_lower(services.iter().map(|s| s.prefix.as_str()));
 
         Ok(Self {
@@ -272,9 +266,9 @@ impl Catalog {
     pub fn with_overlay(mut self, json: &str) -> Result<Self, AwsDataError> {
         let raw: RawOverlay =
             serde_json::from_str(json).map_err(|e| AwsDataError::Overlay(e.to_string()))?;
-        if raw.format != FORMAT {
+        if raw.format != OVERLAY_FORMAT {
             return Err(AwsDataError::Overlay(format!(
-                "format {}, this build reads format {FORMAT}",
+                "format {}, this build reads format {OVERLAY_FORMAT}",
                 raw.format
             )));
         }
@@ -420,28 +414,81 @@ fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, u
     map
 }
 
+/// The services of the data file after its first line: one a line, each but the last
+/// ending with `,`, then [`SERVICES_CLOSE`]. Only each line's prefix and name are read;
+/// the rest is parsed on first use.
+fn service_lines(rest: &'static str) -> Result<Vec<LazyService>, AwsDataError> {
+    let rest = rest.strip_suffix('\n').unwrap_or(rest);
+    let Some(body) = rest.strip_suffix(SERVICES_CLOSE) else {
+        return Err(AwsDataError::Parse(format!(
+            "the last line is not `{SERVICES_CLOSE}`"
+        )));
+    };
+    let mut lines: Vec<&'static str> = body.split('\n').collect();
+    // `body` ends with the line break before `]}`.
+    if lines.pop() != Some("") {
+        return Err(AwsDataError::Parse(format!(
+            "`{SERVICES_CLOSE}` is not on a line of its own"
+        )));
+    }
+    let last = lines.len();
+    let mut services = Vec::with_capacity(last);
+    for (i, line) in lines.into_iter().enumerate() {
+        let at = || format!("line {}", i + 2);
+        let raw = if i + 1 < last {
+            line.strip_suffix(',')
+                .ok_or_else(|| AwsDataError::Parse(format!("{}: no `,` at the end", at())))?
+        } else {
+            line
+        };
+        let (prefix, name) = service_head(raw).map_err(|e| {
+            AwsDataError::Parse(format!("{}: not `[prefix, name, ...]`: {e}", at()))
+        })?;
+        services.push(LazyService {
+            prefix,
+            name,
+            raw,
+            built: OnceLock::new(),
+        });
+    }
+    Ok(services)
+}
+
+/// The prefix and name a service's line `["prefix","name",...` starts with, read without
+/// parsing the rest.
+fn service_head(line: &str) -> Result<(String, String), String> {
+    let string_then_comma = |s: &str| -> Result<(String, usize), String> {
+        let mut values = serde_json::Deserializer::from_str(s).into_iter::<String>();
+        let v = values.next().ok_or("nothing")?.map_err(|e| e.to_string())?;
+        let end = values.byte_offset();
+        match s.get(end..) {
+            Some(after) if after.starts_with(',') => Ok((v, end + 1)),
+            _ => Err(format!("no `,` after `{v}`")),
+        }
+    };
+    let s = line.strip_prefix('[').ok_or("no `[`")?;
+    let (prefix, n) = string_then_comma(s)?;
+    let (name, _) = string_then_comma(s.get(n..).unwrap_or_default())?;
+    Ok((prefix, name))
+}
+
 impl LazyService {
-    /// Parses the entry into a [`Service`] (the overlay's additions are not merged here).
+    /// Parses the service's line into a [`Service`] (the overlay's additions are not
+    /// merged here).
     fn build(
         &self,
         levels: &[String],
         types: &[ConditionValueType],
     ) -> Result<Service, AwsDataError> {
         let prefix = &self.prefix;
-        let parse_error =
-            |e: serde_json::Error| AwsDataError::Parse(format!("service `{prefix}`: {e}"));
-        let [keys, rtypes, actions, extras] = self.raw;
-        let keys: RawKeys = serde_json::from_str(keys.get()).map_err(parse_error)?;
-        let rtypes: RawTypes = serde_json::from_str(rtypes.get()).map_err(parse_error)?;
-        let actions: Vec<RawAction> = serde_json::from_str(actions.get()).map_err(parse_error)?;
-        let extras: Vec<RawExtra> = serde_json::from_str(extras.get()).map_err(parse_error)?;
-        build_service(
-            prefix.clone(),
-            self.name.clone(),
-            (keys, rtypes, actions, extras),
-            levels,
-            types,
-        )
+        let RawService(p, name, keys, rtypes, actions, extras) = serde_json::from_str(self.raw)
+            .map_err(|e| AwsDataError::Parse(format!("service `{prefix}`: {e}")))?;
+        if (&p, &name) != (prefix, &self.name) {
+            return Err(AwsDataError::Invalid(format!(
+                "service `{prefix}` read as `{p}`"
+            )));
+        }
+        build_service(p, name, (keys, rtypes, actions, extras), levels, types)
     }
 }
 
@@ -752,30 +799,51 @@ mod tests {
             Catalog::from_json(r#"{"format":99}"#),
             Err(AwsDataError::Format {
                 found: 99,
-                expected: 1
+                expected: FORMAT
             })
         ));
-        // Not JSON anywhere, even in a service parsed lazily: refused at once.
-        let not_json = r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],"global":[],"services":[["x","X",[],[],[["A",0,[],[]],],[]]]}"#;
-        assert!(matches!(
-            Catalog::from_json(not_json),
-            Err(AwsDataError::Parse(_))
-        ));
-        // A service whose entry is out of range or of the wrong shape: it is found to be
-        // broken when first used, answers nothing, and makes the catalogue unusable.
+        let head = r#"{"format":2,"global":[],"levels":["Read"],"source":{"package":"p","version":"v"},"types":["String"],"services":["#;
+        let x = r#"["x","X",[],[],[["A",0,[],[]]],[]]"#;
+        let y = r#"["y","Y",[],[],[["B",0,[],[]]],[]]"#;
+        let data = |lines: &[&str]| -> &'static str { lines.join("\n").leak() };
+        let sound =
+            Catalog::from_json(data(&[head, &format!("{x},"), y, "]}", ""])).expect("sound data");
+        sound.parse_all().expect("sound services");
+        assert!(sound.action("y:B").is_some() && sound.action("x:a").is_some());
+        assert!(Catalog::from_json(data(&[head, "]}"])).is_ok_and(|c| c.services().count() == 0));
+        // Not laid out one service a line, as this build reads: refused at once.
+        let parse_error = |lines: &[&str]| match Catalog::from_json(data(lines)) {
+            Err(AwsDataError::Parse(m)) => m,
+            other => panic!("{lines:?}: {other:?}"),
+        };
+        let one_line = format!("{}{x},{y}]}}", head);
+        assert!(parse_error(&[&one_line]).contains("first line"));
+        assert!(parse_error(&[head, x, y, "]}"]).contains("line 2: no `,`"));
+        assert!(parse_error(&[head, &format!("{x},"), y]).contains("last line"));
+        assert!(parse_error(&[head, &format!("{x},"), &format!("{y}]}}")]).contains("own"));
+        assert!(parse_error(&[head, r#"[1,"X",[],[],[],[]]"#, "]}"]).contains("line 2: not"));
+        assert!(parse_error(&[&head.replace("[]", "{"), x, "]}"]).contains("line 1"));
+        // A service whose line is out of range, of the wrong shape or not JSON: it is found
+        // to be broken when first used, answers nothing, and makes the catalogue unusable.
         for (bad, code) in [
             (
-                r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
-            "global":[],"services":[["x","X",[],[],[["A",5,[],[]]],[]],["y","Y",[],[],[["B",0,[],[]]],[]]]}"#,
+                r#"["x","X",[],[],[["A",5,[],[]]],[]],"#,
                 "index 5 out of range",
             ),
             (
-                r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
-            "global":[],"services":[["x","X",[],[],[["A","Read",[],[]]],[]],["y","Y",[],[],[["B",0,[],[]]],[]]]}"#,
+                r#"["x","X",[],[],[["A","Read",[],[]]],[]],"#,
                 "service `x`: invalid type",
             ),
+            (
+                r#"["x","X",[],[],[["A",0,[],[]],],[]],"#,
+                "service `x`: trailing comma",
+            ),
+            (
+                r#"["x","X",[],[],[],[]]],"#,
+                "service `x`: trailing characters",
+            ),
         ] {
-            let c = Catalog::from_json(bad).expect("reads");
+            let c = Catalog::from_json(data(&[head, bad, y, "]}"])).expect("reads");
             assert!(c.usable().is_ok());
             assert!(c.action("y:B").is_some());
             assert!(c.usable().is_ok(), "a sound service does not break it");

@@ -9,15 +9,17 @@
 //! * [`catalog()`] reads the embedded data and overlay once, on first use, and
 //!   hands out a `&'static` [`Catalog`]; a broken file is reported as an
 //!   [`AwsDataError`], never a panic.
-//! * Laziness: that first read checks the whole data file's JSON syntax but parses
-//!   eagerly only what is small or global (source, shared tables, global condition
-//!   keys, unassociated key prefixes, the service-prefix index) and the services the
-//!   overlay adds to; every other service stays a slice of the embedded text until a
-//!   query first needs it, and is then parsed once (thread-safe) and kept. Queries
-//!   that need every service ([`Catalog::services`], patterns with a wildcard service
-//!   part) parse them all. A service whose data turns out broken is never answered
-//!   from: look-ups find nothing in it and [`catalog()`] returns its error from then on
-//!   (the tests parse every embedded service, so a release cannot ship one).
+//! * Laziness: the data file has each service on a line of its own (see the
+//!   generator's header). That first read parses only what is small or global (the
+//!   first line: source, shared tables, global condition keys, unassociated key
+//!   prefixes; each service line's prefix and name, for the prefix index) and the
+//!   services the overlay adds to. Every other service stays its line of the
+//!   embedded text, unchecked, until a query first needs it; it is then parsed once
+//!   (thread-safe) and kept. Queries that need every service ([`Catalog::services`],
+//!   patterns with a wildcard service part) parse them all. A service whose line
+//!   turns out broken is never answered from: look-ups find nothing in it, and
+//!   [`catalog()`] returns its error from then on (the tests parse every embedded
+//!   service, so a tested build has none).
 //! * The overlay adds what the data lacks, each entry with its source: services
 //!   and actions IAM accepts but the data does not list (retired ones, and
 //!   undocumented ones AWS's own policies use), which [`Catalog::service_origin`]
@@ -61,7 +63,10 @@ const DATA: &str = include_str!("../../data/aws/actions.json");
 const OVERLAY: &str = include_str!("../../data/aws/overlay.json");
 
 /// The data format version this module reads (the `"format"` field).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The overlay format version this module reads (the overlay's `"format"` field).
+const OVERLAY_FORMAT: u32 = 1;
 
 /// Why the embedded AWS data could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,14 +142,14 @@ pub struct Catalog {
     overlay_action_index: HashMap<String, usize>,
 }
 
-/// A service of the data: its prefix, its entry as text of the embedded data, and the
+/// A service of the data: its prefix and name, its line of the embedded data, and the
 /// [`Service`] parsed from it on first use.
 #[derive(Debug, Clone)]
 struct LazyService {
     prefix: String,
     name: String,
-    /// `[condition keys, resource types, actions, extras]` of the entry, unparsed.
-    raw: [&'static serde_json::value::RawValue; 4],
+    /// The service's line of the embedded data (`[prefix, name, ...]`), unparsed.
+    raw: &'static str,
     built: OnceLock<Result<Service, AwsDataError>>,
 }
 
