@@ -1,10 +1,12 @@
 //! Decision benchmarks: policies compiled once and evaluated many times, the end-to-end
 //! `simulate --cases` path next to serde_json's bare parse of the same bytes (the floor),
-//! and the wildcard matcher on an adversarial pattern.
+//! the wildcard matcher on an adversarial pattern, and reading AWS's action data (what every
+//! command that validates a policy pays once).
 //!
 //! Run: `cargo bench --bench evaluate`. Written in the style of `benches/support`: groups
 //! `decide`, `decide_one`, `simulate_cases` (`serde_json_floor/parse_value_one_core` beside
-//! `xacct/simulate_case_lines_one_core`) and `glob`.
+//! `xacct/simulate_case_lines_one_core`), `glob` and `catalog` (`serde_json_floor/parse_value`
+//! of the data beside `xacct/read_and_look_up_one_action` and `xacct/read_and_parse_all`).
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,6 +16,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use xacct::catalog::Catalog;
 use xacct::cli::simulate_case_lines;
 use xacct::eval::authorize;
 use xacct::load::cases::{parse_case, Case};
@@ -23,6 +26,8 @@ use xacct::pattern::{Case as Fold, Glob};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const GENERATED: &str = include_str!("../tests/conformance/generated.jsonl");
+const AWS_DATA: &str = include_str!("../data/aws/actions.json");
+const AWS_OVERLAY: &str = include_str!("../data/aws/overlay.json");
 
 fn cases() -> Vec<Case> {
     let file: Arc<str> = Arc::from("generated.jsonl");
@@ -125,9 +130,42 @@ fn glob(c: &mut Criterion) {
     group.finish();
 }
 
+fn catalog(c: &mut Criterion) {
+    let read = || {
+        Catalog::from_json(AWS_DATA)
+            .unwrap()
+            .with_overlay(AWS_OVERLAY)
+            .unwrap()
+    };
+    let mut g = c.benchmark_group("catalog");
+    g.throughput(Throughput::Bytes(AWS_DATA.len() as u64));
+    g.bench_function(BenchmarkId::new("serde_json_floor", "parse_value"), |b| {
+        b.iter(|| black_box(serde_json::from_str::<serde_json::Value>(AWS_DATA).unwrap()))
+    });
+    // The catalogue is kept for the whole run, never dropped: neither is it here.
+    g.bench_function(
+        BenchmarkId::new("xacct", "read_and_look_up_one_action"),
+        |b| {
+            b.iter_with_large_drop(|| {
+                let c = read();
+                black_box(c.action("s3:GetObject").is_some());
+                c
+            })
+        },
+    );
+    g.bench_function(BenchmarkId::new("xacct", "read_and_parse_all"), |b| {
+        b.iter_with_large_drop(|| {
+            let c = read();
+            c.parse_all().unwrap();
+            c
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = support::criterion();
-    targets = decide, end_to_end, glob
+    targets = decide, end_to_end, glob, catalog
 }
 criterion_main!(benches);

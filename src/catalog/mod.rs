@@ -6,9 +6,20 @@
 //! see `data/aws/NOTICE`), the hand-kept `data/aws/overlay.json` merged into
 //! it, and everything needed to query them:
 //!
-//! * [`catalog()`] parses the embedded data and overlay once, on first use, and
+//! * [`catalog()`] reads the embedded data and overlay once, on first use, and
 //!   hands out a `&'static` [`Catalog`]; a broken file is reported as an
 //!   [`AwsDataError`], never a panic.
+//! * Laziness: the data file has each service on a line of its own (see the
+//!   generator's header). That first read parses only what is small or global (the
+//!   first line: source, shared tables, global condition keys, unassociated key
+//!   prefixes; each service line's prefix and name, for the prefix index) and the
+//!   services the overlay adds to. Every other service stays its line of the
+//!   embedded text, unchecked, until a query first needs it; it is then parsed once
+//!   (thread-safe) and kept. Queries that need every service ([`Catalog::services`],
+//!   patterns with a wildcard service part) parse them all. A service whose line
+//!   turns out broken is never answered from: look-ups find nothing in it, and
+//!   [`catalog()`] returns its error from then on (the tests parse every embedded
+//!   service, so a tested build has none).
 //! * The overlay adds what the data lacks, each entry with its source: services
 //!   and actions IAM accepts but the data does not list (retired ones, and
 //!   undocumented ones AWS's own policies use), which [`Catalog::service_origin`]
@@ -30,6 +41,8 @@
 //! the script's header.
 
 mod arn_format;
+#[cfg(test)]
+mod laziness;
 mod load;
 pub mod managed;
 mod query;
@@ -50,7 +63,10 @@ const DATA: &str = include_str!("../../data/aws/actions.json");
 const OVERLAY: &str = include_str!("../../data/aws/overlay.json");
 
 /// The data format version this module reads (the `"format"` field).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The overlay format version this module reads (the overlay's `"format"` field).
+const OVERLAY_FORMAT: u32 = 1;
 
 /// Why the embedded AWS data could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,11 +92,12 @@ pub enum AwsDataError {
 
 static CATALOG: OnceLock<Result<Catalog, AwsDataError>> = OnceLock::new();
 
-/// The embedded catalogue with the overlay merged, parsed on first call (later calls are
-/// free).
+/// The embedded catalogue with the overlay merged, read on first call (later calls are
+/// free; services are parsed on first use, see the module documentation). `Err` also once
+/// a service's data has turned out broken.
 pub fn catalog() -> Result<&'static Catalog, AwsDataError> {
     match CATALOG.get_or_init(|| Catalog::from_json(DATA)?.with_overlay(OVERLAY)) {
-        Ok(c) => Ok(c),
+        Ok(c) => c.usable(),
         Err(e) => Err(e.clone()),
     }
 }
@@ -104,8 +121,14 @@ pub struct SourceInfo {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     source: SourceInfo,
-    services: Vec<Service>,
+    /// The data's shared tables the services' entries refer to by index.
+    levels: Vec<String>,
+    types: Vec<ConditionValueType>,
+    /// Every service of the data, in prefix order, each parsed on first use.
+    services: Vec<LazyService>,
     service_index: HashMap<String, usize>,
+    /// The first error met parsing a service on first use: the catalogue is broken.
+    broken: OnceLock<AwsDataError>,
     global_keys: Vec<ConditionKey>,
     global_index: HashMap<String, usize>,
     /// Condition-key prefixes that are not service prefixes (e.g.
@@ -117,6 +140,17 @@ pub struct Catalog {
     /// Actions the overlay says IAM accepts, and their index by lowercase `prefix:name`.
     overlay_actions: Vec<OverlayEntry>,
     overlay_action_index: HashMap<String, usize>,
+}
+
+/// A service of the data: its prefix and name, its line of the embedded data, and the
+/// [`Service`] parsed from it on first use.
+#[derive(Debug, Clone)]
+struct LazyService {
+    prefix: String,
+    name: String,
+    /// The service's line of the embedded data (`[prefix, name, ...]`), unparsed.
+    raw: &'static str,
+    built: OnceLock<Result<Service, AwsDataError>>,
 }
 
 /// Where the catalogue's knowledge of a service or action comes from.

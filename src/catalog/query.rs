@@ -90,15 +90,16 @@ impl Catalog {
         &self.source
     }
 
-    /// All services, sorted by prefix.
-    pub fn services(&self) -> std::slice::Iter<'_, Service> {
-        self.services.iter()
+    /// All services, sorted by prefix (parsing those not parsed yet).
+    pub fn services(&self) -> impl Iterator<Item = &Service> + '_ {
+        // Only a broken service is `None`, which makes the catalogue unusable.
+        (0..self.services.len()).filter_map(|i| self.service_at(i))
     }
 
     /// The service with this action prefix (case-insensitive), e.g. `S3`.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
         let i = with_lowercase(prefix, |p| self.service_index.get(p).copied())?;
-        self.services.get(i)
+        self.service_at(i)
     }
 
     /// The action named `prefix:Name` (case-insensitive), e.g. `s3:GetObject`.
@@ -149,13 +150,16 @@ impl Catalog {
             )
         });
         let mut out = Vec::new();
-        for svc in &self.services {
+        for (i, lazy) in self.services.iter().enumerate() {
             if parts
                 .as_ref()
-                .is_some_and(|(s, _)| !s.is_match(&svc.prefix))
+                .is_some_and(|(s, _)| !s.is_match(&lazy.prefix))
             {
                 continue;
             }
+            let Some(svc) = self.service_at(i) else {
+                continue;
+            };
             for act in &svc.actions {
                 let hit = match &parts {
                     Some((_, a)) => a.is_match(&act.name),
@@ -390,7 +394,7 @@ mod tests {
             assert_eq!(ids(c.matching_actions(p)), ids(c.scan_actions(p)), "{p}");
         };
         let mut n = 0;
-        for svc in &c.services {
+        for svc in c.services() {
             for a in svc.actions.iter().step_by(17) {
                 let full = format!("{}:{}", svc.prefix, a.name);
                 same(&full);
