@@ -40,10 +40,19 @@ fn errors_only(diagnostics: impl Iterator<Item = Diagnostic>) -> Vec<Diagnostic>
 }
 
 /// The lint errors of `text`, the content of the file at `path`: every rule, the default
-/// severities (none when AWS's action data cannot be loaded).
+/// severities. When AWS's action data cannot be loaded the file cannot be checked, and that
+/// is its one error (fail closed: a check of the file's policies is not verified).
 pub fn lint_errors(path: &str, text: &str) -> Vec<Diagnostic> {
-    let Ok(catalog) = crate::catalog::catalog() else {
-        return Vec::new();
+    let catalog = match crate::catalog::catalog() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            return vec![Diagnostic::in_file(
+                &crate::diagnostic::codes::INVALID_POLICY_GRAMMAR,
+                path,
+                None,
+                format!("cannot lint the file: AWS action data failed to load: {e}"),
+            )]
+        }
     };
     let report = super::lint_text(path, text, &super::LintOptions::default(), catalog);
     errors_only(report.diagnostics.into_iter())
