@@ -95,8 +95,11 @@ pub fn who_can(
     context: &Context,
     all: bool,
 ) -> Result<WhoCan, String> {
-    // What the resource side is, once (its owner, organization, policy and grants).
-    let probe = inv.request_context(&Principal::Anonymous, action, resource);
+    // The resource's half is the same for every principal (but of the resource `*`, whose
+    // owner is the caller's account): assembled once, not once per candidate.
+    let mut half = inv.resource_half(action, resource, None);
+    // What the resource side is (its owner, organization, policy and grants).
+    let probe = inv.assemble(&Principal::Anonymous, &half);
     let owner = probe.resource_account.clone();
     let owner_org = owner.as_deref().and_then(|o| inv.org_of(o));
     let assume = Policy::parse_text(
@@ -110,7 +113,10 @@ pub fn who_can(
     .map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
     for p in candidates(inv, &probe) {
-        let a = inv.request_context(&p, action, resource);
+        if !half.serves(&p) {
+            half = inv.resource_half(action, resource, p.account());
+        }
+        let a = inv.assemble(&p, &half);
         let req = a.request(action, context.clone());
         let resp = authorize(&req, &a.policy_set());
         let relevant = a.relevant_unknowns(resp.decision);

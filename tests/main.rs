@@ -1,6 +1,7 @@
 //! The single integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod assemble_halves;
 mod audit;
 mod audit_cache;
 mod aws_examples;

@@ -259,12 +259,52 @@ pub(crate) enum KeyFact {
 /// What one file gave.
 #[derive(Debug, Default)]
 pub(crate) struct FileOutput {
-    pub items: Vec<Item>,
+    pub items: Items,
     pub problems: Vec<Diagnostic>,
     /// What carries a policy and could not be placed in the model.
     pub dropped: Vec<Unevaluated>,
     /// True for Terraform plans: their items are merged last (they say what will be).
     pub is_plan: bool,
+}
+
+/// The items of one file. Most files give one item, and every file's items are held until
+/// all files are read: the first item gets a block of its own, not the four slots a `Vec`
+/// reserves on its first push (an [`Item`] is a few hundred bytes; for 55,000 one-item files
+/// the spare slots were about 7% of the peak memory of loading them).
+#[derive(Debug, Default)]
+pub(crate) struct Items(Vec<Item>);
+
+impl Items {
+    /// Appends `item`; the first one alone in its block.
+    pub fn push(&mut self, item: Item) {
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(1);
+        }
+        self.0.push(item);
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Item>;
+
+    fn deref(&self) -> &Vec<Item> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Item> {
+        &mut self.0
+    }
+}
+
+impl IntoIterator for Items {
+    type Item = Item;
+    type IntoIter = std::vec::IntoIter<Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
 }
 
 impl Inventory {

@@ -8,6 +8,10 @@
 //! resource's account, and every [`Unknown`] on the way. [`Assembled::policy_set`] and
 //! [`Assembled::request`] turn it into the engine's inputs. Nothing here decides: the
 //! engine does, and [`Unknown::could_change`] says which unknowns matter for its decision.
+//!
+//! It is made of two halves: the resource's ([`Inventory::resource_half`], everything that
+//! does not depend on the principal, so that a question asked for many principals assembles
+//! it once) and the principal's, joined by [`Inventory::assemble`].
 
 mod principal;
 mod resource;
@@ -275,7 +279,56 @@ impl<'i> Assembled<'i> {
             .filter(|u| u.could_change(decision))
             .collect()
     }
+}
 
+/// The resource's half of a request: everything that does not depend on the principal (the
+/// resource's owner, policy, grants, S3 facts, the RCP chain of its account), made once by
+/// [`Inventory::resource_half`] for any number of principals.
+#[derive(Debug, Clone)]
+pub struct ResourceHalf<'i> {
+    resource: String,
+    /// `Some(caller's account)` when the half was made for the callers of one account only
+    /// (the resource `*` belongs to the caller's account).
+    caller: Option<Option<String>>,
+    resource_kind: ResourceKind,
+    resource_account: Option<String>,
+    region: Option<String>,
+    resource_policy: Option<&'i Policy>,
+    registry_policy: Option<&'i Policy>,
+    rcps: Vec<Vec<&'i Policy>>,
+    grants: Vec<&'i Grant>,
+    bucket: Option<BucketFacts>,
+    bucket_info: Option<&'i Bucket>,
+    key: Option<&'i KmsKey>,
+    repository: Option<&'i Repository>,
+    model_package_group: Option<&'i ModelPackageGroup>,
+    policy_resource: Option<&'i Resource>,
+    resource_org: Option<String>,
+    /// In order, each with the account whose principals it does not concern (`Some`: it is
+    /// about callers from outside that account).
+    unknowns: Vec<(Unknown, Option<String>)>,
+    notes: Vec<String>,
+}
+
+impl ResourceHalf<'_> {
+    /// Whether this half is the one of `principal`'s requests (a half of the resource `*` is
+    /// made for one caller account).
+    pub fn serves(&self, principal: &Principal) -> bool {
+        self.caller
+            .as_ref()
+            .is_none_or(|c| c.as_deref() == principal.account())
+    }
+}
+
+/// What the assembly finds goes to a whole [`Assembled`] or to a [`ResourceHalf`].
+trait Gather {
+    /// Says a fact that is not an unknown.
+    fn note(&mut self, note: String);
+
+    /// Records `u`; `outside`: it concerns only callers from outside that account.
+    fn record(&mut self, u: Unknown, outside: Option<&str>);
+
+    /// Records an unknown that concerns every caller.
     fn unknown(
         &mut self,
         kind: UnknownKind,
@@ -293,9 +346,33 @@ impl<'i> Assembled<'i> {
             message: message.into(),
             at,
         };
-        if !self.unknowns.contains(&u) {
+        self.record(u, None);
+    }
+}
+
+impl Gather for Assembled<'_> {
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// An unknown is said once, and only to the callers it concerns.
+    fn record(&mut self, u: Unknown, outside: Option<&str>) {
+        let concerns = outside.is_none_or(|o| self.principal.account() != Some(o));
+        if concerns && !self.unknowns.contains(&u) {
             self.unknowns.push(u);
         }
+    }
+}
+
+impl Gather for ResourceHalf<'_> {
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// Kept as found: whether it concerns a caller, and whether it was said already, is
+    /// decided by [`Inventory::assemble`] for each.
+    fn record(&mut self, u: Unknown, outside: Option<&str>) {
+        self.unknowns.push((u, outside.map(str::to_owned)));
     }
 }
 
@@ -308,17 +385,29 @@ impl Inventory {
         action: &str,
         resource: &str,
     ) -> Assembled<'_> {
-        let mut a = Assembled {
-            principal: principal.clone(),
+        self.assemble(
+            principal,
+            &self.resource_half(action, resource, principal.account()),
+        )
+    }
+
+    /// The resource's half of every request for `action` on `resource`, for callers of
+    /// account `caller` (which matters only for the resource `*`, the caller's account's:
+    /// [`ResourceHalf::serves`] says whether a half is a principal's).
+    pub fn resource_half(
+        &self,
+        action: &str,
+        resource: &str,
+        caller: Option<&str>,
+    ) -> ResourceHalf<'_> {
+        let mut r = ResourceHalf {
             resource: resource.to_owned(),
+            caller: None,
             resource_kind: ResourceKind::Other,
             resource_account: None,
             region: None,
-            identity: Vec::new(),
-            boundary: Vec::new(),
             resource_policy: None,
             registry_policy: None,
-            scps: Vec::new(),
             rcps: Vec::new(),
             grants: Vec::new(),
             bucket: None,
@@ -327,22 +416,98 @@ impl Inventory {
             repository: None,
             model_package_group: None,
             policy_resource: None,
+            resource_org: None,
+            unknowns: Vec::new(),
+            notes: Vec::new(),
+        };
+        self.resource_side(&mut r, action, caller);
+        self.rcp_side(&mut r, action);
+        if let Some(org) = r.resource_account.as_deref().and_then(|o| self.org_of(o)) {
+            r.resource_org = org.id.clone();
+        }
+        r
+    }
+
+    /// Everything that applies when `principal` makes a request whose resource's half is
+    /// `half` (made for it: [`ResourceHalf::serves`]): the principal's half, then the
+    /// resource's, an unknown said once.
+    pub fn assemble<'i>(&'i self, principal: &Principal, half: &ResourceHalf<'i>) -> Assembled<'i> {
+        let mut a = Assembled {
+            principal: principal.clone(),
+            resource: half.resource.clone(),
+            resource_kind: half.resource_kind,
+            resource_account: half.resource_account.clone(),
+            region: half.region.clone(),
+            identity: Vec::new(),
+            boundary: Vec::new(),
+            resource_policy: half.resource_policy,
+            registry_policy: half.registry_policy,
+            scps: Vec::new(),
+            rcps: half.rcps.clone(),
+            grants: half.grants.clone(),
+            bucket: half.bucket.clone(),
+            bucket_info: half.bucket_info,
+            key: half.key,
+            repository: half.repository,
+            model_package_group: half.model_package_group,
+            policy_resource: half.policy_resource,
             role: None,
             user: None,
             principal_tags: Vec::new(),
             principal_org: None,
-            resource_org: None,
+            resource_org: half.resource_org.clone(),
             unknowns: Vec::new(),
             notes: Vec::new(),
         };
         self.identity_side(&mut a);
         self.scp_side(&mut a);
-        self.resource_side(&mut a, action);
-        self.rcp_side(&mut a, action);
-        if let Some(org) = a.resource_account.as_deref().and_then(|o| self.org_of(o)) {
-            a.resource_org = org.id.clone();
+        for (u, outside) in &half.unknowns {
+            a.record(u.clone(), outside.as_deref());
         }
+        a.notes.extend(half.notes.iter().cloned());
         a
+    }
+
+    /// The chain of SCPs or RCPs along `account`'s path, when they apply; what is unknown
+    /// about it (`what` names it in messages) goes to the unknowns.
+    fn org_chain<'i>(
+        &'i self,
+        a: &mut impl Gather,
+        account: &str,
+        kind: OrgPolicyType,
+        what: &str,
+    ) -> Option<Vec<Vec<&'i Policy>>> {
+        let unknown = |message: String| Unknown {
+            kind: UnknownKind::Organization,
+            side: Side::Organization,
+            impact: Impact::MayDeny,
+            subject: account.to_owned(),
+            message,
+            at: None,
+        };
+        let Some(org) = self.org_of(account) else {
+            // No loaded organization lists the account: an export or the user may say it is
+            // in none (then no SCP or RCP applies), else what applies is unknown.
+            let stated = self.membership(account);
+            match stated.none_applies(account) {
+                Some(n) => a.note(n),
+                None => {
+                    let why = stated.unknown_why(account, what).unwrap_or_else(|| {
+                        format!("the organization of account {account} is not loaded: {what} are unknown")
+                    });
+                    a.record(unknown(why), None);
+                }
+            }
+            return None;
+        };
+        let chain = org.chain(account, kind);
+        if let Some(n) = chain.note {
+            a.note(n);
+        }
+        for u in chain.unknown {
+            a.record(unknown(u), None);
+        }
+        chain.applies.then_some(chain.levels)
     }
 
     fn managed<'i>(

@@ -1,5 +1,5 @@
-//! The principal's side of a request: its identity policies (its own and its groups', inline
-//! and managed), its permissions boundary, and the SCPs and RCPs of the organization path.
+//! The principal's half of a request: its identity policies (its own and its groups', inline
+//! and managed), its permissions boundary, and the SCPs of its organization path.
 
 use super::*;
 use crate::inventory::Pending;
@@ -185,72 +185,5 @@ impl Inventory {
         if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Scp, "its SCPs") {
             a.scps = levels;
         }
-    }
-
-    pub(super) fn rcp_side<'i>(&'i self, a: &mut Assembled<'i>, action: &str) {
-        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
-        if !RCP_SERVICES.contains(&service.as_str()) {
-            return;
-        }
-        let Some(account) = a.resource_account.clone() else {
-            return;
-        };
-        if a.key
-            .and_then(|k| k.metadata.value())
-            .and_then(|m| m.key_manager.as_deref())
-            == Some("AWS")
-        {
-            a.notes
-                .push("RCPs do not apply to AWS managed KMS keys".to_owned());
-            return;
-        }
-        let what = "the RCPs on its resources";
-        if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Rcp, what) {
-            a.rcps = levels;
-        }
-    }
-
-    /// The chain of SCPs or RCPs along `account`'s path, when they apply; what is unknown
-    /// about it (`what` names it in messages) goes to the unknowns.
-    fn org_chain<'i>(
-        &'i self,
-        a: &mut Assembled<'i>,
-        account: &str,
-        kind: OrgPolicyType,
-        what: &str,
-    ) -> Option<Vec<Vec<&'i Policy>>> {
-        let unknown = |a: &mut Assembled<'i>, message: String| {
-            a.unknown(
-                UnknownKind::Organization,
-                Side::Organization,
-                Impact::MayDeny,
-                account,
-                message,
-                None,
-            )
-        };
-        let Some(org) = self.org_of(account) else {
-            // No loaded organization lists the account: an export or the user may say it is
-            // in none (then no SCP or RCP applies), else what applies is unknown.
-            let stated = self.membership(account);
-            match stated.none_applies(account) {
-                Some(n) => a.notes.push(n),
-                None => {
-                    let why = stated.unknown_why(account, what).unwrap_or_else(|| {
-                        format!("the organization of account {account} is not loaded: {what} are unknown")
-                    });
-                    unknown(a, why);
-                }
-            }
-            return None;
-        };
-        let chain = org.chain(account, kind);
-        if let Some(n) = chain.note {
-            a.notes.push(n);
-        }
-        for u in chain.unknown {
-            unknown(a, u);
-        }
-        chain.applies.then_some(chain.levels)
     }
 }

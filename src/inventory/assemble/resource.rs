@@ -1,11 +1,11 @@
-//! The resource's side of a request: its owner, its policy, KMS grants, and S3's bucket
-//! facts (ownership, Block Public Access).
+//! The resource's half of a request: its owner, its policy, KMS grants, S3's bucket facts
+//! (ownership, Block Public Access), and the RCPs of its account's organization path.
 
 use super::*;
 
 impl Inventory {
     pub(super) fn resource_policy_of<'i>(
-        a: &mut Assembled<'i>,
+        a: &mut ResourceHalf<'i>,
         policy: &'i Known<Policy>,
         what: &str,
     ) {
@@ -35,11 +35,18 @@ impl Inventory {
         }
     }
 
-    pub(super) fn resource_side<'i>(&'i self, a: &mut Assembled<'i>, action: &str) {
+    /// `caller` is the caller's account, which owns the resource `*`.
+    pub(super) fn resource_side<'i>(
+        &'i self,
+        a: &mut ResourceHalf<'i>,
+        action: &str,
+        caller: Option<&str>,
+    ) {
         let resource = a.resource.clone();
         if resource == "*" {
             a.resource_kind = ResourceKind::Any;
-            a.resource_account = a.principal.account().map(str::to_owned);
+            a.resource_account = caller.map(str::to_owned);
+            a.caller = Some(a.resource_account.clone());
             return;
         }
         let Some(arn) = Arn::parse(&resource) else {
@@ -56,7 +63,7 @@ impl Inventory {
             return self.policy_resource_side(a, ty);
         }
         let acct = self.accounts.get(arn.account);
-        let not_loaded = |a: &mut Assembled<'i>, what: &str| {
+        let not_loaded = |a: &mut ResourceHalf<'i>, what: &str| {
             let owner = arn.account;
             a.unknown(
                 UnknownKind::AccountNotExported,
@@ -157,16 +164,17 @@ impl Inventory {
                         Some(p.at.clone()),
                     );
                 }
-                let cross = a.principal.account() != Some(arn.account);
-                if cross && !key.metadata.is_known() {
-                    a.unknown(
-                        UnknownKind::KeyMetadata,
-                        Side::Resource,
-                        Impact::MayDeny,
-                        &resource,
-                        format!("whether key `{id}` is AWS managed (never usable by another account) is unknown: `describe-key` was not exported"),
-                        None,
-                    );
+                if !key.metadata.is_known() {
+                    let u = Unknown {
+                        kind: UnknownKind::KeyMetadata,
+                        side: Side::Resource,
+                        impact: Impact::MayDeny,
+                        subject: resource.clone(),
+                        message: format!("whether key `{id}` is AWS managed (never usable by another account) is unknown: `describe-key` was not exported"),
+                        at: None,
+                    };
+                    // It matters to callers from another account only.
+                    a.record(u, Some(arn.account));
                 }
             }
             "sagemaker" => {
@@ -254,7 +262,7 @@ impl Inventory {
     /// A resource of the generic model: its owner and policy.
     fn policy_resource_side<'i>(
         &'i self,
-        a: &mut Assembled<'i>,
+        a: &mut ResourceHalf<'i>,
         ty: &'static crate::inventory::ResourceType,
     ) {
         a.resource_kind = ResourceKind::PolicyResource;
@@ -289,7 +297,7 @@ impl Inventory {
         Self::resource_policy_of(a, &r.policy, &format!("policy of {}", r.label()));
     }
 
-    pub(super) fn s3_side<'i>(&'i self, a: &mut Assembled<'i>, path: &str) {
+    pub(super) fn s3_side<'i>(&'i self, a: &mut ResourceHalf<'i>, path: &str) {
         let (bucket_name, is_object) = match path.split_once('/') {
             Some((b, _)) => (b, true),
             None => (path, false),
@@ -357,21 +365,22 @@ impl Inventory {
                 .policy
                 .value()
                 .is_some_and(crate::eval::is_public_policy);
-            let outsider = a.principal.account() != Some(acct.id.as_str());
-            if public && outsider {
+            if public {
                 let which = match (b.is_some(), acc.is_some()) {
                     (false, false) => "the bucket's and the account's Block Public Access settings",
                     (false, true) => "the bucket's Block Public Access setting",
                     _ => "the account's Block Public Access setting (`s3control/public-access-block.json`)",
                 };
-                a.unknown(
-                    UnknownKind::BucketSetting,
-                    Side::Resource,
-                    Impact::MayDeny,
-                    bucket_name,
-                    format!("the bucket policy of `{bucket_name}` is public and {which} are unknown: `RestrictPublicBuckets` would confine it to account {}", acct.id),
-                    None,
-                );
+                let u = Unknown {
+                    kind: UnknownKind::BucketSetting,
+                    side: Side::Resource,
+                    impact: Impact::MayDeny,
+                    subject: bucket_name.to_owned(),
+                    message: format!("the bucket policy of `{bucket_name}` is public and {which} are unknown: `RestrictPublicBuckets` would confine it to account {}", acct.id),
+                    at: None,
+                };
+                // It matters to callers from outside the bucket's account only.
+                a.record(u, Some(acct.id.as_str()));
             }
             None
         };
@@ -384,5 +393,28 @@ impl Inventory {
             public_access_block,
             object_owner,
         });
+    }
+
+    pub(super) fn rcp_side<'i>(&'i self, a: &mut ResourceHalf<'i>, action: &str) {
+        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        if !RCP_SERVICES.contains(&service.as_str()) {
+            return;
+        }
+        let Some(account) = a.resource_account.clone() else {
+            return;
+        };
+        if a.key
+            .and_then(|k| k.metadata.value())
+            .and_then(|m| m.key_manager.as_deref())
+            == Some("AWS")
+        {
+            a.notes
+                .push("RCPs do not apply to AWS managed KMS keys".to_owned());
+            return;
+        }
+        let what = "the RCPs on its resources";
+        if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Rcp, what) {
+            a.rcps = levels;
+        }
     }
 }
