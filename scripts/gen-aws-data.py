@@ -6,7 +6,7 @@ of the AWS Service Authorization Reference: every service's actions (access
 level, resource types, condition keys), resource types (ARN formats, condition
 keys) and condition keys (value types), plus a list of global condition keys.
 This script turns it into one compact, deterministic JSON file that
-src/awsdata.rs embeds with include_str!.
+src/catalog/mod.rs embeds with include_str!.
 
 Usage (Python 3 standard library only):
 
@@ -23,7 +23,7 @@ Nothing is left behind except the two output files: the tarball is unpacked in
 a temporary directory that is removed afterwards.  Only the actions.json section of
 data/aws/NOTICE is rewritten; the sections of the other files in data/aws
 (managed-policies.json, written by scripts/gen-managed-policies.py, and the hand-kept
-overlay.json, which src/awsdata.rs merges with this data) are kept.
+overlay.json, which src/catalog/ merges with this data) are kept.
 
 Output format (format 2).  All lists are sorted, so the output only changes when
 the data does.  Indices are 0-based.  The file is one JSON object laid out so that
