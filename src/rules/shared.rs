@@ -75,6 +75,14 @@ pub fn applicabilities<'s>(
     s.applicability
         .get_or_init(|| {
             let resources = statement_resources(doc, s)?;
+            // Each ARN as the memo keeps it, worked out once for all the types tried.
+            let resources: Vec<Cow<'_, str>> = resources
+                .iter()
+                .map(|r| match any_account(r) {
+                    Cow::Owned(o) => Cow::Owned(o),
+                    Cow::Borrowed(_) => Cow::Borrowed(r.as_ref()),
+                })
+                .collect();
             TYPE_MATCHES.with(|memo| {
                 let mut memo = memo.borrow_mut();
                 let mut seen: Vec<(&'static ResourceType, bool)> = Vec::new();
@@ -120,24 +128,30 @@ struct Tried {
 impl TypeMatches {
     const CAP: usize = 1 << 16;
 
+    /// Whether a resource of type `t` can be named by `arn`, an ARN as [`any_account`]
+    /// writes it.
+    fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
+        if let Some(tried) = self.by_arn.get_mut(arn) {
+            return tried.matches(t, arn);
+        }
+        if self.by_arn.len() >= Self::CAP {
+            self.by_arn.clear();
+        }
+        let mut tried = Tried::default();
+        let m = tried.matches(t, arn);
+        self.by_arn.insert(arn.into(), tried);
+        m
+    }
+}
+
+impl Tried {
     fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
         let id = std::ptr::from_ref(t) as usize;
-        let arn = any_account(arn);
-        let arn = arn.as_ref();
-        if !self.by_arn.contains_key(arn) {
-            if self.by_arn.len() >= Self::CAP {
-                self.by_arn.clear();
-            }
-            self.by_arn.insert(arn.into(), Tried::default());
-        }
-        let Some(tried) = self.by_arn.get_mut(arn) else {
-            return t.shape_matches(&ArnShape::new(arn));
-        };
-        if let Some((_, m)) = tried.types.iter().find(|(x, _)| *x == id) {
+        if let Some((_, m)) = self.types.iter().find(|(x, _)| *x == id) {
             return *m;
         }
-        let m = t.shape_matches(tried.shape.get_or_insert_with(|| ArnShape::new(arn)));
-        tried.types.push((id, m));
+        let m = t.shape_matches(self.shape.get_or_insert_with(|| ArnShape::new(arn)));
+        self.types.push((id, m));
         m
     }
 }
