@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// One JSON value, borrowing from the text it was parsed from where it can.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ impl<'a> Json<'a> {
     /// Parses `text` into a tree that borrows from it.
     pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let value = Json::deserialize(&mut de)?;
+        let value = Builder(&mut Stack::default()).deserialize(&mut de)?;
         de.end()?;
         Ok(value)
     }
@@ -123,11 +123,31 @@ impl<'a> Json<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor)
+        Builder(&mut Stack::default()).deserialize(deserializer)
     }
 }
 
-struct JsonVisitor;
+/// The members and elements of the containers being read, one stack for the whole tree.
+///
+/// JSON does not say how many members an object has, so a container read into its own
+/// vector grows it a few times; here its members go on the shared stack and are moved off
+/// into a vector of exactly their number when it closes: one allocation per container.
+#[derive(Default)]
+struct Stack<'de> {
+    elements: Vec<Json<'de>>,
+    members: Vec<(Cow<'de, str>, Json<'de>)>,
+}
+
+/// Reads one value, its containers' contents through the [`Stack`].
+struct Builder<'s, 'de>(&'s mut Stack<'de>);
+
+impl<'de> DeserializeSeed<'de> for Builder<'_, 'de> {
+    type Value = Json<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 /// A string that borrows when serde can hand out a borrowed slice.
 struct CowStr<'a>(Cow<'a, str>);
@@ -154,7 +174,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
     }
 }
 
-impl<'de> Visitor<'de> for JsonVisitor {
+impl<'de> Visitor<'de> for Builder<'_, 'de> {
     type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -187,19 +207,19 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::String(Cow::Owned(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(v) = seq.next_element()? {
-            out.push(v);
+        let start = self.0.elements.len();
+        while let Some(v) = seq.next_element_seed(Builder(&mut *self.0))? {
+            self.0.elements.push(v);
         }
-        Ok(Json::Array(out))
+        Ok(Json::Array(self.0.elements.split_off(start)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        let start = self.0.members.len();
         while let Some(CowStr(k)) = map.next_key()? {
-            let v = map.next_value()?;
-            out.push((k, v));
+            let v = map.next_value_seed(Builder(&mut *self.0))?;
+            self.0.members.push((k, v));
         }
-        Ok(Json::Object(out))
+        Ok(Json::Object(self.0.members.split_off(start)))
     }
 }
 

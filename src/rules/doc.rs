@@ -651,9 +651,7 @@ fn compact_len(json: &Json<'_>, size: &mut (usize, usize)) {
 /// `\b \f \n \r \t`, `\u00XX` for other control characters), added to `size`.
 fn quoted_len(s: &str, size: &mut (usize, usize)) {
     // Most strings need no escape: two quotes and the text.
-    if s.bytes()
-        .all(|b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\')
-    {
+    if plain_ascii(s.as_bytes()) {
         size.0 += s.len() + 2;
         size.1 += s.len() + 2;
         return;
@@ -674,6 +672,29 @@ fn quoted_len(s: &str, size: &mut (usize, usize)) {
     }
     size.0 += bytes;
     size.1 += chars;
+}
+
+/// Whether every byte is printable ASCII other than `"` and `\\` (serde_json writes such a
+/// string as it is). Eight bytes at a time: a word has a byte below `n` (at most 0x80), or
+/// equal to `c`, exactly when the word tests below are not zero.
+fn plain_ascii(b: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let equal = |x: u64, c: u8| below(x ^ (ONES * u64::from(c)), 1);
+    let mut words = b.chunks_exact(8);
+    for w in words.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(w);
+        let x = u64::from_ne_bytes(word);
+        if (x & HIGH) | below(x, 0x20) | equal(x, b'"') | equal(x, b'\\') != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&c| (0x20..0x80).contains(&c) && c != b'"' && c != b'\\')
 }
 
 fn write_compact(json: &Json<'_>, out: &mut String) {
@@ -798,6 +819,31 @@ mod tests {
         ];
         for t in texts {
             assert_eq!(compact_text_size(t), compact_chars(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time test says what a byte-at-a-time one says: plain text with up
+        /// to two bytes set, at any position of a word, to a byte at the edge of a class.
+        #[test]
+        fn plain_ascii_is_the_bytewise_test(
+            len in 0usize..40,
+            set in proptest::collection::vec((
+                0usize..40,
+                proptest::sample::select(vec![
+                    0u8, 0x1f, 0x20, 0x21, b'"', b'#', b'[', b'\\', b']', 0x7e, 0x7f, 0x80,
+                    0xc3, 0xff,
+                ]),
+            ), 0..3),
+        ) {
+            let mut b = vec![b'a'; len];
+            for (at, byte) in set {
+                if let Some(slot) = b.get_mut(at) {
+                    *slot = byte;
+                }
+            }
+            let bytewise = b.iter().all(|&c| (0x20..0x80).contains(&c) && c != b'"' && c != b'\\');
+            proptest::prop_assert_eq!(plain_ascii(&b), bytewise, "{:?}", b);
         }
     }
 
