@@ -161,62 +161,84 @@ fn ident(s: &str, extra: &[char]) -> bool {
 /// Terraform `var.`/`local.`/`data.` reference) names no context key.
 pub fn placeholders(text: &str, variables: bool) -> Vec<Placeholder<'_>> {
     let mut out = Vec::new();
-    let b = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
+    // Only `$`, `{` and `<` can open one: the text between is skipped in one search.
+    while let Some(k) = text
+        .as_bytes()
+        .get(i..)
+        .and_then(|r| memchr::memchr3(b'$', b'{', b'<', r))
+    {
+        i += k;
         let rest = text.get(i..).unwrap_or("");
-        if rest.starts_with("${") {
-            let Some(end) = rest.find('}') else { break };
-            let inner = rest.get(2..end).unwrap_or("");
-            let key = inner.split(',').next().unwrap_or("").trim();
-            let escape = matches!(inner, "*" | "?" | "$");
-            let not_a_key = !key.contains(':')
-                || key.contains("::")
-                || ["var.", "local.", "data.", "module."]
-                    .iter()
-                    .any(|p| key.starts_with(p));
-            if !escape && (!variables || not_a_key) {
-                out.push(Placeholder {
-                    text: rest.get(..=end).unwrap_or(rest),
-                    variable_outside_2012: !variables && !not_a_key,
-                });
+        match placeholder_at(rest, variables) {
+            Some((found, len)) => {
+                out.extend(found);
+                i += len;
             }
-            i += end + 1;
-            continue;
+            // The byte found is ASCII, one character.
+            None => i += 1,
         }
-        if rest.starts_with('{') {
-            let double = rest.starts_with("{{");
-            let close = if double { "}}" } else { "}" };
-            let open = if double { 2 } else { 1 };
-            if let Some(end) = rest.find(close) {
-                let inner = rest.get(open..end).unwrap_or("");
-                let positional = !double && inner.trim().bytes().all(|c| c.is_ascii_digit());
-                if positional || ident(inner, &['.', '-']) {
-                    out.push(Placeholder {
-                        text: rest.get(..end + close.len()).unwrap_or(rest),
-                        variable_outside_2012: false,
-                    });
-                    i += end + close.len();
-                    continue;
-                }
-            }
-        }
-        if rest.starts_with('<') {
-            if let Some(end) = rest.find('>') {
-                let inner = rest.get(1..end).unwrap_or("");
-                if ident(inner, &['-', ' ']) && !inner.starts_with(' ') {
-                    out.push(Placeholder {
-                        text: rest.get(..=end).unwrap_or(rest),
-                        variable_outside_2012: false,
-                    });
-                    i += end + 1;
-                    continue;
-                }
-            }
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
     }
     out
+}
+
+/// What opens at the start of `rest`: a placeholder (or a `${…}` that is none) and its
+/// length, or `None` when nothing does.
+fn placeholder_at(rest: &str, variables: bool) -> Option<(Option<Placeholder<'_>>, usize)> {
+    if rest.starts_with("${") {
+        let Some(end) = rest.find('}') else {
+            // Unterminated: nothing after it opens one either.
+            return Some((None, rest.len()));
+        };
+        let inner = rest.get(2..end).unwrap_or("");
+        let key = inner.split(',').next().unwrap_or("").trim();
+        let escape = matches!(inner, "*" | "?" | "$");
+        let not_a_key = !key.contains(':')
+            || key.contains("::")
+            || ["var.", "local.", "data.", "module."]
+                .iter()
+                .any(|p| key.starts_with(p));
+        let found = (!escape && (!variables || not_a_key)).then(|| Placeholder {
+            text: rest.get(..=end).unwrap_or(rest),
+            variable_outside_2012: !variables && !not_a_key,
+        });
+        return Some((found, end + 1));
+    }
+    if rest.starts_with('{') {
+        let double = rest.starts_with("{{");
+        let close = if double { "}}" } else { "}" };
+        let open = if double { 2 } else { 1 };
+        if let Some(end) = rest.find(close) {
+            let inner = rest.get(open..end).unwrap_or("");
+            let positional = !double && inner.trim().bytes().all(|c| c.is_ascii_digit());
+            if positional || ident(inner, &['.', '-']) {
+                let text = rest.get(..end + close.len()).unwrap_or(rest);
+                return Some((
+                    Some(Placeholder {
+                        text,
+                        variable_outside_2012: false,
+                    }),
+                    text.len(),
+                ));
+            }
+        }
+    }
+    if rest.starts_with('<') {
+        if let Some(end) = rest.find('>') {
+            let inner = rest.get(1..end).unwrap_or("");
+            if ident(inner, &['-', ' ']) && !inner.starts_with(' ') {
+                let text = rest.get(..=end).unwrap_or(rest);
+                return Some((
+                    Some(Placeholder {
+                        text,
+                        variable_outside_2012: false,
+                    }),
+                    text.len(),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a value contains any unrendered placeholder.
@@ -330,6 +352,32 @@ mod tests {
         assert!(p[0].variable_outside_2012);
         assert!(found("arn:aws:s3:::b/a<b", true).is_empty());
         assert!(found("{\"json\": 1}", true).is_empty());
+    }
+
+    proptest::proptest! {
+        /// Jumping from one `$`, `{` or `<` to the next finds what trying every character
+        /// finds.
+        #[test]
+        fn skipping_to_openers_finds_what_every_position_finds(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                '$', '{', '}', '<', '>', ':', '.', '-', ' ', ',', '*', '0', 'a', 'Z', '_', 'é', '✓',
+            ]), 0..40),
+            variables: bool,
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut slow = Vec::new();
+            let mut i = 0;
+            while let Some(rest) = text.get(i..).filter(|r| !r.is_empty()) {
+                match placeholder_at(rest, variables) {
+                    Some((found, len)) => {
+                        slow.extend(found);
+                        i += len;
+                    }
+                    None => i += rest.chars().next().map_or(1, char::len_utf8),
+                }
+            }
+            proptest::prop_assert_eq!(placeholders(&text, variables), slow);
+        }
     }
 
     #[test]
