@@ -111,12 +111,19 @@ enum Segment {
 
 impl ArnPattern {
     fn new(head: [&str; 4], resource: Glob) -> ArnPattern {
-        let head_text: Box<str> = head.join(":").to_ascii_lowercase().into();
+        let mut head_text = String::with_capacity(head.iter().map(|h| h.len()).sum::<usize>() + 3);
+        for (i, h) in head.iter().enumerate() {
+            if i > 0 {
+                head_text.push(':');
+            }
+            head_text.push_str(h);
+        }
+        head_text.make_ascii_lowercase();
         let mut start = 0usize;
         let segs = head.map(|h| {
             let seg = if h == "*" {
                 Segment::Any
-            } else if h.contains(['*', '?']) || !h.is_ascii() {
+            } else if crate::pattern::has_wildcard(h) || !h.is_ascii() {
                 Segment::Glob(Glob::new(h, Case::Insensitive))
             } else {
                 Segment::Lit(
@@ -128,7 +135,7 @@ impl ArnPattern {
             seg
         });
         ArnPattern {
-            head_text,
+            head_text: head_text.into_boxed_str(),
             head: segs,
             resource,
         }
@@ -152,11 +159,15 @@ impl ResourcePattern {
         if text == "*" {
             return ResourcePattern::All;
         }
-        match text.splitn(6, ':').collect::<Vec<_>>().as_slice() {
-            ["arn", p, s, r, a, res] => ResourcePattern::Arn(Box::new(ArnPattern::new(
-                [p, s, r, a],
-                Glob::new(res, Case::Sensitive),
-            ))),
+        let mut parts = text.splitn(6, ':');
+        let mut next = || parts.next();
+        match [next(), next(), next(), next(), next(), next()] {
+            [Some("arn"), Some(p), Some(s), Some(r), Some(a), Some(res)] => {
+                ResourcePattern::Arn(Box::new(ArnPattern::new(
+                    [p, s, r, a],
+                    Glob::new(res, Case::Sensitive),
+                )))
+            }
             _ => ResourcePattern::Never(text.to_owned()),
         }
     }

@@ -255,7 +255,7 @@ impl Pointer {
 
     /// Appends one reference token to `out`, escaped (`~` → `~0`, `/` → `~1`).
     pub fn escape_into(token: &str, out: &mut String) {
-        if !token.contains(['~', '/']) {
+        if memchr::memchr2(b'~', b'/', token.as_bytes()).is_none() {
             out.push_str(token);
             return;
         }

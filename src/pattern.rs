@@ -22,6 +22,11 @@
 
 use memchr::memmem;
 
+/// Whether `s` has an IAM wildcard (`*` or `?`).
+pub fn has_wildcard(s: &str) -> bool {
+    memchr::memchr2(b'*', b'?', s.as_bytes()).is_some()
+}
+
 /// Whether letters must match in case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -95,7 +100,7 @@ impl Glob {
                 _ => s.into(),
             }
         };
-        let shape = match pattern.find(['*', '?']) {
+        let shape = match memchr::memchr2(b'*', b'?', pattern.as_bytes()) {
             None => Shape::Exact(fold(pattern)),
             Some(_) if pattern.bytes().all(|b| b == b'*') => Shape::All,
             Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {

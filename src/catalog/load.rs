@@ -280,10 +280,9 @@ impl Catalog {
             self.overlay_services.push(entry);
         }
         for (name, e) in raw.actions {
-            if !name
-                .split_once(':')
-                .is_some_and(|(p, a)| !p.is_empty() && !a.is_empty() && !name.contains(['*', '?']))
-            {
+            if !name.split_once(':').is_some_and(|(p, a)| {
+                !p.is_empty() && !a.is_empty() && !crate::pattern::has_wildcard(&name)
+            }) {
                 return Err(bad(format!("`{name}` is not an action name `prefix:Name`")));
             }
             let entry = e.into_entry(name)?;

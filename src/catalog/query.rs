@@ -47,7 +47,7 @@ impl Catalog {
         let Some((prefix, name)) = pattern.split_once(':') else {
             return Origin::Unknown;
         };
-        if prefix.contains(['*', '?']) {
+        if crate::pattern::has_wildcard(prefix) {
             return Origin::Unknown;
         }
         match self.service_origin(prefix) {
@@ -57,7 +57,7 @@ impl Catalog {
         if !self.matching_actions(pattern).is_empty() {
             return Origin::Data;
         }
-        if !name.contains(['*', '?']) {
+        if !crate::pattern::has_wildcard(name) {
             return match self
                 .overlay_action_index
                 .get(&pattern.to_ascii_lowercase())
@@ -119,7 +119,7 @@ impl Catalog {
         // Most patterns name one action, or all of one service's with a wildcard: look the
         // service (and the action) up instead of matching every name. ASCII only, where
         // the indexes' ASCII lowercasing and the matcher's Unicode lowercasing agree.
-        let wild = |s: &str| s.contains(['*', '?']);
+        let wild = crate::pattern::has_wildcard;
         if let Some((svc_part, act_part)) = pattern.split_once(':').filter(|_| pattern.is_ascii()) {
             if !wild(svc_part) {
                 let Some(svc) = self.service(svc_part) else {

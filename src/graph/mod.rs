@@ -694,7 +694,7 @@ impl Graph {
             .iter()
             .map(|g| g.pattern().split(':').next().unwrap_or("").to_owned())
             .collect();
-        let all = services.iter().any(|s| s.contains(['*', '?']));
+        let all = services.iter().any(|s| crate::pattern::has_wildcard(s));
         let mut targets: Vec<NodeIndex> = Vec::new();
         for (service, list) in candidates {
             if !all && !services.iter().any(|s| s.eq_ignore_ascii_case(service)) {

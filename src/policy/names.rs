@@ -111,7 +111,8 @@ pub fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
         let positive =
             matches!(c.op.base, BaseOp::StringEquals | BaseOp::StringLike) && !c.op.if_exists;
         let values = plain_values(&c.values);
-        if positive && !values.is_empty() && values.iter().all(|v| !v.contains(['*', '?'])) {
+        if positive && !values.is_empty() && values.iter().all(|v| !crate::pattern::has_wildcard(v))
+        {
             out.get_or_insert_with(Vec::new).extend(values);
         }
     }

@@ -524,7 +524,7 @@ fn expand_uncached(catalog: &'static Catalog, pattern: &str) -> Expansion {
     let Some((prefix, name)) = pattern.split_once(':') else {
         return Expansion::UnknownService;
     };
-    let wild = |s: &str| s.contains('*') || s.contains('?');
+    let wild = crate::pattern::has_wildcard;
     if !wild(prefix) && catalog.service(prefix).is_none() {
         return Expansion::UnknownService;
     }

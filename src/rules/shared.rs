@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::catalog::{Action, ArnShape, ResourceType, Service};
-use crate::pattern::{Case, Glob};
+use crate::pattern::{has_wildcard, Case, Glob};
 use crate::policy::{is_resource_value, DocKind};
 pub use crate::rules::doc::Applicability;
 use crate::rules::doc::{Expansion, PolicyDoc, StatementView, Value};
@@ -297,10 +297,6 @@ pub fn missing_object_arns(expansion: &Expansion, s: &StatementView<'_>) -> Vec<
 }
 
 pub use crate::policy::template::{has_placeholder, placeholders, Placeholder};
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
-}
 
 /// Whether pattern `wide` matches everything pattern `narrow` matches (IAM `*`/`?`
 /// wildcards). Conservative: `false` whenever it cannot be sure.

@@ -58,7 +58,7 @@ impl Rule for UnknownAction {
             if !doc.kind.validates_actions() {
                 f.severity(Severity::Warning);
             }
-            if !name.contains(['*', '?']) {
+            if !crate::pattern::has_wildcard(name) {
                 if let Some(c) =
                     super::shared::closest(name, service.actions().map(|a| a.name.as_str()))
                 {

@@ -27,7 +27,7 @@ impl Rule for EcrDescribeWildcardForPull {
                 let Expansion::Actions(list) = e else {
                     continue;
                 };
-                let describe_only = v.text.contains(['*', '?'])
+                let describe_only = crate::pattern::has_wildcard(v.text)
                     && !list.is_empty()
                     && list
                         .iter()
