@@ -218,9 +218,9 @@ impl Catalog {
             global_index,
             unassociated: raw.unassociated.into_iter().collect(),
             overlay_services: Vec::new(),
-            overlay_service_index: HashMap::new(),
+            overlay_service_index: NameIndex::default(),
             overlay_actions: Vec::new(),
-            overlay_action_index: HashMap::new(),
+            overlay_action_index: NameIndex::default(),
         })
     }
 
@@ -405,8 +405,8 @@ impl Catalog {
     }
 }
 
-fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+fn index_by_lower<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
+    let mut map = NameIndex::default();
     for (i, n) in names.enumerate() {
         map.entry(n.to_ascii_lowercase()).or_insert(i);
     }
@@ -568,9 +568,9 @@ fn build_service(
     }
 
     let mut svc = Service {
-        action_index: HashMap::new(),
-        resource_type_index: HashMap::new(),
-        condition_key_index: HashMap::new(),
+        action_index: NameIndex::default(),
+        resource_type_index: NameIndex::default(),
+        condition_key_index: NameIndex::default(),
         prefix,
         name,
         actions: out_actions,

@@ -47,7 +47,7 @@ mod load;
 pub mod managed;
 mod query;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -117,6 +117,10 @@ pub struct SourceInfo {
     pub license: String,
 }
 
+/// Positions by lowercase name. Its keys are AWS's data; inputs only look names up, so a
+/// fast hasher is safe here.
+type NameIndex = foldhash::HashMap<String, usize>;
+
 /// All services, actions, resource types and condition keys.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -126,20 +130,20 @@ pub struct Catalog {
     types: Vec<ConditionValueType>,
     /// Every service of the data, in prefix order, each parsed on first use.
     services: Vec<LazyService>,
-    service_index: HashMap<String, usize>,
+    service_index: NameIndex,
     /// The first error met parsing a service on first use: the catalogue is broken.
     broken: OnceLock<AwsDataError>,
     global_keys: Vec<ConditionKey>,
-    global_index: HashMap<String, usize>,
+    global_index: NameIndex,
     /// Condition-key prefixes that are not service prefixes (e.g.
     /// `token.actions.githubusercontent.com`) and the services defining them.
     unassociated: Vec<(String, Vec<String>)>,
     /// Services the overlay says IAM accepts, and their index by lowercase prefix.
     overlay_services: Vec<OverlayEntry>,
-    overlay_service_index: HashMap<String, usize>,
+    overlay_service_index: NameIndex,
     /// Actions the overlay says IAM accepts, and their index by lowercase `prefix:name`.
     overlay_actions: Vec<OverlayEntry>,
-    overlay_action_index: HashMap<String, usize>,
+    overlay_action_index: NameIndex,
 }
 
 /// A service of the data: its prefix and name, its line of the embedded data, and the
@@ -208,11 +212,11 @@ pub struct Service {
     /// Human-readable name, e.g. `Amazon S3`.
     pub name: String,
     actions: Vec<Action>,
-    action_index: HashMap<String, usize>,
+    action_index: NameIndex,
     resource_types: Vec<ResourceType>,
-    resource_type_index: HashMap<String, usize>,
+    resource_type_index: NameIndex,
     condition_keys: Vec<ConditionKey>,
-    condition_key_index: HashMap<String, usize>,
+    condition_key_index: NameIndex,
 }
 
 /// One IAM action of a service.

@@ -55,7 +55,6 @@ pub mod xa0900_unmatched_suppression;
 pub mod xa0901_unrecognized_file;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use self::doc::{DocFacts, GrantDoc, PolicyDoc};
 use crate::diagnostic::{Part, RuleMeta, Severity};
@@ -279,7 +278,7 @@ fn reports_parse_errors(code: &str) -> bool {
 pub struct KnownDocs {
     /// The rules the lint of the tree runs, which run on each document read ([`collect`]).
     lint: RuleSet,
-    docs: HashMap<(usize, DocKind, Pointer), Known>,
+    docs: foldhash::HashMap<(usize, DocKind, Pointer), Known>,
 }
 
 /// A set of the rules of [`RULES`], by their place in it.
@@ -340,7 +339,7 @@ thread_local! {
 pub fn collect<T>(lint: RuleSet, read: impl FnOnce() -> T) -> (T, KnownDocs) {
     let mine = KnownDocs {
         lint,
-        docs: HashMap::new(),
+        docs: foldhash::HashMap::default(),
     };
     let outer = COLLECTING.with(|c| c.replace(Some(mine)));
     let out = read();

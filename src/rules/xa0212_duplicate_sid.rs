@@ -1,7 +1,5 @@
 //! `XA0212 duplicate-sid`: two statements with the same `Sid`.
 
-use std::collections::HashMap;
-
 use crate::diagnostic::codes;
 use crate::rules::doc::{Place, PolicyDoc};
 use crate::rules::{Findings, Rule};
@@ -15,7 +13,7 @@ impl Rule for DuplicateSid {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        let mut seen: HashMap<&str, &Place<'_>> = HashMap::new();
+        let mut seen: foldhash::HashMap<&str, &Place<'_>> = foldhash::HashMap::default();
         for s in &doc.statements {
             // An empty `Sid` names no statement (AWS's own examples repeat `"Sid": ""`).
             let Some(sid) = s.sid.as_ref().filter(|s| !s.text.is_empty()) else {
