@@ -14,7 +14,7 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::finding::{Access, Finding, Kind};
-use crate::catalog::Catalog;
+use crate::catalog::{ArnShape, Catalog, ResourceType};
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
@@ -183,16 +183,25 @@ fn applies_to<'r>(
     let Some(catalog) = catalog else {
         return all();
     };
-    let expanded = catalog.matching_actions(action);
+    // The resource types of every action the pattern covers, each once (a wildcard covers
+    // many actions on a few types), and each resource split once to be matched to them.
+    let mut types: Vec<&ResourceType> = Vec::new();
+    for (svc, a) in catalog.matching_actions(action) {
+        for t in a
+            .resource_types
+            .iter()
+            .filter_map(|t| svc.resource_type_of(t))
+        {
+            if !types.iter().any(|k| std::ptr::eq(*k, t)) {
+                types.push(t);
+            }
+        }
+    }
     let found: Vec<&str> = resources
         .iter()
         .filter(|r| {
-            expanded.iter().any(|(svc, a)| {
-                a.resource_types
-                    .iter()
-                    .filter_map(|t| svc.resource_type_of(t))
-                    .any(|t| t.arn_matches(r))
-            })
+            let shape = ArnShape::new(r);
+            types.iter().any(|t| t.shape_matches(&shape))
         })
         .map(String::as_str)
         .collect();
@@ -262,6 +271,15 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
             if via == "trust-policy" && !names::concerns_sts(s) {
                 continue;
             }
+            // Only principals of other accounts make findings: a statement without any is
+            // not described (most statements of an account name its own principals).
+            let reaches: Vec<Reach> = reaches_of(set, s)
+                .into_iter()
+                .filter(|r| r.account.as_deref() != Some(id))
+                .collect();
+            if reaches.is_empty() {
+                continue;
+            }
             let opening = Opening {
                 resource: resource.to_owned(),
                 resource_type,
@@ -275,8 +293,8 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 statement: Some(s),
                 place: p.origin.location(&s.pointer),
             };
-            for r in reaches_of(set, s) {
-                if let Some(f) = finding(id, org, &opening, &r) {
+            for r in &reaches {
+                if let Some(f) = finding(id, org, &opening, r) {
                     out.push(f);
                 }
             }
