@@ -25,7 +25,10 @@ impl ArnShape {
 /// The third `:`-separated segment of an ARN, when nothing in it can stand for other text.
 pub(super) fn literal_service(arn: &str) -> Option<&str> {
     let service = arn.split(':').nth(2)?;
-    (!service.contains(['*', '?', '$', '<'])).then_some(service)
+    (!service
+        .bytes()
+        .any(|b| matches!(b, b'*' | b'?' | b'$' | b'<')))
+    .then_some(service)
 }
 
 /// The service segment all of a type's ARN formats spell literally, when they agree.
@@ -85,9 +88,18 @@ pub(super) fn push_placeholder(out: &mut Vec<Tok>, class: Class) {
 /// text); with `angle`, `<...>` is a placeholder too (a few SAR condition
 /// keys are spelt `s3:ExistingObjectTag/<key>`).
 pub(super) fn split_placeholders(s: &str, angle: bool) -> Vec<Result<char, &str>> {
-    let mut out = Vec::new();
+    // At most one part a character.
+    let mut out = Vec::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
+        // The characters before the next `$` or `<`, which alone can open a placeholder.
+        let plain = memchr::memchr2(b'$', b'<', rest.as_bytes()).unwrap_or(rest.len());
+        if plain > 0 {
+            let (chars, after) = rest.split_at_checked(plain).unwrap_or((rest, ""));
+            out.extend(chars.chars().map(Ok));
+            rest = after;
+            continue;
+        }
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(end) = after.find('}') {
                 out.push(Err(&after[..end]));
@@ -316,6 +328,41 @@ mod tests {
     use super::*;
     #[allow(unused_imports)]
     use crate::catalog::test_support::{cat, rt};
+
+    proptest::proptest! {
+        /// Runs without `$` or `<` taken whole split as one character at a time would:
+        /// the definition, read at every character position.
+        #[test]
+        fn placeholders_split_as_one_character_at_a_time(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                '$', '{', '}', '<', '>', 'a', ':', '/', '*', 'é',
+            ]), 0..30),
+            angle: bool,
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut expected = Vec::new();
+            let mut at = 0;
+            while let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+                let closed = |open: &str, close: char, min: usize| {
+                    let inner = rest.strip_prefix(open)?;
+                    inner.find(close).filter(|e| *e >= min).map(|e| &inner[..e])
+                };
+                let inner = closed("${", '}', 0).or(closed("<", '>', 1).filter(|_| angle));
+                match (inner, rest.chars().next()) {
+                    (Some(i), _) => {
+                        expected.push(Err(i));
+                        at += i.len() + if rest.starts_with('$') { 3 } else { 2 };
+                    }
+                    (None, Some(c)) => {
+                        expected.push(Ok(c));
+                        at += c.len_utf8();
+                    }
+                    (None, None) => break,
+                }
+            }
+            proptest::prop_assert_eq!(split_placeholders(&text, angle), expected);
+        }
+    }
 
     #[test]
     fn arn_matching() {
