@@ -581,16 +581,41 @@ pub fn is_resource_value(s: &str) -> bool {
     if s == "*" {
         return true;
     }
-    let mut parts = s.splitn(6, ':');
-    parts.next() == Some("arn")
-        && parts.next().is_some_and(|p| !p.is_empty())
-        && parts.next().is_some_and(|p| !p.is_empty())
-        && parts.count() == 3
+    let Some(rest) = s.strip_prefix("arn:") else {
+        return false;
+    };
+    // The four `:` after the first end the partition, the service, the region and the
+    // account; the resource may hold more.
+    let mut colons = memchr::memchr_iter(b':', rest.as_bytes());
+    match (colons.next(), colons.next()) {
+        (Some(partition_end), Some(service_end)) => {
+            partition_end > 0 && service_end > partition_end + 1 && colons.nth(1).is_some()
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The colon count says what splitting into six parts says.
+        #[test]
+        fn resource_values_are_six_part_arns_or_a_star(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'r', 'n', ':', '*', '/', 'é',
+            ]), 0..14),
+            arn: bool,
+        ) {
+            let tail: String = chars.into_iter().collect();
+            let s = if arn { format!("arn:{tail}") } else { tail };
+            let parts: Vec<&str> = s.splitn(6, ':').collect();
+            let split = s == "*"
+                || matches!(parts.as_slice(), ["arn", p, v, _, _, _] if !p.is_empty() && !v.is_empty());
+            proptest::prop_assert_eq!(is_resource_value(&s), split, "{}", s);
+        }
+    }
 
     fn parse(text: &str, kind: DocKind) -> Result<Policy, ParseErrors> {
         Policy::parse_text(text, kind, Origin::default())
