@@ -56,11 +56,25 @@ impl Context {
         }
     }
 
-    /// Adds a key known not to be present yet (readers of JSON objects, whose duplicate keys
-    /// are rejected before). Cheaper than [`Context::insert`].
-    pub fn push_new(&mut self, key: String, value: ContextValue) {
-        let hash = key_hash(&key);
-        self.entries.push((key, hash, value));
+    /// An empty context with room for `n` keys.
+    pub fn with_capacity(n: usize) -> Context {
+        Context {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds `key` unless a key equal to it without regard to ASCII case is there already
+    /// (readers of JSON objects keep the first of two). Cheaper than [`Context::insert`]:
+    /// keys equal but for ASCII case have the same hash, so only those are compared.
+    pub fn push_first(&mut self, key: &str, value: ContextValue) {
+        let hash = key_hash(key);
+        let present = self
+            .entries
+            .iter()
+            .any(|(k, h, _)| *h == hash && k.eq_ignore_ascii_case(key));
+        if !present {
+            self.entries.push((key.to_owned(), hash, value));
+        }
     }
 
     /// Sets `key` only when it is absent (derived keys never override given ones).
@@ -558,6 +572,28 @@ mod tests {
             key_hash("aws:principaltag/équipe")
         );
         assert_ne!(key_hash("aws:username"), key_hash("aws:userid"));
+    }
+
+    #[test]
+    fn the_first_of_keys_equal_but_for_ascii_case_is_kept() {
+        let mut ctx = Context::default();
+        let one = |v: &str| ContextValue::Single(v.into());
+        ctx.push_first("aws:SourceIp", one("1"));
+        ctx.push_first("AWS:SOURCEIP", one("2"));
+        ctx.push_first("aws:TagKeys/É", one("3"));
+        ctx.push_first("aws:tagkeys/é", one("4"));
+        let kept: Vec<_> = ctx
+            .iter()
+            .map(|(k, v)| (k, v.as_slice()[0].as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("aws:SourceIp", "1"),
+                ("aws:TagKeys/É", "3"),
+                ("aws:tagkeys/é", "4")
+            ]
+        );
     }
 
     #[test]

@@ -421,18 +421,17 @@ fn empty_policy(kind: PolicyKind) -> Policy {
 
 /// Reads a request context: a string is a single-valued key, an array a multi-valued one.
 pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (Pointer, String)> {
-    let mut ctx = Context::default();
-    let Some(json) = json else { return Ok(ctx) };
     let members = match json {
-        Json::Null => return Ok(ctx),
-        Json::Object(m) => m,
-        other => {
+        None | Some(Json::Null) => return Ok(Context::default()),
+        Some(Json::Object(m)) => m,
+        Some(other) => {
             return Err((
                 at.clone(),
                 format!("expected an object, found {}", other.type_name()),
             ))
         }
     };
+    let mut ctx = Context::with_capacity(members.len());
     let scalar = |j: &Json<'_>| -> Option<String> {
         match j {
             Json::String(s) => Some(s.to_string()),
@@ -463,9 +462,7 @@ pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (P
             })?),
         };
         // A key given twice (in any case) is ambiguous: keep the first, as AWS never sends two.
-        if !ctx.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-            ctx.push_new(k.to_string(), value);
-        }
+        ctx.push_first(k, value);
     }
     Ok(ctx)
 }
