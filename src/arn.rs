@@ -159,17 +159,28 @@ impl ResourcePattern {
         if text == "*" {
             return ResourcePattern::All;
         }
-        let mut parts = text.splitn(6, ':');
-        let mut next = || parts.next();
-        match [next(), next(), next(), next(), next(), next()] {
-            [Some("arn"), Some(p), Some(s), Some(r), Some(a), Some(res)] => {
-                ResourcePattern::Arn(Box::new(ArnPattern::new(
-                    [p, s, r, a],
-                    Glob::new(res, Case::Sensitive),
-                )))
+        // The first five `:` end the head's segments; the resource may hold more.
+        let mut colons = memchr::memchr_iter(b':', text.as_bytes());
+        let mut ends = [0; 5];
+        for end in &mut ends {
+            match colons.next() {
+                Some(at) => *end = at,
+                None => return ResourcePattern::Never(text.to_owned()),
             }
-            _ => ResourcePattern::Never(text.to_owned()),
         }
+        let part = |from: usize, to: usize| text.get(from..to).unwrap_or("");
+        let [arn, p, s, r, a] = ends;
+        if part(0, arn) != "arn" {
+            return ResourcePattern::Never(text.to_owned());
+        }
+        let head = [
+            part(arn + 1, p),
+            part(p + 1, s),
+            part(s + 1, r),
+            part(r + 1, a),
+        ];
+        let resource = Glob::new(part(a + 1, text.len()), Case::Sensitive);
+        ResourcePattern::Arn(Box::new(ArnPattern::new(head, resource)))
     }
 
     /// Builds a pattern from an already split head and a compiled resource-part glob.
@@ -296,6 +307,30 @@ mod tests {
 
     fn rm(pattern: &str, resource: &str) -> bool {
         ResourcePattern::compile(pattern).matches(&RequestResource::new(resource))
+    }
+
+    proptest::proptest! {
+        /// Compiling finds the parts splitting at the first five colons finds.
+        #[test]
+        fn patterns_compile_from_the_six_part_split(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'r', 'n', ':', '*', '?', '/', 'S', 'é',
+            ]), 0..16),
+            arn: bool,
+        ) {
+            let tail: String = chars.into_iter().collect();
+            let text = if arn { format!("arn:{tail}") } else { tail };
+            proptest::prop_assume!(text != "*");
+            let parts: Vec<&str> = text.splitn(6, ':').collect();
+            let expected = match parts.as_slice() {
+                ["arn", p, s, r, a, res] => ResourcePattern::from_parts(
+                    [p, s, r, a],
+                    Glob::new(res, Case::Sensitive),
+                ),
+                _ => ResourcePattern::Never(text.clone()),
+            };
+            proptest::prop_assert_eq!(ResourcePattern::compile(&text), expected);
+        }
     }
 
     #[test]

@@ -96,6 +96,11 @@ impl Glob {
     pub fn new(pattern: &str, case: Case) -> Glob {
         let fold = |s: &str| -> Box<str> {
             match case {
+                Case::Insensitive if s.is_ascii() => {
+                    let mut s = Box::<str>::from(s);
+                    s.make_ascii_lowercase();
+                    s
+                }
                 Case::Insensitive if s.chars().any(char::is_uppercase) => s.to_lowercase().into(),
                 _ => s.into(),
             }
