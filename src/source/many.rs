@@ -187,13 +187,37 @@ fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// One token of a target pointer: the text, and the array index it names (if a number).
-struct Token {
-    text: String,
+struct Token<'p> {
+    text: std::borrow::Cow<'p, str>,
     index: Option<usize>,
 }
 
+impl<'p> Token<'p> {
+    /// The tokens of `pointer`, unescaped as [`Pointer::tokens`] does (`~1` then `~0`),
+    /// borrowed when there is nothing to unescape.
+    fn all(pointer: &'p Pointer) -> Vec<Token<'p>> {
+        pointer
+            .as_str()
+            .split('/')
+            .skip(1)
+            .map(|raw| {
+                let text = if raw.contains('~') {
+                    std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+                } else {
+                    std::borrow::Cow::Borrowed(raw)
+                };
+                Token {
+                    // As `source::locate` reads an index: what `usize` parses.
+                    index: text.parse().ok(),
+                    text,
+                }
+            })
+            .collect()
+    }
+}
+
 /// A target: its tokens, and its place in the answer.
-type Target<'t> = (&'t [Token], usize);
+type Target<'t> = (&'t [Token<'t>], usize);
 
 /// One walk over a text: the answer so far, and how many places are still to find (when
 /// none is, the walk stops: nothing further could change the answer).
@@ -342,18 +366,7 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
 /// The byte offsets of [`locate_many`]'s places in a JSON `text`.
 fn offsets_many(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
     let b = text.as_bytes();
-    let tokens: Vec<Vec<Token>> = pointers
-        .iter()
-        .map(|p| {
-            p.tokens()
-                .map(|text| Token {
-                    // As `source::locate` reads an index: what `usize` parses.
-                    index: text.parse().ok(),
-                    text,
-                })
-                .collect()
-        })
-        .collect();
+    let tokens: Vec<Vec<Token<'_>>> = pointers.iter().map(Token::all).collect();
     let mut offsets: Vec<Option<usize>> = vec![None; pointers.len()];
     let start = skip_ws(b, 0);
     let mut targets: Vec<Target<'_>> = Vec::new();
