@@ -3,9 +3,12 @@
 //! Locating each pointer by a scan from the start of the text made an account's
 //! `iam.json` of a few hundred kilobytes with a trust finding for every tenth role made that
 //! a fifth of the audit's time. Here the pointers of one file are resolved together: the
-//! walk descends only into members and elements some pointer goes through and skips the
-//! rest, and lines are counted once, in offset order. The result is the same as
-//! [`crate::source::locate`]'s one pointer at a time (a test holds them together).
+//! walk descends only into members and elements some pointer goes through, skips the rest,
+//! and stops once every pointer is found; lines are counted once, in offset order. A skipped
+//! container is classified 64 bytes at a time and read only at its quotes, backslashes and
+//! brackets; strings are read eight bytes at a time. The result is the same as
+//! [`crate::source::locate`]'s one pointer at a time (a test holds them together, and
+//! `tests/positions.rs` holds both to places recorded while generated texts were written).
 
 use super::LineCol;
 use crate::diagnostic::Part;
@@ -68,21 +71,22 @@ fn string_end(b: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// The classes of bytes a container is skipped by: each byte is in one at most.
-const QUOTE: u8 = 1;
-const ESCAPE: u8 = 2;
-const OPEN: u8 = 4;
-const CLOSE: u8 = 8;
+/// The classes of bytes a container is skipped by, as bit numbers: a byte is in one class
+/// at most, and its class byte has that bit set.
+const QUOTE: u32 = 0;
+const ESCAPE: u32 = 1;
+const OPEN: u32 = 2;
+const CLOSE: u32 = 3;
 
-/// The class of one byte (`{` and `[`, `}` and `]` differ only in bit 5).
+/// The class byte of one byte (`{` and `[`, `}` and `]` differ only in bit 5).
 fn class(c: u8) -> u8 {
-    u8::from(c == b'"')
-        | (u8::from(c == b'\\') << 1)
-        | (u8::from(c & 0xDF == b'[') << 2)
-        | (u8::from(c & 0xDF == b']') << 3)
+    (u8::from(c == b'"') << QUOTE)
+        | (u8::from(c == b'\\') << ESCAPE)
+        | (u8::from(c & 0xDF == b'[') << OPEN)
+        | (u8::from(c & 0xDF == b']') << CLOSE)
 }
 
-/// The class of each byte of a block: written so that the compiler classifies sixteen
+/// The class byte of each byte of a block: written so that the compiler classifies sixteen
 /// bytes per instruction.
 fn classes(block: &[u8; 64]) -> [u8; 64] {
     let mut out = [0u8; 64];
@@ -101,24 +105,19 @@ struct Skip {
 }
 
 impl Skip {
-    /// Reads the byte of class `c` (not 0) at `at`; the offset after the container once it
-    /// is closed.
-    fn step(&mut self, c: u8, at: usize) -> Option<usize> {
+    /// Reads the byte of class `kind` at `at`; the offset after the container once it is
+    /// closed.
+    #[inline(always)]
+    fn step(&mut self, kind: u32, at: usize) -> Option<usize> {
         if at < self.escaped_until {
             return None;
         }
-        if self.in_string {
-            match c {
-                QUOTE => self.in_string = false,
-                ESCAPE => self.escaped_until = at + 2,
-                _ => {}
-            }
-            return None;
-        }
-        match c {
-            QUOTE => self.in_string = true,
-            OPEN => self.depth += 1,
-            CLOSE => {
+        match (self.in_string, kind) {
+            (true, QUOTE) => self.in_string = false,
+            (true, ESCAPE) => self.escaped_until = at + 2,
+            (false, QUOTE) => self.in_string = true,
+            (false, OPEN) => self.depth += 1,
+            (false, CLOSE) => {
                 self.depth = self.depth.saturating_sub(1);
                 if self.depth == 0 {
                     return Some(at + 1);
@@ -147,11 +146,12 @@ fn skip_container(b: &[u8], start: usize) -> Option<usize> {
             let mut w = eight
                 .first_chunk::<8>()
                 .map_or(0, |e| u64::from_le_bytes(*e));
+            let base = pos + 8 * k;
             // One bit per marked byte: take them lowest first.
             while w != 0 {
-                let bit = w.trailing_zeros() as usize;
+                let bit = w.trailing_zeros();
                 w &= w - 1;
-                if let Some(end) = skip.step(1 << (bit % 8), pos + 8 * k + bit / 8) {
+                if let Some(end) = skip.step(bit % 8, base + (bit / 8) as usize) {
                     return Some(end);
                 }
             }
@@ -161,7 +161,7 @@ fn skip_container(b: &[u8], start: usize) -> Option<usize> {
     for (at, c) in b.iter().enumerate().skip(pos) {
         let c = class(*c);
         if c != 0 {
-            if let Some(end) = skip.step(c, at) {
+            if let Some(end) = skip.step(c.trailing_zeros(), at) {
                 return Some(end);
             }
         }
