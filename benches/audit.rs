@@ -10,6 +10,11 @@
 //! `xacct/audit_all_cores` (`xacct::audit::run`, every finding serialized as JSON Lines into
 //! a sink, as `xacct audit --format jsonl > /dev/null` does). One run before the group prints
 //! the peak resident memory of the audit. Whole runs of the binary: `scripts/bench-whole.sh`.
+//!
+//! Per size, one group `positions_<N>_accounts`: the line and column of a finding's place in
+//! every account's `iam.json` (every tenth role's trust statement, as the audit's trust
+//! findings ask), `serde_json_floor/parse_one_core` (the same texts parsed into
+//! `serde_json::Value`) beside `xacct/locate_many_one_core` (`source::many::locate_many`).
 
 #![allow(missing_docs)]
 
@@ -20,6 +25,8 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use xacct::audit::{run, AuditOptions, NoProgress};
+use xacct::json::Pointer;
+use xacct::source::many::locate_many;
 
 /// The binary's allocator, so that the figures are the command's.
 #[global_allocator]
@@ -75,9 +82,77 @@ fn audits(c: &mut Criterion) {
     }
 }
 
+fn positions(c: &mut Criterion) {
+    for n in support::accounts(&[100]) {
+        let dir = match support::data_dir(n) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("cannot generate {n} accounts: {e}");
+                continue;
+            }
+        };
+        let files: Vec<PathBuf> = support::json_files(&dir)
+            .into_iter()
+            .filter(|f| f.file_name().is_some_and(|n| n == "iam.json"))
+            .collect();
+        let sources = match support::read_all(&files) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot read {}: {e}", dir.display());
+                continue;
+            }
+        };
+        let texts: Vec<(String, Vec<Pointer>)> = sources
+            .into_iter()
+            .filter_map(|(_, b)| String::from_utf8(b).ok())
+            .map(|text| {
+                let roles = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.get("RoleDetailList")?.as_array().map(Vec::len))
+                    .unwrap_or(0);
+                let pointers = (0..roles)
+                    .step_by(10)
+                    .map(|i| {
+                        Pointer::root()
+                            .key("RoleDetailList")
+                            .index(i)
+                            .key("AssumeRolePolicyDocument")
+                            .key("Statement")
+                            .index(0)
+                    })
+                    .collect();
+                (text, pointers)
+            })
+            .collect();
+        let bytes: u64 = texts.iter().map(|(t, _)| t.len() as u64).sum();
+        let mut g = c.benchmark_group(format!("positions_{n}_accounts"));
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function(
+            BenchmarkId::new("serde_json_floor", "parse_one_core"),
+            |b| {
+                b.iter(|| {
+                    texts
+                        .iter()
+                        .filter(|(t, _)| serde_json::from_str::<serde_json::Value>(t).is_ok())
+                        .count()
+                })
+            },
+        );
+        g.bench_function(BenchmarkId::new("xacct", "locate_many_one_core"), |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|(t, p)| locate_many(t, p).iter().flatten().count())
+                    .sum::<usize>()
+            })
+        });
+        g.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = support::criterion();
-    targets = audits
+    targets = audits, positions
 }
 criterion_main!(benches);

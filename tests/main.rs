@@ -21,6 +21,7 @@ mod inventory;
 mod lint;
 mod load_reuse;
 mod managed_policies;
+mod positions;
 mod properties;
 mod resource_types;
 mod sarif;

@@ -3,9 +3,12 @@
 //! Locating each pointer by a scan from the start of the text made an account's
 //! `iam.json` of a few hundred kilobytes with a trust finding for every tenth role made that
 //! a fifth of the audit's time. Here the pointers of one file are resolved together: the
-//! walk descends only into members and elements some pointer goes through and skips the
-//! rest, and lines are counted once, in offset order. The result is the same as
-//! [`crate::source::locate`]'s one pointer at a time (a test holds them together).
+//! walk descends only into members and elements some pointer goes through, skips the rest,
+//! and stops once every pointer is found; lines are counted once, in offset order. A skipped
+//! container is classified 64 bytes at a time and read only at its quotes, backslashes and
+//! brackets; strings are read eight bytes at a time. The result is the same as
+//! [`crate::source::locate`]'s one pointer at a time (a test holds them together, and
+//! `tests/positions.rs` holds both to places recorded while generated texts were written).
 
 use super::LineCol;
 use crate::diagnostic::Part;
@@ -18,188 +21,335 @@ fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// Eight bytes at a time: the text is read in little-endian words, and a word's bytes of
+/// interest are found with a few integer operations instead of a test per byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes at `pos`, as a word (byte `pos` lowest); `None` near the end.
+fn word(b: &[u8], pos: usize) -> Option<u64> {
+    b.get(pos..)
+        .and_then(<[u8]>::first_chunk::<8>)
+        .map(|w| u64::from_le_bytes(*w))
+}
+
+/// The high bit of each byte of `x` that equals `c` (exact: no carry crosses bytes).
+fn equal_bytes(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(c));
+    !(((y & !HIGH) + !HIGH) | y) & HIGH
+}
+
+/// The index in its word of the first byte a mask marks.
+fn first_marked(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
 /// The offset after the string that starts at `pos` (its opening quote).
 fn string_end(b: &[u8], pos: usize) -> Option<usize> {
     let mut at = pos + 1;
     loop {
-        let rest = b.get(at..)?;
-        let i = memchr::memchr2(b'"', b'\\', rest)?;
-        match rest.get(i)? {
-            b'"' => return Some(at + i + 1),
+        match word(b, at) {
+            Some(x) => {
+                let mask = equal_bytes(x, b'"') | equal_bytes(x, b'\\');
+                if mask == 0 {
+                    at += 8;
+                    continue;
+                }
+                at += first_marked(mask);
+            }
+            None => {
+                while !matches!(*b.get(at)?, b'"' | b'\\') {
+                    at += 1;
+                }
+            }
+        }
+        match b.get(at)? {
+            b'"' => return Some(at + 1),
             // An escape: skip the backslash and the character it escapes.
-            _ => at += i + 2,
+            _ => at += 2,
         }
     }
 }
 
-/// The string at `pos`, unescaped, and the offset after it.
-fn read_string(b: &[u8], pos: usize) -> Option<(std::borrow::Cow<'_, str>, usize)> {
-    if *b.get(pos)? != b'"' {
-        return None;
-    }
-    let end = string_end(b, pos)?;
-    let raw = b.get(pos + 1..end - 1)?;
-    if !raw.contains(&b'\\') {
-        return Some((
-            std::borrow::Cow::Borrowed(std::str::from_utf8(raw).ok()?),
-            end,
-        ));
-    }
-    let quoted = std::str::from_utf8(b.get(pos..end)?).ok()?;
-    let s: String = serde_json::from_str(quoted).ok()?;
-    Some((std::borrow::Cow::Owned(s), end))
+/// The classes of bytes a container is skipped by, as bit numbers: a byte is in one class
+/// at most, and its class byte has that bit set.
+const QUOTE: u32 = 0;
+const ESCAPE: u32 = 1;
+const OPEN: u32 = 2;
+const CLOSE: u32 = 3;
+
+/// The class byte of one byte (`{` and `[`, `}` and `]` differ only in bit 5).
+fn class(c: u8) -> u8 {
+    (u8::from(c == b'"') << QUOTE)
+        | (u8::from(c == b'\\') << ESCAPE)
+        | (u8::from(c & 0xDF == b'[') << OPEN)
+        | (u8::from(c & 0xDF == b']') << CLOSE)
 }
 
-/// Bytes that open or close a value or a string.
-const STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};
+/// The class byte of each byte of a block: written so that the compiler classifies sixteen
+/// bytes per instruction.
+fn classes(block: &[u8; 64]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (o, c) in out.iter_mut().zip(block) {
+        *o = class(*c);
+    }
+    out
+}
+
+/// Where a container skip is: inside a string or not, how deep, and the offset before which
+/// a byte is passed over (the one after a backslash in a string).
+struct Skip {
+    in_string: bool,
+    depth: usize,
+    escaped_until: usize,
+}
+
+impl Skip {
+    /// Reads the byte of class `kind` at `at`; the offset after the container once it is
+    /// closed.
+    #[inline(always)]
+    fn step(&mut self, kind: u32, at: usize) -> Option<usize> {
+        if at < self.escaped_until {
+            return None;
+        }
+        match (self.in_string, kind) {
+            (true, QUOTE) => self.in_string = false,
+            (true, ESCAPE) => self.escaped_until = at + 2,
+            (false, QUOTE) => self.in_string = true,
+            (false, OPEN) => self.depth += 1,
+            (false, CLOSE) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// The offset after the container that opens at `start`, counting brackets outside strings
+/// (the hot path: most of an export is members and elements no pointer goes through). The
+/// text is classified 64 bytes at a time, and only its quotes, backslashes and brackets are
+/// looked at one by one.
+fn skip_container(b: &[u8], start: usize) -> Option<usize> {
+    let mut skip = Skip {
+        in_string: false,
+        depth: 0,
+        escaped_until: start,
+    };
+    let mut pos = start;
+    while let Some(block) = b.get(pos..).and_then(<[u8]>::first_chunk::<64>) {
+        let codes = classes(block);
+        for (k, eight) in codes.chunks_exact(8).enumerate() {
+            let mut w = eight
+                .first_chunk::<8>()
+                .map_or(0, |e| u64::from_le_bytes(*e));
+            let base = pos + 8 * k;
+            // One bit per marked byte: take them lowest first.
+            while w != 0 {
+                let bit = w.trailing_zeros();
+                w &= w - 1;
+                if let Some(end) = skip.step(bit % 8, base + (bit / 8) as usize) {
+                    return Some(end);
+                }
+            }
+        }
+        pos += 64;
+    }
+    for (at, c) in b.iter().enumerate().skip(pos) {
+        let c = class(*c);
+        if c != 0 {
+            if let Some(end) = skip.step(c.trailing_zeros(), at) {
+                return Some(end);
+            }
+        }
+    }
+    None
+}
 
 /// Skips one value without recursion: a scalar up to its delimiter, a string to its closing
-/// quote, a container by counting brackets and jumping over strings (the hot path: most of
-/// an export is members and elements no pointer goes through).
+/// quote, a container to its closing bracket.
 fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
     let mut pos = skip_ws(b, pos);
     match *b.get(pos)? {
-        b'"' => return string_end(b, pos),
-        b'{' | b'[' => {}
+        b'"' => string_end(b, pos),
+        b'{' | b'[' => skip_container(b, pos),
         _ => {
             while matches!(b.get(pos), Some(c) if !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
             {
                 pos += 1;
             }
-            return Some(pos);
-        }
-    }
-    let mut depth = 0usize;
-    loop {
-        while !STRUCTURAL[usize::from(*b.get(pos)?)] {
-            pos += 1;
-        }
-        match *b.get(pos)? {
-            b'"' => pos = string_end(b, pos)?,
-            b'{' | b'[' => {
-                depth += 1;
-                pos += 1;
-            }
-            _ => {
-                depth = depth.checked_sub(1)?;
-                pos += 1;
-                if depth == 0 {
-                    return Some(pos);
-                }
-            }
+            Some(pos)
         }
     }
 }
 
 /// One token of a target pointer: the text, and the array index it names (if a number).
-struct Token {
-    text: String,
+struct Token<'p> {
+    text: std::borrow::Cow<'p, str>,
     index: Option<usize>,
 }
 
-/// The targets still to find below the value at `pos`: each its tokens and its index.
-type Targets<'t> = Vec<(&'t [Token], usize)>;
-
-/// Walks the value at `pos` for the targets whose first `depth` tokens lead to it; returns
-/// the offset after the value. Recursion is bounded by the longest pointer.
-fn walk(
-    b: &[u8],
-    pos: usize,
-    depth: usize,
-    targets: &Targets<'_>,
-    out: &mut [Option<usize>],
-) -> Option<usize> {
-    let deeper: Targets<'_> = targets
-        .iter()
-        .filter(|(t, _)| t.len() > depth)
-        .copied()
-        .collect();
-    if deeper.is_empty() {
-        return skip_value(b, pos);
-    }
-    let mut pos = pos;
-    match *b.get(pos)? {
-        b'{' => {
-            pos = skip_ws(b, pos + 1);
-            if *b.get(pos)? == b'}' {
-                return Some(pos + 1);
-            }
-            // Only the first member of a name counts, as `source::locate` reads it.
-            let mut seen: Vec<std::borrow::Cow<'_, str>> = Vec::new();
-            loop {
-                let key_start = pos;
-                let (key, after) = read_string(b, pos)?;
-                pos = skip_ws(b, after);
-                if *b.get(pos)? != b':' {
-                    return None;
-                }
-                pos = skip_ws(b, pos + 1);
-                let first = !seen.contains(&key);
-                let here: Targets<'_> = if first {
-                    deeper
-                        .iter()
-                        .filter(|(t, _)| t.get(depth).is_some_and(|k| k.text == key))
-                        .copied()
-                        .collect()
+impl<'p> Token<'p> {
+    /// The tokens of `pointer`, unescaped as [`Pointer::tokens`] does (`~1` then `~0`),
+    /// borrowed when there is nothing to unescape.
+    fn all(pointer: &'p Pointer) -> Vec<Token<'p>> {
+        pointer
+            .as_str()
+            .split('/')
+            .skip(1)
+            .map(|raw| {
+                let text = if raw.contains('~') {
+                    std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
                 } else {
-                    Vec::new()
+                    std::borrow::Cow::Borrowed(raw)
                 };
-                if first && !here.is_empty() {
-                    seen.push(key);
+                Token {
+                    // As `source::locate` reads an index: what `usize` parses.
+                    index: text.parse().ok(),
+                    text,
                 }
-                for (t, i) in &here {
-                    if t.len() == depth + 1 {
-                        if let Some(slot) = out.get_mut(*i) {
-                            slot.get_or_insert(key_start);
-                        }
-                    }
-                }
-                pos = skip_ws(b, walk(b, pos, depth + 1, &here, out)?);
-                match *b.get(pos)? {
-                    b',' => pos = skip_ws(b, pos + 1),
-                    b'}' => return Some(pos + 1),
-                    _ => return None,
-                }
-            }
-        }
-        b'[' => {
-            pos = skip_ws(b, pos + 1);
-            if *b.get(pos)? == b']' {
-                return Some(pos + 1);
-            }
-            let mut index = 0usize;
-            loop {
-                let here: Targets<'_> = deeper
-                    .iter()
-                    .filter(|(t, _)| t.get(depth).is_some_and(|k| k.index == Some(index)))
-                    .copied()
-                    .collect();
-                for (t, i) in &here {
-                    if t.len() == depth + 1 {
-                        if let Some(slot) = out.get_mut(*i) {
-                            slot.get_or_insert(pos);
-                        }
-                    }
-                }
-                pos = skip_ws(b, walk(b, pos, depth + 1, &here, out)?);
-                match *b.get(pos)? {
-                    b',' => pos = skip_ws(b, pos + 1),
-                    b']' => return Some(pos + 1),
-                    _ => return None,
-                }
-                index += 1;
-            }
-        }
-        _ => skip_value(b, pos),
+            })
+            .collect()
     }
+}
+
+/// A target: its tokens, and its place in the answer.
+type Target<'t> = (&'t [Token<'t>], usize);
+
+/// One walk over a text: the answer so far, and how many places are still to find (when
+/// none is, the walk stops: nothing further could change the answer).
+struct Walk<'o> {
+    b: &'o [u8],
+    out: &'o mut [Option<usize>],
+    pending: usize,
+}
+
+impl Walk<'_> {
+    /// Records that target `i` is at `at` unless it was found before; `None` once every
+    /// target has been found.
+    fn found(&mut self, i: usize, at: usize) -> Option<()> {
+        if let Some(slot @ None) = self.out.get_mut(i) {
+            *slot = Some(at);
+            self.pending -= 1;
+        }
+        (self.pending > 0).then_some(())
+    }
+
+    /// Records the targets of `here` that end at depth `depth + 1` (at `at`); the others
+    /// go on below.
+    fn arrive<'t>(
+        &mut self,
+        here: Vec<Target<'t>>,
+        depth: usize,
+        at: usize,
+    ) -> Option<Vec<Target<'t>>> {
+        let mut below = Vec::new();
+        for (t, i) in here {
+            if t.len() == depth + 1 {
+                self.found(i, at)?;
+            } else {
+                below.push((t, i));
+            }
+        }
+        Some(below)
+    }
+
+    /// Walks the value at `pos` for `targets` (whose first `depth` tokens lead to it, each
+    /// with more tokens); returns the offset after the value. Recursion is bounded by the
+    /// longest pointer.
+    fn walk(&mut self, pos: usize, depth: usize, targets: &[Target<'_>]) -> Option<usize> {
+        let b = self.b;
+        if targets.is_empty() {
+            return skip_value(b, pos);
+        }
+        let mut pos = pos;
+        match *b.get(pos)? {
+            b'{' => {
+                pos = skip_ws(b, pos + 1);
+                if *b.get(pos)? == b'}' {
+                    return Some(pos + 1);
+                }
+                // Only the first member of a name counts, as `source::locate` reads it: a
+                // target is done with once a member of its name has been seen.
+                let mut open: Vec<Target<'_>> = targets.to_vec();
+                loop {
+                    let key_start = pos;
+                    if *b.get(pos)? != b'"' {
+                        return None;
+                    }
+                    let end = string_end(b, pos)?;
+                    let raw = b.get(pos + 1..end - 1)?;
+                    pos = skip_ws(b, end);
+                    if *b.get(pos)? != b':' {
+                        return None;
+                    }
+                    pos = skip_ws(b, pos + 1);
+                    let mut here = Vec::new();
+                    if !open.is_empty() {
+                        let unescaped = unescape(b, key_start, end, raw)?;
+                        let key = unescaped.as_deref().unwrap_or(raw);
+                        open.retain(|target| {
+                            let hit = target
+                                .0
+                                .get(depth)
+                                .is_some_and(|k| k.text.as_bytes() == key);
+                            if hit {
+                                here.push(*target);
+                            }
+                            !hit
+                        });
+                    } else {
+                        unescape(b, key_start, end, raw)?;
+                    }
+                    let below = self.arrive(here, depth, key_start)?;
+                    pos = skip_ws(b, self.walk(pos, depth + 1, &below)?);
+                    match *b.get(pos)? {
+                        b',' => pos = skip_ws(b, pos + 1),
+                        b'}' => return Some(pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                pos = skip_ws(b, pos + 1);
+                if *b.get(pos)? == b']' {
+                    return Some(pos + 1);
+                }
+                let mut index = 0usize;
+                loop {
+                    let here: Vec<Target<'_>> = targets
+                        .iter()
+                        .filter(|(t, _)| t.get(depth).is_some_and(|k| k.index == Some(index)))
+                        .copied()
+                        .collect();
+                    let below = self.arrive(here, depth, pos)?;
+                    pos = skip_ws(b, self.walk(pos, depth + 1, &below)?);
+                    match *b.get(pos)? {
+                        b',' => pos = skip_ws(b, pos + 1),
+                        b']' => return Some(pos + 1),
+                        _ => return None,
+                    }
+                    index += 1;
+                }
+            }
+            _ => skip_value(b, pos),
+        }
+    }
+}
+
+/// A member's name with escapes, read as JSON reads it (`raw` is its text between the
+/// quotes at `start` and `end - 1`): `Some(None)` when it has none (`raw` is the name),
+/// `None` when an escape is not JSON.
+fn unescape(b: &[u8], start: usize, end: usize, raw: &[u8]) -> Option<Option<Vec<u8>>> {
+    if !raw.contains(&b'\\') {
+        return Some(None);
+    }
+    let quoted = std::str::from_utf8(b.get(start..end)?).ok()?;
+    let s: String = serde_json::from_str(quoted).ok()?;
+    Some(Some(s.into_bytes()))
 }
 
 /// Where each pointer points in `text`: the start of the member's key for an object member,
@@ -216,34 +366,43 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
 /// The byte offsets of [`locate_many`]'s places in a JSON `text`.
 fn offsets_many(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
     let b = text.as_bytes();
-    let tokens: Vec<Vec<Token>> = pointers
-        .iter()
-        .map(|p| {
-            p.tokens()
-                .map(|text| Token {
-                    // As `source::locate` reads an index: what `usize` parses.
-                    index: text.parse().ok(),
-                    text,
-                })
-                .collect()
-        })
-        .collect();
+    let tokens: Vec<Vec<Token<'_>>> = pointers.iter().map(Token::all).collect();
     let mut offsets: Vec<Option<usize>> = vec![None; pointers.len()];
     let start = skip_ws(b, 0);
-    let targets: Targets<'_> = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_slice(), i))
-        .collect();
-    for (t, i) in &targets {
+    let mut targets: Vec<Target<'_>> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
         if t.is_empty() {
-            if let Some(o) = offsets.get_mut(*i) {
+            if let Some(o) = offsets.get_mut(i) {
                 *o = Some(start);
             }
+        } else {
+            targets.push((t.as_slice(), i));
         }
     }
-    let _ = walk(b, start, 0, &targets, &mut offsets);
+    if !targets.is_empty() {
+        let mut walk = Walk {
+            b,
+            pending: targets.len(),
+            out: &mut offsets,
+        };
+        let _ = walk.walk(start, 0, &targets);
+    }
     offsets
+}
+
+/// The number of newlines in `s`, counted in blocks of 128 bytes into one-byte counters (a
+/// form the compiler makes a vector loop of).
+fn count_newlines(s: &[u8]) -> usize {
+    let mut blocks = s.chunks_exact(128);
+    let mut n = 0usize;
+    for block in &mut blocks {
+        let mut in_block = 0u8;
+        for c in block {
+            in_block += u8::from(*c == b'\n');
+        }
+        n += usize::from(in_block);
+    }
+    n + blocks.remainder().iter().filter(|c| **c == b'\n').count()
 }
 
 /// The line and column of each offset, counted in one pass in offset order.
@@ -260,9 +419,11 @@ fn lines_of(text: &str, offsets: &[Option<usize>]) -> Vec<Option<LineCol>> {
     for (offset, i) in order {
         let offset = offset.min(b.len());
         let segment = b.get(at..offset).unwrap_or_default();
-        for k in memchr::memchr_iter(b'\n', segment) {
-            line += 1;
-            line_start = at + k + 1;
+        // A plain count (the compiler makes it a vector loop), then the last newline.
+        let newlines = count_newlines(segment);
+        if newlines > 0 {
+            line += newlines;
+            line_start = at + memchr::memrchr(b'\n', segment).map_or(0, |k| k + 1);
         }
         at = offset;
         let column = text
