@@ -3,11 +3,11 @@
 //! back through the string's escape sequences to the file. (For a URL-encoded string the
 //! location is the start of the string.)
 
-use super::{line_col, locate, LineCol};
+use super::{line_col, locate, many, LineCol};
 use crate::json::Pointer;
 
 /// The byte offset of a line and column (1-based, column in characters) in `text`.
-fn offset_of(text: &str, at: LineCol) -> Option<usize> {
+pub(super) fn offset_of(text: &str, at: LineCol) -> Option<usize> {
     let mut line_start = 0;
     for _ in 1..at.line {
         line_start += text.get(line_start..)?.find('\n')? + 1;
@@ -20,9 +20,9 @@ fn offset_of(text: &str, at: LineCol) -> Option<usize> {
     Some(line_start + col)
 }
 
-/// Where the value at `pointer` starts (for an object member, after its key and colon).
-fn value_offset(text: &str, pointer: &Pointer) -> Option<usize> {
-    let start = offset_of(text, locate(text, pointer)?)?;
+/// Where the value at `pointer` starts (for an object member, after its key and colon),
+/// given `start`, where [`many::offsets`] puts the pointer.
+fn value_offset(text: &str, pointer: &Pointer, start: usize) -> Option<usize> {
     let b = text.as_bytes();
     if pointer.as_str().is_empty() || b.get(start) != Some(&b'"') {
         return Some(start);
@@ -116,17 +116,34 @@ pub fn resolve(
     let Some((inner_ptr, inner, url_encoded)) = embedded else {
         return locate(text, pointer);
     };
-    let start = value_offset(text, pointer)?;
-    let fallback = Some(line_col(text, start));
+    let at = many::offsets(text, std::slice::from_ref(pointer))
+        .pop()
+        .flatten()?;
+    offset_inside(text, pointer, at, inner_ptr, inner, url_encoded).map(|o| line_col(text, o))
+}
+
+/// [`resolve`]'s place as a byte offset of `text`, given `at`, where [`many::offsets`] puts
+/// `pointer`: the place inside the string, or the string's start when it cannot be told.
+pub(super) fn offset_inside(
+    text: &str,
+    pointer: &Pointer,
+    at: usize,
+    inner_ptr: &Pointer,
+    inner: &str,
+    url_encoded: bool,
+) -> Option<usize> {
+    let start = value_offset(text, pointer, at)?;
     if url_encoded {
-        return fallback;
+        return Some(start);
     }
-    let Some(inner_at) = locate(inner, inner_ptr).and_then(|lc| offset_of(inner, lc)) else {
-        return fallback;
-    };
-    decoded_offset(text, start, inner_at)
-        .map(|o| line_col(text, o))
-        .or(fallback)
+    let inner_at = many::offsets(inner, std::slice::from_ref(inner_ptr))
+        .pop()
+        .flatten();
+    Some(
+        inner_at
+            .and_then(|i| decoded_offset(text, start, i))
+            .unwrap_or(start),
+    )
 }
 
 #[cfg(test)]

@@ -363,6 +363,18 @@ pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
     lines_of(text, &offsets)
 }
 
+/// The byte offsets of [`locate_many`]'s places (in a YAML template, through their lines
+/// and columns).
+pub fn offsets(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
+    match super::yaml::locate_many(text, pointers) {
+        Some(found) => found
+            .into_iter()
+            .map(|lc| lc.and_then(|lc| super::embedded::offset_of(text, lc)))
+            .collect(),
+        None => offsets_many(text, pointers),
+    }
+}
+
 /// The byte offsets of [`locate_many`]'s places in a JSON `text`.
 fn offsets_many(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
     let b = text.as_bytes();
@@ -406,7 +418,7 @@ fn count_newlines(s: &[u8]) -> usize {
 }
 
 /// The line and column of each offset, counted in one pass in offset order.
-fn lines_of(text: &str, offsets: &[Option<usize>]) -> Vec<Option<LineCol>> {
+pub fn lines_of(text: &str, offsets: &[Option<usize>]) -> Vec<Option<LineCol>> {
     let b = text.as_bytes();
     let mut order: Vec<(usize, usize)> = offsets
         .iter()

@@ -65,19 +65,35 @@ pub fn fill<'t>(locations: Vec<&mut Location>, text_of: &dyn Fn(&str) -> Option<
         }
         // A place inside policy text an export carries as a string: the statement itself,
         // found through the string's escapes (only the string's start when URL-encoded).
+        // The strings are found in one walk, and the lines of the places counted in one pass.
         let json = crate::json::Json::parse(text).ok();
-        for l in &mut inside {
-            let inner = json
-                .as_ref()
-                .and_then(|j| j.at(&l.pointer))
-                .and_then(|j| j.as_str());
-            let lc = match (inner, &l.embedded) {
-                (Some(inner), Some(at)) => {
-                    let url_encoded = inner.trim_start().starts_with('%');
-                    embedded::resolve(text, &l.pointer, Some((at, inner, url_encoded)))
+        let pointers: Vec<Pointer> = inside.iter().map(|l| l.pointer.clone()).collect();
+        let starts = many::offsets(text, &pointers);
+        let places: Vec<Option<usize>> = inside
+            .iter()
+            .zip(starts)
+            .map(|(l, at)| {
+                let inner = json
+                    .as_ref()
+                    .and_then(|j| j.at(&l.pointer))
+                    .and_then(|j| j.as_str());
+                match (inner, &l.embedded) {
+                    (Some(inner), Some(inner_ptr)) => {
+                        let url_encoded = inner.trim_start().starts_with('%');
+                        embedded::offset_inside(
+                            text,
+                            &l.pointer,
+                            at?,
+                            inner_ptr,
+                            inner,
+                            url_encoded,
+                        )
+                    }
+                    _ => at,
                 }
-                _ => locate(text, &l.pointer),
-            };
+            })
+            .collect();
+        for (l, lc) in inside.iter_mut().zip(many::lines_of(text, &places)) {
             set(l, lc);
         }
     }
