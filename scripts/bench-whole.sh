@@ -10,7 +10,7 @@
 #   beside `json_floor ORG` (every file read and parsed into serde_json::Value on all cores);
 # - simulate: `xacct simulate --cases FILE > /dev/null` on CASES generated cases
 #   (scripts/differential/gen_cases.py --seed 7) beside `json_floor FILE` (every line
-#   parsed on one core, as simulate reads them);
+#   parsed on all cores, as simulate decides them);
 # - inventory: `xacct who-can --action s3:GetObject --resource ARN --inventory ORG` (the whole inventory
 #   loaded, then one question) beside the same floor as the audit.
 #

@@ -186,6 +186,50 @@ fn conformance_suite_through_the_binary() {
     assert!(o.out.ends_with("95 passed, 0 failed\n"));
 }
 
+/// Cases are decided in batches on every thread: the answers come out in the order of the
+/// lines, the same as on one thread, across batch boundaries and around a broken line.
+#[test]
+fn many_cases_are_answered_in_order_on_any_number_of_threads() {
+    let hand = std::fs::read_to_string("tests/conformance/hand.jsonl").unwrap();
+    let mut ids = Vec::new();
+    let mut lines = Vec::new();
+    for round in 0..30 {
+        for line in hand.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let id = format!("{}-{round}", v["id"].as_str().unwrap());
+            lines.push(line.replacen(
+                &format!(r#""id":{}"#, v["id"]),
+                &format!(r#""id":"{id}""#),
+                1,
+            ));
+            ids.push(id);
+        }
+    }
+    lines.insert(1500, "not json".to_owned());
+    let path = temp_file("many.jsonl", &lines.join("\n"));
+    let all = xacct(&["simulate", "--cases", &path]);
+    let one = xacct(&["simulate", "--jobs", "1", "--cases", &path]);
+    assert_eq!(
+        (all.code, &all.out, &all.err),
+        (one.code, &one.out, &one.err)
+    );
+    assert_eq!(Some(all.code), Some(2), "{}", all.err);
+    assert!(all.err.contains(&format!("{path}:1501: ")), "{}", all.err);
+    let answered: Vec<String> = all
+        .out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(answered, ids);
+    assert!(all.out.ends_with("2850 passed, 0 failed\n"), "{}", all.out);
+}
+
 /// Runs `simulate` with `text` as the identity policy; returns (exit code, stderr).
 fn bad_policy(name: &str, text: &str) -> (Option<i32>, String) {
     let path = temp_file(name, text);

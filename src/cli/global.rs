@@ -20,8 +20,8 @@ pub struct GlobalArgs {
     /// Colour the tables: `auto` on a terminal unless `NO_COLOR` is set, `always`, `never`.
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Worker threads for reading exports and linting (1 runs sequentially) [default: one
-    /// per core].
+    /// Worker threads for reading exports, linting and deciding cases (1 runs sequentially)
+    /// [default: one per core].
     #[arg(long, alias = "threads", global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 }

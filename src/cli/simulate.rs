@@ -344,16 +344,19 @@ fn run_cases(path: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exi
     run_case_lines(reader, path, out, err)
 }
 
-/// Decides every case read from `reader`; the heart of `simulate --cases`.
+/// Decides every case read from `reader`; the heart of `simulate --cases`. Cases are read
+/// in batches decided on all worker threads, and written in the order read.
 pub fn run_case_lines(
     mut reader: impl BufRead,
     path: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
+    /// Lines decided together: enough to keep every thread busy, few enough to hold.
+    const BATCH: usize = 1024;
     let file: Arc<str> = Arc::from(path);
-    let (mut passed, mut failed, mut with_expected, mut unreadable) =
-        (0usize, 0usize, 0usize, 0usize);
+    let mut tally = Tally::default();
+    let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
     let mut line = String::new();
     let mut lineno = 0;
     loop {
@@ -361,57 +364,121 @@ pub fn run_case_lines(
             path: format!("{path}:{}", lineno + 1),
             why,
         })?;
+        if more {
+            lineno += 1;
+            if !line.trim().is_empty() {
+                batch.push((lineno, std::mem::take(&mut line)));
+            }
+        }
+        if batch.len() == BATCH || (!more && !batch.is_empty()) {
+            let decided: Vec<Decided> = {
+                use rayon::prelude::*;
+                batch
+                    .par_iter()
+                    .map(|(n, text)| decide_line(text, &file, *n))
+                    .collect()
+            };
+            batch.clear();
+            for d in decided {
+                // One write for a case's errors: standard error is not buffered.
+                if !d.errors.is_empty() {
+                    let _ = err.write_all(d.errors.as_bytes());
+                }
+                tally.add(&d);
+                if let Some(record) = d.record {
+                    out.write_all(&record.map_err(Error::Output)?)
+                        .map_err(Error::Output)?;
+                }
+            }
+        }
         if !more {
             break;
         }
-        lineno += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let case = match parse_case(&line, &file, lineno) {
-            Ok(c) => c,
-            Err(e) => {
-                unreadable += 1;
-                // One write a line: standard error is not buffered.
-                let _ = err.write_all(format!("error: {e}\n").as_bytes());
-                continue;
-            }
-        };
-        for e in &case.errors {
-            let _ = err.write_all(format!("error: {e}\n").as_bytes());
-        }
-        if !case.errors.is_empty() {
-            unreadable += 1;
-        }
-        let response = case.decide();
-        if let Some(want) = case.expected {
-            with_expected += 1;
-            if want == response.decision {
-                passed += 1;
-            } else {
-                failed += 1;
-            }
-        }
-        let record = CaseLine {
-            id: &case.id,
-            decision: response.decision,
-            expected: case.expected.filter(|e| *e != response.decision),
-            indeterminate: response.is_indeterminate() || !case.errors.is_empty(),
-            errors: case.errors.iter().map(ToString::to_string).collect(),
-        };
-        serde_json::to_writer(&mut *out, &record).map_err(|e| Error::Output(e.into()))?;
-        out.write_all(b"\n").map_err(Error::Output)?;
     }
-    if with_expected > 0 {
-        writeln!(out, "{passed} passed, {failed} failed").map_err(Error::Output)?;
+    if tally.with_expected > 0 {
+        writeln!(out, "{} passed, {} failed", tally.passed, tally.failed).map_err(Error::Output)?;
     }
-    Ok(if unreadable > 0 {
+    Ok(if tally.unreadable > 0 {
         ExitStatus::Error
-    } else if failed > 0 {
+    } else if tally.failed > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// What one line of a case file came to.
+struct Decided {
+    /// `error: …` lines, each ending in a newline.
+    errors: String,
+    /// The case's JSON line, with its newline; none when the line is no case.
+    record: Option<std::io::Result<Vec<u8>>>,
+    unreadable: bool,
+    /// Whether the decision was the one expected, when one was.
+    as_expected: Option<bool>,
+}
+
+/// Counts over the cases of a file.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    with_expected: usize,
+    unreadable: usize,
+}
+
+impl Tally {
+    fn add(&mut self, d: &Decided) {
+        self.unreadable += usize::from(d.unreadable);
+        if let Some(ok) = d.as_expected {
+            self.with_expected += 1;
+            if ok {
+                self.passed += 1;
+            } else {
+                self.failed += 1;
+            }
+        }
+    }
+}
+
+/// Reads and decides line `lineno` of a case file.
+fn decide_line(text: &str, file: &Arc<str>, lineno: usize) -> Decided {
+    let case = match parse_case(text, file, lineno) {
+        Ok(c) => c,
+        Err(e) => {
+            return Decided {
+                errors: format!("error: {e}\n"),
+                record: None,
+                unreadable: true,
+                as_expected: None,
+            }
+        }
+    };
+    let errors: String = case
+        .errors
+        .iter()
+        .map(|e| format!("error: {e}\n"))
+        .collect();
+    let response = case.decide();
+    let record = CaseLine {
+        id: &case.id,
+        decision: response.decision,
+        expected: case.expected.filter(|e| *e != response.decision),
+        indeterminate: response.is_indeterminate() || !case.errors.is_empty(),
+        errors: case.errors.iter().map(ToString::to_string).collect(),
+    };
+    let line = serde_json::to_vec(&record)
+        .map(|mut l| {
+            l.push(b'\n');
+            l
+        })
+        .map_err(std::io::Error::from);
+    Decided {
+        errors,
+        record: Some(line),
+        unreadable: !case.errors.is_empty(),
+        as_expected: case.expected.map(|want| want == response.decision),
+    }
 }
 
 /// `simulate --inventory`: the request's policies come from the inventory; the policy
