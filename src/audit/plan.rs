@@ -363,13 +363,13 @@ fn trim(
     if let Some(r) = &org.root {
         nodes.insert(r.clone());
     }
-    let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut targets: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for node in &nodes {
         for policy in attached.get(node).into_iter().flatten() {
             targets
                 .entry(policy.clone())
                 .or_default()
-                .push(node.clone());
+                .insert(node.clone());
         }
     }
     // A policy stays when it is attached on the path, or when where it is attached is not

@@ -24,7 +24,7 @@
 //! account needs an allow); RCPs likewise, with `RCPFullAWSAccess` implied, so only their
 //! denies bite. Neither applies to the management account.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -234,7 +234,7 @@ pub struct Organization {
     pub policies: BTreeMap<String, OrgPolicy>,
     /// Where each policy is attached (target ids), for the policies whose targets were
     /// exported.
-    pub targets: BTreeMap<String, Vec<String>>,
+    pub targets: BTreeMap<String, BTreeSet<String>>,
     /// Policies `list-policies` names (id → type), exported or not.
     pub listed: BTreeMap<String, OrgPolicyType>,
 }
@@ -398,7 +398,7 @@ impl Organization {
             let mut level = Vec::new();
             let mut attached = 0;
             for (policy_id, targets) in &self.targets {
-                if !targets.iter().any(|t| t == node) {
+                if !targets.contains(node) {
                     continue;
                 }
                 match self.policies.get(policy_id) {
