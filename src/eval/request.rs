@@ -79,8 +79,10 @@ impl Context {
 
     /// Sets `key` only when it is absent (derived keys never override given ones).
     pub fn insert_default(&mut self, key: &str, value: ContextValue) {
-        if self.get(&key.to_lowercase()).is_none() {
-            self.insert(key, value);
+        let lc = key.to_lowercase();
+        let hash = key_hash(&lc);
+        if self.get_hashed(&lc, hash).is_none() {
+            self.entries.push((key.to_owned(), hash, value));
         }
     }
 
