@@ -161,13 +161,15 @@ impl Tried {
 /// spells a digit where an account's digits could stand (only variables and wildcards
 /// meet them, and those take any digits alike); a test holds the catalog to that.
 fn any_account(arn: &str) -> std::borrow::Cow<'_, str> {
-    let mut colons = arn.match_indices(':').map(|(i, _)| i);
+    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
     let (Some(start), Some(end)) = (colons.nth(3), colons.next()) else {
         return arn.into();
     };
     match arn.get(start + 1..end) {
         Some(a) if a.len() == 12 && a != "000000000000" && crate::arn::is_account_id(a) => {
-            format!("{}000000000000{}", &arn[..=start], &arn[end..]).into()
+            let mut zeroed = arn.to_owned();
+            zeroed.replace_range(start + 1..end, "000000000000");
+            zeroed.into()
         }
         _ => arn.into(),
     }
