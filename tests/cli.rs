@@ -230,6 +230,41 @@ fn many_cases_are_answered_in_order_on_any_number_of_threads() {
     assert!(all.out.ends_with("2850 passed, 0 failed\n"), "{}", all.out);
 }
 
+/// Long lines fill a batch before its count does: the answers still come in order.
+#[test]
+fn long_cases_are_answered_in_order() {
+    let hand = std::fs::read_to_string("tests/conformance/hand.jsonl").unwrap();
+    let first = hand.lines().next().unwrap();
+    let pad = "x".repeat(3 << 20);
+    let lines: Vec<String> = (0..6)
+        .map(|i| {
+            first
+                .replacen(r#""id":""#, &format!(r#""id":"long-{i}-"#), 1)
+                .replacen(
+                    r#""context":{"#,
+                    &format!(r#""context":{{"pad":"{pad}","#),
+                    1,
+                )
+        })
+        .collect();
+    let path = temp_file("long.jsonl", &lines.join("\n"));
+    let all = xacct(&["simulate", "--cases", &path]);
+    let one = xacct(&["simulate", "--jobs", "1", "--cases", &path]);
+    assert_eq!(
+        (all.code, &all.out, &all.err),
+        (one.code, &one.out, &one.err)
+    );
+    let ids: Vec<&str> = all
+        .out
+        .lines()
+        .filter_map(|l| l.split('"').nth(3))
+        .collect();
+    assert_eq!(ids.len(), 6, "{}", all.err);
+    for (i, id) in ids.iter().enumerate() {
+        assert!(id.starts_with(&format!("long-{i}-")), "{id}");
+    }
+}
+
 /// Runs `simulate` with `text` as the identity policy; returns (exit code, stderr).
 fn bad_policy(name: &str, text: &str) -> (Option<i32>, String) {
     let path = temp_file(name, text);

@@ -352,11 +352,14 @@ pub fn run_case_lines(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    /// Lines decided together: enough to keep every thread busy, few enough to hold.
+    /// Lines decided together: enough to keep every thread busy, few enough to hold (a
+    /// line may be as long as [`fs::MAX_LINE_BYTES`], so a batch is bounded in bytes too).
     const BATCH: usize = 1024;
+    const BATCH_BYTES: usize = 8 << 20;
     let file: Arc<str> = Arc::from(path);
     let mut tally = Tally::default();
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
+    let mut batch_bytes = 0;
     let mut line = String::new();
     let mut lineno = 0;
     loop {
@@ -367,10 +370,12 @@ pub fn run_case_lines(
         if more {
             lineno += 1;
             if !line.trim().is_empty() {
+                batch_bytes += line.len();
                 batch.push((lineno, std::mem::take(&mut line)));
             }
         }
-        if batch.len() == BATCH || (!more && !batch.is_empty()) {
+        let full = batch.len() == BATCH || batch_bytes >= BATCH_BYTES;
+        if full || (!more && !batch.is_empty()) {
             let decided: Vec<Decided> = {
                 use rayon::prelude::*;
                 batch
@@ -379,6 +384,7 @@ pub fn run_case_lines(
                     .collect()
             };
             batch.clear();
+            batch_bytes = 0;
             for d in decided {
                 // One write for a case's errors: standard error is not buffered.
                 if !d.errors.is_empty() {
