@@ -186,6 +186,17 @@ fn conformance_suite_through_the_binary() {
     assert!(o.out.ends_with("95 passed, 0 failed\n"));
 }
 
+/// `simulate --cases FILE` on every thread, checked to answer as it does on one.
+fn same_on_one_thread(path: &str) -> Run {
+    let all = xacct(&["simulate", "--cases", path]);
+    let one = xacct(&["simulate", "--jobs", "1", "--cases", path]);
+    assert_eq!(
+        (all.code, &all.out, &all.err),
+        (one.code, &one.out, &one.err)
+    );
+    all
+}
+
 /// Cases are decided in batches on every thread: the answers come out in the order of the
 /// lines, the same as on one thread, across batch boundaries and around a broken line.
 #[test]
@@ -207,12 +218,7 @@ fn many_cases_are_answered_in_order_on_any_number_of_threads() {
     }
     lines.insert(1500, "not json".to_owned());
     let path = temp_file("many.jsonl", &lines.join("\n"));
-    let all = xacct(&["simulate", "--cases", &path]);
-    let one = xacct(&["simulate", "--jobs", "1", "--cases", &path]);
-    assert_eq!(
-        (all.code, &all.out, &all.err),
-        (one.code, &one.out, &one.err)
-    );
+    let all = same_on_one_thread(&path);
     assert_eq!(Some(all.code), Some(2), "{}", all.err);
     assert!(all.err.contains(&format!("{path}:1501: ")), "{}", all.err);
     let answered: Vec<String> = all
@@ -247,13 +253,7 @@ fn long_cases_are_answered_in_order() {
                 )
         })
         .collect();
-    let path = temp_file("long.jsonl", &lines.join("\n"));
-    let all = xacct(&["simulate", "--cases", &path]);
-    let one = xacct(&["simulate", "--jobs", "1", "--cases", &path]);
-    assert_eq!(
-        (all.code, &all.out, &all.err),
-        (one.code, &one.out, &one.err)
-    );
+    let all = same_on_one_thread(&temp_file("long.jsonl", &lines.join("\n")));
     let ids: Vec<&str> = all
         .out
         .lines()
