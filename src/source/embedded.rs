@@ -6,20 +6,6 @@
 use super::{line_col, locate, many, LineCol};
 use crate::json::Pointer;
 
-/// The byte offset of a line and column (1-based, column in characters) in `text`.
-pub(super) fn offset_of(text: &str, at: LineCol) -> Option<usize> {
-    let mut line_start = 0;
-    for _ in 1..at.line {
-        line_start += text.get(line_start..)?.find('\n')? + 1;
-    }
-    let rest = text.get(line_start..)?;
-    let col = rest
-        .char_indices()
-        .nth(at.column - 1)
-        .map_or(rest.len(), |(i, _)| i);
-    Some(line_start + col)
-}
-
 /// Where the value at `pointer` starts (for an object member, after its key and colon),
 /// given `start`, where [`many::offsets`] puts the pointer.
 fn value_offset(text: &str, pointer: &Pointer, start: usize) -> Option<usize> {

@@ -369,10 +369,24 @@ pub fn offsets(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
     match super::yaml::locate_many(text, pointers) {
         Some(found) => found
             .into_iter()
-            .map(|lc| lc.and_then(|lc| super::embedded::offset_of(text, lc)))
+            .map(|lc| lc.and_then(|lc| offset_of(text, lc)))
             .collect(),
         None => offsets_many(text, pointers),
     }
+}
+
+/// The byte offset of a line and column (1-based, column in characters) in `text`.
+fn offset_of(text: &str, at: LineCol) -> Option<usize> {
+    let mut line_start = 0;
+    for _ in 1..at.line {
+        line_start += text.get(line_start..)?.find('\n')? + 1;
+    }
+    let rest = text.get(line_start..)?;
+    let col = rest
+        .char_indices()
+        .nth(at.column - 1)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(line_start + col)
 }
 
 /// The byte offsets of [`locate_many`]'s places in a JSON `text`.
