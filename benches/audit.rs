@@ -52,14 +52,7 @@ fn audit(dir: &str) -> usize {
 }
 
 fn audits(c: &mut Criterion) {
-    for n in support::accounts(&[100]) {
-        let dir = match support::data_dir(n) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("cannot generate {n} accounts: {e}");
-                continue;
-            }
-        };
+    for (n, dir) in support::organizations(&[100]) {
         let files: Vec<PathBuf> = support::json_files(&dir);
         let bytes = support::floor_read_parse(&files);
         let path = dir.to_string_lossy().into_owned();
@@ -83,14 +76,7 @@ fn audits(c: &mut Criterion) {
 }
 
 fn positions(c: &mut Criterion) {
-    for n in support::accounts(&[100]) {
-        let dir = match support::data_dir(n) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("cannot generate {n} accounts: {e}");
-                continue;
-            }
-        };
+    for (n, dir) in support::organizations(&[100]) {
         let files: Vec<PathBuf> = support::json_files(&dir)
             .into_iter()
             .filter(|f| f.file_name().is_some_and(|n| n == "iam.json"))

@@ -25,14 +25,7 @@ use xacct::load::LoadOptions;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn inventories(c: &mut Criterion) {
-    for n in support::accounts(&[100]) {
-        let dir = match support::data_dir(n) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("cannot generate {n} accounts: {e}");
-                continue;
-            }
-        };
+    for (n, dir) in support::organizations(&[100]) {
         let input = vec![dir.to_string_lossy().into_owned()];
         let opts = LoadOptions::default();
         let (inv, load_time, peak) = support::peak_mb(|| xacct::load::inventory(&input, &opts));

@@ -40,6 +40,21 @@ pub fn accounts(default: &[usize]) -> Vec<usize> {
         .unwrap_or_else(|| default.to_vec())
 }
 
+/// The organizations to run on ([`accounts`]), each with its folder ([`data_dir`]); one
+/// that cannot be generated is reported and left out.
+pub fn organizations(default: &[usize]) -> Vec<(usize, PathBuf)> {
+    accounts(default)
+        .into_iter()
+        .filter_map(|n| match data_dir(n) {
+            Ok(dir) => Some((n, dir)),
+            Err(e) => {
+                eprintln!("cannot generate {n} accounts: {e}");
+                None
+            }
+        })
+        .collect()
+}
+
 /// A field of `/proc/self/status` in KB (`VmRSS:`, `VmHWM:`).
 pub fn status_kb(field: &str) -> Option<u64> {
     let text = std::fs::read_to_string("/proc/self/status").ok()?;
