@@ -287,11 +287,11 @@ pub fn external_access(acct: &Account, cx: &AccessContext<'_>) -> Vec<Finding> {
                 via,
                 actions: names::action_texts(&s.action),
                 described: actions_on(s, catalog),
-                sid: s.sid.clone(),
+                sid: s.sid.as_deref().map(String::from),
                 conditional: !s.conditions.is_empty() || s.conditions_partial,
                 undecided,
                 statement: Some(s),
-                place: p.origin.location(&s.pointer),
+                place: p.origin.location(&s.pointer()),
             };
             for r in &reaches {
                 if let Some(f) = finding(id, org, &opening, r) {

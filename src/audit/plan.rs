@@ -571,8 +571,8 @@ impl GroupIndex {
                             name: name.clone(),
                             partition: partition.to_owned(),
                             file: file.clone(),
-                            statement: place_in(policy.origin.location(&s.pointer), text),
-                            sid: s.sid.clone(),
+                            statement: place_in(policy.origin.location(&s.pointer()), text),
+                            sid: s.sid.as_deref().map(String::from),
                             account_wide: false,
                             principals: BTreeSet::new(),
                         });

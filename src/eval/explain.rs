@@ -178,16 +178,16 @@ fn miss(
     }
     let origin = &policy.origin;
     let at = match &origin.file {
-        Some(_) => origin.location(&stmt.pointer).to_string(),
+        Some(_) => origin.location(&stmt.pointer()).to_string(),
         None => format!(
             "{}: {}",
             origin.name.as_deref().unwrap_or("-"),
-            stmt.pointer
+            stmt.pointer()
         ),
     };
     Some(NearMiss {
         requirement,
-        sid: stmt.sid.clone(),
+        sid: stmt.sid.as_deref().map(String::from),
         index: stmt.index,
         at,
         matched,

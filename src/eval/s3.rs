@@ -3,7 +3,7 @@
 //! the bucket policy alone cannot grant it) and Block Public Access (`RestrictPublicBuckets`
 //! confines a bucket with a public policy to its own account and AWS services).
 
-use crate::policy::{Policy, PrincipalSet, Statement, Values};
+use crate::policy::{Policy, Statement, Values};
 
 /// `ObjectOwnership` of a bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -102,7 +102,7 @@ fn is_public_statement(s: &Statement) -> bool {
         return false;
     }
     let everyone = match &s.principal {
-        Some(PrincipalSet { negated: true, .. }) => true,
+        Some(p) if p.negated => true,
         Some(p) => p.everyone,
         None => false,
     };

@@ -139,7 +139,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
             .defects
             .first()
             .cloned()
-            .unwrap_or_else(|| format!("{}: an element cannot be read", stmt.pointer)),
+            .unwrap_or_else(|| format!("{}: an element cannot be read", stmt.pointer())),
     };
     // Policy variables without a value (§16): positive operators and `Resource` entries do
     // not match them, negated ones and `NotResource` do. AWS also documents that such a
@@ -189,7 +189,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
                     request_error = Some(EvalError::RequestValue {
                         what: format!(
                             "{}: the statement names an IAM user of the federated session's account, who may be the session's parent: the session's ARN does not say",
-                            stmt.pointer
+                            stmt.pointer()
                         ),
                     });
                     (Tri::Maybe, Some(PrincipalMatch::Direct))
@@ -214,7 +214,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
             Err(e) => {
                 conditions = Tri::Maybe;
                 request_error.get_or_insert(EvalError::RequestValue {
-                    what: format!("{}: {e}", c.pointer),
+                    what: format!("{}: {e}", stmt.condition_pointer(c)),
                 });
             }
         }
@@ -229,7 +229,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
         request_error.get_or_insert(EvalError::RequestValue {
             what: format!(
                 "{}: a policy variable has no value in this request: AWS documents that a negated operator (or `NotResource`) matches it, and that it might make the statement invalid, so this `Allow` is not counted",
-                stmt.pointer
+                stmt.pointer()
             ),
         });
     }

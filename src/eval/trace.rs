@@ -61,11 +61,11 @@ impl Matched<'_> {
     pub fn location_text(&self) -> String {
         let origin = &self.policy.origin;
         match &origin.file {
-            Some(_) => origin.location(&self.statement.pointer).to_string(),
+            Some(_) => origin.location(&self.statement.pointer()).to_string(),
             None => format!(
                 "{}: {}",
                 origin.name.as_deref().unwrap_or("-"),
-                self.statement.pointer
+                self.statement.pointer()
             ),
         }
     }
@@ -226,7 +226,7 @@ impl Serialize for Matched<'_> {
         st.serialize_field("origin", &self.policy.origin)?;
         st.serialize_field("statement", &self.statement.index)?;
         st.serialize_field("sid", &self.statement.sid)?;
-        st.serialize_field("pointer", &self.statement.pointer)?;
+        st.serialize_field("pointer", &self.statement.pointer())?;
         st.serialize_field("effect", &self.statement.effect)?;
         st.serialize_field("principal_match", &self.principal)?;
         st.serialize_field("indeterminate", &self.indeterminate)?;

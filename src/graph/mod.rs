@@ -161,7 +161,7 @@ fn service_of(arn: &str) -> String {
 }
 
 fn statement_at(p: &Policy, s: &Statement) -> Provenance {
-    p.origin.location(&s.pointer)
+    p.origin.location(&s.pointer())
 }
 
 impl Graph {
@@ -349,7 +349,7 @@ impl Graph {
                         kind,
                         actions: actions.clone(),
                         via: Some(statement_at(policy, s)),
-                        sid: s.sid.clone(),
+                        sid: s.sid.as_deref().map(String::from),
                         conditional: !s.conditions.is_empty() || s.conditions_partial,
                         cross_account: false,
                         undecided: names::undecided(policy, s),
@@ -723,7 +723,7 @@ impl Graph {
                     kind: EdgeKind::IdentityPolicy,
                     actions: actions_text.clone(),
                     via: Some(statement_at(policy, s)),
-                    sid: s.sid.clone(),
+                    sid: s.sid.as_deref().map(String::from),
                     conditional: !s.conditions.is_empty() || s.conditions_partial,
                     cross_account: false,
                     undecided: names::undecided(policy, s),

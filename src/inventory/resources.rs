@@ -24,7 +24,7 @@ use std::sync::Arc;
 use super::{Known, Provenance};
 use crate::arn::Arn;
 use crate::json::Pointer;
-use crate::policy::{DocKind, Origin, Policy};
+use crate::policy::{DocKind, Origin, Policy, StatementPlace};
 
 /// What an attribute share lets the named accounts do.
 #[derive(Debug)]
@@ -566,7 +566,7 @@ pub fn made_policy(
     match Policy::parse_text(&text, DocKind::Resource, origin) {
         Ok(mut p) => {
             for (s, place) in p.statements.iter_mut().zip(places) {
-                s.pointer = place;
+                s.place = StatementPlace::at(place);
             }
             Known::Present(p, prov)
         }
@@ -694,12 +694,12 @@ mod tests {
         };
         assert_eq!(p.statements.len(), 2);
         assert_eq!(
-            p.statements[1].pointer.as_str(),
+            p.statements[1].pointer().as_str(),
             "/CreateVolumePermissions/1"
         );
         assert!(p.statements[1].principal.as_ref().unwrap().everyone);
         assert_eq!(
-            p.origin.location(&p.statements[0].pointer).to_string(),
+            p.origin.location(&p.statements[0].pointer()).to_string(),
             "x.json: /CreateVolumePermissions/0"
         );
     }

@@ -182,14 +182,15 @@ pub enum Effect {
 pub struct Statement {
     /// Position in the policy's `Statement` array (0 for a lone object).
     pub index: usize,
-    /// Pointer to the statement in its file.
-    pub pointer: Pointer,
+    /// Where the statement is (see [`Statement::pointer`]).
+    pub place: StatementPlace,
     /// `Sid`.
-    pub sid: Option<String>,
+    pub sid: Option<Box<str>>,
     /// `Effect`; `None` when it cannot be read (a statement that might allow or deny).
     pub effect: Option<Effect>,
-    /// `Principal` or `NotPrincipal`; `None` when the statement has neither.
-    pub principal: Option<PrincipalSet>,
+    /// `Principal` or `NotPrincipal`; `None` when the statement has neither (boxed: identity
+    /// policies, most of the statements there are, have none).
+    pub principal: Option<Box<PrincipalSet>>,
     /// `Action` or `NotAction`; `None` only in a defective statement.
     pub action: Option<ActionSet>,
     /// `Resource` or `NotResource`; `None` when the statement has neither (ECR repository and
@@ -215,7 +216,7 @@ impl Statement {
     pub fn unreadable(index: usize, pointer: Pointer, defects: Vec<String>) -> Statement {
         Statement {
             index,
-            pointer,
+            place: StatementPlace::at(pointer),
             sid: None,
             effect: None,
             principal: None,
@@ -226,6 +227,16 @@ impl Statement {
             variables: Vec::new(),
             defects,
         }
+    }
+
+    /// Pointer to the statement in its file (or in the policy text that carries it).
+    pub fn pointer(&self) -> Pointer {
+        self.place.pointer()
+    }
+
+    /// Pointer to one of the statement's conditions: `…/Condition/OPERATOR/KEY`.
+    pub fn condition_pointer(&self, c: &Condition) -> Pointer {
+        self.pointer().key("Condition").key(&c.op.text).key(&c.key)
     }
 
     /// Whether the statement is an `Allow` (a statement whose effect cannot be read is not).
@@ -241,6 +252,40 @@ impl Statement {
     /// Whether the statement may deny: a `Deny`, or one whose effect cannot be read.
     pub fn may_deny(&self) -> bool {
         self.effect != Some(Effect::Allow)
+    }
+}
+
+/// Where a statement is: the pointer of its policy's `Statement` member, shared by every
+/// statement of the policy, and its index there when that member is an array. A pointer per
+/// statement would cost an allocation for each of the millions an organization holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementPlace {
+    base: Arc<str>,
+    item: Option<u32>,
+}
+
+impl StatementPlace {
+    /// Item `item` of the array at `base` (or, for `None`, the object at `base`).
+    pub fn new(base: Arc<str>, item: Option<usize>) -> StatementPlace {
+        // An index past `u32::MAX` cannot occur: policies are at most a few megabytes.
+        let item = item.map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+        StatementPlace { base, item }
+    }
+
+    /// The statement at `pointer`.
+    pub fn at(pointer: Pointer) -> StatementPlace {
+        StatementPlace::new(Arc::from(pointer.as_str()), None)
+    }
+
+    /// The pointer.
+    pub fn pointer(&self) -> Pointer {
+        let mut text = String::with_capacity(self.base.len() + 4);
+        text.push_str(&self.base);
+        if let Some(i) = self.item {
+            text.push('/');
+            text.push_str(itoa::Buffer::new().format(i));
+        }
+        Pointer::from_escaped(text)
     }
 }
 
@@ -542,9 +587,7 @@ pub enum Values {
 /// One condition: an operator applied to one key with its values.
 #[derive(Debug, Clone)]
 pub struct Condition {
-    /// Pointer to the key in its file.
-    pub pointer: Pointer,
-    /// The operator.
+    /// The operator (the condition's pointer is [`Statement::condition_pointer`]).
     pub op: Operator,
     /// The key as written.
     pub key: String,

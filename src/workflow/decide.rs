@@ -254,10 +254,10 @@ impl Run<'_> {
             }
             let place = Place {
                 location: m.policy.origin.location(
-                    m.policy
+                    &m.policy
                         .defects
                         .first()
-                        .map_or(&m.statement.pointer, |d| &d.pointer),
+                        .map_or_else(|| m.statement.pointer(), |d| d.pointer.clone()),
                 ),
                 sid: None,
                 policy: m.policy_label(),
@@ -272,8 +272,8 @@ impl Run<'_> {
             ));
         }
         let place = |m: &crate::eval::Matched<'_>| Place {
-            location: m.policy.origin.location(&m.statement.pointer),
-            sid: m.statement.sid.clone(),
+            location: m.policy.origin.location(&m.statement.pointer()),
+            sid: m.statement.sid.as_deref().map(String::from),
             policy: m.policy_label(),
         };
         let allowed_by: Vec<Place> = if decision == Decision::Allow {

@@ -18,7 +18,6 @@ impl Parser {
                             let key_len = self.push_key(key);
                             if let Some(values) = self.condition_values(&op, values) {
                                 out.push(Condition {
-                                    pointer: self.here(),
                                     op: op.clone(),
                                     key: key.to_string(),
                                     key_lc: if key.is_ascii() {

@@ -275,24 +275,33 @@ impl Parser {
             return None;
         }
         let len = self.push_key("Statement");
-        let mut statements = Vec::new();
+        let base: Arc<str> = Arc::from(self.path.as_str());
+        let count = statement_values
+            .iter()
+            .map(|v| match v {
+                Json::Array(items) => items.len(),
+                _ => 1,
+            })
+            .sum();
+        let mut statements = Vec::with_capacity(count);
         for statement in statement_values {
             match statement {
                 Json::Array(items) => {
                     if items.is_empty() {
                         self.error(K::NoStatement);
                     }
-                    statements.reserve(items.len());
                     for (i, s) in items.iter().enumerate() {
                         let l = self.push_index(i);
                         let index = statements.len();
-                        statements.push(self.statement(s, index));
+                        let place = StatementPlace::new(base.clone(), Some(i));
+                        statements.push(self.statement(s, index, place));
                         self.pop(l);
                     }
                 }
                 Json::Object(_) => {
                     let index = statements.len();
-                    statements.push(self.statement(statement, index));
+                    let place = StatementPlace::new(base.clone(), None);
+                    statements.push(self.statement(statement, index, place));
                 }
                 other => {
                     self.wrong_type("an object or an array of objects", other.type_name());
@@ -311,19 +320,21 @@ impl Parser {
         })
     }
 
-    fn statement(&mut self, json: &Json<'_>, index: usize) -> Statement {
+    fn statement(&mut self, json: &Json<'_>, index: usize, place: StatementPlace) -> Statement {
         let errors_before = self.errors.len();
-        let pointer = self.here();
         let Some(members) = self.object(json) else {
+            let pointer = self.here();
             let defects = vec![format!("{pointer}: not an object")];
-            return Statement::unreadable(index, pointer, defects);
+            let mut s = Statement::unreadable(index, pointer, defects);
+            s.place = place;
+            return s;
         };
         self.variables.clear();
         let mut sid = None;
         // The first `Effect`, and whether another one disagrees with it.
         let mut effect: Option<Option<Effect>> = None;
         let mut effects_disagree = false;
-        let mut principal: Option<PrincipalSet> = None;
+        let mut principal: Option<Box<PrincipalSet>> = None;
         let mut action: Option<ActionSet> = None;
         let mut resource: Option<ResourceSet> = None;
         let mut conditions = Vec::new();
@@ -332,7 +343,7 @@ impl Parser {
             let len = self.push_key(k);
             let before = self.errors.len();
             match k.as_ref() {
-                "Sid" => sid = self.string(v).map(str::to_owned),
+                "Sid" => sid = self.string(v).map(Box::from),
                 "Effect" => {
                     let this = match self.string(v) {
                         Some("Allow") => Some(Effect::Allow),
@@ -361,10 +372,10 @@ impl Parser {
                     }
                     let mut set = self.principal(v, negated);
                     set.partial |= self.errors.len() > before;
-                    principal = Some(match principal.take() {
+                    principal = Some(Box::new(match principal.take() {
                         None => set,
-                        Some(prev) => merge_principals(prev, set),
-                    });
+                        Some(prev) => merge_principals(*prev, set),
+                    }));
                 }
                 "Action" | "NotAction" => {
                     let negated = k == "NotAction";
@@ -446,7 +457,7 @@ impl Parser {
         variables.dedup();
         Statement {
             index,
-            pointer,
+            place,
             sid,
             effect,
             principal,
