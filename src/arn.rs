@@ -105,8 +105,9 @@ enum Segment {
     Any,
     /// Literal text: a byte range of `head_text`, compared without regard to ASCII case.
     Lit(u32, u32),
-    /// A segment with wildcards.
-    Glob(Glob),
+    /// A segment with wildcards (boxed: rare, and it would double the size of every
+    /// segment).
+    Glob(Box<Glob>),
 }
 
 impl ArnPattern {
@@ -124,7 +125,7 @@ impl ArnPattern {
             let seg = if h == "*" {
                 Segment::Any
             } else if crate::pattern::has_wildcard(h) || !h.is_ascii() {
-                Segment::Glob(Glob::new(h, Case::Insensitive))
+                Segment::Glob(Box::new(Glob::new(h, Case::Insensitive)))
             } else {
                 Segment::Lit(
                     u32::try_from(start).unwrap_or(u32::MAX),

@@ -64,7 +64,7 @@ fn reaches(named: Vec<Named>) -> Vec<Reach> {
 fn pinned_orgs(s: &Statement) -> Option<Vec<String>> {
     let mut out: Option<Vec<String>> = None;
     for c in &s.conditions {
-        let paths = match c.key_lc.as_str() {
+        let paths = match &*c.key_lc {
             "aws:principalorgid" => false,
             "aws:principalorgpaths" => true,
             _ => continue,

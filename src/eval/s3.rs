@@ -110,7 +110,7 @@ fn is_public_statement(s: &Statement) -> bool {
         return false;
     }
     !s.conditions.iter().any(|c| {
-        NARROWING_KEYS.contains(&c.key_lc.as_str())
+        NARROWING_KEYS.contains(&&*c.key_lc)
             && !c.op.base.is_negated()
             && c.op.set.is_none()
             && !c.op.if_exists

@@ -530,8 +530,8 @@ pub struct Operator {
 pub enum StrValue {
     /// Plain text.
     Plain(String),
-    /// Text with policy variables.
-    Template(Template),
+    /// Text with policy variables (boxed, as in every value type: rare).
+    Template(Box<Template>),
 }
 
 /// One policy value of `StringLike`/`StringNotLike`.
@@ -540,7 +540,7 @@ pub enum LikeValue {
     /// Compiled once.
     Plain(Glob),
     /// Compiled per request after resolving variables.
-    Template(Template),
+    Template(Box<Template>),
 }
 
 /// One policy value of `Bool`.
@@ -549,7 +549,7 @@ pub enum BoolValue {
     /// `true` or `false`.
     Plain(bool),
     /// A policy variable, read as a boolean per request.
-    Template(Template),
+    Template(Box<Template>),
 }
 
 /// One policy value of an `Arn…` operator.
@@ -558,7 +558,7 @@ pub enum ArnValue {
     /// Compiled once.
     Plain(ArnGlob),
     /// Compiled per request after resolving variables.
-    Template(Template),
+    Template(Box<Template>),
 }
 
 /// The policy values of one condition, typed by operator family.
@@ -589,10 +589,10 @@ pub enum Values {
 pub struct Condition {
     /// The operator (the condition's pointer is [`Statement::condition_pointer`]).
     pub op: Operator,
-    /// The key as written.
-    pub key: String,
+    /// The key as written (shared by every condition that writes it so).
+    pub key: Arc<str>,
     /// The key, lowercased for lookups.
-    pub key_lc: String,
+    pub key_lc: Arc<str>,
     /// [`key_hash`] of `key_lc`.
     pub key_hash: u64,
     /// The values.

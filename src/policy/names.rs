@@ -103,7 +103,7 @@ pub fn pinned_accounts(s: &Statement) -> Option<Vec<String>> {
     let mut out: Option<Vec<String>> = None;
     for c in &s.conditions {
         if !matches!(
-            c.key_lc.as_str(),
+            &*c.key_lc,
             "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner"
         ) {
             continue;

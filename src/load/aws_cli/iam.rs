@@ -44,8 +44,9 @@ fn inline(
     file: &Arc<str>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Policy> {
-    let mut out = Vec::new();
-    for (i, p) in array_at(json, list).iter().enumerate() {
+    let items = array_at(json, list);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, p) in items.iter().enumerate() {
         let name = str_at(p, "PolicyName").unwrap_or("inline");
         let Some(doc) = p.get("PolicyDocument") else {
             problems.push(Diagnostic::in_file(

@@ -2,12 +2,58 @@
 
 use super::*;
 
+/// A condition key as written, lowercased, and its hash.
+type Key = (Arc<str>, Arc<str>, u64);
+
+/// How many keys each thread shares at most; past that, keys are copied (a bound on what
+/// hostile input can make the table hold).
+const SHARED_KEYS: usize = 4096;
+
+thread_local! {
+    /// The condition keys read on this thread. An organization writes the same few hundred
+    /// keys in millions of conditions; each is held once.
+    static KEYS: std::cell::RefCell<foldhash::HashMap<Arc<str>, Key>> =
+        std::cell::RefCell::default();
+}
+
+/// `key`, lowercased and hashed, shared with every condition that writes it the same way.
+fn shared_key(key: &str) -> Key {
+    let make = || {
+        let lc: Arc<str> = if key.is_ascii() {
+            Arc::from(key.to_ascii_lowercase())
+        } else {
+            Arc::from(key.to_lowercase())
+        };
+        let written = if *lc == *key {
+            lc.clone()
+        } else {
+            Arc::from(key)
+        };
+        (written, lc, crate::policy::key_hash(key))
+    };
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(k) = keys.get(key) {
+            return k.clone();
+        }
+        let k = make();
+        if keys.len() < SHARED_KEYS {
+            keys.insert(k.0.clone(), k.clone());
+        }
+        k
+    })
+}
+
 impl Parser {
     pub(super) fn conditions(&mut self, json: &Json<'_>) -> Vec<Condition> {
-        let mut out = Vec::new();
         let Some(ops) = self.object(json) else {
-            return out;
+            return Vec::new();
         };
+        let keys = ops
+            .iter()
+            .map(|(_, keys)| keys.as_object().map_or(0, <[_]>::len))
+            .sum();
+        let mut out = Vec::with_capacity(keys);
         for (op_text, keys) in ops {
             let op_len = self.push_key(op_text);
             match parse_operator(op_text) {
@@ -17,15 +63,12 @@ impl Parser {
                         for (key, values) in keys {
                             let key_len = self.push_key(key);
                             if let Some(values) = self.condition_values(&op, values) {
+                                let (written, key_lc, key_hash) = shared_key(key);
                                 out.push(Condition {
                                     op: op.clone(),
-                                    key: key.to_string(),
-                                    key_lc: if key.is_ascii() {
-                                        key.to_ascii_lowercase()
-                                    } else {
-                                        key.to_lowercase()
-                                    },
-                                    key_hash: crate::policy::key_hash(key),
+                                    key: written,
+                                    key_lc,
+                                    key_hash,
                                     values,
                                 });
                             }
@@ -50,7 +93,10 @@ impl Parser {
                 other => Err(other.type_name()),
             }
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(match json {
+            Json::Array(items) => items.len(),
+            _ => 1,
+        });
         match json {
             Json::Array(items) => {
                 if items.is_empty() {
@@ -86,7 +132,7 @@ impl Parser {
             Ok(MaybeTemplate::Plain) => Some(StrValue::Plain(v)),
             Ok(MaybeTemplate::Template(t)) => {
                 self.note_variables(&t);
-                Some(StrValue::Template(t))
+                Some(StrValue::Template(Box::new(t)))
             }
             Err(()) => {
                 self.error_at_index(i, K::Variable(v));

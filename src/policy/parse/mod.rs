@@ -413,7 +413,12 @@ impl Parser {
                     });
                 }
                 "Condition" => {
-                    conditions.extend(self.conditions(v));
+                    let read = self.conditions(v);
+                    if conditions.is_empty() {
+                        conditions = read;
+                    } else {
+                        conditions.extend(read);
+                    }
                     conditions_partial |= self.errors.len() > before;
                 }
                 other => self.error(K::UnknownElement(other.to_owned())),
@@ -471,9 +476,10 @@ impl Parser {
     }
 
     fn actions(&mut self, json: &Json<'_>, negated: bool) -> ActionSet {
-        let mut patterns = Vec::new();
-        let mut written = Vec::new();
-        for (s, i) in self.strings(json) {
+        let values = self.strings(json);
+        let mut patterns = Vec::with_capacity(values.len());
+        let mut written = Vec::with_capacity(values.len());
+        for (s, i) in values {
             if s == "*"
                 || s.split_once(':')
                     .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty())
@@ -495,10 +501,11 @@ impl Parser {
     }
 
     fn resources(&mut self, json: &Json<'_>, negated: bool) -> ResourceSet {
-        let mut patterns = Vec::new();
-        let mut written = Vec::new();
+        let values = self.strings(json);
+        let mut patterns = Vec::with_capacity(values.len());
+        let mut written = Vec::with_capacity(values.len());
         let mut partial = false;
-        for (s, i) in self.strings(json) {
+        for (s, i) in values {
             if !is_resource_value(s) {
                 self.error_at_index(i, K::ResourceNotArn(s.to_owned()));
                 continue;
@@ -698,6 +705,86 @@ mod tests {
         assert_eq!(two.version, Version::Absent);
         assert!(two.statements[1].action.as_ref().unwrap().negated);
         assert_eq!(two.statements[1].sid.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn statements_and_conditions_know_their_pointers() {
+        // Two `Statement` members (a duplicate key AWS rejects, kept so that no `Deny` is
+        // lost): the second's statements are numbered on, but point into their own array.
+        let p = Policy::from_json_lenient(
+            &Json::parse(
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+                {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1","a/b~c":"2"}}}],
+                "Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#,
+            )
+            .unwrap(),
+            DocKind::Identity,
+            Origin {
+                pointer: Pointer::root().key("Policies").index(3).key("Document"),
+                ..Origin::default()
+            },
+        )
+        .0
+        .unwrap();
+        let pointers: Vec<String> = p
+            .statements
+            .iter()
+            .map(|s| s.pointer().to_string())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/Policies/3/Document/Statement/0",
+                "/Policies/3/Document/Statement/1",
+                "/Policies/3/Document/Statement",
+            ]
+        );
+        let s = &p.statements[1];
+        let conditions: Vec<String> = s
+            .conditions
+            .iter()
+            .map(|c| s.condition_pointer(c).to_string())
+            .collect();
+        assert_eq!(
+            conditions,
+            [
+                "/Policies/3/Document/Statement/1/Condition/StringEquals/aws:SourceAccount",
+                "/Policies/3/Document/Statement/1/Condition/StringEquals/a~1b~0c",
+            ]
+        );
+        assert_eq!(
+            p.statements.iter().map(|s| s.index).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+    }
+
+    #[test]
+    fn condition_keys_are_shared_and_lowercased() {
+        let p = parse(
+            r#"{"Statement":[
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1"}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"1","AWS:SOURCEACCOUNT":"2","s3:prefix":"p","ÄWS:Ü":"x"}}}
+            ]}"#,
+            DocKind::Identity,
+        )
+        .unwrap();
+        let a = &p.statements[0].conditions[0];
+        let b = &p.statements[1].conditions;
+        assert!(
+            Arc::ptr_eq(&a.key, &b[0].key),
+            "one key written the same way is held once"
+        );
+        assert_eq!(
+            (&*b[1].key, &*b[1].key_lc),
+            ("AWS:SOURCEACCOUNT", "aws:sourceaccount")
+        );
+        assert_eq!(b[1].key_hash, a.key_hash);
+        assert!(
+            Arc::ptr_eq(&b[2].key, &b[2].key_lc),
+            "a lowercase key is its own lowercase"
+        );
+        assert_eq!(&*b[3].key_lc, "äws:ü");
+        assert_eq!(b[3].key_hash, crate::policy::key_hash("äws:ü"));
     }
 
     #[test]
