@@ -459,7 +459,11 @@ pub fn allows_action<'p>(policy: &'p Policy, action: &str) -> impl Iterator<Item
             s.is_allow()
                 && s.defects.is_empty()
                 && s.action.as_ref().is_some_and(|set| {
-                    set.negated != set.patterns.iter().any(|g| g.is_match_lowercase(&action))
+                    set.negated
+                        != set
+                            .patterns
+                            .iter()
+                            .any(|p| p.glob.is_match_lowercase(&action))
                 })
         })
         .map(|(i, _)| i)

@@ -156,7 +156,7 @@ fn miss(
         let any = set
             .patterns
             .iter()
-            .any(|p| p.is_match_lowercase(&req.action_lc));
+            .any(|p| p.glob.is_match_lowercase(&req.action_lc));
         element(any, set.partial, set.negated) != Tri::No
     });
     put(action, Element::Action);

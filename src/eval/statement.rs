@@ -155,7 +155,7 @@ pub fn applies(stmt: &Statement, policy: &Policy, req: &Request, has_boundary: b
             let any = set
                 .patterns
                 .iter()
-                .any(|p| p.is_match_lowercase(&req.action_lc));
+                .any(|p| p.glob.is_match_lowercase(&req.action_lc));
             element(any, set.partial, set.negated)
         }
         None => Tri::Maybe,

@@ -692,7 +692,7 @@ impl Graph {
         let services: Vec<String> = actions
             .patterns
             .iter()
-            .map(|g| g.pattern().split(':').next().unwrap_or("").to_owned())
+            .map(|p| p.glob.pattern().split(':').next().unwrap_or("").to_owned())
             .collect();
         let all = services.iter().any(|s| crate::pattern::has_wildcard(s));
         let mut targets: Vec<NodeIndex> = Vec::new();

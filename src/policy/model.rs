@@ -351,10 +351,17 @@ pub struct ActionSet {
     pub negated: bool,
     /// Some value could not be read: the set covers at least its patterns, maybe more.
     pub partial: bool,
-    /// The patterns (lowercase, case-insensitive).
-    pub patterns: Vec<Glob>,
-    /// The values as the policy writes them (for messages; `patterns` decide).
-    pub written: Vec<String>,
+    /// The values.
+    pub patterns: Vec<Arc<ActionPattern>>,
+}
+
+/// One `Action` value (shared by the statements that write it the same way).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ActionPattern {
+    /// As the policy writes it (for messages; `glob` decides).
+    pub written: Box<str>,
+    /// The pattern, lowercase, matched without regard to case.
+    pub glob: Glob,
 }
 
 /// `Resource` (or, when `negated`, `NotResource`).

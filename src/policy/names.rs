@@ -204,13 +204,13 @@ pub fn principals(set: &PrincipalSet) -> Vec<Named> {
 pub fn action_texts(a: &Option<ActionSet>) -> Vec<String> {
     match a {
         Some(set) => set
-            .written
+            .patterns
             .iter()
-            .map(|w| {
+            .map(|p| {
                 if set.negated {
-                    format!("not {w}")
+                    format!("not {}", p.written)
                 } else {
-                    w.clone()
+                    p.written.to_string()
                 }
             })
             .collect(),

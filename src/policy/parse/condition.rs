@@ -5,20 +5,14 @@ use super::*;
 /// A condition key as written, lowercased, and its hash.
 type Key = (Arc<str>, Arc<str>, u64);
 
-/// How many keys each thread shares at most; past that, keys are copied (a bound on what
-/// hostile input can make the table hold).
-const SHARED_KEYS: usize = 4096;
-
 thread_local! {
-    /// The condition keys read on this thread. An organization writes the same few hundred
-    /// keys in millions of conditions; each is held once.
-    static KEYS: std::cell::RefCell<foldhash::HashMap<Arc<str>, Key>> =
-        std::cell::RefCell::default();
+    /// The condition keys read on this thread.
+    static KEYS: shared::Table<Key> = shared::Table::default();
 }
 
 /// `key`, lowercased and hashed, shared with every condition that writes it the same way.
 fn shared_key(key: &str) -> Key {
-    let make = || {
+    shared::shared(&KEYS, key, || {
         let lc: Arc<str> = if key.is_ascii() {
             Arc::from(key.to_ascii_lowercase())
         } else {
@@ -30,17 +24,6 @@ fn shared_key(key: &str) -> Key {
             Arc::from(key)
         };
         (written, lc, crate::policy::key_hash(key))
-    };
-    KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
-        if let Some(k) = keys.get(key) {
-            return k.clone();
-        }
-        let k = make();
-        if keys.len() < SHARED_KEYS {
-            keys.insert(k.0.clone(), k.clone());
-        }
-        k
     })
 }
 

@@ -5,6 +5,7 @@ mod principal;
 
 pub use condition::parse_operator;
 use principal::merge_principals;
+mod shared;
 pub use principal::{aws_principal, is_unique_id};
 
 use std::sync::Arc;
@@ -391,7 +392,6 @@ impl Parser {
                             negated: prev.negated && set.negated,
                             partial: true,
                             patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
-                            written: prev.written.into_iter().chain(set.written).collect(),
                         },
                     });
                 }
@@ -478,15 +478,13 @@ impl Parser {
     fn actions(&mut self, json: &Json<'_>, negated: bool) -> ActionSet {
         let values = self.strings(json);
         let mut patterns = Vec::with_capacity(values.len());
-        let mut written = Vec::with_capacity(values.len());
         for (s, i) in values {
             if s == "*"
                 || s.split_once(':')
                     .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty())
             {
                 if self.compile {
-                    patterns.push(Glob::new(s, Case::Insensitive));
-                    written.push(s.to_owned());
+                    patterns.push(shared_action(s));
                 }
             } else {
                 self.error_at_index(i, K::Action(s.to_owned()));
@@ -496,7 +494,6 @@ impl Parser {
             negated,
             partial: false,
             patterns,
-            written,
         }
     }
 
@@ -568,6 +565,21 @@ impl Parser {
             }
         }
     }
+}
+
+thread_local! {
+    /// The actions read on this thread.
+    static ACTIONS: shared::Table<Arc<ActionPattern>> = shared::Table::default();
+}
+
+/// The action `text`, compiled, shared with every statement that writes it the same way.
+fn shared_action(text: &str) -> Arc<ActionPattern> {
+    shared::shared(&ACTIONS, text, || {
+        Arc::new(ActionPattern {
+            written: Box::from(text),
+            glob: Glob::new(text, Case::Insensitive),
+        })
+    })
 }
 
 /// `an identity policy`, `an SCP`: a kind's label with its article.
@@ -785,6 +797,28 @@ mod tests {
         );
         assert_eq!(&*b[3].key_lc, "äws:ü");
         assert_eq!(b[3].key_hash, crate::policy::key_hash("äws:ü"));
+    }
+
+    #[test]
+    fn actions_are_shared_and_keep_how_they_are_written() {
+        let p = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","S3:getobject"],"Resource":"*"},
+                {"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}]}"#,
+            DocKind::Identity,
+        )
+        .unwrap();
+        let a = &p.statements[0].action.as_ref().unwrap().patterns;
+        let b = &p.statements[1].action.as_ref().unwrap().patterns;
+        assert!(Arc::ptr_eq(&a[0], &b[0]));
+        assert_eq!(
+            (&*a[0].written, &*a[1].written),
+            ("s3:GetObject", "S3:getobject")
+        );
+        assert!(a.iter().all(|p| p.glob.is_match_lowercase("s3:getobject")));
+        assert_eq!(
+            crate::policy::names::action_texts(&p.statements[1].action),
+            ["not s3:GetObject"]
+        );
     }
 
     #[test]
