@@ -218,7 +218,12 @@ fn applies_to<'r>(
 fn actions_on(s: &Statement, catalog: Option<&Catalog>) -> String {
     let actions = names::action_texts(&s.action);
     let resources: Vec<String> = match &s.resource {
-        Some(r) if !r.negated => r.written.iter().filter(|w| *w != "*").cloned().collect(),
+        Some(r) if !r.negated => r
+            .patterns
+            .iter()
+            .filter(|v| &*v.written != "*")
+            .map(|v| v.written.to_string())
+            .collect(),
         _ => Vec::new(),
     };
     if resources.is_empty() || s.action.as_ref().is_some_and(|a| a.negated) {

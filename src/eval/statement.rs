@@ -298,7 +298,7 @@ fn matched_through_null(stmt: &Statement, req: &Request) -> bool {
             && set
                 .patterns
                 .iter()
-                .any(|e| matches!(e, ResourceEntry::Template(t) if unresolved(&t.resource)))
+                .any(|e| matches!(&e.entry, ResourceEntry::Template(t) if unresolved(&t.resource)))
     });
     conditions || not_resource
 }
@@ -326,7 +326,7 @@ pub(super) fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request
         // only lets SCPs, RCPs and endpoint policies leave it out, meaning all.
         return Tri::from_bool(!(kind == PolicyKind::Resource && is_kms_key(req)));
     };
-    let any = set.patterns.iter().any(|entry| match entry {
+    let any = set.patterns.iter().any(|value| match &value.entry {
         ResourceEntry::Static(p) => p.matches(&req.resource),
         ResourceEntry::Template(t) => {
             let (head, resource) = (&t.head, &t.resource);
@@ -338,7 +338,7 @@ pub(super) fn resource_applies(stmt: &Statement, kind: PolicyKind, req: &Request
             ResourcePattern::from_parts([&head[0], &head[1], &head[2], &head[3]], glob)
                 .matches(&req.resource)
         }
-        ResourceEntry::Invalid(_) => false,
+        ResourceEntry::Invalid => false,
     });
     element(any, set.partial, set.negated)
 }

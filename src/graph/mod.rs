@@ -701,7 +701,7 @@ impl Graph {
                 continue;
             }
             for (i, res) in list {
-                let hit = resources.patterns.iter().any(|entry| match entry {
+                let hit = resources.patterns.iter().any(|value| match &value.entry {
                     ResourceEntry::Static(p) => {
                         !matches!(p, ResourcePattern::All) && p.matches(res)
                     }

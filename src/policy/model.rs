@@ -371,10 +371,18 @@ pub struct ResourceSet {
     pub negated: bool,
     /// Some value could not be read: the set covers at least its patterns, maybe more.
     pub partial: bool,
-    /// The patterns.
-    pub patterns: Vec<ResourceEntry>,
-    /// The values as the policy writes them (for messages; `patterns` decide).
-    pub written: Vec<String>,
+    /// The values.
+    pub patterns: Vec<Arc<ResourceValue>>,
+}
+
+/// One `Resource` value (one without policy variables is shared by the statements that
+/// write it the same way).
+#[derive(Debug)]
+pub struct ResourceValue {
+    /// As the policy writes it (for messages; `entry` decides).
+    pub written: Box<str>,
+    /// What it matches.
+    pub entry: ResourceEntry,
 }
 
 /// One `Resource` value.
@@ -385,9 +393,9 @@ pub enum ResourceEntry {
     /// Policy variables in the resource part: resolved for each request (boxed: rare, and
     /// it would triple the size of every entry).
     Template(Box<ResourceTemplate>),
-    /// Policy variables outside the resource part, where AWS does not resolve them: what the
-    /// value matches cannot be decided (the set is partial).
-    Invalid(String),
+    /// Policy variables outside the resource part, where AWS does not resolve them, or that
+    /// cannot be read: what the value matches cannot be decided (the set is partial).
+    Invalid,
 }
 
 /// A resource pattern with policy variables in its resource part.

@@ -408,7 +408,6 @@ impl Parser {
                             negated: prev.negated && set.negated,
                             partial: true,
                             patterns: prev.patterns.into_iter().chain(set.patterns).collect(),
-                            written: prev.written.into_iter().chain(set.written).collect(),
                         },
                     });
                 }
@@ -500,61 +499,71 @@ impl Parser {
     fn resources(&mut self, json: &Json<'_>, negated: bool) -> ResourceSet {
         let values = self.strings(json);
         let mut patterns = Vec::with_capacity(values.len());
-        let mut written = Vec::with_capacity(values.len());
         let mut partial = false;
         for (s, i) in values {
             if !is_resource_value(s) {
                 self.error_at_index(i, K::ResourceNotArn(s.to_owned()));
                 continue;
             }
-            if self.compile {
-                written.push(s.to_owned());
-            }
             if !(self.version.has_variables() && s.contains("${")) {
                 if self.compile {
-                    patterns.push(ResourceEntry::Static(ResourcePattern::compile(s)));
+                    patterns.push(shared_resource(s));
                 }
                 continue;
             }
-            let parts: Vec<&str> = s.splitn(6, ':').collect();
-            match (parts.as_slice(), Template::parse(s)) {
-                (_, Err(())) => self.error_at_index(i, K::Variable(s.to_owned())),
-                ([arn, pa, sv, rg, ac, res], Ok(_))
-                    if *arn == "arn" && !s[..s.len() - res.len()].contains("${") =>
-                {
-                    match Template::parse(res) {
-                        Ok(MaybeTemplate::Template(t)) => {
-                            self.note_variables(&t);
-                            patterns.push(ResourceEntry::Template(Box::new(ResourceTemplate {
-                                head: [
-                                    pa.to_string(),
-                                    sv.to_string(),
-                                    rg.to_string(),
-                                    ac.to_string(),
-                                ],
-                                resource: t,
-                            })))
-                        }
-                        Ok(MaybeTemplate::Plain) => {
-                            patterns.push(ResourceEntry::Static(ResourcePattern::compile(s)))
-                        }
-                        Err(()) => self.error_at_index(i, K::Variable(s.to_owned())),
-                    }
-                }
-                // A variable outside the resource part: AWS resolves variables only in the
-                // resource part, so what this value matches cannot be decided.
-                _ => {
-                    partial = true;
-                    patterns.push(ResourceEntry::Invalid(s.to_owned()));
-                }
+            let entry = self.resource_template(s, i, &mut partial);
+            if self.compile {
+                patterns.push(Arc::new(ResourceValue {
+                    written: Box::from(s),
+                    entry,
+                }));
             }
         }
         ResourceSet {
             negated,
             partial,
             patterns,
-            written,
         }
+    }
+
+    /// A resource value with policy variables (`i` is its index in its array).
+    fn resource_template(
+        &mut self,
+        s: &str,
+        i: Option<usize>,
+        partial: &mut bool,
+    ) -> ResourceEntry {
+        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        match (parts.as_slice(), Template::parse(s)) {
+            (_, Err(())) => self.error_at_index(i, K::Variable(s.to_owned())),
+            ([arn, pa, sv, rg, ac, res], Ok(_))
+                if *arn == "arn" && !s[..s.len() - res.len()].contains("${") =>
+            {
+                match Template::parse(res) {
+                    Ok(MaybeTemplate::Template(t)) => {
+                        self.note_variables(&t);
+                        return ResourceEntry::Template(Box::new(ResourceTemplate {
+                            head: [
+                                pa.to_string(),
+                                sv.to_string(),
+                                rg.to_string(),
+                                ac.to_string(),
+                            ],
+                            resource: t,
+                        }));
+                    }
+                    Ok(MaybeTemplate::Plain) => {
+                        return ResourceEntry::Static(ResourcePattern::compile(s))
+                    }
+                    Err(()) => self.error_at_index(i, K::Variable(s.to_owned())),
+                }
+            }
+            // A variable outside the resource part: AWS resolves variables only in the
+            // resource part, so what this value matches cannot be decided.
+            _ => *partial = true,
+        }
+        // An error made the set partial; this value matches nothing.
+        ResourceEntry::Invalid
     }
 
     /// Records the variables of a template the current statement uses.
@@ -578,6 +587,22 @@ fn shared_action(text: &str) -> Arc<ActionPattern> {
         Arc::new(ActionPattern {
             written: Box::from(text),
             glob: Glob::new(text, Case::Insensitive),
+        })
+    })
+}
+
+thread_local! {
+    /// The resources without policy variables read on this thread.
+    static RESOURCES: shared::Table<Arc<ResourceValue>> = shared::Table::default();
+}
+
+/// The resource `text` (without policy variables), compiled, shared with every statement
+/// that writes it the same way.
+fn shared_resource(text: &str) -> Arc<ResourceValue> {
+    shared::shared(&RESOURCES, text, || {
+        Arc::new(ResourceValue {
+            written: Box::from(text),
+            entry: ResourceEntry::Static(ResourcePattern::compile(text)),
         })
     })
 }
@@ -822,6 +847,35 @@ mod tests {
     }
 
     #[test]
+    fn resources_are_shared_unless_they_have_variables() {
+        let (p, errors) = Policy::from_json_lenient(
+            &Json::parse(
+                r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}"]},
+                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}","arn:aws:s3:::b/${bad"]}]}"#,
+            )
+            .unwrap(),
+            DocKind::Identity,
+            Origin::default(),
+        );
+        let p = p.unwrap();
+        let a = &p.statements[0].resource.as_ref().unwrap().patterns;
+        let b = &p.statements[1].resource.as_ref().unwrap();
+        assert!(Arc::ptr_eq(&a[0], &b.patterns[0]));
+        assert!(
+            !Arc::ptr_eq(&a[1], &b.patterns[1]),
+            "a template is read per statement"
+        );
+        assert!(matches!(b.patterns[1].entry, ResourceEntry::Template(_)));
+        // A value that cannot be read keeps its text for messages, matches nothing, and
+        // leaves the set partial.
+        assert_eq!(&*b.patterns[2].written, "arn:aws:s3:::b/${bad");
+        assert!(matches!(b.patterns[2].entry, ResourceEntry::Invalid));
+        assert!(b.partial && !p.statements[0].resource.as_ref().unwrap().partial);
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
     fn collects_every_error_with_pointers() {
         let errs = errors(
             r#"{"Version":"2012-10-17","Statement":[
@@ -934,14 +988,14 @@ mod tests {
         )
         .unwrap();
         let res = v2012.statements[0].resource.as_ref().unwrap();
-        assert!(matches!(res.patterns[0], ResourceEntry::Template(_)));
+        assert!(matches!(res.patterns[0].entry, ResourceEntry::Template(_)));
         let v2008 = parse(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
             DocKind::Identity,
         )
         .unwrap();
         let res = v2008.statements[0].resource.as_ref().unwrap();
-        assert!(matches!(res.patterns[0], ResourceEntry::Static(_)));
+        assert!(matches!(res.patterns[0].entry, ResourceEntry::Static(_)));
     }
 
     #[test]
