@@ -215,8 +215,8 @@ pub struct PolicyDoc<'d> {
     pub text: Option<&'d str>,
     /// `Version` as written, with its pointer.
     pub version: Option<Value<'d>>,
-    /// The statements.
-    pub statements: Vec<StatementView<'d>>,
+    /// The statement views, built when a rule first asks ([`PolicyDoc::statements`]).
+    statements: std::cell::OnceCell<Vec<StatementView<'d>>>,
     /// Grammar errors from the checked model.
     pub errors: &'d [ParseError],
     /// Account, region, name, as far as the rules read them ([`DocFacts::for_kind`]).
@@ -251,7 +251,7 @@ impl<'d> PolicyDoc<'d> {
                 text: v,
                 pointer: Place::root(root).key("Version"),
             }),
-            statements: statements(json, root, catalog),
+            statements: std::cell::OnceCell::new(),
             root,
             json,
             text,
@@ -260,6 +260,13 @@ impl<'d> PolicyDoc<'d> {
             catalog,
             compact: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The statements, as views. Built on first use: the validation that every loaded
+    /// document goes through mostly measures it and reads its `Sid`s.
+    pub fn statements(&self) -> &[StatementView<'d>] {
+        self.statements
+            .get_or_init(|| statements(self.json, self.root, self.catalog))
     }
 
     /// The document's size without insignificant whitespace, in bytes and in characters
@@ -287,7 +294,7 @@ impl PolicyDoc<'_> {
 
     /// Whether some `Allow` statement (with `Action`) covers `full`.
     pub fn allows_action(&self, full: &str) -> bool {
-        self.statements
+        self.statements()
             .iter()
             .any(|s| s.is_allow() && s.grants_action(full))
     }
@@ -324,17 +331,23 @@ pub fn statements<'d>(
     root: &'d Pointer,
     catalog: &'static Catalog,
 ) -> Vec<StatementView<'d>> {
-    match json.get("Statement") {
-        Some(Json::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| statement(s, i, Place::statement(root, Some(i)), catalog))
-            .collect(),
-        Some(s @ Json::Object(_)) => statement(s, 0, Place::statement(root, None), catalog)
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
-    }
+    raw_statements(json)
+        .filter_map(|(i, s)| statement(s, i.unwrap_or(0), Place::statement(root, i), catalog))
+        .collect()
+}
+
+/// The statements of a policy document as JSON, each with its index when `Statement` is an
+/// array (the first `Statement` member only, as the views read it).
+pub fn raw_statements<'d>(
+    json: &'d Json<'d>,
+) -> impl Iterator<Item = (Option<usize>, &'d Json<'d>)> {
+    let (items, single) = match json.get("Statement") {
+        Some(Json::Array(items)) => (items.as_slice(), None),
+        Some(s @ Json::Object(_)) => (&[][..], Some(s)),
+        _ => (&[][..], None),
+    };
+    let items = items.iter().enumerate().map(|(i, s)| (Some(i), s));
+    single.map(|s| (None, s)).into_iter().chain(items)
 }
 
 fn strings<'d>(json: &'d Json<'d>, at: &Place<'d>) -> Vec<Value<'d>> {

@@ -20,7 +20,7 @@ impl Rule for UnknownServicePrefix {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for (v, e) in doc.statements.iter().flat_map(|s| s.actions()) {
+        for (v, e) in doc.statements().iter().flat_map(|s| s.actions()) {
             let Expansion::UnknownService = e else {
                 continue;
             };

@@ -21,7 +21,7 @@ impl Rule for UnknownAction {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for (v, e) in doc.statements.iter().flat_map(|s| s.actions()) {
+        for (v, e) in doc.statements().iter().flat_map(|s| s.actions()) {
             let Expansion::Actions(list) = e else {
                 continue;
             };

@@ -67,7 +67,7 @@ impl Rule for UnrenderedTemplatePlaceholder {
             );
         }
         let resource_severity = (doc.kind != DocKind::Bucket).then_some(Severity::Warning);
-        for s in &doc.statements {
+        for s in doc.statements() {
             if let Some(r) = &s.resource {
                 for v in &r.values {
                     check(v, vars, resource_severity, out);

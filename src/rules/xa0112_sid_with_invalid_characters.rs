@@ -3,8 +3,9 @@
 
 use crate::diagnostic::codes;
 use crate::diagnostic::Severity;
+use crate::json::Json;
 use crate::policy::with_article;
-use crate::rules::doc::{DocKind, PolicyDoc};
+use crate::rules::doc::{raw_statements, DocKind, PolicyDoc};
 use crate::rules::{Findings, Rule};
 
 /// `XA0112 sid-with-invalid-characters`.
@@ -43,9 +44,16 @@ impl Rule for SidWithInvalidCharacters {
         let Some(severity) = severity(doc.kind) else {
             return;
         };
-        for s in &doc.statements {
+        // Most documents have none: read the `Sid`s before building statement views.
+        let plain = |sid: &str| sid.bytes().all(|b| b.is_ascii_alphanumeric());
+        if raw_statements(doc.json)
+            .all(|(_, s)| s.get("Sid").and_then(Json::as_str).is_none_or(plain))
+        {
+            return;
+        }
+        for s in doc.statements() {
             let Some(sid) = &s.sid else { continue };
-            if sid.text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if plain(sid.text) {
                 continue;
             }
             let fixed: String = sid
@@ -103,5 +111,29 @@ mod tests {
         assert_eq!(flagged(DocKind::Trust, "EnableIAMUserPermissions1"), vec![]);
         assert_eq!(flagged(DocKind::Trust, ""), vec![]);
         assert_eq!(flagged(DocKind::Trust, "caf\u{e9}"), vec![Severity::Error]);
+    }
+
+    fn sids_flagged(text: &str) -> Vec<String> {
+        crate::lint::lint_text(
+            "p.json",
+            text,
+            &crate::lint::LintOptions::default(),
+            crate::catalog::catalog().unwrap(),
+        )
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "XA0112")
+        .map(|d| d.primary.pointer.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn every_shape_of_statement_is_read() {
+        let one = r#"{"Version":"2012-10-17","Statement":{"Sid":"a-b","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
+        assert_eq!(sids_flagged(one), ["/Statement/Sid"]);
+        let many = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ok1","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"not ok","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        assert_eq!(sids_flagged(many), ["/Statement/1/Sid"]);
+        let fine = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ok1","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        assert!(sids_flagged(fine).is_empty());
     }
 }

@@ -59,7 +59,7 @@ impl Rule for PrincipalArnWithoutIdentityType {
         } else {
             Severity::Warning
         };
-        for s in &doc.statements {
+        for s in doc.statements() {
             let Some(p) = &s.principal else { continue };
             for (t, v) in &p.values {
                 if *t != "AWS" {

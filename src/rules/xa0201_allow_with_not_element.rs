@@ -14,7 +14,7 @@ impl Rule for AllowWithNotElement {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             if let Some(p) = s.principal.as_ref().filter(|p| p.negated) {
                 out.report(&p.pointer, "`Allow` with `NotPrincipal` is not supported by AWS: the statement grants nothing (written to allow every principal but the listed ones, anonymous callers included)")
                     .help("name the principals in `Principal`, or use `\"Principal\": \"*\"` with an `ArnNotEquals` `aws:PrincipalArn` condition");

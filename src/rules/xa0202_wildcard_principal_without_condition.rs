@@ -49,7 +49,7 @@ impl Rule for WildcardPrincipalWithoutCondition {
         if doc.kind == DocKind::Rcp {
             return;
         }
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             let Some(p) = &s.principal else { continue };
             if p.negated || !p.is_everyone() || s.conditions.iter().any(narrows) {
                 continue;

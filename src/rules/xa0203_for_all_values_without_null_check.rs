@@ -15,7 +15,7 @@ impl Rule for ForAllValuesWithoutNullCheck {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             for c in &s.conditions {
                 let Some(op) = &c.op else { continue };
                 if op.set != Some(SetQualifier::ForAllValues) {

@@ -15,7 +15,7 @@ impl Rule for ConditionOperatorCardinalityMismatch {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             for c in &s.conditions {
                 let Some(op) = &c.op else { continue };
                 if op.base == BaseOp::Null {

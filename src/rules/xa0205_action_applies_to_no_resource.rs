@@ -20,7 +20,7 @@ impl Rule for ActionAppliesToNoResource {
         if doc.kind == DocKind::Bucket {
             return;
         }
-        for s in &doc.statements {
+        for s in doc.statements() {
             let Some(values) = action_applicabilities(doc, s) else {
                 continue;
             };

@@ -15,7 +15,7 @@ impl Rule for ConditionKeyNotSupportedByActions {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             let Some(a) = &s.action else { continue };
             if a.negated || s.conditions.is_empty() {
                 continue;

@@ -16,11 +16,11 @@ impl Rule for KeyPolicyWithoutIamDelegation {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        if doc.kind != DocKind::Key || doc.statements.is_empty() {
+        if doc.kind != DocKind::Key || doc.statements().is_empty() {
             return;
         }
         let owner = doc.facts.account.as_deref();
-        let enables = doc.statements.iter().any(|s| {
+        let enables = doc.statements().iter().any(|s| {
             let root = s.principal.as_ref().is_some_and(|p| {
                 !p.negated
                     && p.values.iter().any(|(t, v)| {

@@ -28,7 +28,7 @@ impl Rule for PrincipalIsUniqueId {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             if let Some(p) = &s.principal {
                 for (t, v) in &p.values {
                     if *t == "AWS" {

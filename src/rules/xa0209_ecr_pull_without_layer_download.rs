@@ -17,7 +17,7 @@ impl Rule for EcrPullWithoutLayerDownload {
         if doc.allows_action("ecr:GetDownloadUrlForLayer") {
             return;
         }
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             let Some(a) = &s.action else { continue };
             if a.negated {
                 continue;

@@ -18,7 +18,7 @@ impl Rule for EcrDescribeWildcardForPull {
         if !pull_meant || doc.allows_action("ecr:GetDownloadUrlForLayer") {
             return;
         }
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             let Some(a) = &s.action else { continue };
             if a.negated {
                 continue;

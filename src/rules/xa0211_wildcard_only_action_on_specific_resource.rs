@@ -18,7 +18,7 @@ impl Rule for WildcardOnlyActionOnSpecificResource {
         if doc.kind == DocKind::Bucket {
             return;
         }
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        for s in doc.statements().iter().filter(|s| s.is_allow()) {
             let (Some(a), Some(apps)) = (&s.action, applicabilities(doc, s)) else {
                 continue;
             };

@@ -14,7 +14,7 @@ impl Rule for DuplicateSid {
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
         let mut seen: foldhash::HashMap<&str, &Place<'_>> = foldhash::HashMap::default();
-        for s in &doc.statements {
+        for s in doc.statements() {
             // An empty `Sid` names no statement (AWS's own examples repeat `"Sid": ""`).
             let Some(sid) = s.sid.as_ref().filter(|s| !s.text.is_empty()) else {
                 continue;

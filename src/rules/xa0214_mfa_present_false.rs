@@ -15,7 +15,7 @@ impl Rule for MfaPresentFalse {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             let Some(allow) = s.allow else { continue };
             for c in &s.conditions {
                 let Some(Operator {

@@ -41,7 +41,7 @@ impl Rule for StringOperatorOnTypedKey {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             for c in &s.conditions {
                 let Some(op) = &c.op else { continue };
                 if !is_string_operator(op.base) {

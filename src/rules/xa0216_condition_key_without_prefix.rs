@@ -15,7 +15,7 @@ impl Rule for ConditionKeyWithoutPrefix {
     }
 
     fn check_policy(&self, doc: &PolicyDoc<'_>, out: &mut Findings) {
-        for s in &doc.statements {
+        for s in doc.statements() {
             for c in &s.conditions {
                 if c.key.contains(':') {
                     continue;

@@ -40,7 +40,7 @@ impl Rule for RedundantAction {
         if doc.oversized() {
             return;
         }
-        for s in &doc.statements {
+        for s in doc.statements() {
             if let Some(a) = &s.action {
                 redundant_values(a, Case::Insensitive, "action", out);
             }

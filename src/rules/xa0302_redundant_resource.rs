@@ -20,7 +20,7 @@ impl Rule for RedundantResource {
         if doc.oversized() {
             return;
         }
-        for s in &doc.statements {
+        for s in doc.statements() {
             if let Some(r) = &s.resource {
                 redundant_values(r, Case::Sensitive, "resource", out);
             }

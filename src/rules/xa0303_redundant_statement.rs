@@ -154,7 +154,7 @@ impl Rule for RedundantStatement {
         if doc.oversized() {
             return;
         }
-        let st = &doc.statements;
+        let st = doc.statements();
         // Only statements with the same effect and principals can cover each other: each
         // statement's group, found by a hash of its principals and confirmed by comparing
         // them as written.
