@@ -396,12 +396,30 @@ pub fn lint_parsed(
             Carrier::Text { text, url_encoded } => (Some(text.as_str()), *url_encoded),
             _ => (None, false),
         };
-        let inner_json;
-        let (json, doc_root, doc_text): (&Json<'_>, Pointer, Option<&str>) = match &spec.carrier {
-            Carrier::File => (root, Pointer::root(), Some(text)),
-            Carrier::Object(j) => (*j, spec.pointer.clone(), None),
-            Carrier::Text { text: t, .. } => {
-                match Json::parse(t) {
+        // A policy carried as text that the inventory's reader checked already: its findings,
+        // without parsing the text again.
+        let carried = match (&spec.carrier, spec.kind, known.as_deref_mut()) {
+            (Carrier::Text { text: t, .. }, Some((kind, kind_from)), Some(k)) => k
+                .take_carried(kind, &spec.pointer, file, t, &spec.facts)
+                .map(|all| (all, kind, kind_from)),
+            _ => None,
+        };
+        let findings = if let Some((all, kind, kind_from)) = carried {
+            out.file.documents.push(DocumentInfo {
+                pointer: format!("{}#", spec.pointer.as_str()),
+                kind,
+                kind_from,
+            });
+            all.into_iter()
+                .filter(|f| sel.is_enabled(f.rule.code))
+                .collect()
+        } else {
+            let inner_json;
+            let (json, doc_root, doc_text): (&Json<'_>, Pointer, Option<&str>) = match &spec.carrier
+            {
+                Carrier::File => (root, Pointer::root(), Some(text)),
+                Carrier::Object(j) => (*j, spec.pointer.clone(), None),
+                Carrier::Text { text: t, .. } => match Json::parse(t) {
                     Ok(j) => {
                         inner_json = j;
                         (&inner_json, Pointer::root(), Some(t.as_str()))
@@ -417,73 +435,73 @@ pub fn lint_parsed(
                                 loc.column = Some(lc.column);
                             }
                             out.diagnostics.push(engine_diag(
-                            invalid,
-                            loc,
-                            format!("the policy text at `{}` is not JSON: {e}", spec.pointer),
-                            Some("fix the JSON syntax of the policy text; no rule could check it".into()),
-                        ));
+                                invalid,
+                                loc,
+                                format!("the policy text at `{}` is not JSON: {e}", spec.pointer),
+                                Some("fix the JSON syntax of the policy text; no rule could check it".into()),
+                            ));
                         }
                         continue;
                     }
-                }
-            }
-        };
-        let (kind, kind_from) = spec
-            .kind
-            .unwrap_or_else(|| (input::kind_from_content(json), KindSource::Content));
-        out.file.documents.push(DocumentInfo {
-            pointer: match &spec.carrier {
-                Carrier::Text { .. } => format!("{}#", spec.pointer.as_str()),
-                _ => spec.pointer.as_str().to_owned(),
-            },
-            kind,
-            kind_from,
-        });
-        // Only documents of the caller's tree are looked up, not those of a policy text.
-        let mut known = match &spec.carrier {
-            Carrier::File | Carrier::Object(_) => known.as_deref_mut(),
-            Carrier::Text { .. } => None,
-        };
-        let reused = known
-            .as_deref_mut()
-            .and_then(|k| k.take_findings(json, kind, &doc_root, file, doc_text, &spec.facts));
-        let findings = match reused {
-            // Every rule's findings in the registry's order: those of the enabled rules are
-            // what running the enabled rules in that order finds.
-            Some(all) => all
-                .into_iter()
-                .filter(|f| sel.is_enabled(f.rule.code))
-                .collect(),
-            None => {
-                let errors = match known.and_then(|k| k.errors(json, kind, &doc_root)) {
-                    Some(e) => e.to_vec(),
-                    None => Policy::check_json(
-                        json,
+                },
+            };
+            let (kind, kind_from) = spec
+                .kind
+                .unwrap_or_else(|| (input::kind_from_content(json), KindSource::Content));
+            out.file.documents.push(DocumentInfo {
+                pointer: match &spec.carrier {
+                    Carrier::Text { .. } => format!("{}#", spec.pointer.as_str()),
+                    _ => spec.pointer.as_str().to_owned(),
+                },
+                kind,
+                kind_from,
+            });
+            // Only documents of the caller's tree are looked up, not those of a policy text.
+            let mut known = match &spec.carrier {
+                Carrier::File | Carrier::Object(_) => known.as_deref_mut(),
+                Carrier::Text { .. } => None,
+            };
+            let reused = known
+                .as_deref_mut()
+                .and_then(|k| k.take_findings(json, kind, &doc_root, file, doc_text, &spec.facts));
+            match reused {
+                // Every rule's findings in the registry's order: those of the enabled rules are
+                // what running the enabled rules in that order finds.
+                Some(all) => all
+                    .into_iter()
+                    .filter(|f| sel.is_enabled(f.rule.code))
+                    .collect(),
+                None => {
+                    let errors = match known.and_then(|k| k.errors(json, kind, &doc_root)) {
+                        Some(e) => e.to_vec(),
+                        None => Policy::check_json(
+                            json,
+                            kind,
+                            Origin {
+                                file: Some(file_arc.clone()),
+                                pointer: doc_root.clone(),
+                                ..Origin::default()
+                            },
+                        ),
+                    };
+                    let doc = PolicyDoc::new(
+                        file,
                         kind,
-                        Origin {
-                            file: Some(file_arc.clone()),
-                            pointer: doc_root.clone(),
-                            ..Origin::default()
-                        },
-                    ),
-                };
-                let doc = PolicyDoc::new(
-                    file,
-                    kind,
-                    &doc_root,
-                    json,
-                    doc_text,
-                    &errors,
-                    &spec.facts,
-                    catalog,
-                );
-                let mut findings = Vec::new();
-                for rule in &enabled {
-                    let mut f = Findings::new(rule.meta());
-                    rule.check_policy(&doc, &mut f);
-                    findings.extend(f.into_items());
+                        &doc_root,
+                        json,
+                        doc_text,
+                        &errors,
+                        &spec.facts,
+                        catalog,
+                    );
+                    let mut findings = Vec::new();
+                    for rule in &enabled {
+                        let mut f = Findings::new(rule.meta());
+                        rule.check_policy(&doc, &mut f);
+                        findings.extend(f.into_items());
+                    }
+                    findings
                 }
-                findings
             }
         };
         let place = |pointer: Pointer| -> Location {
@@ -756,5 +774,40 @@ mod tests {
                 format!("{:?}", fresh.diagnostics)
             );
         }
+    }
+
+    /// A policy carried as text (a bucket policy as `get-bucket-policy` prints it) is found
+    /// in the record by the string that carries it, and its findings are the lint's own.
+    #[test]
+    fn findings_of_policy_text_recorded_while_reading_are_the_lints_own() {
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "bad sid!", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObjekt", "s3:GetObject"],
+             "Resource": "arn:aws:s3:::b"}]});
+        let text = serde_json::to_string_pretty(&serde_json::json!({"Policy": policy.to_string()}))
+            .unwrap();
+        let file = "111111111111/s3/b.policy.json";
+        let json = Json::parse(&text).unwrap();
+        let catalog = catalog().unwrap();
+        let opts = LintOptions::default();
+        let rules = crate::rules::RuleSet::of(|code| opts.selection.is_enabled(code));
+        let read = || {
+            let path = std::path::Path::new(file);
+            crate::load::read_parsed(file, path, &json, &crate::load::LoadOptions::default())
+        };
+        let (_, mut known) = crate::rules::collect(rules, read);
+        assert_eq!(known.untaken(), 1);
+        let reused = lint_parsed(file, &text, Some(&json), Some(&mut known), &opts, catalog);
+        assert_eq!(known.untaken(), 0, "the lint took the recorded findings");
+        let fresh = lint_parsed(file, &text, Some(&json), None, &opts, catalog);
+        let codes: Vec<&str> = fresh.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"XA0104"), "{codes:?}");
+        assert_eq!(
+            format!("{:?}", reused.diagnostics),
+            format!("{:?}", fresh.diagnostics)
+        );
+        assert_eq!(
+            format!("{:?}", reused.file.documents),
+            format!("{:?}", fresh.file.documents)
+        );
     }
 }

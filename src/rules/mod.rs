@@ -273,7 +273,8 @@ fn reports_parse_errors(code: &str) -> bool {
 /// grammar check ([`Policy::check_json`], the same parser without compiling) nor, for a file
 /// the run lints, the rules need run twice. Kept by the address of each document's node in
 /// the tree, its kind and its pointer: only while that tree is alive, so a node found is the
-/// document read.
+/// document read. A policy carried as text is kept by the pointer of the string that
+/// carries it, and found only with the same text.
 #[derive(Debug, Default)]
 pub struct KnownDocs {
     /// The rules the lint of the tree runs, which run on each document read ([`collect`]).
@@ -326,14 +327,16 @@ struct Checked {
     findings: Vec<Finding>,
 }
 
+/// The node address recorded for a document carried as text (no node's address is 0).
+const CARRIED: usize = 0;
+
 thread_local! {
     /// What [`read_policy`] records on this thread inside [`collect`].
     static COLLECTING: RefCell<Option<KnownDocs>> = const { RefCell::new(None) };
 }
 
 /// Runs `read` (reading a tree that stays alive after it, for the inventory), with what
-/// [`read_policy`] finds in every document it reads in place (not a policy carried as text)
-/// recorded: the grammar errors, and the findings of the rules in `lint` (the file's lint
+/// [`read_policy`] finds in every document it reads recorded: the grammar errors, and the findings of the rules in `lint` (the file's lint
 /// runs next; [`RuleSet::NONE`] when it does not). Nested runs (a thread that waits for other
 /// work may run it) keep their own records.
 pub fn collect<T>(lint: RuleSet, read: impl FnOnce() -> T) -> (T, KnownDocs) {
@@ -378,6 +381,30 @@ impl KnownDocs {
         facts: &DocFacts,
     ) -> Option<Vec<Finding>> {
         let key = (std::ptr::from_ref(json) as usize, kind, pointer.clone());
+        self.take(key, file, text, facts)
+    }
+
+    /// [`KnownDocs::take_findings`] for a document of `kind` carried as `text` by the string
+    /// at `carrier`: found without parsing the text again.
+    pub fn take_carried(
+        &mut self,
+        kind: DocKind,
+        carrier: &Pointer,
+        file: &str,
+        text: &str,
+        facts: &DocFacts,
+    ) -> Option<Vec<Finding>> {
+        self.take((CARRIED, kind, carrier.clone()), file, Some(text), facts)
+    }
+
+    fn take(
+        &mut self,
+        key: (usize, DocKind, Pointer),
+        file: &str,
+        text: Option<&str>,
+        facts: &DocFacts,
+    ) -> Option<Vec<Finding>> {
+        let kind = key.1;
         let known = self.docs.get_mut(&key)?;
         let same = known.checked.as_ref().is_some_and(|c| {
             c.file.as_deref().unwrap_or("-") == file
@@ -410,18 +437,22 @@ pub fn read_policy(
     // Pointers of a policy carried as text are relative to the text.
     let root = origin.root();
     let embedded = origin.embedded;
+    // A document of the tree is recorded by its node; one carried as text, by the string
+    // that carries it (its own tree is gone once read).
+    let record_at = match embedded {
+        true => (CARRIED, origin.pointer.clone()),
+        false => (std::ptr::from_ref(json) as usize, root.clone()),
+    };
     let (mut policy, errors) = Policy::from_json_lenient(json, kind, origin);
     // The lint's rules when this document is recorded. The lint leaves out AWS managed
     // policies (they are AWS's to fix), so their findings are not looked for here either;
     // were the lint to check them, it would find nothing recorded and run the rules itself.
-    let recording = match embedded {
-        true => None,
-        false => COLLECTING.with(|c| c.borrow().as_ref().map(|k| k.lint)),
-    }
-    .map(|lint| match kind {
-        DocKind::AwsManaged => RuleSet::NONE,
-        _ => lint,
-    });
+    let recording = COLLECTING
+        .with(|c| c.borrow().as_ref().map(|k| k.lint))
+        .map(|lint| match kind {
+            DocKind::AwsManaged => RuleSet::NONE,
+            _ => lint,
+        });
     let lint = recording.unwrap_or_default();
     let all_rules = lint != RuleSet::NONE;
     let rejecting = RULES.iter().any(|r| r.rejects(kind));
@@ -472,7 +503,7 @@ pub fn read_policy(
         });
         COLLECTING.with(|c| {
             if let Some(known) = c.borrow_mut().as_mut() {
-                let key = (std::ptr::from_ref(json) as usize, kind, root);
+                let key = (record_at.0, kind, record_at.1);
                 known.docs.insert(
                     key,
                     Known {
