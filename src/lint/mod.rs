@@ -776,17 +776,40 @@ mod tests {
         }
     }
 
-    /// A policy carried as text (a bucket policy as `get-bucket-policy` prints it) is found
-    /// in the record by the string that carries it, and its findings are the lint's own.
+    /// A policy carried as text (a bucket policy as `get-bucket-policy` prints it, a key
+    /// policy as `get-key-policy` does) is found in the record by the string that carries it,
+    /// and its findings are the lint's own, those that read the folder's account included.
     #[test]
     fn findings_of_policy_text_recorded_while_reading_are_the_lints_own() {
-        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        let bucket = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Sid": "bad sid!", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObjekt", "s3:GetObject"],
              "Resource": "arn:aws:s3:::b"}]});
-        let text = serde_json::to_string_pretty(&serde_json::json!({"Policy": policy.to_string()}))
-            .unwrap();
-        let file = "111111111111/s3/b.policy.json";
-        let json = Json::parse(&text).unwrap();
+        let key = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+             "Action": "kms:Decrypt", "Resource": "*"}]});
+        let cases = [
+            (
+                "111111111111/s3/b.policy.json",
+                serde_json::json!({"Policy": bucket.to_string()}),
+                "XA0104",
+            ),
+            (
+                "111111111111/us-east-1/kms/1234abcd-12ab-34cd-56ef-1234567890ab.policy.json",
+                serde_json::json!({"Policy": key.to_string(), "PolicyName": "default"}),
+                "XA0207",
+            ),
+        ];
+        for (file, export, code) in cases {
+            recorded_text_findings_are_the_lints(
+                file,
+                &serde_json::to_string_pretty(&export).unwrap(),
+                code,
+            );
+        }
+    }
+
+    fn recorded_text_findings_are_the_lints(file: &str, text: &str, code: &str) {
+        let json = Json::parse(text).unwrap();
         let catalog = catalog().unwrap();
         let opts = LintOptions::default();
         let rules = crate::rules::RuleSet::of(|code| opts.selection.is_enabled(code));
@@ -795,12 +818,16 @@ mod tests {
             crate::load::read_parsed(file, path, &json, &crate::load::LoadOptions::default())
         };
         let (_, mut known) = crate::rules::collect(rules, read);
-        assert_eq!(known.untaken(), 1);
-        let reused = lint_parsed(file, &text, Some(&json), Some(&mut known), &opts, catalog);
-        assert_eq!(known.untaken(), 0, "the lint took the recorded findings");
-        let fresh = lint_parsed(file, &text, Some(&json), None, &opts, catalog);
+        assert_eq!(known.untaken(), 1, "{file}");
+        let reused = lint_parsed(file, text, Some(&json), Some(&mut known), &opts, catalog);
+        assert_eq!(
+            known.untaken(),
+            0,
+            "{file}: the lint took the recorded findings"
+        );
+        let fresh = lint_parsed(file, text, Some(&json), None, &opts, catalog);
         let codes: Vec<&str> = fresh.diagnostics.iter().map(|d| d.code).collect();
-        assert!(codes.contains(&"XA0104"), "{codes:?}");
+        assert!(codes.contains(&code), "{file}: {codes:?}");
         assert_eq!(
             format!("{:?}", reused.diagnostics),
             format!("{:?}", fresh.diagnostics)

@@ -47,6 +47,7 @@ pub(super) fn repository(
                     file,
                     DocKind::Repository,
                     Some(Arc::from(real.as_str())),
+                    Some((account, region)),
                     &mut out.problems,
                 ),
                 real,

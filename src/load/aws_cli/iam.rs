@@ -59,9 +59,15 @@ fn inline(
         };
         let ptr = at.key(list).index(i).key("PolicyDocument");
         let label: Arc<str> = Arc::from(format!("{owner}/{name}"));
-        if let Known::Present(p, _) =
-            policy_at(doc, &ptr, file, DocKind::Identity, Some(label), problems)
-        {
+        if let Known::Present(p, _) = policy_at(
+            doc,
+            &ptr,
+            file,
+            DocKind::Identity,
+            Some(label),
+            None,
+            problems,
+        ) {
             out.push(p);
         }
     }
@@ -190,6 +196,7 @@ pub(super) fn authorization_details(
                 file,
                 DocKind::Trust,
                 Some(Arc::from(format!("{name} trust policy"))),
+                None,
                 &mut out.problems,
             ),
             None => Known::NotExported,
@@ -225,6 +232,7 @@ pub(super) fn authorization_details(
                     file,
                     managed_kind(arn),
                     Some(Arc::from(arn)),
+                    None,
                     &mut out.problems,
                 ),
                 None => Known::Unknown(

@@ -45,6 +45,7 @@ pub(super) fn key_file(
                 file,
                 DocKind::Key,
                 Some(Arc::from(key_id)),
+                Some((account, region)),
                 &mut out.problems,
             )))
         }

@@ -228,19 +228,22 @@ pub(crate) fn array_at<'j, 'a>(json: &'j Json<'a>, key: &str) -> &'j [Json<'a>] 
 /// URL-encoded JSON string, validated as a document of `kind` ([`crate::rules::read_policy`]).
 /// A document that AWS would reject is kept with its defects (decisions that depend on it are
 /// not verified) and named in a warning; one that is not JSON at all, or has no usable shape,
-/// is [`Known::Unknown`] and an error.
+/// is [`Known::Unknown`] and an error. `home` is the account and region of the export's
+/// folder, for the rules that read them (as the lint of the same file does).
 pub(crate) fn policy_at(
     json: &Json<'_>,
     at: &Pointer,
     file: &Arc<str>,
     kind: DocKind,
     name: Option<Arc<str>>,
+    home: Option<(&str, &str)>,
     problems: &mut Vec<Diagnostic>,
 ) -> Known<Policy> {
     let prov = Provenance::at(file, at.clone());
     let facts = DocFacts {
+        account: home.map(|(account, _)| account.to_owned()),
+        region: home.map(|(_, region)| region.to_owned()),
         name: name.as_deref().map(str::to_owned),
-        ..DocFacts::default()
     };
     let (policy, _) = match json {
         Json::Object(_) => read_policy(
@@ -339,7 +342,15 @@ pub(crate) fn policy_or_marker(
         return error_marker(json, file);
     }
     let (document, at) = document_of(json, kind);
-    policy_at(document, &at, file, doc, Some(Arc::from(name)), problems)
+    policy_at(
+        document,
+        &at,
+        file,
+        doc,
+        Some(Arc::from(name)),
+        None,
+        problems,
+    )
 }
 
 /// An AWS managed policy (`arn:PARTITION:iam::aws:policy/…`) or a customer managed one.

@@ -223,6 +223,7 @@ pub(crate) fn read_org_file(
                     file,
                     kind.kind(),
                     Some(Arc::from(name.as_str())),
+                    None,
                     &mut out.problems,
                 ),
                 None => Known::Unknown(Provenance::at(file, at.clone()), "no `Content`".to_owned()),

@@ -116,6 +116,7 @@ pub(super) fn resource_file(
                 file,
                 ty.doc_kind(),
                 Some(Arc::from(r.label())),
+                None,
                 &mut out.problems,
             ),
             // The output says there is no policy.

@@ -42,6 +42,7 @@ pub(super) fn bucket_file(
                 file,
                 DocKind::Bucket,
                 Some(Arc::from(bucket)),
+                None,
                 &mut out.problems,
             )))
         }

@@ -185,6 +185,7 @@ impl<'s, 't, 'a> Reader<'s, 't, 'a> {
                     &self.file,
                     kind,
                     Some(Arc::from(name)),
+                    None,
                     &mut self.out.problems,
                 ),
             },

@@ -69,6 +69,7 @@ impl Plan<'_, '_> {
                             &self.file,
                             DocKind::Identity,
                             Some(Arc::from(format!("{name}/{pname}"))),
+                            None,
                             &mut self.out.problems,
                         ) {
                             inline.push(pol);

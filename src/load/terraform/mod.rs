@@ -566,6 +566,7 @@ impl<'j, 'a> Plan<'j, 'a> {
                 &self.file,
                 kind,
                 Some(Arc::from(name)),
+                None,
                 &mut self.out.problems,
             ),
         }
