@@ -628,3 +628,60 @@ pub fn key_hash(key: &str) -> u64 {
         .bytes()
         .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Json;
+
+    #[test]
+    fn statements_and_conditions_know_their_pointers() {
+        // Two `Statement` members (a duplicate key AWS rejects, kept so that no `Deny` is
+        // lost): the second's statements are numbered on, but point into their own array.
+        let p = Policy::from_json_lenient(
+            &Json::parse(
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+                {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1","a/b~c":"2"}}}],
+                "Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#,
+            )
+            .unwrap(),
+            DocKind::Identity,
+            Origin {
+                pointer: Pointer::root().key("Policies").index(3).key("Document"),
+                ..Origin::default()
+            },
+        )
+        .0
+        .unwrap();
+        let pointers: Vec<String> = p
+            .statements
+            .iter()
+            .map(|s| s.pointer().to_string())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/Policies/3/Document/Statement/0",
+                "/Policies/3/Document/Statement/1",
+                "/Policies/3/Document/Statement",
+            ]
+        );
+        let s = &p.statements[1];
+        let conditions: Vec<String> = s
+            .conditions
+            .iter()
+            .map(|c| s.condition_pointer(c).to_string())
+            .collect();
+        assert_eq!(
+            conditions,
+            [
+                "/Policies/3/Document/Statement/1/Condition/StringEquals/aws:SourceAccount",
+                "/Policies/3/Document/Statement/1/Condition/StringEquals/a~1b~0c",
+            ]
+        );
+        assert_eq!(
+            p.statements.iter().map(|s| s.index).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+    }
+}

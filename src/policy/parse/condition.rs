@@ -2,31 +2,6 @@
 
 use super::*;
 
-/// A condition key as written, lowercased, and its hash.
-type Key = (Arc<str>, Arc<str>, u64);
-
-thread_local! {
-    /// The condition keys read on this thread.
-    static KEYS: shared::Table<Key> = shared::Table::default();
-}
-
-/// `key`, lowercased and hashed, shared with every condition that writes it the same way.
-fn shared_key(key: &str) -> Key {
-    shared::shared(&KEYS, key, || {
-        let lc: Arc<str> = if key.is_ascii() {
-            Arc::from(key.to_ascii_lowercase())
-        } else {
-            Arc::from(key.to_lowercase())
-        };
-        let written = if *lc == *key {
-            lc.clone()
-        } else {
-            Arc::from(key)
-        };
-        (written, lc, crate::policy::key_hash(key))
-    })
-}
-
 impl Parser {
     pub(super) fn conditions(&mut self, json: &Json<'_>) -> Vec<Condition> {
         let Some(ops) = self.object(json) else {
@@ -46,7 +21,7 @@ impl Parser {
                         for (key, values) in keys {
                             let key_len = self.push_key(key);
                             if let Some(values) = self.condition_values(&op, values) {
-                                let (written, key_lc, key_hash) = shared_key(key);
+                                let (written, key_lc, key_hash) = shared::shared_key(key);
                                 out.push(Condition {
                                     op: op.clone(),
                                     key: written,

@@ -483,7 +483,7 @@ impl Parser {
                     .is_some_and(|(svc, name)| !svc.is_empty() && !name.is_empty())
             {
                 if self.compile {
-                    patterns.push(shared_action(s));
+                    patterns.push(shared::shared_action(s));
                 }
             } else {
                 self.error_at_index(i, K::Action(s.to_owned()));
@@ -507,7 +507,7 @@ impl Parser {
             }
             if !(self.version.has_variables() && s.contains("${")) {
                 if self.compile {
-                    patterns.push(shared_resource(s));
+                    patterns.push(shared::shared_resource(s));
                 }
                 continue;
             }
@@ -574,37 +574,6 @@ impl Parser {
             }
         }
     }
-}
-
-thread_local! {
-    /// The actions read on this thread.
-    static ACTIONS: shared::Table<Arc<ActionPattern>> = shared::Table::default();
-}
-
-/// The action `text`, compiled, shared with every statement that writes it the same way.
-fn shared_action(text: &str) -> Arc<ActionPattern> {
-    shared::shared(&ACTIONS, text, || {
-        Arc::new(ActionPattern {
-            written: Box::from(text),
-            glob: Glob::new(text, Case::Insensitive),
-        })
-    })
-}
-
-thread_local! {
-    /// The resources without policy variables read on this thread.
-    static RESOURCES: shared::Table<Arc<ResourceValue>> = shared::Table::default();
-}
-
-/// The resource `text` (without policy variables), compiled, shared with every statement
-/// that writes it the same way.
-fn shared_resource(text: &str) -> Arc<ResourceValue> {
-    shared::shared(&RESOURCES, text, || {
-        Arc::new(ResourceValue {
-            written: Box::from(text),
-            entry: ResourceEntry::Static(ResourcePattern::compile(text)),
-        })
-    })
 }
 
 /// `an identity policy`, `an SCP`: a kind's label with its article.
@@ -742,137 +711,6 @@ mod tests {
         assert_eq!(two.version, Version::Absent);
         assert!(two.statements[1].action.as_ref().unwrap().negated);
         assert_eq!(two.statements[1].sid.as_deref(), Some("b"));
-    }
-
-    #[test]
-    fn statements_and_conditions_know_their_pointers() {
-        // Two `Statement` members (a duplicate key AWS rejects, kept so that no `Deny` is
-        // lost): the second's statements are numbered on, but point into their own array.
-        let p = Policy::from_json_lenient(
-            &Json::parse(
-                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
-                {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1","a/b~c":"2"}}}],
-                "Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#,
-            )
-            .unwrap(),
-            DocKind::Identity,
-            Origin {
-                pointer: Pointer::root().key("Policies").index(3).key("Document"),
-                ..Origin::default()
-            },
-        )
-        .0
-        .unwrap();
-        let pointers: Vec<String> = p
-            .statements
-            .iter()
-            .map(|s| s.pointer().to_string())
-            .collect();
-        assert_eq!(
-            pointers,
-            [
-                "/Policies/3/Document/Statement/0",
-                "/Policies/3/Document/Statement/1",
-                "/Policies/3/Document/Statement",
-            ]
-        );
-        let s = &p.statements[1];
-        let conditions: Vec<String> = s
-            .conditions
-            .iter()
-            .map(|c| s.condition_pointer(c).to_string())
-            .collect();
-        assert_eq!(
-            conditions,
-            [
-                "/Policies/3/Document/Statement/1/Condition/StringEquals/aws:SourceAccount",
-                "/Policies/3/Document/Statement/1/Condition/StringEquals/a~1b~0c",
-            ]
-        );
-        assert_eq!(
-            p.statements.iter().map(|s| s.index).collect::<Vec<_>>(),
-            [0, 1, 2]
-        );
-    }
-
-    #[test]
-    fn condition_keys_are_shared_and_lowercased() {
-        let p = parse(
-            r#"{"Statement":[
-                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1"}}},
-                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"1","AWS:SOURCEACCOUNT":"2","s3:prefix":"p","ÄWS:Ü":"x"}}}
-            ]}"#,
-            DocKind::Identity,
-        )
-        .unwrap();
-        let a = &p.statements[0].conditions[0];
-        let b = &p.statements[1].conditions;
-        assert!(
-            Arc::ptr_eq(&a.key, &b[0].key),
-            "one key written the same way is held once"
-        );
-        assert_eq!(
-            (&*b[1].key, &*b[1].key_lc),
-            ("AWS:SOURCEACCOUNT", "aws:sourceaccount")
-        );
-        assert_eq!(b[1].key_hash, a.key_hash);
-        assert!(
-            Arc::ptr_eq(&b[2].key, &b[2].key_lc),
-            "a lowercase key is its own lowercase"
-        );
-        assert_eq!(&*b[3].key_lc, "äws:ü");
-        assert_eq!(b[3].key_hash, crate::policy::key_hash("äws:ü"));
-    }
-
-    #[test]
-    fn actions_are_shared_and_keep_how_they_are_written() {
-        let p = parse(
-            r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","S3:getobject"],"Resource":"*"},
-                {"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}]}"#,
-            DocKind::Identity,
-        )
-        .unwrap();
-        let a = &p.statements[0].action.as_ref().unwrap().patterns;
-        let b = &p.statements[1].action.as_ref().unwrap().patterns;
-        assert!(Arc::ptr_eq(&a[0], &b[0]));
-        assert_eq!(
-            (&*a[0].written, &*a[1].written),
-            ("s3:GetObject", "S3:getobject")
-        );
-        assert!(a.iter().all(|p| p.glob.is_match_lowercase("s3:getobject")));
-        assert_eq!(
-            crate::policy::names::action_texts(&p.statements[1].action),
-            ["not s3:GetObject"]
-        );
-    }
-
-    #[test]
-    fn resources_are_shared_unless_they_have_variables() {
-        let (p, errors) = Policy::from_json_lenient(
-            &Json::parse(
-                r#"{"Version":"2012-10-17","Statement":[
-                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}"]},
-                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}","arn:aws:s3:::b/${bad"]}]}"#,
-            )
-            .unwrap(),
-            DocKind::Identity,
-            Origin::default(),
-        );
-        let p = p.unwrap();
-        let a = &p.statements[0].resource.as_ref().unwrap().patterns;
-        let b = &p.statements[1].resource.as_ref().unwrap();
-        assert!(Arc::ptr_eq(&a[0], &b.patterns[0]));
-        assert!(
-            !Arc::ptr_eq(&a[1], &b.patterns[1]),
-            "a template is read per statement"
-        );
-        assert!(matches!(b.patterns[1].entry, ResourceEntry::Template(_)));
-        // A value that cannot be read keeps its text for messages, matches nothing, and
-        // leaves the set partial.
-        assert_eq!(&*b.patterns[2].written, "arn:aws:s3:::b/${bad");
-        assert!(matches!(b.patterns[2].entry, ResourceEntry::Invalid));
-        assert!(b.partial && !p.statements[0].resource.as_ref().unwrap().partial);
-        assert_eq!(errors.len(), 1);
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! Values that policies repeat, read once per thread and shared: an organization writes the
-//! same few hundred condition keys and actions in millions of statements.
+//! same few hundred condition keys and actions, and each account its own resources, in
+//! millions of statements.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 use std::thread::LocalKey;
+
+use crate::arn::ResourcePattern;
+use crate::pattern::{Case, Glob};
+use crate::policy::model::{ActionPattern, ResourceEntry, ResourceValue};
 
 /// How many values a table holds at most (a bound on what hostile input can make it hold):
 /// a full table is emptied, and fills again with the values read next (an organization is
@@ -32,9 +38,71 @@ pub(super) fn shared<T: Clone>(
     })
 }
 
+/// A condition key as written, lowercased, and its hash.
+type Key = (Arc<str>, Arc<str>, u64);
+
+thread_local! {
+    /// The condition keys read on this thread.
+    static KEYS: Table<Key> = Table::default();
+}
+
+/// `key`, lowercased and hashed, shared with every condition that writes it the same way.
+pub(super) fn shared_key(key: &str) -> Key {
+    shared(&KEYS, key, || {
+        let lc: Arc<str> = if key.is_ascii() {
+            Arc::from(key.to_ascii_lowercase())
+        } else {
+            Arc::from(key.to_lowercase())
+        };
+        let written = if *lc == *key {
+            lc.clone()
+        } else {
+            Arc::from(key)
+        };
+        (written, lc, crate::policy::key_hash(key))
+    })
+}
+
+thread_local! {
+    /// The actions read on this thread.
+    static ACTIONS: Table<Arc<ActionPattern>> = Table::default();
+}
+
+/// The action `text`, compiled, shared with every statement that writes it the same way.
+pub(super) fn shared_action(text: &str) -> Arc<ActionPattern> {
+    shared(&ACTIONS, text, || {
+        Arc::new(ActionPattern {
+            written: Box::from(text),
+            glob: Glob::new(text, Case::Insensitive),
+        })
+    })
+}
+
+thread_local! {
+    /// The resources without policy variables read on this thread.
+    static RESOURCES: Table<Arc<ResourceValue>> = Table::default();
+}
+
+/// The resource `text` (without policy variables), compiled, shared with every statement
+/// that writes it the same way.
+pub(super) fn shared_resource(text: &str) -> Arc<ResourceValue> {
+    shared(&RESOURCES, text, || {
+        Arc::new(ResourceValue {
+            written: Box::from(text),
+            entry: ResourceEntry::Static(ResourcePattern::compile(text)),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Json;
+    use crate::policy::{DocKind, Origin, ParseErrors, Policy};
+
+    fn parse(text: &str, kind: DocKind) -> Result<Policy, ParseErrors> {
+        Policy::parse_text(text, kind, Origin::default())
+    }
 
     thread_local! {
         static LENGTHS: Table<usize> = Table::default();
@@ -68,5 +136,85 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    #[test]
+    fn condition_keys_are_shared_and_lowercased() {
+        let p = parse(
+            r#"{"Statement":[
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"1"}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"1","AWS:SOURCEACCOUNT":"2","s3:prefix":"p","ÄWS:Ü":"x"}}}
+            ]}"#,
+            DocKind::Identity,
+        )
+        .unwrap();
+        let a = &p.statements[0].conditions[0];
+        let b = &p.statements[1].conditions;
+        assert!(
+            Arc::ptr_eq(&a.key, &b[0].key),
+            "one key written the same way is held once"
+        );
+        assert_eq!(
+            (&*b[1].key, &*b[1].key_lc),
+            ("AWS:SOURCEACCOUNT", "aws:sourceaccount")
+        );
+        assert_eq!(b[1].key_hash, a.key_hash);
+        assert!(
+            Arc::ptr_eq(&b[2].key, &b[2].key_lc),
+            "a lowercase key is its own lowercase"
+        );
+        assert_eq!(&*b[3].key_lc, "äws:ü");
+        assert_eq!(b[3].key_hash, crate::policy::key_hash("äws:ü"));
+    }
+
+    #[test]
+    fn actions_are_shared_and_keep_how_they_are_written() {
+        let p = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","S3:getobject"],"Resource":"*"},
+                {"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}]}"#,
+            DocKind::Identity,
+        )
+        .unwrap();
+        let a = &p.statements[0].action.as_ref().unwrap().patterns;
+        let b = &p.statements[1].action.as_ref().unwrap().patterns;
+        assert!(Arc::ptr_eq(&a[0], &b[0]));
+        assert_eq!(
+            (&*a[0].written, &*a[1].written),
+            ("s3:GetObject", "S3:getobject")
+        );
+        assert!(a.iter().all(|p| p.glob.is_match_lowercase("s3:getobject")));
+        assert_eq!(
+            crate::policy::names::action_texts(&p.statements[1].action),
+            ["not s3:GetObject"]
+        );
+    }
+
+    #[test]
+    fn resources_are_shared_unless_they_have_variables() {
+        let (p, errors) = Policy::from_json_lenient(
+            &Json::parse(
+                r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}"]},
+                {"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/${aws:username}","arn:aws:s3:::b/${bad"]}]}"#,
+            )
+            .unwrap(),
+            DocKind::Identity,
+            Origin::default(),
+        );
+        let p = p.unwrap();
+        let a = &p.statements[0].resource.as_ref().unwrap().patterns;
+        let b = &p.statements[1].resource.as_ref().unwrap();
+        assert!(Arc::ptr_eq(&a[0], &b.patterns[0]));
+        assert!(
+            !Arc::ptr_eq(&a[1], &b.patterns[1]),
+            "a template is read per statement"
+        );
+        assert!(matches!(b.patterns[1].entry, ResourceEntry::Template(_)));
+        // A value that cannot be read keeps its text for messages, matches nothing, and
+        // leaves the set partial.
+        assert_eq!(&*b.patterns[2].written, "arn:aws:s3:::b/${bad");
+        assert!(matches!(b.patterns[2].entry, ResourceEntry::Invalid));
+        assert!(b.partial && !p.statements[0].resource.as_ref().unwrap().partial);
+        assert_eq!(errors.len(), 1);
     }
 }
