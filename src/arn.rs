@@ -239,8 +239,8 @@ impl RequestResource {
     pub fn new(text: &str) -> RequestResource {
         let split = Arn::parse(text).map(|a| {
             // ASCII lowercasing keeps byte offsets, so they index the text too.
-            let head_lc = format!("{}:{}:{}:{}", a.partition, a.service, a.region, a.account)
-                .to_ascii_lowercase();
+            let mut head_lc = [a.partition, ":", a.service, ":", a.region, ":", a.account].concat();
+            head_lc.make_ascii_lowercase();
             let e0 = a.partition.len();
             let e1 = e0 + 1 + a.service.len();
             let e2 = e1 + 1 + a.region.len();

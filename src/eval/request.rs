@@ -226,10 +226,8 @@ impl Principal {
                             .ok_or_else(|| format!("`{text}` has no session name"))?;
                         Ok(Principal::RoleSession {
                             arn: text.to_owned(),
-                            role_arn: format!(
-                                "arn:{}:iam::{}:role/{}",
-                                arn.partition, account, role
-                            ),
+                            role_arn: ["arn:", arn.partition, ":iam::", &account, ":role/", role]
+                                .concat(),
                             account,
                             role_name: role.to_owned(),
                             role_path_known: false,

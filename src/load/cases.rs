@@ -215,7 +215,7 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
     let mut r = Reader {
         file,
         line,
-        origin_file: Arc::from(format!("{file}:{line}")),
+        origin_file: Arc::from([file, ":", itoa::Buffer::new().format(line)].concat()),
         long_line: text.len() > MAX_POLICY_BYTES,
         errors: Vec::new(),
     };

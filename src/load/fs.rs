@@ -259,20 +259,43 @@ pub fn read_line(input: &mut dyn BufRead, buf: &mut String) -> Result<bool, File
     // The line is read into `buf`'s own memory, which a caller reading many lines reuses.
     let mut bytes = std::mem::take(buf).into_bytes();
     bytes.clear();
-    let n = (&mut *input)
-        .take(MAX_LINE_BYTES + 1)
-        .read_until(b'\n', &mut bytes)?;
-    if n == 0 {
-        return Ok(false);
+    // At most the limit and a line end (`\r\n`) are read, so that a longer line is told from
+    // one at the limit. (`BufRead::read_until` would look for the end of the line a word at
+    // a time, where `memchr` takes a vector of bytes at once.)
+    let cap = usize::try_from(MAX_LINE_BYTES + 2).unwrap_or(usize::MAX);
+    let mut any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let window = &chunk[..chunk.len().min(cap - bytes.len())];
+        let (n, end) = match memchr::memchr(b'\n', window) {
+            Some(i) => (i + 1, true),
+            None => (window.len(), false),
+        };
+        bytes.extend_from_slice(&window[..n]);
+        input.consume(n);
+        if end || bytes.len() >= cap {
+            break;
+        }
     }
-    if bytes.len() as u64 > MAX_LINE_BYTES {
-        return Err(FileError::TooLarge(bytes.len() as u64, MAX_LINE_BYTES));
+    if !any {
+        return Ok(false);
     }
     if bytes.last() == Some(&b'\n') {
         bytes.pop();
         if bytes.last() == Some(&b'\r') {
             bytes.pop();
         }
+    }
+    if bytes.len() as u64 > MAX_LINE_BYTES {
+        return Err(FileError::TooLarge(bytes.len() as u64, MAX_LINE_BYTES));
     }
     *buf =
         String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
@@ -536,5 +559,43 @@ mod tests {
             got.push(buf.clone());
         }
         assert_eq!(got, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn lines_cross_buffer_ends_and_the_longest_is_read_whole() {
+        let lines = |input: &mut dyn BufRead| {
+            let mut buf = String::new();
+            let mut got = Vec::new();
+            loop {
+                match read_line(input, &mut buf) {
+                    Ok(true) => got.push(Ok(buf.len())),
+                    Ok(false) => return got,
+                    Err(e) => {
+                        got.push(Err(e.to_string()));
+                        return got;
+                    }
+                }
+            }
+        };
+        // Two bytes of buffer: every line ends in a later fill than it starts.
+        let text = "abc\r\n\nd\nefgh";
+        let mut input = std::io::BufReader::with_capacity(2, text.as_bytes());
+        assert_eq!(lines(&mut input), [Ok(3), Ok(0), Ok(1), Ok(4)]);
+        let max = usize::try_from(MAX_LINE_BYTES).unwrap();
+        let text = format!(
+            "{}\n{}\r\n{}\n",
+            "y".repeat(max),
+            "y".repeat(max),
+            "z".repeat(max + 1)
+        );
+        let mut input = std::io::BufReader::with_capacity(1 << 16, text.as_bytes());
+        let got = lines(&mut input);
+        assert_eq!(got[..2], [Ok(max), Ok(max)]);
+        assert!(
+            matches!(&got[2], Err(e) if e.contains("more than xacct reads")),
+            "{:?}",
+            got[2]
+        );
+        assert_eq!(got.len(), 3);
     }
 }
