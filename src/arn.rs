@@ -35,16 +35,22 @@ impl<'a> Arn<'a> {
     /// Parses `text` as an ARN; `None` when it does not start with `arn:` or has fewer than six
     /// parts.
     pub fn parse(text: &'a str) -> Option<Arn<'a>> {
-        let mut it = text.splitn(6, ':');
-        if it.next()? != "arn" {
-            return None;
+        // The four parts after `arn` end at the next four colons; the resource is the rest,
+        // colons and all. (The parts are short: a byte loop finds their ends soonest.)
+        let mut rest = text.strip_prefix("arn:")?;
+        let mut parts = [""; 4];
+        for part in &mut parts {
+            let end = rest.bytes().position(|b| b == b':')?;
+            *part = rest.get(..end)?;
+            rest = rest.get(end + 1..)?;
         }
+        let [partition, service, region, account] = parts;
         Some(Arn {
-            partition: it.next()?,
-            service: it.next()?,
-            region: it.next()?,
-            account: it.next()?,
-            resource: it.next()?,
+            partition,
+            service,
+            region,
+            account,
+            resource: rest,
         })
     }
 
@@ -331,6 +337,26 @@ mod tests {
                 _ => ResourcePattern::Never(text.clone()),
             };
             proptest::prop_assert_eq!(ResourcePattern::compile(&text), expected);
+        }
+
+        /// An ARN's parts are what splitting at its first five colons gives.
+        #[test]
+        fn arns_parse_as_the_six_part_split(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'r', 'n', ':', '/', 'é', 'A',
+            ]), 0..16),
+            arn: bool,
+        ) {
+            let tail: String = chars.into_iter().collect();
+            let text = if arn { format!("arn:{tail}") } else { tail };
+            let parts: Vec<&str> = text.splitn(6, ':').collect();
+            let expected = match parts.as_slice() {
+                ["arn", p, s, r, a, res] => Some([*p, s, r, a, res]),
+                _ => None,
+            };
+            let got = Arn::parse(&text)
+                .map(|a| [a.partition, a.service, a.region, a.account, a.resource]);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 

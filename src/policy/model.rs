@@ -649,8 +649,11 @@ fn lowercase_hash(bytes: &[u8]) -> u64 {
     }
     let rest = words.remainder();
     if !rest.is_empty() {
+        // Byte by byte: a copy of a length not known in advance would call `memcpy`.
         let mut word = [0; 8];
-        word[..rest.len()].copy_from_slice(rest);
+        for (slot, &c) in word.iter_mut().zip(rest) {
+            *slot = c;
+        }
         h = mix(h, lower(u64::from_le_bytes(word)));
     }
     h

@@ -695,19 +695,26 @@ fn plain_ascii(b: &[u8]) -> bool {
     const HIGH: u64 = ONES << 7;
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     let equal = |x: u64, c: u8| below(x ^ (ONES * u64::from(c)), 1);
+    let plain = |x: u64| (x & HIGH) | below(x, 0x20) | equal(x, b'"') | equal(x, b'\\') == 0;
     let mut words = b.chunks_exact(8);
     for w in words.by_ref() {
         let mut word = [0; 8];
         word.copy_from_slice(w);
-        let x = u64::from_ne_bytes(word);
-        if (x & HIGH) | below(x, 0x20) | equal(x, b'"') | equal(x, b'\\') != 0 {
+        if !plain(u64::from_ne_bytes(word)) {
             return false;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .all(|&c| (0x20..0x80).contains(&c) && c != b'"' && c != b'\\')
+    // The last bytes: the last eight, overlapping the words already tested (a copy of a
+    // length not known in advance would call `memcpy`), or, in a shorter string, one word
+    // filled up with a plain byte.
+    let rest = words.remainder();
+    let mut word = [b' '; 8];
+    match b.len().checked_sub(8) {
+        _ if rest.is_empty() => return true,
+        Some(from) => word.copy_from_slice(&b[from..]),
+        None => word[..rest.len()].copy_from_slice(rest),
+    }
+    plain(u64::from_ne_bytes(word))
 }
 
 fn write_compact(json: &Json<'_>, out: &mut String) {
