@@ -265,6 +265,37 @@ fn long_cases_are_answered_in_order() {
     }
 }
 
+/// A line that cannot be read stops the run with its place, after the answers to every
+/// batch read before it, in order, on any number of threads (the next batch is read while
+/// one is decided).
+#[test]
+fn an_unreadable_line_stops_the_cases_after_the_batches_before_it() {
+    let hand = std::fs::read_to_string("tests/conformance/hand.jsonl").unwrap();
+    let lines: Vec<&str> = hand.lines().cycle().take(2500).collect();
+    let mut bytes = lines[..1499].join("\n").into_bytes();
+    bytes.extend_from_slice(b"\n{\"id\":\"\xff\"}\n");
+    bytes.extend_from_slice(lines[1500..].join("\n").as_bytes());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("unreadable.jsonl");
+    std::fs::write(&path, bytes).unwrap();
+    let all = same_on_one_thread(&path.to_string_lossy());
+    assert_eq!(Some(all.code), Some(2), "{}", all.err);
+    assert!(
+        all.err.contains("unreadable.jsonl:1500: not UTF-8"),
+        "{}",
+        all.err
+    );
+    let answered: Vec<&str> = all.out.lines().filter(|l| l.starts_with('{')).collect();
+    // The first batch (1,024 lines) is answered; the batch holding line 1,500 is not.
+    assert_eq!(answered.len(), 1024);
+    for (answer, line) in answered.iter().zip(&lines) {
+        let id = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["id"].clone();
+        assert_eq!(id(answer), id(line));
+    }
+    assert!(!all.out.contains(" passed, "), "{}", all.out);
+}
+
 /// Runs `simulate` with `text` as the identity policy; returns (exit code, stderr).
 fn bad_policy(name: &str, text: &str) -> (Option<i32>, String) {
     let path = temp_file(name, text);

@@ -345,37 +345,23 @@ fn run_cases(path: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exi
 }
 
 /// Decides every case read from `reader`; the heart of `simulate --cases`. Cases are read
-/// in batches decided on all worker threads, and written in the order read.
+/// in batches decided on all worker threads, and written in the order read. A thread of its
+/// own reads the next batch while one is decided: copying a large file into memory is
+/// work of its own, which the deciding would otherwise wait for.
 pub fn run_case_lines(
-    mut reader: impl BufRead,
+    reader: impl BufRead + Send,
     path: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    /// Lines decided together: enough to keep every thread busy, few enough to hold (a
-    /// line may be as long as [`fs::MAX_LINE_BYTES`], so a batch is bounded in bytes too).
-    const BATCH: usize = 1024;
-    const BATCH_BYTES: usize = 8 << 20;
     let file: Arc<str> = Arc::from(path);
     let mut tally = Tally::default();
-    let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
-    let mut batch_bytes = 0;
-    let mut line = String::new();
-    let mut lineno = 0;
-    loop {
-        let more = fs::read_line(&mut reader, &mut line).map_err(|why| Error::File {
-            path: format!("{path}:{}", lineno + 1),
-            why,
-        })?;
-        if more {
-            lineno += 1;
-            if !line.trim().is_empty() {
-                batch_bytes += line.len();
-                batch.push((lineno, std::mem::take(&mut line)));
-            }
-        }
-        let full = batch.len() == BATCH || batch_bytes >= BATCH_BYTES;
-        if full || (!more && !batch.is_empty()) {
+    std::thread::scope(|scope| {
+        // One batch read ahead at most: memory stays bounded by a few batches.
+        let (send, batches) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || read_batches(reader, path, &send));
+        for batch in batches {
+            let batch: Vec<(usize, String)> = batch?;
             let decided: Vec<Decided> = {
                 use rayon::prelude::*;
                 batch
@@ -383,8 +369,6 @@ pub fn run_case_lines(
                     .map(|(n, text)| decide_line(text, &file, *n))
                     .collect()
             };
-            batch.clear();
-            batch_bytes = 0;
             for d in decided {
                 // One write for a case's errors: standard error is not buffered.
                 if !d.errors.is_empty() {
@@ -397,10 +381,8 @@ pub fn run_case_lines(
                 }
             }
         }
-        if !more {
-            break;
-        }
-    }
+        Ok::<(), Error>(())
+    })?;
     if tally.with_expected > 0 {
         writeln!(out, "{} passed, {} failed", tally.passed, tally.failed).map_err(Error::Output)?;
     }
@@ -411,6 +393,57 @@ pub fn run_case_lines(
     } else {
         ExitStatus::Success
     })
+}
+
+/// Lines read from a case file, with their numbers.
+type Batch = Vec<(usize, String)>;
+
+/// Reads the non-blank lines of `reader` in batches and sends them on `send`; a line that
+/// cannot be read ends the reading with its error (the lines of its batch read before it
+/// are not sent: the run stops there). Stops when nobody receives.
+fn read_batches(
+    mut reader: impl BufRead,
+    path: &str,
+    send: &std::sync::mpsc::SyncSender<Result<Batch, Error>>,
+) {
+    /// Lines decided together: enough to keep every thread busy, few enough to hold (a
+    /// line may be as long as [`fs::MAX_LINE_BYTES`], so a batch is bounded in bytes too).
+    const BATCH: usize = 1024;
+    const BATCH_BYTES: usize = 8 << 20;
+    let mut batch: Batch = Vec::with_capacity(BATCH);
+    let mut batch_bytes = 0;
+    let mut line = String::new();
+    let mut lineno = 0;
+    loop {
+        let more = match fs::read_line(&mut reader, &mut line) {
+            Ok(more) => more,
+            Err(why) => {
+                let _ = send.send(Err(Error::File {
+                    path: format!("{path}:{}", lineno + 1),
+                    why,
+                }));
+                return;
+            }
+        };
+        if more {
+            lineno += 1;
+            if !line.trim().is_empty() {
+                batch_bytes += line.len();
+                batch.push((lineno, std::mem::take(&mut line)));
+            }
+        }
+        let full = batch.len() == BATCH || batch_bytes >= BATCH_BYTES;
+        if full || (!more && !batch.is_empty()) {
+            let next = Vec::with_capacity(BATCH);
+            if send.send(Ok(std::mem::replace(&mut batch, next))).is_err() {
+                return;
+            }
+            batch_bytes = 0;
+        }
+        if !more {
+            return;
+        }
+    }
 }
 
 /// What one line of a case file came to.

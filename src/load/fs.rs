@@ -245,7 +245,7 @@ pub fn read_stdin() -> Result<String, FileError> {
 }
 
 /// A regular file, or standard input for `-`, as a reader of lines.
-pub fn lines(path: &str) -> Result<Box<dyn BufRead>, FileError> {
+pub fn lines(path: &str) -> Result<Box<dyn BufRead + Send>, FileError> {
     if path == "-" {
         return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
