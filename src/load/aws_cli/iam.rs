@@ -130,8 +130,9 @@ pub(super) fn authorization_details(
     // without a name, or of another account, is reported and left out.
     let entries = |list: &str, name_key: &str, problems: &mut Vec<Diagnostic>| {
         let list_at = root.key(list);
-        let mut out = Vec::new();
-        for (i, e) in array_at(json, list).iter().enumerate() {
+        let items = array_at(json, list);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, e) in items.iter().enumerate() {
             let at = list_at.index(i);
             let Some(name) = str_at(e, name_key) else {
                 problems.push(Diagnostic::in_file(
@@ -155,7 +156,11 @@ pub(super) fn authorization_details(
         }
         out
     };
-    for (name, u, at) in entries("UserDetailList", "UserName", &mut out.problems) {
+    // Sized once: an entry holds its compiled policies, and a vector grown step by step
+    // would copy them into fresh memory at each step.
+    let listed = entries("UserDetailList", "UserName", &mut out.problems);
+    page.users.reserve_exact(listed.len());
+    for (name, u, at) in listed {
         let arn = str_at(u, "Arn")
             .map(str::to_owned)
             .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/{name}"));
@@ -176,7 +181,9 @@ pub(super) fn authorization_details(
             at: Provenance::at(file, at),
         });
     }
-    for (name, g, at) in entries("GroupDetailList", "GroupName", &mut out.problems) {
+    let listed = entries("GroupDetailList", "GroupName", &mut out.problems);
+    page.groups.reserve_exact(listed.len());
+    for (name, g, at) in listed {
         page.groups.push(Group {
             name: name.to_owned(),
             arn: str_at(g, "Arn")
@@ -188,7 +195,9 @@ pub(super) fn authorization_details(
             at: Provenance::at(file, at),
         });
     }
-    for (name, r, at) in entries("RoleDetailList", "RoleName", &mut out.problems) {
+    let listed = entries("RoleDetailList", "RoleName", &mut out.problems);
+    page.roles.reserve_exact(listed.len());
+    for (name, r, at) in listed {
         let trust = match r.get("AssumeRolePolicyDocument") {
             Some(doc) => policy_at(
                 doc,
@@ -216,7 +225,9 @@ pub(super) fn authorization_details(
             at: Provenance::at(file, at),
         });
     }
-    for (arn, p, at) in entries("Policies", "Arn", &mut out.problems) {
+    let listed = entries("Policies", "Arn", &mut out.problems);
+    page.policies.reserve_exact(listed.len());
+    for (arn, p, at) in listed {
         let default_version = str_at(p, "DefaultVersionId").map(str::to_owned);
         let versions = array_at(p, "PolicyVersionList");
         let chosen = versions.iter().enumerate().find(|(_, v)| {
