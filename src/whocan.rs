@@ -11,10 +11,11 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::eval::{authorize, Context, Decision, Principal};
-use crate::inventory::{Assembled, Inventory, Side, Unknown, UnknownKind};
+use crate::inventory::{Assembled, Inventory, ResourceHalf, Side, Unknown, UnknownKind};
 use crate::policy::{AwsPrincipal, Grantee, Policy, PrincipalSet};
 
 /// The answer for one principal.
@@ -97,9 +98,9 @@ pub fn who_can(
 ) -> Result<WhoCan, String> {
     // The resource's half is the same for every principal (but of the resource `*`, whose
     // owner is the caller's account): assembled once, not once per candidate.
-    let mut half = inv.resource_half(action, resource, None);
+    let base = inv.resource_half(action, resource, None);
     // What the resource side is (its owner, organization, policy and grants).
-    let probe = inv.assemble(&Principal::Anonymous, &half);
+    let probe = inv.assemble(&Principal::Anonymous, &base);
     let owner = probe.resource_account.clone();
     let owner_org = owner.as_deref().and_then(|o| inv.org_of(o));
     let assume = Policy::parse_text(
@@ -111,12 +112,10 @@ pub fn who_can(
         },
     )
     .map_err(|e| e.to_string())?;
-    let mut rows = Vec::new();
-    for p in candidates(inv, &probe) {
-        if !half.serves(&p) {
-            half = inv.resource_half(action, resource, p.account());
-        }
-        let a = inv.assemble(&p, &half);
+    // Each candidate is decided on its own: on every worker thread, each keeping the half
+    // of the last account whose half differs from the shared one.
+    let decide = |p: &Principal, half: &ResourceHalf<'_>| -> Option<Row> {
+        let a = inv.assemble(p, half);
         let req = a.request(action, context.clone());
         let resp = authorize(&req, &a.policy_set());
         let relevant = a.relevant_unknowns(resp.decision);
@@ -188,7 +187,7 @@ pub fn who_can(
                 };
             why.extend(resp.trace.unverified.iter().cloned());
             if !all {
-                continue;
+                return None;
             }
         }
         // What the answer rests on besides exports (built-in AWS managed policies…).
@@ -216,7 +215,7 @@ pub fn who_can(
                 marks.push("not-loaded");
             }
         }
-        rows.push(Row {
+        Some(Row {
             principal: p.display(),
             account,
             verdict,
@@ -229,8 +228,24 @@ pub fn who_can(
                 .filter(|u| u.could_change(resp.decision))
                 .cloned()
                 .collect(),
-        });
-    }
+        })
+    };
+    let mut rows: Vec<Row> = candidates(inv, &probe)
+        .par_iter()
+        .map_init(
+            || None,
+            |own: &mut Option<ResourceHalf<'_>>, p| {
+                if base.serves(p) {
+                    return decide(p, &base);
+                }
+                if !own.as_ref().is_some_and(|h| h.serves(p)) {
+                    *own = Some(inv.resource_half(action, resource, p.account()));
+                }
+                decide(p, own.as_ref()?)
+            },
+        )
+        .flatten()
+        .collect();
     rows.sort_by(|a, b| {
         (a.verdict, &a.account, &a.principal).cmp(&(b.verdict, &b.account, &b.principal))
     });

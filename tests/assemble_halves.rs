@@ -10,7 +10,7 @@ use xacct::eval::Principal;
 use xacct::inventory::Inventory;
 use xacct::load::LoadOptions;
 
-use crate::util::{golden, scratch, who_can_json};
+use crate::util::{golden, scratch, who_can_json, xacct};
 
 const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -186,5 +186,31 @@ fn who_can_answers_as_with_whole_assemblies() {
         );
         let text = serde_json::to_string_pretty(&answer).unwrap() + "\n";
         golden(&format!("who-can/halves-{name}.json"), &text);
+    }
+}
+
+/// Candidates are decided on every worker thread, each keeping the resource side of the
+/// account it last needed: the answer is the one a single thread gives.
+#[test]
+fn who_can_answers_alike_on_one_thread_and_on_all() {
+    for (name, action, resource) in QUESTIONS {
+        let run = |jobs: &[&str]| {
+            let mut args = vec![
+                "who-can",
+                "fixtures/org-example",
+                "--action",
+                action,
+                "--resource",
+                resource,
+                "--all",
+                "--format",
+                "json",
+            ];
+            args.extend(jobs);
+            xacct(&args)
+        };
+        let (all, one) = (run(&["--jobs", "4"]), run(&["--jobs", "1"]));
+        assert!(all.code <= 1, "{name}: {}", all.err);
+        assert_eq!((all.code, &all.out), (one.code, &one.out), "{name}");
     }
 }
