@@ -10,7 +10,7 @@ use xacct::eval::Principal;
 use xacct::inventory::Inventory;
 use xacct::load::LoadOptions;
 
-use crate::util::{golden, scratch, who_can_json, xacct};
+use crate::util::{golden, scratch, who_can_all, who_can_json};
 
 const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -194,21 +194,8 @@ fn who_can_answers_as_with_whole_assemblies() {
 #[test]
 fn who_can_answers_alike_on_one_thread_and_on_all() {
     for (name, action, resource) in QUESTIONS {
-        let run = |jobs: &[&str]| {
-            let mut args = vec![
-                "who-can",
-                "fixtures/org-example",
-                "--action",
-                action,
-                "--resource",
-                resource,
-                "--all",
-                "--format",
-                "json",
-            ];
-            args.extend(jobs);
-            xacct(&args)
-        };
+        let run =
+            |jobs: &[&str]| who_can_all(Path::new("fixtures/org-example"), action, resource, jobs);
         let (all, one) = (run(&["--jobs", "4"]), run(&["--jobs", "1"]));
         assert!(all.code <= 1, "{name}: {}", all.err);
         assert_eq!((all.code, &all.out), (one.code, &one.out), "{name}");

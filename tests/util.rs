@@ -152,7 +152,14 @@ pub fn lay(from: &std::path::Path, to: &std::path::Path) {
 
 /// `xacct who-can DIR --action A --resource R --all --format json`, parsed (exit 0 or 1).
 pub fn who_can_json(dir: &std::path::Path, action: &str, resource: &str) -> serde_json::Value {
-    let r = xacct(&[
+    let r = who_can_all(dir, action, resource, &[]);
+    assert!(r.code <= 1, "{}", r.err);
+    serde_json::from_str(&r.out).unwrap()
+}
+
+/// `who-can DIR --action ACTION --resource RESOURCE --all --format json`, then `extra`.
+pub fn who_can_all(dir: &std::path::Path, action: &str, resource: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
         "who-can",
         dir.to_str().unwrap(),
         "--action",
@@ -162,7 +169,7 @@ pub fn who_can_json(dir: &std::path::Path, action: &str, resource: &str) -> serd
         "--all",
         "--format",
         "json",
-    ]);
-    assert!(r.code <= 1, "{}", r.err);
-    serde_json::from_str(&r.out).unwrap()
+    ];
+    args.extend(extra);
+    xacct(&args)
 }
