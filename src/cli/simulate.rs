@@ -349,40 +349,46 @@ fn run_cases(path: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exi
 /// own reads the next batch while one is decided: copying a large file into memory is
 /// work of its own, which the deciding would otherwise wait for.
 pub fn run_case_lines(
-    reader: impl BufRead + Send,
+    reader: impl BufRead + Send + 'static,
     path: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let file: Arc<str> = Arc::from(path);
     let mut tally = Tally::default();
-    std::thread::scope(|scope| {
-        // One batch read ahead at most: memory stays bounded by a few batches.
-        let (send, batches) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move || read_batches(reader, path, &send));
-        for batch in batches {
-            let batch: Vec<(usize, String)> = batch?;
-            let decided: Vec<Decided> = {
-                use rayon::prelude::*;
-                batch
-                    .par_iter()
-                    .map(|(n, text)| decide_line(text, &file, *n))
-                    .collect()
-            };
-            for d in decided {
-                // One write for a case's errors: standard error is not buffered.
-                if !d.errors.is_empty() {
-                    let _ = err.write_all(d.errors.as_bytes());
-                }
-                tally.add(&d);
-                if let Some(record) = d.record {
-                    out.write_all(&record.map_err(Error::Output)?)
-                        .map_err(Error::Output)?;
-                }
+    // One batch read ahead at most: memory stays bounded by a few batches.
+    let (send, batches) = std::sync::mpsc::sync_channel(1);
+    let name = path.to_owned();
+    // The reader is not waited for: a run that stops early (its output closed) must not
+    // hang on a reader blocked on its input. It stops at its next batch, or with the process.
+    std::thread::Builder::new()
+        .name("cases-reader".to_owned())
+        .spawn(move || read_batches(reader, &name, &send))
+        .map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    for batch in batches {
+        let batch: Batch = batch?;
+        let decided: Vec<Decided> = {
+            use rayon::prelude::*;
+            batch
+                .par_iter()
+                .map(|(n, text)| decide_line(text, &file, *n))
+                .collect()
+        };
+        for d in decided {
+            // One write for a case's errors: standard error is not buffered.
+            if !d.errors.is_empty() {
+                let _ = err.write_all(d.errors.as_bytes());
+            }
+            tally.add(&d);
+            if let Some(record) = d.record {
+                out.write_all(&record.map_err(Error::Output)?)
+                    .map_err(Error::Output)?;
             }
         }
-        Ok::<(), Error>(())
-    })?;
+    }
     if tally.with_expected > 0 {
         writeln!(out, "{} passed, {} failed", tally.passed, tally.failed).map_err(Error::Output)?;
     }
