@@ -405,8 +405,8 @@ pub fn run_case_lines(
 type Batch = Vec<(usize, String)>;
 
 /// Reads the non-blank lines of `reader` in batches and sends them on `send`; a line that
-/// cannot be read ends the reading with its error (the lines of its batch read before it
-/// are not sent: the run stops there). Stops when nobody receives.
+/// cannot be read ends the reading with its error, sent after every line read before it.
+/// Stops when nobody receives.
 fn read_batches(
     mut reader: impl BufRead,
     path: &str,
@@ -424,6 +424,10 @@ fn read_batches(
         let more = match fs::read_line(&mut reader, &mut line) {
             Ok(more) => more,
             Err(why) => {
+                // Every line before the unreadable one is answered, then the run stops.
+                if !batch.is_empty() && send.send(Ok(std::mem::take(&mut batch))).is_err() {
+                    return;
+                }
                 let _ = send.send(Err(Error::File {
                     path: format!("{path}:{}", lineno + 1),
                     why,
