@@ -34,7 +34,7 @@ impl<'a> Json<'a> {
     /// Parses `text` into a tree that borrows from it.
     pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let value = Builder(&mut Stack::default()).deserialize(&mut de)?;
+        let value = Builder(&mut Stack::new()).deserialize(&mut de)?;
         de.end()?;
         Ok(value)
     }
@@ -136,6 +136,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
 struct Stack<'de> {
     elements: Vec<Json<'de>>,
     members: Vec<(Cow<'de, str>, Json<'de>)>,
+}
+
+impl Stack<'_> {
+    /// A stack with room for the open containers of a usual document (a policy's statement
+    /// inside its array, inside the document, inside an export's list), so that it is
+    /// allocated once rather than grown a few times per text.
+    fn new() -> Self {
+        Stack {
+            elements: Vec::with_capacity(32),
+            members: Vec::with_capacity(32),
+        }
+    }
 }
 
 /// Reads one value, its containers' contents through the [`Stack`].

@@ -119,7 +119,15 @@ impl Parser {
             kind: doc.role(),
             version: Version::Absent,
             errors: Vec::new(),
-            path: origin.root().as_str().to_owned(),
+            // Room for the deepest pointer of a usual statement
+            // (`/Statement/12/Condition/StringEquals/aws:PrincipalTag/...`), so that it is
+            // not grown as the parser goes down.
+            path: {
+                let root = origin.root();
+                let mut path = String::with_capacity(root.as_str().len() + 96);
+                path.push_str(root.as_str());
+                path
+            },
             compile: true,
             variables: Vec::new(),
         }
