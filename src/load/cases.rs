@@ -150,7 +150,7 @@ impl Reader<'_> {
         // A document larger than any AWS policy is refused as the flags refuse it (only a
         // line that long can hold one).
         if self.long_line {
-            let (bytes, _) = crate::rules::doc::compact_size(None, doc);
+            let (bytes, _) = crate::rules::compact::compact_size(None, doc);
             if bytes > MAX_POLICY_BYTES {
                 let e = ParseError {
                     carrier: None,

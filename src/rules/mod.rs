@@ -14,6 +14,7 @@
 //! nothing or less than written, or is risky), `XA03xx` info, `XA09xx` findings about the run
 //! itself. A code is never reused for another meaning.
 
+pub mod compact;
 pub mod doc;
 pub mod place;
 pub mod shared;
