@@ -173,16 +173,26 @@ impl Reader<'_> {
         Some(policy)
     }
 
-    fn policies(&mut self, json: Option<&Json<'_>>, kind: PolicyKind, at: Pointer) -> Vec<Policy> {
+    /// The policies at `at`. Pointers are only built for what is there: most cases leave
+    /// most kinds of policy out.
+    fn policies(
+        &mut self,
+        json: Option<&Json<'_>>,
+        kind: PolicyKind,
+        at: impl FnOnce() -> Pointer,
+    ) -> Vec<Policy> {
         match json {
             None | Some(Json::Null) => Vec::new(),
-            Some(Json::Array(items)) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, j)| self.policy(j, kind, at.index(i)))
-                .collect(),
+            Some(Json::Array(items)) => {
+                let at = at();
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, j)| self.policy(j, kind, at.index(i)))
+                    .collect()
+            }
             Some(other) => {
-                self.wrong_type(at, "an array of policies", other);
+                self.wrong_type(at(), "an array of policies", other);
                 Vec::new()
             }
         }
@@ -192,17 +202,20 @@ impl Reader<'_> {
         &mut self,
         json: Option<&Json<'_>>,
         kind: PolicyKind,
-        at: Pointer,
+        at: impl FnOnce() -> Pointer,
     ) -> Vec<Vec<Policy>> {
         match json {
             None | Some(Json::Null) => Vec::new(),
-            Some(Json::Array(levels)) => levels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| self.policies(Some(l), kind, at.index(i)))
-                .collect(),
+            Some(Json::Array(levels)) => {
+                let at = at();
+                levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| self.policies(Some(l), kind, || at.index(i)))
+                    .collect()
+            }
             Some(other) => {
-                self.wrong_type(at, "an array of levels", other);
+                self.wrong_type(at(), "an array of levels", other);
                 // A level that cannot be read must not be skipped: one empty level denies.
                 vec![Vec::new()]
             }
@@ -233,7 +246,8 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         Some(Json::Number(n)) => n.to_string(),
         _ => format!("line-{line}"),
     };
-    let req_at = root.key("request");
+    // Pointers are built only for an error.
+    let req_at = || root.key("request");
     let req = json
         .get("request")
         .ok_or_else(|| r.fatal(root.clone(), "missing `request`"))?;
@@ -241,30 +255,30 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         match req.get(key) {
             Some(Json::String(s)) => Ok(s.to_string()),
             Some(other) => Err(r.fatal(
-                req_at.key(key),
+                req_at().key(key),
                 format!("expected a string, found {}", other.type_name()),
             )),
-            None => Err(r.fatal(req_at.clone(), format!("missing `{key}`"))),
+            None => Err(r.fatal(req_at(), format!("missing `{key}`"))),
         }
     };
     let principal_text = string(&r, "principal")?;
     let principal =
-        Principal::parse(&principal_text).map_err(|e| r.fatal(req_at.key("principal"), e))?;
+        Principal::parse(&principal_text).map_err(|e| r.fatal(req_at().key("principal"), e))?;
     let action = string(&r, "action")?;
     let resource = string(&r, "resource")?;
-    Request::check_resource(&resource).map_err(|e| r.fatal(req_at.key("resource"), e))?;
+    Request::check_resource(&resource).map_err(|e| r.fatal(req_at().key("resource"), e))?;
     let resource_account = match req.get("resourceAccount") {
         Some(Json::String(s)) => Some(s.to_string()),
         None | Some(Json::Null) => None,
         Some(other) => {
             return Err(r.fatal(
-                req_at.key("resourceAccount"),
+                req_at().key("resourceAccount"),
                 format!("expected a string, found {}", other.type_name()),
             ))
         }
     };
-    let context =
-        read_context(req.get("context"), &req_at.key("context")).map_err(|(p, m)| r.fatal(p, m))?;
+    let context = read_context(req.get("context"), || req_at().key("context"))
+        .map_err(|(p, m)| r.fatal(p, m))?;
     let expected = match json.get("expected") {
         None | Some(Json::Null) => None,
         Some(Json::String(s)) => Some(match s.as_ref() {
@@ -288,15 +302,13 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         }
     };
 
-    let identity = r.policies(
-        json.get("identityPolicies"),
-        PolicyKind::Identity,
-        root.key("identityPolicies"),
-    );
+    let identity = r.policies(json.get("identityPolicies"), PolicyKind::Identity, || {
+        root.key("identityPolicies")
+    });
     let boundary = r.policies(
         json.get("permissionBoundaries"),
         PolicyKind::Boundary,
-        root.key("permissionBoundaries"),
+        || root.key("permissionBoundaries"),
     );
     let session = match json.get("sessionPolicy") {
         None | Some(Json::Null) => None,
@@ -310,14 +322,14 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         None | Some(Json::Null) => None,
         Some(p) => r.policy(p, PolicyKind::Resource, root.key("resourcePolicy")),
     };
-    let scps = r.levels(json.get("scps"), PolicyKind::Scp, root.key("scps"));
-    let rcps = r.levels(json.get("rcps"), PolicyKind::Rcp, root.key("rcps"));
+    let scps = r.levels(json.get("scps"), PolicyKind::Scp, || root.key("scps"));
+    let rcps = r.levels(json.get("rcps"), PolicyKind::Rcp, || root.key("rcps"));
     let vpc_endpoint = r.policies(
         json.get("vpcEndpointPolicies"),
         PolicyKind::VpcEndpoint,
-        root.key("vpcEndpointPolicies"),
+        || root.key("vpcEndpointPolicies"),
     );
-    let grants = r.grants(json.get("grants"), root.key("grants"));
+    let grants = r.grants(json.get("grants"), || root.key("grants"));
     let bucket = match json.get("bucket") {
         None | Some(Json::Null) => None,
         Some(b) => Some(read_bucket(b, &root.key("bucket")).map_err(|(p, m)| r.fatal(p, m))?),
@@ -351,10 +363,11 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
 }
 
 impl Reader<'_> {
-    fn grants(&mut self, json: Option<&Json<'_>>, at: Pointer) -> Vec<Grant> {
+    fn grants(&mut self, json: Option<&Json<'_>>, at: impl FnOnce() -> Pointer) -> Vec<Grant> {
         let Some(Json::Array(items)) = json else {
             return Vec::new();
         };
+        let at = at();
         let mut out = Vec::new();
         for (i, g) in items.iter().enumerate() {
             let origin = Origin {
@@ -420,13 +433,17 @@ fn empty_policy(kind: PolicyKind) -> Policy {
 }
 
 /// Reads a request context: a string is a single-valued key, an array a multi-valued one.
-pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (Pointer, String)> {
+/// `at` gives the context's pointer, built only for an error.
+pub fn read_context(
+    json: Option<&Json<'_>>,
+    at: impl Fn() -> Pointer,
+) -> Result<Context, (Pointer, String)> {
     let members = match json {
         None | Some(Json::Null) => return Ok(Context::default()),
         Some(Json::Object(m)) => m,
         Some(other) => {
             return Err((
-                at.clone(),
+                at(),
                 format!("expected an object, found {}", other.type_name()),
             ))
         }
@@ -447,7 +464,7 @@ pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (P
                 for (i, item) in items.iter().enumerate() {
                     out.push(scalar(item).ok_or_else(|| {
                         (
-                            at.key(k).index(i),
+                            at().key(k).index(i),
                             format!("expected a string, found {}", item.type_name()),
                         )
                     })?);
@@ -456,7 +473,7 @@ pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (P
             }
             other => ContextValue::Single(scalar(other).ok_or_else(|| {
                 (
-                    at.key(k),
+                    at().key(k),
                     format!("expected a string or an array, found {}", other.type_name()),
                 )
             })?),
@@ -465,4 +482,95 @@ pub fn read_context(json: Option<&Json<'_>>, at: &Pointer) -> Result<Context, (P
         ctx.push_first(k, value);
     }
     Ok(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQUEST: &str = r#""request":{"principal":"arn:aws:iam::111111111111:role/R","action":"s3:GetObject","resource":"arn:aws:s3:::b/k""#;
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+
+    fn case(rest: &str, context: &str) -> Result<Case, CaseError> {
+        let line = format!("{{{REQUEST}{context}}}{rest}}}");
+        parse_case(&line, &Arc::from("cases.jsonl"), 3)
+    }
+
+    fn error_at(rest: &str, context: &str) -> String {
+        match case(rest, context) {
+            Ok(c) => format!("read, with errors at {:?}", pointers(&c)),
+            Err(e) => e.pointer.to_string(),
+        }
+    }
+
+    fn pointers(c: &Case) -> Vec<String> {
+        c.errors.iter().map(|e| e.pointer.to_string()).collect()
+    }
+
+    #[test]
+    fn every_part_of_a_case_is_located_where_it_is() {
+        let g = r#"{"KeyId":"arn:aws:kms:us-east-1:111111111111:key/k","GranteePrincipal":"arn:aws:iam::111111111111:role/R","Operations":["Decrypt"]}"#;
+        let rest = format!(
+            r#","identityPolicies":[{POLICY},{POLICY}],"permissionBoundaries":[{POLICY}],"scps":[[{POLICY}],[{POLICY},{{"name":"n","policy":{POLICY}}}]],"rcps":[[{POLICY}]],"vpcEndpointPolicies":[{POLICY}],"sessionPolicy":{POLICY},"resourcePolicy":{POLICY},"grants":[{g},{g}]"#
+        );
+        let c = case(&rest, "").unwrap_or_else(|e| panic!("{e}"));
+        let at = |p: &Policy| p.origin.pointer.to_string();
+        let p = &c.policies;
+        assert_eq!(at(&p.identity[1]), "/identityPolicies/1");
+        assert_eq!(at(&p.boundary[0]), "/permissionBoundaries/0");
+        assert_eq!(at(&p.scps[1][0]), "/scps/1/0");
+        assert_eq!(at(&p.scps[1][1]), "/scps/1/1/policy");
+        assert_eq!(at(&p.rcps[0][0]), "/rcps/0/0");
+        assert_eq!(at(&p.vpc_endpoint[0]), "/vpcEndpointPolicies/0");
+        assert_eq!(
+            p.session.as_ref().map(at).as_deref(),
+            Some("/sessionPolicy")
+        );
+        assert_eq!(
+            p.resource.as_ref().map(at).as_deref(),
+            Some("/resourcePolicy")
+        );
+        assert_eq!(p.grants[1].origin.pointer.to_string(), "/grants/1");
+        assert_eq!(p.scps[1][0].origin.file.as_deref(), Some("cases.jsonl:3"));
+    }
+
+    #[test]
+    fn every_error_names_where_it_is() {
+        let p = |rest: &str| error_at(rest, "");
+        assert_eq!(
+            p(r#","identityPolicies":{}"#),
+            r#"read, with errors at ["/identityPolicies"]"#
+        );
+        assert_eq!(
+            p(r#","vpcEndpointPolicies":1"#),
+            r#"read, with errors at ["/vpcEndpointPolicies"]"#
+        );
+        assert_eq!(p(r#","scps":"x""#), r#"read, with errors at ["/scps"]"#);
+        assert_eq!(
+            p(r#","rcps":[[],7]"#),
+            r#"read, with errors at ["/rcps/1"]"#
+        );
+        let c = |context: &str| error_at("", &format!(r#","context":{context}"#));
+        assert_eq!(c("[]"), "/request/context");
+        assert_eq!(c(r#"{"a/b":{}}"#), "/request/context/a~1b");
+        assert_eq!(c(r#"{"k":["x",null]}"#), "/request/context/k/1");
+        let bad = |field: &str, value: &str| {
+            let line = REQUEST.replace(
+                &format!(r#""{field}":"#),
+                &format!(r#""{field}":{value},"was":"#),
+            );
+            match parse_case(&format!("{{{line}}}}}"), &Arc::from("f"), 1) {
+                Ok(_) => "read".to_owned(),
+                Err(e) => e.pointer.to_string(),
+            }
+        };
+        assert_eq!(bad("action", "1"), "/request/action");
+        assert_eq!(bad("principal", r#""nobody""#), "/request/principal");
+        assert_eq!(bad("resource", r#""not an arn""#), "/request/resource");
+        let missing = parse_case(r#"{"request":{}}"#, &Arc::from("f"), 1).map(|_| ());
+        assert_eq!(
+            missing.map_err(|e| e.pointer.to_string()),
+            Err("/request".to_owned())
+        );
+    }
 }
