@@ -678,3 +678,67 @@ fn identity_center_roles_are_silenced_unless_asked_for() {
     assert_eq!(all.len(), 2, "{all:?}");
     assert!(all.iter().any(|r| r.contains("AWSReservedSSO_ReadOnly")));
 }
+
+/// A policy file is read in every encoding the exports come in (UTF-8 with or without a byte
+/// order mark, UTF-16 with one), and the audit lints each as `lint` does: the same findings,
+/// at the same lines and columns.
+#[test]
+fn policies_in_every_encoding_are_linted_alike() {
+    let dir = scratch("encodings");
+    type Encode = fn(&str) -> Vec<u8>;
+    let encodings: [(&str, Encode); 4] = [
+        ("111111111111", |t| t.as_bytes().to_vec()),
+        ("222222222222", |t| {
+            [&b"\xEF\xBB\xBF"[..], t.as_bytes()].concat()
+        }),
+        ("333333333333", |t| {
+            let units = t.encode_utf16().flat_map(u16::to_le_bytes);
+            [0xFF, 0xFE].into_iter().chain(units).collect()
+        }),
+        ("444444444444", |t| {
+            let units = t.encode_utf16().flat_map(u16::to_be_bytes);
+            [0xFE, 0xFF].into_iter().chain(units).collect()
+        }),
+    ];
+    for (i, (account, encode)) in encodings.iter().enumerate() {
+        let s3 = dir.join(account).join("s3");
+        std::fs::create_dir_all(&s3).unwrap();
+        let policy = format!(
+            "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{{\n    \"Effect\": \"Allow\",\n    \"Principal\": \"*\",\n    \"Action\": \"s3:GetObjekt\",\n    \"Resource\": \"arn:aws:s3:::b{i}/*\"\n  }}]\n}}\n"
+        );
+        std::fs::write(s3.join(format!("b{i}.policy.json")), encode(&policy)).unwrap();
+    }
+    let Run { code, out, err } = xacct(&["audit", dir.to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 1, "{err}");
+    let report = json(&out);
+    let lint_of = |account: &str| -> Vec<(String, String, i64, i64)> {
+        let mut v: Vec<_> = findings(&report)
+            .iter()
+            .filter(|f| f["account"] == account && f["kind"] == "lint")
+            .map(|f| {
+                let l = &f["location"];
+                let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                let n = |v: &Value| v.as_i64().unwrap_or(-1);
+                (
+                    s(&f["code"]),
+                    s(&l["pointer"]),
+                    n(&l["line"]),
+                    n(&l["column"]),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let plain = lint_of("111111111111");
+    let at = |code: &str| plain.iter().find(|f| f.0 == code).cloned();
+    assert_eq!(
+        at("XA0104"),
+        Some(("XA0104".into(), "/Statement/0/Action".into(), 6, 5)),
+        "{plain:?}"
+    );
+    assert!(at("XA0202").is_some(), "{plain:?}");
+    for (account, _) in &encodings[1..] {
+        assert_eq!(lint_of(account), plain, "account {account}");
+    }
+}

@@ -3,12 +3,16 @@
 //! serialized and deserialized), a stable id (a fingerprint that does not depend on where
 //! the exports sit on disk), and the one sort order every output uses.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location, Related, Severity};
 use crate::lint::RuleMeta;
+use crate::load::classify::decode_text;
 
 /// Severity as the JSON writes it (`error`, `warning`, `info`).
 pub(crate) mod severity_serde {
@@ -277,15 +281,23 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 /// Fills in the line and column of every place (primary and related) of `findings` that has
-/// none, reading each file's text from `text_of` ([`crate::source::fill`]).
-pub fn fill_lines<'t>(findings: &mut [Finding], text_of: &dyn Fn(&str) -> Option<&'t str>) {
+/// none ([`crate::source::fill`]). Each file named is decoded once, by the one decoder
+/// ([`decode_text`]), from the bytes `bytes_of` gives; only those files are decoded.
+pub fn fill_lines<'b>(findings: &mut [Finding], bytes_of: &dyn Fn(&str) -> Option<&'b [u8]>) {
     let locations: Vec<&mut Location> = findings
         .iter_mut()
         .flat_map(|f| {
             std::iter::once(&mut f.location).chain(f.related.iter_mut().map(|r| &mut r.location))
         })
         .collect();
-    crate::source::fill(locations, text_of);
+    let mut texts: HashMap<Arc<str>, Option<Cow<'b, str>>> = HashMap::new();
+    for l in locations.iter().filter(|l| l.line.is_none()) {
+        if !texts.contains_key(&*l.file) {
+            let text = bytes_of(&l.file).and_then(|b| decode_text(b).ok());
+            texts.insert(l.file.clone(), text);
+        }
+    }
+    crate::source::fill(locations, &|f| texts.get(f).and_then(|t| t.as_deref()));
 }
 
 /// `CODE-` and 16 hex digits.

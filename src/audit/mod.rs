@@ -28,6 +28,7 @@ pub mod outcome;
 pub mod plan;
 pub mod registration;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,7 @@ use crate::json::Json;
 use crate::lint::selector::RuleSelection;
 use crate::lint::LintCache;
 use crate::lint::{lint_parsed, LintOptions};
+use crate::load::classify::decode_text;
 use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::rules::{collect, KnownDocs, RuleSet};
@@ -253,10 +255,6 @@ impl JobResult {
     }
 }
 
-fn text(bytes: &[u8]) -> Option<&str> {
-    std::str::from_utf8(bytes).ok()
-}
-
 /// Whether a file holds something the lint rules read. Left out: the marker the export
 /// script writes when the CLI answers that a thing does not exist (`{"Error": {...}}`,
 /// `docs/inventory.md`), and Terraform plans, which `lint` does not read (their policies
@@ -282,52 +280,54 @@ impl Ctx<'_> {
         clippy::too_many_arguments,
         reason = "the file, what is known of it, and where its findings go"
     )]
+    /// `text` is the file's text as the one decoder gives it ([`decode_text`]), so that a
+    /// file in UTF-16 or with a byte order mark is linted as `lint` lints it; a file that is
+    /// not text (`None`) is a load problem already.
     fn lint_file(
         &self,
         path: &str,
-        bytes: &[u8],
+        text: Option<&str>,
         parsed: Option<&Json<'_>>,
         read: Option<&mut KnownDocs>,
         account: Option<&str>,
         out: &mut Vec<Finding>,
         known: Option<&mut LintCache>,
     ) {
-        if !self.lints(bytes) {
+        let Some(t) = text.filter(|t| self.lints(t.as_bytes())) else {
             return;
-        }
-        // Text that is not UTF-8 is a load problem already.
-        if let Some(t) = text(bytes) {
-            let o = lint_parsed(path, t, parsed, read, &self.lint, self.catalog);
-            out.extend(
-                o.diagnostics
-                    .iter()
-                    .map(|d| Finding::from_diagnostic(d, finding::Kind::Lint, account)),
-            );
-            if let Some(k) = known.filter(|_| self.opts.ignore.items().is_empty()) {
-                k.seed(path, &o.diagnostics);
-            }
+        };
+        let o = lint_parsed(path, t, parsed, read, &self.lint, self.catalog);
+        out.extend(
+            o.diagnostics
+                .iter()
+                .map(|d| Finding::from_diagnostic(d, finding::Kind::Lint, account)),
+        );
+        if let Some(k) = known.filter(|_| self.opts.ignore.items().is_empty()) {
+            k.seed(path, &o.diagnostics);
         }
     }
 
-    /// Whether [`Ctx::lint_file`] lints a file of these bytes (when they are text).
-    fn lints(&self, bytes: &[u8]) -> bool {
-        !self.opts.no_lint && worth_linting(bytes)
+    /// Whether [`Ctx::lint_file`] lints a file of this text.
+    fn lints(&self, text: &[u8]) -> bool {
+        !self.opts.no_lint && worth_linting(text)
     }
 
-    fn org_text(&self, file: &str) -> Option<&str> {
+    fn org_bytes(&self, file: &str) -> Option<&[u8]> {
         self.shared
             .org_files
             .iter()
             .chain(&self.shared.globals)
             .find(|f| f.path == file)
-            .and_then(|f| text(&f.bytes))
+            .map(|f| f.bytes.as_slice())
     }
 
     /// The organization's and the global files' lint findings (section 0).
     fn shared_findings(&self) -> JobResult {
         let mut r = JobResult::new(self.opts.config.trusted.len());
         for f in self.shared.org_files.iter().chain(&self.shared.globals) {
-            self.lint_file(&f.path, &f.bytes, None, None, None, &mut r.findings, None);
+            let text = decode_text(&f.bytes).ok();
+            let text = text.as_deref();
+            self.lint_file(&f.path, text, None, None, None, &mut r.findings, None);
         }
         r.settle(self.opts);
         r
@@ -482,9 +482,15 @@ impl Ctx<'_> {
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let parsed = parse_file(path, bytes);
+            // The text as the one decoder gives it; decoded again only when it is not JSON.
+            let text = match &parsed {
+                Ok((t, _)) => Some(Cow::Borrowed(t.as_ref())),
+                Err(_) => decode_text(bytes).ok(),
+            };
+            let text = text.as_deref();
             // Read for the inventory first: the lint reuses the grammar errors found, and the
             // rules' findings when the rules ran there.
-            let lints = match lintable(slot) && self.lints(bytes) {
+            let lints = match lintable(slot) && text.is_some_and(|t| self.lints(t.as_bytes())) {
                 true => self.lint_rules,
                 false => RuleSet::NONE,
             };
@@ -502,7 +508,7 @@ impl Ctx<'_> {
                 let read = Some(&mut read);
                 self.lint_file(
                     path,
-                    bytes,
+                    text,
                     json,
                     read,
                     Some(account),
@@ -527,9 +533,9 @@ impl Ctx<'_> {
                 .into_iter()
                 .filter(|p| !self.shared.is_global(&p.primary.file)),
         );
-        let texts: HashMap<&str, &str> = files
+        let own: HashMap<&str, &[u8]> = files
             .iter()
-            .filter_map(|(p, b)| Some((p.as_str(), text(b)?)))
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
             .collect();
         if let Some(acct) = inv.accounts.get(account) {
             let cx = AccessContext {
@@ -537,12 +543,11 @@ impl Ctx<'_> {
             };
             r.findings.extend(external_access(acct, &cx));
         }
-        let text_of = |f: &str| -> Option<&str> {
-            texts
-                .get(f)
+        let bytes_of = |f: &str| -> Option<&[u8]> {
+            own.get(f)
                 .copied()
-                .or_else(|| self.index.files.get(f).and_then(|d| text(&d.bytes)))
-                .or_else(|| self.org_text(f))
+                .or_else(|| self.index.files.get(f).map(|d| d.bytes.as_slice()))
+                .or_else(|| self.org_bytes(f))
         };
         if let Some(grants) = self.index.by_caller.get(account) {
             // Only the caller's IAM: the check then lints just the groups' policies.
@@ -595,7 +600,7 @@ impl Ctx<'_> {
         {
             r.findings.extend(self.pair(pair, &mut known, &mut r.reads));
         }
-        finding::fill_lines(&mut r.findings, &text_of);
+        finding::fill_lines(&mut r.findings, &bytes_of);
         r
     }
 
