@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::util::{golden, validate_sarif, xacct, Run};
+use crate::util::{encodings, golden, validate_sarif, xacct, Run};
 
 const CALLER: &str = "arn:aws:iam::222222222222:role/SageMakerTrainingRole";
 const CONSUMER: &str = "arn:aws:iam::111111111111:role/ModelRegistryDeployRole";
@@ -447,4 +447,44 @@ fn bad_request_file_is_exit_2() {
         "fixtures/seed-example-fixed",
     ]);
     assert_eq!(Some(o.code), Some(2));
+}
+
+/// The exports re-encoded in every encoding AWS tools write (UTF-8 with or without a byte
+/// order mark, UTF-16 in either order with one) give the same report, word for word: the
+/// same outcomes, the same policy errors at the same lines, the same fixes.
+#[test]
+fn the_exports_in_any_encoding_give_the_same_check() {
+    fn re_encode(dir: &std::path::Path, encoding: usize) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                re_encode(&path, encoding);
+            } else if path.extension().is_some_and(|x| x == "json")
+                && !path.ends_with("create-model-package.json")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (_, bytes) = encodings(&text).swap_remove(encoding);
+                std::fs::write(&path, bytes).unwrap();
+            }
+        }
+    }
+    let base = crate::util::scratch("check-encodings");
+    let mut reports = Vec::new();
+    for (i, (name, _)) in encodings("").into_iter().enumerate() {
+        let dir = base.join(name);
+        crate::util::copy_tree("fixtures/seed-example", &dir);
+        re_encode(&dir, i);
+        let dir = dir.to_str().unwrap();
+        let Run { code, out, err } = check(dir, &["--format", "json"]);
+        assert_eq!(code, 1, "{name}: {err}");
+        reports.push((name, out.replace(dir, "DIR")));
+    }
+    let plain: Value = serde_json::from_str(&reports[0].1).unwrap();
+    assert!(plain["policy_errors"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
+    assert!(plain["changes"].as_array().is_some_and(|c| !c.is_empty()));
+    for (name, report) in &reports[1..] {
+        assert_eq!(report, &reports[0].1, "{name}");
+    }
 }

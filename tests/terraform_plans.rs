@@ -3,7 +3,7 @@
 //! that say their account in each way a plan can (or not at all), and plans whose policies
 //! cannot be evaluated. The fixtures are written by `fixtures/terraform/generate.py`.
 
-use crate::util::{scratch, xacct};
+use crate::util::{encodings, scratch, xacct};
 
 const VERSIONS: [&str; 4] = ["0.1", "0.2", "1.0", "1.2"];
 
@@ -76,32 +76,6 @@ fn every_format_version_is_read() {
             assert!(!err.contains("not used"), "{v}: {err}");
         }
     }
-}
-
-/// `text` as Windows PowerShell's `>` writes it (UTF-16 little endian with a byte order
-/// mark), big endian, and UTF-8 with a byte order mark.
-fn encodings(text: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let mut bom = vec![0xEF, 0xBB, 0xBF];
-    bom.extend_from_slice(text.as_bytes());
-    let utf16 =
-        |le: bool| -> Vec<u8> {
-            let mark = if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] };
-            mark.into_iter()
-                .chain(text.encode_utf16().flat_map(move |u| {
-                    if le {
-                        u.to_le_bytes()
-                    } else {
-                        u.to_be_bytes()
-                    }
-                }))
-                .collect()
-        };
-    vec![
-        ("utf-8", text.as_bytes().to_vec()),
-        ("utf-8-bom", bom),
-        ("utf-16le", utf16(true)),
-        ("utf-16be", utf16(false)),
-    ]
 }
 
 #[test]

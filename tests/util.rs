@@ -173,3 +173,29 @@ pub fn who_can_all(dir: &std::path::Path, action: &str, resource: &str, extra: &
     args.extend(extra);
     xacct(&args)
 }
+
+/// `text` as Windows PowerShell's `>` writes it (UTF-16 little endian with a byte order
+/// mark), big endian, and UTF-8 with a byte order mark.
+pub fn encodings(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    let utf16 =
+        |le: bool| -> Vec<u8> {
+            let mark = if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] };
+            mark.into_iter()
+                .chain(text.encode_utf16().flat_map(move |u| {
+                    if le {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                }))
+                .collect()
+        };
+    vec![
+        ("utf-8", text.as_bytes().to_vec()),
+        ("utf-8-bom", bom),
+        ("utf-16le", utf16(true)),
+        ("utf-16be", utf16(false)),
+    ]
+}

@@ -14,6 +14,7 @@ use super::finding::fnv1a;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Location;
 use crate::inventory::{Inventory, Known, Organization};
+use crate::load::classify::decode_text;
 use crate::load::layout::{self, Place as LayoutPlace, Slot};
 use crate::load::{read_all, FileData, LoadOptions};
 use crate::policy::names::Named;
@@ -525,8 +526,8 @@ impl GroupIndex {
             .files
             .par_iter()
             .map(|(path, f)| {
-                let errors = std::str::from_utf8(&f.bytes)
-                    .map(|text| crate::lint::cache::lint_errors(path, text))
+                let errors = decode_text(&f.bytes)
+                    .map(|text| crate::lint::cache::lint_errors(path, &text))
                     .unwrap_or_default();
                 (path.clone(), errors)
             })
@@ -548,7 +549,8 @@ impl GroupIndex {
                 let text = self
                     .files
                     .get(&file)
-                    .and_then(|f| std::str::from_utf8(&f.bytes).ok());
+                    .and_then(|f| decode_text(&f.bytes).ok());
+                let text = text.as_deref();
                 let mut grants: BTreeMap<String, GroupGrant> = BTreeMap::new();
                 for i in allows_action(policy, CREATE_MODEL_PACKAGE) {
                     let Some(s) = policy.statements.get(i) else {

@@ -24,7 +24,7 @@ impl LintCache {
     /// is a load problem already, reported where it was loaded.
     pub fn errors_of(&mut self, path: &str) -> &[Diagnostic] {
         if !self.0.contains_key(path) {
-            let errors = crate::load::fs::read_text(std::path::Path::new(path))
+            let errors = crate::load::fs::read_decoded(std::path::Path::new(path))
                 .map(|text| lint_errors(path, &text))
                 .unwrap_or_default();
             self.0.insert(path.to_owned(), errors);

@@ -220,6 +220,16 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
+/// Reads a file as the one decoder reads exported files ([`super::classify::decode_text`]:
+/// UTF-8 with or without a byte order mark, UTF-16 with one); `None` when the file cannot be
+/// read or is not text. For files already loaded, whose problems were reported then.
+pub fn read_decoded(path: &Path) -> Option<String> {
+    let bytes = read(path).ok()?;
+    super::classify::decode_text(&bytes)
+        .ok()
+        .map(std::borrow::Cow::into_owned)
+}
+
 /// [`read_text`] of a path given as text; the error names the file.
 pub fn read_text_at(path: &str) -> Result<String, FileAt> {
     read_text(Path::new(path)).map_err(|why| FileAt {
@@ -318,7 +328,7 @@ pub fn fill_lines(locations: Vec<&mut crate::diagnostic::Location>) {
         if l.line.is_none() {
             texts
                 .entry(l.file.to_string())
-                .or_insert_with(|| read_text(Path::new(&*l.file)).ok());
+                .or_insert_with(|| read_decoded(Path::new(&*l.file)));
         }
     }
     crate::source::fill(locations, &|f| texts.get(f).and_then(|t| t.as_deref()));

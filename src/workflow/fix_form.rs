@@ -23,7 +23,8 @@ pub enum Form {
 
 /// The file's tree and its form; `None` when it is neither JSON nor a YAML template.
 pub fn read(file: &str) -> Option<(Value, Form)> {
-    let text = std::fs::read_to_string(file).ok()?;
+    // Read as the exports were loaded: any encoding they come in.
+    let text = crate::load::fs::read_decoded(std::path::Path::new(file))?;
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(_) => crate::source::yaml::parse(&text).ok()?.json.to_value(),

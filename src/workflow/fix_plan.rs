@@ -475,8 +475,7 @@ fn share_changes(shares: &[(String, String, String)]) -> Vec<PolicyChange> {
         let i = match out.iter().position(|c| c.file == path) {
             Some(i) => i,
             None => {
-                let doc = std::fs::read_to_string(&path)
-                    .ok()
+                let doc = crate::load::fs::read_decoded(std::path::Path::new(&path))
                     .and_then(|t| serde_json::from_str::<Value>(&t).ok())
                     .unwrap_or_else(|| json!({"principals": []}));
                 out.push(PolicyChange {
