@@ -40,6 +40,8 @@ pub enum FileError {
     LineTooLong,
     /// Not UTF-8 text.
     NotUtf8(usize),
+    /// Marked as UTF-16 by its byte order mark, and not UTF-16 text.
+    NotUtf16(String),
 }
 
 impl fmt::Display for FileError {
@@ -58,6 +60,7 @@ impl fmt::Display for FileError {
                 "the line is longer than xacct reads ({MAX_LINE_BYTES} bytes, more than a case with every policy at AWS's largest size)"
             ),
             FileError::NotUtf8(at) => write!(f, "not UTF-8 text (invalid byte at offset {at})"),
+            FileError::NotUtf16(why) => write!(f, "not UTF-16 text: {why}"),
         }
     }
 }
@@ -213,21 +216,34 @@ pub fn read_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), FileError> {
     read_open_into(file, meta.len(), bytes)
 }
 
-/// Reads a regular file as UTF-8 text (a byte order mark is kept: callers that accept one
-/// strip it).
+/// Reads a regular file as text, decoded as exported files are
+/// ([`super::classify::decode_text`]: UTF-8 with or without a byte order mark, UTF-16 with
+/// one): what xacct is given is read whatever tool or shell wrote it.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
-    let bytes = read(path)?;
-    String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
+    text_of(read(path)?)
+}
+
+/// `bytes` decoded by the one decoder, UTF-8 taken over without a copy.
+fn text_of(mut bytes: Vec<u8>) -> Result<String, FileError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return super::classify::decode_text(&bytes)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(FileError::NotUtf16);
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to() + bom))
 }
 
 /// Reads a file as the one decoder reads exported files ([`super::classify::decode_text`]:
 /// UTF-8 with or without a byte order mark, UTF-16 with one); `None` when the file cannot be
 /// read or is not text. For files already loaded, whose problems were reported then.
 pub fn read_decoded(path: &Path) -> Option<String> {
-    let bytes = read(path).ok()?;
-    super::classify::decode_text(&bytes)
-        .ok()
-        .map(std::borrow::Cow::into_owned)
+    read_text(path).ok()
 }
 
 /// [`read_text`] of a path given as text; the error names the file.
@@ -257,7 +273,7 @@ pub fn read_stdin() -> Result<String, FileError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
     }
-    String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))
+    text_of(bytes)
 }
 
 /// A regular file, or standard input for `-`, as a reader of lines.
@@ -541,6 +557,33 @@ mod tests {
                 assert!(matches!(read(&fifo), Err(FileError::NotRegular("a FIFO"))));
             }
         }
+    }
+
+    #[test]
+    fn text_is_read_in_every_encoding() {
+        let d = scratch("encodings");
+        let f = d.join("a.json");
+        let text = "{\"é\": \"𝄞\"}\n";
+        let mut forms: Vec<Vec<u8>> = vec![text.as_bytes().to_vec()];
+        forms.push([&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat());
+        let le = text.encode_utf16().flat_map(u16::to_le_bytes);
+        forms.push([0xFF, 0xFE].into_iter().chain(le).collect());
+        let be = text.encode_utf16().flat_map(u16::to_be_bytes);
+        forms.push([0xFE, 0xFF].into_iter().chain(be).collect());
+        for bytes in forms {
+            std::fs::write(&f, &bytes).unwrap();
+            assert_eq!(read_text(&f).unwrap(), text, "{bytes:?}");
+        }
+        std::fs::write(&f, [0xFF, 0xFE, b'{']).unwrap();
+        assert_eq!(
+            read_text(&f).unwrap_err().to_string(),
+            "not UTF-16 text: UTF-16 text with an odd number of bytes"
+        );
+        std::fs::write(&f, [0xEF, 0xBB, 0xBF, b'{', 0xC3]).unwrap();
+        assert_eq!(
+            read_text(&f).unwrap_err().to_string(),
+            "not UTF-8 text (invalid byte at offset 4)"
+        );
     }
 
     #[test]
