@@ -297,6 +297,32 @@ fn an_unreadable_line_stops_the_cases_after_every_line_before_it() {
     assert!(!all.out.contains(" passed, "), "{}", all.out);
 }
 
+/// A cases file in any encoding PowerShell, Python or an editor writes gives the same
+/// answers: UTF-8 with or without a byte order mark, UTF-16 in either order with one.
+#[test]
+fn cases_are_read_in_every_encoding() {
+    let hand = std::fs::read_to_string("tests/conformance/hand.jsonl").unwrap();
+    let text: String = hand.lines().take(40).map(|l| format!("{l}\r\n")).collect();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut runs = Vec::new();
+    for (name, bytes) in crate::util::encodings(&text) {
+        let path = dir.join(format!("cases-{name}.jsonl"));
+        std::fs::write(&path, bytes).unwrap();
+        let r = same_on_one_thread(&path.to_string_lossy());
+        runs.push((name, r.code, r.out));
+    }
+    let (_, code, out) = &runs[0];
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with('{')).count(),
+        40,
+        "{out}"
+    );
+    for (name, c, o) in &runs[1..] {
+        assert_eq!((c, o), (code, out), "{name}");
+    }
+}
+
 /// Runs `simulate` with `text` as the identity policy; returns (exit code, stderr).
 fn bad_policy(name: &str, text: &str) -> (Option<i32>, String) {
     let path = temp_file(name, text);

@@ -276,13 +276,30 @@ pub fn read_stdin() -> Result<String, FileError> {
     text_of(bytes)
 }
 
-/// A regular file, or standard input for `-`, as a reader of lines.
+/// A regular file, or standard input for `-`, as a reader of UTF-8 lines, read as the one
+/// decoder reads files: a UTF-8 byte order mark is skipped, and text marked as UTF-16 is
+/// decoded whole (at most [`MAX_FILE_BYTES`]; the other inputs are streamed).
 pub fn lines(path: &str) -> Result<Box<dyn BufRead + Send>, FileError> {
-    if path == "-" {
-        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    let mut input: Box<dyn BufRead + Send> = if path == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let (file, _) = open(Path::new(path), u64::MAX)?;
+        Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+    };
+    let mut head = Vec::with_capacity(3);
+    (&mut input).take(3).read_to_end(&mut head)?;
+    match head.as_slice() {
+        [0xEF, 0xBB, 0xBF] => Ok(input),
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
+            let mut bytes = head;
+            input.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Err(FileError::TooLarge(bytes.len() as u64, MAX_FILE_BYTES));
+            }
+            Ok(Box::new(std::io::Cursor::new(text_of(bytes)?.into_bytes())))
+        }
+        _ => Ok(Box::new(std::io::Cursor::new(head).chain(input))),
     }
-    let (file, _) = open(Path::new(path), u64::MAX)?;
-    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }
 
 /// Reads one line (without its end) into `buf`, at most [`MAX_LINE_BYTES`]; `Ok(false)` at
@@ -559,17 +576,24 @@ mod tests {
         }
     }
 
+    /// `text` in UTF-8 without and with a byte order mark, and in UTF-16 LE and BE with one.
+    fn encoded(text: &str) -> Vec<Vec<u8>> {
+        let le = text.encode_utf16().flat_map(u16::to_le_bytes);
+        let be = text.encode_utf16().flat_map(u16::to_be_bytes);
+        vec![
+            text.as_bytes().to_vec(),
+            [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            [0xFF, 0xFE].into_iter().chain(le).collect(),
+            [0xFE, 0xFF].into_iter().chain(be).collect(),
+        ]
+    }
+
     #[test]
     fn text_is_read_in_every_encoding() {
         let d = scratch("encodings");
         let f = d.join("a.json");
         let text = "{\"é\": \"𝄞\"}\n";
-        let mut forms: Vec<Vec<u8>> = vec![text.as_bytes().to_vec()];
-        forms.push([&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat());
-        let le = text.encode_utf16().flat_map(u16::to_le_bytes);
-        forms.push([0xFF, 0xFE].into_iter().chain(le).collect());
-        let be = text.encode_utf16().flat_map(u16::to_be_bytes);
-        forms.push([0xFE, 0xFF].into_iter().chain(be).collect());
+        let forms = encoded(text);
         for bytes in forms {
             std::fs::write(&f, &bytes).unwrap();
             assert_eq!(read_text(&f).unwrap(), text, "{bytes:?}");
@@ -584,6 +608,34 @@ mod tests {
             read_text(&f).unwrap_err().to_string(),
             "not UTF-8 text (invalid byte at offset 4)"
         );
+    }
+
+    #[test]
+    fn lines_are_read_in_every_encoding() {
+        let d = scratch("line-encodings");
+        let f = d.join("cases.jsonl");
+        let text = "{\"a\": \"é\"}\r\n\n{}\n[]";
+        let all = |bytes: &[u8]| -> Result<Vec<String>, FileError> {
+            std::fs::write(&f, bytes).unwrap();
+            let mut input = lines(f.to_str().unwrap())?;
+            let (mut buf, mut got) = (String::new(), Vec::new());
+            while read_line(&mut input, &mut buf)? {
+                got.push(buf.clone());
+            }
+            Ok(got)
+        };
+        for bytes in encoded(text) {
+            let got = all(&bytes).unwrap();
+            assert_eq!(got, ["{\"a\": \"é\"}", "", "{}", "[]"], "{bytes:?}");
+        }
+        // Shorter than a byte order mark, and one that starts like one but is not.
+        assert_eq!(all(b"{").unwrap(), ["{"]);
+        assert!(matches!(all(b"\xEF\xBB{}"), Err(FileError::NotUtf8(0))));
+        std::fs::write(&f, [0xFE, 0xFF, 0xD8, 0x00, 0x00, b'{']).unwrap();
+        assert!(matches!(
+            lines(f.to_str().unwrap()),
+            Err(FileError::NotUtf16(_))
+        ));
     }
 
     #[test]
