@@ -14,14 +14,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(policy_text inventory_file terraform_plan case_line check_request audit_report)
+targets=(policy_text inventory_file terraform_plan case_line case_file check_request audit_report)
 
 # The longest input each target tries: above its largest seed, small enough to stay fast.
 max_len() {
   case "$1" in
     terraform_plan) echo 32768 ;;
     audit_report) echo 65536 ;;
-    policy_text | inventory_file) echo 16384 ;;
+    policy_text | inventory_file | case_file) echo 16384 ;;
     case_line) echo 8192 ;;
     check_request) echo 4096 ;;
   esac
@@ -84,6 +84,14 @@ if "terraform_plan" in wanted:
 if "case_line" in wanted:
     for line in lines:
         put("case_line", line)
+if "case_file" in wanted:
+    # The first lines of each case file, as written and in the other encodings read.
+    for f in case_files:
+        text = "\n".join(read(f).decode().splitlines()[:8]) + "\n"
+        put("case_file", text)
+        put("case_file", b"\xef\xbb\xbf" + text.encode())
+        put("case_file", text.replace("\n", "\r\n").encode("utf-16"))
+        put("case_file", b"\xfe\xff" + text.encode("utf-16-be"))
 if "check_request" in wanted:
     for f in files("fixtures/**/create-model-package*.json"):
         put("check_request", read(f))

@@ -280,12 +280,20 @@ pub fn read_stdin() -> Result<String, FileError> {
 /// decoder reads files: a UTF-8 byte order mark is skipped, and text marked as UTF-16 is
 /// decoded whole (at most [`MAX_FILE_BYTES`]; the other inputs are streamed).
 pub fn lines(path: &str) -> Result<Box<dyn BufRead + Send>, FileError> {
-    let mut input: Box<dyn BufRead + Send> = if path == "-" {
+    let input: Box<dyn BufRead + Send> = if path == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let (file, _) = open(Path::new(path), u64::MAX)?;
         Box::new(std::io::BufReader::with_capacity(1 << 16, file))
     };
+    decoded_lines(input)
+}
+
+/// `input` as a reader of UTF-8 lines ([`lines`] for any reader): a UTF-8 byte order mark is
+/// skipped, and text marked as UTF-16 is decoded whole (at most [`MAX_FILE_BYTES`]).
+pub fn decoded_lines(
+    mut input: Box<dyn BufRead + Send>,
+) -> Result<Box<dyn BufRead + Send>, FileError> {
     let mut head = Vec::with_capacity(3);
     (&mut input).take(3).read_to_end(&mut head)?;
     match head.as_slice() {
@@ -608,6 +616,61 @@ mod tests {
             read_text(&f).unwrap_err().to_string(),
             "not UTF-8 text (invalid byte at offset 4)"
         );
+    }
+
+    /// Every line of `bytes` through [`decoded_lines`] and [`read_line`].
+    fn all_lines(bytes: &[u8]) -> Result<Vec<String>, FileError> {
+        let mut input = decoded_lines(Box::new(std::io::Cursor::new(bytes.to_vec())))?;
+        let (mut buf, mut got) = (String::new(), Vec::new());
+        while read_line(&mut input, &mut buf)? {
+            got.push(buf.clone());
+        }
+        Ok(got)
+    }
+
+    /// The lines of `text` as [`read_line`] gives them: its `\n`-separated pieces, a `\r`
+    /// before a `\n` dropped (as `str::lines` does, a last `\r` with no `\n` is kept), and
+    /// no empty last line after a final `\n`.
+    fn lines_of_text(text: &str) -> Vec<String> {
+        let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+        let last = lines.pop().filter(|l| !l.is_empty());
+        for l in &mut lines {
+            if l.ends_with('\r') {
+                l.pop();
+            }
+        }
+        lines.extend(last);
+        lines
+    }
+
+    proptest::proptest! {
+        /// Any text gives the same lines in every encoding.
+        #[test]
+        fn any_text_gives_the_same_lines_in_every_encoding(
+            text in "(\\PC|[\r\n\u{FEFF}\u{10000}-\u{10FFFF}]){0,64}"
+        ) {
+            let want = lines_of_text(&text);
+            // Without a byte order mark, text that starts with U+FEFF is written as one.
+            let skip = usize::from(text.starts_with('\u{FEFF}'));
+            for bytes in encoded(&text).into_iter().skip(skip) {
+                let got = all_lines(&bytes);
+                proptest::prop_assert_eq!(got.as_ref().ok(), Some(&want), "{:?}", bytes);
+            }
+        }
+
+        /// Any bytes are read as lines or refused with an error, never a panic; lines are
+        /// read exactly when the bytes decode whole, and are the decoded text's lines.
+        #[test]
+        fn any_bytes_are_lines_or_an_error(
+            mark in proptest::sample::select(vec![&b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF"]),
+            rest in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)
+        ) {
+            // A byte order mark of each kind, or none, then anything.
+            let bytes = [mark, &rest].concat();
+            let got = all_lines(&bytes).ok();
+            let whole = text_of(bytes.clone()).ok().map(|t| lines_of_text(&t));
+            proptest::prop_assert_eq!(got, whole, "{:?}", bytes);
+        }
     }
 
     #[test]
