@@ -33,10 +33,28 @@ pub enum Json<'a> {
 impl<'a> Json<'a> {
     /// Parses `text` into a tree that borrows from it.
     pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
+        Json::parse_bounded(text).map(|(json, _)| json)
+    }
+
+    /// Parses `text` as [`Json::parse`] does, with an upper bound on the length in bytes of
+    /// any value of the tree written without whitespace as serde_json writes it (the size
+    /// IAM counts, [`crate::rules::compact`]): a reader that knows it need not measure a
+    /// policy inside the text against a larger limit.
+    ///
+    /// Written so, nothing is longer than in the text but numbers. Whitespace goes;
+    /// brackets, commas and colons stay as they are; `null`, `true` and `false` are
+    /// unchanged; a string is written as read, or with shorter escapes (a raw string has no
+    /// control character, quote or backslash, the only characters serde_json escapes); an
+    /// integer is written with the same digits. A number read as a float (`1e5`, `-0`, one
+    /// too large for 64 bits) is written in at most 24 bytes, and took at least one: the
+    /// bound is the text's length plus 23 bytes for each such number.
+    pub fn parse_bounded(text: &'a str) -> Result<(Json<'a>, usize), serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let value = Builder(&mut Stack::new()).deserialize(&mut de)?;
+        let mut stack = Stack::new();
+        let value = Builder(&mut stack).deserialize(&mut de)?;
         de.end()?;
-        Ok(value)
+        let bound = stack.floats.saturating_mul(23).saturating_add(text.len());
+        Ok((value, bound))
     }
 
     /// The JSON type name, for error messages.
@@ -136,6 +154,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
 struct Stack<'de> {
     elements: Vec<Json<'de>>,
     members: Vec<(Cow<'de, str>, Json<'de>)>,
+    /// Numbers read as floats so far ([`Json::parse_bounded`]).
+    floats: usize,
 }
 
 impl Stack<'_> {
@@ -146,6 +166,7 @@ impl Stack<'_> {
         Stack {
             elements: Vec::with_capacity(32),
             members: Vec::with_capacity(32),
+            floats: 0,
         }
     }
 }
@@ -205,6 +226,7 @@ impl<'de> Visitor<'de> for Builder<'_, 'de> {
         Ok(Json::Number(v.into()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.floats += 1;
         serde_json::Number::from_f64(v)
             .map(Json::Number)
             .ok_or_else(|| E::custom("number out of range"))
@@ -351,6 +373,151 @@ mod tests {
     #[test]
     fn rejects_trailing_garbage() {
         assert!(Json::parse(r#"{"a":1} x"#).is_err());
+    }
+
+    /// Text for a tree whose leaves are raw tokens: numbers as written (`1e5`, `-0`), and
+    /// strings with some characters escaped (`\u` forms, `\/`) and whitespace between
+    /// tokens.
+    fn text_of(node: &Raw, ws: &str, out: &mut String) {
+        match node {
+            Raw::Token(t) => out.push_str(t),
+            Raw::Str(s, escape_all) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '/' if *escape_all => out.push_str("\\/"),
+                        c if (c as u32) < 0x20 || (*escape_all && !c.is_ascii()) => {
+                            let mut units = [0u16; 2];
+                            for u in c.encode_utf16(&mut units) {
+                                out.push_str(&format!("\\u{u:04x}"));
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+            Raw::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(ws);
+                    text_of(item, ws, out);
+                }
+                out.push_str(ws);
+                out.push(']');
+            }
+            Raw::Obj(members) => {
+                out.push('{');
+                for (i, (k, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(ws);
+                    text_of(&Raw::Str(k.clone(), false), ws, out);
+                    out.push_str(ws);
+                    out.push(':');
+                    text_of(v, ws, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Raw {
+        Token(&'static str),
+        Str(String, bool),
+        Arr(Vec<Raw>),
+        Obj(Vec<(String, Raw)>),
+    }
+
+    fn raw() -> impl proptest::strategy::Strategy<Value = Raw> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            prop::sample::select(vec![
+                "null",
+                "true",
+                "false",
+                "0",
+                "7",
+                "-3",
+                "1e5",
+                "1E5",
+                "9e15",
+                "1e22",
+                "-0",
+                "-0.0",
+                "0.1",
+                "5e-7",
+                "1e300",
+                "-2.2250738585072014e-308",
+                "1.50",
+                "18446744073709551615",
+                "18446744073709551616",
+                "-9223372036854775809",
+                "123456789012345678901234567890",
+            ])
+            .prop_map(Raw::Token),
+            ("[a-z\"\\\\/é€😀\n\t\u{1}\u{7f}]{0,12}", any::<bool>())
+                .prop_map(|(s, e)| Raw::Str(s, e)),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Raw::Arr),
+                prop::collection::vec(("[a-zA-Z\"é]{0,6}", inner), 0..6).prop_map(Raw::Obj),
+            ]
+        })
+    }
+
+    /// Every value of the tree, the root first.
+    fn values<'j, 'a>(json: &'j Json<'a>, out: &mut Vec<&'j Json<'a>>) {
+        out.push(json);
+        match json {
+            Json::Array(items) => items.iter().for_each(|j| values(j, out)),
+            Json::Object(members) => members.iter().for_each(|(_, j)| values(j, out)),
+            _ => {}
+        }
+    }
+
+    proptest::proptest! {
+        /// The bound is never below the written size of any value in the tree, however the
+        /// text spells its numbers and strings: were it below, a policy over its size limit
+        /// would pass unmeasured.
+        #[test]
+        fn bounds_the_written_size_of_every_value(
+            node in raw(),
+            ws in proptest::sample::select(vec!["", " ", "\n    ", "\t"]),
+        ) {
+            let mut text = String::new();
+            text_of(&node, ws, &mut text);
+            let (json, bound) = Json::parse_bounded(&text).unwrap();
+            let mut all = Vec::new();
+            values(&json, &mut all);
+            for v in all {
+                let (bytes, chars) = crate::rules::compact::compact_size(None, v);
+                proptest::prop_assert!(bytes <= bound && chars <= bytes, "{text}: {bytes} > {bound}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_bound_counts_what_floats_gain_when_written() {
+        // `1e15` is four bytes and written as `1000000000000000.0`, eighteen.
+        let (json, bound) = Json::parse_bounded("[1e15,1e15]").unwrap();
+        let (bytes, _) = crate::rules::compact::compact_size(None, &json);
+        assert_eq!(bytes, 39);
+        assert!(bytes > "[1e15,1e15]".len());
+        assert_eq!(bound, 11 + 2 * 23);
+        // Whitespace and escapes only shrink: the bound is the text's length.
+        let text = "{ \"a\" : \"\\u00e9\\/\" }";
+        let (json, bound) = Json::parse_bounded(text).unwrap();
+        assert_eq!(bound, text.len());
+        assert!(crate::rules::compact::compact_size(None, &json).0 < bound);
     }
 
     #[test]

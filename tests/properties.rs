@@ -718,7 +718,7 @@ fn lint_errors_are_the_validation_errors() {
             };
             let facts = xacct::rules::doc::DocFacts::default();
             let (policy, errors) =
-                xacct::rules::read_policy(&json, kind, origin, Some(&text), &facts);
+                xacct::rules::read_policy(&json, kind, origin, Some(&text), None, &facts);
             let mut validation: Vec<(String, String)> = match &policy {
                 Some(p) => p
                     .defects

@@ -103,8 +103,9 @@ struct Reader<'f> {
     line: usize,
     /// `file:line`, shared by every policy of the case.
     origin_file: Arc<str>,
-    /// The line is longer than any one policy can be, so policies are measured.
-    long_line: bool,
+    /// An upper bound on the size without whitespace of any policy of the line
+    /// ([`Json::parse_bounded`]): a policy is measured only where the bound is over a limit.
+    bound: usize,
     errors: Vec<ParseError>,
 }
 
@@ -149,7 +150,7 @@ impl Reader<'_> {
         let kind = DocKind::of_role(kind);
         // A document larger than any AWS policy is refused as the flags refuse it (only a
         // line that long can hold one).
-        if self.long_line {
+        if self.bound > MAX_POLICY_BYTES {
             let (bytes, _) = crate::rules::compact::compact_size(None, doc);
             if bytes > MAX_POLICY_BYTES {
                 let e = ParseError {
@@ -165,7 +166,14 @@ impl Reader<'_> {
         }
         // One validation for every path; a document with no usable shape stands as one of
         // which nothing can be read, so that it can still deny.
-        let (policy, errors) = read_policy(doc, kind, origin.clone(), None, &DocFacts::default());
+        let (policy, errors) = read_policy(
+            doc,
+            kind,
+            origin.clone(),
+            None,
+            Some(self.bound),
+            &DocFacts::default(),
+        );
         let policy = policy.unwrap_or_else(|| {
             Policy::unreadable(kind, origin, errors.iter().map(Defect::from).collect())
         });
@@ -229,12 +237,14 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         file,
         line,
         origin_file: Arc::from([file, ":", itoa::Buffer::new().format(line)].concat()),
-        long_line: text.len() > MAX_POLICY_BYTES,
+        // Nothing is read before the line is parsed; until then, nothing is bounded.
+        bound: usize::MAX,
         errors: Vec::new(),
     };
     let root = Pointer::root();
-    let json =
-        Json::parse(text).map_err(|e| r.fatal(root.clone(), format!("invalid JSON: {e}")))?;
+    let (json, bound) = Json::parse_bounded(text)
+        .map_err(|e| r.fatal(root.clone(), format!("invalid JSON: {e}")))?;
+    r.bound = bound;
     if json.as_object().is_none() {
         return Err(r.fatal(
             root,
@@ -532,6 +542,26 @@ mod tests {
         );
         assert_eq!(p.grants[1].origin.pointer.to_string(), "/grants/1");
         assert_eq!(p.scps[1][0].origin.file.as_deref(), Some("cases.jsonl:3"));
+    }
+
+    /// A session policy (at most 2,048 characters) whose line is shorter than that, but
+    /// which serde_json writes longer: `1e15` is written `1000000000000000.0`. Measured
+    /// only when the line's bound says it may be over, it must still be found over.
+    #[test]
+    fn a_policy_that_floats_make_larger_is_still_measured() {
+        let session = |value: &str| {
+            let values = vec![value; 150].join(",");
+            let policy = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"NumericEquals":{{"s3:max-keys":[{values}]}}}}}}]}}"#
+            );
+            let c = case(&format!(r#","sessionPolicy":{policy}"#), "").unwrap();
+            let line = format!("{{{REQUEST}}}}},\"sessionPolicy\":{policy}}}");
+            assert!(line.len() < 2_048, "{}", line.len());
+            let defects = c.policies.session.map(|p| p.defects).unwrap_or_default();
+            defects.iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        assert_eq!(session("1e15"), ["XA0111"]);
+        assert_eq!(session("1"), Vec::<&str>::new());
     }
 
     #[test]

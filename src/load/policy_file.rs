@@ -31,11 +31,13 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
     if text.len() > MAX_POLICY_BYTES * 2 {
         return Err(fail(None, ParseErrorKind::TooLarge(text.len())));
     }
-    let json = Json::parse(text).map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
-    let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>| {
+    let (json, bound) =
+        Json::parse_bounded(text).map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
+    let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>, bound: Option<usize>| {
         let file = origin.file.clone();
         let carrier = origin.embedded.then(|| origin.pointer.clone());
-        let (policy, errors) = validate_policy(doc, kind, origin, text, &DocFacts::default());
+        let (policy, errors) =
+            validate_policy(doc, kind, origin, text, bound, &DocFacts::default());
         match policy {
             Some(p) if p.defects.is_empty() => Ok(p),
             Some(p) => Err(ParseErrors(
@@ -72,6 +74,7 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
                 &json,
                 Origin::embedded(file.clone(), at, None),
                 Some(&inner),
+                None,
             )
         }
         Some((at, doc)) => checked(
@@ -82,6 +85,7 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
                 ..Origin::default()
             },
             None,
+            Some(bound),
         ),
         None => checked(
             &json,
@@ -90,6 +94,7 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
                 ..Origin::default()
             },
             Some(text),
+            None,
         ),
     }
 }

@@ -226,6 +226,10 @@ pub struct PolicyDoc<'d> {
     pub catalog: &'static Catalog,
     /// [`compact_size`] of the document, worked out once for the rules that ask.
     compact: std::cell::OnceCell<(usize, usize)>,
+    /// A size in bytes that [`compact_size`] is known not to exceed without measuring: the
+    /// length of the document's own text, or a bound its reader gives
+    /// ([`PolicyDoc::bounded`]).
+    at_most: Option<usize>,
 }
 
 impl<'d> PolicyDoc<'d> {
@@ -260,7 +264,25 @@ impl<'d> PolicyDoc<'d> {
             facts: facts.for_kind(kind),
             catalog,
             compact: std::cell::OnceCell::new(),
+            // Leaving out whitespace only shortens a text.
+            at_most: text.map(str::len),
         }
+    }
+
+    /// The document, with `bound` as an upper bound on its size in bytes without whitespace
+    /// (from [`Json::parse_bounded`] of the text it is in).
+    pub fn bounded(mut self, bound: Option<usize>) -> Self {
+        self.at_most = match (self.at_most, bound) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self
+    }
+
+    /// Whether the document is known, without measuring it, to be at most `limit` long
+    /// without whitespace, in bytes and so in characters.
+    pub fn surely_within(&self, limit: usize) -> bool {
+        self.at_most.is_some_and(|n| n <= limit)
     }
 
     /// The statements, as views. Built on first use: the validation that every loaded
@@ -283,7 +305,8 @@ impl PolicyDoc<'_> {
     /// Whether the document is larger than any policy AWS stores
     /// ([`crate::policy::MAX_POLICY_BYTES`], without whitespace): no service accepts it.
     pub fn oversized(&self) -> bool {
-        self.compact_size().0 > crate::policy::MAX_POLICY_BYTES
+        !self.surely_within(crate::policy::MAX_POLICY_BYTES)
+            && self.compact_size().0 > crate::policy::MAX_POLICY_BYTES
     }
 
     /// Whether `Version` is `2012-10-17` (policy variables are resolved).

@@ -422,7 +422,9 @@ impl KnownDocs {
 /// Reads one policy document of `kind` leniently and validates it: the model (when the
 /// document has a usable shape), with every error of the one validation as its
 /// [`Policy::defects`], and the parser's errors. `text` is the document's own text when it
-/// has one (for size limits); `facts` say what the export knows of its resource.
+/// has one (for size limits), and `bound` an upper bound on its size without whitespace
+/// when the reader knows one ([`Json::parse_bounded`]); `facts` say what the export knows
+/// of its resource.
 ///
 /// Inside [`collect`], a document read in place is recorded for the lint of the same tree:
 /// its grammar errors, and, when the run lints it, the lint's rules' findings (the rules then
@@ -432,6 +434,7 @@ pub fn read_policy(
     kind: DocKind,
     origin: Origin,
     text: Option<&str>,
+    bound: Option<usize>,
     facts: &DocFacts,
 ) -> (Option<Policy>, Vec<ParseError>) {
     let file = origin.file.clone();
@@ -463,7 +466,8 @@ pub fn read_policy(
             Ok(catalog) => {
                 let file_name = file.as_deref().unwrap_or("-");
                 let doc =
-                    PolicyDoc::new(file_name, kind, &root, json, text, &errors, facts, catalog);
+                    PolicyDoc::new(file_name, kind, &root, json, text, &errors, facts, catalog)
+                        .bounded(bound);
                 let mut all = Vec::new();
                 let run = RULES
                     .iter()

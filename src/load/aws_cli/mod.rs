@@ -256,6 +256,7 @@ pub(crate) fn policy_at(
                 embedded: false,
             },
             None,
+            None,
             &facts,
         ),
         Json::String(s) => {
@@ -267,6 +268,7 @@ pub(crate) fn policy_at(
                     kind,
                     Origin::embedded(file.clone(), at.clone(), name),
                     Some(&decoded),
+                    None,
                     &facts,
                 ),
                 Err(e) => {
