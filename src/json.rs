@@ -24,22 +24,104 @@ pub enum Json<'a> {
     Number(serde_json::Number),
     /// A string.
     String(Cow<'a, str>),
-    /// An array.
-    Array(Vec<Json<'a>>),
-    /// An object: members in document order, duplicate keys kept.
-    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+    /// An array: its elements in an arena when parsed into one ([`Json::parse_in`]).
+    Array(Seq<'a, Json<'a>>),
+    /// An object: members in document order, duplicate keys kept (in an arena when parsed
+    /// into one).
+    Object(Seq<'a, (Cow<'a, str>, Json<'a>)>),
+}
+
+/// The elements of an array or the members of an object: in a vector of their own, or in
+/// an arena the tree borrows ([`Json::parse_in`]). A `Cow<'a, [T]>` would do the same but
+/// fix `'a` (its owned form is named through a trait), and trees are read at shorter
+/// lifetimes than they were parsed with.
+#[derive(Debug)]
+pub enum Seq<'a, T> {
+    /// In an arena.
+    Borrowed(&'a [T]),
+    /// In a vector of their own.
+    Owned(Vec<T>),
+}
+
+impl<T> std::ops::Deref for Seq<'_, T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Seq::Borrowed(s) => s,
+            Seq::Owned(v) => v,
+        }
+    }
+}
+
+impl<T: Clone> Seq<'_, T> {
+    /// The items, to change: copied out of the arena first if they are in one.
+    pub fn make_mut(&mut self) -> &mut [T] {
+        if let Seq::Borrowed(s) = *self {
+            *self = Seq::Owned(s.to_vec());
+        }
+        match self {
+            Seq::Owned(v) => v,
+            // Not reached: the items were just copied into a vector.
+            Seq::Borrowed(_) => &mut [],
+        }
+    }
+
+    /// The items as a vector of their own.
+    pub fn into_owned(self) -> Vec<T> {
+        match self {
+            Seq::Borrowed(s) => s.to_vec(),
+            Seq::Owned(v) => v,
+        }
+    }
+}
+
+impl<T: Clone> Clone for Seq<'_, T> {
+    fn clone(&self) -> Self {
+        match self {
+            Seq::Borrowed(s) => Seq::Borrowed(s),
+            Seq::Owned(v) => Seq::Owned(v.clone()),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Seq<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T> From<Vec<T>> for Seq<'_, T> {
+    fn from(v: Vec<T>) -> Self {
+        Seq::Owned(v)
+    }
+}
+
+impl<T> FromIterator<T> for Seq<'_, T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Seq::Owned(iter.into_iter().collect())
+    }
+}
+
+impl<'s, T> IntoIterator for &'s Seq<'_, T> {
+    type Item = &'s T;
+    type IntoIter = std::slice::Iter<'s, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 impl<'a> Json<'a> {
-    /// Parses `text` into a tree that borrows from it.
+    /// Parses `text` into a tree that borrows from it, its containers each in a vector.
     pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
-        Json::parse_bounded(text).map(|(json, _)| json)
+        Json::build(text, None).map(|(json, _)| json)
     }
 
-    /// Parses `text` as [`Json::parse`] does, with an upper bound on the length in bytes of
-    /// any value of the tree written without whitespace as serde_json writes it (the size
-    /// IAM counts, [`crate::rules::compact`]): a reader that knows it need not measure a
-    /// policy inside the text against a larger limit.
+    /// Parses `text` into a tree held in `arena`: its containers and the strings with escape
+    /// sequences are put there, so that the tree costs nothing to drop (the arena goes at
+    /// once). With the tree comes an upper bound on the length in bytes of any value of the
+    /// tree written without whitespace as serde_json writes it (the size IAM counts,
+    /// [`crate::rules::compact`]): a reader that knows it need not measure a policy inside
+    /// the text against a larger limit.
     ///
     /// Written so, nothing is longer than in the text but numbers. Whitespace goes;
     /// brackets, commas and colons stay as they are; `null`, `true` and `false` are
@@ -48,9 +130,19 @@ impl<'a> Json<'a> {
     /// integer is written with the same digits. A number read as a float (`1e5`, `-0`, one
     /// too large for 64 bits) is written in at most 24 bytes, and took at least one: the
     /// bound is the text's length plus 23 bytes for each such number.
-    pub fn parse_bounded(text: &'a str) -> Result<(Json<'a>, usize), serde_json::Error> {
+    pub fn parse_in(
+        text: &'a str,
+        arena: &'a bumpalo::Bump,
+    ) -> Result<(Json<'a>, usize), serde_json::Error> {
+        Json::build(text, Some(arena))
+    }
+
+    fn build(
+        text: &'a str,
+        arena: Option<&'a bumpalo::Bump>,
+    ) -> Result<(Json<'a>, usize), serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let mut stack = Stack::new();
+        let mut stack = Stack::new(arena);
         let value = Builder(&mut stack).deserialize(&mut de)?;
         de.end()?;
         let bound = stack.floats.saturating_mul(23).saturating_add(text.len());
@@ -129,9 +221,12 @@ impl<'a> Json<'a> {
             Json::Bool(b) => Json::Bool(b),
             Json::Number(n) => Json::Number(n),
             Json::String(s) => Json::String(Cow::Owned(s.into_owned())),
-            Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
+            Json::Array(a) => {
+                Json::Array(a.into_owned().into_iter().map(Json::into_owned).collect())
+            }
             Json::Object(m) => Json::Object(
-                m.into_iter()
+                m.into_owned()
+                    .into_iter()
                     .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
                     .collect(),
             ),
@@ -141,32 +236,45 @@ impl<'a> Json<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Builder(&mut Stack::default()).deserialize(deserializer)
+        Builder(&mut Stack::new(None)).deserialize(deserializer)
     }
 }
 
-/// The members and elements of the containers being read, one stack for the whole tree.
+/// The members and elements of the containers being read, one stack for the whole tree,
+/// and the arena the tree goes in, if any.
 ///
 /// JSON does not say how many members an object has, so a container read into its own
 /// vector grows it a few times; here its members go on the shared stack and are moved off
-/// into a vector of exactly their number when it closes: one allocation per container.
-#[derive(Default)]
+/// into a vector (or an arena slice) of exactly their number when it closes.
 struct Stack<'de> {
     elements: Vec<Json<'de>>,
     members: Vec<(Cow<'de, str>, Json<'de>)>,
-    /// Numbers read as floats so far ([`Json::parse_bounded`]).
+    /// Numbers read as floats so far (for the bound of [`Json::parse_in`]).
     floats: usize,
+    /// Where containers and unescaped strings go ([`Json::parse_in`]); `None`: vectors and
+    /// strings of their own. Nothing that owns memory elsewhere may go in the arena, which
+    /// drops nothing.
+    arena: Option<&'de bumpalo::Bump>,
 }
 
-impl Stack<'_> {
+impl<'de> Stack<'de> {
     /// A stack with room for the open containers of a usual document (a policy's statement
     /// inside its array, inside the document, inside an export's list), so that it is
     /// allocated once rather than grown a few times per text.
-    fn new() -> Self {
+    fn new(arena: Option<&'de bumpalo::Bump>) -> Self {
         Stack {
             elements: Vec::with_capacity(32),
             members: Vec::with_capacity(32),
             floats: 0,
+            arena,
+        }
+    }
+
+    /// A string that could not be borrowed from the text (it had escape sequences).
+    fn string(&self, s: &str) -> Cow<'de, str> {
+        match self.arena {
+            Some(arena) => Cow::Borrowed(arena.alloc_str(s)),
+            None => Cow::Owned(s.to_owned()),
         }
     }
 }
@@ -182,28 +290,28 @@ impl<'de> DeserializeSeed<'de> for Builder<'_, 'de> {
     }
 }
 
-/// A string that borrows when serde can hand out a borrowed slice.
-struct CowStr<'a>(Cow<'a, str>);
+/// An object's key: borrowed from the text when serde can hand out a slice of it, else
+/// kept as [`Stack::string`] keeps it.
+struct Key<'s, 'de>(&'s Stack<'de>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CowStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(V)
+impl<'de> DeserializeSeed<'de> for Key<'_, 'de> {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_, 'de> {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.string(v))
     }
 }
 
@@ -235,25 +343,34 @@ impl<'de> Visitor<'de> for Builder<'_, 'de> {
         Ok(Json::String(Cow::Borrowed(v)))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Json::String(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Json::String(Cow::Owned(v)))
+        Ok(Json::String(self.0.string(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let start = self.0.elements.len();
         while let Some(v) = seq.next_element_seed(Builder(&mut *self.0))? {
             self.0.elements.push(v);
         }
-        Ok(Json::Array(self.0.elements.split_off(start)))
+        let items = match self.0.arena {
+            Some(arena) => {
+                Seq::Borrowed(arena.alloc_slice_fill_iter(self.0.elements.drain(start..)))
+            }
+            None => Seq::Owned(self.0.elements.split_off(start)),
+        };
+        Ok(Json::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let start = self.0.members.len();
-        while let Some(CowStr(k)) = map.next_key()? {
+        while let Some(k) = map.next_key_seed(Key(self.0))? {
             let v = map.next_value_seed(Builder(&mut *self.0))?;
             self.0.members.push((k, v));
         }
-        Ok(Json::Object(self.0.members.split_off(start)))
+        let members = match self.0.arena {
+            Some(arena) => {
+                Seq::Borrowed(arena.alloc_slice_fill_iter(self.0.members.drain(start..)))
+            }
+            None => Seq::Owned(self.0.members.split_off(start)),
+        };
+        Ok(Json::Object(members))
     }
 }
 
@@ -495,7 +612,9 @@ mod tests {
         ) {
             let mut text = String::new();
             text_of(&node, ws, &mut text);
-            let (json, bound) = Json::parse_bounded(&text).unwrap();
+            let arena = bumpalo::Bump::new();
+            let (json, bound) = Json::parse_in(&text, &arena).unwrap();
+            proptest::prop_assert_eq!(&json, &Json::parse(&text).unwrap());
             let mut all = Vec::new();
             values(&json, &mut all);
             for v in all {
@@ -508,14 +627,15 @@ mod tests {
     #[test]
     fn the_bound_counts_what_floats_gain_when_written() {
         // `1e15` is four bytes and written as `1000000000000000.0`, eighteen.
-        let (json, bound) = Json::parse_bounded("[1e15,1e15]").unwrap();
+        let arena = bumpalo::Bump::new();
+        let (json, bound) = Json::parse_in("[1e15,1e15]", &arena).unwrap();
         let (bytes, _) = crate::rules::compact::compact_size(None, &json);
         assert_eq!(bytes, 39);
         assert!(bytes > "[1e15,1e15]".len());
         assert_eq!(bound, 11 + 2 * 23);
         // Whitespace and escapes only shrink: the bound is the text's length.
         let text = "{ \"a\" : \"\\u00e9\\/\" }";
-        let (json, bound) = Json::parse_bounded(text).unwrap();
+        let (json, bound) = Json::parse_in(text, &arena).unwrap();
         assert_eq!(bound, text.len());
         assert!(crate::rules::compact::compact_size(None, &json).0 < bound);
     }

@@ -96,7 +96,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(catalog) = xacct::catalog::catalog() {
         let _ = lint_text("policy.json", text, &LintOptions::default(), catalog);
     }
-    let Ok((json, bound)) = Json::parse_bounded(text) else {
+    let arena = bumpalo::Bump::new();
+    let Ok((json, bound)) = Json::parse_in(text, &arena) else {
         return;
     };
     let facts = DocFacts {

@@ -481,10 +481,11 @@ impl Ctx<'_> {
         let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
-            let parsed = parse_file(path, bytes);
+            let arena = crate::load::file_arena(bytes);
+            let parsed = parse_file(path, bytes, &arena);
             // The text as the one decoder gives it; decoded again only when it is not JSON.
             let text = match &parsed {
-                Ok((t, _)) => Some(Cow::Borrowed(t.as_ref())),
+                Ok((t, _)) => Some(Cow::Borrowed(*t)),
                 Err(_) => decode_text(bytes).ok(),
             };
             let text = text.as_deref();

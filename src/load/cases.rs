@@ -104,7 +104,7 @@ struct Reader<'f> {
     /// `file:line`, shared by every policy of the case.
     origin_file: Arc<str>,
     /// An upper bound on the size without whitespace of any policy of the line
-    /// ([`Json::parse_bounded`]): a policy is measured only where the bound is over a limit.
+    /// ([`Json::parse_in`]): a policy is measured only where the bound is over a limit.
     bound: usize,
     errors: Vec<ParseError>,
 }
@@ -242,7 +242,9 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         errors: Vec::new(),
     };
     let root = Pointer::root();
-    let (json, bound) = Json::parse_bounded(text)
+    // The line's tree, in an arena of about its size (a node is larger than its text).
+    let arena = bumpalo::Bump::with_capacity(text.len().saturating_mul(3));
+    let (json, bound) = Json::parse_in(text, &arena)
         .map_err(|e| r.fatal(root.clone(), format!("invalid JSON: {e}")))?;
     r.bound = bound;
     if json.as_object().is_none() {

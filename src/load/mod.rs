@@ -189,19 +189,27 @@ pub(crate) fn read_path(path: &Path, opts: &LoadOptions) -> (u64, FileOutput) {
 
 /// Reads one file: recognizes it by content and place, and returns what it holds.
 pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOptions) -> FileOutput {
-    match parse_file(name, bytes) {
+    let arena = file_arena(bytes);
+    match parse_file(name, bytes, &arena) {
         Ok((_, json)) => read_parsed(name, path, &json, opts),
         Err(out) => out,
     }
 }
 
-/// A file's text and JSON tree, or what [`read_file`] gives for a file that has none. The
-/// text is decoded by the one decoder ([`classify::decode_text`]): UTF-8 with or without a
-/// byte order mark, UTF-16 with one.
+/// The arena for the JSON tree of a file of `bytes` ([`parse_file`]): about the tree's size
+/// (a node takes more room than its text), so that it is allocated once for most files.
+pub(crate) fn file_arena(bytes: &[u8]) -> bumpalo::Bump {
+    bumpalo::Bump::with_capacity(bytes.len().saturating_mul(3))
+}
+
+/// A file's text and JSON tree (in `arena`, [`file_arena`]), or what [`read_file`] gives
+/// for a file that has none. The text is decoded by the one decoder
+/// ([`classify::decode_text`]): UTF-8 with or without a byte order mark, UTF-16 with one.
 pub(crate) fn parse_file<'b>(
     name: &str,
     bytes: &'b [u8],
-) -> Result<(std::borrow::Cow<'b, str>, crate::json::Json<'b>), FileOutput> {
+    arena: &'b bumpalo::Bump,
+) -> Result<(&'b str, crate::json::Json<'b>), FileOutput> {
     let problem = |message: String| FileOutput {
         problems: vec![Diagnostic::in_file(
             &codes::UNREADABLE_INPUT,
@@ -211,17 +219,23 @@ pub(crate) fn parse_file<'b>(
         )],
         ..FileOutput::default()
     };
-    let text = classify::decode_text(bytes).map_err(|e| problem(format!("not UTF-8 text: {e}")))?;
-    let json = match &text {
-        std::borrow::Cow::Borrowed(t) => parse_text(name, t)?,
-        std::borrow::Cow::Owned(t) => parse_text(name, t)?.into_owned(),
+    let text = match classify::decode_text(bytes) {
+        Ok(std::borrow::Cow::Borrowed(t)) => t,
+        // Text decoded from UTF-16 (or without its byte order mark) lives as long as the tree.
+        Ok(std::borrow::Cow::Owned(t)) => &*arena.alloc_str(&t),
+        Err(e) => return Err(problem(format!("not UTF-8 text: {e}"))),
     };
-    Ok((text, json))
+    Ok((text, parse_text(name, text, arena)?))
 }
 
 /// The JSON tree of a decoded text: JSON, else a CloudFormation template in YAML.
-fn parse_text<'t>(name: &str, text: &'t str) -> Result<crate::json::Json<'t>, FileOutput> {
-    crate::json::Json::parse(text).or_else(|e| {
+fn parse_text<'t>(
+    name: &str,
+    text: &'t str,
+    arena: &'t bumpalo::Bump,
+) -> Result<crate::json::Json<'t>, FileOutput> {
+    let json = crate::json::Json::parse_in(text, arena).map(|(json, _)| json);
+    json.or_else(|e| {
         use cloudformation::NotJson;
         let (code, message) = match cloudformation::parse_yaml_template(text) {
             Some(NotJson::Template(json)) => return Ok(json),

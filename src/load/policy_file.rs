@@ -31,8 +31,9 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
     if text.len() > MAX_POLICY_BYTES * 2 {
         return Err(fail(None, ParseErrorKind::TooLarge(text.len())));
     }
-    let (json, bound) =
-        Json::parse_bounded(text).map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
+    let arena = bumpalo::Bump::new();
+    let (json, bound) = Json::parse_in(text, &arena)
+        .map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
     let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>, bound: Option<usize>| {
         let file = origin.file.clone();
         let carrier = origin.embedded.then(|| origin.pointer.clone());

@@ -270,7 +270,7 @@ impl<'d> PolicyDoc<'d> {
     }
 
     /// The document, with `bound` as an upper bound on its size in bytes without whitespace
-    /// (from [`Json::parse_bounded`] of the text it is in).
+    /// (from [`Json::parse_in`] of the text it is in).
     pub fn bounded(mut self, bound: Option<usize>) -> Self {
         self.at_most = match (self.at_most, bound) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -366,7 +366,7 @@ pub fn raw_statements<'d>(
     json: &'d Json<'d>,
 ) -> impl Iterator<Item = (Option<usize>, &'d Json<'d>)> {
     let (items, single) = match json.get("Statement") {
-        Some(Json::Array(items)) => (items.as_slice(), None),
+        Some(Json::Array(items)) => (&items[..], None),
         Some(s @ Json::Object(_)) => (&[][..], Some(s)),
         _ => (&[][..], None),
     };

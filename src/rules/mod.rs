@@ -423,7 +423,7 @@ impl KnownDocs {
 /// document has a usable shape), with every error of the one validation as its
 /// [`Policy::defects`], and the parser's errors. `text` is the document's own text when it
 /// has one (for size limits), and `bound` an upper bound on its size without whitespace
-/// when the reader knows one ([`Json::parse_bounded`]); `facts` say what the export knows
+/// when the reader knows one ([`Json::parse_in`]); `facts` say what the export knows
 /// of its resource.
 ///
 /// Inside [`collect`], a document read in place is recorded for the lint of the same tree:

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::LineCol;
-use crate::json::{Json, Pointer};
+use crate::json::{Json, Pointer, Seq};
 
 /// The short-form tags CloudFormation reads, and the key of the function each stands for.
 const FUNCTIONS: [(&str, &str); 22] = [
@@ -325,8 +325,8 @@ impl Builder {
             return Err("unbalanced collection".into());
         };
         let value = match frame.kind {
-            FrameKind::Seq(items) => Json::Array(items),
-            FrameKind::Map { members, .. } => Json::Object(members),
+            FrameKind::Seq(items) => Json::Array(items.into()),
+            FrameKind::Map { members, .. } => Json::Object(members.into()),
         };
         let value = wrap(frame.wrap, value);
         self.push(value, frame.anchor)
@@ -356,10 +356,10 @@ impl Builder {
                 let arg = if f == "Fn::GetAtt" {
                     // `!GetAtt Resource.Attribute`: the attribute may itself contain dots.
                     match text.split_once('.') {
-                        Some((r, a)) => Json::Array(vec![
+                        Some((r, a)) => Json::Array(Seq::Owned(vec![
                             Json::String(Cow::Owned(r.to_owned())),
                             Json::String(Cow::Owned(a.to_owned())),
-                        ]),
+                        ])),
                         None => Json::String(Cow::Owned(text.into_owned())),
                     }
                 } else {
@@ -402,7 +402,7 @@ impl Builder {
 
 fn wrap(f: Option<&'static str>, value: Json<'static>) -> Json<'static> {
     match f {
-        Some(f) => Json::Object(vec![(Cow::Borrowed(f), value)]),
+        Some(f) => Json::Object(vec![(Cow::Borrowed(f), value)].into()),
         None => value,
     }
 }

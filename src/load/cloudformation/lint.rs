@@ -119,8 +119,12 @@ fn get_mut<'j>(root: &'j mut Json<'static>, p: &Pointer) -> Option<&'j mut Json<
     let mut cur = root;
     for t in p.tokens() {
         cur = match cur {
-            Json::Object(m) => m.iter_mut().find(|(k, _)| *k == t).map(|(_, v)| v)?,
-            Json::Array(a) => a.get_mut(t.parse::<usize>().ok()?)?,
+            Json::Object(m) => m
+                .make_mut()
+                .iter_mut()
+                .find(|(k, _)| *k == t)
+                .map(|(_, v)| v)?,
+            Json::Array(a) => a.make_mut().get_mut(t.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }

@@ -190,10 +190,10 @@ impl Plan<'_, '_> {
                 }
             }
             if !cm.is_empty() {
-                members.push(("Constraints".into(), Json::Object(cm)));
+                members.push(("Constraints".into(), Json::Object(cm.into())));
             }
         }
-        let grant_json = Json::Object(members);
+        let grant_json = Json::Object(members.into());
         let origin = Origin {
             file: Some(self.file.clone()),
             name: Some(Arc::from(addr)),
