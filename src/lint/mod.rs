@@ -314,10 +314,16 @@ pub fn lint_parsed(
         replacement: None,
     };
     let invalid = crate::rules::xa0100_invalid_json::InvalidJson.meta();
+    // The tree parsed here goes in an arena (allocated only when it is parsed here).
+    let arena = match parsed {
+        Some(_) => bumpalo::Bump::new(),
+        None => crate::load::file_arena(text.as_bytes()),
+    };
     let mut owned: Option<Json<'_>> = None;
     let parsed = match parsed {
         Some(j) => Ok(j),
-        None => Json::parse(text)
+        None => Json::parse_in(text, &arena)
+            .map(|(json, _)| json)
             .or_else(
                 |e| match crate::load::cloudformation::parse_yaml_template(text) {
                     Some(crate::load::cloudformation::NotJson::Template(j)) => Ok(j),
