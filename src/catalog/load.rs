@@ -423,7 +423,14 @@ fn service_lines(rest: &'static str) -> Result<Vec<LazyService>, AwsDataError> {
             "the last line is not `{SERVICES_CLOSE}`"
         )));
     };
-    let mut lines: Vec<&'static str> = body.split('\n').collect();
+    // Split with a vectorised search: the data is a megabyte or more, read at every start.
+    let mut lines: Vec<&'static str> = Vec::with_capacity(512);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
+        lines.push(body.get(start..end).unwrap_or_default());
+        start = end + 1;
+    }
+    lines.push(body.get(start..).unwrap_or_default());
     // `body` ends with the line break before `]}`.
     if lines.pop() != Some("") {
         return Err(AwsDataError::Parse(format!(
