@@ -3,7 +3,10 @@
 //! `serde_json::Value` keeps the last of two duplicate keys and copies every string. Policy
 //! files need both facts: AWS rejects a statement with two `Effect` keys, and the case files
 //! that `simulate --cases` reads are large. [`Json`] keeps object members in document order,
-//! duplicates included, and borrows every string that has no escape sequence.
+//! duplicates included, and borrows every string that has no escape sequence. Inputs are
+//! parsed into an arena ([`Json::parse_in`]): a tree's containers and escaped strings are
+//! allocated together and freed at once, and the parse bounds the size of the policies in
+//! the text; trees built in code keep their containers in vectors ([`Seq`]).
 //!
 //! [`Pointer`] is an RFC 6901 JSON pointer that parse errors carry; the renderers turn it
 //! into a line and column with [`crate::source`].
