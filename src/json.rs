@@ -140,6 +140,14 @@ impl<'a> Json<'a> {
         Json::build(text, Some(arena))
     }
 
+    /// An arena for the tree of a text of `len` bytes ([`Json::parse_in`]): about the
+    /// tree's size (a node takes more room than its text), so that one allocation holds most
+    /// trees, but at most 64 MiB at first; a larger tree adds room as it grows.
+    pub fn arena_for(len: usize) -> bumpalo::Bump {
+        const MOST: usize = 64 << 20;
+        bumpalo::Bump::with_capacity(len.saturating_mul(3).min(MOST))
+    }
+
     fn build(
         text: &'a str,
         arena: Option<&'a bumpalo::Bump>,
@@ -625,6 +633,19 @@ mod tests {
                 proptest::prop_assert!(bytes <= bound && chars <= bytes, "{text}: {bytes} > {bound}");
             }
         }
+    }
+
+    #[test]
+    fn an_arena_is_about_its_tree_but_starts_at_most_64_mib() {
+        assert!(Json::arena_for(1_000).chunk_capacity() >= 3_000);
+        // A file at the largest size read (512 MiB) does not take 1.5 GiB at once.
+        let big = Json::arena_for(512 << 20);
+        assert!(big.allocated_bytes() <= (64 << 20) + 4096);
+        // A tree larger than the first chunk still fits.
+        let text = format!("[{}\"x\"]", "\"a\\n\",".repeat(10_000));
+        let arena = bumpalo::Bump::with_capacity(16);
+        let (json, _) = Json::parse_in(&text, &arena).unwrap();
+        assert_eq!(json, Json::parse(&text).unwrap());
     }
 
     #[test]

@@ -481,7 +481,7 @@ impl Ctx<'_> {
         let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
         for ((path, bytes), slot) in files.iter().zip(&slots) {
-            let arena = crate::load::file_arena(bytes);
+            let arena = crate::json::Json::arena_for(bytes.len());
             let parsed = parse_file(path, bytes, &arena);
             // The text as the one decoder gives it; decoded again only when it is not JSON.
             let text = match &parsed {

@@ -317,7 +317,7 @@ pub fn lint_parsed(
     // The tree parsed here goes in an arena (allocated only when it is parsed here).
     let arena = match parsed {
         Some(_) => bumpalo::Bump::new(),
-        None => crate::load::file_arena(text.as_bytes()),
+        None => Json::arena_for(text.len()),
     };
     let mut owned: Option<Json<'_>> = None;
     let parsed = match parsed {

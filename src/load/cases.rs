@@ -242,8 +242,7 @@ pub fn parse_case(text: &str, file: &Arc<str>, line: usize) -> Result<Case, Case
         errors: Vec::new(),
     };
     let root = Pointer::root();
-    // The line's tree, in an arena of about its size (a node is larger than its text).
-    let arena = bumpalo::Bump::with_capacity(text.len().saturating_mul(3));
+    let arena = Json::arena_for(text.len());
     let (json, bound) = Json::parse_in(text, &arena)
         .map_err(|e| r.fatal(root.clone(), format!("invalid JSON: {e}")))?;
     r.bound = bound;

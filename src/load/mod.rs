@@ -189,21 +189,15 @@ pub(crate) fn read_path(path: &Path, opts: &LoadOptions) -> (u64, FileOutput) {
 
 /// Reads one file: recognizes it by content and place, and returns what it holds.
 pub(crate) fn read_file(name: &str, path: &Path, bytes: &[u8], opts: &LoadOptions) -> FileOutput {
-    let arena = file_arena(bytes);
+    let arena = crate::json::Json::arena_for(bytes.len());
     match parse_file(name, bytes, &arena) {
         Ok((_, json)) => read_parsed(name, path, &json, opts),
         Err(out) => out,
     }
 }
 
-/// The arena for the JSON tree of a file of `bytes` ([`parse_file`]): about the tree's size
-/// (a node takes more room than its text), so that it is allocated once for most files.
-pub(crate) fn file_arena(bytes: &[u8]) -> bumpalo::Bump {
-    bumpalo::Bump::with_capacity(bytes.len().saturating_mul(3))
-}
-
-/// A file's text and JSON tree (in `arena`, [`file_arena`]), or what [`read_file`] gives
-/// for a file that has none. The text is decoded by the one decoder
+/// A file's text and JSON tree (in `arena`, [`crate::json::Json::arena_for`]), or what
+/// [`read_file`] gives for a file that has none. The text is decoded by the one decoder
 /// ([`classify::decode_text`]): UTF-8 with or without a byte order mark, UTF-16 with one.
 pub(crate) fn parse_file<'b>(
     name: &str,

@@ -31,7 +31,7 @@ pub fn parse_policy_text(text: &str, file: Arc<str>, kind: DocKind) -> Result<Po
     if text.len() > MAX_POLICY_BYTES * 2 {
         return Err(fail(None, ParseErrorKind::TooLarge(text.len())));
     }
-    let arena = bumpalo::Bump::new();
+    let arena = Json::arena_for(text.len());
     let (json, bound) = Json::parse_in(text, &arena)
         .map_err(|e| fail(None, ParseErrorKind::Json(e.to_string())))?;
     let checked = |doc: &Json<'_>, origin: Origin, text: Option<&str>, bound: Option<usize>| {
