@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::eval::{authorize, Context, Decision, Principal};
-use crate::inventory::{Assembled, Inventory, ResourceHalf, Side, Unknown, UnknownKind};
+use crate::inventory::{Assembled, Inventory, ResourceHalf, ScpChains, Side, Unknown, UnknownKind};
 use crate::policy::{AwsPrincipal, Grantee, Policy, PrincipalSet};
 
 /// The answer for one principal.
@@ -89,8 +89,8 @@ pub struct WhoCan {
 
 /// Decides `action` on `resource` for every candidate principal. `all` keeps the denied ones
 /// too. `Err` only when the built-in assumption policy cannot be read (a bug).
-pub fn who_can(
-    inv: &Inventory,
+pub fn who_can<'i>(
+    inv: &'i Inventory,
     action: &str,
     resource: &str,
     context: &Context,
@@ -100,7 +100,7 @@ pub fn who_can(
     // owner is the caller's account): assembled once, not once per candidate.
     let base = inv.resource_half(action, resource, None);
     // What the resource side is (its owner, organization, policy and grants).
-    let probe = inv.assemble(&Principal::Anonymous, &base);
+    let probe = inv.assemble(&Principal::Anonymous, &base, &mut ScpChains::default());
     let owner = probe.resource_account.clone();
     let owner_org = owner.as_deref().and_then(|o| inv.org_of(o));
     let assume = Policy::parse_text(
@@ -113,9 +113,10 @@ pub fn who_can(
     )
     .map_err(|e| e.to_string())?;
     // Each candidate is decided on its own: on every worker thread, each keeping the half
-    // of the last account whose half differs from the shared one.
-    let decide = |p: &Principal, half: &ResourceHalf<'_>| -> Option<Row> {
-        let a = inv.assemble(p, half);
+    // of the last account whose half differs from the shared one, and the SCP chain of each
+    // account it met.
+    let decide = |p: &Principal, half: &ResourceHalf<'i>, chains: &mut ScpChains<'i>| {
+        let a = inv.assemble(p, half, chains);
         let req = a.request(action, context.clone());
         let resp = authorize(&req, &a.policy_set());
         let relevant = a.relevant_unknowns(resp.decision);
@@ -233,15 +234,15 @@ pub fn who_can(
     let mut rows: Vec<Row> = candidates(inv, &probe)
         .par_iter()
         .map_init(
-            || None,
-            |own: &mut Option<ResourceHalf<'_>>, p| {
+            || (None, ScpChains::default()),
+            |(own, chains): &mut (Option<ResourceHalf<'i>>, ScpChains<'i>), p| {
                 if base.serves(p) {
-                    return decide(p, &base);
+                    return decide(p, &base, chains);
                 }
                 if !own.as_ref().is_some_and(|h| h.serves(p)) {
                     *own = Some(inv.resource_half(action, resource, p.account()));
                 }
-                decide(p, own.as_ref()?)
+                decide(p, own.as_ref()?, chains)
             },
         )
         .flatten()

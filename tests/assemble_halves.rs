@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use xacct::eval::Principal;
-use xacct::inventory::Inventory;
+use xacct::inventory::{Inventory, ScpChains};
 use xacct::load::LoadOptions;
 
 use crate::util::{golden, scratch, who_can_all, who_can_json};
@@ -96,9 +96,11 @@ fn principals(inv: &Inventory) -> Vec<Principal> {
 }
 
 /// For every principal, the resource's half made once (remade only when it does not serve
-/// the principal, as `who-can` does) gives the whole assembly, field for field.
+/// the principal, as `who-can` does) and the SCP chains kept across principals and
+/// questions give the whole assembly, field for field.
 fn halves_match(inv: &Inventory, questions: &[(&str, &str, &str)]) {
     let principals = principals(inv);
+    let mut chains = ScpChains::default();
     for (name, action, resource) in questions {
         let mut half = inv.resource_half(action, resource, None);
         let mut remade = 0;
@@ -107,7 +109,7 @@ fn halves_match(inv: &Inventory, questions: &[(&str, &str, &str)]) {
                 half = inv.resource_half(action, resource, p.account());
                 remade += 1;
             }
-            let joined = inv.assemble(p, &half);
+            let joined = inv.assemble(p, &half, &mut chains);
             let whole = inv.request_context(p, action, resource);
             assert_eq!(
                 format!("{joined:#?}"),
@@ -166,7 +168,7 @@ fn unknowns_of_outsiders_only_are_kept_for_outsiders_only() {
     for (_, action, resource) in &questions[..2] {
         let half = inv.resource_half(action, resource, None);
         let count = |p: &Principal| {
-            inv.assemble(p, &half)
+            inv.assemble(p, &half, &mut ScpChains::default())
                 .unknowns
                 .iter()
                 .filter(|u| u.side == xacct::inventory::Side::Resource)

@@ -33,7 +33,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::eval::{ObjectOwnership, PublicAccessBlock};
 use crate::policy::{Grant, Policy};
 
-pub use assemble::{Assembled, Impact, ResourceHalf, Side, Unknown, UnknownKind};
+pub use assemble::{Assembled, Impact, ResourceHalf, ScpChains, Side, Unknown, UnknownKind};
 pub use org::{OrgPolicy, OrgPolicyType, Organization};
 pub use resources::{Resource, ResourceType};
 

@@ -364,6 +364,46 @@ impl Gather for Assembled<'_> {
     }
 }
 
+/// The SCP chains of the accounts principals are in, each worked out once
+/// ([`Inventory::assemble`]): a chain depends on the account alone, and `who-can` decides
+/// every principal of every account loaded.
+#[derive(Debug, Default)]
+pub struct ScpChains<'i>(foldhash::HashMap<String, Chained<'i>>);
+
+/// What one account's SCP chain came to, as found: its levels (when SCPs apply to it), and
+/// the notes and unknowns it gave, said again to each principal of the account.
+#[derive(Debug, Default)]
+struct Chained<'i> {
+    levels: Option<Vec<Vec<&'i Policy>>>,
+    notes: Vec<String>,
+    unknowns: Vec<(Unknown, Option<String>)>,
+}
+
+impl Gather for Chained<'_> {
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    fn record(&mut self, u: Unknown, outside: Option<&str>) {
+        self.unknowns.push((u, outside.map(str::to_owned)));
+    }
+}
+
+impl<'i> Chained<'i> {
+    /// Says what the chain gave to `a`, as if it had been worked out for it.
+    fn say_to(&self, a: &mut Assembled<'i>) {
+        for n in &self.notes {
+            a.note(n.clone());
+        }
+        for (u, outside) in &self.unknowns {
+            a.record(u.clone(), outside.as_deref());
+        }
+        if let Some(levels) = &self.levels {
+            a.scps.clone_from(levels);
+        }
+    }
+}
+
 impl Gather for ResourceHalf<'_> {
     fn note(&mut self, note: String) {
         self.notes.push(note);
@@ -388,6 +428,7 @@ impl Inventory {
         self.assemble(
             principal,
             &self.resource_half(action, resource, principal.account()),
+            &mut ScpChains::default(),
         )
     }
 
@@ -430,8 +471,14 @@ impl Inventory {
 
     /// Everything that applies when `principal` makes a request whose resource's half is
     /// `half` (made for it: [`ResourceHalf::serves`]): the principal's half, then the
-    /// resource's, an unknown said once.
-    pub fn assemble<'i>(&'i self, principal: &Principal, half: &ResourceHalf<'i>) -> Assembled<'i> {
+    /// resource's, an unknown said once. The SCP chain of the principal's account is taken
+    /// from `chains`, or worked out and kept there.
+    pub fn assemble<'i>(
+        &'i self,
+        principal: &Principal,
+        half: &ResourceHalf<'i>,
+        chains: &mut ScpChains<'i>,
+    ) -> Assembled<'i> {
         let mut a = Assembled {
             principal: principal.clone(),
             resource: half.resource.clone(),
@@ -460,7 +507,7 @@ impl Inventory {
             notes: Vec::new(),
         };
         self.identity_side(&mut a);
-        self.scp_side(&mut a);
+        self.scp_side(&mut a, chains);
         for (u, outside) in &half.unknowns {
             a.record(u.clone(), outside.as_deref());
         }

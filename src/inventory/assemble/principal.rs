@@ -175,15 +175,20 @@ impl Inventory {
         }
     }
 
-    pub(super) fn scp_side<'i>(&'i self, a: &mut Assembled<'i>) {
+    pub(super) fn scp_side<'i>(&'i self, a: &mut Assembled<'i>, chains: &mut ScpChains<'i>) {
         let Some(account) = a.principal.account().map(str::to_owned) else {
             return;
         };
         if a.principal.is_service_linked_role() {
             return;
         }
-        if let Some(levels) = self.org_chain(a, &account, OrgPolicyType::Scp, "its SCPs") {
-            a.scps = levels;
+        if !chains.0.contains_key(&account) {
+            let mut chained = Chained::default();
+            chained.levels = self.org_chain(&mut chained, &account, OrgPolicyType::Scp, "its SCPs");
+            chains.0.insert(account.clone(), chained);
+        }
+        if let Some(chained) = chains.0.get(&account) {
+            chained.say_to(a);
         }
     }
 }
