@@ -149,7 +149,7 @@ impl Reader<'_> {
         };
         let kind = DocKind::of_role(kind);
         // A document larger than any AWS policy is refused as the flags refuse it (only a
-        // line that long can hold one).
+        // line whose bound is that large can hold one).
         if self.bound > MAX_POLICY_BYTES {
             let (bytes, _) = crate::rules::compact::compact_size(None, doc);
             if bytes > MAX_POLICY_BYTES {
@@ -555,8 +555,10 @@ mod tests {
             let policy = format!(
                 r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"NumericEquals":{{"s3:max-keys":[{values}]}}}}}}]}}"#
             );
-            let c = case(&format!(r#","sessionPolicy":{policy}"#), "").unwrap();
-            let line = format!("{{{REQUEST}}}}},\"sessionPolicy\":{policy}}}");
+            let rest = format!(r#","sessionPolicy":{policy}"#);
+            let c = case(&rest, "").unwrap();
+            // The line as `case` writes it.
+            let line = format!("{{{REQUEST}}}{rest}}}");
             assert!(line.len() < 2_048, "{}", line.len());
             let defects = c.policies.session.map(|p| p.defects).unwrap_or_default();
             defects.iter().map(|d| d.code).collect::<Vec<_>>()

@@ -365,8 +365,8 @@ impl Gather for Assembled<'_> {
 }
 
 /// The SCP chains of the accounts principals are in, each worked out once
-/// ([`Inventory::assemble`]): a chain depends on the account alone, and `who-can` decides
-/// every principal of every account loaded.
+/// ([`Inventory::assemble`]) for one inventory: a chain depends on the account alone, and
+/// `who-can` decides every principal of every account loaded.
 #[derive(Debug, Default)]
 pub struct ScpChains<'i>(foldhash::HashMap<String, Chained<'i>>);
 
