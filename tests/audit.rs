@@ -10,7 +10,7 @@
 #[path = "../examples/gen_org.rs"]
 mod gen_org_for_audit;
 
-use crate::util::{encodings, lay, xacct, Run};
+use crate::util::{encodings, lay, scratch, xacct, Run};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -25,18 +25,8 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
-/// A scratch folder under the target directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("audit")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn fixture_copy(name: &str) -> PathBuf {
-    let dir = scratch(name).join("exports");
+    let dir = scratch(&format!("audit/{name}")).join("exports");
     lay(&Path::new(env!("CARGO_MANIFEST_DIR")).join(EXPORTS), &dir);
     dir
 }
@@ -200,7 +190,7 @@ fn output_is_sorted_by_account_and_the_same_with_one_or_four_threads() {
 
 #[test]
 fn shards_merged_equal_the_unsharded_run() {
-    let dir = scratch("shards");
+    let dir = scratch("audit/shards");
     for n in [2usize, 3] {
         let Run { out: whole, .. } = xacct(&[
             "audit",
@@ -273,7 +263,7 @@ fn shards_merged_equal_the_unsharded_run() {
 
 #[test]
 fn a_generated_organization_gives_the_same_report_sharded_and_on_any_thread_count() {
-    let dir = scratch("generated").join("org");
+    let dir = scratch("audit/generated").join("org");
     gen_org_for_audit::generate(&dir, 6, 11).unwrap();
     let root = dir.to_string_lossy().into_owned();
     let run = |extra: &[&str]| {
@@ -463,7 +453,7 @@ fn ignore_and_bad_audit_files() {
     let Run { code, err, .. } = xacct(&["audit", EXPORTS, "--ignore", "XZ99"]);
     assert_eq!(code, 2);
     assert!(err.contains("`XZ99`"), "{err}");
-    let dir = scratch("bad-audit-file");
+    let dir = scratch("audit/bad-audit-file");
     let bad = dir.join("audit.json");
     std::fs::write(&bad, r#"{"schema_version": 1, "trusted_accounts": [{"account": "12345"}], "registrations": [{"request": "nope.json", "caller": "arn:aws:iam::100000000002:role/R"}]}"#).unwrap();
     let Run { code, err, .. } = xacct(&["audit", EXPORTS, "--audit-file", &bad.to_string_lossy()]);
@@ -632,7 +622,7 @@ fn diff_of_two_inventories() {
 
 #[test]
 fn identity_center_roles_are_silenced_unless_asked_for() {
-    let dir = crate::util::scratch("identity-center");
+    let dir = scratch("identity-center");
     let account = dir.join("111111111111");
     std::fs::create_dir_all(&account).unwrap();
     let trust = |provider: &str| {
@@ -684,7 +674,7 @@ fn identity_center_roles_are_silenced_unless_asked_for() {
 /// at the same lines and columns.
 #[test]
 fn policies_in_every_encoding_are_linted_alike() {
-    let dir = scratch("encodings");
+    let dir = scratch("audit/encodings");
     let accounts = [
         "111111111111",
         "222222222222",

@@ -35,15 +35,12 @@ fn example() -> Inventory {
     inv
 }
 
-/// A scratch folder, removed when dropped.
+/// A scratch folder ([`crate::util::scratch`]) with helpers to fill it.
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("xacct-inv-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(crate::util::scratch(&format!("inventory/{name}")))
     }
 
     fn write(&self, rel: &str, text: &str) -> String {

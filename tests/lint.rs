@@ -546,8 +546,7 @@ fn rules_and_rule_print_the_registry() {
 
 #[test]
 fn config_file_select_severity_and_suppressions() {
-    let dir = std::env::temp_dir().join(format!("xacct-lint-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::scratch("lint-config");
     let cfg = dir.join("xacct.toml");
     std::fs::write(
         &cfg,
@@ -625,8 +624,7 @@ reason = "the request; list-grants shows the same"
 /// Bad input of every shape: exit 2 (or a finding), a file and a location, never a panic.
 #[test]
 fn bad_input_never_panics() {
-    let dir = std::env::temp_dir().join(format!("xacct-lint-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::scratch("lint-bad");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let cases: Vec<(&str, Vec<u8>, i32)> = vec![
         ("empty.json", b"".to_vec(), 2),

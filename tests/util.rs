@@ -122,9 +122,11 @@ pub fn xacct_env(args: &[&str], vars: &[(&str, Option<&str>)]) -> Run {
     }
 }
 
-/// A fresh, empty folder for one test.
+/// A fresh, empty folder for one test, under the target directory's scratch space (emptied
+/// when the test next runs; `cargo clean` removes it). `name` is unique among the tests and
+/// may hold `/`.
 pub fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("xacct-test-{name}-{}", std::process::id()));
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -403,6 +403,7 @@ mod tests {
         let path = dir.join("base.json");
         std::fs::write(&path, &text).unwrap();
         let base = Baseline::load(&path.to_string_lossy()).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
         let c2 = finding(
             &crate::diagnostic::codes::RESOURCE_REACHABLE_FROM_OTHER_ACCOUNT,
             "333333333333",
