@@ -107,9 +107,9 @@ impl RawOverlayEntry {
 
 /// A resource type to add to a service, or ARN formats and keys to add to one it has;
 /// `actions` are given it as a resource type.
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOverlayResourceType {
+pub(super) struct RawOverlayResourceType {
     service: String,
     name: String,
     #[serde(default)]
@@ -124,9 +124,9 @@ struct RawOverlayResourceType {
 }
 
 /// A condition key to add to a service (when missing) and to `actions`.
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOverlayKey {
+pub(super) struct RawOverlayKey {
     service: String,
     key: String,
     #[serde(rename = "type")]
@@ -143,15 +143,130 @@ fn check_source(source: &str, what: &str) -> Result<(), AwsDataError> {
     Ok(())
 }
 
-impl RawOverlayResourceType {
-    fn check_source(&self) -> Result<(), AwsDataError> {
-        check_source(&self.source, &format!("{}:{}", self.service, self.name))
+/// One addition of the overlay to one service, merged into it when it is parsed.
+#[derive(Debug, Clone)]
+pub(super) enum Patch {
+    Key(RawOverlayKey),
+    Type(RawOverlayResourceType),
+}
+
+impl Patch {
+    /// Merges the addition into `svc`: an error when it names what `svc` does not have.
+    fn apply(&self, svc: &mut Service) -> Result<(), AwsDataError> {
+        match self {
+            Patch::Key(k) => k.apply(svc),
+            Patch::Type(r) => r.apply(svc),
+        }?;
+        svc.refresh();
+        Ok(())
     }
 }
 
 impl RawOverlayKey {
     fn check_source(&self) -> Result<(), AwsDataError> {
         check_source(&self.source, &self.key)
+    }
+
+    /// Adds the key to `svc` (or gives the one it has the overlay's type) and to the
+    /// actions named.
+    fn apply(&self, svc: &mut Service) -> Result<(), AwsDataError> {
+        let k = self;
+        let value_type = ConditionValueType::parse(&k.value_type);
+        if let Some(known) = svc
+            .condition_keys
+            .iter_mut()
+            .find(|c| c.name.eq_ignore_ascii_case(&k.key))
+        {
+            // The type AWS documents, where the data's differs.
+            known.value_type = value_type;
+        } else if svc.condition_key(&k.key).is_none() {
+            svc.condition_keys.push(ConditionKey {
+                name: k.key.clone(),
+                value_type,
+                category: None,
+            });
+        }
+        for a in &k.actions {
+            let act = svc.action_mut(a)?;
+            if !act
+                .condition_keys
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&k.key))
+            {
+                act.condition_keys.push(k.key.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RawOverlayResourceType {
+    fn check_source(&self) -> Result<(), AwsDataError> {
+        check_source(&self.source, &format!("{}:{}", self.service, self.name))
+    }
+
+    /// Adds the resource type to `svc` (or its ARN formats and keys to the one it has) and
+    /// to the actions named.
+    fn apply(&self, svc: &mut Service) -> Result<(), AwsDataError> {
+        let r = self;
+        let bad = |msg: String| AwsDataError::Overlay(msg);
+        for key in &r.condition_keys {
+            if svc.condition_key(key).is_none() {
+                return Err(bad(format!(
+                    "resource type `{}` of `{}` names condition key `{key}`, which `{}` does not have",
+                    r.name, r.service, r.service
+                )));
+            }
+        }
+        let index = match svc.resource_type_index.get(&r.name.to_ascii_lowercase()) {
+            Some(&i) => {
+                let t = svc.resource_types.get_mut(i).ok_or_else(|| {
+                    AwsDataError::Invalid(format!("{}: resource type index {i}", r.service))
+                })?;
+                let mut formats = t.arn_formats.clone();
+                formats.extend(r.arn.iter().filter(|f| !t.arn_formats.contains(f)).cloned());
+                let mut keys = t.condition_keys.clone();
+                keys.extend(
+                    r.condition_keys
+                        .iter()
+                        .filter(|k| !t.condition_keys.contains(k))
+                        .cloned(),
+                );
+                *t = ResourceType::new(t.name.clone(), formats, keys);
+                i
+            }
+            None if r.arn.is_empty() => {
+                return Err(bad(format!(
+                    "new resource type `{}` of `{}` has no ARN format",
+                    r.name, r.service
+                )))
+            }
+            None => {
+                svc.resource_types.push(ResourceType::new(
+                    r.name.clone(),
+                    r.arn.clone(),
+                    r.condition_keys.clone(),
+                ));
+                svc.resource_types.len() - 1
+            }
+        };
+        let name = svc
+            .resource_types
+            .get(index)
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        for a in &r.actions {
+            let act = svc.action_mut(a)?;
+            if !act.resource_types.iter().any(|x| x.index == index) {
+                act.resource_types.push(ActionResource {
+                    name: name.clone(),
+                    required: r.required,
+                    condition_keys: Vec::new(),
+                    index,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -292,101 +407,20 @@ impl Catalog {
         }
         for k in raw.condition_keys {
             k.check_source()?;
-            let value_type = ConditionValueType::parse(&k.value_type);
-            let svc = self.service_mut(&k.service)?;
-            if let Some(known) = svc
-                .condition_keys
-                .iter_mut()
-                .find(|c| c.name.eq_ignore_ascii_case(&k.key))
-            {
-                // The type AWS documents, where the data's differs.
-                known.value_type = value_type;
-            } else if svc.condition_key(&k.key).is_none() {
-                svc.condition_keys.push(ConditionKey {
-                    name: k.key.clone(),
-                    value_type,
-                    category: None,
-                });
-            }
-            for a in &k.actions {
-                let act = svc.action_mut(a)?;
-                if !act
-                    .condition_keys
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(&k.key))
-                {
-                    act.condition_keys.push(k.key.clone());
-                }
-            }
-            svc.refresh();
+            let service = k.service.clone();
+            self.patch(&service, Patch::Key(k))?;
         }
         for r in raw.resource_types {
             r.check_source()?;
-            let svc = self.service_mut(&r.service)?;
-            for key in &r.condition_keys {
-                if svc.condition_key(key).is_none() {
-                    return Err(bad(format!(
-                        "resource type `{}` of `{}` names condition key `{key}`, which `{}` does not have",
-                        r.name, r.service, r.service
-                    )));
-                }
-            }
-            let index = match svc.resource_type_index.get(&r.name.to_ascii_lowercase()) {
-                Some(&i) => {
-                    let t = svc.resource_types.get_mut(i).ok_or_else(|| {
-                        AwsDataError::Invalid(format!("{}: resource type index {i}", r.service))
-                    })?;
-                    let mut formats = t.arn_formats.clone();
-                    formats.extend(r.arn.iter().filter(|f| !t.arn_formats.contains(f)).cloned());
-                    let mut keys = t.condition_keys.clone();
-                    keys.extend(
-                        r.condition_keys
-                            .iter()
-                            .filter(|k| !t.condition_keys.contains(k))
-                            .cloned(),
-                    );
-                    *t = ResourceType::new(t.name.clone(), formats, keys);
-                    i
-                }
-                None if r.arn.is_empty() => {
-                    return Err(bad(format!(
-                        "new resource type `{}` of `{}` has no ARN format",
-                        r.name, r.service
-                    )))
-                }
-                None => {
-                    svc.resource_types.push(ResourceType::new(
-                        r.name.clone(),
-                        r.arn.clone(),
-                        r.condition_keys.clone(),
-                    ));
-                    svc.resource_types.len() - 1
-                }
-            };
-            let name = svc
-                .resource_types
-                .get(index)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
-            for a in &r.actions {
-                let act = svc.action_mut(a)?;
-                if !act.resource_types.iter().any(|x| x.index == index) {
-                    act.resource_types.push(ActionResource {
-                        name: name.clone(),
-                        required: r.required,
-                        condition_keys: Vec::new(),
-                        index,
-                    });
-                }
-            }
-            svc.refresh();
+            let service = r.service.clone();
+            self.patch(&service, Patch::Type(r))?;
         }
         Ok(self)
     }
 
-    /// The service `prefix` names, parsed now if it was not yet (what the overlay adds to
-    /// is parsed when the overlay is merged, never lazily).
-    fn service_mut(&mut self, prefix: &str) -> Result<&mut Service, AwsDataError> {
+    /// Adds `patch` to the service `prefix` names: merged now when the service is parsed
+    /// already, else when it is first parsed.
+    fn patch(&mut self, prefix: &str, patch: Patch) -> Result<(), AwsDataError> {
         let i = self
             .service_index
             .get(&prefix.to_ascii_lowercase())
@@ -394,13 +428,13 @@ impl Catalog {
         let lazy = i.and_then(|i| self.services.get_mut(i)).ok_or_else(|| {
             AwsDataError::Overlay(format!("`{prefix}` is no service of the data"))
         })?;
-        if lazy.built.get().is_none() {
-            let _ = lazy.built.set(lazy.build(&self.levels, &self.types));
-        }
         match lazy.built.get_mut() {
-            Some(Ok(s)) => Ok(s),
+            Some(Ok(s)) => patch.apply(s),
             Some(Err(e)) => Err(e.clone()),
-            None => Err(AwsDataError::Invalid(format!("{prefix}: not parsed"))),
+            None => {
+                lazy.patches.push(patch);
+                Ok(())
+            }
         }
     }
 }
@@ -454,6 +488,7 @@ fn service_lines(rest: &'static str) -> Result<Vec<LazyService>, AwsDataError> {
             prefix,
             name,
             raw,
+            patches: Vec::new(),
             built: OnceLock::new(),
         });
     }
@@ -463,6 +498,17 @@ fn service_lines(rest: &'static str) -> Result<Vec<LazyService>, AwsDataError> {
 /// The prefix and name a service's line `["prefix","name",...` starts with, read without
 /// parsing the rest.
 fn service_head(line: &str) -> Result<(String, String), String> {
+    // As every line of the data is: two strings without escapes or control characters,
+    // taken as they are; anything else is read as JSON.
+    let plain = |s: &str| s.bytes().all(|b| b >= 0x20 && b != b'\\' && b != b'"');
+    let fast = line
+        .strip_prefix("[\"")
+        .and_then(|rest| rest.split_once("\",\""))
+        .and_then(|(prefix, rest)| Some((prefix, rest.split_once('"')?)))
+        .filter(|(prefix, (name, after))| plain(prefix) && plain(name) && after.starts_with(','));
+    if let Some((prefix, (name, _))) = fast {
+        return Ok((prefix.to_owned(), name.to_owned()));
+    }
     let string_then_comma = |s: &str| -> Result<(String, usize), String> {
         let mut values = serde_json::Deserializer::from_str(s).into_iter::<String>();
         let v = values.next().ok_or("nothing")?.map_err(|e| e.to_string())?;
@@ -479,8 +525,7 @@ fn service_head(line: &str) -> Result<(String, String), String> {
 }
 
 impl LazyService {
-    /// Parses the service's line into a [`Service`] (the overlay's additions are not
-    /// merged here).
+    /// Parses the service's line into a [`Service`] and merges the overlay's additions.
     fn build(
         &self,
         levels: &[String],
@@ -494,7 +539,11 @@ impl LazyService {
                 "service `{prefix}` read as `{p}`"
             )));
         }
-        build_service(p, name, (keys, rtypes, actions, extras), levels, types)
+        let mut svc = build_service(p, name, (keys, rtypes, actions, extras), levels, types)?;
+        for patch in &self.patches {
+            patch.apply(&mut svc)?;
+        }
+        Ok(svc)
     }
 }
 
@@ -766,10 +815,11 @@ mod tests {
     #[test]
     fn bad_overlay_is_an_error() {
         let data = || Catalog::from_json(DATA).expect("data");
-        let err = |overlay: &str| match data().with_overlay(overlay) {
+        // Refused when read, or when the service it adds to is first parsed.
+        let err = |overlay: &str| match data().with_overlay(overlay).and_then(|c| c.parse_all()) {
             Err(AwsDataError::Overlay(m)) => m,
             Err(e) => panic!("{e}"),
-            Ok(_) => panic!("accepted {overlay}"),
+            Ok(()) => panic!("accepted {overlay}"),
         };
         assert!(err("{").contains("EOF"));
         assert!(err(r#"{"format":2}"#).contains("format 2"));
@@ -792,7 +842,51 @@ mod tests {
         assert!(err(r#"{"format":1,"resourceTypes":[{"service":"s3","name":"new","actions":["GetObject"],"source":"s"}]}"#)
             .contains("no ARN format"));
         assert!(err(r#"{"format":1,"unknownField":1}"#).contains("unknown field"));
+        // An addition that does not apply breaks its service when it is first parsed: it
+        // answers nothing, and the catalogue is unusable from then on.
+        let c = data()
+            .with_overlay(r#"{"format":1,"conditionKeys":[{"service":"s3","key":"s3:k","type":"String","actions":["NoSuch"],"source":"s"}]}"#)
+            .expect("read");
+        assert!(c.usable().is_ok() && c.action("kms:Decrypt").is_some());
+        assert!(c.usable().is_ok());
+        assert!(c.action("s3:GetObject").is_none());
+        let e = c.usable().expect_err("broken").to_string();
+        assert!(e.contains("`s3:NoSuch` is no action"), "{e}");
         assert!(data().with_overlay(r#"{"format":1}"#).is_ok());
+    }
+
+    #[test]
+    fn service_heads_read_as_json_reads_them() {
+        // What JSON makes of the two strings a line starts with, and the comma after them.
+        let json = |line: &str| -> Option<(String, String)> {
+            let mut values =
+                serde_json::Deserializer::from_str(line.strip_prefix('[')?).into_iter::<String>();
+            let prefix = values.next()?.ok()?;
+            let rest = line.get(values.byte_offset() + 1..)?.strip_prefix(',')?;
+            let mut values = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+            let name = values.next()?.ok()?;
+            rest.get(values.byte_offset()..)?
+                .starts_with(',')
+                .then_some((prefix, name))
+        };
+        for line in [
+            r#"["s3","Amazon S3",[],[]]"#,
+            r#"["a\"b","N",[]]"#,
+            r#"["a","N\u00e9",[]]"#,
+            r#"["a","Né",[]]"#,
+            r#"["a\\","N",[]]"#,
+            r#"["a"x","N",[]]"#,
+            r#"["a","N"x",[]]"#,
+            "[\"a\tb\",\"N\",[]]",
+            r#"["a","N"]"#,
+            r#"["a","N" ,[]]"#,
+            r#"["a", "N",[]]"#,
+            r#"["","",[]]"#,
+            r#"[1,"N",[]]"#,
+            r#"["a""#,
+        ] {
+            assert_eq!(service_head(line).ok(), json(line), "{line}");
+        }
     }
 
     #[test]

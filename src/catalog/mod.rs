@@ -13,13 +13,14 @@
 //!   generator's header). That first read parses only what is small or global (the
 //!   first line: source, shared tables, global condition keys, unassociated key
 //!   prefixes; each service line's prefix and name, for the prefix index) and the
-//!   services the overlay adds to. Every other service stays its line of the
-//!   embedded text, unchecked, until a query first needs it; it is then parsed once
-//!   (thread-safe) and kept. Queries that need every service ([`Catalog::services`],
+//!   overlay. Every service stays its line of the embedded text, unchecked, until a
+//!   query first needs it; it is then parsed once (thread-safe), the overlay's
+//!   additions to it are merged, and it is kept. Queries that need every service ([`Catalog::services`],
 //!   patterns with a wildcard service part) parse them all. A service whose line
-//!   turns out broken is never answered from: look-ups find nothing in it, and
-//!   [`catalog()`] returns its error from then on (the tests parse every embedded
-//!   service, so a tested build has none).
+//!   turns out broken, or to which the overlay's additions do not apply, is never
+//!   answered from: look-ups find nothing in it, and [`catalog()`] returns its error
+//!   from then on (the tests parse every embedded service with the overlay, so a tested
+//!   build has none).
 //! * The overlay adds what the data lacks, each entry with its source: services
 //!   and actions IAM accepts but the data does not list (retired ones, and
 //!   undocumented ones AWS's own policies use), which [`Catalog::service_origin`]
@@ -146,14 +147,17 @@ pub struct Catalog {
     overlay_action_index: NameIndex,
 }
 
-/// A service of the data: its prefix and name, its line of the embedded data, and the
-/// [`Service`] parsed from it on first use.
+/// A service of the data: its prefix and name, its line of the embedded data, what the
+/// overlay adds to it, and the [`Service`] parsed from both on first use.
 #[derive(Debug, Clone)]
 struct LazyService {
     prefix: String,
     name: String,
     /// The service's line of the embedded data (`[prefix, name, ...]`), unparsed.
     raw: &'static str,
+    /// The overlay's additions to the service, in the overlay's order, merged when it is
+    /// parsed ([`Catalog::with_overlay`]).
+    patches: Vec<load::Patch>,
     built: OnceLock<Result<Service, AwsDataError>>,
 }
 
