@@ -175,47 +175,49 @@ const KEY_SUFFIXES: [(&str, KeyFile); 3] = [
 
 /// An AWS region name: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`…
 pub fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let (Some((area, _)), Some((middle, number))) = (s.split_once('-'), s.rsplit_once('-')) else {
+        return false;
+    };
+    // `area-…-number` with at least one part between them.
+    let Some(middle) = middle.get(area.len() + 1..) else {
+        return false;
+    };
+    area.len() == 2
+        && lower(area)
+        && middle.split('-').all(lower)
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Reads what `path`'s place in the tree says.
 pub fn place(path: &Path) -> Place {
-    let parts: Vec<String> = path
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
+    // The path's names, split at separators as `Path::components` splits it (`.` and `..`
+    // name no folder of the layout), each a slice of the path's text.
+    let text = path.to_string_lossy();
+    let name = |p: &&str| !matches!(*p, "" | "." | "..");
+    let parts: Vec<&str> = match std::path::MAIN_SEPARATOR {
+        // `/` alone (Unix): a vectorised search.
+        '/' => text.split('/').filter(name).collect(),
+        _ => text.split(std::path::is_separator).filter(name).collect(),
+    };
     let Some(file_index) = parts.len().checked_sub(1) else {
         return Place::Elsewhere;
     };
     // The nearest enclosing folder that is an account id or `org`.
     for i in (0..file_index).rev() {
-        let dir = &parts[i];
+        let dir = parts[i];
         if dir == "org" {
-            let org_dir: std::path::PathBuf = path
-                .ancestors()
-                .nth(file_index - i)
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
+            // The path up to and with this folder.
+            let end = dir.as_ptr() as usize - text.as_ptr() as usize + dir.len();
             return Place::Org {
-                dir: org_dir.to_string_lossy().into_owned(),
+                dir: text.get(..end).unwrap_or_default().to_owned(),
                 slot: org_slot(&parts[i + 1..]),
             };
         }
         if is_account_id(dir) {
             return Place::Account {
-                account: dir.clone(),
+                account: dir.to_owned(),
                 slot: account_slot(&parts[i + 1..]),
             };
         }
@@ -223,10 +225,10 @@ pub fn place(path: &Path) -> Place {
     Place::Elsewhere
 }
 
-fn org_slot(rest: &[String]) -> OrgSlot {
+fn org_slot(rest: &[&str]) -> OrgSlot {
     let stem = |f: &str| f.strip_suffix(".json").map(str::to_owned);
     match rest {
-        [dir, file] => match (dir.as_str(), stem(file)) {
+        &[dir, file] => match (dir, stem(file)) {
             ("ous", Some(id)) => OrgSlot::OusOf(id),
             ("accounts", Some(id)) => OrgSlot::AccountsOf(id),
             ("policies", Some(id)) => OrgSlot::Policy(id),
@@ -237,16 +239,16 @@ fn org_slot(rest: &[String]) -> OrgSlot {
     }
 }
 
-fn account_slot(rest: &[String]) -> Slot {
-    match rest {
+fn account_slot(rest: &[&str]) -> Slot {
+    match *rest {
         [file] if file == "iam.json" || (file.starts_with("iam.") && file.ends_with(".json")) => {
             Slot::Iam
         }
-        [file] if file == "organization.json" => Slot::Organization,
+        ["organization.json"] => Slot::Organization,
         [dir, file] if dir == "s3control" && file == "public-access-block.json" => {
             Slot::AccountPublicAccessBlock
         }
-        [dir, file] if dir == "s3" => BUCKET_SUFFIXES
+        ["s3", file] => BUCKET_SUFFIXES
             .iter()
             .find_map(|(suffix, what)| {
                 let bucket = file.strip_suffix(suffix)?;
@@ -258,14 +260,14 @@ fn account_slot(rest: &[String]) -> Slot {
             .unwrap_or(Slot::Other),
         [region, file] if is_region(region) && file == "ecr-registry-policy.json" => {
             Slot::RegistryPolicy {
-                region: region.clone(),
+                region: region.to_owned(),
             }
         }
-        [region, dir, names @ ..] if is_region(region) && dir == "ecr" && !names.is_empty() => {
+        [region, dir, ref names @ ..] if is_region(region) && dir == "ecr" && !names.is_empty() => {
             let joined = names.join("/");
             match joined.strip_suffix(".json") {
                 Some(name) if !name.is_empty() => Slot::Repository {
-                    region: region.clone(),
+                    region: region.to_owned(),
                     name: name.to_owned(),
                 },
                 _ => Slot::Other,
@@ -276,19 +278,19 @@ fn account_slot(rest: &[String]) -> Slot {
             .find_map(|(suffix, what)| {
                 let key_id = file.strip_suffix(suffix)?;
                 (!key_id.is_empty()).then(|| Slot::Key {
-                    region: region.clone(),
+                    region: region.to_owned(),
                     key_id: key_id.to_owned(),
                     what: *what,
                 })
             })
             .unwrap_or(Slot::Other),
-        [region, dir, names @ ..]
+        [region, dir, ref names @ ..]
             if is_region(region) && !names.is_empty() && by_id(dir).is_some() =>
         {
             let joined = names.join("/");
             match (by_id(dir), joined.strip_suffix(".json")) {
                 (Some(ty), Some(name)) if !name.is_empty() => Slot::Resource {
-                    region: region.clone(),
+                    region: region.to_owned(),
                     ty: ty.id,
                     name: ty.name_from_path(name),
                 },
@@ -298,7 +300,7 @@ fn account_slot(rest: &[String]) -> Slot {
         [region, dir, file] if is_region(region) && dir == "sagemaker" => {
             match file.strip_suffix(".json") {
                 Some(name) if !name.is_empty() => Slot::ModelPackageGroup {
-                    region: region.clone(),
+                    region: region.to_owned(),
                     name: name.to_owned(),
                 },
                 _ => Slot::Other,
@@ -316,6 +318,22 @@ mod tests {
         match place(Path::new(p)) {
             Place::Account { slot, .. } => slot,
             other => panic!("{p}: {other:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        /// `is_region` says what splitting the name at every `-` says: a two-letter area,
+        /// one or more lowercase words, then a number.
+        #[test]
+        fn regions_are_read_part_by_part(s in "[a-z0-9é-]{0,14}|[a-zé1]{1,3}(-[a-z1]{0,4}){0,3}-[0-9a]{0,2}") {
+            let parts: Vec<&str> = s.split('-').collect();
+            let word = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+            let want = parts.len() >= 3
+                && parts[0].len() == 2
+                && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+                && parts[1..parts.len() - 1].iter().all(|p| word(p))
+                && parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            proptest::prop_assert_eq!(is_region(&s), want, "{}", s);
         }
     }
 
@@ -386,6 +404,60 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// [`place`] as `Path::components` and `Path::ancestors` read a path.
+    fn place_by_components(path: &Path) -> Place {
+        let parts: Vec<String> = path
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let file_index = parts.len().saturating_sub(1);
+        for i in (0..file_index).rev() {
+            if parts[i] == "org" {
+                let dir = path.ancestors().nth(file_index - i).unwrap();
+                return Place::Org {
+                    dir: dir.to_string_lossy().into_owned(),
+                    slot: org_slot(&parts[i + 1..]),
+                };
+            }
+            if is_account_id(parts[i]) {
+                return Place::Account {
+                    account: parts[i].to_owned(),
+                    slot: account_slot(&parts[i + 1..]),
+                };
+            }
+        }
+        Place::Elsewhere
+    }
+
+    proptest::proptest! {
+        /// Folders and names are read from a path as `Path::components` reads them, with
+        /// `.`, repeated separators and absolute paths. (A walk of the tree gives no `..`;
+        /// `place` skips it, where `Path::ancestors` would keep it in the `org` folder.)
+        #[test]
+        fn paths_split_as_components_split_them(
+            root in "/?|\\./",
+            names in proptest::collection::vec(
+                "org|111111111111|x|\\.|s3|kms|ecr|us-east-1|policies|ous|iam\\.json|b\\.policy\\.json|k\\.key\\.json|r-1\\.json",
+                0..7,
+            ),
+            seps in proptest::collection::vec("/|//", 7),
+        ) {
+            let mut path = root.clone();
+            for (i, n) in names.iter().enumerate() {
+                path.push_str(n);
+                if i + 1 < names.len() {
+                    path.push_str(&seps[i]);
+                }
+            }
+            let path = Path::new(&path);
+            proptest::prop_assert_eq!(place(path), place_by_components(path), "{:?}", path);
+        }
     }
 
     #[test]
