@@ -185,8 +185,7 @@ impl Catalog {
         if let Some(i) = with_lowercase(name, |n| self.global_index.get(n).copied()) {
             return self.global_keys.get(i);
         }
-        let lower = name.to_ascii_lowercase();
-        let (head, tail) = lower.split_once('/')?;
+        let (head, tail) = name.split_once('/')?;
         if tail.is_empty() {
             return None;
         }
