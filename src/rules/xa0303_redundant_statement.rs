@@ -31,14 +31,15 @@ fn covers_all(
     }
 }
 
-/// Whether statement `a` covers statement `b`.
-fn covers(a: &StatementView<'_>, b: &StatementView<'_>) -> bool {
-    let same = |k: &str| a.json.get(k) == b.json.get(k);
+/// Whether statement `a` covers statement `b`, two statements of one group: the same
+/// effect and principals ([`Principals::same_as`]). `a`'s and `b`'s `Condition`, when
+/// written.
+fn covers(
+    (a, a_condition): (&StatementView<'_>, Option<&Json<'_>>),
+    (b, b_condition): (&StatementView<'_>, Option<&Json<'_>>),
+) -> bool {
     a.allow.is_some()
-        && a.allow == b.allow
-        && same("Principal")
-        && same("NotPrincipal")
-        && (a.json.get("Condition").is_none() || same("Condition"))
+        && (a_condition.is_none() || a_condition == b_condition)
         && covers_all(a.action.as_ref(), b.action.as_ref(), Case::Insensitive)
         && covers_all(a.resource.as_ref(), b.resource.as_ref(), Case::Sensitive)
 }
@@ -181,15 +182,24 @@ impl Rule for RedundantStatement {
             }
             group_of.push(g);
         }
-        for (i, b) in st.iter().enumerate() {
+        // Each statement's `Condition`, looked up once for all its comparisons.
+        let conditions: Vec<Option<&Json<'_>>> =
+            st.iter().map(|s| s.json.get("Condition")).collect();
+        let with_condition = |i: usize| Some((st.get(i)?, conditions.get(i).copied().flatten()));
+        for i in 0..st.len() {
+            let Some(pair) = with_condition(i) else {
+                continue;
+            };
+            let b = pair.0;
             let peers = group_of
                 .get(i)
                 .and_then(|g| groups.get(*g))
                 .map_or(&[][..], |(_, members)| members.as_slice());
             let by = peers
                 .iter()
-                .filter_map(|j| st.get(*j).map(|a| (*j, a)))
-                .find(|(j, a)| *j != i && covers(a, b) && (!covers(b, a) || *j < i));
+                .filter_map(|j| Some((*j, with_condition(*j)?)))
+                .find(|(j, a)| *j != i && covers(*a, pair) && (!covers(pair, *a) || *j < i))
+                .map(|(j, (a, _))| (j, a));
             if let Some((_, a)) = by {
                 out.report(
                     &b.pointer,
@@ -199,5 +209,99 @@ impl Rule for RedundantStatement {
                 .help("remove the statement, or merge what it adds into the covering one");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::catalog;
+    use crate::lint::{lint_text, LintOptions};
+    use serde_json::json;
+
+    /// The pointers `XA0303` reports in a policy of `statements`, each with the pointer of
+    /// the statement said to cover it.
+    fn covered(statements: serde_json::Value) -> Vec<(String, String)> {
+        let policy = json!({"Version": "2012-10-17", "Statement": statements});
+        let out = lint_text(
+            "policy.json",
+            &policy.to_string(),
+            &LintOptions::default(),
+            catalog().expect("catalog"),
+        );
+        out.diagnostics
+            .iter()
+            .filter(|d| d.code == "XA0303")
+            .map(|d| {
+                let by = d.related.first().map(|r| r.location.pointer.to_string());
+                (d.primary.pointer.to_string(), by.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str) -> Vec<(String, String)> {
+        vec![(a.to_owned(), b.to_owned())]
+    }
+
+    #[test]
+    fn a_statement_inside_a_wider_one_is_reported() {
+        let get =
+            json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/k"});
+        let wide = json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"});
+        assert_eq!(
+            covered(json!([get, wide])),
+            pair("/Statement/0", "/Statement/1")
+        );
+        assert_eq!(
+            covered(json!([wide, get])),
+            pair("/Statement/1", "/Statement/0")
+        );
+        // Of two equal statements, the later one.
+        assert_eq!(
+            covered(json!([get, get])),
+            pair("/Statement/1", "/Statement/0")
+        );
+    }
+
+    #[test]
+    fn effect_principals_and_conditions_must_allow_it() {
+        let get = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"});
+        let none: Vec<(String, String)> = Vec::new();
+        let mut deny = get.clone();
+        deny["Effect"] = json!("Deny");
+        assert_eq!(covered(json!([get, deny])), none);
+        // A statement without a condition covers one with a condition; one with a
+        // condition covers only statements with the same one.
+        let mut cond = get.clone();
+        cond["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}});
+        assert_eq!(
+            covered(json!([cond, get])),
+            pair("/Statement/0", "/Statement/1")
+        );
+        assert_eq!(
+            covered(json!([get, cond])),
+            pair("/Statement/1", "/Statement/0")
+        );
+        assert_eq!(
+            covered(json!([cond, cond])),
+            pair("/Statement/1", "/Statement/0")
+        );
+        let mut other = cond.clone();
+        other["Condition"] = json!({"Bool": {"aws:SecureTransport": "false"}});
+        assert_eq!(covered(json!([cond, other])), none);
+        // Different principals, or the same written differently: never compared.
+        let with = |p: serde_json::Value| {
+            let mut s = get.clone();
+            s["Principal"] = p;
+            s
+        };
+        let a = with(json!({"AWS": "arn:aws:iam::111111111111:root"}));
+        let b = with(json!({"AWS": "arn:aws:iam::222222222222:root"}));
+        let c = with(json!({"AWS": ["arn:aws:iam::111111111111:root"]}));
+        assert_eq!(covered(json!([a, b])), none);
+        assert_eq!(covered(json!([a, c])), none);
+        assert_eq!(covered(json!([a, a])), pair("/Statement/1", "/Statement/0"));
+        // `NotAction` and `NotResource` are not compared.
+        let not = json!({"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*"});
+        assert_eq!(covered(json!([not, not])), none);
     }
 }
