@@ -310,6 +310,14 @@ pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
     if eq(wide, narrow) || wide == "*" {
         return true;
     }
+    // `prefix*` (the common wide pattern, `s3:Get*`): covers what starts with the prefix,
+    // a literal or a pattern (past ASCII, case folding is left to the matcher below).
+    if let Some(prefix) = wide.strip_suffix('*') {
+        let ascii = case == Case::Sensitive || (prefix.is_ascii() && narrow.is_ascii());
+        if ascii && !has_wildcard(prefix) {
+            return narrow.get(..prefix.len()).is_some_and(|p| eq(p, prefix));
+        }
+    }
     if !has_wildcard(narrow) {
         // Two literals: only equal ones cover each other (compared above; past ASCII, the
         // matcher's Unicode case folding decides).
@@ -364,6 +372,40 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_fold_case_as_the_matcher_does() {
+        for (wide, narrow) in [
+            ("é*", "É"),
+            ("ß*", "SS"),
+            ("K*", "\u{212a}"),
+            ("s3:Get*", "S3:GETOBJECT"),
+        ] {
+            for case in [Case::Sensitive, Case::Insensitive] {
+                let matched = crate::pattern::Glob::new(wide, case).is_match(narrow);
+                assert_eq!(
+                    pattern_covers(wide, narrow, case),
+                    matched,
+                    "{wide} {narrow} {case:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On a literal, whether a pattern covers it is whether the pattern matches it, in
+        /// either case mode: `prefix*` and other patterns, ASCII or not.
+        #[test]
+        fn a_pattern_covers_the_literals_it_matches(
+            wide in "[aAbé:ÉßK*?]{0,6}",
+            narrow in "[aAbé:ÉßkK]{0,7}",
+        ) {
+            for case in [Case::Sensitive, Case::Insensitive] {
+                let matched = crate::pattern::Glob::new(&wide, case).is_match(&narrow);
+                proptest::prop_assert_eq!(pattern_covers(&wide, &narrow, case), matched, "{:?}", case);
+            }
+        }
+    }
 
     #[test]
     fn one_account_stands_for_every_account() {
