@@ -170,30 +170,29 @@ impl RawOverlayKey {
     /// Adds the key to `svc` (or gives the one it has the overlay's type) and to the
     /// actions named.
     fn apply(&self, svc: &mut Service) -> Result<(), AwsDataError> {
-        let k = self;
-        let value_type = ConditionValueType::parse(&k.value_type);
+        let value_type = ConditionValueType::parse(&self.value_type);
         if let Some(known) = svc
             .condition_keys
             .iter_mut()
-            .find(|c| c.name.eq_ignore_ascii_case(&k.key))
+            .find(|c| c.name.eq_ignore_ascii_case(&self.key))
         {
             // The type AWS documents, where the data's differs.
             known.value_type = value_type;
-        } else if svc.condition_key(&k.key).is_none() {
+        } else if svc.condition_key(&self.key).is_none() {
             svc.condition_keys.push(ConditionKey {
-                name: k.key.clone(),
+                name: self.key.clone(),
                 value_type,
                 category: None,
             });
         }
-        for a in &k.actions {
+        for a in &self.actions {
             let act = svc.action_mut(a)?;
             if !act
                 .condition_keys
                 .iter()
-                .any(|x| x.eq_ignore_ascii_case(&k.key))
+                .any(|x| x.eq_ignore_ascii_case(&self.key))
             {
-                act.condition_keys.push(k.key.clone());
+                act.condition_keys.push(self.key.clone());
             }
         }
         Ok(())
@@ -208,26 +207,30 @@ impl RawOverlayResourceType {
     /// Adds the resource type to `svc` (or its ARN formats and keys to the one it has) and
     /// to the actions named.
     fn apply(&self, svc: &mut Service) -> Result<(), AwsDataError> {
-        let r = self;
         let bad = |msg: String| AwsDataError::Overlay(msg);
-        for key in &r.condition_keys {
+        for key in &self.condition_keys {
             if svc.condition_key(key).is_none() {
                 return Err(bad(format!(
                     "resource type `{}` of `{}` names condition key `{key}`, which `{}` does not have",
-                    r.name, r.service, r.service
+                    self.name, self.service, self.service
                 )));
             }
         }
-        let index = match svc.resource_type_index.get(&r.name.to_ascii_lowercase()) {
+        let index = match svc.resource_type_index.get(&self.name.to_ascii_lowercase()) {
             Some(&i) => {
                 let t = svc.resource_types.get_mut(i).ok_or_else(|| {
-                    AwsDataError::Invalid(format!("{}: resource type index {i}", r.service))
+                    AwsDataError::Invalid(format!("{}: resource type index {i}", self.service))
                 })?;
                 let mut formats = t.arn_formats.clone();
-                formats.extend(r.arn.iter().filter(|f| !t.arn_formats.contains(f)).cloned());
+                formats.extend(
+                    self.arn
+                        .iter()
+                        .filter(|f| !t.arn_formats.contains(f))
+                        .cloned(),
+                );
                 let mut keys = t.condition_keys.clone();
                 keys.extend(
-                    r.condition_keys
+                    self.condition_keys
                         .iter()
                         .filter(|k| !t.condition_keys.contains(k))
                         .cloned(),
@@ -235,17 +238,17 @@ impl RawOverlayResourceType {
                 *t = ResourceType::new(t.name.clone(), formats, keys);
                 i
             }
-            None if r.arn.is_empty() => {
+            None if self.arn.is_empty() => {
                 return Err(bad(format!(
                     "new resource type `{}` of `{}` has no ARN format",
-                    r.name, r.service
+                    self.name, self.service
                 )))
             }
             None => {
                 svc.resource_types.push(ResourceType::new(
-                    r.name.clone(),
-                    r.arn.clone(),
-                    r.condition_keys.clone(),
+                    self.name.clone(),
+                    self.arn.clone(),
+                    self.condition_keys.clone(),
                 ));
                 svc.resource_types.len() - 1
             }
@@ -255,12 +258,12 @@ impl RawOverlayResourceType {
             .get(index)
             .map(|t| t.name.clone())
             .unwrap_or_default();
-        for a in &r.actions {
+        for a in &self.actions {
             let act = svc.action_mut(a)?;
             if !act.resource_types.iter().any(|x| x.index == index) {
                 act.resource_types.push(ActionResource {
                     name: name.clone(),
-                    required: r.required,
+                    required: self.required,
                     condition_keys: Vec::new(),
                     index,
                 });
@@ -377,7 +380,9 @@ impl Catalog {
     /// Services and actions become [`Origin::Overlay`] (unless the data lists them: the
     /// data wins); condition keys, resource types and ARN formats are added to the
     /// services and actions they name, which must exist in the data. A condition key the
-    /// service already has takes the overlay's type (a correction of the data).
+    /// service already has takes the overlay's type (a correction of the data). A service
+    /// takes the additions when it is first parsed (now, if it is parsed already); one
+    /// they do not apply to is broken from then on.
     pub fn with_overlay(mut self, json: &str) -> Result<Self, AwsDataError> {
         let raw: RawOverlay =
             serde_json::from_str(json).map_err(|e| AwsDataError::Overlay(e.to_string()))?;

@@ -31,9 +31,8 @@ fn covers_all(
     }
 }
 
-/// Whether statement `a` covers statement `b`, two statements of one group: the same
-/// effect and principals ([`Principals::same_as`]). `a`'s and `b`'s `Condition`, when
-/// written.
+/// Whether statement `a` covers statement `b`, each given with its `Condition` when it has
+/// one. Both are of one group: the same effect and principals ([`Principals::same_as`]).
 fn covers(
     (a, a_condition): (&StatementView<'_>, Option<&Json<'_>>),
     (b, b_condition): (&StatementView<'_>, Option<&Json<'_>>),
@@ -198,9 +197,8 @@ impl Rule for RedundantStatement {
             let by = peers
                 .iter()
                 .filter_map(|j| Some((*j, with_condition(*j)?)))
-                .find(|(j, a)| *j != i && covers(*a, pair) && (!covers(pair, *a) || *j < i))
-                .map(|(j, (a, _))| (j, a));
-            if let Some((_, a)) = by {
+                .find(|(j, a)| *j != i && covers(*a, pair) && (!covers(pair, *a) || *j < i));
+            if let Some((_, (a, _))) = by {
                 out.report(
                     &b.pointer,
                     format!("{} is already covered by {}", label(b), label(a)),
