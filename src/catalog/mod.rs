@@ -46,6 +46,7 @@ mod arn_format;
 mod laziness;
 mod load;
 pub mod managed;
+mod overlay;
 mod query;
 
 use std::collections::BTreeMap;
@@ -157,7 +158,7 @@ struct LazyService {
     raw: &'static str,
     /// The overlay's additions to the service, in the overlay's order, merged when it is
     /// parsed ([`Catalog::with_overlay`]).
-    patches: Vec<load::Patch>,
+    patches: Vec<overlay::Patch>,
     built: OnceLock<Result<Service, AwsDataError>>,
 }
 
