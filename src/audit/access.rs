@@ -14,7 +14,7 @@
 //! identity-policy edges the report does not need and which cost most of its time.
 
 use super::finding::{Access, Finding, Kind};
-use crate::catalog::{ArnShape, Catalog, ResourceType};
+use crate::catalog::{ArnKey, Catalog, ResourceType};
 use crate::diagnostic::codes;
 use crate::diagnostic::Location;
 use crate::inventory::{Account, Known, Organization, UNKNOWN_ACCOUNT};
@@ -177,15 +177,16 @@ fn quoted(items: impl IntoIterator<Item = String>) -> String {
 fn applies_to<'r>(
     action: &str,
     resources: &'r [String],
-    catalog: Option<&Catalog>,
+    catalog: Option<&'static Catalog>,
 ) -> Vec<&'r str> {
     let all = || resources.iter().map(String::as_str).collect();
     let Some(catalog) = catalog else {
         return all();
     };
     // The resource types of every action the pattern covers, each once (a wildcard covers
-    // many actions on a few types), and each resource split once to be matched to them.
-    let mut types: Vec<&ResourceType> = Vec::new();
+    // many actions on a few types), each matched to the resources through the memo the
+    // lint's rules fill for the same statements.
+    let mut types: Vec<&'static ResourceType> = Vec::new();
     for (svc, a) in catalog.matching_actions(action) {
         for t in a
             .resource_types
@@ -200,8 +201,8 @@ fn applies_to<'r>(
     let found: Vec<&str> = resources
         .iter()
         .filter(|r| {
-            let shape = ArnShape::new(r);
-            types.iter().any(|t| t.shape_matches(&shape))
+            let key = ArnKey::new(r);
+            types.iter().any(|t| crate::catalog::type_matches(t, &key))
         })
         .map(String::as_str)
         .collect();
@@ -215,7 +216,7 @@ fn applies_to<'r>(
 /// A statement's actions as written, each with the resources it applies to, for messages:
 /// `` `s3:GetObject` on `arn:aws:s3:::b/*`, `s3:ListBucket` on `arn:aws:s3:::b` ``. A statement
 /// on `*` (or on what its policy is attached to: no `Resource`) names the actions alone.
-fn actions_on(s: &Statement, catalog: Option<&Catalog>) -> String {
+fn actions_on(s: &Statement, catalog: Option<&'static Catalog>) -> String {
     let actions = names::action_texts(&s.action);
     let resources: Vec<String> = match &s.resource {
         Some(r) if !r.negated => r

@@ -33,7 +33,8 @@
 //!   [`Catalog::global_condition_key`], [`Catalog::condition_key`]).
 //! * [`Catalog::matching_actions`] expands an IAM action pattern (`*`, `?`).
 //! * [`ResourceType::arn_matches`] tells whether an ARN (or ARN pattern) from a
-//!   policy could name a resource of that type.
+//!   policy could name a resource of that type; [`type_matches`] remembers the answers
+//!   per thread.
 //! * [`Action::supports_condition_key`] tells whether a condition key is listed
 //!   for an action, its resource types' rows, or the resource types themselves.
 //!
@@ -48,6 +49,7 @@ mod load;
 pub mod managed;
 mod overlay;
 mod query;
+mod type_memo;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -57,6 +59,7 @@ use serde::Deserialize;
 
 pub use arn_format::ArnShape;
 use arn_format::Tok;
+pub use type_memo::{type_matches, ArnKey};
 
 /// The embedded data file.
 const DATA: &str = include_str!("../../data/aws/actions.json");

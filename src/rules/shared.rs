@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use crate::catalog::{Action, ArnShape, ResourceType, Service};
+use crate::catalog::{Action, ArnKey, ResourceType, Service};
 use crate::pattern::{has_wildcard, Case, Glob};
 use crate::policy::{is_resource_value, DocKind};
 pub use crate::rules::doc::Applicability;
@@ -67,7 +67,7 @@ pub fn action_applicabilities<'s, 'd>(
 /// to check, and for a value when it cannot be said (`*`, unknown service). Worked out
 /// once per statement and shared by the rules that ask; each resource type is matched
 /// once per statement, and each (ARN, resource type) pair once per thread
-/// ([`TypeMatches`]).
+/// ([`crate::catalog::type_matches`]).
 pub fn applicabilities<'s>(
     doc: &PolicyDoc<'_>,
     s: &'s StatementView<'_>,
@@ -76,103 +76,24 @@ pub fn applicabilities<'s>(
         .get_or_init(|| {
             let resources = statement_resources(doc, s)?;
             // Each ARN as the memo keeps it, worked out once for all the types tried.
-            let resources: Vec<Cow<'_, str>> = resources
-                .iter()
-                .map(|r| match any_account(r) {
-                    Cow::Owned(o) => Cow::Owned(o),
-                    Cow::Borrowed(_) => Cow::Borrowed(r.as_ref()),
-                })
-                .collect();
-            TYPE_MATCHES.with(|memo| {
-                let mut memo = memo.borrow_mut();
-                let mut seen: Vec<(&'static ResourceType, bool)> = Vec::new();
-                let mut type_matches = |t: &'static ResourceType| -> bool {
-                    if let Some((_, m)) = seen.iter().find(|(x, _)| std::ptr::eq(*x, t)) {
-                        return *m;
-                    }
-                    let m = resources.iter().any(|r| memo.matches(t, r));
-                    seen.push((t, m));
-                    m
-                };
-                Some(
-                    s.expansions()
-                        .iter()
-                        .map(|e| applicability(e, &mut type_matches))
-                        .collect(),
-                )
-            })
+            let resources: Vec<ArnKey<'_>> = resources.iter().map(|r| ArnKey::new(r)).collect();
+            let mut seen: Vec<(&'static ResourceType, bool)> = Vec::new();
+            let mut type_matches = |t: &'static ResourceType| -> bool {
+                if let Some((_, m)) = seen.iter().find(|(x, _)| std::ptr::eq(*x, t)) {
+                    return *m;
+                }
+                let m = resources.iter().any(|r| crate::catalog::type_matches(t, r));
+                seen.push((t, m));
+                m
+            };
+            Some(
+                s.expansions()
+                    .iter()
+                    .map(|e| applicability(e, &mut type_matches))
+                    .collect(),
+            )
         })
         .as_deref()
-}
-
-thread_local! {
-    static TYPE_MATCHES: RefCell<TypeMatches> = RefCell::new(TypeMatches::default());
-}
-
-/// Which resource types the ARNs of policies can name, remembered per thread: the same
-/// ARNs come back in statement after statement and file after file (one bucket in every
-/// role's policy). Bounded: emptied when it reaches [`TypeMatches::CAP`] ARNs.
-#[derive(Default)]
-struct TypeMatches {
-    by_arn: foldhash::HashMap<Box<str>, Tried>,
-}
-
-/// What is known of one ARN: its shape, once a type was tried, and the types tried, by
-/// address in the `'static` catalog, with the answer.
-#[derive(Default)]
-struct Tried {
-    shape: Option<ArnShape>,
-    types: Vec<(usize, bool)>,
-}
-
-impl TypeMatches {
-    const CAP: usize = 1 << 16;
-
-    /// Whether a resource of type `t` can be named by `arn`, an ARN as [`any_account`]
-    /// writes it.
-    fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
-        if let Some(tried) = self.by_arn.get_mut(arn) {
-            return tried.matches(t, arn);
-        }
-        if self.by_arn.len() >= Self::CAP {
-            self.by_arn.clear();
-        }
-        let mut tried = Tried::default();
-        let m = tried.matches(t, arn);
-        self.by_arn.insert(arn.into(), tried);
-        m
-    }
-}
-
-impl Tried {
-    fn matches(&mut self, t: &'static ResourceType, arn: &str) -> bool {
-        let id = std::ptr::from_ref(t) as usize;
-        if let Some((_, m)) = self.types.iter().find(|(x, _)| *x == id) {
-            return *m;
-        }
-        let m = t.shape_matches(self.shape.get_or_insert_with(|| ArnShape::new(arn)));
-        self.types.push((id, m));
-        m
-    }
-}
-
-/// `arn` with an account segment of 12 digits written as `000000000000`, so that the
-/// same ARN in account after account is tried once. Exact: no ARN format of the catalog
-/// spells a digit where an account's digits could stand (only variables and wildcards
-/// meet them, and those take any digits alike); a test holds the catalog to that.
-fn any_account(arn: &str) -> std::borrow::Cow<'_, str> {
-    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
-    let (Some(start), Some(end)) = (colons.nth(3), colons.next()) else {
-        return arn.into();
-    };
-    match arn.get(start + 1..end) {
-        Some(a) if a.len() == 12 && a != "000000000000" && crate::arn::is_account_id(a) => {
-            let mut zeroed = arn.to_owned();
-            zeroed.replace_range(start + 1..end, "000000000000");
-            zeroed.into()
-        }
-        _ => arn.into(),
-    }
 }
 
 /// By condition key: the actions asked about, by address in the `'static` catalog, and the
@@ -403,89 +324,6 @@ mod tests {
             for case in [Case::Sensitive, Case::Insensitive] {
                 let matched = crate::pattern::Glob::new(&wide, case).is_match(&narrow);
                 proptest::prop_assert_eq!(pattern_covers(&wide, &narrow, case), matched, "{:?}", case);
-            }
-        }
-    }
-
-    #[test]
-    fn one_account_stands_for_every_account() {
-        let any = |a: &str| any_account(a).into_owned();
-        assert_eq!(
-            any("arn:aws:iam::123456789012:role/x"),
-            "arn:aws:iam::000000000000:role/x"
-        );
-        assert_eq!(
-            any("arn:aws:ecr:us-east-1:123456789012:repository/a:b"),
-            "arn:aws:ecr:us-east-1:000000000000:repository/a:b"
-        );
-        for kept in [
-            "arn:aws:s3:::bucket-123456789012/*",
-            "arn:aws:iam::12345678901:role/x",
-            "arn:aws:iam::*:role/x",
-            "arn:aws:iam::aws:policy/x",
-            "arn:aws:iam::1234567890123:role/x",
-            "*",
-        ] {
-            assert_eq!(any(kept), kept);
-        }
-    }
-
-    /// What makes [`any_account`] exact: in every ARN format of the catalog, the text
-    /// between variables and wildcards never holds digits that stand alone between colons
-    /// (or at the run's ends), so only variables and wildcards can meet an account's digits.
-    #[test]
-    fn no_arn_format_spells_an_account_digit() {
-        let catalog = crate::catalog::catalog().unwrap();
-        let mut formats = 0;
-        for service in catalog.services() {
-            for t in service.resource_types() {
-                for f in &t.arn_formats {
-                    formats += 1;
-                    let mut rest = f.as_str();
-                    let mut runs = Vec::new();
-                    while let Some(i) = rest.find(['$', '*', '?']) {
-                        runs.push(&rest[..i]);
-                        rest = &rest[i..];
-                        rest = match rest.strip_prefix("${") {
-                            Some(r) => r.split_once('}').map_or("", |(_, r)| r),
-                            None => &rest[1..],
-                        };
-                    }
-                    runs.push(rest);
-                    for run in runs {
-                        for part in run.split(':') {
-                            let digits =
-                                !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-                            assert!(
-                                !digits,
-                                "`{f}` spells `{part}` where an account could stand"
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        assert!(formats > 2000, "{formats}");
-    }
-
-    #[test]
-    fn a_type_matches_an_arn_as_it_matches_it_in_any_account() {
-        let catalog = crate::catalog::catalog().unwrap();
-        let arns = [
-            "arn:aws:iam::123456789012:role/x",
-            "arn:aws:ecr:us-east-1:123456789012:repository/repo",
-            "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g",
-            "arn:aws:kms:us-east-1:123456789012:key/1234",
-            "arn:aws:s3:::b/k",
-            "arn:aws:iam::123456789012:*",
-        ];
-        for service in catalog.services() {
-            for t in service.resource_types() {
-                for arn in arns {
-                    let direct = t.shape_matches(&ArnShape::new(arn));
-                    let any = t.shape_matches(&ArnShape::new(&any_account(arn)));
-                    assert_eq!(direct, any, "{} {arn}", t.name);
-                }
             }
         }
     }
