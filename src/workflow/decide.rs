@@ -130,11 +130,13 @@ impl Run<'_> {
         let principal_text = principal_text.to_owned();
         let inv = self.inv;
         let identity_only = step.sides == Sides::Identity;
-        let mut assembled = inv.request_context(
-            &principal,
+        // As `Inventory::request_context`, with the run's SCP chains.
+        let half = inv.resource_half(
             action,
             if identity_only { "*" } else { &resource },
+            principal.account(),
         );
+        let mut assembled = inv.assemble(&principal, &half, &mut self.chains);
         let managed_key = is_managed_alias(&resource)
             || assembled
                 .key

@@ -290,6 +290,8 @@ struct Run<'a> {
     artifact_key: Option<String>,
     /// Lint errors per policy file, computed once.
     lint_cache: &'a mut LintCache,
+    /// The SCP chain of each caller's account, worked out once for all the steps.
+    chains: crate::inventory::ScpChains<'a>,
     policy_errors: Vec<Diagnostic>,
     defective: Vec<Place>,
     skipped: Vec<String>,

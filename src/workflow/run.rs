@@ -65,6 +65,7 @@ pub(super) fn run_with(
         consumer_given,
         artifact_key: input.artifact_key.clone(),
         lint_cache,
+        chains: crate::inventory::ScpChains::default(),
         policy_errors: Vec::new(),
         defective: Vec::new(),
         skipped: Vec::new(),
