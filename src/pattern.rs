@@ -56,13 +56,13 @@ struct Piece {
 }
 
 impl Piece {
-    fn new(units: Vec<Option<char>>) -> Piece {
+    fn new(units: &[Option<char>]) -> Piece {
         let bytes = units
             .iter()
             .map(|u| u.filter(char::is_ascii).map(|c| c as u8))
             .collect::<Option<Box<[u8]>>>();
         Piece {
-            units: units.into_boxed_slice(),
+            units: units.into(),
             bytes,
         }
     }
@@ -153,17 +153,37 @@ impl Glob {
         } else if wild == 1 && tokens.last() == Some(&Token::Any) {
             Shape::Prefix(lits(tokens).into())
         } else {
-            let mut pieces = Vec::new();
-            let mut cur: Vec<Option<char>> = Vec::new();
+            // Every unit in one buffer, with where each star ends a piece; each piece is
+            // then allocated once, at its size.
+            let mut units: Vec<Option<char>> = Vec::with_capacity(
+                tokens
+                    .iter()
+                    .map(|t| match t {
+                        Token::Lit(s) => s.len(),
+                        _ => 1,
+                    })
+                    .sum(),
+            );
+            let mut ends = Vec::with_capacity(wild + 1);
             for t in tokens {
-                match t {
-                    Token::Lit(s) => cur.extend(fold(s).chars().map(Some)),
-                    Token::One => cur.push(None),
-                    Token::Any => pieces.push(Piece::new(std::mem::take(&mut cur))),
+                match (t, case) {
+                    (Token::Lit(s), Case::Sensitive) => units.extend(s.chars().map(Some)),
+                    (Token::Lit(s), Case::Insensitive) => units.extend(fold(s).chars().map(Some)),
+                    (Token::One, _) => units.push(None),
+                    (Token::Any, _) => ends.push(units.len()),
                 }
             }
-            pieces.push(Piece::new(cur));
-            Shape::General(pieces.into_boxed_slice())
+            ends.push(units.len());
+            let mut start = 0;
+            let pieces = ends
+                .into_iter()
+                .map(|end| {
+                    let piece = Piece::new(units.get(start..end).unwrap_or_default());
+                    start = end;
+                    piece
+                })
+                .collect();
+            Shape::General(pieces)
         };
         Glob { shape, case }
     }
@@ -417,5 +437,59 @@ mod tests {
         let g = Glob::new(&pattern, Case::Sensitive);
         assert!(!g.is_match(&input));
         assert!(g.is_match(&format!("{input}b")));
+    }
+
+    /// Whether `text` matches `pattern`, by the textbook table over both (a unit is `None`
+    /// for `*`, `Some(None)` for `?`, a character otherwise).
+    fn reference(pattern: &str, case: Case, text: &str) -> bool {
+        let mut units: Vec<Option<Option<char>>> = Vec::new();
+        let mut tokens = Vec::new();
+        push_wild_tokens(pattern, &mut tokens);
+        for t in tokens {
+            match (t, case) {
+                (Token::Lit(l), Case::Sensitive) => units.extend(l.chars().map(|c| Some(Some(c)))),
+                (Token::Lit(l), Case::Insensitive) => {
+                    units.extend(l.to_lowercase().chars().map(|c| Some(Some(c))));
+                }
+                (Token::One, _) => units.push(Some(None)),
+                (Token::Any, _) => units.push(None),
+            }
+        }
+        let text: Vec<char> = match case {
+            Case::Sensitive => text.chars().collect(),
+            Case::Insensitive => text.to_lowercase().chars().collect(),
+        };
+        // ok[j]: the units so far match the first j characters.
+        let mut ok = vec![false; text.len() + 1];
+        ok[0] = true;
+        for u in &units {
+            let mut next = vec![false; text.len() + 1];
+            for j in 0..=text.len() {
+                next[j] = match u {
+                    None => ok[j] || (j > 0 && next[j - 1]),
+                    Some(one) => j > 0 && ok[j - 1] && one.is_none_or(|c| text[j - 1] == c),
+                };
+            }
+            ok = next;
+        }
+        ok[text.len()]
+    }
+
+    proptest::proptest! {
+        /// Every pattern matches what the table over pattern and text says, in both case
+        /// modes, ASCII or not (`Σ` lowercases by its place in a word).
+        #[test]
+        fn globs_match_as_the_table_says(
+            pattern in "[aAbéÉΣσß*?]{0,8}",
+            text in "[aAbéÉΣσßs]{0,9}",
+        ) {
+            for case in [Case::Sensitive, Case::Insensitive] {
+                proptest::prop_assert_eq!(
+                    Glob::new(&pattern, case).is_match(&text),
+                    reference(&pattern, case, &text),
+                    "{:?}", case
+                );
+            }
+        }
     }
 }
