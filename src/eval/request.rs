@@ -79,8 +79,14 @@ impl Context {
 
     /// Sets `key` only when it is absent (derived keys never override given ones).
     pub fn insert_default(&mut self, key: &str, value: ContextValue) {
+        // Keys equal but for case have the same hash: when none has it, nothing is compared
+        // and the key needs no lowercase copy (the usual case: derived keys are set once).
+        let hash = key_hash(key);
+        if self.entries.iter().all(|(_, h, _)| *h != hash) {
+            self.entries.push((key.to_owned(), hash, value));
+            return;
+        }
         let lc = key.to_lowercase();
-        let hash = key_hash(&lc);
         if self.get_hashed(&lc, hash).is_none() {
             self.entries.push((key.to_owned(), hash, value));
         }
@@ -572,6 +578,21 @@ mod tests {
             key_hash("aws:principaltag/équipe")
         );
         assert_ne!(key_hash("aws:username"), key_hash("aws:userid"));
+    }
+
+    #[test]
+    fn a_default_never_overrides_a_key_equal_but_for_case() {
+        let mut ctx = Context::default();
+        let one = |v: &str| ContextValue::Single(v.into());
+        ctx.insert("aws:PrincipalTag/Équipe", one("given"));
+        ctx.insert("aws:username", one("given"));
+        ctx.insert_default("AWS:PRINCIPALTAG/équipe", one("derived"));
+        ctx.insert_default("aws:UserName", one("derived"));
+        ctx.insert_default("aws:PrincipalAccount", one("derived"));
+        assert_eq!(ctx.single("aws:principaltag/équipe"), Some("given"));
+        assert_eq!(ctx.single("aws:username"), Some("given"));
+        assert_eq!(ctx.single("aws:principalaccount"), Some("derived"));
+        assert_eq!(ctx.iter().count(), 3);
     }
 
     #[test]
