@@ -261,7 +261,7 @@ impl JobResult {
 /// are JSON strings inside resource attributes).
 fn worth_linting(bytes: &[u8]) -> bool {
     let head = bytes.get(..bytes.len().min(256)).unwrap_or(bytes);
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
     if has(b"\"format_version\"") && has(b"\"terraform_version\"") {
         return false;
     }
@@ -866,4 +866,21 @@ pub fn run(
     }
     totals.warnings = warnings;
     Ok(totals)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plans_and_absence_markers_are_not_linted() {
+        let plan = br#"{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{}}"#;
+        assert!(!super::worth_linting(plan));
+        let marker = br#"{"Error": {"Code": "NoSuchBucketPolicy", "Message": "none"}}"#;
+        assert!(!super::worth_linting(marker));
+        // An `Error` member beside others, a version without the other, a policy: linted.
+        assert!(super::worth_linting(br#"{"Error": {}, "Policy": "{}"}"#));
+        assert!(super::worth_linting(br#"{"format_version": "1.0"}"#));
+        assert!(super::worth_linting(
+            br#"{"Version":"2012-10-17","Statement":[]}"#
+        ));
+    }
 }
