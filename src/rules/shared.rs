@@ -231,6 +231,9 @@ pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
     if eq(wide, narrow) || wide == "*" {
         return true;
     }
+    if differ_before_wildcards(wide.as_bytes(), narrow.as_bytes(), case) {
+        return false;
+    }
     // `prefix*` (the common wide pattern, `s3:Get*`): covers what starts with the prefix,
     // a literal or a pattern (past ASCII, case folding is left to the matcher below).
     if let Some(prefix) = wide.strip_suffix('*') {
@@ -253,6 +256,32 @@ pub fn pattern_covers(wide: &str, narrow: &str, case: Case) -> bool {
             narrow.get(..prefix.len()).is_some_and(|p| eq(p, prefix))
         }
         _ => false,
+    }
+}
+
+/// Whether `wide` cannot cover `narrow` for a reason seen in their common start: past a
+/// run of equal ASCII characters, one without a wildcard, `wide` ends while `narrow` goes
+/// on, or the two have different ASCII characters, neither a wildcard. Every text `narrow`
+/// matches (there is one) then differs from every text `wide` matches. Most pairs of values
+/// one policy compares (two actions of a service, two ARNs) end here.
+fn differ_before_wildcards(wide: &[u8], narrow: &[u8], case: Case) -> bool {
+    let plain = |b: u8| b.is_ascii() && b != b'*' && b != b'?';
+    let same = |a: u8, b: u8| match case {
+        Case::Sensitive => a == b,
+        Case::Insensitive => a.eq_ignore_ascii_case(&b),
+    };
+    let mut i = 0;
+    loop {
+        match (wide.get(i), narrow.get(i)) {
+            (Some(&w), Some(&n)) if plain(w) && plain(n) => {
+                if !same(w, n) {
+                    return true;
+                }
+            }
+            (None, Some(_)) => return true,
+            _ => return false,
+        }
+        i += 1;
     }
 }
 
@@ -326,6 +355,43 @@ mod tests {
                 proptest::prop_assert_eq!(pattern_covers(&wide, &narrow, case), matched, "{:?}", case);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// When the common start of two patterns shows that `wide` cannot cover `narrow`,
+        /// a text `narrow` matches is not matched by `wide`: one of two fillings of its
+        /// wildcards (stars empty, or not).
+        #[test]
+        fn a_difference_in_the_common_start_is_a_text_wide_misses(
+            wide in "[aAé*?]{0,4}",
+            narrow in "[aAé*?]{0,4}",
+        ) {
+            for case in [Case::Sensitive, Case::Insensitive] {
+                if !differ_before_wildcards(wide.as_bytes(), narrow.as_bytes(), case) {
+                    continue;
+                }
+                let glob = crate::pattern::Glob::new(&wide, case);
+                let missed = [("", "a"), ("bé", "é")]
+                    .iter()
+                    .any(|(star, one)| !glob.is_match(&narrow.replace('*', star).replace('?', one)));
+                proptest::prop_assert!(missed, "{:?}", case);
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_start_decides_only_before_wildcards() {
+        let differ = |w: &str, n: &str| {
+            differ_before_wildcards(w.as_bytes(), n.as_bytes(), Case::Insensitive)
+        };
+        assert!(differ("s3:GetObject", "s3:ListBucket"));
+        assert!(differ("s3:Get", "S3:GETOBJECT"));
+        assert!(!differ("s3:Get*", "s3:Get"));
+        assert!(!differ("s3:G?t", "s3:Get"));
+        assert!(!differ("s3:Get", "s3:G?t"));
+        assert!(!differ("s3:GetObject", "S3:GETOBJECT"));
+        assert!(!differ("é", "É"));
+        assert!(differ_before_wildcards(b"a", b"A", Case::Sensitive));
     }
 
     #[test]
