@@ -34,7 +34,7 @@
 //! * [`Catalog::matching_actions`] expands an IAM action pattern (`*`, `?`).
 //! * [`ResourceType::arn_matches`] tells whether an ARN (or ARN pattern) from a
 //!   policy could name a resource of that type; [`type_matches`] remembers the answers
-//!   per thread.
+//!   per thread, as [`condition_key_of`] does for [`Catalog::condition_key`].
 //! * [`Action::supports_condition_key`] tells whether a condition key is listed
 //!   for an action, its resource types' rows, or the resource types themselves.
 //!
@@ -49,7 +49,7 @@ mod load;
 pub mod managed;
 mod overlay;
 mod query;
-mod type_memo;
+mod remembered;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -59,7 +59,7 @@ use serde::Deserialize;
 
 pub use arn_format::ArnShape;
 use arn_format::Tok;
-pub use type_memo::{type_matches, ArnKey};
+pub use remembered::{condition_key_of, type_matches, ArnKey};
 
 /// The embedded data file.
 const DATA: &str = include_str!("../../data/aws/actions.json");

@@ -21,7 +21,7 @@ impl Rule for ConditionOperatorCardinalityMismatch {
                 if op.base == BaseOp::Null {
                     continue;
                 }
-                let Some(key) = doc.catalog.condition_key(c.key) else {
+                let Some(key) = crate::catalog::condition_key_of(doc.catalog, c.key) else {
                     continue;
                 };
                 let multi = key.value_type.is_array();

@@ -47,7 +47,7 @@ impl Rule for StringOperatorOnTypedKey {
                 if !is_string_operator(op.base) {
                     continue;
                 }
-                let Some(key) = doc.catalog.condition_key(c.key) else {
+                let Some(key) = crate::catalog::condition_key_of(doc.catalog, c.key) else {
                     continue;
                 };
                 let Some(use_instead) = family(&key.value_type) else {

@@ -1,13 +1,14 @@
-//! Which resource types the ARNs of policies can name, remembered per thread: the lint's
-//! action rules and the audit's messages ask it of the same ARNs in statement after
-//! statement and account after account (one bucket in every role's policy), and matching
-//! an ARN to a type's formats ([`ResourceType::shape_matches`]) explores two patterns
-//! character by character.
+//! Answers about the catalogue remembered per thread, for the questions the lint's rules and
+//! the audit ask of the same values in statement after statement and account after account:
+//! which resource types an ARN can name (one bucket in every role's policy; matching an ARN
+//! to a type's formats, [`ResourceType::shape_matches`], explores two patterns character by
+//! character), and which condition key a name names (a global key, a service's, or one with
+//! a variable part: [`Catalog::condition_key`] tries them in turn).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use super::{ArnShape, ResourceType};
+use super::{ArnShape, Catalog, ConditionKey, ResourceType};
 
 /// An ARN as the memo keeps it: with an account segment of 12 digits written as
 /// `000000000000`, so that the same ARN in account after account is tried once. Exact: no
@@ -44,6 +45,36 @@ fn any_account(arn: &str) -> Cow<'_, str> {
 /// told apart by address in the one catalog.
 pub fn type_matches(t: &'static ResourceType, arn: &ArnKey<'_>) -> bool {
     TYPE_MATCHES.with(|memo| memo.borrow_mut().matches(t, &arn.0))
+}
+
+/// The condition key `name` names in `catalog` ([`Catalog::condition_key`]), remembered per
+/// thread by the name as written. Bounded: emptied when it holds 4,096 names.
+pub fn condition_key_of(catalog: &'static Catalog, name: &str) -> Option<&'static ConditionKey> {
+    /// The catalogue's address, and what names were found to name in it.
+    type Keys = (
+        usize,
+        foldhash::HashMap<Box<str>, Option<&'static ConditionKey>>,
+    );
+    thread_local! {
+        static KEYS: RefCell<Keys> = RefCell::default();
+    }
+    const CAP: usize = 1 << 12;
+    let id = std::ptr::from_ref(catalog) as usize;
+    KEYS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 == id {
+            if let Some(found) = memo.1.get(name) {
+                return *found;
+            }
+        }
+        let found = catalog.condition_key(name);
+        if memo.0 != id || memo.1.len() >= CAP {
+            memo.0 = id;
+            memo.1.clear();
+        }
+        memo.1.insert(name.into(), found);
+        found
+    })
 }
 
 thread_local! {
@@ -210,5 +241,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn remembered_condition_keys_are_the_looked_up_ones() {
+        let catalog = crate::catalog::catalog().unwrap();
+        let names = [
+            "aws:PrincipalOrgID",
+            "AWS:principalorgid",
+            "kms:ViaService",
+            "kms:EncryptionContext:team",
+            "s3:ExistingObjectTag/team",
+            "aws:PrincipalTag/Team",
+            "token.actions.githubusercontent.com:sub",
+            "s3:NoSuchKey",
+            "nosuch:Key",
+            "PrincipalOrgID",
+        ];
+        for _ in 0..2 {
+            for name in names {
+                let direct = catalog.condition_key(name).map(|k| k.name.as_str());
+                let remembered = condition_key_of(catalog, name).map(|k| k.name.as_str());
+                assert_eq!(remembered, direct, "{name}");
+            }
+        }
+        assert!(condition_key_of(catalog, "kms:ViaService").is_some());
+        assert!(condition_key_of(catalog, "nosuch:Key").is_none());
     }
 }
