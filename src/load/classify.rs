@@ -514,18 +514,12 @@ pub fn document<'j, 'a>(json: &'j Json<'a>, kind: FileKind) -> Option<(Pointer, 
 /// `Err` says why it is no text (for `not UTF-8 text: …`).
 pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(Cow::Borrowed)
-            .map_err(|e| e.to_string());
+        return utf8(rest).map(Cow::Borrowed);
     }
     let (rest, little) = match bytes {
         [0xFF, 0xFE, rest @ ..] => (rest, true),
         [0xFE, 0xFF, rest @ ..] => (rest, false),
-        _ => {
-            return std::str::from_utf8(bytes)
-                .map(Cow::Borrowed)
-                .map_err(|e| e.to_string())
-        }
+        _ => return utf8(bytes).map(Cow::Borrowed),
     };
     if rest.len() % 2 != 0 {
         return Err("UTF-16 text with an odd number of bytes".to_owned());
@@ -539,6 +533,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
         .collect::<Result<String, _>>()
         .map(Cow::Owned)
         .map_err(|e| format!("invalid UTF-16: {e}"))
+}
+
+/// `bytes` as UTF-8 text. Checked with vector instructions; text that fails is checked again
+/// by the standard library, whose error says where (`invalid utf-8 sequence of 1 bytes from
+/// index 5`).
+fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| e.to_string())
 }
 
 /// A policy document string as the IAM API returns it may be URL-encoded; the CLI decodes it.
@@ -794,5 +797,35 @@ mod tests {
         }
         assert!(decode_text(&[0xFF, 0xFE, 0x41]).is_err());
         assert!(decode_text(&[0xC3]).is_err());
+    }
+
+    /// UTF-8 text of any length with one byte changed (or none), so that both valid and
+    /// invalid text, long enough for the vector loops, are tried.
+    fn text_with_a_changed_byte() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        (
+            "[a-z\"{}:,é€😀\n ]{0,200}",
+            any::<usize>(),
+            any::<u8>(),
+            any::<bool>(),
+        )
+            .prop_map(|(text, at, byte, change)| {
+                let mut bytes = text.into_bytes();
+                if change && !bytes.is_empty() {
+                    let i = at % bytes.len();
+                    bytes[i] = byte;
+                }
+                bytes
+            })
+    }
+
+    proptest::proptest! {
+        /// The vector check accepts what the standard library accepts, and refuses the
+        /// rest with the standard library's message (which says where the text goes wrong).
+        #[test]
+        fn utf8_agrees_with_the_standard_library(bytes in text_with_a_changed_byte()) {
+            let want = std::str::from_utf8(&bytes).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(utf8(&bytes), want);
+        }
     }
 }
