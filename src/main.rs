@@ -24,8 +24,23 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
+/// Turns transparent huge pages off for the process (Linux). mimalloc asks for them on its
+/// arenas, and the kernel then makes each 2 MiB page at its first touch, compacting memory
+/// to find one when it must. A whole inventory is hundreds of megabytes kept to the end of
+/// the run: `who-can` over 1,000 accounts spent 0.4 to 3 s of system time there against
+/// 0.5 s with 4 KiB pages, and its median run took 1.5 s against 1.0 s. The audit, which
+/// frees and reuses its memory account by account, took the same time either way.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        // Best effort: a kernel without the flag keeps its setting, and nothing else changes.
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
+}
+
 fn main() -> ExitCode {
     keep_freed_memory();
+    no_huge_pages();
     let cli = match xacct::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
