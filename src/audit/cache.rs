@@ -7,13 +7,13 @@
 //!   rebuilt or reinstalled binary, with other rules, AWS data or scenarios, reuses nothing)
 //!   and the options that change every account's findings (`--ignore`,
 //!   `--no-lint`, the load options);
-//! * its context ([`super::Ctx::context`]): the list of its files, the shared files that
+//! * its context (`Ctx::context`): the list of its files, the shared files that
 //!   describe it, the model package groups that name it as a caller (and their files), the
 //!   registrations and scenario pairs the audit files list with it as the caller, the
 //!   accounts those involve, and the organizations cut down to the chains of those accounts
 //!   (with the files their policies come from);
 //! * its organization and, for each account its external-access findings name, whether
-//!   that account is a member ([`super::Ctx::membership`]);
+//!   that account is a member (`Ctx::membership`);
 //! * the content (SHA-256) of every file its audit read. A file whose size, modification
 //!   and change times and inode are those recorded is taken as unchanged without reading it
 //!   again, as git and make do (a change time cannot be set back).

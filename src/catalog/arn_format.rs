@@ -4,7 +4,7 @@
 
 use crate::pattern::{Case, Glob, Token};
 
-/// An ARN or ARN pattern from a policy, tokenized for [`ResourceType::shape_matches`].
+/// An ARN or ARN pattern from a policy, tokenized for [`crate::catalog::ResourceType::shape_matches`].
 #[derive(Debug, Clone)]
 pub struct ArnShape {
     pub(super) tokens: Vec<Tok>,
@@ -13,7 +13,7 @@ pub struct ArnShape {
 }
 
 impl ArnShape {
-    /// Tokenizes `arn` (see [`ResourceType::arn_matches`] for the syntax).
+    /// Tokenizes `arn` (see [`crate::catalog::ResourceType::arn_matches`] for the syntax).
     pub fn new(arn: &str) -> ArnShape {
         ArnShape {
             tokens: arn_pattern_tokens(arn),

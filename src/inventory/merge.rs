@@ -1,5 +1,5 @@
 //! Merging what the readers found into one inventory: the facts each file gives
-//! ([`Item`]), merged after all files are read, exports first and Terraform plans last
+//! (`Item`), merged after all files are read, exports first and Terraform plans last
 //! (a plan says what will be). A fact exported twice is reported
 //! ([`crate::diagnostic::codes::DUPLICATE_EXPORT`]); the later file is used.
 

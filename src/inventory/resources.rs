@@ -13,10 +13,10 @@
 //!
 //! **Entry point for a reader** (AWS CLI exports, Terraform plans, CloudFormation
 //! templates): make a [`Resource`] with [`Resource::new`] (type by [`by_id`], or by ARN with
-//! [`type_of_arn`]), set its policy ([`crate::load::aws_cli::policy_at`] reads a document
+//! [`type_of_arn`]), set its policy (`load::aws_cli::policy_at` reads a document
 //! found in a file; [`attribute_policy`] makes one from shared accounts), and push
 //! `Item::Resource(Box::new(resource))` into the file's
-//! [`FileOutput`](crate::inventory::merge::FileOutput). Merging keys it by account and ARN:
+//! `FileOutput`. Merging keys it by account and ARN:
 //! a later file's known policy replaces an earlier one, and a plan's replaces an export's.
 
 use std::sync::Arc;

@@ -293,7 +293,7 @@ impl<'d> PolicyDoc<'d> {
     }
 
     /// The document's size without insignificant whitespace, in bytes and in characters
-    /// ([`compact_size`](crate::rules::compact::compact_size)).
+    /// ([`crate::rules::compact::compact_size`]).
     pub fn compact_size(&self) -> (usize, usize) {
         *self
             .compact

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Runs the scenario. Without a consumer, the registry account as a whole
-/// ([`super::consumer`]): its resource side for the account, its identity side for each of
+/// (`consumer`): its resource side for the account, its identity side for each of
 /// its roles, with a note of which roles could complete every consumer step.
 pub fn check(
     inv: &Inventory,

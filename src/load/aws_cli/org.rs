@@ -1,5 +1,5 @@
 //! Reading an `org/` folder of `aws organizations` outputs into an
-//! [`Organization`](crate::inventory::Organization) (the layout is in
+//! [`crate::inventory::Organization`] (the layout is in
 //! [`crate::inventory::org`]), and an account's own `organization.json` (what
 //! `describe-organization` answers in it) into its [`Membership`]. Listing outputs do not
 //! name the parent or policy they were asked about, so the file name does

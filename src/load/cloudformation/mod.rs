@@ -2,13 +2,13 @@
 //! assemblies (`cdk.out`), read for the policies they will deploy (docs/cloudformation.md).
 //!
 //! A template is read as the stack it makes: its intrinsic functions are resolved where the
-//! template and what is known of the stack allow ([`intrinsic`]: parameters from
+//! template and what is known of the stack allow (`intrinsic`: parameters from
 //! `--parameters` or their defaults, pseudo parameters from `--account`/`--region`, the
 //! account folder the template sits in or the CDK manifest, `Conditions`, `Mappings`, `Ref`
 //! and `Fn::GetAtt` to its own resources). A value only the deploy can tell stays unknown with
 //! its reason, as a Terraform value known only after apply does: a policy that holds one is
 //! [`Known::Unknown`], so every decision that depends on it is not verified. The resources
-//! become the same items an export or a plan gives ([`resources`]), merged last: a template
+//! become the same items an export or a plan gives (`resources`), merged last: a template
 //! says what will be.
 //!
 //! YAML is read by [`yaml`], which keeps the line and column of every node, so findings in a

@@ -12,7 +12,7 @@
 //! a *state* is refused (`XL0008`): read as a plan, it would be a plan that changes nothing.
 //!
 //! Accounts: from the resource's own ARN when the plan knows it, else `--terraform-account`,
-//! else the account folder the plan sits in, else what the plan says ([`account`]: the
+//! else the account folder the plan sits in, else what the plan says (`account`: the
 //! provider's `allowed_account_ids` or `assume_role` ARN, `data.aws_caller_identity`, the ARNs
 //! of resources that exist). Otherwise the account is [`UNKNOWN_ACCOUNT`] (`XL0010`): the
 //! resources are still read, and every account their policies name counts as outside.

@@ -1,7 +1,7 @@
 //! Renderers for `xacct check`: stable JSON, SARIF (each failed step a result at the policy
 //! where the fix goes, or at the statement that denies), and the accounts-and-steps graph as
 //! DOT or Mermaid (green allowed, red denied, grey not verified). The table is
-//! [`text`], the HTML page [`page`].
+//! [`text`], the HTML page `page`.
 
 mod page;
 pub mod text;
