@@ -17,8 +17,9 @@
 //!
 //! Accounts run in parallel (rayon) in chunks; findings are sorted within an account and
 //! accounts come in id order, so the output is the same whatever the thread count and
-//! streams as it goes. [`crate::report`] renders it (table, JSON, JSON Lines, SARIF), compares it
-//! with a baseline and merges shards; [`crate::diff`] compares the access two inventories grant.
+//! streams as it goes. [`crate::report`] renders it (table, JSON, JSON Lines, SARIF),
+//! compares it with a baseline and merges shards; [`crate::diff`] compares the access two
+//! inventories grant.
 
 pub mod access;
 pub mod cache;
@@ -687,8 +688,8 @@ impl Ctx<'_> {
 }
 
 /// Runs the audit, handing each finding to `emit` in the report's order (the audit file's
-/// own findings, which need every shard, are left to [`crate::report`]). `Err` only when nothing
-/// can run (AWS's action data or the built-in scenario fails to load, the thread pool
+/// own findings, which need every shard, are left to [`crate::report`]). `Err` only when
+/// nothing can run (AWS's action data or the built-in scenario fails to load, the thread pool
 /// cannot start, or `emit` fails).
 pub fn run(
     opts: &AuditOptions,

@@ -4,7 +4,8 @@
 
 use crate::pattern::{Case, Glob, Token};
 
-/// An ARN or ARN pattern from a policy, tokenized for [`crate::catalog::ResourceType::shape_matches`].
+/// An ARN or ARN pattern from a policy, tokenized for
+/// [`crate::catalog::ResourceType::shape_matches`].
 #[derive(Debug, Clone)]
 pub struct ArnShape {
     pub(super) tokens: Vec<Tok>,
