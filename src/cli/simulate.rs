@@ -360,12 +360,15 @@ pub fn run_case_lines(
     let mut tally = Tally::default();
     // One batch read ahead at most: memory stays bounded by a few batches.
     let (send, batches) = std::sync::mpsc::sync_channel(1);
+    // Decided batches go back to the reader, which fills them again: a case file is read
+    // into the same few buffers, not into fresh memory the kernel must zero.
+    let (give_back, returned) = std::sync::mpsc::channel();
     let name = path.to_owned();
     // The reader is not waited for: a run that stops early (its output closed) must not
     // hang on a reader blocked on its input. It stops at its next batch, or with the process.
     std::thread::Builder::new()
         .name("cases-reader".to_owned())
-        .spawn(move || read_batches(reader, &name, &send))
+        .spawn(move || read_batches(reader, &name, &send, &returned))
         .map_err(|source| Error::Io {
             path: path.to_owned(),
             source,
@@ -375,11 +378,14 @@ pub fn run_case_lines(
         let decided: Vec<Decided> = {
             use rayon::prelude::*;
             let chunks: Vec<Vec<Decided>> = batch
+                .lines
                 .par_chunks(STAGED)
-                .map(|lines| decide_lines(lines, &file))
+                .map(|lines| decide_lines(&batch.text, lines, &file))
                 .collect();
             chunks.into_iter().flatten().collect()
         };
+        // The reader may have stopped: the buffer is then dropped here.
+        let _ = give_back.send(batch);
         for d in decided {
             // One write for a case's errors: standard error is not buffered.
             if !d.errors.is_empty() {
@@ -404,23 +410,42 @@ pub fn run_case_lines(
     })
 }
 
-/// Lines read from a case file, with their numbers.
-type Batch = Vec<(usize, String)>;
+/// Lines read from a case file: their text, one after another, and each line's number and
+/// place in it.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    lines: Vec<(usize, std::ops::Range<usize>)>,
+}
 
-/// Reads the non-blank lines of `reader` in batches and sends them on `send`; a line that
-/// cannot be read ends the reading with its error, sent after every line read before it.
-/// Stops when nobody receives.
+/// Reads the non-blank lines of `reader` in batches and sends them on `send`, filling the
+/// batches that come back on `returned` before making new ones; a line that cannot be read
+/// ends the reading with its error, sent after every line read before it. Stops when nobody
+/// receives.
 fn read_batches(
     mut reader: impl BufRead,
     path: &str,
     send: &std::sync::mpsc::SyncSender<Result<Batch, Error>>,
+    returned: &std::sync::mpsc::Receiver<Batch>,
 ) {
     /// Lines decided together: enough to keep every thread busy, few enough to hold (a
     /// line may be as long as [`fs::MAX_LINE_BYTES`], so a batch is bounded in bytes too).
-    const BATCH: usize = 1024;
+    const BATCH: usize = 256;
     const BATCH_BYTES: usize = 8 << 20;
-    let mut batch: Batch = Vec::with_capacity(BATCH);
-    let mut batch_bytes = 0;
+    let next = || match returned.try_recv() {
+        Ok(mut batch) => {
+            batch.text.clear();
+            batch.lines.clear();
+            batch
+        }
+        // Room for the most a batch holds, so that it is never copied as it grows (pages
+        // are only touched when written).
+        Err(_) => Batch {
+            text: String::with_capacity(BATCH_BYTES + fs::MAX_LINE_BYTES as usize + 2),
+            lines: Vec::with_capacity(BATCH),
+        },
+    };
+    let mut batch = next();
     let mut line = String::new();
     let mut lineno = 0;
     loop {
@@ -428,7 +453,7 @@ fn read_batches(
             Ok(more) => more,
             Err(why) => {
                 // Every line before the unreadable one is answered, then the run stops.
-                if !batch.is_empty() && send.send(Ok(std::mem::take(&mut batch))).is_err() {
+                if !batch.lines.is_empty() && send.send(Ok(std::mem::take(&mut batch))).is_err() {
                     return;
                 }
                 let _ = send.send(Err(Error::File {
@@ -441,17 +466,19 @@ fn read_batches(
         if more {
             lineno += 1;
             if !line.trim().is_empty() {
-                batch_bytes += line.len();
-                batch.push((lineno, std::mem::take(&mut line)));
+                let start = batch.text.len();
+                batch.text.push_str(&line);
+                batch.lines.push((lineno, start..batch.text.len()));
             }
         }
-        let full = batch.len() == BATCH || batch_bytes >= BATCH_BYTES;
-        if full || (!more && !batch.is_empty()) {
-            let next = Vec::with_capacity(BATCH);
-            if send.send(Ok(std::mem::replace(&mut batch, next))).is_err() {
+        let full = batch.lines.len() == BATCH || batch.text.len() >= BATCH_BYTES;
+        if full || (!more && !batch.lines.is_empty()) {
+            if send
+                .send(Ok(std::mem::replace(&mut batch, next())))
+                .is_err()
+            {
                 return;
             }
-            batch_bytes = 0;
         }
         if !more {
             return;
@@ -499,10 +526,14 @@ impl Tally {
 const STAGED: usize = 32;
 
 /// Reads and decides lines of a case file, each stage for all of them in turn.
-fn decide_lines(lines: &[(usize, String)], file: &Arc<str>) -> Vec<Decided> {
+fn decide_lines(
+    text: &str,
+    lines: &[(usize, std::ops::Range<usize>)],
+    file: &Arc<str>,
+) -> Vec<Decided> {
     let cases: Vec<Result<Case, CaseError>> = lines
         .iter()
-        .map(|(n, text)| parse_case(text, file, *n))
+        .map(|(n, at)| parse_case(text.get(at.clone()).unwrap_or_default(), file, *n))
         .collect();
     let decided: Vec<Result<(&Case, Response<'_>), &CaseError>> = cases
         .iter()
