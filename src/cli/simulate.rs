@@ -472,13 +472,13 @@ fn read_batches(
             }
         }
         let full = batch.lines.len() == BATCH || batch.text.len() >= BATCH_BYTES;
-        if full || (!more && !batch.lines.is_empty()) {
-            if send
+        let done = full || (!more && !batch.lines.is_empty());
+        if done
+            && send
                 .send(Ok(std::mem::replace(&mut batch, next())))
                 .is_err()
-            {
-                return;
-            }
+        {
+            return;
         }
         if !more {
             return;
