@@ -6,15 +6,17 @@
 //! recorded while the text is written, and a pointer is resolved in the generated tree (the
 //! first member of a name counts; an index is what `usize` parses), so the answer does not
 //! depend on the code under test. Every node's pointer is asked, with pointers that name
-//! nothing, all at once and one at a time (`source::locate`).
+//! nothing, all at once, one at a time (`source::locate`), and from the starts of the
+//! top-level lists' elements read off the parsed tree (`source::many::Anchors`).
 //!
 //! `XACCT_PROPTEST_CASES` scales the number of texts (default 400).
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use xacct::json::Pointer;
-use xacct::source::{line_col, locate, many::locate_many, LineCol};
+use xacct::json::{Json, Pointer};
+use xacct::source::many::{locate_many, locate_many_from, Anchors};
+use xacct::source::{line_col, locate, LineCol};
 
 /// A generated JSON value.
 #[derive(Debug, Clone)]
@@ -303,6 +305,16 @@ fn check(node: &Node, style: Style, ascii: bool, lead: &str) -> Result<(), TestC
     again.reverse();
     prop_assert_eq!(&again, &together);
     prop_assert_eq!(twice, together.first().copied().flatten());
+    // Started at the elements of the top-level lists, their starts read off the tree parsed
+    // in an arena (where names with escapes are, outside the text) or in vectors: the same.
+    let arena = Json::arena_for(text.len());
+    let in_arena = Json::parse_in(&text, &arena).map(|(json, _)| json);
+    let in_vectors = Json::parse(&text);
+    for json in [in_arena, in_vectors] {
+        let json = json.map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+        let anchors = Anchors::of(&text, &json);
+        prop_assert_eq!(&locate_many_from(&text, &pointers, &anchors), &together);
+    }
     Ok(())
 }
 

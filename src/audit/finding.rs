@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Location, Related, Severity};
 use crate::lint::RuleMeta;
 use crate::load::classify::decode_text;
+use crate::source::many::Anchors;
 
 /// Severity as the JSON writes it (`error`, `warning`, `info`).
 pub(crate) mod severity_serde {
@@ -282,8 +283,14 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 
 /// Fills in the line and column of every place (primary and related) of `findings` that has
 /// none ([`crate::source::fill`]). Each file named is decoded once, by the one decoder
-/// ([`decode_text`]), from the bytes `bytes_of` gives; only those files are decoded.
-pub fn fill_lines<'b>(findings: &mut [Finding], bytes_of: &dyn Fn(&str) -> Option<&'b [u8]>) {
+/// ([`decode_text`]), from the bytes `bytes_of` gives; only those files are decoded. Places
+/// in a file `anchors_of` knows are found from its elements' starts, which must have been
+/// read from the same text.
+pub fn fill_lines<'b, 'a>(
+    findings: &mut [Finding],
+    bytes_of: &dyn Fn(&str) -> Option<&'b [u8]>,
+    anchors_of: &dyn Fn(&str) -> Option<&'a Anchors>,
+) {
     let locations: Vec<&mut Location> = findings
         .iter_mut()
         .flat_map(|f| {
@@ -297,7 +304,11 @@ pub fn fill_lines<'b>(findings: &mut [Finding], bytes_of: &dyn Fn(&str) -> Optio
             texts.insert(l.file.clone(), text);
         }
     }
-    crate::source::fill(locations, &|f| texts.get(f).and_then(|t| t.as_deref()));
+    crate::source::fill(
+        locations,
+        &|f| texts.get(f).and_then(|t| t.as_deref()),
+        anchors_of,
+    );
 }
 
 /// `CODE-` and 16 hex digits.

@@ -58,6 +58,7 @@ use crate::load::fs;
 use crate::load::{parse_file, read_file, read_parsed, LoadOptions};
 use crate::rules::{collect, KnownDocs, RuleSet};
 use crate::scenario::Scenario;
+use crate::source::many::Anchors;
 use crate::workflow::{check, CheckInput};
 
 /// Accounts handed to the thread pool at a time: enough to keep every thread busy, few
@@ -481,9 +482,15 @@ impl Ctx<'_> {
         // Each file is parsed once, for the lint rules and the inventory.
         let mut known = LintCache::default();
         let mut outputs = Vec::with_capacity(files.len() + 1);
+        // Where each file's list elements start, read while its tree is at hand: the places
+        // of the findings are found from there.
+        let mut anchors: HashMap<String, Anchors> = HashMap::new();
         for ((path, bytes), slot) in files.iter().zip(&slots) {
             let arena = crate::json::Json::arena_for(bytes.len());
             let parsed = parse_file(path, bytes, &arena);
+            if let Ok((text, json)) = &parsed {
+                anchors.insert(path.clone(), Anchors::of(text, json));
+            }
             // The text as the one decoder gives it; decoded again only when it is not JSON.
             let text = match &parsed {
                 Ok((t, _)) => Some(Cow::Borrowed(*t)),
@@ -602,7 +609,7 @@ impl Ctx<'_> {
         {
             r.findings.extend(self.pair(pair, &mut known, &mut r.reads));
         }
-        finding::fill_lines(&mut r.findings, &bytes_of);
+        finding::fill_lines(&mut r.findings, &bytes_of, &|f| anchors.get(f));
         r
     }
 

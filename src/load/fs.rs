@@ -372,7 +372,11 @@ pub fn fill_lines(locations: Vec<&mut crate::diagnostic::Location>) {
                 .or_insert_with(|| read_decoded(Path::new(&*l.file)));
         }
     }
-    crate::source::fill(locations, &|f| texts.get(f).and_then(|t| t.as_deref()));
+    crate::source::fill(
+        locations,
+        &|f| texts.get(f).and_then(|t| t.as_deref()),
+        &|_| None,
+    );
 }
 
 /// A path as messages show it.

@@ -6,7 +6,9 @@
 //! walk descends only into members and elements some pointer goes through, skips the rest,
 //! and stops once every pointer is found; lines are counted once, in offset order. A skipped
 //! container is classified 64 bytes at a time and read only at its quotes, backslashes and
-//! brackets; strings are read eight bytes at a time. The result is the same as
+//! brackets; strings are read eight bytes at a time. A caller that still has the file's
+//! parsed tree can give the starts of its top-level lists' elements ([`Anchors`]): a pointer
+//! through one of them is then walked from there. The result is the same as
 //! [`crate::source::locate`]'s one pointer at a time (a test holds them together, and
 //! `tests/positions.rs` holds both to places recorded while generated texts were written).
 
@@ -356,11 +358,87 @@ fn unescape(b: &[u8], start: usize, end: usize, raw: &[u8]) -> Option<Option<Vec
 /// the start of the element for an array element; `None` when the text is not JSON along that
 /// path or the pointer names nothing.
 pub fn locate_many(text: &str, pointers: &[Pointer]) -> Vec<Option<LineCol>> {
+    locate_many_from(text, pointers, &Anchors::default())
+}
+
+/// [`locate_many`], starting each pointer that goes through an element of `anchors` at that
+/// element instead of at the top of the text.
+pub fn locate_many_from(
+    text: &str,
+    pointers: &[Pointer],
+    anchors: &Anchors,
+) -> Vec<Option<LineCol>> {
     if let Some(found) = super::yaml::locate_many(text, pointers) {
         return found;
     }
-    let offsets = offsets_many(text, pointers);
+    let offsets = offsets_from(text, pointers, anchors);
     lines_of(text, &offsets)
+}
+
+/// Where the object elements of a JSON text's top-level lists start (an export's
+/// `RoleDetailList`, `Policies`, …), read off its parsed tree. A place inside one of them is
+/// then found by walking that element alone, not every element before it: in an account's
+/// `iam.json`, that walk had been most of the work of finding the places of the audit's
+/// findings.
+///
+/// An element's start is read from its first member's name, which a tree parsed from the
+/// text borrows from it: the name's address, less the text's, is where the name starts.
+/// The opening brace is found before it, past its quote and any whitespace, and checked. An
+/// element whose first name is not in the text (it had escapes, or the tree was not parsed
+/// from this text) or that has no member gets no start: places in it are found from the
+/// top.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    /// Each top-level list's name and the start of each of its elements. A name is that of
+    /// the first member of its name, as pointers read it, and only when that is a list.
+    lists: std::collections::HashMap<String, Vec<Option<usize>>>,
+}
+
+impl Anchors {
+    /// The starts of the elements of `json`'s top-level lists, `json` parsed from `text`.
+    pub fn of(text: &str, json: &crate::json::Json<'_>) -> Anchors {
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut lists = std::collections::HashMap::new();
+        for (name, value) in json.as_object().unwrap_or_default() {
+            if !seen.insert(name) {
+                continue;
+            }
+            if let crate::json::Json::Array(items) = value {
+                let starts = items.iter().map(|item| object_start(text, item)).collect();
+                lists.insert(name.to_string(), starts);
+            }
+        }
+        Anchors { lists }
+    }
+
+    /// The start of element `index` of the top-level list `name`, when known.
+    fn start(&self, name: &str, index: usize) -> Option<usize> {
+        self.lists.get(name)?.get(index).copied().flatten()
+    }
+}
+
+/// Where the object `item` of a tree parsed from `text` starts in it: the brace before its
+/// first member's name, when that name is borrowed from `text`.
+fn object_start(text: &str, item: &crate::json::Json<'_>) -> Option<usize> {
+    let (name, _) = item.as_object()?.first()?;
+    let std::borrow::Cow::Borrowed(name) = name else {
+        return None;
+    };
+    // Addresses only: a name held elsewhere (an arena) is outside the text's range.
+    let offset = (name.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    if offset + name.len() > text.len() {
+        return None;
+    }
+    let b = text.as_bytes();
+    let quote = offset.checked_sub(1)?;
+    if b.get(quote) != Some(&b'"') {
+        return None;
+    }
+    let brace = b
+        .get(..quote)?
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))?;
+    (b.get(brace) == Some(&b'{')).then_some(brace)
 }
 
 /// The byte offsets of [`locate_many`]'s places (in a YAML template, through their lines
@@ -391,27 +469,53 @@ fn offset_of(text: &str, at: LineCol) -> Option<usize> {
 
 /// The byte offsets of [`locate_many`]'s places in a JSON `text`.
 fn offsets_many(text: &str, pointers: &[Pointer]) -> Vec<Option<usize>> {
+    offsets_from(text, pointers, &Anchors::default())
+}
+
+/// [`offsets_many`], each pointer through an element of `anchors` walked from the element's
+/// start, the others from the top: one walk for each start.
+fn offsets_from(text: &str, pointers: &[Pointer], anchors: &Anchors) -> Vec<Option<usize>> {
     let b = text.as_bytes();
     let tokens: Vec<Vec<Token<'_>>> = pointers.iter().map(Token::all).collect();
     let mut offsets: Vec<Option<usize>> = vec![None; pointers.len()];
-    let start = skip_ws(b, 0);
-    let mut targets: Vec<Target<'_>> = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if t.is_empty() {
-            if let Some(o) = offsets.get_mut(i) {
-                *o = Some(start);
+    let top = skip_ws(b, 0);
+    // Where each pointer's walk starts, with the tokens left from there.
+    let mut from: Vec<(usize, &[Token<'_>], usize)> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match t.as_slice() {
+            [list, element, rest @ ..] => {
+                match element.index.and_then(|k| anchors.start(&list.text, k)) {
+                    Some(at) => (at, rest, i),
+                    None => (top, t.as_slice(), i),
+                }
             }
-        } else {
-            targets.push((t.as_slice(), i));
-        }
-    }
-    if !targets.is_empty() {
-        let mut walk = Walk {
-            b,
-            pending: targets.len(),
-            out: &mut offsets,
+            all => (top, all, i),
+        })
+        .collect();
+    from.sort_by_key(|(at, _, _)| *at);
+    for group in from.chunk_by(|x, y| x.0 == y.0) {
+        let Some(&(at, _, _)) = group.first() else {
+            continue;
         };
-        let _ = walk.walk(start, 0, &targets);
+        let mut targets: Vec<Target<'_>> = Vec::with_capacity(group.len());
+        for &(_, rest, i) in group {
+            if rest.is_empty() {
+                if let Some(o) = offsets.get_mut(i) {
+                    *o = Some(at);
+                }
+            } else {
+                targets.push((rest, i));
+            }
+        }
+        if !targets.is_empty() {
+            let mut walk = Walk {
+                b,
+                pending: targets.len(),
+                out: &mut offsets,
+            };
+            let _ = walk.walk(at, 0, &targets);
+        }
     }
     offsets
 }
@@ -520,6 +624,61 @@ mod tests {
         for (p, got) in pointers.iter().zip(many) {
             assert_eq!(got, crate::source::locate(TEXT, p), "{p}");
         }
+    }
+
+    #[test]
+    fn places_from_the_starts_of_list_elements_are_the_places_from_the_top() {
+        // Elements: two objects (the second after a tab and a line end), an empty object, a
+        // number, an object whose first name has an escape; a second list of the same name
+        // (pointers read the first); a list below the top (no starts).
+        let text = "{\"A\": [ {\"x\": 1},\n\t{\"y\": [2, {\"z\": 3}]}, {}, 3, {\"\\u0061\": 4, \"b\": 5} ],\n \"A\": [{\"w\": 6}], \"B\": {\"k\": [ {\"m\": 7} ]}}";
+        let arena = crate::json::Json::arena_for(text.len());
+        let (in_arena, _) = crate::json::Json::parse_in(text, &arena).unwrap();
+        let in_vectors = crate::json::Json::parse(text).unwrap();
+        let pointers: Vec<Pointer> = [
+            "/A/0/x",
+            "/A/1",
+            "/A/1/y/1/z",
+            "/A/2",
+            "/A/3",
+            "/A/4/a",
+            "/A/4/b",
+            "/A/5",
+            "/A/0/nope",
+            "/B/k/0/m",
+            "",
+            "/A",
+        ]
+        .iter()
+        .map(|p| Pointer::parse(p).unwrap())
+        .collect();
+        let want = locate_many(text, &pointers);
+        assert_eq!(want.iter().filter(|w| w.is_some()).count(), 10, "{want:?}");
+        for json in [&in_arena, &in_vectors] {
+            let anchors = Anchors::of(text, json);
+            assert_eq!(anchors.start("A", 0), text.find("{\"x\""));
+            assert_eq!(anchors.start("A", 1), text.find("{\"y\""));
+            assert_eq!(anchors.start("A", 2), None);
+            assert_eq!(anchors.start("A", 3), None);
+            assert_eq!(anchors.start("A", 4), None);
+            assert_eq!(anchors.start("A", 5), None);
+            assert_eq!(anchors.start("B", 0), None);
+            assert_eq!(locate_many_from(text, &pointers, &anchors), want);
+        }
+        // The first member of a name is not a list: the later list of that name is not one
+        // pointers go through.
+        let shadowed = "{\"L\": null, \"L\": [{\"a\": 1}]}";
+        let json = crate::json::Json::parse(shadowed).unwrap();
+        let anchors = Anchors::of(shadowed, &json);
+        assert_eq!(anchors.start("L", 0), None);
+        let inside = [Pointer::parse("/L/0/a").unwrap()];
+        assert_eq!(locate_many_from(shadowed, &inside, &anchors), vec![None]);
+        // A tree of another text gives no starts in this one.
+        let other = text.replace("1}", "1 }");
+        let (elsewhere, _) = crate::json::Json::parse_in(&other, &arena).unwrap();
+        let anchors = Anchors::of(text, &elsewhere);
+        assert_eq!(anchors.start("A", 0), None);
+        assert_eq!(locate_many_from(text, &pointers, &anchors), want);
     }
 
     #[test]

@@ -46,8 +46,13 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
 }
 
 /// Fills in the line and column of every location that has none, reading each file's text
-/// from `text_of` once; a place inside policy text carried as a string is found inside it.
-pub fn fill<'t>(locations: Vec<&mut Location>, text_of: &dyn Fn(&str) -> Option<&'t str>) {
+/// from `text_of` once, and starting at the elements `anchors_of` knows of a file
+/// ([`many::Anchors`]); a place inside policy text carried as a string is found inside it.
+pub fn fill<'t, 'a>(
+    locations: Vec<&mut Location>,
+    text_of: &dyn Fn(&str) -> Option<&'t str>,
+    anchors_of: &dyn Fn(&str) -> Option<&'a many::Anchors>,
+) {
     let mut by_file: BTreeMap<String, Vec<&mut Location>> = BTreeMap::new();
     for l in locations.into_iter().filter(|l| l.line.is_none()) {
         by_file.entry(l.file.to_string()).or_default().push(l);
@@ -57,7 +62,11 @@ pub fn fill<'t>(locations: Vec<&mut Location>, text_of: &dyn Fn(&str) -> Option<
         let (mut inside, mut plain): (Vec<&mut Location>, Vec<&mut Location>) =
             locs.into_iter().partition(|l| l.embedded.is_some());
         let pointers: Vec<Pointer> = plain.iter().map(|l| l.pointer.clone()).collect();
-        for (l, lc) in plain.iter_mut().zip(many::locate_many(text, &pointers)) {
+        let found = match anchors_of(&file) {
+            Some(anchors) => many::locate_many_from(text, &pointers, anchors),
+            None => many::locate_many(text, &pointers),
+        };
+        for (l, lc) in plain.iter_mut().zip(found) {
             set(l, lc);
         }
         if inside.is_empty() {
