@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use xacct::inventory::Inventory;
 use xacct::load::LoadOptions;
-use xacct::workflow::{check, CheckInput, RegistrationRequest};
 use xacct::scenario::Scenario;
+use xacct::workflow::{check, CheckInput, RegistrationRequest};
 
 fn setting() -> Option<&'static (Inventory, Scenario)> {
     static SETTING: OnceLock<Option<(Inventory, Scenario)>> = OnceLock::new();
