@@ -32,8 +32,8 @@ fn keep_freed_memory() {
 /// frees and reuses its memory account by account, took the same time either way.
 ///
 /// It runs as a constructor, before the standard library's start-up and so before the first
-/// allocation: from `main` it came after mimalloc had touched its first arena, which the
-/// kernel had then filled with a zeroed 2 MiB page (an eighth of a one-case `simulate`).
+/// allocation: from `main` it came after mimalloc had touched its first arenas, for which the
+/// kernel had zeroed two 2 MiB pages (an eighth of a one-case `simulate`).
 #[cfg(target_os = "linux")]
 #[allow(
     unsafe_code,
