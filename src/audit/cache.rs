@@ -54,12 +54,43 @@ pub fn digest(bytes: &[u8]) -> String {
 
 /// The hex SHA-256 of `parts`, each length-prefixed so that no two lists collide.
 pub fn digest_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut h = Sha256::new();
+    let mut d = Parts::default();
     for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
+        d.bytes(p);
     }
-    hex(&h.finalize())
+    d.finish()
+}
+
+/// [`digest_parts`] of parts written one at a time, each formatted into one reused buffer
+/// (the same digest as the list of the formatted parts).
+#[derive(Default)]
+pub struct Parts {
+    hasher: Sha256,
+    buffer: String,
+}
+
+impl Parts {
+    /// Adds one part.
+    pub fn bytes(&mut self, part: &[u8]) {
+        self.hasher.update((part.len() as u64).to_le_bytes());
+        self.hasher.update(part);
+    }
+
+    /// Adds one part, as `format!` would write it.
+    pub fn fmt(&mut self, part: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        // Writing into a `String` cannot fail.
+        let _ = buffer.write_fmt(part);
+        self.bytes(buffer.as_bytes());
+        self.buffer = buffer;
+    }
+
+    /// The hex digest.
+    pub fn finish(self) -> String {
+        hex(&self.hasher.finalize())
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -295,7 +326,9 @@ impl Cache {
             return None;
         }
         let bytes = std::fs::read(self.entry_file(account)).ok()?;
-        let mut e: Entry = serde_json::from_slice(&bytes).ok()?;
+        // Checked as UTF-8 once, whole: read from bytes, each string would be checked again.
+        let text = String::from_utf8(bytes).ok()?;
+        let mut e: Entry = serde_json::from_str(&text).ok()?;
         if e.key != self.key
             || e.account != account
             || e.context != context
@@ -306,12 +339,8 @@ impl Cache {
         e.problems()?;
         let mut restamped = false;
         for seen in &mut e.files {
-            let now = current(seen)?;
-            if now.hash != seen.hash {
-                return None;
-            }
-            if now.stamp != seen.stamp {
-                seen.stamp = now.stamp;
+            if let Some(stamp) = unchanged(seen)? {
+                seen.stamp = stamp;
                 restamped = true;
             }
         }
@@ -421,20 +450,16 @@ impl Cache {
     }
 }
 
-/// The current stamp and hash of the file `seen` describes: its recorded hash when the
-/// stamp is unchanged, else the hash of the file read again. `None` when it cannot be read.
-fn current(seen: &Seen) -> Option<Seen> {
+/// Whether the file `seen` describes holds what it held: `Some(None)` when its stamp is
+/// unchanged, `Some(Some(stamp))` when it was written again with the same bytes (its new
+/// stamp), `None` when its content changed or it cannot be read.
+fn unchanged(seen: &Seen) -> Option<Option<Stamp>> {
     let p = Path::new(&seen.path);
-    let stamp = Stamp::at(p)?;
-    if stamp == seen.stamp {
-        return Some(seen.clone());
+    if Stamp::at(p)? == seen.stamp {
+        return Some(None);
     }
     let (bytes, stamp) = fs::read_stamped(p).ok()?;
-    Some(Seen {
-        path: seen.path.clone(),
-        stamp,
-        hash: digest(&bytes),
-    })
+    (digest(&bytes) == seen.hash).then_some(Some(stamp))
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub use finding::Finding;
 pub use plan::Shard;
 
 use self::access::{external_access, AccessContext};
-use self::cache::{digest, digest_parts, Cache, Read};
+use self::cache::{digest, digest_parts, Cache, Parts, Read};
 use self::plan::{lintable, GroupIndex, Layout, Shared};
 use crate::arn::Arn;
 use crate::catalog::Catalog;
@@ -48,7 +48,8 @@ use crate::diagnostic::select::{self, Selector};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::eval::Principal;
-use crate::inventory::{Account, Inventory};
+use crate::inventory::org::OrgPolicy;
+use crate::inventory::{Account, Inventory, Known};
 use crate::json::Json;
 use crate::lint::selector::RuleSelection;
 use crate::lint::LintCache;
@@ -394,7 +395,8 @@ impl Ctx<'_> {
     fn context(&self, account: &str) -> String {
         let hashes = self.hashes.as_ref();
         let hash_of = |p: &str| hashes.and_then(|h| h.get(p)).map_or("", String::as_str);
-        let mut parts: Vec<String> = vec![account.to_owned()];
+        let mut parts = Parts::default();
+        parts.bytes(account.as_bytes());
         let grants = self.index.by_caller.get(account);
         let listed: Vec<_> = self
             .opts
@@ -415,37 +417,70 @@ impl Ctx<'_> {
         let mut loaded: BTreeSet<String> = BTreeSet::new();
         loaded.insert(account.to_owned());
         for e in &listed {
-            parts.push(format!("listed {e:?}"));
+            parts.fmt(format_args!("listed {e:?}"));
             loaded.extend(self.listed_accounts(e));
         }
         for p in &pairs {
-            parts.push(format!("pair {p:?}"));
+            parts.fmt(format_args!("pair {p:?}"));
             loaded.insert(p.registry_account.clone());
         }
         let mut chains = loaded.clone();
         for g in grants.into_iter().flatten() {
             chains.insert(g.registry.clone());
-            parts.push(format!("grant {g:?} {}", hash_of(&g.file)));
+            parts.fmt(format_args!("grant {g:?} {}", hash_of(&g.file)));
         }
         for a in &loaded {
             for (path, _) in self.layout.accounts.get(a).into_iter().flatten() {
-                parts.push(format!("file {a} {}", fs::display(path)));
+                parts.fmt(format_args!("file {a} {}", fs::display(path)));
             }
             for g in self.shared.globals_for(a) {
-                parts.push(format!("global {a} {} {}", g.path, hash_of(&g.path)));
+                parts.fmt(format_args!("global {a} {} {}", g.path, hash_of(&g.path)));
             }
         }
         if grants.is_some() || !listed.is_empty() || !pairs.is_empty() {
             let list: Vec<&str> = chains.iter().map(String::as_str).collect();
-            for o in self.shared.trimmed_orgs(&list) {
-                parts.push(format!("org {o:?}"));
-                let from = o.policies.values().map(|p| &p.at.file);
-                for f in from.chain(o.accounts.values().map(|a| &a.at.file)) {
-                    parts.push(format!("org file {f} {}", hash_of(f)));
+            for mut o in self.shared.trimmed_orgs(&list) {
+                // A policy's compiled document is a function of the bytes it was read from
+                // (hashed here) and of the binary (in the run's key): it is named by where
+                // it was read rather than written out whole.
+                let policies = std::mem::take(&mut o.policies);
+                parts.fmt(format_args!("org {o:?}"));
+                for p in policies.values() {
+                    let OrgPolicy {
+                        id,
+                        name,
+                        kind,
+                        aws_managed,
+                        document,
+                        at,
+                    } = p;
+                    let (state, from) = match document {
+                        Known::NotExported => ("not exported", None),
+                        Known::Absent(from) => ("absent", Some(from)),
+                        Known::Present(_, from) => ("present", Some(from)),
+                        Known::Unknown(from, why) => (why.as_str(), Some(from)),
+                    };
+                    parts.fmt(format_args!(
+                        "org policy {id:?} {name:?} {kind:?} {aws_managed} {at:?} {}",
+                        hash_of(&at.file)
+                    ));
+                    if let Some(from) = from {
+                        parts.fmt(format_args!(
+                            "org document {state:?} {from:?} {}",
+                            hash_of(&from.file)
+                        ));
+                    }
+                }
+                for a in o.accounts.values() {
+                    parts.fmt(format_args!(
+                        "org file {} {}",
+                        a.at.file,
+                        hash_of(&a.at.file)
+                    ));
                 }
             }
         }
-        digest_parts(parts.iter().map(String::as_bytes))
+        parts.finish()
     }
 
     /// What the external-access findings of `account` read of the organizations: its
