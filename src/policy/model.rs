@@ -552,8 +552,8 @@ pub enum StrValue {
 /// One policy value of `StringLike`/`StringNotLike`.
 #[derive(Debug, Clone)]
 pub enum LikeValue {
-    /// Compiled once.
-    Plain(Glob),
+    /// Compiled once (shared by the conditions of a thread that write it the same way).
+    Plain(Arc<Glob>),
     /// Compiled per request after resolving variables.
     Template(Box<Template>),
 }
@@ -570,8 +570,8 @@ pub enum BoolValue {
 /// One policy value of an `Arn…` operator.
 #[derive(Debug, Clone)]
 pub enum ArnValue {
-    /// Compiled once.
-    Plain(ArnGlob),
+    /// Compiled once (shared by the conditions of a thread that write it the same way).
+    Plain(Arc<ArnGlob>),
     /// Compiled per request after resolving variables.
     Template(Box<Template>),
 }

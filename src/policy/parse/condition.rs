@@ -146,7 +146,7 @@ impl Parser {
                     .into_iter()
                     .filter_map(|(v, i)| {
                         self.str_value(v, i).map(|s| match s {
-                            StrValue::Plain(v) => LikeValue::Plain(Glob::new(&v, Case::Sensitive)),
+                            StrValue::Plain(v) => LikeValue::Plain(shared::shared_like(&v)),
                             StrValue::Template(t) => LikeValue::Template(t),
                         })
                     })
@@ -157,7 +157,7 @@ impl Parser {
                     .into_iter()
                     .filter_map(|(v, i)| {
                         self.str_value(v, i).map(|s| match s {
-                            StrValue::Plain(v) => ArnValue::Plain(ArnGlob::new(&v)),
+                            StrValue::Plain(v) => ArnValue::Plain(shared::shared_arn(&v)),
                             StrValue::Template(t) => ArnValue::Template(t),
                         })
                     })

@@ -17,9 +17,8 @@ use super::kind::{DocKind, PolicyKind};
 use super::model::*;
 use super::scalar::{parse_bool, parse_date, parse_ip_net, parse_number};
 use super::template::{has_placeholder, placeholders, MaybeTemplate, Part, Template};
-use crate::arn::{is_account_id, Arn, ArnGlob, ResourcePattern};
+use crate::arn::{is_account_id, Arn, ResourcePattern};
 use crate::json::{Json, Pointer};
-use crate::pattern::{Case, Glob};
 
 /// No AWS policy is larger: customer documents are capped at 131,072 characters by the
 /// services' models (KMS key policies, the largest quota, at 32 KB), and AWS's own managed

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 use std::thread::LocalKey;
 
-use crate::arn::ResourcePattern;
+use crate::arn::{ArnGlob, ResourcePattern};
 use crate::pattern::{Case, Glob};
 use crate::policy::model::{ActionPattern, ResourceEntry, ResourceValue};
 
@@ -92,6 +92,25 @@ pub(super) fn shared_resource(text: &str) -> Arc<ResourceValue> {
             entry: ResourceEntry::Static(ResourcePattern::compile(text)),
         })
     })
+}
+
+thread_local! {
+    /// The plain values of `StringLike` conditions read on this thread.
+    static LIKES: Table<Arc<Glob>> = Table::default();
+    /// The plain values of `ArnLike` and `ArnEquals` conditions read on this thread.
+    static ARNS: Table<Arc<ArnGlob>> = Table::default();
+}
+
+/// The `StringLike` value `text` (without policy variables), compiled, shared with every
+/// condition that writes it the same way.
+pub(super) fn shared_like(text: &str) -> Arc<Glob> {
+    shared(&LIKES, text, || Arc::new(Glob::new(text, Case::Sensitive)))
+}
+
+/// The `ArnLike`/`ArnEquals` value `text` (without policy variables), compiled, shared with
+/// every condition that writes it the same way.
+pub(super) fn shared_arn(text: &str) -> Arc<ArnGlob> {
+    shared(&ARNS, text, || Arc::new(ArnGlob::new(text)))
 }
 
 #[cfg(test)]
@@ -187,6 +206,54 @@ mod tests {
             crate::policy::names::action_texts(&p.statements[1].action),
             ["not s3:GetObject"]
         );
+    }
+
+    #[test]
+    fn like_and_arn_values_are_shared_unless_they_have_variables() {
+        use crate::policy::model::{ArnValue, LikeValue, Values};
+        let p = parse(
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{
+                    "StringLike":{"s3:prefix":["home/*","Home/*","home/${aws:username}/*"]},
+                    "ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/app-*","ARN:aws:iam::*:role/x"]}}},
+                {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{
+                    "StringNotLike":{"s3:prefix":"home/*"},
+                    "ArnNotEquals":{"aws:SourceArn":"arn:aws:iam::*:role/app-*"}}}]}"#,
+            DocKind::Identity,
+        )
+        .unwrap();
+        let likes = |s: usize, c: usize| match &p.statements[s].conditions[c].values {
+            Values::Likes(v) => v.clone(),
+            other => panic!("{other:?}"),
+        };
+        let arns = |s: usize, c: usize| match &p.statements[s].conditions[c].values {
+            Values::Arns(v) => v.clone(),
+            other => panic!("{other:?}"),
+        };
+        let (a, b) = (likes(0, 0), likes(1, 0));
+        let (LikeValue::Plain(home), LikeValue::Plain(upper), LikeValue::Plain(again)) =
+            (&a[0], &a[1], &b[0])
+        else {
+            panic!("{a:?} {b:?}")
+        };
+        assert!(
+            Arc::ptr_eq(home, again),
+            "one value written the same way is held once"
+        );
+        // `StringLike` is case-sensitive: a value written otherwise is another pattern.
+        assert!(!Arc::ptr_eq(home, upper));
+        assert!(home.is_match("home/a") && !home.is_match("Home/a") && upper.is_match("Home/a"));
+        assert!(
+            matches!(a[2], LikeValue::Template(_)),
+            "a template is read per condition"
+        );
+        let (a, b) = (arns(0, 1), arns(1, 1));
+        let (ArnValue::Plain(app), ArnValue::Plain(again)) = (&a[0], &b[0]) else {
+            panic!("{a:?} {b:?}")
+        };
+        assert!(Arc::ptr_eq(app, again));
+        assert!(app.is_match("arn:aws:iam::111122223333:role/app-x"));
+        assert!(!app.is_match("arn:aws:iam::111122223333:role/other"));
     }
 
     #[test]
