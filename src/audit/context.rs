@@ -63,7 +63,8 @@ impl Ctx<'_> {
             for mut o in self.shared.trimmed_orgs(&list) {
                 // A policy's compiled document is a function of the bytes it was read from
                 // (hashed here) and of the binary (in the run's key): it is named by where
-                // it was read rather than written out whole.
+                // it was read rather than written out whole, unless those bytes were not
+                // hashed.
                 let policies = std::mem::take(&mut o.policies);
                 parts.fmt(format_args!("org {o:?}"));
                 for p in policies.values() {
@@ -85,11 +86,12 @@ impl Ctx<'_> {
                         "org policy {id:?} {name:?} {kind:?} {aws_managed} {at:?} {}",
                         hash_of(&at.file)
                     ));
-                    if let Some(from) = from {
-                        parts.fmt(format_args!(
-                            "org document {state:?} {from:?} {}",
-                            hash_of(&from.file)
-                        ));
+                    match from.map(|f| (f, hash_of(&f.file))) {
+                        Some((from, hash)) if !hash.is_empty() => {
+                            parts.fmt(format_args!("org document {state:?} {from:?} {hash}"))
+                        }
+                        // Read from no file the run hashed: the document itself, written out.
+                        _ => parts.fmt(format_args!("org document {document:?}")),
                     }
                 }
                 for a in o.accounts.values() {
