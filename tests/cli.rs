@@ -287,8 +287,8 @@ fn an_unreadable_line_stops_the_cases_after_every_line_before_it() {
         all.err
     );
     let answered: Vec<&str> = all.out.lines().filter(|l| l.starts_with('{')).collect();
-    // Every line before line 1,500 is answered, across the ends of the first batches (256
-    // lines each), and none after it.
+    // Every line before line 1,500 is answered, across the end of the first batch (1,024
+    // lines), and none after it.
     assert_eq!(answered.len(), 1499);
     for (answer, line) in answered.iter().zip(&lines) {
         let id = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["id"].clone();
